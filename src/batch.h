@@ -1,0 +1,30 @@
+/*
+ * batch.h - print the model as text, CSV or JSON Lines, without curses.
+ */
+#ifndef MEMTOP_BATCH_H
+#define MEMTOP_BATCH_H
+
+#include <stdbool.h>
+#include <stdio.h>
+
+#include "model.h"
+#include "table.h"
+
+enum batch_format { BATCH_TEXT, BATCH_CSV, BATCH_JSON };
+/* -1 if unknown. */
+int batch_format_lookup(const char *name);
+
+struct batch_opts {
+	enum batch_format format;
+	enum column sort;
+	bool descending;
+	const struct rx *filter;	/* may be NULL */
+};
+
+/* Print the model's latest sample.  n is the count of samples printed
+ * before (the CSV header goes with the first).  Returns 0 or -errno of the
+ * write. */
+int batch_print(FILE *f, const struct model *m, const struct batch_opts *o,
+    unsigned long n);
+
+#endif

@@ -1,0 +1,168 @@
+/*
+ * model.h - tracked regions across samples: identity, history, deltas, rates.
+ *
+ * The model ingests snapshots in order and keeps, for every region it has
+ * seen, a tracked_region that survives brk growth, mremap and splits/merges
+ * (DESIGN.md "Identity across samples").  All time comes from the snapshots,
+ * so a replay gives the same numbers as the live run.  No curses here.
+ */
+#ifndef MEMTOP_MODEL_H
+#define MEMTOP_MODEL_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "classify.h"
+#include "snapshot.h"
+
+#define MODEL_HISTORY 120	/* samples of history kept per region */
+#define MODEL_GONE_TTL 10	/* samples a gone region stays visible */
+#define MODEL_RATE_WINDOW 30	/* samples in the least-squares rate window */
+
+/* Series kept in the history rings. */
+enum series { SERIES_RSS, SERIES_PSS, SERIES_SWAP, SERIES_PRIVATE_DIRTY,
+	SERIES_COUNT };
+const char *series_name(enum series s);
+/* The smaps field a series follows. */
+enum smaps_field series_field(enum series s);
+
+enum tracked_state { TR_NEW, TR_LIVE, TR_GONE };
+const char *tracked_state_name(enum tracked_state s);
+
+/* Ring of the last MODEL_HISTORY values, indexed by model sample number. */
+struct history {
+	uint32_t v[MODEL_HISTORY];	/* kB; saturates at UINT32_MAX */
+};
+
+/* What happened to a tracked region's range over its life. */
+#define TR_EVENT_GREW		0x01	/* end moved up (brk, mremap) */
+#define TR_EVENT_SHRANK		0x02
+#define TR_EVENT_MOVED		0x04	/* start changed, same path overlapping */
+#define TR_EVENT_MERGED		0x08	/* absorbed a neighbour */
+#define TR_EVENT_SPLIT		0x10	/* a part of it became another region */
+
+struct tracked_region {
+	uint64_t id;			/* unique for the model's life, from 1 */
+	uint64_t start, end;
+	uint64_t offset, inode;
+	uint32_t dev_major, dev_minor;
+	char perms[5];
+	uint8_t deleted;
+	uint32_t path_id;		/* model_path(); 0 = anonymous */
+	enum region_class cls;
+	enum tracked_state state;
+	uint64_t present;		/* smaps fields seen in the last sample */
+	uint64_t vmflags;
+	uint8_t has_vmflags;
+	uint64_t kb[SF_COUNT];		/* counters at the last sample seen */
+	uint64_t prev_kb[SF_COUNT];	/* at the sample before (0 when new) */
+	uint64_t base_kb[SF_COUNT];	/* at the baseline (0 if born after) */
+	uint64_t first_seq;		/* model sample it first appeared in */
+	uint64_t last_seq;		/* last model sample it was present in */
+	double first_time;		/* wall clock when it appeared */
+	uint32_t events;		/* TR_EVENT_* bits */
+	uint64_t first_start, first_end;/* range when it appeared */
+	struct history hist[SERIES_COUNT];
+};
+
+/* Totals over the regions that are not gone, per sample. */
+struct model_totals {
+	uint64_t kb[SF_COUNT];
+	uint64_t base_kb[SF_COUNT];
+	uint64_t prev_kb[SF_COUNT];
+	size_t nregions;		/* not gone */
+	struct history hist[SERIES_COUNT];
+};
+
+/* An aggregate of regions: by class, or by file object (path). */
+enum group_by { GROUP_NONE, GROUP_CLASS, GROUP_FILE, GROUP_COUNT };
+const char *group_by_name(enum group_by g);
+
+struct region_group {
+	enum group_by by;
+	enum region_class cls;		/* GROUP_CLASS */
+	uint32_t path_id;		/* GROUP_FILE (0: anonymous, by class) */
+	char label[128];		/* class name, or "" for files: use path */
+	size_t nregions;		/* members not gone */
+	uint64_t kb[SF_COUNT];
+	uint64_t base_kb[SF_COUNT];
+	uint64_t prev_kb[SF_COUNT];
+	double rate_kb_s;		/* of SF_RSS */
+	struct history hist[SERIES_COUNT];
+};
+
+struct model;
+
+struct model *model_new(void);
+void model_free(struct model *m);
+
+/*
+ * Ingest the next snapshot.  Classifies its regions, matches them to tracked
+ * regions, updates history, ages out gone regions.  0 or -ENOMEM.
+ */
+int model_ingest(struct model *m, const struct snapshot *s);
+
+/* Number of samples ingested so far; the latest is model_samples() - 1. */
+uint64_t model_samples(const struct model *m);
+/* Wall/monotonic time of sample seq (must be within the history window). */
+double model_sample_time(const struct model *m, uint64_t seq);
+
+/* Facts from the last snapshot (pid, comm, status, cgroup...). */
+const struct snapshot_info *model_info(const struct model *m);
+enum target_state model_target_state(const struct model *m);
+double model_last_sample_ms(const struct model *m);
+double model_last_wall(const struct model *m);
+double model_first_wall(const struct model *m);
+uint32_t model_torn(const struct model *m);
+
+/* Tracked regions, sorted by start address; gone ones included. */
+size_t model_nregions(const struct model *m);
+const struct tracked_region *model_region(const struct model *m, size_t i);
+/* Find by id; NULL once dropped. */
+const struct tracked_region *model_region_by_id(const struct model *m,
+    uint64_t id);
+
+/* Interned path bytes of a path_id (0 -> "", len 0). */
+const char *model_path(const struct model *m, uint32_t path_id, size_t *len);
+/* Display label of a region's class ("heap", "anon:NAME"). */
+size_t model_class_label(const struct model *m, const struct tracked_region *r,
+    char *buf, size_t size);
+
+const struct model_totals *model_totals(const struct model *m);
+
+/*
+ * History of one series, oldest first, into out[0..max): returns the count
+ * n <= min(max, MODEL_HISTORY, samples); slots before the region appeared
+ * (or after it went) read HISTORY_NONE.
+ */
+#define HISTORY_NONE UINT64_MAX
+size_t model_history(const struct model *m, const struct history *h,
+    uint64_t first_seq, uint64_t last_seq, uint64_t *out, size_t max);
+
+/* Growth rate of a series in kB/s: least squares over the rate window. */
+double model_region_rate(const struct model *m, const struct tracked_region *r,
+    enum series s);
+double model_totals_rate(const struct model *m, enum series s);
+
+/* Deltas in kB (signed) of a counter. */
+int64_t tracked_delta_prev(const struct tracked_region *r, enum smaps_field f);
+int64_t tracked_delta_base(const struct tracked_region *r, enum smaps_field f);
+
+/* Baseline: m sets it to now, M returns it to the first sample. */
+void model_mark_baseline(struct model *m);
+void model_reset_baseline(struct model *m);
+uint64_t model_baseline_seq(const struct model *m);
+
+/*
+ * Aggregate the current regions.  Returns the number of groups written to
+ * *out (a model-owned array valid until the next ingest or group call), sorted
+ * by RSS descending; gone regions are not counted.
+ */
+size_t model_groups(struct model *m, enum group_by by,
+    const struct region_group **out);
+/* Whether tracked region r belongs to group g. */
+bool model_group_has(const struct model *m, const struct region_group *g,
+    const struct tracked_region *r);
+
+#endif

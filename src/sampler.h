@@ -1,0 +1,44 @@
+/*
+ * sampler.h - runs a source on its own thread, off the interface's path, so a
+ * /proc read that blocks (a target in D state, a frozen cgroup) never freezes
+ * the screen.  The interface polls sampler_fd() beside the keyboard.
+ */
+#ifndef MEMTOP_SAMPLER_H
+#define MEMTOP_SAMPLER_H
+
+#include <stdbool.h>
+
+#include "source.h"
+
+struct sampler;
+
+/* Start sampling src every interval seconds (the first sample at once).
+ * The sampler borrows src; close it after sampler_stop(). */
+struct sampler *sampler_start(struct source *src, double interval);
+
+/* Readable when a sample (or the end of the source) is ready. */
+int sampler_fd(const struct sampler *sp);
+
+/*
+ * Take the newest finished sample: swaps *snap with the sampler's ready
+ * buffer (both owned by their holder).  Returns 1 with a new sample, 0 when
+ * none is ready, -1 when the source ended: then *cause (malloc'd, may be
+ * NULL) says why and *state how the target ended.
+ */
+int sampler_take(struct sampler *sp, struct snapshot **snap, char **cause,
+    int *err);
+
+void sampler_set_interval(struct sampler *sp, double interval);
+double sampler_interval(const struct sampler *sp);
+void sampler_pause(struct sampler *sp, bool paused);
+bool sampler_paused(const struct sampler *sp);
+/* Seconds the sample in progress has taken so far; 0 when idle. */
+double sampler_busy(const struct sampler *sp);
+/* Whether the sample in progress is overdue (busy > interval + 1 s). */
+bool sampler_late(const struct sampler *sp);
+
+/* Stop.  Returns at once even when the thread is stuck in a read (it is then
+ * left to die with the process). */
+void sampler_stop(struct sampler *sp);
+
+#endif

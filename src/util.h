@@ -1,0 +1,71 @@
+/*
+ * util.h - small helpers shared by every consumer of the model: escaping of
+ * bytes that came from the target, human-readable sizes, clocks.  No curses.
+ */
+#ifndef MEMTOP_UTIL_H
+#define MEMTOP_UTIL_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+
+/*
+ * Escape target bytes for a terminal or a line of text: printable ASCII
+ * passes, valid UTF-8 passes when utf8 is true, '\\' becomes "\\\\", and every
+ * other byte (controls, ESC, DEL, invalid UTF-8) becomes "\xNN" (\n, \t, \e
+ * get their short forms).  Writes at most size - 1 bytes plus a NUL, never
+ * cutting an escape in half; returns the bytes written.
+ */
+size_t esc_text(const char *s, size_t len, char *out, size_t size, bool utf8);
+
+/* Write s as a JSON string (with quotes): valid JSON whatever the bytes;
+ * bytes that are not valid UTF-8 are written as \u00XX. */
+void json_put_string(FILE *f, const char *s, size_t len);
+
+/* Write s as a CSV field (RFC 4180 quoting when needed); control bytes and
+ * invalid UTF-8 are escaped as in esc_text so a row stays one line. */
+void csv_put_field(FILE *f, const char *s, size_t len);
+
+/* "512K", "12.3M", "4.0G": kB in, at most 6 chars out. */
+char *fmt_kb(uint64_t kb, char *buf, size_t size);
+/* Signed: "+1.2M", "-512K", "0". */
+char *fmt_kb_delta(int64_t kb, char *buf, size_t size);
+/* "1h02m", "3m05s", "42s". */
+char *fmt_duration(double seconds, char *buf, size_t size);
+
+double clock_mono(void);
+double clock_wall(void);
+double clock_cpu(void);		/* this process's CPU seconds */
+
+/* Whether the current locale's codeset is UTF-8. */
+bool locale_is_utf8(void);
+
+/* Parse "10m", "2h", "30s", "1.5" (seconds) into seconds; -1 on error. */
+double parse_duration(const char *s);
+
+/* malloc or die with a message (the fatal hook restores the terminal). */
+void *xmalloc(size_t n);
+void *xcalloc(size_t n, size_t size);
+void *xrealloc(void *p, size_t n);
+char *xstrdup(const char *s);
+/* malloc'd printf, never NULL. */
+char *xasprintf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+
+/* Called by fatal() before it prints and exits; the view registers one. */
+void fatal_set_hook(void (*hook)(void));
+void fatal(int code, const char *fmt, ...)
+    __attribute__((format(printf, 2, 3), noreturn));
+
+/* Exit codes, documented in memtop(1). */
+enum memtop_exit {
+	EXIT_OK = 0,
+	EXIT_FAILURE_GENERIC = 1,	/* internal error, out of memory */
+	EXIT_USAGE = 2,			/* bad option or argument */
+	EXIT_TARGET_GONE = 3,		/* no such process / it exited */
+	EXIT_PERMISSION = 4,		/* may not read the target */
+	EXIT_BAD_SESSION = 5,		/* damaged or unreadable session file */
+	EXIT_TERMINAL = 6		/* no usable terminal for the dashboard */
+};
+
+#endif
