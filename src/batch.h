@@ -24,7 +24,7 @@ struct batch_opts {
 /* Print the model's latest sample.  n is the count of samples printed
  * before (the CSV header goes with the first).  Returns 0 or -errno of the
  * write. */
-int batch_print(FILE *f, const struct model *m, const struct batch_opts *o,
+int batch_print(FILE *f, struct model *m, const struct batch_opts *o,
     unsigned long n);
 
 #endif

@@ -23,10 +23,14 @@ int sampler_fd(const struct sampler *sp);
  * Take the newest finished sample: swaps *snap with the sampler's ready
  * buffer (both owned by their holder).  Returns 1 with a new sample, 0 when
  * none is ready, -1 when the source ended: then *cause (malloc'd, may be
- * NULL) says why and *state how the target ended.
+ * NULL) says why and *err is the source's -errno (0 when the target simply
+ * went away: sampler_end_state() tells how).
  */
 int sampler_take(struct sampler *sp, struct snapshot **snap, char **cause,
     int *err);
+
+/* After sampler_take() returned -1: how the target ended. */
+enum target_state sampler_end_state(const struct sampler *sp);
 
 void sampler_set_interval(struct sampler *sp, double interval);
 double sampler_interval(const struct sampler *sp);
@@ -37,8 +41,9 @@ double sampler_busy(const struct sampler *sp);
 /* Whether the sample in progress is overdue (busy > interval + 1 s). */
 bool sampler_late(const struct sampler *sp);
 
-/* Stop.  Returns at once even when the thread is stuck in a read (it is then
- * left to die with the process). */
-void sampler_stop(struct sampler *sp);
+/* Stop.  Returns at once even when the thread is stuck in a read: it is then
+ * left to die with the process, and false says the source is still in use
+ * (do not close it).  True when the thread has finished. */
+bool sampler_stop(struct sampler *sp);
 
 #endif

@@ -1,0 +1,51 @@
+/*
+ * app.h - what main hands to a front end (the dashboard or the batch loop):
+ * the source, the model, the recorder, and the run's options.  No curses.
+ */
+#ifndef MEMTOP_APP_H
+#define MEMTOP_APP_H
+
+#include <stdbool.h>
+
+#include "model.h"
+#include "sampler.h"
+#include "source.h"
+#include "table.h"
+
+struct recorder;
+
+struct app {
+	int pid;			/* live target, 0 in replay */
+	const char *replay_path;	/* memtop -r FILE, else NULL */
+	struct source *source;		/* live or replay */
+	struct sampler *sampler;	/* live only: source on its thread */
+	struct model *model;
+	struct recorder *rec;		/* -w FILE, else NULL */
+	const char *rec_path;
+	double interval;		/* -d, seconds */
+	long max_samples;		/* -n, 0 = unbounded */
+	long samples;			/* ingested so far */
+	enum column sort;		/* -s */
+	bool sort_desc;
+	const char *filter;		/* -f PATTERN (pcre2), or NULL */
+	bool ended;			/* the source has ended (target gone) */
+	char *end_cause;		/* why, malloc'd; may be NULL */
+	int end_err;			/* -errno that ended it, or 0 */
+	enum target_state end_state;	/* how the target ended */
+};
+
+/*
+ * Feed one snapshot to the model and, when recording, to the recorder.
+ * Returns 0, or -errno with *cause set (a recorder write error: the caller
+ * reports it and stops).
+ */
+int app_ingest(struct app *app, const struct snapshot *snap, char **cause);
+
+/* Note the end of the source (target gone, replay over). */
+void app_end(struct app *app, char *cause, int err,
+    enum target_state state);
+
+/* Exit code for how the run ended (util.h enum memtop_exit). */
+int app_exit_code(const struct app *app);
+
+#endif

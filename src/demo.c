@@ -1,0 +1,235 @@
+/*
+ * demo.c - memtop --demo: a small process with a region of every major class
+ * (heap, anonymous, thread stacks, file code/data, a file mapping, shared
+ * memory, memfd, a guard page, a named anonymous region where the kernel
+ * allows it) that leaks into one anonymous mapping at a known rate.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <pthread.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <sys/prctl.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "demo.h"
+#include "util.h"
+
+#ifndef PR_SET_VMA
+#define PR_SET_VMA 0x53564d41
+#define PR_SET_VMA_ANON_NAME 0
+#endif
+
+#define DEMO_LEAK_SPAN (1024UL << 20)	/* the leak's reserved address space */
+
+static volatile sig_atomic_t demo_stop;
+static char demo_dir[PATH_MAX];
+
+static void
+demo_on_signal(int sig)
+{
+	demo_stop = sig;
+}
+
+static void *
+demo_thread(void *arg)
+{
+	volatile char buf[64 * 1024];
+
+	/* Touch some stack so the thread stack has resident pages. */
+	memset((char *)(uintptr_t)buf, (int)(uintptr_t)arg, sizeof buf);
+	while (!demo_stop)
+		pause();
+	return NULL;
+}
+
+static void *
+demo_map(size_t len, int prot, int flags, int fd, const char *what)
+{
+	void *p = mmap(NULL, len, prot, flags, fd, 0);
+
+	if (p == MAP_FAILED)
+		fatal(EXIT_FAILURE_GENERIC, "demo: mmap %s: %s", what,
+		    strerror(errno));
+	if (prot & PROT_WRITE)
+		memset(p, 0x5a, len);
+	printf("  %-12s %p-%p\n", what, p, (void *)((char *)p + len));
+	return p;
+}
+
+static void
+demo_name(void *p, size_t len, const char *name)
+{
+	/* Linux 5.17+ with CONFIG_ANON_VMA_NAME; harmless elsewhere. */
+	prctl(PR_SET_VMA, PR_SET_VMA_ANON_NAME, (unsigned long)p, len,
+	    (unsigned long)name);
+}
+
+/* A file of len bytes in the demo's directory, opened for reading. */
+static int
+demo_file(const char *name, size_t len)
+{
+	char path[PATH_MAX * 2], *buf;
+	int fd;
+
+	snprintf(path, sizeof path, "%s/%s", demo_dir, name);
+	fd = open(path, O_RDWR | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
+	if (fd < 0)
+		fatal(EXIT_FAILURE_GENERIC, "demo: %s: %s", path,
+		    strerror(errno));
+	buf = xcalloc(1, len);
+	memset(buf, 'm', len);
+	if (write(fd, buf, len) != (ssize_t)len)
+		fatal(EXIT_FAILURE_GENERIC, "demo: write %s", path);
+	free(buf);
+	return fd;
+}
+
+static void
+demo_cleanup(void)
+{
+	char cmd[PATH_MAX + 32];
+
+	if (demo_dir[0] == '\0')
+		return;
+	snprintf(cmd, sizeof cmd, "rm -rf -- '%s'", demo_dir);
+	if (system(cmd) != 0)
+		fprintf(stderr, "memtop demo: could not remove %s\n", demo_dir);
+}
+
+int
+demo_main(const struct demo_opts *o)
+{
+	const char *tmp = getenv("TMPDIR");
+	size_t page = (size_t)sysconf(_SC_PAGESIZE);
+	pthread_t threads[2];
+	char *leak, *churn = NULL, **heap;
+	double start, touched = 0;
+	struct sigaction sa;
+	int fd, i;
+	long n;
+
+	memset(&sa, 0, sizeof sa);
+	sa.sa_handler = demo_on_signal;
+	sigaction(SIGTERM, &sa, NULL);
+	sigaction(SIGINT, &sa, NULL);
+	sigaction(SIGHUP, &sa, NULL);
+
+	snprintf(demo_dir, sizeof demo_dir, "%s/memtop-demo.XXXXXX",
+	    tmp != NULL && *tmp != '\0' ? tmp : "/tmp");
+	if (mkdtemp(demo_dir) == NULL)
+		fatal(EXIT_FAILURE_GENERIC, "demo: mkdtemp: %s", strerror(errno));
+
+	printf("memtop demo: pid %d\n", (int)getpid());
+
+	/* Heap: many small blocks, below the mmap threshold, so brk grows. */
+	heap = xcalloc(2048, sizeof *heap);
+	for (i = 0; i < 2048; i++) {
+		heap[i] = xmalloc(1000);
+		memset(heap[i], i, 1000);
+	}
+	printf("  %-12s %p\n", "heap", (void *)heap[0]);
+
+	demo_map(4 << 20, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS,
+	    -1, "anon");
+	demo_map(4 * page, PROT_NONE, MAP_PRIVATE | MAP_ANONYMOUS, -1, "guard");
+	demo_name(demo_map(1 << 20, PROT_READ | PROT_WRITE,
+	    MAP_PRIVATE | MAP_ANONYMOUS, -1, "named"), 1 << 20, "demo-cache");
+	demo_map(2 << 20, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS,
+	    -1, "shm");
+
+	fd = memfd_create("memtop-demo", MFD_CLOEXEC);
+	if (fd >= 0 && ftruncate(fd, 1 << 20) == 0)
+		demo_map(1 << 20, PROT_READ | PROT_WRITE, MAP_SHARED, fd,
+		    "memfd");
+
+	fd = demo_file("data.bin", 2 << 20);
+	{
+		volatile char *p = demo_map(2 << 20, PROT_READ, MAP_SHARED, fd,
+		    "file");
+		size_t off;
+
+		for (off = 0; off < (2 << 20); off += page)
+			(void)p[off];
+	}
+	close(fd);
+
+	if (o->hostile) {
+		static const char *names[] = {
+			"evil\033[31mred\033[0m\033]0;pwned\007.bin",
+			"new\nline (deleted)",
+			"sp ace\ttab\\back",
+		};
+		size_t k;
+
+		for (k = 0; k < sizeof names / sizeof names[0]; k++) {
+			fd = demo_file(names[k], page);
+			demo_map(page, PROT_READ, MAP_PRIVATE, fd, "hostile");
+			close(fd);
+		}
+	}
+
+	for (i = 0; i < 2; i++)
+		pthread_create(&threads[i], NULL, demo_thread,
+		    (void *)(uintptr_t)(i + 1));
+
+	/* Many small mappings, alternating protections so none merge. */
+	for (n = 0; n < o->extra_maps; n++) {
+		int prot = (n & 1) ? PROT_READ : PROT_READ | PROT_WRITE;
+		void *p = mmap(NULL, page, prot, MAP_PRIVATE | MAP_ANONYMOUS,
+		    -1, 0);
+
+		if (p == MAP_FAILED) {
+			fprintf(stderr, "memtop demo: stopped at %ld extra "
+			    "mappings: %s\n", n, strerror(errno));
+			break;
+		}
+		if (prot & PROT_WRITE)
+			*(char *)p = 1;
+	}
+	/* Guard the extra mappings from merging with each other. */
+
+	/* The leak: one reserved mapping whose resident part grows. */
+	leak = mmap(NULL, DEMO_LEAK_SPAN, PROT_READ | PROT_WRITE,
+	    MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
+	if (leak == MAP_FAILED)
+		fatal(EXIT_FAILURE_GENERIC, "demo: mmap leak: %s",
+		    strerror(errno));
+	demo_name(leak, DEMO_LEAK_SPAN, "leak");
+	printf("  %-12s %p-%p leaking %.0f kB/s\n", "leak", (void *)leak,
+	    (void *)(leak + DEMO_LEAK_SPAN), o->leak_kb_s);
+	fflush(stdout);
+
+	start = clock_mono();
+	while (!demo_stop) {
+		struct timespec ts = { 0, 50 * 1000 * 1000 };
+		double want = (clock_mono() - start) * o->leak_kb_s * 1024;
+
+		if (want > DEMO_LEAK_SPAN)
+			want = DEMO_LEAK_SPAN;
+		while (touched < want) {
+			leak[(size_t)touched] = 1;
+			touched += (double)page;
+		}
+		if (o->churn) {
+			if (churn != NULL)
+				munmap(churn, 16 * page);
+			churn = mmap(NULL, 16 * page, PROT_READ | PROT_WRITE,
+			    MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+			if (churn == MAP_FAILED)
+				churn = NULL;
+			ts.tv_nsec = 1000 * 1000;
+		}
+		nanosleep(&ts, NULL);
+	}
+	for (i = 0; i < 2; i++)
+		pthread_kill(threads[i], SIGTERM);
+	demo_cleanup();
+	return 0;
+}

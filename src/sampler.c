@@ -1,0 +1,241 @@
+/*
+ * sampler.c - a thread that reads the source at intervals and hands finished
+ * samples to the interface through a pipe, so that a read stuck on a target
+ * in D state or a frozen cgroup never blocks the keyboard.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <pthread.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "sampler.h"
+#include "util.h"
+
+struct sampler {
+	struct source *src;
+	pthread_t thread;
+	pthread_mutex_t lock;
+	pthread_cond_t wake;
+	int pipe[2];			/* [0] polled by the interface */
+
+	/* Under lock. */
+	double interval;
+	bool paused, stop, ended, have_ready, detached;
+	double busy_since;		/* clock_mono() at start, 0 idle */
+	struct snapshot *ready;		/* newest finished sample */
+	char *cause;
+	int err;
+	enum target_state end_state;
+};
+
+static void
+sampler_notify(struct sampler *sp)
+{
+	char c = 1;
+
+	/* The pipe is non-blocking: a full pipe already says "ready". */
+	if (write(sp->pipe[1], &c, 1) < 0 && errno != EAGAIN)
+		return;
+}
+
+static void
+sampler_wait_until(struct sampler *sp, double due)
+{
+	struct timespec ts;
+
+	while (!sp->stop && (sp->paused || clock_mono() < due)) {
+		double t = sp->paused ? clock_mono() + 3600 : due;
+
+		ts.tv_sec = (time_t)t;
+		ts.tv_nsec = (long)((t - (double)ts.tv_sec) * 1e9);
+		pthread_cond_timedwait(&sp->wake, &sp->lock, &ts);
+	}
+}
+
+static void *
+sampler_thread(void *arg)
+{
+	struct sampler *sp = arg;
+	struct snapshot *work = snapshot_new();
+	char *cause = NULL;
+	double due = clock_mono();
+	int rc;
+
+	pthread_mutex_lock(&sp->lock);
+	for (;;) {
+		sampler_wait_until(sp, due);
+		if (sp->stop)
+			break;
+		sp->busy_since = clock_mono();
+		pthread_mutex_unlock(&sp->lock);
+
+		rc = source_next(sp->src, work, &cause);
+
+		pthread_mutex_lock(&sp->lock);
+		sp->busy_since = 0;
+		if (rc == 0) {
+			struct snapshot *t = sp->ready;
+
+			sp->ready = work;
+			work = t;
+			sp->have_ready = true;
+			/* The next sample is due an interval after this one began,
+			 * or at once if this one took longer than that. */
+			due += sp->interval;
+			if (due < clock_mono())
+				due = clock_mono();
+		} else {
+			sp->ended = true;
+			sp->err = rc < 0 ? rc : 0;
+			sp->end_state = work->state;
+			sp->cause = cause;
+			cause = NULL;
+		}
+		sampler_notify(sp);
+		if (sp->ended)
+			break;
+	}
+	pthread_mutex_unlock(&sp->lock);
+	snapshot_free(work);
+	return NULL;
+}
+
+struct sampler *
+sampler_start(struct source *src, double interval)
+{
+	struct sampler *sp = xcalloc(1, sizeof *sp);
+	pthread_condattr_t ca;
+
+	sp->src = src;
+	sp->interval = interval;
+	sp->ready = snapshot_new();
+	if (pipe2(sp->pipe, O_CLOEXEC | O_NONBLOCK) != 0)
+		fatal(EXIT_FAILURE_GENERIC, "pipe: %s", strerror(errno));
+	pthread_mutex_init(&sp->lock, NULL);
+	pthread_condattr_init(&ca);
+	pthread_condattr_setclock(&ca, CLOCK_MONOTONIC);
+	pthread_cond_init(&sp->wake, &ca);
+	pthread_condattr_destroy(&ca);
+	if (pthread_create(&sp->thread, NULL, sampler_thread, sp) != 0)
+		fatal(EXIT_FAILURE_GENERIC, "cannot start the sampling thread");
+	return sp;
+}
+
+int
+sampler_fd(const struct sampler *sp)
+{
+	return sp->pipe[0];
+}
+
+int
+sampler_take(struct sampler *sp, struct snapshot **snap, char **cause,
+    int *err)
+{
+	char buf[64];
+	int rc = 0;
+
+	while (read(sp->pipe[0], buf, sizeof buf) > 0)
+		continue;
+	pthread_mutex_lock(&sp->lock);
+	if (sp->have_ready) {
+		struct snapshot *t = sp->ready;
+
+		sp->ready = *snap;
+		*snap = t;
+		sp->have_ready = false;
+		rc = 1;
+	} else if (sp->ended) {
+		*cause = sp->cause;
+		*err = sp->err;
+		sp->cause = NULL;
+		rc = -1;
+	}
+	pthread_mutex_unlock(&sp->lock);
+	return rc;
+}
+
+enum target_state
+sampler_end_state(const struct sampler *sp)
+{
+	return sp->end_state;
+}
+
+void
+sampler_set_interval(struct sampler *sp, double interval)
+{
+	pthread_mutex_lock(&sp->lock);
+	sp->interval = interval;
+	pthread_cond_signal(&sp->wake);
+	pthread_mutex_unlock(&sp->lock);
+}
+
+double
+sampler_interval(const struct sampler *sp)
+{
+	return sp->interval;
+}
+
+void
+sampler_pause(struct sampler *sp, bool paused)
+{
+	pthread_mutex_lock(&sp->lock);
+	sp->paused = paused;
+	pthread_cond_signal(&sp->wake);
+	pthread_mutex_unlock(&sp->lock);
+}
+
+bool
+sampler_paused(const struct sampler *sp)
+{
+	return sp->paused;
+}
+
+double
+sampler_busy(const struct sampler *sp)
+{
+	struct sampler *w = (struct sampler *)(uintptr_t)sp;
+	double since;
+
+	pthread_mutex_lock(&w->lock);
+	since = w->busy_since;
+	pthread_mutex_unlock(&w->lock);
+	return since > 0 ? clock_mono() - since : 0;
+}
+
+bool
+sampler_late(const struct sampler *sp)
+{
+	return sampler_busy(sp) > sp->interval + 1;
+}
+
+bool
+sampler_stop(struct sampler *sp)
+{
+	bool stuck;
+
+	if (sp == NULL)
+		return true;
+	pthread_mutex_lock(&sp->lock);
+	sp->stop = true;
+	stuck = sp->busy_since > 0 && clock_mono() - sp->busy_since > 0.5;
+	pthread_cond_signal(&sp->wake);
+	pthread_mutex_unlock(&sp->lock);
+	if (stuck) {
+		/* Its read may never return: leave it, and its memory, to exit. */
+		pthread_detach(sp->thread);
+		return false;
+	}
+	pthread_join(sp->thread, NULL);
+	close(sp->pipe[0]);
+	close(sp->pipe[1]);
+	snapshot_free(sp->ready);
+	free(sp->cause);
+	pthread_cond_destroy(&sp->wake);
+	pthread_mutex_destroy(&sp->lock);
+	free(sp);
+	return true;
+}

@@ -1,0 +1,252 @@
+/*
+ * table.c - columns, sorting and pcre2 filtering of the region list.
+ */
+#define PCRE2_CODE_UNIT_WIDTH 8
+#include <pcre2.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include "table.h"
+#include "util.h"
+
+static const struct column_def {
+	const char *name;
+	const char *title;
+	bool desc;
+} columns[COL_COUNT] = {
+	[COL_ADDR] = { "addr", "Address", false },
+	[COL_PERMS] = { "perms", "Perm", false },
+	[COL_CLASS] = { "class", "Class", false },
+	[COL_PATH] = { "path", "Path", false },
+	[COL_SIZE] = { "size", "Size", true },
+	[COL_RSS] = { "rss", "RSS", true },
+	[COL_PSS] = { "pss", "PSS", true },
+	[COL_PDIRTY] = { "private_dirty", "PrivDirty", true },
+	[COL_SWAP] = { "swap", "Swap", true },
+	[COL_DELTA] = { "delta", "Delta", true },
+	[COL_RATE] = { "rate", "Rate/s", true },
+};
+
+const char *
+column_name(enum column c)
+{
+	return c < COL_COUNT ? columns[c].name : "?";
+}
+
+const char *
+column_title(enum column c)
+{
+	return c < COL_COUNT ? columns[c].title : "?";
+}
+
+bool
+column_desc_default(enum column c)
+{
+	return c < COL_COUNT && columns[c].desc;
+}
+
+int
+column_lookup(const char *name)
+{
+	int c;
+
+	for (c = 0; c < COL_COUNT; c++) {
+		if (strcasecmp(name, columns[c].name) == 0 ||
+		    strcasecmp(name, columns[c].title) == 0)
+			return c;
+	}
+	if (strcasecmp(name, "pdirty") == 0 || strcasecmp(name, "dirty") == 0)
+		return COL_PDIRTY;
+	if (strcasecmp(name, "address") == 0 || strcasecmp(name, "start") == 0)
+		return COL_ADDR;
+	return -1;
+}
+
+struct rx {
+	pcre2_code *code;
+	pcre2_match_data *md;
+};
+
+struct rx *
+rx_compile(const char *pattern, char **err)
+{
+	PCRE2_UCHAR msg[256];
+	PCRE2_SIZE off;
+	struct rx *rx;
+	int code;
+
+	const char *p;
+	uint32_t opts = PCRE2_CASELESS;
+
+	/* Smart case, as in less and vim: an upper-case letter makes it exact. */
+	for (p = pattern; *p != '\0'; p++) {
+		if (*p >= 'A' && *p <= 'Z')
+			opts = 0;
+	}
+	rx = xcalloc(1, sizeof *rx);
+	rx->code = pcre2_compile((PCRE2_SPTR)pattern, PCRE2_ZERO_TERMINATED,
+	    opts, &code, &off, NULL);
+	if (rx->code == NULL) {
+		pcre2_get_error_message(code, msg, sizeof msg);
+		if (err != NULL)
+			*err = xasprintf("bad pattern at offset %zu: %s",
+			    (size_t)off, (char *)msg);
+		free(rx);
+		return NULL;
+	}
+	rx->md = pcre2_match_data_create_from_pattern(rx->code, NULL);
+	return rx;
+}
+
+bool
+rx_match(const struct rx *rx, const char *s, size_t len)
+{
+	return pcre2_match(rx->code, (PCRE2_SPTR)s, len, 0, 0, rx->md,
+	    NULL) >= 0;
+}
+
+void
+rx_free(struct rx *rx)
+{
+	if (rx == NULL)
+		return;
+	pcre2_match_data_free(rx->md);
+	pcre2_code_free(rx->code);
+	free(rx);
+}
+
+bool
+table_row_matches(const struct model *m, const struct tracked_region *r,
+    const struct rx *rx)
+{
+	char label[160];
+	const char *path;
+	size_t len;
+
+	if (rx == NULL)
+		return true;
+	len = model_class_label(m, r, label, sizeof label);
+	if (rx_match(rx, label, len))
+		return true;
+	path = model_path(m, r->path_id, &len);
+	return len > 0 && rx_match(rx, path, len);
+}
+
+/* qsort has no context argument: the sort key travels in these. */
+static const struct model *sort_model;
+static enum column sort_col;
+static int sort_sign;
+
+static int
+cmp_u64(uint64_t a, uint64_t b)
+{
+	return a < b ? -1 : a > b;
+}
+
+static int
+cmp_bytes(const char *a, size_t alen, const char *b, size_t blen)
+{
+	int c = memcmp(a, b, alen < blen ? alen : blen);
+
+	return c != 0 ? c : cmp_u64(alen, blen);
+}
+
+static int
+table_cmp(const void *pa, const void *pb)
+{
+	const struct tracked_region *a = *(const struct tracked_region *const *)pa;
+	const struct tracked_region *b = *(const struct tracked_region *const *)pb;
+	char la[160], lb[160];
+	const char *sa, *sb;
+	size_t na, nb;
+	double ra, rb;
+	int c = 0;
+
+	switch (sort_col) {
+	case COL_ADDR:
+		break;
+	case COL_PERMS:
+		c = strcmp(a->perms, b->perms);
+		break;
+	case COL_CLASS:
+		na = model_class_label(sort_model, a, la, sizeof la);
+		nb = model_class_label(sort_model, b, lb, sizeof lb);
+		c = cmp_bytes(la, na, lb, nb);
+		break;
+	case COL_PATH:
+		sa = model_path(sort_model, a->path_id, &na);
+		sb = model_path(sort_model, b->path_id, &nb);
+		c = cmp_bytes(sa, na, sb, nb);
+		break;
+	case COL_SIZE:
+		c = cmp_u64(a->end - a->start, b->end - b->start);
+		break;
+	case COL_RSS:
+		c = cmp_u64(a->kb[SF_RSS], b->kb[SF_RSS]);
+		break;
+	case COL_PSS:
+		c = cmp_u64(a->kb[SF_PSS], b->kb[SF_PSS]);
+		break;
+	case COL_PDIRTY:
+		c = cmp_u64(a->kb[SF_PRIVATE_DIRTY], b->kb[SF_PRIVATE_DIRTY]);
+		break;
+	case COL_SWAP:
+		c = cmp_u64(a->kb[SF_SWAP], b->kb[SF_SWAP]);
+		break;
+	case COL_DELTA: {
+		int64_t da = tracked_delta_base(a, SF_RSS);
+		int64_t db = tracked_delta_base(b, SF_RSS);
+
+		c = da < db ? -1 : da > db;
+		break;
+	}
+	case COL_RATE:
+		ra = model_region_rate(sort_model, a, SERIES_RSS);
+		rb = model_region_rate(sort_model, b, SERIES_RSS);
+		c = ra < rb ? -1 : ra > rb;
+		break;
+	case COL_COUNT:
+		break;
+	}
+	if (c != 0)
+		return c * sort_sign;
+	/* Ties by address, then id: equal rows keep their order. */
+	c = cmp_u64(a->start, b->start);
+	return c != 0 ? c : cmp_u64(a->id, b->id);
+}
+
+void
+table_build(struct table *t, const struct model *m, enum column col,
+    bool descending, const struct rx *filter, const struct region_group *group)
+{
+	size_t i, n = model_nregions(m);
+
+	if (t->cap < n) {
+		t->cap = n + n / 4 + 16;
+		t->rows = xrealloc(t->rows, t->cap * sizeof *t->rows);
+	}
+	t->nrows = 0;
+	for (i = 0; i < n; i++) {
+		const struct tracked_region *r = model_region(m, i);
+
+		if (group != NULL && !model_group_has(m, group, r))
+			continue;
+		if (!table_row_matches(m, r, filter))
+			continue;
+		t->rows[t->nrows++] = r;
+	}
+	sort_model = m;
+	sort_col = col < COL_COUNT ? col : COL_RSS;
+	sort_sign = descending ? -1 : 1;
+	qsort(t->rows, t->nrows, sizeof *t->rows, table_cmp);
+	sort_model = NULL;
+}
+
+void
+table_free(struct table *t)
+{
+	free(t->rows);
+	t->rows = NULL;
+	t->nrows = t->cap = 0;
+}

@@ -1,0 +1,341 @@
+/*
+ * util.c - escaping, formatting, clocks, allocation, fatal errors.
+ */
+#include <errno.h>
+#include <langinfo.h>
+#include <stdarg.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <time.h>
+
+#include "util.h"
+
+/*
+ * Length of the valid UTF-8 sequence at s (1..4), or 0 if the bytes there
+ * are not one (overlong forms, surrogates and code points past U+10FFFF are
+ * rejected, as are C1 controls, which some terminals act on).
+ */
+static size_t
+utf8_seq_len(const unsigned char *s, size_t len)
+{
+	unsigned int cp;
+	size_t n, i;
+
+	if (s[0] < 0xc2 || s[0] > 0xf4)
+		return 0;
+	n = s[0] >= 0xf0 ? 4 : s[0] >= 0xe0 ? 3 : 2;
+	if (n > len)
+		return 0;
+	cp = s[0] & (0x7f >> n);
+	for (i = 1; i < n; i++) {
+		if ((s[i] & 0xc0) != 0x80)
+			return 0;
+		cp = (cp << 6) | (s[i] & 0x3f);
+	}
+	if ((n == 3 && cp < 0x800) || (n == 4 && cp < 0x10000) ||
+	    cp > 0x10ffff || (cp >= 0xd800 && cp <= 0xdfff) ||
+	    (cp >= 0x80 && cp < 0xa0))
+		return 0;
+	return n;
+}
+
+size_t
+esc_text(const char *s, size_t len, char *out, size_t size, bool utf8)
+{
+	const unsigned char *u = (const unsigned char *)s;
+	char tmp[8];
+	size_t i = 0, o = 0, n, k;
+
+	if (size == 0)
+		return 0;
+	while (i < len) {
+		const char *piece = tmp;
+
+		n = 1;
+		if (u[i] >= 0x20 && u[i] < 0x7f && u[i] != '\\') {
+			tmp[0] = (char)u[i];
+			k = 1;
+		} else if (u[i] == '\\') {
+			memcpy(tmp, "\\\\", 2);
+			k = 2;
+		} else if (u[i] == '\n') {
+			memcpy(tmp, "\\n", 2);
+			k = 2;
+		} else if (u[i] == '\t') {
+			memcpy(tmp, "\\t", 2);
+			k = 2;
+		} else if (u[i] == 0x1b) {
+			memcpy(tmp, "\\e", 2);
+			k = 2;
+		} else if (utf8 && (n = utf8_seq_len(u + i, len - i)) != 0) {
+			piece = s + i;
+			k = n;
+		} else {
+			n = 1;
+			k = (size_t)snprintf(tmp, sizeof tmp, "\\x%02x", u[i]);
+		}
+		if (o + k >= size)
+			break;
+		memcpy(out + o, piece, k);
+		o += k;
+		i += n;
+	}
+	out[o] = '\0';
+	return o;
+}
+
+void
+json_put_string(FILE *f, const char *s, size_t len)
+{
+	const unsigned char *u = (const unsigned char *)s;
+	size_t i, n;
+
+	putc('"', f);
+	for (i = 0; i < len; i++) {
+		if (u[i] == '"' || u[i] == '\\') {
+			putc('\\', f);
+			putc(u[i], f);
+		} else if (u[i] == '\n')
+			fputs("\\n", f);
+		else if (u[i] == '\t')
+			fputs("\\t", f);
+		else if (u[i] < 0x20 || u[i] == 0x7f)
+			fprintf(f, "\\u%04x", u[i]);
+		else if (u[i] < 0x80)
+			putc(u[i], f);
+		else if ((n = utf8_seq_len(u + i, len - i)) != 0) {
+			fwrite(u + i, 1, n, f);
+			i += n - 1;
+		} else
+			fprintf(f, "\\u%04x", u[i]);
+	}
+	putc('"', f);
+}
+
+void
+csv_put_field(FILE *f, const char *s, size_t len)
+{
+	char stackbuf[1024], *buf = stackbuf;
+	size_t size = len * 4 + 1, n, i;
+	bool quote;
+
+	if (size > sizeof stackbuf)
+		buf = xmalloc(size);
+	n = esc_text(s, len, buf, size, true);
+	quote = n == 0 ? false : strpbrk(buf, ",\"") != NULL || buf[0] == ' ';
+	if (quote)
+		putc('"', f);
+	for (i = 0; i < n; i++) {
+		if (buf[i] == '"')
+			putc('"', f);
+		putc(buf[i], f);
+	}
+	if (quote)
+		putc('"', f);
+	if (buf != stackbuf)
+		free(buf);
+}
+
+char *
+fmt_kb(uint64_t kb, char *buf, size_t size)
+{
+	static const char units[] = "KMGTP";
+	double v = (double)kb;
+	int u = 0;
+
+	while (v >= 1024 && u < 4) {
+		v /= 1024;
+		u++;
+	}
+	if (u == 0)
+		snprintf(buf, size, "%lluK", (unsigned long long)kb);
+	else if (v < 10)
+		snprintf(buf, size, "%.1f%c", v, units[u]);
+	else
+		snprintf(buf, size, "%.0f%c", v, units[u]);
+	return buf;
+}
+
+char *
+fmt_kb_delta(int64_t kb, char *buf, size_t size)
+{
+	uint64_t mag;
+
+	if (kb == 0) {
+		snprintf(buf, size, "0");
+		return buf;
+	}
+	mag = kb < 0 ? (uint64_t)0 - (uint64_t)kb : (uint64_t)kb;
+	if (size < 2) {
+		if (size)
+			buf[0] = '\0';
+		return buf;
+	}
+	buf[0] = kb < 0 ? '-' : '+';
+	fmt_kb(mag, buf + 1, size - 1);
+	return buf;
+}
+
+char *
+fmt_duration(double seconds, char *buf, size_t size)
+{
+	unsigned long long s = seconds > 0 ? (unsigned long long)seconds : 0;
+
+	if (s >= 86400)
+		snprintf(buf, size, "%llud%02lluh", s / 86400, s % 86400 / 3600);
+	else if (s >= 3600)
+		snprintf(buf, size, "%lluh%02llum", s / 3600, s % 3600 / 60);
+	else if (s >= 60)
+		snprintf(buf, size, "%llum%02llus", s / 60, s % 60);
+	else
+		snprintf(buf, size, "%llus", s);
+	return buf;
+}
+
+static double
+clock_seconds(clockid_t id)
+{
+	struct timespec ts;
+
+	clock_gettime(id, &ts);
+	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+double
+clock_mono(void)
+{
+	return clock_seconds(CLOCK_MONOTONIC);
+}
+
+double
+clock_wall(void)
+{
+	return clock_seconds(CLOCK_REALTIME);
+}
+
+double
+clock_cpu(void)
+{
+	return clock_seconds(CLOCK_PROCESS_CPUTIME_ID);
+}
+
+bool
+locale_is_utf8(void)
+{
+	const char *cs = nl_langinfo(CODESET);
+
+	return cs != NULL && (strcasecmp(cs, "UTF-8") == 0 ||
+	    strcasecmp(cs, "utf8") == 0);
+}
+
+double
+parse_duration(const char *s)
+{
+	char *end;
+	double v;
+
+	if (s == NULL || *s == '\0')
+		return -1;
+	errno = 0;
+	v = strtod(s, &end);
+	if (errno != 0 || end == s || v != v || v < 0)
+		return -1;
+	switch (*end) {
+	case '\0':
+	case 's':
+		break;
+	case 'm':
+		v *= 60;
+		break;
+	case 'h':
+		v *= 3600;
+		break;
+	case 'd':
+		v *= 86400;
+		break;
+	default:
+		return -1;
+	}
+	if (*end != '\0' && end[1] != '\0')
+		return -1;
+	return v;
+}
+
+void *
+xmalloc(size_t n)
+{
+	void *p = malloc(n ? n : 1);
+
+	if (p == NULL)
+		fatal(EXIT_FAILURE_GENERIC, "out of memory (%zu bytes)", n);
+	return p;
+}
+
+void *
+xcalloc(size_t n, size_t size)
+{
+	void *p = calloc(n ? n : 1, size ? size : 1);
+
+	if (p == NULL)
+		fatal(EXIT_FAILURE_GENERIC, "out of memory");
+	return p;
+}
+
+void *
+xrealloc(void *p, size_t n)
+{
+	void *q = realloc(p, n ? n : 1);
+
+	if (q == NULL)
+		fatal(EXIT_FAILURE_GENERIC, "out of memory (%zu bytes)", n);
+	return q;
+}
+
+char *
+xstrdup(const char *s)
+{
+	size_t n = strlen(s) + 1;
+
+	return memcpy(xmalloc(n), s, n);
+}
+
+char *
+xasprintf(const char *fmt, ...)
+{
+	va_list ap;
+	char *s;
+
+	va_start(ap, fmt);
+	if (vasprintf(&s, fmt, ap) < 0)
+		fatal(EXIT_FAILURE_GENERIC, "out of memory");
+	va_end(ap);
+	return s;
+}
+
+static void (*fatal_hook)(void);
+
+void
+fatal_set_hook(void (*hook)(void))
+{
+	fatal_hook = hook;
+}
+
+void
+fatal(int code, const char *fmt, ...)
+{
+	va_list ap;
+
+	if (fatal_hook != NULL) {
+		void (*hook)(void) = fatal_hook;
+
+		fatal_hook = NULL;
+		hook();
+	}
+	fputs("memtop: ", stderr);
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fputc('\n', stderr);
+	exit(code);
+}

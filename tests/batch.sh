@@ -1,0 +1,159 @@
+#!/bin/sh
+# batch.sh - memtop -b against the real demo workload: formats, totals against
+# smaps_rollup and pmap -X, the leak rate, sorting, hostile paths, bad input.
+. "$srcdir/tests/lib.sh"
+
+py() { python3 - "$@"; }
+
+start_demo --demo-rate 256 --demo-hostile || { ok 1 "demo starts"; finish; }
+
+# Text: the header and the demo's classes.
+limit 20 "$MEMTOP" -b -n 1 -p "$demo_pid" >"$tmp/text" 2>"$tmp/err"
+check "text batch exits 0" test $? = 0
+check "text header names the pid and comm" \
+	grep -q "pid $demo_pid (memtop)" "$tmp/text"
+for class in heap stack thread-stack anon guard shm code rodata data file kernel; do
+	check "text shows a $class region" \
+		grep -Eq "^. [0-9a-f]{16}-[0-9a-f]{16} [-rwxps]{4} $class " "$tmp/text"
+done
+check "no raw escape byte reaches the output" \
+	sh -c "! grep -q \"\$(printf '\\033')\" '$tmp/text'"
+check "the hostile path is shown escaped" grep -q 'evil\\e\[31mred' "$tmp/text"
+
+# JSON Lines: three samples, valid whatever the paths hold, totals = sums.
+limit 30 "$MEMTOP" -b -n 3 -d 0.5 -p "$demo_pid" --format json >"$tmp/json"
+check "json batch exits 0" test $? = 0
+py "$tmp/json" "$demo_pid" >"$tmp/json.check" 2>&1 <<'EOF'
+import json, sys
+lines = open(sys.argv[1], encoding="utf-8").read().splitlines()
+assert len(lines) == 3, "want 3 samples, got %d" % len(lines)
+for line in lines:
+    o = json.loads(line)
+    assert o["pid"] == int(sys.argv[2])
+    live = [r for r in o["regions"] if r["state"] != "gone"]
+    for k in ("rss_kb", "pss_kb", "swap_kb", "private_dirty_kb", "size_kb"):
+        s = sum(r[k] for r in live)
+        assert o["totals"][k] == s, "%s: totals %d != sum %d" % (k, o["totals"][k], s)
+    assert sum(c["rss_kb"] for c in o["classes"]) == o["totals"]["rss_kb"]
+    for r in o["regions"]:
+        for k in ("start", "end", "perms", "offset", "path", "class", "state",
+                  "size_kb", "rss_kb", "pss_kb", "private_dirty_kb", "swap_kb",
+                  "delta_rss_kb", "rate_kb_s"):
+            assert k in r, "region lacks " + k
+        int(r["start"], 16)
+    assert any("\x1b[31m" in r["path"] for r in o["regions"]), "hostile path lost"
+print("fine")
+EOF
+check "json: valid lines, schema, totals equal the sum of regions" \
+	grep -q fine "$tmp/json.check" || diag_file "$tmp/json.check"
+
+# CSV: a header row and one row per region, each row one line.
+limit 20 "$MEMTOP" -b -n 2 -d 0.5 -p "$demo_pid" --format csv >"$tmp/csv"
+py "$tmp/csv" >"$tmp/csv.check" 2>&1 <<'EOF'
+import csv, sys
+rows = list(csv.reader(open(sys.argv[1], encoding="utf-8", newline="")))
+head = rows[0]
+assert head[:4] == ["time", "pid", "comm", "start"], head
+assert all(len(r) == len(head) for r in rows), "ragged rows"
+assert len(set(r[0] for r in rows[1:])) == 2, "want 2 samples"
+assert any("evil\\e[31m" in r[-1] for r in rows[1:]), "hostile path"
+print("fine")
+EOF
+check "csv: header, equal-length rows, two samples" grep -q fine "$tmp/csv.check" ||
+	diag_file "$tmp/csv.check"
+
+# The leak: the demo's leak region grows at 256 kB/s; memtop's rate says so.
+leak=$(demo_region leak)
+limit 30 "$MEMTOP" -b -n 8 -d 0.5 -p "$demo_pid" --format json >"$tmp/rate"
+py "$tmp/rate" "$leak" >"$tmp/rate.check" 2>&1 <<'EOF'
+import json, sys
+start = int(sys.argv[2].split("-")[0], 16)
+last = json.loads(open(sys.argv[1]).read().splitlines()[-1])
+r = [r for r in last["regions"] if int(r["start"], 16) == start][0]
+print("rate", r["rate_kb_s"], "class", r["class"])
+assert 200 <= r["rate_kb_s"] <= 312, "rate %.1f not near 256" % r["rate_kb_s"]
+assert r["class"] in ("anon", "anon:leak"), r["class"]
+print("fine")
+EOF
+check "the leaking region's rate is near the demo's 256 kB/s" \
+	grep -q fine "$tmp/rate.check" || diag_file "$tmp/rate.check"
+
+# Sorting: -s size lists sizes biggest first.
+limit 20 "$MEMTOP" -b -n 1 -s size -p "$demo_pid" --format csv >"$tmp/sorted"
+check "-s size sorts biggest first" sh -c \
+	"tail -n +2 '$tmp/sorted' | awk -F, '{print \$10}' | sort -c -r -n"
+limit 20 "$MEMTOP" -b -n 1 -f '^shm$' -p "$demo_pid" --format csv >"$tmp/filtered"
+check "-f keeps only matching regions" sh -c \
+	"test \$(tail -n +2 '$tmp/filtered' | wc -l) -ge 1 &&
+	 ! tail -n +2 '$tmp/filtered' | awk -F, '{print \$8}' | grep -v '^shm\$'"
+
+# Against the kernel and pmap: a stopped (quiet) demo, read at one moment.
+start_demo --demo-rate 0 || ok 1 "quiet demo starts"
+kill -STOP "$demo_pid"
+limit 20 "$MEMTOP" -b -n 1 -p "$demo_pid" --format json >"$tmp/quiet"
+cat "/proc/$demo_pid/smaps_rollup" >"$tmp/rollup"
+pmap -X "$demo_pid" >"$tmp/pmap" 2>&1
+kill -CONT "$demo_pid"
+py "$tmp/quiet" "$tmp/rollup" "$tmp/pmap" >"$tmp/quiet.check" 2>&1 <<'EOF'
+import json, sys
+o = json.loads(open(sys.argv[1]).read())
+roll = {}
+for line in open(sys.argv[2]):
+    parts = line.split()
+    if len(parts) >= 2 and parts[0].endswith(":") and parts[1].isdigit():
+        roll[parts[0][:-1]] = int(parts[1])
+for key, field in (("rss_kb", "Rss"), ("pss_kb", "Pss"), ("swap_kb", "Swap"),
+                   ("private_dirty_kb", "Private_Dirty"), ("anon_kb", "Anonymous")):
+    assert o["totals"][key] == roll[field], "%s %d != rollup %d" % (key, o["totals"][key], roll[field])
+lines = open(sys.argv[3]).read().splitlines()
+head = lines[1].split()
+rss_col = head.index("Rss")
+rows = [l.split() for l in lines[2:-2]]
+pmap_rss = sum(int(r[rss_col]) for r in rows if len(r) > rss_col and r[rss_col].isdigit())
+assert o["totals"]["rss_kb"] == pmap_rss, "rss %d != pmap %d" % (o["totals"]["rss_kb"], pmap_rss)
+regions = [r for r in o["regions"] if r["state"] != "gone"]
+assert len(regions) == len(rows), "regions %d != pmap rows %d" % (len(regions), len(rows))
+print("fine")
+EOF
+check "totals equal smaps_rollup and pmap -X of a quiet process" \
+	grep -q fine "$tmp/quiet.check" || diag_file "$tmp/quiet.check"
+
+# The target exits mid-run: the samples so far are printed, then a message.
+start_demo --demo-rate 0 || ok 1 "demo starts"
+( sleep 1.2; kill "$demo_pid" ) &
+limit 30 "$MEMTOP" -b -n 100 -d 0.5 -p "$demo_pid" --format json >"$tmp/exit.out" 2>"$tmp/exit.err"
+code=$?
+check "target exit mid-run: exit status 3" test "$code" = 3
+check "target exit mid-run: samples before it were printed" \
+	test "$(wc -l <"$tmp/exit.out")" -ge 2
+check "target exit mid-run: one line says it exited" \
+	sh -c "test \$(wc -l <'$tmp/exit.err') = 1 && grep -q 'exited' '$tmp/exit.err'"
+
+# Bad input: one line on stderr and a distinct exit status.
+bad() {
+	want=$1
+	desc=$2
+	shift 2
+	limit 10 "$MEMTOP" "$@" >"$tmp/bad.out" 2>"$tmp/bad.err"
+	code=$?
+	if [ "$code" = "$want" ] && [ "$(wc -l <"$tmp/bad.err")" = 1 ] &&
+	    grep -q '^memtop: ' "$tmp/bad.err"; then
+		ok 0 "$desc (exit $want, one line)"
+	else
+		ok 1 "$desc (exit $code, want $want)"
+		diag_file "$tmp/bad.err"
+	fi
+}
+bad 3 "no such PID" -b -p 4000000
+bad 2 "a PID that is not a number" -b -p abc
+bad 2 "a negative PID" -b -p -5
+bad 2 "a zero interval" -b -d 0 -p 1
+bad 2 "a negative interval" -b -d -1 -p 1
+bad 2 "an unknown column" -b -s bogus -p 1
+bad 2 "an unknown format" -b --format xml -p 1
+bad 2 "a bad filter pattern" -b -f '(' -p 1
+bad 2 "no target" -b
+check "the kernel-thread message names it" sh -c \
+	"'$MEMTOP' -b -n 1 -p 2 2>&1 | grep -q 'kernel thread'"
+
+finish
