@@ -15,6 +15,7 @@
 #include "app.h"
 #include "batch.h"
 #include "demo.h"
+#include "supervise.h"
 #include "util.h"
 #include "view.h"
 
@@ -222,6 +223,8 @@ main(int argc, char **argv)
 	if (!batch && !view_terminal_usable(&err_msg))
 		fatal(EXIT_TERMINAL, "%s; use -b for batch output", err_msg);
 
+	if (!batch)
+		supervise_dashboard();
 	app.source = source_live_open(app.pid, &cause, &err);
 	if (app.source == NULL)
 		fatal(err == -EACCES || err == -EPERM ? EXIT_PERMISSION :

@@ -1,0 +1,71 @@
+/*
+ * supervise.c - restore the terminal after the dashboard is killed.
+ */
+#include <errno.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/wait.h>
+#include <termios.h>
+#include <unistd.h>
+
+#include "supervise.h"
+
+static volatile pid_t supervised_child;
+
+/* Pass the signals meant for memtop on to the dashboard. */
+static void
+supervise_forward(int sig)
+{
+	if (supervised_child > 0)
+		kill(supervised_child, sig);
+}
+
+static void
+supervise_restore(const struct termios *saved)
+{
+	/* Leave the alternate screen, reset attributes, show the cursor:
+	 * what endwin() would have sent on an xterm-like terminal. */
+	static const char reset[] = "\033[?1049l\033[0m\033[?25h\r\n";
+
+	tcsetattr(STDIN_FILENO, TCSADRAIN, saved);
+	if (write(STDOUT_FILENO, reset, sizeof reset - 1) < 0)
+		return;
+}
+
+int
+supervise_dashboard(void)
+{
+	struct termios saved;
+	struct sigaction sa;
+	pid_t pid, w;
+	int status;
+
+	if (!isatty(STDIN_FILENO) || tcgetattr(STDIN_FILENO, &saved) != 0)
+		return 0;
+	pid = fork();
+	if (pid <= 0)
+		return 0;	/* the child, or no fork: run unsupervised */
+
+	supervised_child = pid;
+	memset(&sa, 0, sizeof sa);
+	sa.sa_handler = supervise_forward;
+	sigaction(SIGTERM, &sa, NULL);
+	sigaction(SIGHUP, &sa, NULL);
+	/* Keyboard signals reach the child through the process group. */
+	signal(SIGINT, SIG_IGN);
+	signal(SIGQUIT, SIG_IGN);
+
+	do
+		w = waitpid(pid, &status, 0);
+	while (w < 0 && errno == EINTR);
+	if (w < 0)
+		exit(1);
+	if (WIFEXITED(status))
+		exit(WEXITSTATUS(status));
+	supervise_restore(&saved);
+	fprintf(stderr, "memtop: the dashboard was killed by signal %d (%s); "
+	    "terminal restored\n", WTERMSIG(status), strsignal(WTERMSIG(status)));
+	exit(128 + WTERMSIG(status));
+}
