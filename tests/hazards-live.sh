@@ -1,0 +1,190 @@
+#!/bin/sh
+# hazards-live.sh - real processes in trouble: killed mid-sample, zombies,
+# exec, PID reuse in a new PID namespace, other users, dropped capabilities,
+# hidepid, a frozen cgroup, churning mappings, 65,000 mappings.
+. "$srcdir/tests/lib.sh"
+
+py() { python3 - "$@"; }
+root=no
+[ "$(id -u)" = 0 ] && root=yes
+
+# A copy of memtop that every user may run (the build tree may be private).
+pub=$tmp/pub
+mkdir -p "$pub"
+chmod 755 "$tmp"
+chmod 1777 "$pub"
+cp "$MEMTOP" "$pub/memtop"
+chmod 755 "$pub/memtop"
+as_nobody() { setpriv --reuid=nobody --regid=nogroup --clear-groups "$@"; }
+
+# Killed while sampling: a big target killed by SIGKILL mid-run.
+start_demo --demo-rate 0 --demo-maps 20000 || ok 1 "demo starts"
+( sleep 1; kill -9 "$demo_pid" ) &
+limit 60 "$MEMTOP" -b -n 1000 -d 0.1 -p "$demo_pid" --format json \
+	>"$tmp/kill.out" 2>"$tmp/kill.err"
+code=$?
+check "SIGKILLed target mid-sampling: exit 3, no crash" test "$code" = 3
+check "SIGKILLed target: says it exited" grep -q 'exited' "$tmp/kill.err"
+check "SIGKILLed target: every printed sample is whole JSON" \
+	python3 -c "import json,sys; [json.loads(l) for l in open(sys.argv[1])]" \
+	"$tmp/kill.out"
+
+# A zombie: exited, not reaped.
+python3 -c '
+import os, sys, time
+pid = os.fork()
+if pid == 0:
+    os._exit(0)
+print(pid, flush=True)
+time.sleep(30)
+' >"$tmp/zombie" &
+kill_later $!
+wait_for 10 test -s "$tmp/zombie"
+zpid=$(cat "$tmp/zombie")
+wait_for 5 grep -q '^State:.*Z' "/proc/$zpid/status"
+limit 10 "$MEMTOP" -b -n 1 -p "$zpid" >/dev/null 2>"$tmp/zombie.err"
+code=$?
+check "a zombie: exit 3 and the word zombie" sh -c \
+	"test $code = 3 && grep -qi zombie '$tmp/zombie.err'" ||
+	diag_file "$tmp/zombie.err"
+
+# exec: the same process runs a new program; memtop follows and says so.
+python3 -c 'import os, time; time.sleep(1.5); os.execvp("sleep", ["sleep", "30"])' &
+epid=$!
+kill_later $epid
+sleep 0.3
+limit 30 "$MEMTOP" -b -n 8 -d 0.5 -p "$epid" --format json >"$tmp/exec.out" 2>"$tmp/exec.err"
+py "$tmp/exec.out" >"$tmp/exec.check" 2>&1 <<'EOF'
+import json, sys
+s = [json.loads(l) for l in open(sys.argv[1])]
+comms = [o["comm"] for o in s]
+assert comms[0].startswith("python"), comms
+assert comms[-1] == "sleep", comms
+states = [o["state"] for o in s]
+assert any("exec" in st for st in states), states
+print("fine")
+EOF
+check "exec: memtop follows the new program and marks the exec" \
+	grep -q fine "$tmp/exec.check" || diag_file "$tmp/exec.check"
+
+# PID reuse, forced in a new PID namespace: memtop is stopped while its
+# target dies and another process takes the PID; it must not show the new one.
+if [ "$root" = yes ] && unshare --pid --fork --mount-proc true 2>/dev/null; then
+	unshare --pid --fork --mount-proc sh -c '
+		sleep 100 & a=$!
+		"$1" -b -d 0.3 -n 40 -p $a --format json >"$2/reuse.out" 2>"$2/reuse.err" &
+		m=$!
+		sleep 1
+		kill -STOP $m
+		kill -9 $a; wait $a 2>/dev/null
+		echo $((a - 1)) >/proc/sys/kernel/ns_last_pid
+		python3 -c "import time; time.sleep(100)" & b=$!
+		echo "$a $b" >"$2/reuse.pids"
+		kill -CONT $m
+		wait $m; echo $? >"$2/reuse.code"
+		kill $b
+	' sh "$MEMTOP" "$tmp" </dev/null
+	check "PID reuse: the new process got the same PID" \
+		sh -c "read a b <'$tmp/reuse.pids' && test \"\$a\" = \"\$b\""
+	check "PID reuse: memtop ends with exit 3" \
+		test "$(cat "$tmp/reuse.code" 2>/dev/null)" = 3
+	check "PID reuse: no sample shows the new process" \
+		sh -c "! grep -q python3 '$tmp/reuse.out'"
+	check "PID reuse: one line says the target is gone" \
+		sh -c "test \$(wc -l <'$tmp/reuse.err') = 1 && grep -Eq 'exited|another process' '$tmp/reuse.err'"
+else
+	diag "skipping PID namespace test: needs root and unshare --pid"
+fi
+
+# Permission: another user's memtop on our demo; root without CAP_SYS_PTRACE
+# on another user's demo; hidepid.
+if [ "$root" = yes ]; then
+	start_demo --demo-rate 0 || ok 1 "demo starts"
+	as_nobody "$pub/memtop" -b -n 1 -p "$demo_pid" >/dev/null 2>"$tmp/perm.err"
+	code=$?
+	check "another user's process: exit 4" test "$code" = 4
+	check "another user's process: the message says what is needed" sh -c \
+		"test \$(wc -l <'$tmp/perm.err') = 1 && grep -q 'root' '$tmp/perm.err' && grep -q 'ptrace' '$tmp/perm.err'"
+
+	TMPDIR=$pub as_nobody "$pub/memtop" --demo --demo-rate 0 >"$tmp/nobody.out" 2>&1 &
+	npid=$!
+	kill_later $npid
+	wait_for 20 grep -q '^  leak ' "$tmp/nobody.out"
+	capsh --drop=cap_sys_ptrace -- -c "\"$MEMTOP\" -b -n 1 -p $npid" \
+		>/dev/null 2>"$tmp/cap.err"
+	code=$?
+	check "root without CAP_SYS_PTRACE: exit 4" test "$code" = 4 ||
+		diag_file "$tmp/cap.err"
+	limit 10 "$MEMTOP" -b -n 1 -p "$npid" >/dev/null 2>&1
+	check "root with CAP_SYS_PTRACE reads the same process" test $? = 0
+
+	unshare --mount sh -c "mount -t proc -o hidepid=2 proc /proc &&
+		setpriv --reuid=nobody --regid=nogroup --clear-groups \
+		'$pub/memtop' -b -n 1 -p $demo_pid" >/dev/null 2>"$tmp/hide.err"
+	code=$?
+	check "hidepid: a clear message naming hidepid" sh -c \
+		"test $code = 3 -o $code = 4 && grep -q hidepid '$tmp/hide.err'" ||
+		diag_file "$tmp/hide.err"
+else
+	diag "skipping permission tests: need root to switch users"
+fi
+
+# A frozen target (cgroup freezer): sampling still answers.
+fz=/sys/fs/cgroup/freezer/memtop-test-$$
+if [ "$root" = yes ] && mkdir "$fz" 2>/dev/null; then
+	start_demo --demo-rate 0 || ok 1 "demo starts"
+	echo "$demo_pid" >"$fz/cgroup.procs"
+	echo FROZEN >"$fz/freezer.state"
+	limit 20 "$MEMTOP" -b -n 2 -d 0.5 -p "$demo_pid" >"$tmp/frozen" 2>&1
+	code=$?
+	echo THAWED >"$fz/freezer.state"
+	echo "$demo_pid" >/sys/fs/cgroup/freezer/cgroup.procs
+	rmdir "$fz"
+	check "a frozen target is sampled without a hang" sh -c \
+		"test $code = 0 && grep -q ' heap ' '$tmp/frozen'"
+else
+	diag "skipping the freezer test: no cgroup v1 freezer to write to"
+fi
+
+# Churning mappings: /proc reads of a process that maps and unmaps all the
+# time; totals must stay the sum of regions, no crash.
+start_demo --demo-rate 0 --demo-churn || ok 1 "demo starts"
+limit 60 "$MEMTOP" -b -n 30 -d 0.1 -p "$demo_pid" --format json >"$tmp/churn" 2>"$tmp/churn.err"
+code=$?
+py "$tmp/churn" >"$tmp/churn.check" 2>&1 <<'EOF'
+import json, sys
+s = [json.loads(l) for l in open(sys.argv[1])]
+assert len(s) == 30, len(s)
+for o in s:
+    live = [r for r in o["regions"] if r["state"] != "gone"]
+    assert o["totals"]["rss_kb"] == sum(r["rss_kb"] for r in live)
+    starts = sorted((int(r["start"], 16), int(r["end"], 16)) for r in live)
+    for (a, b), (c, d) in zip(starts, starts[1:]):
+        assert b <= c, "overlapping regions %x-%x %x-%x" % (a, b, c, d)
+print("fine")
+EOF
+check "churning mappings: 30 whole samples, no overlaps, exit 0" sh -c \
+	"test $code = 0 && grep -q fine '$tmp/churn.check'" || diag_file "$tmp/churn.check"
+
+# 65,000+ mappings.
+if [ "$root" = yes ] && [ "$(cat /proc/sys/vm/max_map_count)" -lt 70000 ]; then
+	old_max=$(cat /proc/sys/vm/max_map_count)
+	echo 131072 >/proc/sys/vm/max_map_count 2>/dev/null || old_max=
+fi
+start_demo --demo-rate 0 --demo-maps 65000 || ok 1 "demo starts"
+limit 120 "$MEMTOP" -b -n 2 -d 0.5 -p "$demo_pid" --format json >"$tmp/big" 2>"$tmp/big.err"
+code=$?
+maps=$(wc -l <"/proc/$demo_pid/maps")
+py "$tmp/big" "$maps" >"$tmp/big.check" 2>&1 <<'EOF'
+import json, sys
+s = [json.loads(l) for l in open(sys.argv[1])]
+n = len([r for r in s[-1]["regions"] if r["state"] != "gone"])
+assert n >= 65000, n
+assert abs(n - int(sys.argv[2])) <= 2, (n, sys.argv[2])
+print("fine")
+EOF
+check "65,000+ mappings: every one in the sample" sh -c \
+	"test $code = 0 && grep -q fine '$tmp/big.check'" || diag_file "$tmp/big.check"
+[ -n "${old_max:-}" ] && echo "$old_max" >/proc/sys/vm/max_map_count
+
+finish
