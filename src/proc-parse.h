@@ -46,7 +46,9 @@ void parse_meminfo(const char *buf, size_t len, uint64_t *total_kb,
  * 0 and *sp, or -EINVAL ("running", empty, malformed). */
 int parse_syscall_sp(const char *buf, size_t len, uint64_t *sp);
 
-/* /proc/PID/cgroup (v2 line "0::/path"): copies the path; 0 or -ENOENT. */
+/* /proc/PID/cgroup: copies the memory cgroup's path.  Returns 1 for a v1
+ * memory controller line ("4:memory:/path"), 0 for the v2 line ("0::/path")
+ * when there is no v1 one, -ENOENT for neither. */
 int parse_cgroup_path(const char *buf, size_t len, char *path, size_t size);
 
 #endif

@@ -1,0 +1,272 @@
+/*
+ * snapshot.c - the snapshot container and the smaps/status field tables.
+ */
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "snapshot.h"
+
+static const struct {
+	const char *name;
+	uint8_t kb;
+} smaps_fields[SF_COUNT] = {
+	[SF_SIZE] = { "Size", 1 },
+	[SF_KERNEL_PAGE_SIZE] = { "KernelPageSize", 1 },
+	[SF_MMU_PAGE_SIZE] = { "MMUPageSize", 1 },
+	[SF_RSS] = { "Rss", 1 },
+	[SF_PSS] = { "Pss", 1 },
+	[SF_PSS_DIRTY] = { "Pss_Dirty", 1 },
+	[SF_PSS_ANON] = { "Pss_Anon", 1 },
+	[SF_PSS_FILE] = { "Pss_File", 1 },
+	[SF_PSS_SHMEM] = { "Pss_Shmem", 1 },
+	[SF_SHARED_CLEAN] = { "Shared_Clean", 1 },
+	[SF_SHARED_DIRTY] = { "Shared_Dirty", 1 },
+	[SF_PRIVATE_CLEAN] = { "Private_Clean", 1 },
+	[SF_PRIVATE_DIRTY] = { "Private_Dirty", 1 },
+	[SF_REFERENCED] = { "Referenced", 1 },
+	[SF_ANONYMOUS] = { "Anonymous", 1 },
+	[SF_KSM] = { "KSM", 1 },
+	[SF_LAZYFREE] = { "LazyFree", 1 },
+	[SF_ANON_HUGE_PAGES] = { "AnonHugePages", 1 },
+	[SF_SHMEM_PMD_MAPPED] = { "ShmemPmdMapped", 1 },
+	[SF_FILE_PMD_MAPPED] = { "FilePmdMapped", 1 },
+	[SF_SHARED_HUGETLB] = { "Shared_Hugetlb", 1 },
+	[SF_PRIVATE_HUGETLB] = { "Private_Hugetlb", 1 },
+	[SF_SWAP] = { "Swap", 1 },
+	[SF_SWAP_PSS] = { "SwapPss", 1 },
+	[SF_LOCKED] = { "Locked", 1 },
+	[SF_THP_ELIGIBLE] = { "THPeligible", 0 },
+	[SF_PROTECTION_KEY] = { "ProtectionKey", 0 },
+};
+
+const char *
+smaps_field_name(enum smaps_field f)
+{
+	return f < SF_COUNT ? smaps_fields[f].name : "?";
+}
+
+int
+smaps_field_is_kb(enum smaps_field f)
+{
+	return f < SF_COUNT && smaps_fields[f].kb;
+}
+
+int
+smaps_field_lookup(const char *name, size_t len)
+{
+	int f;
+
+	for (f = 0; f < SF_COUNT; f++) {
+		if (strlen(smaps_fields[f].name) == len &&
+		    memcmp(smaps_fields[f].name, name, len) == 0)
+			return f;
+	}
+	return -1;
+}
+
+const char *
+target_state_name(enum target_state s)
+{
+	switch (s) {
+	case TARGET_ALIVE:
+		return "running";
+	case TARGET_EXITED:
+		return "exited";
+	case TARGET_ZOMBIE:
+		return "zombie";
+	case TARGET_KERNEL_THREAD:
+		return "kernel-thread";
+	case TARGET_REUSED:
+		return "pid-reused";
+	case TARGET_EXECED:
+		return "execed";
+	case TARGET_DENIED:
+		return "denied";
+	}
+	return "?";
+}
+
+static const char *const status_names[ST_COUNT] = {
+	[ST_VM_PEAK] = "VmPeak", [ST_VM_SIZE] = "VmSize",
+	[ST_VM_HWM] = "VmHWM", [ST_VM_RSS] = "VmRSS",
+	[ST_RSS_ANON] = "RssAnon", [ST_RSS_FILE] = "RssFile",
+	[ST_RSS_SHMEM] = "RssShmem", [ST_VM_DATA] = "VmData",
+	[ST_VM_STK] = "VmStk", [ST_VM_EXE] = "VmExe", [ST_VM_LIB] = "VmLib",
+	[ST_VM_PTE] = "VmPTE", [ST_VM_SWAP] = "VmSwap", [ST_VM_LCK] = "VmLck",
+	[ST_VM_PIN] = "VmPin", [ST_HUGETLB_PAGES] = "HugetlbPages",
+	[ST_THREADS] = "Threads",
+};
+
+const char *
+status_field_name(enum status_field f)
+{
+	return f < ST_COUNT ? status_names[f] : "?";
+}
+
+/* The kernel's order, fs/proc/task_mmu.c show_smap_vma_flags(). */
+const char vmflag_names[][3] = {
+	"rd", "wr", "ex", "sh", "mr", "mw", "me", "ms", "gd", "pf", "dw", "lo",
+	"io", "sr", "rr", "dc", "de", "ac", "nr", "ht", "sf", "nl", "ar", "wf",
+	"dd", "sd", "mm", "hg", "nh", "mg", "um", "uw", "ss", "sl", "bt", "mt",
+	"ui", "pk",
+};
+const size_t vmflag_count = sizeof vmflag_names / sizeof vmflag_names[0];
+
+int
+vmflag_lookup(const char *two)
+{
+	size_t i;
+
+	for (i = 0; i < vmflag_count; i++) {
+		if (vmflag_names[i][0] == two[0] && vmflag_names[i][1] == two[1])
+			return (int)i;
+	}
+	return -1;
+}
+
+char *
+vmflags_format(uint64_t flags, char *buf, size_t size)
+{
+	size_t i, o = 0;
+
+	if (size == 0)
+		return buf;
+	buf[0] = '\0';
+	for (i = 0; i < vmflag_count; i++) {
+		if (!(flags & ((uint64_t)1 << i)))
+			continue;
+		if (o + 4 > size)
+			break;
+		if (o > 0)
+			buf[o++] = ' ';
+		buf[o++] = vmflag_names[i][0];
+		buf[o++] = vmflag_names[i][1];
+		buf[o] = '\0';
+	}
+	return buf;
+}
+
+struct snapshot *
+snapshot_new(void)
+{
+	return calloc(1, sizeof(struct snapshot));
+}
+
+void
+snapshot_free(struct snapshot *s)
+{
+	if (s == NULL)
+		return;
+	free(s->regions);
+	free(s->strings);
+	free(s->thread_sp);
+	free(s);
+}
+
+void
+snapshot_clear(struct snapshot *s)
+{
+	s->nregions = 0;
+	s->strings_len = 0;
+	s->nthreads = 0;
+	s->torn = 0;
+}
+
+/* Grow *p (of *cap elements of size each) to hold want; 0 or -ENOMEM. */
+static int
+grow(void **p, size_t *cap, size_t want, size_t size)
+{
+	size_t n = *cap ? *cap : 64;
+	void *q;
+
+	if (want <= *cap)
+		return 0;
+	while (n < want)
+		n *= 2;
+	if ((q = realloc(*p, n * size)) == NULL)
+		return -ENOMEM;
+	*p = q;
+	*cap = n;
+	return 0;
+}
+
+struct region *
+snapshot_add_region(struct snapshot *s, const struct region *r,
+    const char *path, size_t path_len)
+{
+	struct region *nr;
+
+	if (path_len > UINT32_MAX / 2 ||
+	    grow((void **)&s->regions, &s->regions_cap, s->nregions + 1,
+	    sizeof *s->regions) != 0 ||
+	    grow((void **)&s->strings, &s->strings_cap,
+	    s->strings_len + path_len + 1, 1) != 0)
+		return NULL;
+	nr = &s->regions[s->nregions++];
+	*nr = *r;
+	nr->path_off = (uint32_t)s->strings_len;
+	nr->path_len = (uint32_t)path_len;
+	if (path_len > 0)
+		memcpy(s->strings + s->strings_len, path, path_len);
+	s->strings[s->strings_len + path_len] = '\0';
+	s->strings_len += path_len + 1;
+	return nr;
+}
+
+int
+snapshot_add_thread_sp(struct snapshot *s, uint64_t sp)
+{
+	if (grow((void **)&s->thread_sp, &s->threads_cap, s->nthreads + 1,
+	    sizeof *s->thread_sp) != 0)
+		return -ENOMEM;
+	s->thread_sp[s->nthreads++] = sp;
+	return 0;
+}
+
+int
+snapshot_copy(struct snapshot *dst, const struct snapshot *src)
+{
+	struct region *regions = dst->regions;
+	char *strings = dst->strings;
+	uint64_t *sp = dst->thread_sp;
+	size_t rc = dst->regions_cap, sc = dst->strings_cap;
+	size_t tc = dst->threads_cap;
+
+	if (grow((void **)&regions, &rc, src->nregions, sizeof *regions) ||
+	    grow((void **)&strings, &sc, src->strings_len, 1) ||
+	    grow((void **)&sp, &tc, src->nthreads, sizeof *sp)) {
+		dst->regions = regions;
+		dst->strings = strings;
+		dst->thread_sp = sp;
+		dst->regions_cap = rc;
+		dst->strings_cap = sc;
+		dst->threads_cap = tc;
+		return -ENOMEM;
+	}
+	*dst = *src;
+	dst->regions = regions;
+	dst->strings = strings;
+	dst->thread_sp = sp;
+	dst->regions_cap = rc;
+	dst->strings_cap = sc;
+	dst->threads_cap = tc;
+	if (src->nregions)
+		memcpy(regions, src->regions, src->nregions * sizeof *regions);
+	if (src->strings_len)
+		memcpy(strings, src->strings, src->strings_len);
+	if (src->nthreads)
+		memcpy(sp, src->thread_sp, src->nthreads * sizeof *sp);
+	return 0;
+}
+
+uint64_t
+snapshot_sum(const struct snapshot *s, enum smaps_field f)
+{
+	uint64_t sum = 0;
+	size_t i;
+
+	for (i = 0; i < s->nregions; i++)
+		sum += s->regions[i].kb[f];
+	return sum;
+}

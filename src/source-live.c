@@ -1,0 +1,431 @@
+/*
+ * source-live.c - the live source: samples one process through /proc.
+ *
+ * The target is pinned: /proc/PID is opened once as a directory and every
+ * file is read relative to that fd, so once the process is gone every read
+ * fails instead of reaching a new process that got the same PID; the start
+ * time from stat is checked on every sample as well.
+ */
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "proc-parse.h"
+#include "source.h"
+#include "util.h"
+
+#define PF_KTHREAD 0x00200000
+
+struct live {
+	int pid;
+	int dirfd;			/* /proc/PID, pinned */
+	uint64_t start_time;
+	uint64_t seq;
+	char comm[SNAP_COMM_MAX];	/* of the last sample, to see an exec */
+	char exe[PATH_MAX];
+	char *buf;			/* reused for every file read */
+	size_t cap;
+	int cg_kind;			/* -1 none, 0 cgroup v2, 1 v1 memory */
+	char cg_dir[512];		/* the cgroup's directory under /sys */
+	char cg_path[256];
+};
+
+/* Read a whole file at dirfd/name into l->buf; its length or -errno. */
+static ssize_t
+live_read(struct live *l, int dirfd, const char *name)
+{
+	size_t len = 0;
+	ssize_t n;
+	int fd;
+
+	fd = openat(dirfd, name, O_RDONLY | O_CLOEXEC | O_NOCTTY);
+	if (fd < 0)
+		return -errno;
+	for (;;) {
+		if (l->cap - len < 4096) {
+			size_t cap = l->cap ? l->cap * 2 : 65536;
+			char *b = realloc(l->buf, cap);
+
+			if (b == NULL) {
+				close(fd);
+				return -ENOMEM;
+			}
+			l->buf = b;
+			l->cap = cap;
+		}
+		n = read(fd, l->buf + len, l->cap - len - 1);
+		if (n < 0) {
+			if (errno == EINTR)
+				continue;
+			n = -errno;
+			close(fd);
+			return n;
+		}
+		if (n == 0)
+			break;
+		len += (size_t)n;
+	}
+	close(fd);
+	l->buf[len] = '\0';
+	return (ssize_t)len;
+}
+
+static int
+live_stat(struct live *l, struct proc_stat *st)
+{
+	ssize_t n = live_read(l, l->dirfd, "stat");
+
+	if (n < 0)
+		return (int)n;
+	return parse_stat(l->buf, (size_t)n, st);
+}
+
+/* Whether /proc is mounted with hidepid (other users' processes hidden). */
+static int
+proc_hidepid(void)
+{
+	char line[4096];
+	FILE *f = fopen("/proc/self/mountinfo", "re");
+	int hidden = 0;
+
+	if (f == NULL)
+		return 0;
+	while (fgets(line, sizeof line, f) != NULL) {
+		char *h;
+
+		if (strstr(line, " /proc ") == NULL ||
+		    strstr(line, " - proc ") == NULL)
+			continue;
+		h = strstr(line, "hidepid=");
+		hidden = h != NULL && h[8] != '0' && strncmp(h + 8, "off", 3);
+	}
+	fclose(f);
+	return hidden;
+}
+
+static void
+live_find_cgroup(struct live *l)
+{
+	static const char *const v2_roots[] = { "/sys/fs/cgroup",
+	    "/sys/fs/cgroup/unified" };
+	ssize_t n;
+	size_t i;
+	int kind;
+
+	l->cg_kind = -1;
+	n = live_read(l, l->dirfd, "cgroup");
+	if (n < 0)
+		return;
+	kind = parse_cgroup_path(l->buf, (size_t)n, l->cg_path,
+	    sizeof l->cg_path);
+	if (kind == 1) {
+		snprintf(l->cg_dir, sizeof l->cg_dir, "/sys/fs/cgroup/memory%s",
+		    l->cg_path);
+		if (access(l->cg_dir, R_OK) == 0)
+			l->cg_kind = 1;
+		return;
+	}
+	if (kind != 0)
+		return;
+	for (i = 0; i < sizeof v2_roots / sizeof v2_roots[0]; i++) {
+		char probe[600];
+
+		snprintf(l->cg_dir, sizeof l->cg_dir, "%s%s", v2_roots[i],
+		    l->cg_path);
+		snprintf(probe, sizeof probe, "%s/memory.current", l->cg_dir);
+		if (access(probe, R_OK) == 0) {
+			l->cg_kind = 0;
+			return;
+		}
+	}
+}
+
+/* A number from a one-value cgroup file; "max" reads UINT64_MAX. */
+static int
+live_cg_value(struct live *l, const char *file, uint64_t *v)
+{
+	char path[700];
+	const char *p;
+	ssize_t n;
+
+	snprintf(path, sizeof path, "%s/%s", l->cg_dir, file);
+	n = live_read(l, AT_FDCWD, path);
+	if (n <= 0)
+		return -1;
+	if (strncmp(l->buf, "max", 3) == 0) {
+		*v = UINT64_MAX;
+		return 0;
+	}
+	*v = strtoull(l->buf, NULL, 10);
+	if ((p = strstr(l->buf, "oom_kill ")) != NULL)
+		*v = strtoull(p + 9, NULL, 10);
+	return 0;
+}
+
+static void
+live_cgroup(struct live *l, struct snapshot_info *info)
+{
+	uint64_t v;
+
+	info->has_cgroup = 0;
+	if (l->cg_kind < 0)
+		return;
+	snprintf(info->cgroup_path, sizeof info->cgroup_path, "%s",
+	    l->cg_path);
+	if (l->cg_kind == 0) {
+		if (live_cg_value(l, "memory.current", &info->cg_current) != 0)
+			return;
+		if (live_cg_value(l, "memory.max", &info->cg_max) != 0)
+			info->cg_max = UINT64_MAX;
+		info->cg_oom_kills = 0;
+		if (live_cg_value(l, "memory.events", &v) == 0)
+			info->cg_oom_kills = v;
+	} else {
+		if (live_cg_value(l, "memory.usage_in_bytes",
+		    &info->cg_current) != 0)
+			return;
+		if (live_cg_value(l, "memory.limit_in_bytes", &info->cg_max) != 0 ||
+		    info->cg_max >= (UINT64_C(1) << 62))
+			info->cg_max = UINT64_MAX;	/* v1's "no limit" */
+		info->cg_oom_kills = 0;
+		if (live_cg_value(l, "memory.oom_control", &v) == 0)
+			info->cg_oom_kills = v;
+	}
+	info->has_cgroup = 1;
+}
+
+/* A stack pointer for every thread whose syscall file we can read. */
+static void
+live_threads(struct live *l, struct snapshot *out)
+{
+	struct dirent *de;
+	DIR *d;
+	int fd;
+
+	fd = openat(l->dirfd, "task", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (fd < 0)
+		return;
+	d = fdopendir(fd);
+	if (d == NULL) {
+		close(fd);
+		return;
+	}
+	while ((de = readdir(d)) != NULL) {
+		char name[300];
+		uint64_t sp;
+		ssize_t n;
+
+		if (de->d_name[0] < '0' || de->d_name[0] > '9')
+			continue;
+		snprintf(name, sizeof name, "%s/syscall", de->d_name);
+		n = live_read(l, dirfd(d), name);
+		if (n > 0 && parse_syscall_sp(l->buf, (size_t)n, &sp) == 0)
+			snapshot_add_thread_sp(out, sp);
+	}
+	closedir(d);
+}
+
+/* The target is gone or going: say how, from its stat (if any is left). */
+static enum target_state
+live_gone_state(struct live *l)
+{
+	struct proc_stat st;
+
+	if (live_stat(l, &st) != 0)
+		return TARGET_EXITED;
+	if (st.start_time != l->start_time)
+		return TARGET_REUSED;
+	if (st.state == 'Z' || st.state == 'X' || st.state == 'x')
+		return TARGET_ZOMBIE;
+	if (st.flags & PF_KTHREAD)
+		return TARGET_KERNEL_THREAD;
+	return TARGET_ALIVE;
+}
+
+static char *
+denied_cause(int pid, const char *file)
+{
+	return xasprintf("permission denied reading /proc/%d/%s: run as root, "
+	    "or as the process's user with ptrace access to it (see "
+	    "ptrace(2), \"Ptrace access mode checking\")", pid, file);
+}
+
+static int
+live_next(struct source *src, struct snapshot *out, char **cause)
+{
+	struct live *l = src->priv;
+	double t0 = clock_mono(), c0 = clock_cpu();
+	struct snapshot_info *info = &out->info;
+	struct proc_stat st;
+	ssize_t n;
+
+	if (live_stat(l, &st) != 0 || st.start_time != l->start_time ||
+	    st.state == 'Z' || st.state == 'X') {
+		out->state = live_gone_state(l);
+		if (out->state == TARGET_ALIVE)
+			out->state = TARGET_EXITED;
+		return 1;
+	}
+	n = live_read(l, l->dirfd, "smaps");
+	if (n == -EACCES || n == -EPERM) {
+		*cause = denied_cause(l->pid, "smaps");
+		out->state = TARGET_DENIED;
+		return (int)n;
+	}
+	if (n <= 0 && (out->state = live_gone_state(l)) != TARGET_ALIVE)
+		return 1;	/* exited, or a zombie, between the two reads */
+	if (n < 0) {
+		*cause = xasprintf("cannot read /proc/%d/smaps: %s", l->pid,
+		    strerror((int)-n));
+		return (int)n;
+	}
+
+	snapshot_clear(out);
+	out->state = TARGET_ALIVE;
+	if (parse_smaps(l->buf, (size_t)n, out) < 0) {
+		*cause = xasprintf("out of memory parsing /proc/%d/smaps", l->pid);
+		return -ENOMEM;
+	}
+	out->seq = l->seq++;
+	out->mono = t0;
+	out->wall = clock_wall();
+
+	info->pid = l->pid;
+	info->start_time = l->start_time;
+	info->state_char = st.state;
+	if ((n = live_read(l, l->dirfd, "status")) > 0)
+		parse_status(l->buf, (size_t)n, info);
+	if ((n = live_read(l, l->dirfd, "cmdline")) >= 0) {
+		size_t i, len = (size_t)n;
+
+		info->cmdline_truncated = len >= sizeof info->cmdline;
+		if (info->cmdline_truncated)
+			len = sizeof info->cmdline - 1;
+		while (len > 0 && l->buf[len - 1] == '\0')
+			len--;
+		for (i = 0; i < len; i++)
+			info->cmdline[i] = l->buf[i] ? l->buf[i] : ' ';
+		info->cmdline[len] = '\0';
+		info->cmdline_len = (uint32_t)len;
+	}
+	if ((n = live_read(l, l->dirfd, "oom_score_adj")) > 0)
+		info->oom_score_adj = (int32_t)strtol(l->buf, NULL, 10);
+	if ((n = live_read(l, AT_FDCWD, "/proc/meminfo")) > 0)
+		parse_meminfo(l->buf, (size_t)n, &info->mem_total_kb,
+		    &info->mem_available_kb);
+	live_cgroup(l, info);
+	live_threads(l, out);
+
+	/* An exec keeps the PID and start time but changes the program. */
+	{
+		char exe[PATH_MAX];
+		ssize_t e = readlinkat(l->dirfd, "exe", exe, sizeof exe - 1);
+
+		exe[e > 0 ? e : 0] = '\0';
+		if (out->seq > 0 && (strcmp(l->comm, info->comm) != 0 ||
+		    (e > 0 && l->exe[0] != '\0' && strcmp(l->exe, exe) != 0)))
+			out->state = TARGET_EXECED;
+		memcpy(l->comm, info->comm, sizeof l->comm);
+		if (e > 0)
+			memcpy(l->exe, exe, (size_t)e + 1);
+	}
+	out->sample_ms = (clock_mono() - t0) * 1000;
+	out->sample_cpu_ms = (clock_cpu() - c0) * 1000;
+	return 0;
+}
+
+static void
+live_close(struct source *src)
+{
+	struct live *l = src->priv;
+
+	close(l->dirfd);
+	free(l->buf);
+	free(l);
+	free(src);
+}
+
+static const struct source_ops live_ops = {
+	.name = "live",
+	.next = live_next,
+	.close = live_close,
+};
+
+struct source *
+source_live_open(int pid, char **cause, int *err)
+{
+	struct source *src;
+	struct live *l;
+	struct proc_stat st;
+	char path[64];
+	int fd, rc;
+
+	snprintf(path, sizeof path, "/proc/%d", pid);
+	fd = open(path, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (fd < 0) {
+		*err = errno == ENOENT ? -ESRCH : -errno;
+		if (errno == ENOENT && proc_hidepid())
+			*cause = xasprintf("no process with PID %d is visible: "
+			    "/proc is mounted with hidepid, which hides other "
+			    "users' processes (run as root or as its user)",
+			    pid);
+		else if (errno == ENOENT)
+			*cause = xasprintf("no process with PID %d", pid);
+		else
+			*cause = xasprintf("cannot open %s: %s", path,
+			    strerror(errno));
+		return NULL;
+	}
+	l = xcalloc(1, sizeof *l);
+	l->pid = pid;
+	l->dirfd = fd;
+	if ((rc = live_stat(l, &st)) != 0) {
+		*err = -ESRCH;
+		*cause = xasprintf("no process with PID %d", pid);
+		goto fail;
+	}
+	l->start_time = st.start_time;
+	if (st.flags & PF_KTHREAD) {
+		*err = -EINVAL;
+		*cause = xasprintf("PID %d is a kernel thread (%s): it has no "
+		    "user memory to show", pid, st.comm);
+		goto fail;
+	}
+	if (st.state == 'Z' || st.state == 'X') {
+		*err = -ESRCH;
+		*cause = xasprintf("process %d is a zombie (exited, not yet "
+		    "reaped by its parent): it has no memory left", pid);
+		goto fail;
+	}
+	if ((fd = openat(l->dirfd, "smaps", O_RDONLY | O_CLOEXEC)) < 0) {
+		*err = -errno;
+		if (errno == EACCES || errno == EPERM)
+			*cause = denied_cause(pid, "smaps");
+		else
+			*cause = xasprintf("cannot read /proc/%d/smaps: %s", pid,
+			    strerror(errno));
+		goto fail;
+	}
+	close(fd);
+	live_find_cgroup(l);
+	src = xcalloc(1, sizeof *src);
+	src->ops = &live_ops;
+	src->priv = l;
+	return src;
+fail:
+	close(l->dirfd);
+	free(l->buf);
+	free(l);
+	return NULL;
+}
+
+int
+source_live_dirfd(const struct source *src)
+{
+	return ((const struct live *)src->priv)->dirfd;
+}
