@@ -58,6 +58,7 @@ struct tracked_region {
 	uint64_t kb[SF_COUNT];		/* counters at the last sample seen */
 	uint64_t prev_kb[SF_COUNT];	/* at the sample before (0 when new) */
 	uint64_t base_kb[SF_COUNT];	/* at the baseline (0 if born after) */
+	uint64_t first_kb[SF_COUNT];	/* at the first sample (0 if born after) */
 	uint64_t first_seq;		/* model sample it first appeared in */
 	uint64_t last_seq;		/* last model sample it was present in */
 	double first_time;		/* wall clock when it appeared */
@@ -81,6 +82,7 @@ const char *group_by_name(enum group_by g);
 
 struct region_group {
 	enum group_by by;
+	uint64_t key;			/* what members share (model.c) */
 	enum region_class cls;		/* GROUP_CLASS */
 	uint32_t path_id;		/* GROUP_FILE (0: anonymous, by class) */
 	char label[128];		/* class name, or "" for files: use path */

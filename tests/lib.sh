@@ -21,10 +21,16 @@ ok() {
 }
 
 # check DESCRIPTION COMMAND...: passes when the command succeeds.
+# Returns the command's status, so `check ... || diag_file F` explains.
 check() {
 	desc=$1
 	shift
-	if "$@"; then ok 0 "$desc"; else ok 1 "$desc"; fi
+	if "$@"; then
+		ok 0 "$desc"
+	else
+		ok 1 "$desc"
+		return 1
+	fi
 }
 
 diag() { printf '# %s\n' "$*"; }

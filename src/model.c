@@ -1,0 +1,793 @@
+/*
+ * model.c - tracked regions across samples.
+ *
+ * Tracked regions live in a pool and never move while tracked; `order` lists
+ * the pool indices sorted by start address.  Each ingest walks the new
+ * snapshot and the old order together once (both sorted), so matching is
+ * O(n), and builds the next order.  Paths are interned once into an arena.
+ */
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "model.h"
+#include "util.h"
+
+struct path_ref {
+	uint32_t off, len;
+};
+
+struct model {
+	struct tracked_region *pool;	/* slots; free ones chained by id */
+	size_t pool_len, pool_cap;
+	uint32_t *free_slots;
+	size_t nfree, free_cap;
+	uint32_t *order, *next_order;	/* pool indices sorted by start */
+	uint32_t *merge;		/* scratch for the next order */
+	size_t norder, order_cap;
+	uint8_t *matched;		/* per old order position */
+	uint8_t *cls;			/* per snapshot region */
+	size_t cls_cap;
+	uint32_t *path_ids;		/* per snapshot region */
+
+	char *paths;			/* interned path bytes */
+	size_t paths_len, paths_cap;
+	struct path_ref *refs;		/* path id -> bytes; id 0 = "" */
+	size_t nrefs, refs_cap;
+	uint32_t *hash;			/* open addressing: path ids */
+	size_t hash_cap;
+
+	uint64_t nsamples, next_id, baseline_seq;
+	double mono[MODEL_HISTORY], wall[MODEL_HISTORY];
+	double first_wall;
+	struct snapshot_info info;
+	enum target_state state;
+	double last_ms;
+	uint32_t torn;
+	struct model_totals tot;
+	uint64_t first_tot_kb[SF_COUNT];
+
+	struct region_group *groups;	/* cache of model_groups() */
+	size_t ngroups, groups_cap;
+	enum group_by groups_by;
+	uint64_t groups_seq;		/* nsamples when computed, 0 never */
+};
+
+static const enum smaps_field series_fields[SERIES_COUNT] = {
+	SF_RSS, SF_PSS, SF_SWAP, SF_PRIVATE_DIRTY
+};
+
+const char *
+series_name(enum series s)
+{
+	static const char *const names[SERIES_COUNT] = { "RSS", "PSS",
+	    "Swap", "Private dirty" };
+
+	return s < SERIES_COUNT ? names[s] : "?";
+}
+
+enum smaps_field
+series_field(enum series s)
+{
+	return series_fields[s < SERIES_COUNT ? s : 0];
+}
+
+const char *
+tracked_state_name(enum tracked_state s)
+{
+	return s == TR_NEW ? "new" : s == TR_GONE ? "gone" : "live";
+}
+
+const char *
+group_by_name(enum group_by g)
+{
+	return g == GROUP_CLASS ? "class" : g == GROUP_FILE ? "file" :
+	    "region";
+}
+
+struct model *
+model_new(void)
+{
+	struct model *m = xcalloc(1, sizeof *m);
+
+	m->next_id = 1;
+	m->refs_cap = 1024;
+	m->refs = xcalloc(m->refs_cap, sizeof *m->refs);
+	m->nrefs = 1;			/* id 0: no path */
+	m->hash_cap = 2048;
+	m->hash = xcalloc(m->hash_cap, sizeof *m->hash);
+	return m;
+}
+
+void
+model_free(struct model *m)
+{
+	if (m == NULL)
+		return;
+	free(m->pool);
+	free(m->free_slots);
+	free(m->order);
+	free(m->next_order);
+	free(m->merge);
+	free(m->matched);
+	free(m->cls);
+	free(m->path_ids);
+	free(m->paths);
+	free(m->refs);
+	free(m->hash);
+	free(m->groups);
+	free(m);
+}
+
+static uint32_t
+hash_bytes(const char *p, size_t len)
+{
+	uint32_t h = 2166136261u;
+	size_t i;
+
+	for (i = 0; i < len; i++)
+		h = (h ^ (uint8_t)p[i]) * 16777619u;
+	return h;
+}
+
+static void
+path_rehash(struct model *m)
+{
+	size_t i, cap = m->hash_cap * 2;
+	uint32_t *h = xcalloc(cap, sizeof *h);
+
+	for (i = 1; i < m->nrefs; i++) {
+		size_t k = hash_bytes(m->paths + m->refs[i].off,
+		    m->refs[i].len) & (cap - 1);
+
+		while (h[k] != 0)
+			k = (k + 1) & (cap - 1);
+		h[k] = (uint32_t)i;
+	}
+	free(m->hash);
+	m->hash = h;
+	m->hash_cap = cap;
+}
+
+/* The id of these path bytes, interning them on first sight. */
+static uint32_t
+path_intern(struct model *m, const char *p, size_t len)
+{
+	size_t k;
+	uint32_t id;
+
+	if (len == 0)
+		return 0;
+	k = hash_bytes(p, len) & (m->hash_cap - 1);
+	while ((id = m->hash[k]) != 0) {
+		if (m->refs[id].len == len &&
+		    memcmp(m->paths + m->refs[id].off, p, len) == 0)
+			return id;
+		k = (k + 1) & (m->hash_cap - 1);
+	}
+	if (m->nrefs == m->refs_cap) {
+		m->refs_cap *= 2;
+		m->refs = xrealloc(m->refs, m->refs_cap * sizeof *m->refs);
+	}
+	if (m->paths_len + len > m->paths_cap) {
+		m->paths_cap = (m->paths_cap + len) * 2;
+		m->paths = xrealloc(m->paths, m->paths_cap);
+	}
+	memcpy(m->paths + m->paths_len, p, len);
+	id = (uint32_t)m->nrefs++;
+	m->refs[id].off = (uint32_t)m->paths_len;
+	m->refs[id].len = (uint32_t)len;
+	m->paths_len += len;
+	m->hash[k] = id;
+	if (m->nrefs * 2 > m->hash_cap)
+		path_rehash(m);
+	return id;
+}
+
+const char *
+model_path(const struct model *m, uint32_t path_id, size_t *len)
+{
+	if (path_id == 0 || path_id >= m->nrefs) {
+		*len = 0;
+		return "";
+	}
+	*len = m->refs[path_id].len;
+	return m->paths + m->refs[path_id].off;
+}
+
+size_t
+model_class_label(const struct model *m, const struct tracked_region *r,
+    char *buf, size_t size)
+{
+	size_t len;
+	const char *p = model_path(m, r->path_id, &len);
+
+	return region_class_label(r->cls, p, len, buf, size);
+}
+
+static uint32_t
+slot_alloc(struct model *m)
+{
+	if (m->nfree > 0)
+		return m->free_slots[--m->nfree];
+	if (m->pool_len == m->pool_cap) {
+		m->pool_cap = m->pool_cap ? m->pool_cap * 2 : 256;
+		m->pool = xrealloc(m->pool, m->pool_cap * sizeof *m->pool);
+	}
+	return (uint32_t)m->pool_len++;
+}
+
+static void
+slot_free(struct model *m, uint32_t slot)
+{
+	if (m->nfree == m->free_cap) {
+		m->free_cap = m->free_cap ? m->free_cap * 2 : 256;
+		m->free_slots = xrealloc(m->free_slots,
+		    m->free_cap * sizeof *m->free_slots);
+	}
+	m->free_slots[m->nfree++] = slot;
+	m->pool[slot].id = 0;
+}
+
+static inline uint32_t
+sat32(uint64_t v)
+{
+	return v > UINT32_MAX ? UINT32_MAX : (uint32_t)v;
+}
+
+/* Record the region's counters for sample seq. */
+static void
+tracked_update(struct tracked_region *t, const struct region *r,
+    enum region_class c, uint64_t seq)
+{
+	int s;
+
+	memcpy(t->prev_kb, t->kb, sizeof t->kb);
+	memcpy(t->kb, r->kb, sizeof t->kb);
+	if (r->start != t->start)
+		t->events |= TR_EVENT_MOVED;
+	if (r->end - r->start > t->end - t->start)
+		t->events |= TR_EVENT_GREW;
+	else if (r->end - r->start < t->end - t->start)
+		t->events |= TR_EVENT_SHRANK;
+	t->start = r->start;
+	t->end = r->end;
+	t->offset = r->offset;
+	t->inode = r->inode;
+	t->dev_major = r->dev_major;
+	t->dev_minor = r->dev_minor;
+	memcpy(t->perms, r->perms, sizeof t->perms);
+	t->deleted = r->deleted;
+	t->cls = c;
+	t->present = r->present;
+	t->vmflags = r->vmflags;
+	t->has_vmflags = r->has_vmflags;
+	t->last_seq = seq;
+	for (s = 0; s < SERIES_COUNT; s++)
+		t->hist[s].v[seq % MODEL_HISTORY] = sat32(r->kb[series_fields[s]]);
+}
+
+static void
+tracked_init(struct model *m, struct tracked_region *t, const struct region *r,
+    enum region_class c, uint32_t path_id, uint64_t seq, double wall)
+{
+	memset(t, 0, sizeof *t);
+	t->id = m->next_id++;
+	t->path_id = path_id;
+	t->start = t->first_start = r->start;
+	t->end = t->first_end = r->end;
+	t->first_seq = seq;
+	t->first_time = wall;
+	t->state = seq == 0 ? TR_LIVE : TR_NEW;
+	tracked_update(t, r, c, seq);
+	t->events = 0;
+	memset(t->prev_kb, 0, sizeof t->prev_kb);
+	if (seq == 0) {
+		memcpy(t->base_kb, r->kb, sizeof t->base_kb);
+		memcpy(t->first_kb, r->kb, sizeof t->first_kb);
+	}
+}
+
+static void
+ensure_capacity(struct model *m, size_t nnew, size_t nold)
+{
+	size_t want = nnew + nold + 1;
+
+	if (want > m->order_cap) {
+		m->order_cap = want + want / 2;
+		m->order = xrealloc(m->order, m->order_cap * sizeof *m->order);
+		m->next_order = xrealloc(m->next_order,
+		    m->order_cap * sizeof *m->next_order);
+		m->merge = xrealloc(m->merge, m->order_cap * sizeof *m->merge);
+		m->matched = xrealloc(m->matched, m->order_cap);
+	}
+	if (nnew > m->cls_cap) {
+		m->cls_cap = nnew + nnew / 2;
+		m->cls = xrealloc(m->cls, m->cls_cap);
+		m->path_ids = xrealloc(m->path_ids,
+		    m->cls_cap * sizeof *m->path_ids);
+	}
+}
+
+/*
+ * The old tracked region (position in order) that new region r continues:
+ * the same path and start, else the first of the same path that overlaps.
+ * *j is the first old position that may still overlap (advanced here).
+ */
+static long
+match_old(struct model *m, const struct region *r, uint32_t path_id,
+    size_t *j)
+{
+	long best = -1;
+	size_t k;
+
+	while (*j < m->norder) {
+		const struct tracked_region *o = &m->pool[m->order[*j]];
+
+		if (o->state != TR_GONE && o->end > r->start)
+			break;
+		(*j)++;
+	}
+	for (k = *j; k < m->norder; k++) {
+		const struct tracked_region *o = &m->pool[m->order[k]];
+
+		if (o->start >= r->end)
+			break;
+		if (o->state == TR_GONE || o->path_id != path_id ||
+		    o->end <= r->start)
+			continue;
+		if (m->matched[k]) {
+			/* Part of it already went on: it was split. */
+			m->pool[m->order[k]].events |= TR_EVENT_SPLIT;
+			continue;
+		}
+		if (o->start == r->start) {
+			best = (long)k;
+			break;
+		}
+		if (best < 0)
+			best = (long)k;
+	}
+	if (best >= 0) {
+		/* Others of the same path inside r were merged into it. */
+		for (k = *j; k < m->norder; k++) {
+			const struct tracked_region *o = &m->pool[m->order[k]];
+
+			if (o->start >= r->end)
+				break;
+			if ((long)k != best && !m->matched[k] &&
+			    o->state != TR_GONE && o->path_id == path_id &&
+			    o->start >= r->start && o->end <= r->end)
+				m->pool[m->order[best]].events |= TR_EVENT_MERGED;
+		}
+	}
+	return best;
+}
+
+int
+model_ingest(struct model *m, const struct snapshot *s)
+{
+	uint64_t seq = m->nsamples;
+	size_t i, j = 0, n = 0, k;
+	struct model_totals *tot = &m->tot;
+	int f, sr;
+
+	ensure_capacity(m, s->nregions, m->norder);
+	classify_snapshot(s, m->cls);
+	memset(m->matched, 0, m->norder);
+	m->mono[seq % MODEL_HISTORY] = s->mono;
+	m->wall[seq % MODEL_HISTORY] = s->wall;
+	if (seq == 0)
+		m->first_wall = s->wall;
+
+	/* Pass 1: match every new region to the region it continues. */
+	for (i = 0; i < s->nregions; i++) {
+		const struct region *r = &s->regions[i];
+		long o;
+
+		m->path_ids[i] = path_intern(m, region_path(s, r), r->path_len);
+		o = match_old(m, r, m->path_ids[i], &j);
+		if (o >= 0) {
+			struct tracked_region *t = &m->pool[m->order[o]];
+
+			m->matched[o] = 1;
+			if (t->state == TR_NEW)
+				t->state = TR_LIVE;
+			tracked_update(t, r, (enum region_class)m->cls[i], seq);
+			m->next_order[n++] = m->order[o];
+		} else {
+			uint32_t slot = slot_alloc(m);
+
+			tracked_init(m, &m->pool[slot], r,
+			    (enum region_class)m->cls[i], m->path_ids[i], seq,
+			    s->wall);
+			m->next_order[n++] = slot;
+		}
+	}
+
+	/* Pass 2: unmatched old regions are gone (or merged into another);
+	 * the long gone are dropped.  Merge them into the sorted order. */
+	{
+		size_t nlive = n, a = 0;
+		uint32_t *gone = m->order;	/* reused in place below */
+		size_t ngone = 0;
+
+		for (k = 0; k < m->norder; k++) {
+			uint32_t slot = m->order[k];
+			struct tracked_region *t = &m->pool[slot];
+
+			if (m->matched[k])
+				continue;
+			if (t->state != TR_GONE)
+				t->state = TR_GONE;
+			if (seq - t->last_seq > MODEL_GONE_TTL) {
+				slot_free(m, slot);
+				continue;
+			}
+			gone[ngone++] = slot;	/* ngone <= k: safe in place */
+		}
+		/* Merge next_order[0..nlive) and gone[0..ngone) by start. */
+		{
+			uint32_t *merged = m->merge;
+			size_t b = 0, o = 0;
+
+			while (a < nlive || b < ngone) {
+				if (b == ngone || (a < nlive &&
+				    m->pool[m->next_order[a]].start <=
+				    m->pool[gone[b]].start))
+					merged[o++] = m->next_order[a++];
+				else
+					merged[o++] = gone[b++];
+			}
+			memcpy(m->order, merged, o * sizeof *merged);
+			m->norder = o;
+		}
+	}
+
+	/* Totals over the regions that are present. */
+	memcpy(tot->prev_kb, tot->kb, sizeof tot->kb);
+	memset(tot->kb, 0, sizeof tot->kb);
+	tot->nregions = 0;
+	for (k = 0; k < m->norder; k++) {
+		const struct tracked_region *t = &m->pool[m->order[k]];
+
+		if (t->state == TR_GONE)
+			continue;
+		tot->nregions++;
+		for (f = 0; f < SF_COUNT; f++)
+			tot->kb[f] += t->kb[f];
+	}
+	tot->kb[SF_SIZE] = 0;
+	for (k = 0; k < m->norder; k++) {
+		const struct tracked_region *t = &m->pool[m->order[k]];
+
+		if (t->state != TR_GONE)
+			tot->kb[SF_SIZE] += (t->end - t->start) / 1024;
+	}
+	for (sr = 0; sr < SERIES_COUNT; sr++)
+		tot->hist[sr].v[seq % MODEL_HISTORY] =
+		    sat32(tot->kb[series_fields[sr]]);
+	if (seq == 0) {
+		memcpy(tot->base_kb, tot->kb, sizeof tot->kb);
+		memcpy(m->first_tot_kb, tot->kb, sizeof tot->kb);
+		memcpy(tot->prev_kb, tot->kb, sizeof tot->kb);
+	}
+
+	m->info = s->info;
+	m->state = s->state;
+	m->last_ms = s->sample_ms;
+	m->torn = s->torn;
+	m->nsamples++;
+	m->groups_seq = 0;
+	return 0;
+}
+
+uint64_t
+model_samples(const struct model *m)
+{
+	return m->nsamples;
+}
+
+double
+model_sample_time(const struct model *m, uint64_t seq)
+{
+	return m->wall[seq % MODEL_HISTORY];
+}
+
+const struct snapshot_info *
+model_info(const struct model *m)
+{
+	return &m->info;
+}
+
+enum target_state
+model_target_state(const struct model *m)
+{
+	return m->state;
+}
+
+double
+model_last_sample_ms(const struct model *m)
+{
+	return m->last_ms;
+}
+
+double
+model_last_wall(const struct model *m)
+{
+	return m->nsamples ? m->wall[(m->nsamples - 1) % MODEL_HISTORY] : 0;
+}
+
+double
+model_first_wall(const struct model *m)
+{
+	return m->first_wall;
+}
+
+uint32_t
+model_torn(const struct model *m)
+{
+	return m->torn;
+}
+
+size_t
+model_nregions(const struct model *m)
+{
+	return m->norder;
+}
+
+const struct tracked_region *
+model_region(const struct model *m, size_t i)
+{
+	return i < m->norder ? &m->pool[m->order[i]] : NULL;
+}
+
+const struct tracked_region *
+model_region_by_id(const struct model *m, uint64_t id)
+{
+	size_t k;
+
+	for (k = 0; k < m->norder; k++) {
+		if (m->pool[m->order[k]].id == id)
+			return &m->pool[m->order[k]];
+	}
+	return NULL;
+}
+
+const struct model_totals *
+model_totals(const struct model *m)
+{
+	return &m->tot;
+}
+
+size_t
+model_history(const struct model *m, const struct history *h,
+    uint64_t first_seq, uint64_t last_seq, uint64_t *out, size_t max)
+{
+	uint64_t latest, from, seq;
+	size_t n = 0, want;
+
+	if (m->nsamples == 0 || max == 0)
+		return 0;
+	latest = m->nsamples - 1;
+	want = max < MODEL_HISTORY ? max : MODEL_HISTORY;
+	if (want > m->nsamples)
+		want = (size_t)m->nsamples;
+	from = latest + 1 - want;
+	for (seq = from; seq <= latest; seq++) {
+		if (seq < first_seq || seq > last_seq)
+			out[n++] = HISTORY_NONE;
+		else
+			out[n++] = h->v[seq % MODEL_HISTORY];
+	}
+	return n;
+}
+
+/* Least-squares slope (kB/s) of h over the rate window within [first,last]. */
+static double
+history_rate(const struct model *m, const struct history *h,
+    uint64_t first_seq, uint64_t last_seq)
+{
+	double sx = 0, sy = 0, sxx = 0, sxy = 0, n = 0, t0, den;
+	uint64_t latest, from, seq;
+
+	if (m->nsamples < 2)
+		return 0;
+	latest = m->nsamples - 1;
+	if (last_seq < latest)
+		latest = last_seq;
+	from = latest + 1 >= MODEL_RATE_WINDOW ? latest + 1 -
+	    MODEL_RATE_WINDOW : 0;
+	if (from < first_seq)
+		from = first_seq;
+	if (m->nsamples > MODEL_HISTORY && from < m->nsamples - MODEL_HISTORY)
+		from = m->nsamples - MODEL_HISTORY;
+	if (latest <= from)
+		return 0;
+	t0 = m->mono[latest % MODEL_HISTORY];
+	for (seq = from; seq <= latest; seq++) {
+		double x = m->mono[seq % MODEL_HISTORY] - t0;
+		double y = h->v[seq % MODEL_HISTORY];
+
+		sx += x;
+		sy += y;
+		sxx += x * x;
+		sxy += x * y;
+		n++;
+	}
+	den = n * sxx - sx * sx;
+	if (n < 2 || den <= 1e-12)
+		return 0;
+	return (n * sxy - sx * sy) / den;
+}
+
+double
+model_region_rate(const struct model *m, const struct tracked_region *r,
+    enum series s)
+{
+	return history_rate(m, &r->hist[s], r->first_seq, r->last_seq);
+}
+
+double
+model_totals_rate(const struct model *m, enum series s)
+{
+	return history_rate(m, &m->tot.hist[s], 0, UINT64_MAX);
+}
+
+int64_t
+tracked_delta_prev(const struct tracked_region *r, enum smaps_field f)
+{
+	return (int64_t)r->kb[f] - (int64_t)r->prev_kb[f];
+}
+
+int64_t
+tracked_delta_base(const struct tracked_region *r, enum smaps_field f)
+{
+	return (int64_t)r->kb[f] - (int64_t)r->base_kb[f];
+}
+
+void
+model_mark_baseline(struct model *m)
+{
+	size_t k;
+
+	for (k = 0; k < m->norder; k++) {
+		struct tracked_region *t = &m->pool[m->order[k]];
+
+		memcpy(t->base_kb, t->kb, sizeof t->kb);
+	}
+	memcpy(m->tot.base_kb, m->tot.kb, sizeof m->tot.kb);
+	m->baseline_seq = m->nsamples ? m->nsamples - 1 : 0;
+	m->groups_seq = 0;
+}
+
+void
+model_reset_baseline(struct model *m)
+{
+	size_t k;
+
+	for (k = 0; k < m->norder; k++) {
+		struct tracked_region *t = &m->pool[m->order[k]];
+
+		memcpy(t->base_kb, t->first_kb, sizeof t->kb);
+	}
+	memcpy(m->tot.base_kb, m->first_tot_kb, sizeof m->tot.kb);
+	m->baseline_seq = 0;
+	m->groups_seq = 0;
+}
+
+uint64_t
+model_baseline_seq(const struct model *m)
+{
+	return m->baseline_seq;
+}
+
+static uint64_t
+group_key(enum group_by by, const struct tracked_region *r)
+{
+	if (by == GROUP_FILE && r->path_id != 0)
+		return r->path_id;
+	if (r->cls == RC_ANON_NAMED)
+		return ((uint64_t)r->cls << 32) | r->path_id;
+	return ((uint64_t)(r->cls + 1) << 40);
+}
+
+bool
+model_group_has(const struct model *m, const struct region_group *g,
+    const struct tracked_region *r)
+{
+	(void)m;
+	return group_key(g->by, r) == g->key;
+}
+
+static int
+group_cmp(const void *pa, const void *pb)
+{
+	const struct region_group *a = pa, *b = pb;
+
+	if (a->kb[SF_RSS] != b->kb[SF_RSS])
+		return a->kb[SF_RSS] > b->kb[SF_RSS] ? -1 : 1;
+	return a->key < b->key ? -1 : a->key > b->key;
+}
+
+size_t
+model_groups(struct model *m, enum group_by by,
+    const struct region_group **out)
+{
+	size_t k, g, cap = 64, *slot_of = NULL;
+	uint64_t *keys;
+	int f, s, h;
+
+	if (m->groups_seq == m->nsamples && m->groups_by == by) {
+		*out = m->groups;
+		return m->ngroups;
+	}
+	m->ngroups = 0;
+	while (cap < m->norder * 2)
+		cap *= 2;
+	keys = xcalloc(cap, sizeof *keys);
+	slot_of = xcalloc(cap, sizeof *slot_of);
+	for (k = 0; k < m->norder; k++) {
+		const struct tracked_region *t = &m->pool[m->order[k]];
+		uint64_t key = group_key(by, t);
+		size_t pos = (size_t)(key * 0x9e3779b97f4a7c15ULL) & (cap - 1);
+		struct region_group *gr;
+
+		if (t->state == TR_GONE)
+			continue;
+		while (keys[pos] != 0 && keys[pos] != key)
+			pos = (pos + 1) & (cap - 1);
+		if (keys[pos] == 0) {
+			keys[pos] = key;
+			if (m->ngroups == m->groups_cap) {
+				m->groups_cap = m->groups_cap ?
+				    m->groups_cap * 2 : 64;
+				m->groups = xrealloc(m->groups, m->groups_cap *
+				    sizeof *m->groups);
+			}
+			slot_of[pos] = m->ngroups;
+			gr = &m->groups[m->ngroups++];
+			memset(gr, 0, sizeof *gr);
+			gr->by = by;
+			gr->key = key;
+			gr->cls = t->cls;
+			gr->path_id = by == GROUP_FILE ? t->path_id : 0;
+			if (gr->path_id == 0)
+				model_class_label(m, t, gr->label,
+				    sizeof gr->label);
+		}
+		gr = &m->groups[slot_of[pos]];
+		gr->nregions++;
+		for (f = 0; f < SF_COUNT; f++) {
+			gr->kb[f] += t->kb[f];
+			gr->base_kb[f] += t->base_kb[f];
+			gr->prev_kb[f] += t->prev_kb[f];
+		}
+		for (s = 0; s < SERIES_COUNT; s++) {
+			for (h = 0; h < MODEL_HISTORY; h++) {
+				uint64_t latest = m->nsamples - 1, d, seq_h, sum;
+
+				/* Slot h holds sample latest - d, if any. */
+				d = (latest + MODEL_HISTORY - (uint64_t)h) %
+				    MODEL_HISTORY;
+				if (d > latest)
+					continue;
+				seq_h = latest - d;
+				if (seq_h < t->first_seq || seq_h > t->last_seq)
+					continue;
+				sum = (uint64_t)gr->hist[s].v[h] + t->hist[s].v[h];
+				gr->hist[s].v[h] = sat32(sum);
+			}
+		}
+	}
+	for (g = 0; g < m->ngroups; g++)
+		m->groups[g].rate_kb_s = history_rate(m, &m->groups[g].hist[
+		    SERIES_RSS], 0, UINT64_MAX);
+	free(keys);
+	free(slot_of);
+	qsort(m->groups, m->ngroups, sizeof *m->groups, group_cmp);
+	m->groups_seq = m->nsamples;
+	m->groups_by = by;
+	*out = m->groups;
+	return m->ngroups;
+}
