@@ -26,6 +26,7 @@ struct model {
 	uint32_t *merge;		/* scratch for the next order */
 	size_t norder, order_cap;
 	uint8_t *matched;		/* per old order position */
+	uint64_t *old_start, *old_end;	/* ranges before this ingest */
 	uint8_t *cls;			/* per snapshot region */
 	size_t cls_cap;
 	uint32_t *path_ids;		/* per snapshot region */
@@ -110,6 +111,8 @@ model_free(struct model *m)
 	free(m->next_order);
 	free(m->merge);
 	free(m->matched);
+	free(m->old_start);
+	free(m->old_end);
 	free(m->cls);
 	free(m->path_ids);
 	free(m->paths);
@@ -300,6 +303,10 @@ ensure_capacity(struct model *m, size_t nnew, size_t nold)
 		    m->order_cap * sizeof *m->next_order);
 		m->merge = xrealloc(m->merge, m->order_cap * sizeof *m->merge);
 		m->matched = xrealloc(m->matched, m->order_cap);
+		m->old_start = xrealloc(m->old_start,
+		    m->order_cap * sizeof *m->old_start);
+		m->old_end = xrealloc(m->old_end,
+		    m->order_cap * sizeof *m->old_end);
 	}
 	if (nnew > m->cls_cap) {
 		m->cls_cap = nnew + nnew / 2;
@@ -321,27 +328,28 @@ match_old(struct model *m, const struct region *r, uint32_t path_id,
 	long best = -1;
 	size_t k;
 
+	/* Ranges as they were before this ingest: a match updates them. */
 	while (*j < m->norder) {
 		const struct tracked_region *o = &m->pool[m->order[*j]];
 
-		if (o->state != TR_GONE && o->end > r->start)
+		if (o->state != TR_GONE && m->old_end[*j] > r->start)
 			break;
 		(*j)++;
 	}
 	for (k = *j; k < m->norder; k++) {
 		const struct tracked_region *o = &m->pool[m->order[k]];
 
-		if (o->start >= r->end)
+		if (m->old_start[k] >= r->end)
 			break;
 		if (o->state == TR_GONE || o->path_id != path_id ||
-		    o->end <= r->start)
+		    m->old_end[k] <= r->start)
 			continue;
 		if (m->matched[k]) {
 			/* Part of it already went on: it was split. */
 			m->pool[m->order[k]].events |= TR_EVENT_SPLIT;
 			continue;
 		}
-		if (o->start == r->start) {
+		if (m->old_start[k] == r->start) {
 			best = (long)k;
 			break;
 		}
@@ -353,11 +361,12 @@ match_old(struct model *m, const struct region *r, uint32_t path_id,
 		for (k = *j; k < m->norder; k++) {
 			const struct tracked_region *o = &m->pool[m->order[k]];
 
-			if (o->start >= r->end)
+			if (m->old_start[k] >= r->end)
 				break;
 			if ((long)k != best && !m->matched[k] &&
 			    o->state != TR_GONE && o->path_id == path_id &&
-			    o->start >= r->start && o->end <= r->end)
+			    m->old_start[k] >= r->start &&
+			    m->old_end[k] <= r->end)
 				m->pool[m->order[best]].events |= TR_EVENT_MERGED;
 		}
 	}
@@ -375,6 +384,10 @@ model_ingest(struct model *m, const struct snapshot *s)
 	ensure_capacity(m, s->nregions, m->norder);
 	classify_snapshot(s, m->cls);
 	memset(m->matched, 0, m->norder);
+	for (k = 0; k < m->norder; k++) {
+		m->old_start[k] = m->pool[m->order[k]].start;
+		m->old_end[k] = m->pool[m->order[k]].end;
+	}
 	m->mono[seq % MODEL_HISTORY] = s->mono;
 	m->wall[seq % MODEL_HISTORY] = s->wall;
 	if (seq == 0)

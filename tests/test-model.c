@@ -1,0 +1,294 @@
+/*
+ * test-model.c - identity across samples, history, deltas, rates, groups.
+ */
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "model.h"
+#include "tap.h"
+
+static struct snapshot *snap;
+static double now;
+
+static void
+begin(void)
+{
+	snapshot_clear(snap);
+	now += 1.0;
+	snap->mono = now;
+	snap->wall = 1700000000 + now;
+}
+
+static void
+add(uint64_t start, uint64_t end, const char *perms, const char *path,
+    uint64_t rss)
+{
+	struct region r;
+
+	memset(&r, 0, sizeof r);
+	r.start = start;
+	r.end = end;
+	memcpy(r.perms, perms, 4);
+	r.kb[SF_SIZE] = (end - start) / 1024;
+	r.kb[SF_RSS] = rss;
+	r.kb[SF_PSS] = rss;
+	r.kb[SF_PRIVATE_DIRTY] = rss / 2;
+	r.present = (1u << SF_SIZE) | (1u << SF_RSS) | (1u << SF_PSS) |
+	    (1u << SF_PRIVATE_DIRTY);
+	snapshot_add_region(snap, &r, path, strlen(path));
+}
+
+static const struct tracked_region *
+at(const struct model *m, uint64_t start)
+{
+	size_t i;
+
+	for (i = 0; i < model_nregions(m); i++) {
+		const struct tracked_region *t = model_region(m, i);
+
+		if (t->start == start && t->state != TR_GONE)
+			return t;
+	}
+	return NULL;
+}
+
+static void
+test_heap_growth(void)
+{
+	struct model *m = model_new();
+	const struct tracked_region *t;
+	uint64_t id = 0, h[MODEL_HISTORY];
+	int k, same = 1, rising = 1;
+	size_t n, i;
+
+	for (k = 0; k < 5; k++) {
+		begin();
+		add(0x400000, 0x401000, "r-xp", "/bin/app", 4);
+		add(0x500000, 0x600000 + (uint64_t)k * 0x10000, "rw-p", "[heap]",
+		    1024 + (uint64_t)k * 64);
+		model_ingest(m, snap);
+		t = at(m, 0x500000);
+		if (k == 0)
+			id = t->id;
+		else if (t == NULL || t->id != id)
+			same = 0;
+	}
+	t = at(m, 0x500000);
+	ok(same && model_nregions(m) == 2, "a brk heap stays one region");
+	ok(t->events & TR_EVENT_GREW, "and is marked grown");
+	ok(t->cls == RC_HEAP && t->state == TR_LIVE, "class heap, live");
+	n = model_history(m, &t->hist[SERIES_RSS], t->first_seq, t->last_seq,
+	    h, MODEL_HISTORY);
+	for (i = 1; i < n; i++)
+		rising &= h[i] > h[i - 1];
+	ok(n == 5 && rising && h[4] == 1024 + 4 * 64, "its history rises");
+	ok(fabs(model_region_rate(m, t, SERIES_RSS) - 64) < 1e-6,
+	    "its rate is 64 kB/s");
+	is_u64((uint64_t)tracked_delta_prev(t, SF_RSS), 64, "delta since prev");
+	is_u64((uint64_t)tracked_delta_base(t, SF_RSS), 256, "delta since base");
+	model_free(m);
+}
+
+static void
+test_move_split_merge(void)
+{
+	struct model *m = model_new();
+	const struct tracked_region *t, *u;
+	uint64_t id;
+
+	begin();
+	add(0x10000, 0x20000, "rw-p", "/data/f", 10);
+	add(0x30000, 0x34000, "rw-p", "", 4);
+	add(0x34000, 0x38000, "rw-p", "", 4);
+	add(0x50000, 0x60000, "rw-p", "", 8);
+	model_ingest(m, snap);
+	id = at(m, 0x50000)->id;
+
+	begin();
+	add(0x10000, 0x18000, "rw-p", "/data/f", 5);	/* split in two */
+	add(0x18000, 0x20000, "r--p", "/data/f", 5);
+	add(0x30000, 0x38000, "rw-p", "", 8);		/* two merged */
+	add(0x48000, 0x60000, "rw-p", "", 12);		/* grew downwards */
+	model_ingest(m, snap);
+
+	t = at(m, 0x10000);
+	u = at(m, 0x18000);
+	ok(t && u && (t->events & TR_EVENT_SPLIT) && u->state == TR_NEW &&
+	    t->state == TR_LIVE, "a split: the first part keeps identity");
+	t = at(m, 0x30000);
+	ok(t && (t->events & TR_EVENT_MERGED) && t->end == 0x38000,
+	    "a merge: the one at the start survives, marked merged");
+	ok(at(m, 0x34000) == NULL, "the merged neighbour is gone");
+	t = at(m, 0x48000);
+	ok(t && t->id == id && (t->events & TR_EVENT_MOVED) &&
+	    (t->events & TR_EVENT_GREW), "a mapping grown downwards keeps "
+	    "its identity");
+	model_free(m);
+}
+
+static void
+test_states_ttl(void)
+{
+	struct model *m = model_new();
+	const struct tracked_region *t;
+	uint64_t hist[MODEL_HISTORY];
+	size_t n, i;
+	int k, still = 1;
+
+	begin();
+	add(0x1000, 0x2000, "rw-p", "", 4);
+	model_ingest(m, snap);
+	ok(at(m, 0x1000)->state == TR_LIVE, "first sample: live, not new");
+
+	begin();
+	add(0x1000, 0x2000, "rw-p", "", 4);
+	add(0x9000, 0xa000, "rw-p", "", 4);
+	model_ingest(m, snap);
+	t = at(m, 0x9000);
+	ok(t && t->state == TR_NEW, "a region appearing later is new");
+	n = model_history(m, &t->hist[SERIES_RSS], t->first_seq, t->last_seq,
+	    hist, MODEL_HISTORY);
+	ok(n == 2 && hist[0] == HISTORY_NONE && hist[1] == 4,
+	    "its history is empty before it appeared");
+	is_u64((uint64_t)tracked_delta_base(t, SF_RSS), 4,
+	    "born after the baseline: all of it is delta");
+
+	begin();
+	add(0x1000, 0x2000, "rw-p", "", 4);
+	add(0x9000, 0xa000, "rw-p", "", 4);
+	model_ingest(m, snap);
+	ok(at(m, 0x9000)->state == TR_LIVE, "new becomes live");
+
+	for (k = 0; k < MODEL_GONE_TTL; k++) {
+		begin();
+		add(0x1000, 0x2000, "rw-p", "", 4);
+		model_ingest(m, snap);
+		still &= model_nregions(m) == 2 &&
+		    model_region(m, 1)->state == TR_GONE;
+	}
+	ok(still, "a vanished region shows as gone for %d samples",
+	    MODEL_GONE_TTL);
+	is_u64(model_totals(m)->kb[SF_RSS], 4, "gone regions are not in totals");
+	begin();
+	add(0x1000, 0x2000, "rw-p", "", 4);
+	model_ingest(m, snap);
+	is_u64(model_nregions(m), 1, "and is dropped after that");
+	for (i = 0; i < model_nregions(m); i++)
+		ok(model_region(m, i)->id == 1, "the survivor keeps id 1");
+	model_free(m);
+}
+
+static void
+test_rate_baseline_totals(void)
+{
+	static const uint64_t ys[] = { 0, 100, 50, 150, 100, 200 };
+	struct model *m = model_new();
+	const struct tracked_region *t;
+	double rate;
+	size_t k;
+
+	for (k = 0; k < 6; k++) {
+		begin();
+		add(0x1000, 0x100000, "rw-p", "", ys[k]);
+		add(0x200000, 0x300000, "rw-p", "/lib/x.so", 1000);
+		model_ingest(m, snap);
+	}
+	t = at(m, 0x1000);
+	rate = model_region_rate(m, t, SERIES_RSS);
+	ok(fabs(rate - 550.0 / 17.5) < 1e-6,
+	    "least-squares rate %.4f (first-last would say 40)", rate);
+	ok(fabs(model_totals_rate(m, SERIES_RSS) - 550.0 / 17.5) < 1e-6,
+	    "totals rate likewise");
+	is_u64(model_totals(m)->kb[SF_RSS], 1200, "totals are the sum");
+	is_u64(model_totals(m)->kb[SF_PRIVATE_DIRTY], 600, "every counter");
+
+	model_mark_baseline(m);
+	begin();
+	add(0x1000, 0x100000, "rw-p", "", 260);
+	add(0x200000, 0x300000, "rw-p", "/lib/x.so", 1000);
+	model_ingest(m, snap);
+	t = at(m, 0x1000);
+	is_u64((uint64_t)tracked_delta_base(t, SF_RSS), 60, "m: delta from now");
+	model_reset_baseline(m);
+	is_u64((uint64_t)tracked_delta_base(t, SF_RSS), 260,
+	    "M: delta from the first sample");
+	is_u64(model_baseline_seq(m), 0, "baseline back at sample 0");
+	model_free(m);
+}
+
+static void
+test_groups(void)
+{
+	struct model *m = model_new();
+	const struct region_group *g;
+	size_t n, i;
+	int found_lib = 0, found_anon = 0;
+
+	begin();
+	add(0x1000, 0x2000, "r-xp", "/lib/libz.so", 10);
+	add(0x2000, 0x3000, "r--p", "/lib/libz.so", 20);
+	add(0x3000, 0x4000, "rw-p", "/lib/libz.so", 30);
+	add(0x10000, 0x20000, "rw-p", "", 100);
+	add(0x30000, 0x40000, "rw-p", "", 200);
+	add(0x50000, 0x60000, "rw-p", "[heap]", 400);
+	model_ingest(m, snap);
+
+	n = model_groups(m, GROUP_FILE, &g);
+	for (i = 0; i < n; i++) {
+		size_t len;
+		const char *p = model_path(m, g[i].path_id, &len);
+
+		if (len == 12 && memcmp(p, "/lib/libz.so", 12) == 0 &&
+		    g[i].nregions == 3 && g[i].kb[SF_RSS] == 60)
+			found_lib = 1;
+		if (g[i].path_id == 0 && strcmp(g[i].label, "anon") == 0 &&
+		    g[i].nregions == 2 && g[i].kb[SF_RSS] == 300)
+			found_anon = 1;
+	}
+	ok(found_lib, "by file: one library's mappings together");
+	ok(found_anon, "by file: anonymous regions by class");
+	ok(n >= 2 && g[0].kb[SF_RSS] >= g[1].kb[SF_RSS], "sorted by RSS");
+	n = model_groups(m, GROUP_CLASS, &g);
+	ok(n == 5, "by class: code rodata data anon heap (%zu)", n);
+	ok(strcmp(g[0].label, "heap") == 0 && model_group_has(m, &g[0],
+	    at(m, 0x50000)) && !model_group_has(m, &g[0], at(m, 0x1000)),
+	    "membership");
+	model_free(m);
+}
+
+static void
+test_many(void)
+{
+	struct model *m = model_new();
+	int k, good = 1;
+	uint64_t i;
+
+	for (k = 0; k < 2; k++) {
+		begin();
+		for (i = 0; i < 65000; i++)
+			add(0x10000000 + i * 0x2000, 0x10000000 + i * 0x2000 +
+			    0x1000, (i & 1) ? "r--p" : "rw-p",
+			    (i % 3) ? "" : "/lib/libbig.so", 4);
+		good &= model_ingest(m, snap) == 0;
+	}
+	ok(good && model_nregions(m) == 65000 &&
+	    model_totals(m)->kb[SF_RSS] == 65000 * 4,
+	    "65,000 regions, twice, all matched");
+	ok(model_region(m, 64999)->id == 65000, "identities kept");
+	model_free(m);
+}
+
+int
+main(void)
+{
+	snap = snapshot_new();
+	test_heap_growth();
+	test_move_split_merge();
+	test_states_ttl();
+	test_rate_baseline_totals();
+	test_groups();
+	test_many();
+	snapshot_free(snap);
+	return tap_done();
+}

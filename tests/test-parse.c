@@ -1,0 +1,311 @@
+/*
+ * test-parse.c - the /proc parsers on real captures and hand-made edge cases,
+ * and the live source on a real child process.
+ */
+#include <errno.h>
+#include <signal.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "proc-parse.h"
+#include "source.h"
+#include "tap.h"
+
+static char *
+slurp(const char *name, size_t *len)
+{
+	FILE *f = fopen(fixture_path(name), "rb");
+	char *buf;
+	long n;
+
+	if (f == NULL) {
+		diag("cannot open %s", fixture_path(name));
+		exit(1);
+	}
+	fseek(f, 0, SEEK_END);
+	n = ftell(f);
+	rewind(f);
+	buf = malloc((size_t)n + 1);
+	*len = fread(buf, 1, (size_t)n, f);
+	buf[*len] = '\0';
+	fclose(f);
+	return buf;
+}
+
+/* Header lines counted without the parser: "hex-hex " at line start. */
+static size_t
+count_headers(const char *buf)
+{
+	const char *p = buf;
+	size_t n = 0;
+
+	while (*p != '\0') {
+		const char *q = p;
+
+		while ((*q >= '0' && *q <= '9') || (*q >= 'a' && *q <= 'f'))
+			q++;
+		if (q > p && *q == '-')
+			n++;
+		p = strchr(p, '\n');
+		if (p == NULL)
+			break;
+		p++;
+	}
+	return n;
+}
+
+static uint64_t
+rollup_value(const char *buf, const char *key)
+{
+	const char *p = strstr(buf, key);
+
+	return p ? strtoull(p + strlen(key), NULL, 10) : UINT64_MAX;
+}
+
+static void
+test_capture(const char *what)
+{
+	char name[64], rname[64];
+	size_t len, rlen;
+	char *buf, *roll;
+	struct snapshot *s = snapshot_new();
+	int skipped;
+
+	snprintf(name, sizeof name, "smaps-%s.txt", what);
+	snprintf(rname, sizeof rname, "smaps_rollup-%s.txt", what);
+	buf = slurp(name, &len);
+	roll = slurp(rname, &rlen);
+	skipped = parse_smaps(buf, len, s);
+	ok(skipped == 0, "%s: no line skipped (%d)", what, skipped);
+	is_u64(s->nregions, count_headers(buf), "%s: one region per mapping",
+	    what);
+	is_u64(s->torn, 0, "%s: nothing torn", what);
+	is_u64(snapshot_sum(s, SF_RSS), rollup_value(roll, "\nRss:"),
+	    "%s: Rss sums to smaps_rollup", what);
+	is_u64(snapshot_sum(s, SF_PRIVATE_DIRTY),
+	    rollup_value(roll, "\nPrivate_Dirty:"),
+	    "%s: Private_Dirty sums to smaps_rollup", what);
+	is_u64(snapshot_sum(s, SF_SWAP), rollup_value(roll, "\nSwap:"),
+	    "%s: Swap sums to smaps_rollup", what);
+	ok(rollup_value(roll, "\nPss:") - snapshot_sum(s, SF_PSS) <
+	    s->nregions, "%s: Pss within rounding of smaps_rollup", what);
+	ok(s->nregions > 0 && (s->regions[0].present & (1u << SF_RSS)) &&
+	    s->regions[0].has_vmflags, "%s: fields and VmFlags present", what);
+	free(buf);
+	free(roll);
+	snapshot_free(s);
+}
+
+static const struct region *
+find_path(const struct snapshot *s, const char *path)
+{
+	size_t i;
+
+	for (i = 0; i < s->nregions; i++) {
+		if (s->regions[i].path_len == strlen(path) &&
+		    memcmp(region_path(s, &s->regions[i]), path,
+		    strlen(path)) == 0)
+			return &s->regions[i];
+	}
+	return NULL;
+}
+
+static void
+test_edge_cases(void)
+{
+	struct snapshot *s = snapshot_new();
+	const struct region *r;
+	char *text, *longpath;
+	size_t n;
+
+	longpath = malloc(5001);
+	memset(longpath, 'x', 5000);
+	longpath[0] = '/';
+	longpath[5000] = '\0';
+	n = (size_t)asprintf(&text,
+	    "1000-2000 r-xp 00000000 08:01 42                         /usr/bin/with space\n"
+	    "Size:                  4 kB\n"
+	    "Rss:                   4 kB\n"
+	    "FutureField:         999 kB\n"
+	    "VmFlags: rd ex mr mw me zz \n"
+	    "2000-3000 rw-p 00000000 00:00 0                          [anon:my cache]\n"
+	    "Rss: 8 kB\n"
+	    "3000-4000 rw-s 00000000 00:01 7                          /memfd:buf (deleted)\n"
+	    "4000-5000 rw-s 00000000 00:01 8                          /SYSV0000abcd (deleted)\n"
+	    "5000-6000 r--p 00000000 00:00 0                          [vvar_vclock]\n"
+	    "6000-7000 r--p 00000000 08:01 9                          /tmp/evil\033[31m\\012line\n"
+	    "7000-8000 r--p 00000000 08:01 10                         /tmp/gone (deleted) (deleted)\n"
+	    "8000-9000 r--p 00000000 08:01 11                         %s\n"
+	    "8800-9800 rw-p 00000000 00:00 0 \n"
+	    "Rss: 99 kB\n"
+	    "7000-7800 rw-p 00000000 00:00 0 \n"
+	    "9000-8000 rw-p 00000000 00:00 0 \n"
+	    "this is not a line of smaps\n"
+	    "a000-b000 ---p 00000000 00:00 0\n"
+	    "Rss:",
+	    longpath);
+	ok(parse_smaps(text, n, s) == 1, "one garbage line is skipped");
+	is_u64(s->nregions, 9, "nine good mappings");
+	is_u64(s->torn, 3, "overlapping and backward mappings dropped, counted");
+	r = find_path(s, "/usr/bin/with space");
+	ok(r != NULL && r->kb[SF_RSS] == 4 && r->start == 0x1000 &&
+	    r->end == 0x2000 && r->inode == 42 && r->dev_major == 8 &&
+	    strcmp(r->perms, "r-xp") == 0, "a path with a space and its header");
+	ok(r != NULL && !(r->present & (1u << SF_PSS)) &&
+	    (r->present & (1u << SF_SIZE)), "a missing field reads absent");
+	ok(r != NULL && r->has_vmflags && (r->vmflags & (1u << vmflag_lookup("ex")))
+	    && !(r->vmflags & (1u << vmflag_lookup("wr"))), "VmFlags parsed");
+	r = find_path(s, "[anon:my cache]");
+	ok(r != NULL && r->kb[SF_RSS] == 8, "[anon:NAME] kept with its space");
+	r = find_path(s, "/memfd:buf");
+	ok(r != NULL && r->deleted, "memfd: with (deleted) suffix removed");
+	ok(find_path(s, "/SYSV0000abcd") != NULL, "SYSV segment");
+	ok(find_path(s, "[vvar_vclock]") != NULL, "a new kernel name kept");
+	ok(find_path(s, "/tmp/evil\033[31m\\012line") != NULL,
+	    "escape bytes and the kernel's \\012 kept raw");
+	r = find_path(s, "/tmp/gone (deleted)");
+	ok(r != NULL && r->deleted, "a name ending in (deleted), deleted");
+	r = find_path(s, longpath);
+	ok(r != NULL && r->path_len == 5000, "a path longer than PATH_MAX");
+	ok(s->regions[s->nregions - 1].start == 0xa000 &&
+	    s->regions[s->nregions - 1].path_len == 0 &&
+	    !(s->regions[s->nregions - 1].present & (1u << SF_RSS)),
+	    "a last line cut short leaves the field absent");
+	free(text);
+	free(longpath);
+
+	snapshot_clear(s);
+	ok(parse_smaps("\xff\xfe-\n:::\n-\n0-\n", 13, s) >= 0 &&
+	    s->nregions == 0, "garbage gives no region and no crash");
+	ok(parse_smaps("", 0, s) == 0 && s->nregions == 0, "empty input");
+	snapshot_free(s);
+}
+
+static void
+test_small_parsers(void)
+{
+	struct snapshot_info info;
+	struct proc_stat st;
+	uint64_t total, avail, sp;
+	char path[256];
+	size_t len;
+	char *buf;
+	const char stat[] = "1234 (a) (b c)) S 1 1234 1234 0 -1 4194560 100 0 "
+	    "0 0 5 3 0 0 20 0 3 0 98765 1000000 250 18446744073709551615 1 1 "
+	    "0 140737488355328 0 0 0 0 0 0 0 0 17 0 0 0 0 0 0\n";
+
+	memset(&info, 0, sizeof info);
+	buf = slurp("status-python.txt", &len);
+	parse_status(buf, len, &info);
+	is_str(info.comm, "python3", "status Name:");
+	ok((info.has_status & (1u << ST_VM_RSS)) && info.status[ST_VM_RSS] > 0,
+	    "status VmRSS");
+	ok((info.has_status & (1u << ST_THREADS)) &&
+	    info.status[ST_THREADS] == 2, "status Threads");
+	free(buf);
+
+	ok(parse_stat(stat, sizeof stat - 1, &st) == 0, "stat parses");
+	is_str(st.comm, "a) (b c)", "comm with parens and spaces");
+	ok(st.state == 'S' && st.ppid == 1 && st.start_time == 98765 &&
+	    st.rss_pages == 250, "stat state, ppid, start time, rss");
+	ok(parse_stat("garbage", 7, &st) != 0, "stat garbage refused");
+	buf = slurp("stat-python.txt", &len);
+	ok(parse_stat(buf, len, &st) == 0 && strcmp(st.comm, "python3") == 0,
+	    "a real stat line");
+	free(buf);
+
+	parse_meminfo("MemTotal:  100 kB\nMemFree: 5 kB\nMemAvailable:   42 kB\n",
+	    58, &total, &avail);
+	ok(total == 100 && avail == 42, "meminfo");
+	ok(parse_syscall_sp("7 0x1 0x2 0x3 0x4 0x5 0x6 0x7ffd1234 0x401000\n",
+	    46, &sp) == 0 && sp == 0x7ffd1234, "syscall stack pointer");
+	ok(parse_syscall_sp("-1 0x7ffc0000 0x401000\n", 23, &sp) == 0 &&
+	    sp == 0x7ffc0000, "syscall outside a call");
+	ok(parse_syscall_sp("running\n", 8, &sp) != 0, "running thread");
+	ok(parse_cgroup_path("0::/system.slice/x.service\n", 27, path,
+	    sizeof path) == 0 && strcmp(path, "/system.slice/x.service") == 0,
+	    "cgroup v2 path");
+	ok(parse_cgroup_path("5:cpu:/a\n4:memory:/b/c\n0::/\n", 28, path,
+	    sizeof path) == 1 && strcmp(path, "/b/c") == 0,
+	    "cgroup v1 memory path wins");
+}
+
+static void
+test_live(void)
+{
+	struct snapshot *s = snapshot_new();
+	struct source *src;
+	char *cause = NULL;
+	int err = 0, pipefd[2], found = 0, rc, status;
+	pid_t child;
+	size_t i;
+	char c;
+
+	src = source_live_open(4000000, &cause, &err);
+	ok(src == NULL && err == -ESRCH && cause && strstr(cause, "no process"),
+	    "a wrong PID: -ESRCH, 'no process'");
+	free(cause);
+	cause = NULL;
+	src = source_live_open(2, &cause, &err);
+	ok(src == NULL && cause && strstr(cause, "kernel thread"),
+	    "PID 2: a kernel thread");
+	free(cause);
+	cause = NULL;
+
+	if (pipe(pipefd) != 0)
+		return;
+	child = fork();
+	if (child == 0) {
+		char *p = mmap(NULL, 8 << 20, PROT_READ | PROT_WRITE,
+		    MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+
+		memset(p, 1, 3 << 20);
+		if (write(pipefd[1], "x", 1) != 1)
+			_exit(1);
+		pause();
+		_exit(0);
+	}
+	if (read(pipefd[0], &c, 1) != 1)
+		return;
+	src = source_live_open(child, &cause, &err);
+	ok(src != NULL, "open a live child");
+	if (src == NULL)
+		return;
+	rc = source_next(src, s, &cause);
+	ok(rc == 0 && s->state == TARGET_ALIVE && s->info.pid == child,
+	    "a sample of the child");
+	for (i = 0; i < s->nregions; i++) {
+		if (s->regions[i].end - s->regions[i].start == 8 << 20 &&
+		    s->regions[i].kb[SF_RSS] >= 3072)
+			found = 1;
+	}
+	ok(found, "its 8 MiB mapping with 3 MiB resident");
+	kill(child, SIGKILL);
+	usleep(100 * 1000);
+	rc = source_next(src, s, &cause);
+	ok(rc == 1 && s->state == TARGET_ZOMBIE, "killed, not reaped: zombie");
+	ok(s->nregions > 0, "the last sample's regions stay");
+	waitpid(child, &status, 0);
+	rc = source_next(src, s, &cause);
+	ok(rc == 1 && s->state == TARGET_EXITED, "reaped: exited");
+	source_close(src);
+	snapshot_free(s);
+}
+
+int
+main(void)
+{
+	test_capture("python");
+	test_capture("java");
+	if (access(fixture_path("smaps-redis.txt"), R_OK) == 0)
+		test_capture("redis");
+	if (access(fixture_path("smaps-go.txt"), R_OK) == 0)
+		test_capture("go");
+	test_edge_cases();
+	test_small_parsers();
+	test_live();
+	return tap_done();
+}
