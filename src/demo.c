@@ -134,6 +134,13 @@ demo_main(const struct demo_opts *o)
 		heap[i] = xmalloc(1000);
 		memset(heap[i], i, 1000);
 	}
+	/* And the brk area itself, whatever allocator is linked in. */
+	{
+		char *brk_area = sbrk(1 << 20);
+
+		if (brk_area != (void *)-1)
+			memset(brk_area, 0x6b, 1 << 20);
+	}
 	printf("  %-12s %p\n", "heap", (void *)heap[0]);
 
 	demo_map(4 << 20, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS,
@@ -230,6 +237,9 @@ demo_main(const struct demo_opts *o)
 	}
 	for (i = 0; i < 2; i++)
 		pthread_kill(threads[i], SIGTERM);
+	for (i = 0; i < 2048; i++)
+		free(heap[i]);
+	free(heap);
 	demo_cleanup();
 	return 0;
 }

@@ -104,6 +104,7 @@ struct snapshot_info {
 	uint8_t cmdline_truncated;
 	char state_char;		/* /proc/PID/stat field 3 */
 	int32_t oom_score_adj;
+	double age_s;			/* seconds since the process started */
 	uint64_t status[ST_COUNT];
 	uint64_t has_status;		/* bit (1 << ST_x) */
 	uint64_t mem_available_kb;	/* /proc/meminfo MemAvailable, 0 unknown */

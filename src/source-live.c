@@ -315,6 +315,12 @@ live_next(struct source *src, struct snapshot *out, char **cause)
 	}
 	if ((n = live_read(l, l->dirfd, "oom_score_adj")) > 0)
 		info->oom_score_adj = (int32_t)strtol(l->buf, NULL, 10);
+	if ((n = live_read(l, AT_FDCWD, "/proc/uptime")) > 0) {
+		long hz = sysconf(_SC_CLK_TCK);
+
+		info->age_s = strtod(l->buf, NULL) - (double)l->start_time /
+		    (double)(hz > 0 ? hz : 100);
+	}
 	if ((n = live_read(l, AT_FDCWD, "/proc/meminfo")) > 0)
 		parse_meminfo(l->buf, (size_t)n, &info->mem_total_kb,
 		    &info->mem_available_kb);

@@ -1,5 +1,6 @@
 /*
- * view.h - the ncurses dashboard.  The only interface main needs.
+ * view.h - the ncurses dashboard.  The only interface main needs; the view
+ * files are the only ones that include <curses.h>.
  */
 #ifndef MEMTOP_VIEW_H
 #define MEMTOP_VIEW_H
@@ -8,12 +9,12 @@
 
 #include "app.h"
 
-/* Whether the dashboard can run here: stdout a tty, TERM usable.  If not,
- * *why (malloc'd) says what is wrong. */
+/* Whether the dashboard can run here: stdin and stdout a terminal, TERM
+ * usable.  If not, *why (malloc'd) says what is wrong. */
 bool view_terminal_usable(char **why);
 
-/* Run the dashboard until q (or -n samples, or a fatal signal); returns the
- * exit code. */
+/* Run the dashboard until q, a signal, or -n samples; returns the exit
+ * code (0 after q, 128 + signal after SIGINT/SIGTERM/SIGHUP/SIGQUIT). */
 int view_run(struct app *app);
 
 #endif

@@ -217,20 +217,26 @@ test_small_parsers(void)
 	    "a real stat line");
 	free(buf);
 
-	parse_meminfo("MemTotal:  100 kB\nMemFree: 5 kB\nMemAvailable:   42 kB\n",
-	    58, &total, &avail);
+	{
+		const char mi[] = "MemTotal:  100 kB\nMemFree: 5 kB\n"
+		    "MemAvailable:   42 kB\n";
+
+		parse_meminfo(mi, sizeof mi - 1, &total, &avail);
+	}
 	ok(total == 100 && avail == 42, "meminfo");
-	ok(parse_syscall_sp("7 0x1 0x2 0x3 0x4 0x5 0x6 0x7ffd1234 0x401000\n",
-	    46, &sp) == 0 && sp == 0x7ffd1234, "syscall stack pointer");
-	ok(parse_syscall_sp("-1 0x7ffc0000 0x401000\n", 23, &sp) == 0 &&
+#define S(lit) lit, sizeof lit - 1
+	ok(parse_syscall_sp(S("7 0x1 0x2 0x3 0x4 0x5 0x6 0x7ffd1234 0x401000\n"),
+	    &sp) == 0 && sp == 0x7ffd1234, "syscall stack pointer");
+	ok(parse_syscall_sp(S("-1 0x7ffc0000 0x401000\n"), &sp) == 0 &&
 	    sp == 0x7ffc0000, "syscall outside a call");
-	ok(parse_syscall_sp("running\n", 8, &sp) != 0, "running thread");
-	ok(parse_cgroup_path("0::/system.slice/x.service\n", 27, path,
+	ok(parse_syscall_sp(S("running\n"), &sp) != 0, "running thread");
+	ok(parse_cgroup_path(S("0::/system.slice/x.service\n"), path,
 	    sizeof path) == 0 && strcmp(path, "/system.slice/x.service") == 0,
 	    "cgroup v2 path");
-	ok(parse_cgroup_path("5:cpu:/a\n4:memory:/b/c\n0::/\n", 28, path,
+	ok(parse_cgroup_path(S("5:cpu:/a\n4:memory:/b/c\n0::/\n"), path,
 	    sizeof path) == 1 && strcmp(path, "/b/c") == 0,
 	    "cgroup v1 memory path wins");
+#undef S
 }
 
 static void

@@ -1,0 +1,205 @@
+/*
+ * view-detail.c - one region: every counter with its deltas, VmFlags, the
+ * identity story, and a large chart of a series' history.
+ */
+#include <curses.h>
+#include <inttypes.h>
+#include <string.h>
+#include <time.h>
+
+#include "spark.h"
+#include "util.h"
+#include "view-int.h"
+
+static void
+view_story(const struct tracked_region *r, char *buf, size_t size)
+{
+	static const struct {
+		uint32_t bit;
+		const char *what;
+	} events[] = {
+		{ TR_EVENT_GREW, "grew" }, { TR_EVENT_SHRANK, "shrank" },
+		{ TR_EVENT_MOVED, "moved" }, { TR_EVENT_MERGED, "merged" },
+		{ TR_EVENT_SPLIT, "split" },
+	};
+	size_t i, o;
+
+	o = (size_t)snprintf(buf, size, "appeared as %" PRIx64 "-%" PRIx64,
+	    r->first_start, r->first_end);
+	for (i = 0; i < sizeof events / sizeof events[0] && o < size; i++) {
+		if (r->events & events[i].bit)
+			o += (size_t)snprintf(buf + o, size - o, ", %s",
+			    events[i].what);
+	}
+	if (r->events == 0 && o < size)
+		snprintf(buf + o, size - o, ", unchanged since");
+}
+
+static void
+view_chart(struct view *v, const struct tracked_region *r, int y0, int rows)
+{
+	const struct model *m = v->app->model;
+	uint64_t h[MODEL_HISTORY], lo = UINT64_MAX, hi = 0;
+	char a[16], b[16], span[16], title[200];
+	int width = COLS - 9, row, col;
+	size_t n, i, first;
+
+	if (rows < 2 || width < 10)
+		return;
+	n = model_history(m, &r->hist[v->series], r->first_seq, r->last_seq, h,
+	    MODEL_HISTORY);
+	first = n > (size_t)width ? n - (size_t)width : 0;
+	for (i = first; i < n; i++) {
+		if (h[i] == HISTORY_NONE)
+			continue;
+		lo = h[i] < lo ? h[i] : lo;
+		hi = h[i] > hi ? h[i] : hi;
+	}
+	if (lo == UINT64_MAX)
+		lo = hi = 0;
+	fmt_duration(n > 1 ? model_sample_time(m, model_samples(m) - 1) -
+	    model_sample_time(m, model_samples(m) - n) : 0, span, sizeof span);
+	snprintf(title, sizeof title, "%s over the last %zu samples (%s): "
+	    "from %s to %s, %+.1f kB/s   Tab: next series", series_name(
+	    v->series), n - first, span, fmt_kb(lo, a, sizeof a),
+	    fmt_kb(hi, b, sizeof b), model_region_rate(m, r, v->series));
+	attron(A_BOLD);
+	view_put_plain(y0, 0, title, COLS);
+	attroff(A_BOLD);
+	rows--;
+	y0++;
+	mvprintw(y0, 0, "%7s", b);
+	mvprintw(y0 + rows - 1, 0, "%7s", a);
+	if (v->colors)
+		attron(COLOR_PAIR(PAIR_BAR));
+	for (i = first, col = 0; i < n; i++, col++) {
+		unsigned eighths;
+
+		if (h[i] == HISTORY_NONE)
+			continue;
+		if (hi == lo)
+			eighths = (unsigned)rows * 4;
+		else
+			eighths = 1 + (unsigned)((h[i] - lo) *
+			    ((uint64_t)rows * 8 - 1) / (hi - lo));
+		for (row = 0; row < rows; row++)
+			view_put_plain(y0 + rows - 1 - row, 8 + col +
+			    (width - (int)(n - first)), spark_chart_cell(eighths,
+			    (unsigned)row, v->utf8), 1);
+	}
+	if (v->colors)
+		attroff(COLOR_PAIR(PAIR_BAR));
+}
+
+void
+view_draw_detail(struct view *v)
+{
+	const struct model *m = v->app->model;
+	const struct tracked_region *r = model_region_by_id(m, v->detail_id);
+	char buf[512], label[160], val[16], dp[16], db[16], when[32];
+	int y = HEADER_ROWS, f, col, ncols, per, nfields = 0;
+	const char *path;
+	size_t len;
+	time_t t;
+	struct tm tm;
+
+	if (r == NULL) {
+		mvaddstr(y, 1, "this region is gone and no longer tracked "
+		    "(Esc: back)");
+		return;
+	}
+	len = model_class_label(m, r, label, sizeof label);
+	snprintf(buf, sizeof buf, "%" PRIx64 "-%" PRIx64 " %s  ", r->start,
+	    r->end, r->perms);
+	attron(A_BOLD);
+	col = view_put_plain(y, 0, buf, COLS);
+	col += view_put(v, y, col, label, len, COLS - col, false);
+	path = model_path(m, r->path_id, &len);
+	if (len > 0 && col + 2 < COLS)
+		col += 2 + view_put(v, y, col + 2, path, len, COLS - col - 2,
+		    true);
+	if (r->deleted)
+		view_put_plain(y, col, " (deleted)", COLS - col);
+	attroff(A_BOLD);
+
+	y++;
+	t = (time_t)r->first_time;
+	localtime_r(&t, &tm);
+	strftime(when, sizeof when, "%H:%M:%S", &tm);
+	view_story(r, label, sizeof label);
+	snprintf(buf, sizeof buf, "%s, %s %s (%s ago); %s; offset %" PRIx64
+	    ", inode %" PRIu64 ", dev %x:%x", tracked_state_name(r->state),
+	    r->first_seq == 0 ? "there since the first sample at" :
+	    "appeared at", when, fmt_duration(model_last_wall(m) -
+	    r->first_time, val, sizeof val), label, r->offset, r->inode,
+	    r->dev_major, r->dev_minor);
+	view_put_plain(y++, 0, buf, COLS);
+	vmflags_format(r->vmflags, label, sizeof label);
+	snprintf(buf, sizeof buf, "VmFlags: %s", r->has_vmflags ? label :
+	    "(not given by this kernel)");
+	view_put_plain(y++, 0, buf, COLS);
+
+	/* Every counter smaps gave, with deltas since the previous sample
+	 * and since the baseline, in as many columns as fit. */
+	for (f = 0; f < SF_COUNT; f++)
+		nfields += (r->present >> f) & 1;
+	ncols = COLS >= 120 ? 3 : COLS >= 80 ? 2 : 1;
+	per = (nfields + ncols - 1) / ncols;
+	if (per > LINES - y - 8)
+		per = LINES - y - 8 > 1 ? LINES - y - 8 : 1;
+	for (col = 0; col < ncols; col++) {
+		snprintf(buf, sizeof buf, "%-15s %7s %7s %7s", col ? "" :
+		    "counter", "now", "+prev", "+base");
+		view_put_plain(y, col * (COLS / ncols), buf, COLS / ncols - 1);
+	}
+	y++;
+	for (f = 0, col = 0; f < SF_COUNT; f++) {
+		int cx, cy;
+
+		if (!((r->present >> f) & 1))
+			continue;
+		cx = (col / per) * (COLS / ncols);
+		cy = y + col % per;
+		col++;
+		if (col / per >= ncols && col % per != 0)
+			break;
+		if (smaps_field_is_kb((enum smaps_field)f)) {
+			fmt_kb(r->kb[f], val, sizeof val);
+			fmt_kb_delta(tracked_delta_prev(r, (enum smaps_field)f),
+			    dp, sizeof dp);
+			fmt_kb_delta(tracked_delta_base(r, (enum smaps_field)f),
+			    db, sizeof db);
+		} else {
+			snprintf(val, sizeof val, "%" PRIu64, r->kb[f]);
+			dp[0] = db[0] = '\0';
+		}
+		snprintf(buf, sizeof buf, "%-15s %7s %7s %7s",
+		    smaps_field_name((enum smaps_field)f), val, dp, db);
+		view_put_plain(cy, cx, buf, COLS / ncols - 1);
+	}
+	y += per + 1;
+	view_chart(v, r, y, LINES - 1 - y);
+}
+
+bool
+view_detail_key(struct view *v, int ch)
+{
+	switch (ch) {
+	case '\t':
+		v->series = (enum series)((v->series + 1) % SERIES_COUNT);
+		return true;
+	case 'r':
+		v->series = SERIES_RSS;
+		return true;
+	case 'p':
+		v->series = SERIES_PSS;
+		return true;
+	case 's':
+		v->series = SERIES_SWAP;
+		return true;
+	case 'd':
+		v->series = SERIES_PRIVATE_DIRTY;
+		return true;
+	}
+	return false;
+}

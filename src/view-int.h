@@ -1,0 +1,65 @@
+/*
+ * view-int.h - what the view files share.  Curses lives only here and in
+ * src/view*.c.
+ */
+#ifndef MEMTOP_VIEW_INT_H
+#define MEMTOP_VIEW_INT_H
+
+#include <curses.h>
+#include <stdbool.h>
+
+#include "app.h"
+#include "model.h"
+#include "table.h"
+
+enum view_screen { SCR_TABLE, SCR_DETAIL, SCR_HELP, SCR_SORT };
+
+/* Colour pairs. */
+enum { PAIR_HEAD = 1, PAIR_NEW, PAIR_GONE, PAIR_UP, PAIR_DOWN, PAIR_BAR,
+	PAIR_WARN, PAIR_SEL };
+
+#define HEADER_ROWS 5
+
+struct view {
+	struct app *app;
+	enum view_screen screen, back;	/* back: where help/sort return */
+	enum group_by group_by;		/* g cycles */
+	bool in_group;			/* drilled into one group */
+	struct region_group group;	/* copy of the drilled group */
+	enum column sort;
+	bool desc;
+	struct rx *filter, *search;
+	char filter_text[256], search_text[256];
+	size_t cursor, top;		/* row under the cursor, first shown */
+	uint64_t cursor_key;		/* region id or group key under it */
+	size_t group_cursor;		/* cursor to restore on leaving a group */
+	uint64_t detail_id;
+	enum series series;		/* detail chart */
+	int sort_menu;			/* highlighted entry in SCR_SORT */
+	char status[512];
+	double status_until;
+	int prompt;			/* 0, '/' or '\\' while typing */
+	char input[256];
+	size_t input_len;
+	bool utf8, colors, quit, rebuild;
+	struct table table;
+	const struct region_group *groups;
+	size_t ngroups;
+};
+
+/* Draw text from the target (or anything) at y,x in at most `cols` screen
+ * columns, escaped; `tail` keeps the end (paths) with a leading ellipsis.
+ * Returns the columns used. */
+int view_put(struct view *v, int y, int x, const char *s, size_t len,
+    int cols, bool tail);
+/* Same for text of our own (already safe, may hold UTF-8 glyphs). */
+int view_put_plain(int y, int x, const char *s, int cols);
+
+void view_set_status(struct view *v, const char *fmt, ...)
+    __attribute__((format(printf, 2, 3)));
+
+void view_draw_header(struct view *v);
+void view_draw_detail(struct view *v);
+bool view_detail_key(struct view *v, int ch);
+
+#endif
