@@ -798,7 +798,8 @@ model_groups(struct model *m, enum group_by by,
 		    SERIES_RSS], 0, UINT64_MAX);
 	free(keys);
 	free(slot_of);
-	qsort(m->groups, m->ngroups, sizeof *m->groups, group_cmp);
+	if (m->ngroups > 1)
+		qsort(m->groups, m->ngroups, sizeof *m->groups, group_cmp);
 	m->groups_seq = m->nsamples;
 	m->groups_by = by;
 	*out = m->groups;

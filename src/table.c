@@ -236,6 +236,8 @@ table_build(struct table *t, const struct model *m, enum column col,
 			continue;
 		t->rows[t->nrows++] = r;
 	}
+	if (t->nrows < 2)
+		return;
 	sort_model = m;
 	sort_col = col < COL_COUNT ? col : COL_RSS;
 	sort_sign = descending ? -1 : 1;
