@@ -3,18 +3,26 @@
  */
 #include <errno.h>
 #include <stdlib.h>
+#include <string.h>
+#include <time.h>
 
 #include "app.h"
+#include "session.h"
 #include "util.h"
 
 int
 app_ingest(struct app *app, const struct snapshot *snap, char **cause)
 {
+	int rc;
+
 	if (model_ingest(app->model, snap) != 0) {
 		*cause = xasprintf("out of memory");
 		return -ENOMEM;
 	}
 	app->samples++;
+	if (app->rec != NULL && (rc = recorder_write(app->rec, snap,
+	    cause)) != 0)
+		return rc;
 	return 0;
 }
 
@@ -66,4 +74,52 @@ app_exit_code(const struct app *app)
 	if (app->replay_path != NULL)
 		return EXIT_OK;
 	return EXIT_TARGET_GONE;
+}
+
+int
+app_close_recording(struct app *app, char **cause)
+{
+	int rc;
+
+	if (app->rec == NULL)
+		return 0;
+	rc = recorder_close(app->rec, app->ended ? app->end_state :
+	    TARGET_ALIVE, cause);
+	app->rec = NULL;
+	return rc;
+}
+
+double
+app_parse_time(const char *spec, double first, double last)
+{
+	struct tm tm;
+	const char *end;
+	char *e;
+	double v;
+	time_t t;
+
+	if (spec == NULL || *spec == '\0')
+		return -1;
+	if (spec[0] == '+' || spec[0] == '-') {
+		v = parse_duration(spec + 1);
+		if (v < 0)
+			return -1;
+		return spec[0] == '+' ? first + v : last - v;
+	}
+	v = strtod(spec, &e);
+	if (*e == '\0' && e != spec)
+		return v;
+	/* A local date and time, or a time on the day of the first sample. */
+	t = (time_t)first;
+	localtime_r(&t, &tm);
+	tm.tm_sec = 0;
+	if ((end = strptime(spec, "%Y-%m-%d %H:%M:%S", &tm)) == NULL &&
+	    (end = strptime(spec, "%Y-%m-%d %H:%M", &tm)) == NULL &&
+	    (end = strptime(spec, "%H:%M:%S", &tm)) == NULL &&
+	    (end = strptime(spec, "%H:%M", &tm)) == NULL)
+		return -1;
+	if (*end != '\0')
+		return -1;
+	tm.tm_isdst = -1;
+	return (double)mktime(&tm);
 }

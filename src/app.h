@@ -28,6 +28,8 @@ struct app {
 	enum column sort;		/* -s */
 	bool sort_desc;
 	const char *filter;		/* -f PATTERN (pcre2), or NULL */
+	double from, to;		/* --from/--to wall times, or 0 */
+	bool quiet;			/* -b -w without --format: print none */
 	bool ended;			/* the source has ended (target gone) */
 	char *end_cause;		/* why, malloc'd; may be NULL */
 	int end_err;			/* -errno that ended it, or 0 */
@@ -47,5 +49,16 @@ void app_end(struct app *app, char *cause, int err,
 
 /* Exit code for how the run ended (util.h enum memtop_exit). */
 int app_exit_code(const struct app *app);
+
+/* Close the recording (if any) with an END frame saying how it ended;
+ * 0 or -errno with *cause. */
+int app_close_recording(struct app *app, char **cause);
+
+/*
+ * A time given by the user: unix seconds ("1700000000.5"), "+DURATION"
+ * after first, "-DURATION" before last, or a local "HH:MM[:SS]" or
+ * "YYYY-MM-DD HH:MM[:SS]".  -1 if it is none of these.
+ */
+double app_parse_time(const char *spec, double first, double last);
 
 #endif

@@ -15,6 +15,7 @@
 #include "app.h"
 #include "batch.h"
 #include "demo.h"
+#include "session.h"
 #include "supervise.h"
 #include "util.h"
 #include "view.h"
@@ -24,7 +25,9 @@ usage(FILE *f)
 {
 	fputs(
 "usage: memtop -p PID [-d SECONDS] [-n COUNT] [-s COLUMN] [-f PATTERN]\n"
+"                     [-w FILE [--keep DURATION]]\n"
 "       memtop -b -p PID [-n COUNT] [-d SECONDS] [--format text|csv|json]\n"
+"       memtop -r FILE [-b [--format F] [--from T] [--to T] | --info]\n"
 "       memtop --demo [--demo-rate KB_PER_S] [--demo-maps N]\n"
 "\n"
 "  -p, --pid PID        the process to watch\n"
@@ -35,6 +38,14 @@ usage(FILE *f)
 "                       swap delta rate (default rss, biggest first)\n"
 "  -f, --filter REGEX   only regions whose class or path matches (pcre2)\n"
 "      --format FMT     batch output: text, csv or json (JSON Lines)\n"
+"  -w, --write FILE     record every sample to FILE (with -b: silently)\n"
+"      --keep DURATION  flight recorder: keep about the last DURATION\n"
+"                       (30m, 2h) in rotating segments FILE, FILE.1...\n"
+"  -r, --replay FILE    replay a recording, in the dashboard or with -b\n"
+"      --info           with -r: the recording's header and a summary\n"
+"      --from T, --to T with -r -b: only samples in that time range\n"
+"                       (unix seconds, +DURATION from the start,\n"
+"                       -DURATION from the end, or HH:MM[:SS])\n"
 "      --demo           run the demo workload (a target that leaks)\n"
 "  -h, --help           this text;  -V, --version  the version\n"
 "\n"
@@ -56,25 +67,47 @@ parse_long(const char *s, const char *what, long min, long max)
 	return v;
 }
 
-/* Batch mode: sample, ingest, print, sleep; no thread, no curses. */
+static volatile sig_atomic_t batch_stop;
+
+static void
+batch_on_signal(int sig)
+{
+	batch_stop = sig;
+}
+
+/* Batch mode: sample, ingest, print, sleep; no thread, no curses.  A
+ * replay goes as fast as it decodes. */
 static int
 run_batch(struct app *app, const struct batch_opts *bo)
 {
 	struct snapshot *snap = snapshot_new();
 	double due = clock_mono();
+	unsigned long printed = 0;
+	struct sigaction sa;
 	char *cause = NULL;
 	int rc, wrc;
 
-	for (;;) {
+	memset(&sa, 0, sizeof sa);
+	sa.sa_handler = batch_on_signal;
+	sigaction(SIGINT, &sa, NULL);
+	sigaction(SIGTERM, &sa, NULL);
+	sigaction(SIGHUP, &sa, NULL);
+	while (!batch_stop) {
 		rc = source_next(app->source, snap, &cause);
 		if (rc != 0) {
 			app_end(app, cause, rc < 0 ? rc : 0, snap->state);
 			break;
 		}
-		if (app_ingest(app, snap, &cause) != 0)
+		if (app_ingest(app, snap, &cause) != 0) {
+			app_close_recording(app, &cause);
 			fatal(EXIT_FAILURE_GENERIC, "%s", cause);
-		wrc = batch_print(stdout, app->model, bo,
-		    (unsigned long)app->samples - 1);
+		}
+		if (app->quiet || (app->from > 0 && snap->wall < app->from))
+			wrc = 0;
+		else if (app->to > 0 && snap->wall > app->to)
+			break;
+		else
+			wrc = batch_print(stdout, app->model, bo, printed++);
 		if (wrc == -EPIPE)
 			break;
 		if (wrc != 0)
@@ -82,8 +115,10 @@ run_batch(struct app *app, const struct batch_opts *bo)
 			    strerror(-wrc));
 		if (app->max_samples > 0 && app->samples >= app->max_samples)
 			break;
+		if (app->replay_path != NULL)
+			continue;
 		due += app->interval;
-		while (clock_mono() < due) {
+		while (!batch_stop && clock_mono() < due) {
 			double left = due - clock_mono();
 			struct timespec ts = { (time_t)left,
 			    (long)((left - (double)(time_t)left) * 1e9) };
@@ -92,14 +127,70 @@ run_batch(struct app *app, const struct batch_opts *bo)
 		}
 	}
 	snapshot_free(snap);
+	if (app_close_recording(app, &cause) != 0)
+		fatal(EXIT_FAILURE_GENERIC, "%s", cause);
 	if (app->ended && app->end_cause != NULL)
 		fprintf(stderr, "memtop: %s\n", app->end_cause);
 	return app_exit_code(app);
 }
 
+/* Report the damage a replay found, one line each; true if any. */
+static bool
+report_damage(struct source *src)
+{
+	struct session_summary sum;
+	size_t i;
+
+	replay_summary(src, &sum);
+	for (i = 0; i < sum.ndamage; i++)
+		fprintf(stderr, "memtop: damaged recording: segment %d, offset "
+		    "%llu: %s\n", sum.damage[i].segment, (unsigned long long)
+		    sum.damage[i].offset, sum.damage[i].reason);
+	return sum.ndamage > 0;
+}
+
+/* memtop -r FILE --info */
+static int
+print_info(struct source *src, const char *path)
+{
+	struct session_summary sum;
+	char cmd[1024], when[64], span[16];
+	time_t t;
+	struct tm tm;
+	size_t i;
+
+	replay_summary(src, &sum);
+	esc_text(sum.header.cmdline, strlen(sum.header.cmdline), cmd,
+	    sizeof cmd, locale_is_utf8());
+	t = (time_t)sum.header.created;
+	localtime_r(&t, &tm);
+	strftime(when, sizeof when, "%Y-%m-%d %H:%M:%S", &tm);
+	printf("file:      %s (%zu segment%s, %llu bytes)\n", path,
+	    sum.segments, sum.segments == 1 ? "" : "s",
+	    (unsigned long long)sum.bytes);
+	printf("format:    %u.%u, made by %s\n", sum.header.major,
+	    sum.header.minor, sum.header.version);
+	printf("host:      %s, Linux %s, page size %u\n", sum.header.host,
+	    sum.header.kernel, sum.header.page_size);
+	printf("target:    pid %d: %s\n", sum.header.pid, cmd);
+	printf("started:   %s, every %gs\n", when, sum.header.interval);
+	printf("samples:   %zu over %s\n", sum.samples, fmt_duration(
+	    sum.last_wall - sum.first_wall, span, sizeof span));
+	printf("ended:     %s\n", sum.ended ? (sum.final == TARGET_ALIVE ?
+	    "cleanly: the recording was stopped" : target_state_name(
+	    sum.final)) : "no end mark: the recorder was killed, or is "
+	    "still writing");
+	printf("damage:    %s\n", sum.ndamage ? "" : "none");
+	for (i = 0; i < sum.ndamage; i++)
+		printf("  segment %d, offset %llu: %s\n", sum.damage[i].segment,
+		    (unsigned long long)sum.damage[i].offset,
+		    sum.damage[i].reason);
+	return sum.ndamage ? EXIT_BAD_SESSION : EXIT_OK;
+}
+
 enum {
 	OPT_FORMAT = 256, OPT_DEMO, OPT_DEMO_RATE, OPT_DEMO_MAPS,
-	OPT_DEMO_HOSTILE, OPT_DEMO_CHURN
+	OPT_DEMO_HOSTILE, OPT_DEMO_CHURN, OPT_KEEP, OPT_INFO, OPT_FROM, OPT_TO
 };
 
 int
@@ -118,6 +209,12 @@ main(int argc, char **argv)
 		{ "demo-maps", required_argument, NULL, OPT_DEMO_MAPS },
 		{ "demo-hostile", no_argument, NULL, OPT_DEMO_HOSTILE },
 		{ "demo-churn", no_argument, NULL, OPT_DEMO_CHURN },
+		{ "write", required_argument, NULL, 'w' },
+		{ "replay", required_argument, NULL, 'r' },
+		{ "keep", required_argument, NULL, OPT_KEEP },
+		{ "info", no_argument, NULL, OPT_INFO },
+		{ "from", required_argument, NULL, OPT_FROM },
+		{ "to", required_argument, NULL, OPT_TO },
 		{ "help", no_argument, NULL, 'h' },
 		{ "version", no_argument, NULL, 'V' },
 		{ NULL, 0, NULL, 0 }
@@ -125,7 +222,9 @@ main(int argc, char **argv)
 	struct demo_opts demo = { DEMO_LEAK_KB_S, 0, false, false };
 	struct batch_opts bo = { BATCH_TEXT, COL_RSS, true, NULL };
 	struct app app;
-	bool batch = false, run_demo = false, format_given = false;
+	bool batch = false, run_demo = false, format_given = false, info = false;
+	const char *from = NULL, *to = NULL;
+	double keep = 0;
 	char *cause = NULL, *err_msg = NULL;
 	struct rx *filter = NULL;
 	int c, err = 0, code;
@@ -136,7 +235,7 @@ main(int argc, char **argv)
 	app.sort_desc = true;
 	setlocale(LC_ALL, "");
 
-	while ((c = getopt_long(argc, argv, "p:bn:d:s:f:hV", longopts,
+	while ((c = getopt_long(argc, argv, "p:bn:d:s:f:w:r:hV", longopts,
 	    NULL)) != -1) {
 		switch (c) {
 		case 'p':
@@ -189,6 +288,27 @@ main(int argc, char **argv)
 		case OPT_DEMO_CHURN:
 			demo.churn = true;
 			break;
+		case 'w':
+			app.rec_path = optarg;
+			break;
+		case 'r':
+			app.replay_path = optarg;
+			break;
+		case OPT_KEEP:
+			keep = parse_duration(optarg);
+			if (keep < 1)
+				fatal(EXIT_USAGE, "--keep wants a duration such as "
+				    "30m or 2h, not '%s'", optarg);
+			break;
+		case OPT_INFO:
+			info = true;
+			break;
+		case OPT_FROM:
+			from = optarg;
+			break;
+		case OPT_TO:
+			to = optarg;
+			break;
 		case 'h':
 			usage(stdout);
 			return EXIT_OK;
@@ -205,11 +325,20 @@ main(int argc, char **argv)
 		    argv[optind]);
 	if (run_demo)
 		return demo_main(&demo);
-	if (app.pid == 0)
-		fatal(EXIT_USAGE, "no target: give -p PID (or --demo to start "
-		    "the demo workload; see memtop --help)");
+	if (app.replay_path != NULL && (app.pid != 0 || app.rec_path != NULL))
+		fatal(EXIT_USAGE, "-r replays a recording: it goes with neither "
+		    "-p nor -w");
+	if (app.pid == 0 && app.replay_path == NULL)
+		fatal(EXIT_USAGE, "no target: give -p PID, or -r FILE to replay "
+		    "a recording (or --demo to start the demo workload; see "
+		    "memtop --help)");
 	if (format_given && !batch)
 		fatal(EXIT_USAGE, "--format goes with -b (batch mode)");
+	if ((info || from || to) && app.replay_path == NULL)
+		fatal(EXIT_USAGE, "--info, --from and --to go with -r FILE");
+	if (keep > 0 && app.rec_path == NULL)
+		fatal(EXIT_USAGE, "--keep goes with -w FILE");
+	app.quiet = batch && app.rec_path != NULL && !format_given;
 
 	if (app.filter != NULL) {
 		filter = rx_compile(app.filter, &err_msg);
@@ -220,26 +349,59 @@ main(int argc, char **argv)
 	bo.descending = app.sort_desc;
 	bo.filter = filter;
 
-	if (!batch && !view_terminal_usable(&err_msg))
+	if (!batch && !info && !view_terminal_usable(&err_msg))
 		fatal(EXIT_TERMINAL, "%s; use -b for batch output", err_msg);
 
-	if (!batch)
+	if (!batch && !info)
 		supervise_dashboard();
-	app.source = source_live_open(app.pid, &cause, &err);
-	if (app.source == NULL)
-		fatal(err == -EACCES || err == -EPERM ? EXIT_PERMISSION :
-		    err == -ESRCH ? EXIT_TARGET_GONE : EXIT_FAILURE_GENERIC,
-		    "%s", cause);
+	if (app.replay_path != NULL) {
+		struct session_summary sum;
+
+		app.source = source_replay_open(app.replay_path, &cause, &err);
+		if (app.source == NULL)
+			fatal(err == -ENOENT ? EXIT_USAGE : EXIT_BAD_SESSION, "%s",
+			    cause);
+		if (info) {
+			code = print_info(app.source, app.replay_path);
+			source_close(app.source);
+			return code;
+		}
+		replay_summary(app.source, &sum);
+		app.pid = sum.header.pid;
+		app.interval = sum.header.interval;
+		if (from != NULL && (app.from = app_parse_time(from,
+		    sum.first_wall, sum.last_wall)) < 0)
+			fatal(EXIT_USAGE, "--from: cannot read the time '%s'", from);
+		if (to != NULL && (app.to = app_parse_time(to, sum.first_wall,
+		    sum.last_wall)) < 0)
+			fatal(EXIT_USAGE, "--to: cannot read the time '%s'", to);
+	} else {
+		app.source = source_live_open(app.pid, &cause, &err);
+		if (app.source == NULL)
+			fatal(err == -EACCES || err == -EPERM ? EXIT_PERMISSION :
+			    err == -ESRCH ? EXIT_TARGET_GONE : err == -EINVAL ?
+			    EXIT_USAGE : EXIT_FAILURE_GENERIC, "%s", cause);
+		if (app.rec_path != NULL && (app.rec = recorder_open(
+		    app.rec_path, app.interval, keep, &cause)) == NULL)
+			fatal(EXIT_FAILURE_GENERIC, "%s", cause);
+	}
 	app.model = model_new();
 
 	if (batch) {
 		signal(SIGPIPE, SIG_IGN);
 		code = run_batch(&app, &bo);
+		if (app.replay_path != NULL && report_damage(app.source))
+			code = EXIT_BAD_SESSION;
 	} else {
-		app.sampler = sampler_start(app.source, app.interval);
+		if (app.replay_path == NULL)
+			app.sampler = sampler_start(app.source, app.interval);
 		code = view_run(&app);
-		if (!sampler_stop(app.sampler))
+		if (app.sampler != NULL && !sampler_stop(app.sampler))
 			app.source = NULL;	/* still in the stuck thread's hands */
+		if (app_close_recording(&app, &cause) != 0) {
+			fprintf(stderr, "memtop: %s\n", cause);
+			code = EXIT_FAILURE_GENERIC;
+		}
 	}
 	source_close(app.source);
 	model_free(app.model);

@@ -58,6 +58,10 @@ view_state_text(struct view *v, char *buf, size_t size)
 {
 	struct app *app = v->app;
 
+	if (view_replaying(v)) {
+		view_replay_status(v, buf, size);
+		return buf;
+	}
 	if (app->ended) {
 		snprintf(buf, size, "%s", app->end_cause ? app->end_cause :
 		    "sampling ended");

@@ -45,6 +45,13 @@ struct view {
 	struct table table;
 	const struct region_group *groups;
 	size_t ngroups;
+
+	/* Replay (app->replay_path set): the sample the model shows. */
+	struct snapshot *rsnap;
+	size_t rpos;			/* SIZE_MAX before the first */
+	bool rplaying;
+	int rspeed;			/* 1, 2, 4 ... 64 */
+	double rnext;			/* clock_mono() when the next is due */
 };
 
 /* Draw text from the target (or anything) at y,x in at most `cols` screen
@@ -59,6 +66,17 @@ void view_set_status(struct view *v, const char *fmt, ...)
     __attribute__((format(printf, 2, 3)));
 
 void view_draw_header(struct view *v);
+
+bool view_replaying(const struct view *v);
+void view_replay_init(struct view *v);
+void view_replay_free(struct view *v);
+/* Advance a playing replay; the poll timeout (ms) until the next step. */
+int view_replay_tick(struct view *v);
+bool view_replay_key(struct view *v, int ch);
+/* Go to the time typed at the t prompt. */
+void view_replay_goto_time(struct view *v, const char *spec);
+/* "REPLAY 4x > 12/300 10:26:42" */
+void view_replay_status(struct view *v, char *buf, size_t size);
 void view_draw_detail(struct view *v);
 bool view_detail_key(struct view *v, int ch);
 

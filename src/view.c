@@ -567,6 +567,9 @@ static const char *const help_lines[] = {
 	"  + -          sample less / more often",
 	"  Tab p s d    detail chart: RSS, PSS, swap, private dirty",
 	"  ? F1         this help;  Ctrl-L  redraw",
+	"  replay:      space play/pause, Left Right step, [ ] slower/faster,",
+	"               Home End first/last sample, t jump to a time",
+	"               (-30s from the end, +2m from the start, 14:05:30)",
 	"  q F10        quit",
 	"",
 	"Marks: + a new region, - a region gone (kept for a few samples).",
@@ -614,7 +617,8 @@ view_draw_footer(struct view *v)
 	move(y, 0);
 	clrtoeol();
 	if (v->prompt) {
-		mvprintw(y, 0, "%s ", v->prompt == '/' ? "Search:" : "Filter:");
+		mvprintw(y, 0, "%s ", v->prompt == '/' ? "Search:" :
+		    v->prompt == 't' ? "Time:  " : "Filter:");
 		view_put(v, y, 8, v->input, v->input_len, COLS - 9, true);
 		curs_set(1);
 		return;
@@ -715,6 +719,12 @@ view_prompt_done(struct view *v)
 	struct rx *rx = NULL;
 
 	v->input[v->input_len] = '\0';
+	if (v->prompt == 't') {
+		v->prompt = 0;
+		if (v->input_len > 0)
+			view_replay_goto_time(v, v->input);
+		return;
+	}
 	if (v->input_len > 0 && (rx = rx_compile(v->input, &err)) == NULL) {
 		view_set_status(v, "%s: %s", v->prompt == '/' ? "search" :
 		    "filter", err);
@@ -852,6 +862,8 @@ view_key(struct view *v, int ch)
 	}
 	if (v->screen == SCR_DETAIL && view_detail_key(v, ch))
 		return;
+	if (view_replaying(v) && view_replay_key(v, ch))
+		return;
 
 	switch (ch) {
 	case 'q':
@@ -967,7 +979,8 @@ view_key(struct view *v, int ch)
 	default:
 		break;
 	}
-	v->cursor_key = view_row_key(v, v->cursor);
+	if (!v->rebuild)
+		v->cursor_key = view_row_key(v, v->cursor);
 }
 
 /* ------------------------------------------------------------------ */
@@ -1054,29 +1067,39 @@ view_run(struct app *app)
 	fatal_set_hook(view_restore_terminal);
 	view_init_curses(&v);
 
+	if (view_replaying(&v))
+		view_replay_init(&v);
 	while (!v.quit && view_signal == 0) {
 		struct pollfd pfd[3] = {
 			{ STDIN_FILENO, POLLIN, 0 },
 			{ view_sigpipe[0], POLLIN, 0 },
 			{ app->sampler ? sampler_fd(app->sampler) : -1, POLLIN, 0 },
 		};
-		int ch;
+		int ch, timeout = 250;
 
 		view_draw(&v);
-		if (poll(pfd, 3, 250) < 0 && errno != EINTR)
+		if (view_replaying(&v))
+			timeout = view_replay_tick(&v);
+		if (v.rebuild)
+			continue;	/* a replay step: show it first */
+		if (poll(pfd, 3, timeout) < 0 && errno != EINTR)
 			break;
+		/* Keys first: they may look at rows of the model as drawn. */
+		while (!v.quit && (ch = getch()) != ERR)
+			view_key(&v, ch);
 		if (app->sampler != NULL && !app->ended &&
 		    (pfd[2].revents & POLLIN))
 			view_take_samples(&v);
-		while (!v.quit && (ch = getch()) != ERR)
-			view_key(&v, ch);
-		if (app->max_samples > 0 && app->samples >= app->max_samples)
+		if (app->max_samples > 0 && app->samples >= app->max_samples &&
+		    !view_replaying(&v))
 			v.quit = true;
 	}
 	view_restore_terminal();
 	fatal_set_hook(NULL);
 	if (view_signal != 0)
 		code = 128 + view_signal;
+	if (view_replaying(&v))
+		view_replay_free(&v);
 	rx_free(v.filter);
 	rx_free(v.search);
 	table_free(&v.table);
