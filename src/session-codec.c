@@ -249,8 +249,8 @@ strtab_add(struct strtab *t, const char *p, size_t len)
 		t->off = xrealloc(t->off, t->cap * sizeof *t->off);
 		t->len = xrealloc(t->len, t->cap * sizeof *t->len);
 	}
-	if (t->arena_len + len > t->arena_cap) {
-		t->arena_cap = (t->arena_cap + len) * 2;
+	if (t->arena == NULL || t->arena_len + len > t->arena_cap) {
+		t->arena_cap = (t->arena_cap + len) * 2 + 64;
 		t->arena = xrealloc(t->arena, t->arena_cap);
 	}
 	if (len > 0)

@@ -165,5 +165,5 @@ check "stdout not a tty: exit 6 and a hint to use -b" sh -c \
 TERM=dumb script -qec "$MEMTOP -p $demo_pid" /dev/null >"$tmp/dumb.out" 2>&1
 check "TERM=dumb: refused with a clear message" grep -q "dumb" "$tmp/dumb.out"
 
-tm kill-server
+tm kill-server 2>/dev/null
 finish

@@ -1,0 +1,156 @@
+#!/bin/sh
+# record-replay.sh - recording real processes and replaying them: a target
+# SIGKILLed mid-recording, a recorder SIGKILLed mid-run, live output equal to
+# replayed output, damaged and foreign files, the lock, the flight recorder,
+# and the replay dashboard in tmux.
+. "$srcdir/tests/lib.sh"
+
+py() { python3 - "$@"; }
+sock=memtop-rr-$$
+tm() { tmux -L "$sock" -f /dev/null "$@"; }
+wait_screen() { wait_for "$1" sh -c "tmux -L '$sock' capture-pane -p -t rr | grep -Eq -- \"\$0\"" "$2"; }
+trap 'tm kill-server 2>/dev/null; for p in $cleanup_pids; do kill -9 "$p" 2>/dev/null; done; rm -rf "$tmp"' EXIT
+
+# The target is SIGKILLed (as by the OOM killer): the recorder ends by
+# itself and the file says how.
+start_demo --demo-rate 256 || ok 1 "demo starts"
+"$MEMTOP" -b -p "$demo_pid" -d 0.2 -w "$tmp/oom.mt" 2>"$tmp/oom.err" &
+rec=$!
+kill_later $rec
+sleep 2
+kill -9 "$demo_pid"
+wait_for 10 sh -c "! kill -0 $rec 2>/dev/null"
+wait $rec
+code=$?
+check "recorder of a SIGKILLed target ends by itself with exit 3" test "$code" = 3
+"$MEMTOP" -r "$tmp/oom.mt" --info >"$tmp/oom.info"
+check "its recording ended cleanly, saying the target died" \
+	grep -Eq '^ended: +(exited|zombie)' "$tmp/oom.info" || diag_file "$tmp/oom.info"
+check "and has its samples, undamaged" sh -c \
+	"grep -Eq '^samples: +([5-9]|[1-9][0-9]+) ' '$tmp/oom.info' && grep -q '^damage: *none' '$tmp/oom.info'"
+"$MEMTOP" -r "$tmp/oom.mt" -b --format json >"$tmp/oom.json"
+check "it replays to its last sample" sh -c \
+	"test \$(wc -l <'$tmp/oom.json') = \$(sed -n 's/^samples: *\([0-9]*\).*/\1/p' '$tmp/oom.info')"
+
+# The recorder itself is SIGKILLed: every complete frame still replays.
+start_demo --demo-rate 256 || ok 1 "demo starts"
+"$MEMTOP" -b -p "$demo_pid" -d 0.1 -w "$tmp/killed.mt" &
+rec=$!
+sleep 2
+kill -9 $rec
+wait $rec 2>/dev/null
+"$MEMTOP" -r "$tmp/killed.mt" --info >"$tmp/killed.info"
+check "a SIGKILLed recorder's file has no end mark" \
+	grep -q 'no end mark' "$tmp/killed.info" || diag_file "$tmp/killed.info"
+"$MEMTOP" -r "$tmp/killed.mt" -b --format csv >"$tmp/killed.csv" 2>"$tmp/killed.err"
+code=$?
+check "and replays up to its last complete sample" sh -c \
+	"test $code = 0 -o $code = 5 && test \$(cut -d, -f1 '$tmp/killed.csv' | sort -u | wc -l) -ge 10"
+
+# Batch export of a recording equals what batch mode printed live.
+"$MEMTOP" -b -n 12 -d 0.2 -p "$demo_pid" -w "$tmp/same.mt" --format json >"$tmp/live.json"
+"$MEMTOP" -r "$tmp/same.mt" -b --format json >"$tmp/replay.json"
+check "replayed JSON is byte for byte what was printed live" \
+	cmp -s "$tmp/live.json" "$tmp/replay.json"
+"$MEMTOP" -r "$tmp/same.mt" -b --format csv --from +0.5 --to +1.3 >"$tmp/range.csv"
+py "$tmp/range.csv" "$tmp/live.json" >"$tmp/range.check" 2>&1 <<'EOF'
+import csv, json, sys
+times = sorted(set(float(r[0]) for r in list(csv.reader(open(sys.argv[1])))[1:]))
+first = json.loads(open(sys.argv[2]).readline())["time"]
+assert times, "no samples in range"
+assert all(first + 0.5 - 0.01 <= t <= first + 1.3 + 0.01 for t in times), times
+assert 3 <= len(times) <= 5, times
+print("fine")
+EOF
+check "--from/--to keep only that span" grep -q fine "$tmp/range.check" ||
+	diag_file "$tmp/range.check"
+
+# Damage: a recording with bytes overwritten in the middle.
+cp "$tmp/same.mt" "$tmp/damaged.mt"
+size=$(wc -c <"$tmp/damaged.mt")
+# Inside one of the last change frames: the samples before it survive.
+printf 'XXXXXXXXXXXXXXXX' | dd of="$tmp/damaged.mt" bs=1 seek=$((size - 300)) conv=notrunc 2>/dev/null
+"$MEMTOP" -r "$tmp/damaged.mt" -b --format json >"$tmp/damaged.json" 2>"$tmp/damaged.err"
+code=$?
+check "a damaged recording: exit 5" test "$code" = 5
+check "the damage is reported with its offset" \
+	grep -Eq 'damaged recording: segment 0, offset [0-9]+' "$tmp/damaged.err" ||
+	diag_file "$tmp/damaged.err"
+check "samples before the damage still replay" sh -c \
+	"test \$(wc -l <'$tmp/damaged.json') -ge 9"
+
+: >"$tmp/empty.mt"
+"$MEMTOP" -r "$tmp/empty.mt" -b >/dev/null 2>"$tmp/empty.err"
+code=$?
+check "an empty file: exit 5, one line" sh -c \
+	"test $code = 5 && test \$(wc -l <'$tmp/empty.err') = 1 && grep -q empty '$tmp/empty.err'"
+"$MEMTOP" -r /etc/passwd -b >/dev/null 2>"$tmp/foreign.err"
+code=$?
+check "a file that is not a recording: exit 5" sh -c \
+	"test $code = 5 && grep -q 'not a memtop session file' '$tmp/foreign.err'"
+"$MEMTOP" -r "$tmp/nonexistent.mt" -b >/dev/null 2>"$tmp/none.err"
+check "a missing file: a clear message" grep -q 'cannot open' "$tmp/none.err"
+
+# Writing: never over a foreign file; one writer at a time.
+echo "precious" >"$tmp/precious"
+"$MEMTOP" -b -n 1 -p "$demo_pid" -w "$tmp/precious" 2>"$tmp/precious.err"
+check "-w refuses to overwrite a file that is not a recording" sh -c \
+	"grep -q precious '$tmp/precious' && grep -q 'not a memtop session file' '$tmp/precious.err'"
+"$MEMTOP" -b -p "$demo_pid" -d 0.2 -w "$tmp/busy.mt" &
+rec=$!
+kill_later $rec
+sleep 0.6
+"$MEMTOP" -b -n 1 -p "$demo_pid" -w "$tmp/busy.mt" 2>"$tmp/busy.err"
+check "a second recorder on the same file is refused, naming the first" \
+	grep -q "being written by another memtop (pid $rec)" "$tmp/busy.err" ||
+	diag_file "$tmp/busy.err"
+kill $rec
+wait $rec
+check "a recorder stopped by SIGTERM ends its file cleanly" sh -c \
+	"'$MEMTOP' -r '$tmp/busy.mt' --info | grep -q 'cleanly'"
+
+# Flight recorder: --keep 2s holds only about the last two seconds.
+"$MEMTOP" -b -n 60 -d 0.1 -p "$demo_pid" -w "$tmp/flight.mt" --keep 2s
+"$MEMTOP" -r "$tmp/flight.mt" --info >"$tmp/flight.info"
+py "$tmp/flight.info" >"$tmp/flight.check" 2>&1 <<'EOF'
+import re, sys
+t = open(sys.argv[1]).read()
+n = int(re.search(r"samples: +(\d+)", t).group(1))
+segs = int(re.search(r"\((\d+) segment", t).group(1))
+assert 15 <= n <= 30, n
+assert segs == 5, segs
+print("fine")
+EOF
+check "--keep 2s: five segments holding about the last 2 s" \
+	grep -q fine "$tmp/flight.check" || diag_file "$tmp/flight.info"
+
+# The replay dashboard: play, step, speed, jump, and follow a live recording.
+"$MEMTOP" -b -p "$demo_pid" -d 0.2 -w "$tmp/follow.mt" &
+rec=$!
+kill_later $rec
+sleep 1
+tm new-session -d -s rr -x 120 -y 40 "env LANG=C.UTF-8 TERM=screen $MEMTOP -r $tmp/follow.mt"
+check "the replay dashboard opens" wait_screen 5 "REPLAY 1x"
+tm send-keys -t rr ' '
+check "space pauses" wait_screen 3 "REPLAY 1x paused"
+tm send-keys -t rr ']' ']'
+check "] speeds up to 4x" wait_screen 3 "REPLAY 4x"
+sleep 1.5
+tm send-keys -t rr End
+sleep 0.5
+n1=$(tm capture-pane -p -t rr | sed -n 's/.*sample \([0-9]*\)\/\([0-9]*\).*/\2/p' | head -1)
+sleep 1.5
+tm send-keys -t rr End
+sleep 0.5
+screen1=$(tm capture-pane -p -t rr | head -1)
+n2=$(echo "$screen1" | sed -n 's/.*sample \([0-9]*\)\/\([0-9]*\).*/\2/p')
+check "it follows the recording as it grows ($n1 -> $n2)" test "${n2:-0}" -gt "${n1:-0}"
+pos=$(echo "$screen1" | sed -n 's/.*sample \([0-9]*\)\/.*/\1/p')
+tm send-keys -t rr Left Left
+check "Left steps back one sample at a time" wait_screen 3 "paused  sample $((pos - 2))/"
+tm send-keys -t rr t '+0' Enter
+check "t jumps to a time" wait_screen 3 "sample 1/"
+tm send-keys -t rr q
+kill $rec
+tm kill-server 2>/dev/null
+finish
