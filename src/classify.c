@@ -64,10 +64,45 @@ private_rw(const struct region *r)
 	return memcmp(r->perms, "rw-p", 4) == 0;
 }
 
+/* ---p: no access, private (guard pages, reservations). */
 static bool
 no_access(const struct region *r)
 {
-	return r->perms[0] == '-' && r->perms[1] == '-' && r->perms[2] == '-';
+	return r->perms[0] == '-' && r->perms[1] == '-' &&
+	    r->perms[2] == '-' && r->perms[3] == 'p';
+}
+
+/* The flag "ht" (hugetlb) of VmFlags, or KernelPageSize above the base page
+ * size of this snapshot (the smallest KernelPageSize seen). */
+static bool
+hugetlb(const struct region *r, int ht, uint64_t base_kps)
+{
+	if (ht >= 0 && r->has_vmflags && ((r->vmflags >> ht) & 1))
+		return true;
+	return base_kps != 0 && (r->present & (1ULL << SF_KERNEL_PAGE_SIZE)) &&
+	    r->kb[SF_KERNEL_PAGE_SIZE] > base_kps;
+}
+
+/* Whether the file mapping r belongs to an executable object: a mapping of
+ * the same path, contiguous with it below, is executable (ELF segments). */
+static bool
+exec_object(const struct snapshot *s, size_t i)
+{
+	const struct region *r = &s->regions[i];
+	const char *p = region_path(s, r);
+	size_t k, steps;
+
+	for (k = i, steps = 0; k > 0 && steps < 16; k--, steps++) {
+		const struct region *q = &s->regions[k];
+		const struct region *b = q - 1;
+
+		if (q->perms[2] == 'x')
+			return true;
+		if (b->end != q->start || b->path_len != r->path_len ||
+		    memcmp(region_path(s, b), p, r->path_len) != 0)
+			return false;
+	}
+	return s->regions[k].perms[2] == 'x';
 }
 
 /* Kernel-made [names]: [heap], [stack], [anon:x], [vdso]... */
@@ -88,13 +123,11 @@ classify_bracketed(const char *p, size_t len)
 }
 
 static enum region_class
-classify_file(const struct region *r, const char *p, size_t len)
+classify_file(const struct region *r, const char *p, size_t len, int ht,
+    uint64_t base_kps)
 {
-	/* hugetlbfs: the VmFlags "ht" bit, or the usual mount point. */
-	int ht = vmflag_lookup("ht");
-
-	if ((ht >= 0 && (r->vmflags >> ht) & 1) ||
-	    has_prefix(p, len, "/dev/hugepages/") ||
+	/* hugetlbfs: the VmFlags "ht" bit, big pages, the usual mount point. */
+	if (hugetlb(r, ht, base_kps) || has_prefix(p, len, "/dev/hugepages/") ||
 	    has_prefix(p, len, "/anon_hugepage"))
 		return RC_HUGETLB;
 	if (has_prefix(p, len, "/memfd:") || has_prefix(p, len, "memfd:") ||
@@ -130,10 +163,13 @@ malloc_arena(const struct region *r, const struct region *next)
 	    next->start == r->end && next->end == r->start + ARENA_SIZE;
 }
 
+/* Anonymous region i (not ---p); prev_cls is the class of region i - 1. */
 static enum region_class
-classify_anon(const struct region *r, const struct region *prev,
-    const struct region *next, const uint8_t *prev_cls)
+classify_anon(const struct snapshot *s, size_t i, int prev_cls)
 {
+	const struct region *r = &s->regions[i];
+	const struct region *prev = i > 0 ? r - 1 : NULL;
+	const struct region *next = i + 1 < s->nregions ? r + 1 : NULL;
 	uint64_t size = r->end - r->start;
 
 	if (r->perms[3] == 's')
@@ -142,12 +178,15 @@ classify_anon(const struct region *r, const struct region *prev,
 		return RC_MALLOC_ARENA;
 	if (!private_rw(r))
 		return RC_ANON;
-	/* .bss: anonymous, right after a file's writable data. */
-	if (prev != NULL && prev->end == r->start && *prev_cls == RC_DATA)
+	/* .bss: anonymous, right after an executable object's writable data. */
+	if (prev != NULL && prev->end == r->start && prev_cls == RC_DATA &&
+	    exec_object(s, i - 1))
 		return RC_BSS;
-	/* glibc's thread stack: a guard page right below it. */
-	if (prev != NULL && prev->end == r->start && anon(prev) &&
-	    no_access(prev) && size >= (16 << 10) && size <= (64ULL << 20))
+	/* glibc's thread stack, when no stack pointer could be read: a guard
+	 * right below a stack-sized mapping that is not an arena's start. */
+	if (s->nthreads == 0 && prev != NULL && prev->end == r->start &&
+	    anon(prev) && no_access(prev) && size >= (16 << 10) &&
+	    size <= (64ULL << 20) && r->start % ARENA_SIZE != 0)
 		return RC_THREAD_STACK;
 	return RC_ANON;
 }
@@ -171,15 +210,27 @@ region_find(const struct snapshot *s, uint64_t addr)
 	return -1;
 }
 
+/*
+ * One pass in address order (each rule looks only at a region's neighbours),
+ * then a binary search per thread stack pointer: O(n + t log n).
+ */
 void
 classify_snapshot(const struct snapshot *s, uint8_t *cls)
 {
+	int ht = vmflag_lookup("ht");
+	uint64_t base_kps = 0;
 	size_t i;
 
 	for (i = 0; i < s->nregions; i++) {
 		const struct region *r = &s->regions[i];
-		const struct region *prev = i > 0 ? r - 1 : NULL;
-		const struct region *next = i + 1 < s->nregions ? r + 1 : NULL;
+
+		if ((r->present & (1ULL << SF_KERNEL_PAGE_SIZE)) &&
+		    r->kb[SF_KERNEL_PAGE_SIZE] != 0 &&
+		    (base_kps == 0 || r->kb[SF_KERNEL_PAGE_SIZE] < base_kps))
+			base_kps = r->kb[SF_KERNEL_PAGE_SIZE];
+	}
+	for (i = 0; i < s->nregions; i++) {
+		const struct region *r = &s->regions[i];
 		const char *p = region_path(s, r);
 		enum region_class c;
 
@@ -188,10 +239,9 @@ classify_snapshot(const struct snapshot *s, uint8_t *cls)
 		else if (no_access(r))
 			c = RC_GUARD;
 		else if (!anon(r))
-			c = classify_file(r, p, r->path_len);
+			c = classify_file(r, p, r->path_len, ht, base_kps);
 		else
-			c = classify_anon(r, prev, next, i > 0 ? &cls[i - 1] :
-			    NULL);
+			c = classify_anon(s, i, i > 0 ? cls[i - 1] : -1);
 		cls[i] = (uint8_t)c;
 	}
 	/* A mapping that holds a thread's stack pointer is its stack. */
