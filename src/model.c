@@ -1,10 +1,12 @@
 /*
  * model.c - tracked regions across samples.
  *
- * Tracked regions live in a pool and never move while tracked; `order` lists
- * the pool indices sorted by start address.  Each ingest walks the new
- * snapshot and the old order together once (both sorted), so matching is
- * O(n), and builds the next order.  Paths are interned once into an arena.
+ * Tracked regions live in one pool array (slots reused, no malloc per
+ * region); `ord` lists them sorted by start address, with a compact copy of
+ * what matching needs (range, path, gone) so that the walk does not touch
+ * the big tracked structs.  Each ingest walks the new snapshot and the old
+ * order together once (both sorted), so matching is O(n), and builds the
+ * next order.  Paths are interned once into an arena.
  */
 #include <errno.h>
 #include <stdlib.h>
@@ -17,16 +19,23 @@ struct path_ref {
 	uint32_t off, len;
 };
 
+/* A tracked region's place in address order. */
+struct ord_entry {
+	uint64_t start, end;	/* its range after the last ingest */
+	uint32_t slot;		/* in the pool */
+	uint32_t path_id;
+	uint8_t gone;
+	uint8_t matched;	/* during an ingest: continued by a new one */
+};
+
 struct model {
 	struct tracked_region *pool;	/* slots; free ones chained by id */
 	size_t pool_len, pool_cap;
 	uint32_t *free_slots;
 	size_t nfree, free_cap;
-	uint32_t *order, *next_order;	/* pool indices sorted by start */
-	uint32_t *merge;		/* scratch for the next order */
+	struct ord_entry *ord;		/* sorted by start, gone ones too */
+	struct ord_entry *live, *tmp;	/* scratch for the next order */
 	size_t norder, order_cap;
-	uint8_t *matched;		/* per old order position */
-	uint64_t *old_start, *old_end;	/* ranges before this ingest */
 	uint8_t *cls;			/* per snapshot region */
 	size_t cls_cap;
 	uint32_t *path_ids;		/* per snapshot region */
@@ -107,12 +116,9 @@ model_free(struct model *m)
 		return;
 	free(m->pool);
 	free(m->free_slots);
-	free(m->order);
-	free(m->next_order);
-	free(m->merge);
-	free(m->matched);
-	free(m->old_start);
-	free(m->old_end);
+	free(m->ord);
+	free(m->live);
+	free(m->tmp);
 	free(m->cls);
 	free(m->path_ids);
 	free(m->paths);
@@ -298,15 +304,15 @@ ensure_capacity(struct model *m, size_t nnew, size_t nold)
 
 	if (want > m->order_cap) {
 		m->order_cap = want + want / 2;
-		m->order = xrealloc(m->order, m->order_cap * sizeof *m->order);
-		m->next_order = xrealloc(m->next_order,
-		    m->order_cap * sizeof *m->next_order);
-		m->merge = xrealloc(m->merge, m->order_cap * sizeof *m->merge);
-		m->matched = xrealloc(m->matched, m->order_cap);
-		m->old_start = xrealloc(m->old_start,
-		    m->order_cap * sizeof *m->old_start);
-		m->old_end = xrealloc(m->old_end,
-		    m->order_cap * sizeof *m->old_end);
+		m->ord = xrealloc(m->ord, m->order_cap * sizeof *m->ord);
+		m->live = xrealloc(m->live, m->order_cap * sizeof *m->live);
+		m->tmp = xrealloc(m->tmp, m->order_cap * sizeof *m->tmp);
+	}
+	/* Room for every region being new, so the pool grows once. */
+	if (nnew > m->nfree && m->pool_len + (nnew - m->nfree) > m->pool_cap) {
+		m->pool_cap = m->pool_len + (nnew - m->nfree);
+		m->pool_cap += m->pool_cap / 4;
+		m->pool = xrealloc(m->pool, m->pool_cap * sizeof *m->pool);
 	}
 	if (nnew > m->cls_cap) {
 		m->cls_cap = nnew + nnew / 2;
@@ -317,39 +323,37 @@ ensure_capacity(struct model *m, size_t nnew, size_t nold)
 }
 
 /*
- * The old tracked region (position in order) that new region r continues:
- * the same path and start, else the first of the same path that overlaps.
- * *j is the first old position that may still overlap (advanced here).
+ * The old tracked region (position in ord) that new region r continues: the
+ * same path and start, else the first of the same path that overlaps.  *j is
+ * the first old position that may still overlap (advanced here).  Reads only
+ * the compact ord entries; flags splits and merges on the tracked regions.
  */
 static long
 match_old(struct model *m, const struct region *r, uint32_t path_id,
     size_t *j)
 {
+	const struct ord_entry *o;
 	long best = -1;
 	size_t k;
 
-	/* Ranges as they were before this ingest: a match updates them. */
 	while (*j < m->norder) {
-		const struct tracked_region *o = &m->pool[m->order[*j]];
-
-		if (o->state != TR_GONE && m->old_end[*j] > r->start)
+		o = &m->ord[*j];
+		if (!o->gone && o->end > r->start)
 			break;
 		(*j)++;
 	}
 	for (k = *j; k < m->norder; k++) {
-		const struct tracked_region *o = &m->pool[m->order[k]];
-
-		if (m->old_start[k] >= r->end)
+		o = &m->ord[k];
+		if (o->start >= r->end)
 			break;
-		if (o->state == TR_GONE || o->path_id != path_id ||
-		    m->old_end[k] <= r->start)
+		if (o->gone || o->path_id != path_id || o->end <= r->start)
 			continue;
-		if (m->matched[k]) {
+		if (o->matched) {
 			/* Part of it already went on: it was split. */
-			m->pool[m->order[k]].events |= TR_EVENT_SPLIT;
+			m->pool[o->slot].events |= TR_EVENT_SPLIT;
 			continue;
 		}
-		if (m->old_start[k] == r->start) {
+		if (o->start == r->start) {
 			best = (long)k;
 			break;
 		}
@@ -359,15 +363,14 @@ match_old(struct model *m, const struct region *r, uint32_t path_id,
 	if (best >= 0) {
 		/* Others of the same path inside r were merged into it. */
 		for (k = *j; k < m->norder; k++) {
-			const struct tracked_region *o = &m->pool[m->order[k]];
-
-			if (m->old_start[k] >= r->end)
+			o = &m->ord[k];
+			if (o->start >= r->end)
 				break;
-			if ((long)k != best && !m->matched[k] &&
-			    o->state != TR_GONE && o->path_id == path_id &&
-			    m->old_start[k] >= r->start &&
-			    m->old_end[k] <= r->end)
-				m->pool[m->order[best]].events |= TR_EVENT_MERGED;
+			if ((long)k != best && !o->matched && !o->gone &&
+			    o->path_id == path_id && o->start >= r->start &&
+			    o->end <= r->end)
+				m->pool[m->ord[best].slot].events |=
+				    TR_EVENT_MERGED;
 		}
 	}
 	return best;
@@ -377,17 +380,15 @@ int
 model_ingest(struct model *m, const struct snapshot *s)
 {
 	uint64_t seq = m->nsamples;
-	size_t i, j = 0, n = 0, k;
+	size_t i, j = 0, n = 0, k, ngone = 0, a = 0, b = 0, o = 0;
 	struct model_totals *tot = &m->tot;
+	struct ord_entry *swap;
 	int f, sr;
 
 	ensure_capacity(m, s->nregions, m->norder);
 	classify_snapshot(s, m->cls);
-	memset(m->matched, 0, m->norder);
-	for (k = 0; k < m->norder; k++) {
-		m->old_start[k] = m->pool[m->order[k]].start;
-		m->old_end[k] = m->pool[m->order[k]].end;
-	}
+	for (k = 0; k < m->norder; k++)
+		m->ord[k].matched = 0;
 	m->mono[seq % MODEL_HISTORY] = s->mono;
 	m->wall[seq % MODEL_HISTORY] = s->wall;
 	if (seq == 0)
@@ -396,87 +397,74 @@ model_ingest(struct model *m, const struct snapshot *s)
 	/* Pass 1: match every new region to the region it continues. */
 	for (i = 0; i < s->nregions; i++) {
 		const struct region *r = &s->regions[i];
-		long o;
+		struct ord_entry *e = &m->live[n++];
+		long old;
 
 		m->path_ids[i] = path_intern(m, region_path(s, r), r->path_len);
-		o = match_old(m, r, m->path_ids[i], &j);
-		if (o >= 0) {
-			struct tracked_region *t = &m->pool[m->order[o]];
+		old = match_old(m, r, m->path_ids[i], &j);
+		if (old >= 0) {
+			struct tracked_region *t = &m->pool[m->ord[old].slot];
 
-			m->matched[o] = 1;
+			m->ord[old].matched = 1;
 			if (t->state == TR_NEW)
 				t->state = TR_LIVE;
 			tracked_update(t, r, (enum region_class)m->cls[i], seq);
-			m->next_order[n++] = m->order[o];
+			e->slot = m->ord[old].slot;
 		} else {
-			uint32_t slot = slot_alloc(m);
-
-			tracked_init(m, &m->pool[slot], r,
+			e->slot = slot_alloc(m);
+			tracked_init(m, &m->pool[e->slot], r,
 			    (enum region_class)m->cls[i], m->path_ids[i], seq,
 			    s->wall);
-			m->next_order[n++] = slot;
 		}
+		e->start = r->start;
+		e->end = r->end;
+		e->path_id = m->path_ids[i];
+		e->gone = 0;
 	}
 
 	/* Pass 2: unmatched old regions are gone (or merged into another);
-	 * the long gone are dropped.  Merge them into the sorted order. */
-	{
-		size_t nlive = n, a = 0;
-		uint32_t *gone = m->order;	/* reused in place below */
-		size_t ngone = 0;
+	 * the long gone are dropped.  Collected in place in ord (ngone <= k),
+	 * then merged with the live ones by start. */
+	for (k = 0; k < m->norder; k++) {
+		struct ord_entry *e = &m->ord[k];
+		struct tracked_region *t = &m->pool[e->slot];
 
-		for (k = 0; k < m->norder; k++) {
-			uint32_t slot = m->order[k];
-			struct tracked_region *t = &m->pool[slot];
-
-			if (m->matched[k])
-				continue;
-			if (t->state != TR_GONE)
-				t->state = TR_GONE;
-			if (seq - t->last_seq > MODEL_GONE_TTL) {
-				slot_free(m, slot);
-				continue;
-			}
-			gone[ngone++] = slot;	/* ngone <= k: safe in place */
+		if (e->matched)
+			continue;
+		t->state = TR_GONE;
+		if (seq - t->last_seq > MODEL_GONE_TTL) {
+			slot_free(m, e->slot);
+			continue;
 		}
-		/* Merge next_order[0..nlive) and gone[0..ngone) by start. */
-		{
-			uint32_t *merged = m->merge;
-			size_t b = 0, o = 0;
-
-			while (a < nlive || b < ngone) {
-				if (b == ngone || (a < nlive &&
-				    m->pool[m->next_order[a]].start <=
-				    m->pool[gone[b]].start))
-					merged[o++] = m->next_order[a++];
-				else
-					merged[o++] = gone[b++];
-			}
-			memcpy(m->order, merged, o * sizeof *merged);
-			m->norder = o;
-		}
+		e->gone = 1;
+		m->ord[ngone++] = *e;
 	}
+	while (a < n || b < ngone) {
+		if (b == ngone || (a < n && m->live[a].start <= m->ord[b].start))
+			m->tmp[o++] = m->live[a++];
+		else
+			m->tmp[o++] = m->ord[b++];
+	}
+	swap = m->ord;
+	m->ord = m->tmp;
+	m->tmp = swap;
+	m->norder = o;
 
-	/* Totals over the regions that are present. */
+	/* Totals over the regions that are present: exactly this snapshot's
+	 * (Size from the ranges, in case smaps gave none). */
 	memcpy(tot->prev_kb, tot->kb, sizeof tot->kb);
 	memset(tot->kb, 0, sizeof tot->kb);
-	tot->nregions = 0;
-	for (k = 0; k < m->norder; k++) {
-		const struct tracked_region *t = &m->pool[m->order[k]];
+	tot->nregions = s->nregions;
+	for (i = 0; i < s->nregions; i++) {
+		const struct region *r = &s->regions[i];
 
-		if (t->state == TR_GONE)
-			continue;
-		tot->nregions++;
 		for (f = 0; f < SF_COUNT; f++)
-			tot->kb[f] += t->kb[f];
+			tot->kb[f] += r->kb[f];
 	}
 	tot->kb[SF_SIZE] = 0;
-	for (k = 0; k < m->norder; k++) {
-		const struct tracked_region *t = &m->pool[m->order[k]];
-
-		if (t->state != TR_GONE)
-			tot->kb[SF_SIZE] += (t->end - t->start) / 1024;
-	}
+	for (i = 0; i < s->nregions; i++)
+		tot->kb[SF_SIZE] += (s->regions[i].end - s->regions[i].start) /
+		    1024;
 	for (sr = 0; sr < SERIES_COUNT; sr++)
 		tot->hist[sr].v[seq % MODEL_HISTORY] =
 		    sat32(tot->kb[series_fields[sr]]);
@@ -552,7 +540,7 @@ model_nregions(const struct model *m)
 const struct tracked_region *
 model_region(const struct model *m, size_t i)
 {
-	return i < m->norder ? &m->pool[m->order[i]] : NULL;
+	return i < m->norder ? &m->pool[m->ord[i].slot] : NULL;
 }
 
 const struct tracked_region *
@@ -561,8 +549,8 @@ model_region_by_id(const struct model *m, uint64_t id)
 	size_t k;
 
 	for (k = 0; k < m->norder; k++) {
-		if (m->pool[m->order[k]].id == id)
-			return &m->pool[m->order[k]];
+		if (m->pool[m->ord[k].slot].id == id)
+			return &m->pool[m->ord[k].slot];
 	}
 	return NULL;
 }
@@ -665,7 +653,7 @@ model_mark_baseline(struct model *m)
 	size_t k;
 
 	for (k = 0; k < m->norder; k++) {
-		struct tracked_region *t = &m->pool[m->order[k]];
+		struct tracked_region *t = &m->pool[m->ord[k].slot];
 
 		memcpy(t->base_kb, t->kb, sizeof t->kb);
 	}
@@ -680,7 +668,7 @@ model_reset_baseline(struct model *m)
 	size_t k;
 
 	for (k = 0; k < m->norder; k++) {
-		struct tracked_region *t = &m->pool[m->order[k]];
+		struct tracked_region *t = &m->pool[m->ord[k].slot];
 
 		memcpy(t->base_kb, t->first_kb, sizeof t->kb);
 	}
@@ -723,13 +711,53 @@ group_cmp(const void *pa, const void *pb)
 	return a->key < b->key ? -1 : a->key > b->key;
 }
 
+/* dst[from, to) += src[from, to), saturating (a loop that vectorises). */
+static void
+hist_add(uint32_t *dst, const uint32_t *src, size_t from, size_t to)
+{
+	size_t h;
+
+	for (h = from; h < to; h++) {
+		uint32_t v = dst[h] + src[h];
+
+		dst[h] = v < dst[h] ? UINT32_MAX : v;
+	}
+}
+
+/* Add member t's history to its group, for the samples it was present in. */
+static void
+group_add_history(const struct model *m, struct region_group *gr,
+    const struct tracked_region *t)
+{
+	uint64_t latest = m->nsamples - 1, lo, hi;
+	size_t a, b;
+	int s;
+
+	lo = latest + 1 >= MODEL_HISTORY ? latest + 1 - MODEL_HISTORY : 0;
+	if (lo < t->first_seq)
+		lo = t->first_seq;
+	hi = t->last_seq < latest ? t->last_seq : latest;
+	if (hi < lo)
+		return;
+	a = (size_t)(lo % MODEL_HISTORY);
+	b = (size_t)(hi % MODEL_HISTORY) + 1;
+	for (s = 0; s < SERIES_COUNT; s++) {
+		if (a < b)
+			hist_add(gr->hist[s].v, t->hist[s].v, a, b);
+		else {		/* wraps around the ring */
+			hist_add(gr->hist[s].v, t->hist[s].v, a, MODEL_HISTORY);
+			hist_add(gr->hist[s].v, t->hist[s].v, 0, b);
+		}
+	}
+}
+
 size_t
 model_groups(struct model *m, enum group_by by,
     const struct region_group **out)
 {
 	size_t k, g, cap = 64, *slot_of = NULL;
 	uint64_t *keys;
-	int f, s, h;
+	int f;
 
 	if (m->groups_seq == m->nsamples && m->groups_by == by) {
 		*out = m->groups;
@@ -741,7 +769,7 @@ model_groups(struct model *m, enum group_by by,
 	keys = xcalloc(cap, sizeof *keys);
 	slot_of = xcalloc(cap, sizeof *slot_of);
 	for (k = 0; k < m->norder; k++) {
-		const struct tracked_region *t = &m->pool[m->order[k]];
+		const struct tracked_region *t = &m->pool[m->ord[k].slot];
 		uint64_t key = group_key(by, t);
 		size_t pos = (size_t)(key * 0x9e3779b97f4a7c15ULL) & (cap - 1);
 		struct region_group *gr;
@@ -776,22 +804,7 @@ model_groups(struct model *m, enum group_by by,
 			gr->base_kb[f] += t->base_kb[f];
 			gr->prev_kb[f] += t->prev_kb[f];
 		}
-		for (s = 0; s < SERIES_COUNT; s++) {
-			for (h = 0; h < MODEL_HISTORY; h++) {
-				uint64_t latest = m->nsamples - 1, d, seq_h, sum;
-
-				/* Slot h holds sample latest - d, if any. */
-				d = (latest + MODEL_HISTORY - (uint64_t)h) %
-				    MODEL_HISTORY;
-				if (d > latest)
-					continue;
-				seq_h = latest - d;
-				if (seq_h < t->first_seq || seq_h > t->last_seq)
-					continue;
-				sum = (uint64_t)gr->hist[s].v[h] + t->hist[s].v[h];
-				gr->hist[s].v[h] = sat32(sum);
-			}
-		}
+		group_add_history(m, gr, t);
 	}
 	for (g = 0; g < m->ngroups; g++)
 		m->groups[g].rate_kb_s = history_rate(m, &m->groups[g].hist[

@@ -198,6 +198,7 @@ test_rate_baseline_totals(void)
 	rate = model_region_rate(m, t, SERIES_RSS);
 	ok(fabs(rate - 550.0 / 17.5) < 1e-6,
 	    "least-squares rate %.4f (first-last would say 40)", rate);
+	ok(fabs(rate - 40) > 1, "not the first-last slope");
 	ok(fabs(model_totals_rate(m, SERIES_RSS) - 550.0 / 17.5) < 1e-6,
 	    "totals rate likewise");
 	is_u64(model_totals(m)->kb[SF_RSS], 1200, "totals are the sum");
@@ -210,10 +211,200 @@ test_rate_baseline_totals(void)
 	model_ingest(m, snap);
 	t = at(m, 0x1000);
 	is_u64((uint64_t)tracked_delta_base(t, SF_RSS), 60, "m: delta from now");
+	is_u64(model_totals(m)->kb[SF_RSS] - model_totals(m)->base_kb[SF_RSS],
+	    60, "m: totals' delta from now");
+	ok(model_baseline_seq(m) == 5, "baseline at the marked sample");
+	begin();
+	add(0x1000, 0x100000, "rw-p", "", 260);
+	add(0x180000, 0x190000, "rw-p", "", 30);	/* born after */
+	add(0x200000, 0x300000, "rw-p", "/lib/x.so", 1000);
+	model_ingest(m, snap);
 	model_reset_baseline(m);
+	t = at(m, 0x1000);
 	is_u64((uint64_t)tracked_delta_base(t, SF_RSS), 260,
 	    "M: delta from the first sample");
+	is_u64((uint64_t)tracked_delta_base(at(m, 0x180000), SF_RSS), 30,
+	    "M: a region born after the first sample counts whole");
+	is_u64(model_totals(m)->base_kb[SF_RSS], 1000,
+	    "M: totals' base is the first sample's");
 	is_u64(model_baseline_seq(m), 0, "baseline back at sample 0");
+	model_free(m);
+}
+
+/* Totals always equal the sum over the regions that are not gone. */
+static void
+test_totals_sum(void)
+{
+	struct model *m = model_new();
+	uint64_t sum[SF_COUNT];
+	int k, f, good = 1;
+	size_t i;
+
+	for (k = 0; k < 8; k++) {
+		begin();
+		add(0x1000, 0x2000, "rw-p", "", 4 + (uint64_t)k);
+		if (k % 3 != 2)
+			add(0x3000, 0x5000, "rw-p", "", 8);
+		if (k >= 4)
+			add(0x10000, 0x20000, "r--p", "/x", 16 * (uint64_t)k);
+		model_ingest(m, snap);
+		memset(sum, 0, sizeof sum);
+		for (i = 0; i < model_nregions(m); i++) {
+			const struct tracked_region *t = model_region(m, i);
+
+			for (f = 0; f < SF_COUNT && t->state != TR_GONE; f++)
+				sum[f] += t->kb[f];
+		}
+		for (f = 0; f < SF_COUNT; f++)
+			good &= sum[f] == model_totals(m)->kb[f];
+		good &= model_totals(m)->prev_kb[SF_RSS] <= 200;
+	}
+	ok(good, "totals are the sum of the regions not gone, every sample");
+	model_free(m);
+}
+
+/* mremap: growing in place, growing by moving the start, a changed perms,
+ * and another file mapped where one was: identity by path and overlap. */
+static void
+test_mremap(void)
+{
+	struct model *m = model_new();
+	const struct tracked_region *t;
+	uint64_t file_id, named_id, shift_id, other_id;
+	char buf[64];
+
+	begin();
+	add(0x100000, 0x200000, "r--p", "/data/big.bin", 100);
+	add(0x300000, 0x380000, "rw-p", "[anon:pool]", 50);
+	add(0x400000, 0x480000, "rw-p", "/data/log", 10);
+	add(0x500000, 0x580000, "r--p", "/data/a", 10);
+	model_ingest(m, snap);
+	file_id = at(m, 0x100000)->id;
+	named_id = at(m, 0x300000)->id;
+	shift_id = at(m, 0x400000)->id;
+	other_id = at(m, 0x500000)->id;
+
+	begin();
+	add(0x100000, 0x280000, "r--p", "/data/big.bin", 150);	/* grown */
+	add(0x300000, 0x3c0000, "rw-p", "[anon:pool]", 80);	/* grown */
+	add(0x440000, 0x4c0000, "rw-p", "/data/log", 12);	/* shifted */
+	add(0x500000, 0x580000, "r--p", "/data/b", 10);	/* replaced */
+	model_ingest(m, snap);
+	t = at(m, 0x100000);
+	ok(t && t->id == file_id && (t->events & TR_EVENT_GREW) &&
+	    t->end == 0x280000 && t->first_end == 0x200000,
+	    "a file mapping grown by mremap keeps its identity");
+	is_u64((uint64_t)tracked_delta_prev(t, SF_RSS), 50,
+	    "and its delta counts the growth");
+	t = at(m, 0x300000);
+	model_class_label(m, t, buf, sizeof buf);
+	ok(t && t->id == named_id && strcmp(buf, "anon:pool") == 0,
+	    "a named anonymous mapping likewise (%s)", buf);
+	t = at(m, 0x440000);
+	ok(t && t->id == shift_id && (t->events & TR_EVENT_MOVED) &&
+	    t->first_start == 0x400000, "a moved start that still overlaps "
+	    "keeps its identity");
+	t = at(m, 0x500000);
+	ok(t && t->id != other_id && t->state == TR_NEW,
+	    "another file at the same address is a new region");
+	ok(model_region_by_id(m, other_id) != NULL &&
+	    model_region_by_id(m, other_id)->state == TR_GONE,
+	    "and the one it replaced is gone");
+
+	begin();
+	add(0x100000, 0x280000, "r-xp", "/data/big.bin", 150);	/* mprotect */
+	model_ingest(m, snap);
+	t = at(m, 0x100000);
+	ok(t && t->id == file_id && t->cls == RC_CODE,
+	    "new permissions: same region, class follows");
+	model_free(m);
+}
+
+/* The rate uses the snapshots' monotonic times and only the last
+ * MODEL_RATE_WINDOW samples. */
+static void
+test_rate_window(void)
+{
+	struct model *m = model_new();
+	const struct tracked_region *t;
+	int k;
+
+	begin();
+	add(0x1000, 0x2000, "rw-p", "", 0);
+	model_ingest(m, snap);
+	ok(model_region_rate(m, at(m, 0x1000), SERIES_RSS) == 0,
+	    "one sample: no rate");
+	now += 1.0;			/* samples at t = 0, 2, 3 */
+	begin();
+	add(0x1000, 0x2000, "rw-p", "", 20);
+	model_ingest(m, snap);
+	begin();
+	add(0x1000, 0x2000, "rw-p", "", 30);
+	model_ingest(m, snap);
+	ok(fabs(model_region_rate(m, at(m, 0x1000), SERIES_RSS) - 10) < 1e-9,
+	    "uneven sample times are taken into account");
+	model_free(m);
+
+	m = model_new();
+	for (k = 0; k < MODEL_RATE_WINDOW + 10; k++) {
+		begin();
+		add(0x1000, 0x2000, "rw-p", "", k < 10 ? (uint64_t)k * 1000 :
+		    9000);
+		model_ingest(m, snap);
+	}
+	t = at(m, 0x1000);
+	ok(fabs(model_region_rate(m, t, SERIES_RSS)) < 1e-9,
+	    "growth older than the window no longer counts");
+	model_free(m);
+}
+
+/* Facts of the last snapshot, and history around a region's life. */
+static void
+test_info_history(void)
+{
+	struct model *m = model_new();
+	const struct tracked_region *t;
+	uint64_t h[8], id;
+	size_t n;
+
+	begin();
+	snap->info.pid = 4242;
+	snap->state = TARGET_ALIVE;
+	snap->sample_ms = 1.5;
+	add(0x1000, 0x2000, "rw-p", "", 4);
+	model_ingest(m, snap);
+	begin();
+	snap->info.pid = 4242;
+	snap->state = TARGET_EXITED;
+	snap->torn = 2;
+	add(0x1000, 0x2000, "rw-p", "", 4);
+	add(0x3000, 0x4000, "rw-p", "", 7);
+	model_ingest(m, snap);
+	id = at(m, 0x3000)->id;
+	ok(model_info(m)->pid == 4242 && model_torn(m) == 2 &&
+	    model_target_state(m) == TARGET_EXITED &&
+	    model_last_sample_ms(m) == 1.5, "info and state come from the "
+	    "snapshot");
+	begin();
+	snap->info.pid = 4343;
+	snap->state = TARGET_ALIVE;
+	snap->torn = 0;
+	add(0x1000, 0x2000, "rw-p", "", 4);
+	model_ingest(m, snap);
+	ok(model_info(m)->pid == 4343 && model_target_state(m) == TARGET_ALIVE &&
+	    model_torn(m) == 0, "from the last one");
+	ok(model_first_wall(m) == 1700000000 + now - 2 &&
+	    model_last_wall(m) == 1700000000 + now, "first and last wall time");
+	ok(model_samples(m) == 3 && model_sample_time(m, 1) ==
+	    1700000000 + now - 1, "sample times");
+	t = model_region_by_id(m, id);
+	n = model_history(m, &t->hist[SERIES_RSS], t->first_seq, t->last_seq,
+	    h, 8);
+	ok(n == 3 && h[0] == HISTORY_NONE && h[1] == 7 && h[2] == HISTORY_NONE,
+	    "history: none before it came and after it went");
+	n = model_history(m, &t->hist[SERIES_RSS], t->first_seq, t->last_seq,
+	    h, 2);
+	ok(n == 2 && h[0] == 7, "history: the latest samples when cut");
 	model_free(m);
 }
 
@@ -255,6 +446,27 @@ test_groups(void)
 	    at(m, 0x50000)) && !model_group_has(m, &g[0], at(m, 0x1000)),
 	    "membership");
 	model_free(m);
+
+	/* Named anonymous memory: a group per name; rates and history. */
+	m = model_new();
+	for (i = 0; i < 3; i++) {
+		begin();
+		add(0x1000, 0x2000, "rw-p", "[anon:a]", 10 + 10 * i);
+		add(0x3000, 0x4000, "rw-p", "[anon:b]", 5);
+		add(0x5000, 0x6000, "rw-p", "[anon:a]", 10 + 10 * i);
+		model_ingest(m, snap);
+	}
+	n = model_groups(m, GROUP_CLASS, &g);
+	ok(n == 2 && strcmp(g[0].label, "anon:a") == 0 &&
+	    strcmp(g[1].label, "anon:b") == 0 && g[0].nregions == 2 &&
+	    g[0].kb[SF_RSS] == 60, "by class: one group per anon name");
+	ok(fabs(g[0].rate_kb_s - 20) < 1e-9 && fabs(g[1].rate_kb_s) < 1e-9,
+	    "group rates (%.2f)", g[0].rate_kb_s);
+	ok(g[0].hist[SERIES_RSS].v[0] == 20 && g[0].hist[SERIES_RSS].v[2] == 60 &&
+	    g[0].prev_kb[SF_RSS] == 40, "group history and previous value");
+	ok(model_group_has(m, &g[1], at(m, 0x3000)) &&
+	    !model_group_has(m, &g[1], at(m, 0x1000)), "membership by name");
+	model_free(m);
 }
 
 static void
@@ -287,6 +499,10 @@ main(void)
 	test_move_split_merge();
 	test_states_ttl();
 	test_rate_baseline_totals();
+	test_totals_sum();
+	test_mremap();
+	test_rate_window();
+	test_info_history();
 	test_groups();
 	test_many();
 	snapshot_free(snap);
