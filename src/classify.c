@@ -7,6 +7,7 @@
 #include "classify.h"
 
 #define ARENA_SIZE (64ULL << 20)	/* glibc HEAP_MAX_SIZE on 64-bit */
+#define GUARD_MAX (64ULL << 10)		/* biggest thread stack guard taken */
 
 static const char *const class_names[RC_COUNT] = {
 	[RC_HEAP] = "heap", [RC_STACK] = "stack",
@@ -182,10 +183,13 @@ classify_anon(const struct snapshot *s, size_t i, int prev_cls)
 	if (prev != NULL && prev->end == r->start && prev_cls == RC_DATA &&
 	    exec_object(s, i - 1))
 		return RC_BSS;
-	/* glibc's thread stack, when no stack pointer could be read: a guard
-	 * right below a stack-sized mapping that is not an arena's start. */
+	/* glibc's thread stack, when no stack pointer could be read: a small
+	 * guard (a page or a few) right below a stack-sized mapping that is
+	 * not an arena's start.  Bigger ---p below are runtime reservations
+	 * (Go, the JVM), not guards. */
 	if (s->nthreads == 0 && prev != NULL && prev->end == r->start &&
-	    anon(prev) && no_access(prev) && size >= (16 << 10) &&
+	    anon(prev) && no_access(prev) &&
+	    prev->end - prev->start <= GUARD_MAX && size >= (16 << 10) &&
 	    size <= (64ULL << 20) && r->start % ARENA_SIZE != 0)
 		return RC_THREAD_STACK;
 	return RC_ANON;

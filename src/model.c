@@ -267,7 +267,10 @@ tracked_update(struct tracked_region *t, const struct region *r,
 	t->dev_minor = r->dev_minor;
 	memcpy(t->perms, r->perms, sizeof t->perms);
 	t->deleted = r->deleted;
-	t->cls = c;
+	/* A thread stack whose thread was running (no SP this sample) or has
+	 * gone to glibc's stack cache is still a stack: no flicker to anon. */
+	if (!(t->cls == RC_THREAD_STACK && c == RC_ANON))
+		t->cls = c;
 	t->present = r->present;
 	t->vmflags = r->vmflags;
 	t->has_vmflags = r->has_vmflags;

@@ -330,8 +330,11 @@ test_java(void)
 	ok(count(s, cls, RC_HEAP, "") == 1, "java: the brk heap");
 	is_u64(count(s, cls, RC_MALLOC_ARENA, ""), 15,
 	    "java: every 64 MiB aligned arena with its reserve");
-	is_u64(count(s, cls, RC_THREAD_STACK, ""), 22,
+	is_u64(count(s, cls, RC_THREAD_STACK, ""), 19,
 	    "java: no SPs read, thread stacks from the guard pattern");
+	k = find(s, 0x7fc9db400000ULL);
+	ok(k >= 0 && cls[k] == RC_ANON, "java: a 64 KiB mapping above a 4 MiB "
+	    "reservation is no stack");
 	k = find(s, 0xffe00000ULL);
 	ok(k >= 0 && cls[k] == RC_DATA && cls[k + 1] == RC_ANON,
 	    "java: anon after the CDS archive is not bss");
@@ -339,6 +342,62 @@ test_java(void)
 	ok(k >= 0 && cls[k] == RC_BSS, "java: libc's bss");
 	k = find(s, 0x7fca59b12000ULL);
 	ok(k >= 0 && cls[k] == RC_BSS, "java: libjvm's bss");
+	free(cls);
+	snapshot_free(s);
+}
+
+static void
+test_redis(void)
+{
+	struct snapshot *s = load("smaps-redis.txt", NULL);
+	uint8_t *cls;
+	long k;
+
+	if (s == NULL) {
+		ok(0, "redis capture readable");
+		return;
+	}
+	cls = calloc(s->nregions, 1);
+	classify_snapshot(s, cls);
+	ok(count(s, cls, RC_CODE, "/usr/bin/redis") == 1,
+	    "redis: its r-x mapping is code");
+	ok(count(s, cls, RC_HEAP, "") == 0 &&
+	    count(s, cls, RC_MALLOC_ARENA, "") == 0,
+	    "redis: jemalloc, no brk heap and no glibc arena");
+	is_u64(count(s, cls, RC_THREAD_STACK, ""), 4,
+	    "redis: its four 8 MiB thread stacks");
+	k = find(s, 0x7f79a9000000ULL);
+	ok(k >= 0 && cls[k] == RC_ANON, "redis: 8 MiB without a guard is anon");
+	k = find(s, 0x55952f6d0000ULL);
+	ok(k >= 0 && cls[k] == RC_BSS, "redis: its bss");
+	ok(count(s, cls, RC_FILE, "gconv-modules.cache") == 1,
+	    "redis: a shared read-only file is a file mapping");
+	free(cls);
+	snapshot_free(s);
+}
+
+static void
+test_go(void)
+{
+	struct snapshot *s = load("smaps-go.txt", NULL);
+	uint8_t *cls;
+	long k;
+
+	if (s == NULL) {
+		ok(0, "go capture readable");
+		return;
+	}
+	cls = calloc(s->nregions, 1);
+	classify_snapshot(s, cls);
+	ok(cls[0] == RC_CODE && cls[1] == RC_RODATA && cls[2] == RC_DATA &&
+	    cls[3] == RC_BSS, "go: a static binary's code, rodata, data, bss");
+	k = find(s, 0xc000000000ULL);
+	ok(k >= 0 && cls[k] == RC_ANON && cls[k + 1] == RC_GUARD,
+	    "go: its heap arena is anon (not a glibc arena), reserve guard");
+	ok(count(s, cls, RC_THREAD_STACK, "") == 0,
+	    "go: its reservations are not taken for thread stacks");
+	ok(count(s, cls, RC_KERNEL, "") == 4 && count(s, cls, RC_STACK, "") == 1,
+	    "go: vvar, vvar_vclock, vdso, vsyscall; the main stack");
 	free(cls);
 	snapshot_free(s);
 }
@@ -353,5 +412,7 @@ main(void)
 	test_names();
 	test_python();
 	test_java();
+	test_redis();
+	test_go();
 	return tap_done();
 }

@@ -320,6 +320,31 @@ test_mremap(void)
 	model_free(m);
 }
 
+/* A thread stack stays one when its SP cannot be read for a sample. */
+static void
+test_sticky_stack(void)
+{
+	struct model *m = model_new();
+
+	begin();
+	add(0x10000, 0x20000, "rw-p", "", 8);
+	add(0x30000, 0x40000, "rw-p", "", 8);
+	snapshot_add_thread_sp(snap, 0x1f000);
+	snapshot_add_thread_sp(snap, 0x3f000);
+	model_ingest(m, snap);
+	ok(at(m, 0x10000)->cls == RC_THREAD_STACK, "a stack by its SP");
+	begin();
+	add(0x10000, 0x20000, "rw-p", "", 8);
+	add(0x30000, 0x40000, "rw-p", "", 8);
+	add(0x50000, 0x60000, "rw-p", "", 8);
+	snapshot_add_thread_sp(snap, 0x3f000);
+	model_ingest(m, snap);
+	ok(at(m, 0x10000)->cls == RC_THREAD_STACK,
+	    "still a stack while its thread runs");
+	ok(at(m, 0x50000)->cls == RC_ANON, "other anon stays anon");
+	model_free(m);
+}
+
 /* The rate uses the snapshots' monotonic times and only the last
  * MODEL_RATE_WINDOW samples. */
 static void
@@ -501,6 +526,7 @@ main(void)
 	test_rate_baseline_totals();
 	test_totals_sum();
 	test_mremap();
+	test_sticky_stack();
 	test_rate_window();
 	test_info_history();
 	test_groups();
