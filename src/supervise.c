@@ -53,15 +53,23 @@ supervise_dashboard(void)
 	sa.sa_handler = supervise_forward;
 	sigaction(SIGTERM, &sa, NULL);
 	sigaction(SIGHUP, &sa, NULL);
-	/* Keyboard signals reach the child through the process group. */
+	/* Keyboard signals reach the child through the process group.  On
+	 * ^Z the parent stops only once the child has put the terminal back
+	 * and stopped, so the shell's "Stopped" lands on the normal screen. */
 	signal(SIGINT, SIG_IGN);
 	signal(SIGQUIT, SIG_IGN);
+	signal(SIGTSTP, SIG_IGN);
 
-	do
-		w = waitpid(pid, &status, 0);
-	while (w < 0 && errno == EINTR);
-	if (w < 0)
-		exit(1);
+	for (;;) {
+		w = waitpid(pid, &status, WUNTRACED);
+		if (w < 0 && errno == EINTR)
+			continue;
+		if (w < 0)
+			exit(1);
+		if (!WIFSTOPPED(status))
+			break;
+		raise(SIGSTOP);		/* fg continues us and the child */
+	}
 	if (WIFEXITED(status))
 		exit(WEXITSTATUS(status));
 	supervise_restore(&saved);

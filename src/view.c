@@ -25,7 +25,7 @@
 #define MIN_LINES 10
 #define TREND_WIDTH 20
 
-static volatile sig_atomic_t view_signal;
+static volatile sig_atomic_t view_signal, view_tstp;
 static int view_sigpipe[2] = { -1, -1 };
 
 static void
@@ -34,10 +34,32 @@ view_on_signal(int sig)
 	int saved = errno;
 	char c = (char)sig;
 
-	view_signal = sig;
+	if (sig == SIGTSTP)
+		view_tstp = 1;
+	else
+		view_signal = sig;
 	if (write(view_sigpipe[1], &c, 1) < 0)
 		errno = saved;
 	errno = saved;
+}
+
+/* ^Z: give the terminal back, stop, and redraw when continued.  Done here,
+ * in the loop, rather than in a handler, so it never races a redraw. */
+static void
+view_suspend(void)
+{
+	struct sigaction sa, old;
+
+	view_tstp = 0;
+	endwin();
+	memset(&sa, 0, sizeof sa);
+	sa.sa_handler = SIG_DFL;
+	sigaction(SIGTSTP, &sa, &old);
+	raise(SIGTSTP);			/* stops here until SIGCONT */
+	sigaction(SIGTSTP, &old, NULL);
+	reset_prog_mode();
+	clearok(curscr, TRUE);
+	refresh();
 }
 
 static void
@@ -1064,6 +1086,7 @@ view_run(struct app *app)
 	sigaction(SIGTERM, &sa, NULL);
 	sigaction(SIGHUP, &sa, NULL);
 	sigaction(SIGQUIT, &sa, NULL);
+	sigaction(SIGTSTP, &sa, NULL);	/* before initscr: ncurses leaves it */
 	fatal_set_hook(view_restore_terminal);
 	view_init_curses(&v);
 
@@ -1077,6 +1100,8 @@ view_run(struct app *app)
 		};
 		int ch, timeout = 250;
 
+		if (view_tstp)
+			view_suspend();
 		view_draw(&v);
 		if (view_replaying(&v))
 			timeout = view_replay_tick(&v);

@@ -87,14 +87,15 @@ check "-f keeps only matching regions" sh -c \
 	"test \$(tail -n +2 '$tmp/filtered' | wc -l) -ge 1 &&
 	 ! tail -n +2 '$tmp/filtered' | awk -F, '{print \$8}' | grep -v '^shm\$'"
 
-# Against the kernel and pmap: a stopped (quiet) demo, read at one moment.
-start_demo --demo-rate 0 || ok 1 "quiet demo starts"
-kill -STOP "$demo_pid"
-limit 20 "$MEMTOP" -b -n 1 -p "$demo_pid" --format json >"$tmp/quiet"
-cat "/proc/$demo_pid/smaps_rollup" >"$tmp/rollup"
-pmap -X "$demo_pid" >"$tmp/pmap" 2>&1
-kill -CONT "$demo_pid"
-py "$tmp/quiet" "$tmp/rollup" "$tmp/pmap" >"$tmp/quiet.check" 2>&1 <<'EOF'
+# Against the kernel and pmap: a stopped (quiet) process, read at one
+# moment: totals equal smaps_rollup, and pmap -X has the same mappings.
+against_kernel() {
+	kill -STOP "$1"
+	limit 20 "$MEMTOP" -b -n 1 -p "$1" --format json >"$tmp/quiet"
+	cat "/proc/$1/smaps_rollup" >"$tmp/rollup"
+	pmap -X "$1" >"$tmp/pmap" 2>&1
+	kill -CONT "$1"
+	py "$tmp/quiet" "$tmp/rollup" "$tmp/pmap" >"$tmp/quiet.check" 2>&1 <<'EOF'
 import json, sys
 o = json.loads(open(sys.argv[1]).read())
 roll = {}
@@ -119,8 +120,29 @@ regions = [r for r in o["regions"] if r["state"] != "gone"]
 assert len(regions) == len(rows), "regions %d != pmap rows %d" % (len(regions), len(rows))
 print("fine")
 EOF
-check "totals equal smaps_rollup and pmap -X of a quiet process" \
-	grep -q fine "$tmp/quiet.check" || diag_file "$tmp/quiet.check"
+	grep -q fine "$tmp/quiet.check"
+}
+start_demo --demo-rate 0 || ok 1 "quiet demo starts"
+check "the demo: totals equal smaps_rollup and pmap -X" \
+	against_kernel "$demo_pid" || diag_file "$tmp/quiet.check"
+
+# A real server from Debian's packages: python3's http.server on loopback.
+python3 -m http.server 0 --bind 127.0.0.1 >/dev/null 2>&1 &
+server=$!
+kill_later $server
+sleep 1
+check "a python3 http.server: totals equal smaps_rollup and pmap -X" \
+	against_kernel "$server" || diag_file "$tmp/quiet.check"
+limit 20 "$MEMTOP" -b -n 3 -d 0.3 -p "$server" --format json >"$tmp/server.json"
+check "a python3 http.server: three JSON samples with its heap and code" \
+	python3 -c "
+import json, sys
+s = [json.loads(l) for l in open(sys.argv[1])]
+assert len(s) == 3 and s[0]['comm'].startswith('python')
+cls = set(r['class'] for r in s[-1]['regions'])
+assert {'heap', 'code', 'rodata', 'data', 'stack'} <= cls, cls
+" "$tmp/server.json"
+kill $server
 
 # The target exits mid-run: the samples so far are printed, then a message.
 start_demo --demo-rate 0 || ok 1 "demo starts"

@@ -15,10 +15,11 @@ trap 'tm kill-server 2>/dev/null; for p in $cleanup_pids; do kill -9 "$p" 2>/dev
 
 start_demo --demo-rate 512 --demo-hostile || { ok 1 "demo starts"; finish; }
 
-tm new-session -d -s e2e -x 120 -y 40 "env PS1='PROMPT\$ ' LANG=C.UTF-8 LC_ALL=C.UTF-8 TERM=screen sh"
+tm new-session -d -s e2e -x 120 -y 40 "env PS1='PROMPT\$ ' LANG=C.UTF-8 LC_ALL=C.UTF-8 TERM=screen bash --norc --noprofile"
 tm set-option -t e2e status off >/dev/null
 sleep 0.3
-keys "stty sane; $MEMTOP -p $demo_pid -d 0.5" Enter
+keys "stty sane" Enter
+keys "$MEMTOP -p $demo_pid -d 0.5" Enter
 check "the dashboard comes up with the demo's pid" wait_screen 10 "pid $demo_pid" ||
 	screen | diag_file /dev/stdin
 check "the alternate screen is on while it runs" \
@@ -109,6 +110,17 @@ tm resize-window -t e2e -x 20 -y 5
 check "at 20x5 it says the terminal is too small" wait_screen 3 "too small"
 tm resize-window -t e2e -x 120 -y 40
 check "after the resize storm, a sane full screen" wait_screen 3 "Rate/s.*Trend"
+
+# Suspend and resume: ^Z gives the shell back, fg redraws.
+keys C-z
+check "^Z suspends: the shell prompt is back" wait_screen 5 'PROMPT\$ *$' ||
+	screen | diag_file /dev/stdin
+check "suspended: the alternate screen is off" \
+	test "$(tm display -p -t e2e '#{alternate_on}')" = 0
+keys fg Enter
+check "fg resumes and redraws the dashboard" wait_screen 5 "Rate/s.*Trend"
+check "resumed: the alternate screen is on again" \
+	test "$(tm display -p -t e2e '#{alternate_on}')" = 1
 
 # SIGTERM: the shell prompt is back, the terminal cooked.
 shell=$(tm display -p -t e2e '#{pane_pid}')

@@ -109,6 +109,26 @@ wait $rec
 check "a recorder stopped by SIGTERM ends its file cleanly" sh -c \
 	"'$MEMTOP' -r '$tmp/busy.mt' --info | grep -q 'cleanly'"
 
+# Disk full: a clear message, and the file replays to its last whole sample.
+if [ "$(id -u)" = 0 ] && mkdir -p "$tmp/full" &&
+    mount -t tmpfs -o size=16k tmpfs "$tmp/full" 2>/dev/null; then
+	limit 60 "$MEMTOP" -b -d 0.1 -p "$demo_pid" -w "$tmp/full/rec.mt" \
+	    2>"$tmp/full.err"
+	code=$?
+	check "disk full while recording: exit 1 and a clear message" sh -c \
+		"test $code = 1 && grep -q 'No space left on device' '$tmp/full.err' &&
+		 grep -q 'kept up to the last complete sample' '$tmp/full.err'" ||
+		diag_file "$tmp/full.err"
+	"$MEMTOP" -r "$tmp/full/rec.mt" -b --format csv >"$tmp/full.csv" 2>"$tmp/full.rerr"
+	code=$?
+	check "a recording cut by a full disk replays, undamaged" sh -c \
+		"test $code = 0 && test \$(cut -d, -f1 '$tmp/full.csv' | sort -u | wc -l) -ge 2" ||
+		diag_file "$tmp/full.rerr"
+	umount "$tmp/full"
+else
+	diag "skipping the disk-full test: needs root to mount a small tmpfs"
+fi
+
 # Flight recorder: --keep 2s holds only about the last two seconds.
 "$MEMTOP" -b -n 60 -d 0.1 -p "$demo_pid" -w "$tmp/flight.mt" --keep 2s
 "$MEMTOP" -r "$tmp/flight.mt" --info >"$tmp/flight.info"
