@@ -276,7 +276,8 @@ tracked_update(struct tracked_region *t, const struct region *r,
 	t->has_vmflags = r->has_vmflags;
 	t->last_seq = seq;
 	for (s = 0; s < SERIES_COUNT; s++)
-		t->hist[s].v[seq % MODEL_HISTORY] = sat32(r->kb[series_fields[s]]);
+		t->hist[s].v[seq % MODEL_HISTORY] =
+		    sat32(r->kb[series_fields[s]]);
 }
 
 static void
@@ -443,7 +444,8 @@ model_ingest(struct model *m, const struct snapshot *s)
 		m->ord[ngone++] = *e;
 	}
 	while (a < n || b < ngone) {
-		if (b == ngone || (a < n && m->live[a].start <= m->ord[b].start))
+		if (b == ngone ||
+		    (a < n && m->live[a].start <= m->ord[b].start))
 			m->tmp[o++] = m->live[a++];
 		else
 			m->tmp[o++] = m->ord[b++];

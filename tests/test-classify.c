@@ -130,7 +130,8 @@ test_guard_pattern(void)
 	add(s, a + 600 * MiB, a + 600 * MiB + 4096, "---p", "/lib/x.so", 0);
 	classify_snapshot(s, cls);
 	is_str(label(s, cls, i++), "guard", "a guard page");
-	is_str(label(s, cls, i++), "anon", "an arena-aligned start is no stack");
+	is_str(label(s, cls, i++), "anon", "an arena-aligned start: no "
+	    "stack");
 	i++;
 	is_str(label(s, cls, i++), "thread-stack", "guard + 8 MiB rw-p");
 	i++;
@@ -166,7 +167,8 @@ test_bss_hugetlb(void)
 	classify_snapshot(s, cls);
 	is_str(label(s, cls, i++), "rodata", "a data file's r--p");
 	is_str(label(s, cls, i++), "data", "a data file's rw-p");
-	is_str(label(s, cls, i++), "anon", "anon after a non-ELF file: not bss");
+	is_str(label(s, cls, i++), "anon", "anon after a non-ELF file: "
+	    "not bss");
 	is_str(label(s, cls, i++), "code", "library code");
 	is_str(label(s, cls, i++), "guard", "its gap");
 	is_str(label(s, cls, i++), "data", "its data");
@@ -188,7 +190,8 @@ test_label(void)
 	    "(%s)", buf);
 	n = region_class_label(RC_THREAD_STACK, "", 0, buf, sizeof buf);
 	ok(n == 7 && strcmp(buf, "thread-") == 0, "names too");
-	n = region_class_label(RC_ANON_NAMED, "[anon:\x1b]", 8, buf, sizeof buf);
+	n = region_class_label(RC_ANON_NAMED, "[anon:\x1b]", 8, buf,
+	    sizeof buf);
 	ok(n == 6 && buf[5] == 0x1b, "name bytes raw (escaped when shown)");
 }
 
@@ -252,7 +255,8 @@ count(const struct snapshot *s, const uint8_t *cls, int c, const char *sub)
 	for (i = 0; i < s->nregions; i++) {
 		const struct region *r = &s->regions[i];
 		char p[4096];
-		size_t len = r->path_len < sizeof p ? r->path_len : sizeof p - 1;
+		size_t len = r->path_len < sizeof p ? r->path_len :
+		    sizeof p - 1;
 
 		memcpy(p, region_path(s, r), len);
 		p[len] = '\0';
@@ -396,7 +400,8 @@ test_go(void)
 	    "go: its heap arena is anon (not a glibc arena), reserve guard");
 	ok(count(s, cls, RC_THREAD_STACK, "") == 0,
 	    "go: its reservations are not taken for thread stacks");
-	ok(count(s, cls, RC_KERNEL, "") == 4 && count(s, cls, RC_STACK, "") == 1,
+	ok(count(s, cls, RC_KERNEL, "") == 4 &&
+	    count(s, cls, RC_STACK, "") == 1,
 	    "go: vvar, vvar_vclock, vdso, vsyscall; the main stack");
 	free(cls);
 	snapshot_free(s);

@@ -416,8 +416,8 @@ test_info_history(void)
 	snap->torn = 0;
 	add(0x1000, 0x2000, "rw-p", "", 4);
 	model_ingest(m, snap);
-	ok(model_info(m)->pid == 4343 && model_target_state(m) == TARGET_ALIVE &&
-	    model_torn(m) == 0, "from the last one");
+	ok(model_info(m)->pid == 4343 &&
+	    model_target_state(m) == TARGET_ALIVE && model_torn(m) == 0, "from the last one");
 	ok(model_first_wall(m) == 1700000000 + now - 2 &&
 	    model_last_wall(m) == 1700000000 + now, "first and last wall time");
 	ok(model_samples(m) == 3 && model_sample_time(m, 1) ==
@@ -487,7 +487,8 @@ test_groups(void)
 	    g[0].kb[SF_RSS] == 60, "by class: one group per anon name");
 	ok(fabs(g[0].rate_kb_s - 20) < 1e-9 && fabs(g[1].rate_kb_s) < 1e-9,
 	    "group rates (%.2f)", g[0].rate_kb_s);
-	ok(g[0].hist[SERIES_RSS].v[0] == 20 && g[0].hist[SERIES_RSS].v[2] == 60 &&
+	ok(g[0].hist[SERIES_RSS].v[0] == 20 &&
+	    g[0].hist[SERIES_RSS].v[2] == 60 &&
 	    g[0].prev_kb[SF_RSS] == 40, "group history and previous value");
 	ok(model_group_has(m, &g[1], at(m, 0x3000)) &&
 	    !model_group_has(m, &g[1], at(m, 0x1000)), "membership by name");
