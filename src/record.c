@@ -9,8 +9,10 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/file.h>
 #include <sys/stat.h>
 #include <sys/utsname.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "session-codec.h"
@@ -18,7 +20,10 @@
 
 #define KEEP_SEGMENTS 4		/* older segments beside the current one */
 
-static int record_shift(const char *path, char **cause);
+struct key_ref {
+	uint64_t off, seq;
+	double wall;
+};
 
 struct recorder {
 	char *path;
@@ -26,24 +31,45 @@ struct recorder {
 	double interval, keep_s;
 	double seg_start;		/* wall time of the segment's first frame */
 	bool header_done;
-	uint64_t frames;		/* in this segment */
+	unsigned key_every;
+	uint64_t frames;		/* samples in this segment */
+	uint64_t since_key;		/* delta frames since the last key */
+	size_t last_key_len;		/* payload bytes of the last key frame */
 	uint64_t bytes, good;		/* written in all; this file's good end */
+	struct key_ref *keys;		/* this segment's key frames (INDEX) */
+	size_t nkeys, keys_cap;
 	struct snapshot *prev;
 	struct strtab tab;
 	struct buf frame, payload;
 };
 
-/* Take the write lock on fd; a message naming the holder if taken. */
+/*
+ * Take the exclusive lock on fd.  flock() does the excluding (it belongs to
+ * the open file, so it holds within one process too); an fcntl() lock beside
+ * it lets a refused recorder name the holder's pid.
+ */
 static int
 record_lock(int fd, const char *path, char **cause)
 {
 	struct flock fl;
+	int tries;
 
-	memset(&fl, 0, sizeof fl);
-	fl.l_type = F_WRLCK;
-	fl.l_whence = SEEK_SET;
-	if (fcntl(fd, F_SETLK, &fl) == 0)
-		return 0;
+	for (tries = 0; tries < 5; tries++) {
+		if (flock(fd, LOCK_EX | LOCK_NB) == 0) {
+			memset(&fl, 0, sizeof fl);
+			fl.l_type = F_WRLCK;
+			fl.l_whence = SEEK_SET;
+			(void)fcntl(fd, F_SETLK, &fl);
+			return 0;
+		}
+		if (errno != EWOULDBLOCK && errno != EINTR) {
+			*cause = xasprintf("cannot lock %s: %s", path,
+			    strerror(errno));
+			return -errno;
+		}
+		/* A follower tests the lock for an instant: wait it out. */
+		nanosleep(&(struct timespec){ 0, 10 * 1000 * 1000 }, NULL);
+	}
 	memset(&fl, 0, sizeof fl);
 	fl.l_type = F_WRLCK;
 	fl.l_whence = SEEK_SET;
@@ -67,6 +93,8 @@ record_write_all(int fd, const uint8_t *p, size_t len)
 				continue;
 			return -errno;
 		}
+		if (n == 0)
+			return -EIO;
 		p += n;
 		len -= (size_t)n;
 	}
@@ -77,38 +105,42 @@ record_write_all(int fd, const uint8_t *p, size_t len)
 static int
 record_open_file(struct recorder *rec, char **cause)
 {
-	int fd;
+	int fd, rc;
 
 	fd = open(rec->path, O_WRONLY | O_CREAT | O_CLOEXEC | O_NOCTTY, 0644);
 	if (fd < 0) {
+		rc = -errno;
 		*cause = xasprintf("cannot write %s: %s", rec->path,
 		    strerror(errno));
-		return -errno;
+		return rc;
 	}
-	if (record_lock(fd, rec->path, cause) != 0) {
+	if ((rc = record_lock(fd, rec->path, cause)) != 0) {
 		close(fd);
-		return -EBUSY;
+		return rc;
 	}
 	if (ftruncate(fd, 0) != 0) {
+		rc = -errno;
 		*cause = xasprintf("cannot write %s: %s", rec->path,
 		    strerror(errno));
 		close(fd);
-		return -EIO;
+		return rc;
 	}
 	rec->fd = fd;
 	rec->header_done = false;
 	rec->frames = 0;
+	rec->since_key = 0;
+	rec->nkeys = 0;
 	rec->good = 0;
 	return 0;
 }
 
-/* Whether an existing file may be replaced: empty, or a session file. */
+/* 1 if path is a session file, 0 if absent or empty, -EEXIST otherwise. */
 static int
-record_check_existing(const char *path, char **cause)
+record_is_session(const char *path, char **cause)
 {
 	char magic[8];
 	ssize_t n;
-	int fd = open(path, O_RDONLY | O_CLOEXEC);
+	int fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK);
 
 	if (fd < 0)
 		return 0;
@@ -117,11 +149,52 @@ record_check_existing(const char *path, char **cause)
 	if (n <= 0)
 		return 0;
 	if (n != 8 || memcmp(magic, SESSION_MAGIC, 8) != 0) {
-		*cause = xasprintf("%s exists and is not a memtop session file: "
-		    "not overwriting it", path);
+		if (cause != NULL)
+			*cause = xasprintf("%s exists and is not a memtop "
+			    "session file: not overwriting it", path);
 		return -EEXIST;
 	}
 	return 1;
+}
+
+/* Shift the segments: PATH.3 -> PATH.4 ... PATH -> PATH.1, the oldest
+ * dropped. */
+static int
+record_shift(const char *path, char **cause)
+{
+	char from[PATH_MAX + 16], to[PATH_MAX + 16];
+	int k, rc;
+
+	snprintf(to, sizeof to, "%s.%d", path, KEEP_SEGMENTS);
+	unlink(to);
+	for (k = KEEP_SEGMENTS - 1; k >= 1; k--) {
+		snprintf(from, sizeof from, "%s.%d", path, k);
+		snprintf(to, sizeof to, "%s.%d", path, k + 1);
+		rename(from, to);
+	}
+	snprintf(to, sizeof to, "%s.1", path);
+	if (rename(path, to) != 0) {
+		rc = -errno;
+		*cause = xasprintf("cannot rotate %s: %s", path,
+		    strerror(errno));
+		return rc;
+	}
+	return 0;
+}
+
+/* Remove segments PATH.1 ... of an earlier flight recording (session files
+ * only), so that a replay of the new recording does not chain them. */
+static void
+record_drop_segments(const char *path)
+{
+	char name[PATH_MAX + 16];
+	int k;
+
+	for (k = 1; k <= KEEP_SEGMENTS; k++) {
+		snprintf(name, sizeof name, "%s.%d", path, k);
+		if (record_is_session(name, NULL) == 1)
+			unlink(name);
+	}
 }
 
 struct recorder *
@@ -131,7 +204,7 @@ recorder_open(const char *path, double interval, double keep_s, char **cause)
 	char *old;
 	int rc, fd;
 
-	if ((rc = record_check_existing(path, cause)) < 0)
+	if ((rc = record_is_session(path, cause)) < 0)
 		return NULL;
 	if (rc == 1) {
 		/* Refuse before moving anything if another memtop writes it. */
@@ -157,10 +230,13 @@ recorder_open(const char *path, double interval, double keep_s, char **cause)
 			free(old);
 		}
 	}
+	if (keep_s <= 0)
+		record_drop_segments(path);
 	rec = xcalloc(1, sizeof *rec);
 	rec->path = xstrdup(path);
 	rec->interval = interval;
 	rec->keep_s = keep_s;
+	rec->key_every = SESSION_KEY_EVERY;
 	rec->prev = snapshot_new();
 	if (record_open_file(rec, cause) != 0) {
 		snapshot_free(rec->prev);
@@ -171,22 +247,30 @@ recorder_open(const char *path, double interval, double keep_s, char **cause)
 	return rec;
 }
 
+void
+recorder_set_key_every(struct recorder *rec, unsigned n)
+{
+	rec->key_every = n > 0 ? n : SESSION_KEY_EVERY;
+}
+
 static void
 record_header(struct recorder *rec, const struct snapshot *s)
 {
 	struct buf *h = &rec->frame, *p = &rec->payload;
 	struct utsname u;
 	char host[256] = "";
+	long page = sysconf(_SC_PAGESIZE);
 
 	buf_reset(p);
-	uname(&u);
+	if (uname(&u) != 0)
+		memset(&u, 0, sizeof u);
 	gethostname(host, sizeof host - 1);
-	buf_varint(p, (uint64_t)sysconf(_SC_PAGESIZE));
+	buf_varint(p, page > 0 ? (uint64_t)page : 0);
 	buf_varint(p, (uint64_t)s->info.pid);
 	buf_varint(p, s->info.start_time);
 	buf_f64(p, rec->interval);
 	buf_f64(p, s->wall);
-	buf_bytes(p, u.release, strlen(u.release));
+	buf_bytes(p, u.release, strnlen(u.release, sizeof u.release));
 	buf_bytes(p, host, strlen(host));
 	buf_bytes(p, "memtop " PACKAGE_VERSION,
 	    strlen("memtop " PACKAGE_VERSION));
@@ -224,45 +308,20 @@ record_flush(struct recorder *rec, char **cause)
 {
 	int rc = record_write_all(rec->fd, rec->frame.p, rec->frame.len);
 
+	buf_reset(&rec->frame);
 	if (rc != 0) {
-		if (ftruncate(rec->fd, (off_t)rec->good) != 0)
-			rc = rc ? rc : -errno;
+		/* A torn frame would be skipped by readers anyway; cutting
+		 * it lets the next frame follow the last good one. */
+		if (ftruncate(rec->fd, (off_t)rec->good) == 0)
+			lseek(rec->fd, (off_t)rec->good, SEEK_SET);
 		*cause = xasprintf("writing %s: %s (the recording is kept up "
 		    "to the last complete sample)", rec->path, strerror(-rc));
-		buf_reset(&rec->frame);
 		return rc;
 	}
-	rec->good += rec->frame.len;
-	rec->bytes += rec->frame.len;
-	buf_reset(&rec->frame);
 	return 0;
 }
 
-/* Shift the segments: PATH.3 -> PATH.4 ... PATH -> PATH.1, the oldest
- * dropped. */
-static int
-record_shift(const char *path, char **cause)
-{
-	char from[PATH_MAX + 16], to[PATH_MAX + 16];
-	int k;
-
-	snprintf(to, sizeof to, "%s.%d", path, KEEP_SEGMENTS);
-	unlink(to);
-	for (k = KEEP_SEGMENTS - 1; k >= 1; k--) {
-		snprintf(from, sizeof from, "%s.%d", path, k);
-		snprintf(to, sizeof to, "%s.%d", path, k + 1);
-		rename(from, to);
-	}
-	snprintf(to, sizeof to, "%s.1", path);
-	if (rename(path, to) != 0) {
-		*cause = xasprintf("cannot rotate %s: %s", path,
-		    strerror(errno));
-		return -errno;
-	}
-	return 0;
-}
-
-/* Flight recorder: start a new segment when this one spans keep/4. */
+/* Flight recorder: start a new segment. */
 static int
 record_rotate(struct recorder *rec, char **cause)
 {
@@ -271,36 +330,76 @@ record_rotate(struct recorder *rec, char **cause)
 	if (rc != 0)
 		return rc;
 	close(rec->fd);
+	rec->fd = -1;
 	return record_open_file(rec, cause);
 }
 
 int
 recorder_write(struct recorder *rec, const struct snapshot *s, char **cause)
 {
+	size_t frame_len;
 	bool key;
 	int rc;
 
+	if (rec->fd < 0) {
+		*cause = xasprintf("%s: the recording could not go on after an "
+		    "earlier error", rec->path);
+		return -EBADF;
+	}
 	if (rec->keep_s > 0 && rec->header_done &&
 	    s->wall - rec->seg_start >= rec->keep_s / KEEP_SEGMENTS &&
 	    (rc = record_rotate(rec, cause)) != 0)
 		return rc;
+	buf_reset(&rec->frame);
 	if (!rec->header_done) {
+		/* The header goes in the same write as the first key frame. */
 		record_header(rec, s);
 		rec->seg_start = s->wall;
-		if ((rc = record_flush(rec, cause)) != 0)
-			return rc;
-		rec->header_done = true;
 	}
-	key = rec->frames % SESSION_KEY_EVERY == 0;
+	/* A key frame every key_every samples, and whenever the changes
+	 * would cost more than a whole frame. */
+	key = rec->frames == 0 || rec->since_key + 1 >= rec->key_every;
 	buf_reset(&rec->payload);
+	if (!key) {
+		codec_encode_delta(&rec->payload, &rec->tab, rec->prev, s);
+		if (rec->payload.len > rec->last_key_len) {
+			key = true;
+			buf_reset(&rec->payload);
+		}
+	}
 	if (key)
 		codec_encode_key(&rec->payload, &rec->tab, s);
-	else
-		codec_encode_delta(&rec->payload, &rec->tab, rec->prev, s);
+	if (rec->payload.len > FRAME_MAX) {
+		*cause = xasprintf("%s: a sample of %zu bytes is too large to "
+		    "record", rec->path, rec->payload.len);
+		buf_reset(&rec->frame);
+		return -EFBIG;
+	}
+	frame_len = rec->frame.len;	/* the header, if any */
 	record_frame(rec, key ? FRAME_KEY : FRAME_DELTA);
+	if (key) {
+		if (rec->nkeys == rec->keys_cap) {
+			rec->keys_cap = rec->keys_cap ? rec->keys_cap * 2 : 16;
+			rec->keys = xrealloc(rec->keys, rec->keys_cap *
+			    sizeof *rec->keys);
+		}
+		rec->keys[rec->nkeys].off = rec->good + frame_len;
+		rec->keys[rec->nkeys].seq = s->seq;
+		rec->keys[rec->nkeys].wall = s->wall;
+	}
+	frame_len = rec->frame.len;
 	if ((rc = record_flush(rec, cause)) != 0)
 		return rc;
+	rec->good += frame_len;
+	rec->bytes += frame_len;
+	rec->header_done = true;
 	rec->frames++;
+	if (key) {
+		rec->nkeys++;
+		rec->since_key = 0;
+		rec->last_key_len = rec->payload.len;
+	} else
+		rec->since_key++;
 	if (snapshot_copy(rec->prev, s) != 0) {
 		*cause = xasprintf("out of memory");
 		return -ENOMEM;
@@ -311,25 +410,42 @@ recorder_write(struct recorder *rec, const struct snapshot *s, char **cause)
 int
 recorder_close(struct recorder *rec, enum target_state final, char **cause)
 {
+	size_t i;
 	int rc = 0;
 
 	if (rec == NULL)
 		return 0;
-	if (rec->header_done) {
+	if (rec->fd >= 0 && rec->header_done) {
+		/* INDEX and END go in one write: a file with an END frame
+		 * always has its index. */
+		buf_reset(&rec->frame);
+		buf_reset(&rec->payload);
+		buf_varint(&rec->payload, rec->nkeys);
+		for (i = 0; i < rec->nkeys; i++) {
+			buf_varint(&rec->payload, rec->keys[i].off);
+			buf_varint(&rec->payload, rec->keys[i].seq);
+			buf_f64(&rec->payload, rec->keys[i].wall);
+		}
+		record_frame(rec, FRAME_INDEX);
 		buf_reset(&rec->payload);
 		buf_u8(&rec->payload, (uint8_t)final);
 		buf_f64(&rec->payload, clock_wall());
 		record_frame(rec, FRAME_END);
-		rc = record_flush(rec, cause);
+		i = rec->frame.len;
+		if ((rc = record_flush(rec, cause)) == 0) {
+			rec->good += i;
+			rec->bytes += i;
+		}
 	}
-	if (close(rec->fd) != 0 && rc == 0) {
-		*cause = xasprintf("closing %s: %s", rec->path, strerror(errno));
+	if (rec->fd >= 0 && close(rec->fd) != 0 && rc == 0) {
 		rc = -errno;
+		*cause = xasprintf("closing %s: %s", rec->path, strerror(errno));
 	}
 	snapshot_free(rec->prev);
 	strtab_free(&rec->tab);
 	buf_free(&rec->frame);
 	buf_free(&rec->payload);
+	free(rec->keys);
 	free(rec->path);
 	free(rec);
 	return rc;

@@ -297,6 +297,10 @@ strtab_find(struct strtab *t, const char *p, size_t len, bool *is_new)
 
 /* ---- snapshots ---- */
 
+/* The smallest a region can be encoded: gap, size, offset, inode, major,
+ * minor (a byte each), perms (4), flags, path index, present mask. */
+#define REGION_MIN_BYTES 13
+
 static void
 encode_head(struct buf *b, const struct snapshot *s)
 {
@@ -701,7 +705,7 @@ codec_decode_key(const uint8_t *p, size_t len, struct strtab *t,
 		return -EBADMSG;
 	}
 	n = rd_varint(&r);
-	if (r.err || n > rd_left(&r) / 16 + 1) {
+	if (r.err || n > rd_left(&r) / REGION_MIN_BYTES) {
 		*why = "an impossible region count";
 		return -EBADMSG;
 	}

@@ -17,7 +17,10 @@
 #define FRAME_HEAD 13			/* sync, type, length, crc */
 #define FRAME_MAX (256u << 20)		/* no frame is larger */
 
-enum frame_type { FRAME_KEY = 1, FRAME_DELTA = 2, FRAME_END = 3 };
+/* Types a reader does not know (a newer minor version) are skipped. */
+enum frame_type {
+	FRAME_KEY = 1, FRAME_DELTA = 2, FRAME_END = 3, FRAME_INDEX = 4
+};
 
 struct buf {
 	uint8_t *p;

@@ -14,6 +14,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/file.h>
 #include <sys/mman.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -21,7 +22,7 @@
 #include "session-codec.h"
 #include "util.h"
 
-#define MAX_SEGMENTS 5
+#define MAX_SEGMENTS 5		/* FILE and FILE.1 ... FILE.4 */
 #define MAX_DAMAGE 1000		/* reported spans; more are counted */
 
 struct segment {
@@ -31,6 +32,8 @@ struct segment {
 	size_t size;
 	bool mapped;
 	uint64_t scan;		/* where indexing goes on */
+	bool have_header;
+	bool bad_header;	/* reported once, then left alone */
 	struct session_header header;
 };
 
@@ -44,8 +47,12 @@ struct sample_ref {
 };
 
 struct replay {
-	struct segment seg[MAX_SEGMENTS];
-	size_t nseg;
+	char *path;			/* FILE as given; NULL for a buffer */
+	struct segment *seg;		/* oldest first */
+	size_t nseg, seg_cap;
+	bool follow;
+	size_t tail;			/* damage index of a torn last frame,
+					   SIZE_MAX: none */
 	struct sample_ref *samples;
 	size_t n, cap;
 	struct session_damage *damage;
@@ -106,12 +113,12 @@ parse_header(struct segment *sg, char **cause)
 	r.p += 8;
 	h->major = rd_u16(&r);
 	h->minor = rd_u16(&r);
-	(void)rd_u32(&r);		/* flags: none defined in 1.x */
+	h->flags = rd_u32(&r);		/* none defined in 1.x: ignored */
 	hlen = rd_u32(&r);
 	if (!r.err && h->major > SESSION_MAJOR) {
-		*cause = xasprintf("%s was made by a newer memtop (session "
-		    "format %u.%u); this is memtop %s, which reads format %d.x",
-		    sg->path, h->major, h->minor, PACKAGE_VERSION, SESSION_MAJOR);
+		*cause = xasprintf("%s was made by a newer memtop (format "
+		    "%u.%u), this reads %d.%d", sg->path, h->major, h->minor,
+		    SESSION_MAJOR, SESSION_MINOR);
 		return -EPROTONOSUPPORT;
 	}
 	if (r.err || h->major == 0 || hlen > rd_left(&r) ||
@@ -128,7 +135,7 @@ parse_header(struct segment *sg, char **cause)
 #endif
 	if (crc != crc32_update(0, payload, hlen)) {
 		*cause = xasprintf("%s: the header is damaged (checksum "
-		    "mismatch at offset 20)", sg->path);
+		    "mismatch at offset %u)", sg->path, 20 + hlen);
 		return -EBADMSG;
 	}
 	sg->scan = (uint64_t)(r.p - sg->mem);
@@ -157,6 +164,7 @@ parse_header(struct segment *sg, char **cause)
 		    sg->path);
 		return -EBADMSG;
 	}
+	sg->have_header = true;
 	return 0;
 }
 
@@ -169,7 +177,11 @@ le32(const uint8_t *p)
 	    (uint32_t)p[3] << 24;
 }
 
-/* Whether a whole, valid frame starts at off; its type and length. */
+/*
+ * Whether a whole, valid frame starts at off: 0 with its type and length,
+ * 1 if the bytes stop before its end, -1 if it is not a frame.  Types this
+ * reader does not know are valid frames (the caller skips them).
+ */
 static int
 frame_at(const struct segment *sg, uint64_t off, uint8_t *type,
     uint32_t *len)
@@ -183,7 +195,7 @@ frame_at(const struct segment *sg, uint64_t off, uint8_t *type,
 		return -1;
 	*type = p[4];
 	*len = le32(p + 5);
-	if (*type < FRAME_KEY || *type > FRAME_END || *len > FRAME_MAX)
+	if (*type == 0 || *len > FRAME_MAX)
 		return -1;
 	if (*len > sg->size - off - FRAME_HEAD)
 		return 1;			/* cut short (or a bad length) */
@@ -193,6 +205,22 @@ frame_at(const struct segment *sg, uint64_t off, uint8_t *type,
 	crc = le32(p + 9);	/* let the fuzzer reach the decoders */
 #endif
 	return crc == le32(p + 9) ? 0 : -1;
+}
+
+/* The next offset after off where a valid frame starts, or sg->size. */
+static uint64_t
+frame_resync(const struct segment *sg, uint64_t off)
+{
+	uint64_t next;
+	uint8_t type;
+	uint32_t len;
+
+	for (next = off + 1; next + FRAME_HEAD <= sg->size; next++) {
+		if (sg->mem[next] == (SESSION_SYNC & 0xff) &&
+		    frame_at(sg, next, &type, &len) == 0)
+			return next;
+	}
+	return sg->size;
 }
 
 static void
@@ -217,13 +245,45 @@ replay_add_sample(struct replay *rp, uint32_t seg, uint64_t off, uint32_t len,
 	rp->n++;
 }
 
-/* Index the frames of segment k from where its scan stopped. */
+/* Forget the report of a torn last frame: more bytes may have come. */
+static void
+replay_untail(struct replay *rp)
+{
+	if (rp->tail == SIZE_MAX)
+		return;
+	if (rp->tail < rp->ndamage) {
+		memmove(&rp->damage[rp->tail], &rp->damage[rp->tail + 1],
+		    (rp->ndamage - rp->tail - 1) * sizeof *rp->damage);
+		rp->ndamage--;
+	}
+	rp->tail = SIZE_MAX;
+}
+
+/*
+ * Index the frames of segment k from where its scan stopped.  Damage is
+ * reported and skipped up to the next frame whose checksum verifies; change
+ * frames after damage are skipped up to the next key frame.  The last
+ * segment's torn tail is reported but not passed: it may yet be completed.
+ */
 static void
 replay_scan(struct replay *rp, uint32_t k, bool final_segment)
 {
 	struct segment *sg = &rp->seg[k];
 	char why[96];
 
+	if (!sg->have_header) {
+		char *cause = NULL;
+
+		if (sg->size == 0 || sg->bad_header)
+			return;		/* a new segment, not written yet */
+		if (parse_header(sg, &cause) != 0) {
+			replay_damage(rp, (int)k, 0, cause);
+			free(cause);
+			sg->bad_header = true;
+			return;
+		}
+		rp->chain_ok = false;	/* a segment starts with a key */
+	}
 	while (sg->scan < sg->size) {
 		uint64_t off = sg->scan, next;
 		uint8_t type = 0;
@@ -233,38 +293,40 @@ replay_scan(struct replay *rp, uint32_t k, bool final_segment)
 		int rc = frame_at(sg, off, &type, &len);
 
 		if (rc > 0) {
-			/* Cut short: damage if a good frame follows it (a bad
+			/* Cut short: damage if a good frame follows (a bad
 			 * length), else a torn last frame: the recorder was
 			 * stopped while writing it, or is writing it now. */
-			for (next = off + 1; next + FRAME_HEAD <= sg->size;
-			    next++) {
-				if (sg->mem[next] == 0x44 &&
-				    frame_at(sg, next, &type, &len) == 0)
-					break;
-			}
-			if (next + FRAME_HEAD <= sg->size) {
-				replay_damage(rp, (int)k, off, "a damaged frame "
-				    "length (skipped)");
+			next = frame_resync(sg, off);
+			if (next < sg->size) {
+				snprintf(why, sizeof why, "a bad length (%llu "
+				    "bytes skipped)",
+				    (unsigned long long)(next - off));
+				replay_damage(rp, (int)k, off, why);
 				rp->chain_ok = false;
 				sg->scan = next;
 				continue;
 			}
-			if (!final_segment || rp->ended)
-				replay_damage(rp, (int)k, off, "the last frame "
-				    "is cut short (skipped)");
-			if (!final_segment)
-				sg->scan = sg->size;
+			snprintf(why, sizeof why, "the last frame is cut "
+			    "short (%llu bytes skipped)",
+			    (unsigned long long)(sg->size - off));
+			if (final_segment) {
+				rp->tail = rp->ndamage;
+				replay_damage(rp, (int)k, off, why);
+				return;
+			}
+			replay_damage(rp, (int)k, off, why);
+			rp->chain_ok = false;
+			sg->scan = sg->size;
 			return;
 		}
 		if (rc < 0) {
-			/* Damage: look for the next frame that checks out. */
-			for (next = off + 1; next < sg->size; next++) {
-				if (sg->mem[next] == 0x44 &&
-				    frame_at(sg, next, &type, &len) == 0)
-					break;
-			}
-			snprintf(why, sizeof why, "damaged data (%llu bytes "
-			    "skipped)", (unsigned long long)(next - off));
+			next = frame_resync(sg, off);
+			snprintf(why, sizeof why, "%s (%llu bytes skipped)",
+			    le32(sg->mem + off) !=
+			    SESSION_SYNC ? "no sync marker" : type == 0 ||
+			    len > FRAME_MAX ? "an absurd type or length" :
+			    "a checksum mismatch",
+			    (unsigned long long)(next - off));
 			replay_damage(rp, (int)k, off, why);
 			rp->chain_ok = false;
 			sg->scan = next;
@@ -279,9 +341,12 @@ replay_scan(struct replay *rp, uint32_t k, bool final_segment)
 			    (enum target_state)p[0] : TARGET_EXITED;
 			continue;
 		}
+		if (type != FRAME_KEY && type != FRAME_DELTA)
+			continue;	/* INDEX, or newer than this reader */
 		if (codec_peek_time(sg->mem + off + FRAME_HEAD, len, &seq,
 		    &wall) != 0) {
-			replay_damage(rp, (int)k, off, "a sample without a time");
+			replay_damage(rp, (int)k, off, "a sample without a "
+			    "time");
 			rp->chain_ok = false;
 			continue;
 		}
@@ -298,9 +363,14 @@ replay_scan(struct replay *rp, uint32_t k, bool final_segment)
 			continue;
 		}
 		rp->skipped = 0;
-		if (rp->n > 0 && wall + 1e-6 < rp->last_wall)
-			replay_damage(rp, (int)k, off, "time goes backwards "
-			    "(kept: samples stay in file order)");
+		/* Time going backwards (a clock step, or a mended file): kept
+		 * in file order, and reported. */
+		if (rp->n > 0 && wall + 1e-6 < rp->last_wall) {
+			snprintf(why, sizeof why, "time goes back %.3fs "
+			    "(kept: samples stay in file order)",
+			    rp->last_wall - wall);
+			replay_damage(rp, (int)k, off, why);
+		}
 		rp->chain_ok = true;
 		rp->last_wall = wall;
 		replay_add_sample(rp, k, off + FRAME_HEAD, len, type, wall);
@@ -320,35 +390,34 @@ segment_map(struct segment *sg)
 		return -errno;
 	if ((size_t)st.st_size == sg->size)
 		return 0;
-	if (sg->mapped)
-		munmap((void *)(uintptr_t)sg->mem, sg->size);
-	sg->mapped = false;
-	sg->mem = NULL;
-	sg->size = (size_t)st.st_size;
-	if (sg->size == 0)
-		return 0;
-	m = mmap(NULL, sg->size, PROT_READ, MAP_PRIVATE, sg->fd, 0);
+	if ((size_t)st.st_size < sg->size)
+		return -ESTALE;		/* cut back: keep what we have */
+	/* The new mapping first: samples indexed so far stay readable. */
+	m = mmap(NULL, (size_t)st.st_size, PROT_READ, MAP_PRIVATE, sg->fd, 0);
 	if (m == MAP_FAILED)
 		return -errno;
+	if (sg->mapped)
+		munmap((void *)(uintptr_t)sg->mem, sg->size);
 	sg->mem = m;
+	sg->size = (size_t)st.st_size;
 	sg->mapped = true;
 	return 0;
 }
 
 /* ---- decoding ---- */
 
-int
-replay_read(struct source *src, size_t i, struct snapshot *out, char **cause)
+/* Decode sample i into rp->cur, from its key frame or from rp->cur when
+ * that is on its chain.  On failure *bad is the sample that failed. */
+static int
+replay_decode(struct replay *rp, size_t i, const char **why, size_t *bad)
 {
-	struct replay *rp = src->priv;
-	const struct sample_ref *s;
-	const char *why = NULL;
+	const struct sample_ref *s = &rp->samples[i];
+	struct snapshot *t;
 	size_t k;
 	int rc;
 
-	if (i >= rp->n)
-		return -ERANGE;
-	s = &rp->samples[i];
+	if (rp->cur_index == i)
+		return 0;
 	k = rp->cur_index != SIZE_MAX && rp->cur_index < i &&
 	    rp->samples[rp->cur_index].key == s->key ? rp->cur_index + 1 :
 	    s->key;
@@ -357,50 +426,115 @@ replay_read(struct source *src, size_t i, struct snapshot *out, char **cause)
 		const uint8_t *p = rp->seg[f->seg].mem + f->off;
 
 		if (f->type == FRAME_KEY)
-			rc = codec_decode_key(p, f->len, &rp->tab, rp->tmp, &why);
-		else
+			rc = codec_decode_key(p, f->len, &rp->tab, rp->tmp, why);
+		else if (k == s->key || rp->cur_index != k - 1) {
+			*why = "a change frame without its key frame";
+			rc = -EBADMSG;
+		} else
 			rc = codec_decode_delta(p, f->len, &rp->tab, rp->cur,
-			    rp->tmp, &why);
+			    rp->tmp, why);
 		if (rc != 0) {
 			rp->cur_index = SIZE_MAX;
-			*cause = xasprintf("%s: sample %zu (offset %llu) cannot "
-			    "be decoded: %s", rp->seg[f->seg].path, k,
-			    (unsigned long long)(f->off - FRAME_HEAD), why);
+			*bad = k;
 			return rc;
 		}
-		{
-			struct snapshot *t = rp->cur;
-
-			rp->cur = rp->tmp;
-			rp->tmp = t;
-		}
+		t = rp->cur;
+		rp->cur = rp->tmp;
+		rp->tmp = t;
 		rp->cur_index = k;
 	}
+	return 0;
+}
+
+int
+replay_read(struct source *src, size_t i, struct snapshot *out, char **cause)
+{
+	struct replay *rp = src->priv;
+	const char *why = NULL;
+	size_t bad = i;
+	int rc;
+
+	if (i >= rp->n)
+		return -ERANGE;
+	if ((rc = replay_decode(rp, i, &why, &bad)) != 0) {
+		*cause = xasprintf("%s: sample %zu (offset %llu) cannot be "
+		    "decoded: %s", rp->seg[rp->samples[bad].seg].path, bad,
+		    (unsigned long long)(rp->samples[bad].off - FRAME_HEAD),
+		    why);
+		return rc;
+	}
 	return snapshot_copy(out, rp->cur);
+}
+
+/* Whether a recorder holds the file (it locks it while it writes). */
+static bool
+replay_writer_active(const struct replay *rp)
+{
+	bool active;
+	int fd;
+
+	if (rp->path == NULL || (fd = open(rp->path, O_RDONLY | O_CLOEXEC |
+	    O_NONBLOCK)) < 0)
+		return false;
+	active = flock(fd, LOCK_SH | LOCK_NB) != 0 && errno == EWOULDBLOCK;
+	close(fd);
+	return active;
 }
 
 static int
 replay_next(struct source *src, struct snapshot *out, char **cause)
 {
 	struct replay *rp = src->priv;
-	int rc;
+	const char *why = NULL;
+	size_t bad;
+	char *msg;
 
-	while (rp->pos < rp->n) {
-		rc = replay_read(src, rp->pos, out, cause);
-		rp->pos++;
-		if (rc == 0)
-			return 0;
-		/* A frame that checks out but does not decode: skip its
-		 * chain, as damage. */
-		replay_damage(rp, (int)rp->samples[rp->pos - 1].seg,
-		    rp->samples[rp->pos - 1].off - FRAME_HEAD, *cause);
-		free(*cause);
-		*cause = NULL;
-		while (rp->pos < rp->n && rp->samples[rp->pos].type != FRAME_KEY)
-			rp->pos++;
+	for (;;) {
+		while (rp->pos < rp->n) {
+			bad = rp->pos;
+			if (replay_decode(rp, rp->pos, &why, &bad) == 0) {
+				rp->pos++;
+				return snapshot_copy(out, rp->cur) == 0 ? 0 :
+				    (*cause = xasprintf("out of memory"),
+				    -ENOMEM);
+			}
+			/* A frame that checks out but does not decode:
+			 * damage; go on from the next key frame. */
+			msg = xasprintf("cannot be decoded: %s", why);
+			replay_damage(rp, (int)rp->samples[bad].seg,
+			    rp->samples[bad].off - FRAME_HEAD, msg);
+			free(msg);
+			rp->pos = bad + 1;
+			while (rp->pos < rp->n &&
+			    rp->samples[rp->pos].type != FRAME_KEY)
+				rp->pos++;
+		}
+		if (!rp->follow || rp->path == NULL || rp->ended)
+			break;
+		replay_refresh(src);
+		if (rp->pos < rp->n)
+			continue;
+		if (replay_writer_active(rp))
+			return 2;
+		/* Frames written just before the recorder let go. */
+		replay_refresh(src);
+		if (rp->pos >= rp->n)
+			break;
 	}
 	out->state = rp->ended ? rp->final : TARGET_ALIVE;
 	return 1;
+}
+
+static void
+segment_close(struct segment *sg)
+{
+	if (sg->mapped)
+		munmap((void *)(uintptr_t)sg->mem, sg->size);
+	if (sg->fd >= 0)
+		close(sg->fd);
+	free(sg->path);
+	memset(sg, 0, sizeof *sg);
+	sg->fd = -1;
 }
 
 static void
@@ -409,14 +543,10 @@ replay_close(struct source *src)
 	struct replay *rp = src->priv;
 	size_t k;
 
-	for (k = 0; k < rp->nseg; k++) {
-		if (rp->seg[k].mapped)
-			munmap((void *)(uintptr_t)rp->seg[k].mem,
-			    rp->seg[k].size);
-		if (rp->seg[k].fd >= 0)
-			close(rp->seg[k].fd);
-		free(rp->seg[k].path);
-	}
+	for (k = 0; k < rp->nseg; k++)
+		segment_close(&rp->seg[k]);
+	free(rp->seg);
+	free(rp->path);
 	snapshot_free(rp->cur);
 	snapshot_free(rp->tmp);
 	strtab_free(&rp->tab);
@@ -441,25 +571,89 @@ replay_new(void)
 	rp->cur = snapshot_new();
 	rp->tmp = snapshot_new();
 	rp->cur_index = SIZE_MAX;
+	rp->tail = SIZE_MAX;
 	src->ops = &replay_ops;
 	src->priv = rp;
 	return src;
 }
 
-/* Header check and first indexing of every segment. */
+/* A new (newest) segment; its name is copied. */
+static struct segment *
+replay_add_segment(struct replay *rp, const char *name, int fd)
+{
+	struct segment *sg;
+
+	if (rp->nseg == rp->seg_cap) {
+		rp->seg_cap = rp->seg_cap ? rp->seg_cap * 2 : MAX_SEGMENTS;
+		rp->seg = xrealloc(rp->seg, rp->seg_cap * sizeof *rp->seg);
+	}
+	sg = &rp->seg[rp->nseg++];
+	memset(sg, 0, sizeof *sg);
+	sg->fd = fd;
+	sg->path = xstrdup(name);
+	return sg;
+}
+
+/*
+ * Check the headers, keep the segments that belong to the newest one's
+ * process (older FILE.N of another recording are left out), and index them
+ * all.  The newest segment may be empty when older ones exist (a flight
+ * recorder stopped just after it rotated).
+ */
 static struct source *
 replay_start(struct source *src, char **cause, int *err)
 {
 	struct replay *rp = src->priv;
+	const struct session_header *ref = NULL;
+	uint64_t ref_start = 0;
+	struct segment *sg;
+	int ref_pid = 0;
+	char *why = NULL;
 	size_t k;
 	int rc;
 
-	for (k = 0; k < rp->nseg; k++) {
-		if ((rc = parse_header(&rp->seg[k], cause)) != 0) {
+	for (k = rp->nseg; k-- > 0;) {
+		sg = &rp->seg[k];
+		if (k + 1 == rp->nseg && sg->size == 0 && rp->nseg > 1)
+			continue;
+		if ((rc = parse_header(sg, &why)) == 0) {
+			if (ref == NULL) {
+				ref = &sg->header;
+				ref_pid = ref->pid;
+				ref_start = ref->start_time;
+			}
+			continue;
+		}
+		if (k + 1 == rp->nseg || rc == -EPROTONOSUPPORT) {
+			*cause = why;
 			*err = rc;
 			replay_close(src);
 			return NULL;
 		}
+		/* An older segment whose header is damaged: reported when
+		 * scanned, contributes nothing. */
+		free(why);
+		why = NULL;
+	}
+	if (ref == NULL) {
+		*cause = xasprintf("%s is empty: not a memtop session file",
+		    rp->seg[rp->nseg - 1].path);
+		*err = -EBADMSG;
+		replay_close(src);
+		return NULL;
+	}
+	for (k = 0; k + 1 < rp->nseg;) {
+		sg = &rp->seg[k];
+		if (sg->have_header && (sg->header.pid != ref_pid ||
+		    sg->header.start_time != ref_start)) {
+			segment_close(sg);
+			memmove(sg, sg + 1, (rp->nseg - k - 1) * sizeof *sg);
+			rp->nseg--;
+			continue;
+		}
+		k++;
+	}
+	for (k = 0; k < rp->nseg; k++) {
 		rp->chain_ok = false;
 		replay_scan(rp, (uint32_t)k, k + 1 == rp->nseg);
 	}
@@ -471,18 +665,20 @@ source_replay_open(const char *path, char **cause, int *err)
 {
 	struct source *src;
 	struct replay *rp;
+	struct segment *sg;
 	char name[PATH_MAX + 16];
 	int k, fd, rc;
 
 	src = replay_new();
 	rp = src->priv;
+	rp->path = xstrdup(path);
 	/* Older segments of a flight recording first: PATH.4 ... PATH.1. */
 	for (k = MAX_SEGMENTS - 1; k >= 0; k--) {
 		if (k > 0)
 			snprintf(name, sizeof name, "%s.%d", path, k);
 		else
 			snprintf(name, sizeof name, "%s", path);
-		fd = open(name, O_RDONLY | O_CLOEXEC);
+		fd = open(name, O_RDONLY | O_CLOEXEC | O_NONBLOCK);
 		if (fd < 0) {
 			if (k > 0)
 				continue;
@@ -492,17 +688,14 @@ source_replay_open(const char *path, char **cause, int *err)
 			replay_close(src);
 			return NULL;
 		}
-		rp->seg[rp->nseg].fd = fd;
-		rp->seg[rp->nseg].path = xstrdup(name);
-		if ((rc = segment_map(&rp->seg[rp->nseg])) != 0) {
+		sg = replay_add_segment(rp, name, fd);
+		if ((rc = segment_map(sg)) != 0) {
 			*err = rc;
 			*cause = xasprintf("cannot read %s: %s", name,
 			    strerror(-rc));
-			rp->nseg++;
 			replay_close(src);
 			return NULL;
 		}
-		rp->nseg++;
 	}
 	return replay_start(src, cause, err);
 }
@@ -513,13 +706,18 @@ source_replay_open_buffer(const void *data, size_t len, char **cause,
 {
 	struct source *src = replay_new();
 	struct replay *rp = src->priv;
+	struct segment *sg;
 
-	rp->seg[0].fd = -1;
-	rp->seg[0].path = xstrdup("(buffer)");
-	rp->seg[0].mem = data;
-	rp->seg[0].size = len;
-	rp->nseg = 1;
+	sg = replay_add_segment(rp, "(buffer)", -1);
+	sg->mem = data;
+	sg->size = len;
 	return replay_start(src, cause, err);
+}
+
+void
+replay_follow(struct source *src, bool on)
+{
+	((struct replay *)src->priv)->follow = on;
 }
 
 size_t
@@ -533,10 +731,27 @@ replay_refresh(struct source *src)
 {
 	struct replay *rp = src->priv;
 	struct segment *sg = &rp->seg[rp->nseg - 1];
+	struct stat now, ours;
+	int fd;
 
-	if (rp->ended || sg->fd < 0 || segment_map(sg) != 0)
+	if (rp->ended || sg->fd < 0)
 		return;
-	replay_scan(rp, (uint32_t)rp->nseg - 1, true);
+	replay_untail(rp);
+	if (segment_map(sg) == 0)
+		replay_scan(rp, (uint32_t)rp->nseg - 1, true);
+	/* A flight recorder rotated: FILE is a new segment now. */
+	if (rp->ended || stat(rp->path, &now) != 0 || fstat(sg->fd,
+	    &ours) != 0 || (now.st_ino == ours.st_ino &&
+	    now.st_dev == ours.st_dev))
+		return;
+	if ((fd = open(rp->path, O_RDONLY | O_CLOEXEC | O_NONBLOCK)) < 0)
+		return;
+	replay_untail(rp);
+	segment_map(sg);
+	replay_scan(rp, (uint32_t)rp->nseg - 1, false);
+	sg = replay_add_segment(rp, rp->path, fd);
+	if (segment_map(sg) == 0)
+		replay_scan(rp, (uint32_t)rp->nseg - 1, true);
 }
 
 void
@@ -567,6 +782,8 @@ replay_find_time(struct source *src, double t)
 	struct replay *rp = src->priv;
 	size_t lo = 0, hi = rp->n;
 
+	/* Samples are in file order; with time going back somewhere this
+	 * finds one of the places where t would fit. */
 	while (lo < hi) {
 		size_t mid = lo + (hi - lo) / 2;
 
@@ -585,7 +802,12 @@ replay_summary(struct source *src, struct session_summary *sum)
 	size_t k;
 
 	memset(sum, 0, sizeof *sum);
-	sum->header = rp->seg[0].header;
+	for (k = 0; k < rp->nseg; k++) {
+		if (rp->seg[k].have_header) {
+			sum->header = rp->seg[k].header;
+			break;
+		}
+	}
 	sum->samples = rp->n;
 	sum->segments = rp->nseg;
 	sum->first_wall = rp->n ? rp->samples[0].wall : 0;
@@ -594,6 +816,7 @@ replay_summary(struct source *src, struct session_summary *sum)
 	sum->final = rp->final;
 	sum->ndamage = rp->ndamage;
 	sum->damage = rp->damage;
+	sum->damage_more = rp->damage_more;
 	for (k = 0; k < rp->nseg; k++)
 		sum->bytes += rp->seg[k].size;
 }
