@@ -14,8 +14,10 @@ struct source_ops {
 	/*
 	 * Fill *out with the next sample (its buffers are reused).
 	 * Returns 0 with a sample, 1 at the end of the stream (replay: no more
-	 * frames; live: the target is gone and out->state says how), or a
-	 * negative errno with *cause set to a malloc'd one-line message.
+	 * frames; live: the target is gone and out->state says how), 2 for
+	 * "no sample yet, try again later" (replay in follow mode of a file
+	 * still being written; see replay.h), or a negative errno with
+	 * *cause set to a malloc'd one-line message.
 	 */
 	int (*next)(struct source *src, struct snapshot *out, char **cause);
 	void (*close)(struct source *src);
