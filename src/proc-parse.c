@@ -1,7 +1,7 @@
 /*
  * proc-parse.c - parsers of /proc text.  The smaps parser is the hot path of
  * every sample: one pass over the buffer, memchr for line ends, numbers
- * scanned by hand, the field name matched against the one expected next.
+ * scanned by hand, field names found by a switch on their length.
  */
 #include <errno.h>
 #include <string.h>
@@ -120,24 +120,6 @@ parse_header(const char *p, const char *end, struct region *r,
 	return 1;
 }
 
-/* Field name -> SF_x, trying the one that usually comes next first. */
-static int
-field_index(const char *name, size_t len, int *hint)
-{
-	int f;
-
-	if (*hint < SF_COUNT) {
-		const char *h = smaps_field_name((enum smaps_field)*hint);
-
-		if (strlen(h) == len && memcmp(h, name, len) == 0)
-			return (*hint)++;
-	}
-	f = smaps_field_lookup(name, len);
-	if (f >= 0)
-		*hint = f + 1;
-	return f;
-}
-
 static void
 parse_vmflags(const char *p, const char *end, struct region *r)
 {
@@ -149,11 +131,13 @@ parse_vmflags(const char *p, const char *end, struct region *r)
 		p = skip_blanks(p, end);
 		if (end - p < 2)
 			break;
-		f = vmflag_lookup(p);
-		if (f >= 0 && f < 64)
-			r->vmflags |= (uint64_t)1 << f;
-		p += 2;
-		while (p < end && *p != ' ')
+		/* Only a two-letter word is a flag ("rdx" is not "rd"). */
+		if (end - p == 2 || p[2] == ' ' || p[2] == '\t') {
+			f = vmflag_lookup(p);
+			if (f >= 0 && f < 64)
+				r->vmflags |= (uint64_t)1 << f;
+		}
+		while (p < end && *p != ' ' && *p != '\t')
 			p++;
 	}
 }
@@ -163,7 +147,7 @@ parse_smaps(const char *buf, size_t len, struct snapshot *s)
 {
 	const char *p = buf, *end = buf + len;
 	struct region *cur = NULL;
-	int skipped = 0, hint = 0;
+	int skipped = 0;
 
 	while (p < end) {
 		const char *nl = memchr(p, '\n', (size_t)(end - p));
@@ -178,7 +162,6 @@ parse_smaps(const char *buf, size_t len, struct snapshot *s)
 			    &s->regions[s->nregions - 1] : NULL;
 
 			cur = NULL;
-			hint = 0;
 			if (r.end <= r.start ||
 			    (prev != NULL && r.start < prev->end)) {
 				s->torn++;	/* a torn read: drop it */
@@ -196,14 +179,14 @@ parse_smaps(const char *buf, size_t len, struct snapshot *s)
 				;	/* a field of a dropped mapping */
 			else if (nlen == 7 && memcmp(p, "VmFlags", 7) == 0)
 				parse_vmflags(q, le, cur);
-			else if ((f = field_index(p, nlen, &hint)) >= 0 &&
+			else if ((f = smaps_field_lookup(p, nlen)) >= 0 &&
 			    scan_dec(&q, le, &v)) {
 				cur->kb[f] = v;
 				cur->present |= (uint64_t)1 << f;
 			}
 		} else if (le > p)
 			skipped++;
-		p = le + 1;
+		p = nl != NULL ? nl + 1 : end;
 	}
 	return skipped;
 }
@@ -240,7 +223,12 @@ parse_status(const char *buf, size_t len, struct snapshot_info *info)
 				memcpy(info->comm, q, n);
 				info->comm[n] = '\0';
 			}
-			for (f = 0; f < ST_COUNT; f++) {
+			/* Every field we keep starts with one of these. */
+			if (*p != 'V' && *p != 'R' && *p != 'T' && *p != 'H')
+				f = ST_COUNT;
+			else
+				f = 0;
+			for (; f < ST_COUNT; f++) {
 				const char *name = status_field_name(
 				    (enum status_field)f);
 
@@ -253,7 +241,7 @@ parse_status(const char *buf, size_t len, struct snapshot_info *info)
 				}
 			}
 		}
-		p = le + 1;
+		p = nl != NULL ? nl + 1 : end;
 	}
 }
 
@@ -332,7 +320,7 @@ parse_meminfo(const char *buf, size_t len, uint64_t *total_kb,
 			line_value(p + 9, le, total_kb);
 		else if (le - p > 13 && memcmp(p, "MemAvailable:", 13) == 0)
 			line_value(p + 13, le, available_kb);
-		p = le + 1;
+		p = nl != NULL ? nl + 1 : end;
 	}
 }
 
@@ -360,6 +348,24 @@ parse_syscall_sp(const char *buf, size_t len, uint64_t *sp)
 	return scan_hex(&p, end, sp) ? 0 : -EINVAL;
 }
 
+/* Whether the comma-separated list (list, len) holds the word name. */
+static int
+has_controller(const char *list, size_t len, const char *name)
+{
+	const char *p = list, *end = list + len;
+	size_t n = strlen(name);
+
+	while (p < end) {
+		const char *comma = memchr(p, ',', (size_t)(end - p));
+		const char *we = comma != NULL ? comma : end;
+
+		if ((size_t)(we - p) == n && memcmp(p, name, n) == 0)
+			return 1;
+		p = comma != NULL ? comma + 1 : end;
+	}
+	return 0;
+}
+
 int
 parse_cgroup_path(const char *buf, size_t len, char *path, size_t size)
 {
@@ -375,11 +381,10 @@ parse_cgroup_path(const char *buf, size_t len, char *path, size_t size)
 
 		if (c2 != NULL && size > 0) {
 			size_t ctl = (size_t)(c2 - c1 - 1);
-			int v1 = 0;
+			int v1;
 
 			/* A v1 memory controller line wins over the v2 one. */
-			if (ctl >= 6 && memmem(c1 + 1, ctl, "memory", 6) != NULL)
-				v1 = 1;
+			v1 = has_controller(c1 + 1, ctl, "memory");
 			if (v1 || (ctl == 0 && found < 0)) {
 				size_t n = (size_t)(le - c2 - 1);
 
@@ -392,7 +397,7 @@ parse_cgroup_path(const char *buf, size_t len, char *path, size_t size)
 					break;
 			}
 		}
-		p = le + 1;
+		p = nl != NULL ? nl + 1 : end;
 	}
 	return found;
 }

@@ -52,17 +52,71 @@ smaps_field_is_kb(enum smaps_field f)
 	return f < SF_COUNT && smaps_fields[f].kb;
 }
 
+/*
+ * The smaps parser calls this for every field line of every mapping: a switch
+ * on the length and a distinguishing byte picks the one candidate, and one
+ * memcmp confirms it.
+ */
 int
 smaps_field_lookup(const char *name, size_t len)
 {
-	int f;
+	int f = -1;
 
-	for (f = 0; f < SF_COUNT; f++) {
-		if (strlen(smaps_fields[f].name) == len &&
-		    memcmp(smaps_fields[f].name, name, len) == 0)
-			return f;
+	switch (len) {
+	case 3:
+		f = name[0] == 'R' ? SF_RSS : name[0] == 'P' ? SF_PSS : SF_KSM;
+		break;
+	case 4:
+		f = name[1] == 'i' ? SF_SIZE : SF_SWAP;
+		break;
+	case 6:
+		f = SF_LOCKED;
+		break;
+	case 7:
+		f = SF_SWAP_PSS;
+		break;
+	case 8:
+		f = name[0] == 'L' ? SF_LAZYFREE : name[4] == 'A' ?
+		    SF_PSS_ANON : SF_PSS_FILE;
+		break;
+	case 9:
+		f = name[0] == 'A' ? SF_ANONYMOUS : name[4] == 'D' ?
+		    SF_PSS_DIRTY : SF_PSS_SHMEM;
+		break;
+	case 10:
+		f = SF_REFERENCED;
+		break;
+	case 11:
+		f = name[0] == 'M' ? SF_MMU_PAGE_SIZE : SF_THP_ELIGIBLE;
+		break;
+	case 12:
+		f = name[7] == 'C' ? SF_SHARED_CLEAN : SF_SHARED_DIRTY;
+		break;
+	case 13:
+		switch (name[0]) {
+		case 'A':
+			f = SF_ANON_HUGE_PAGES;
+			break;
+		case 'F':
+			f = SF_FILE_PMD_MAPPED;
+			break;
+		default:
+			f = name[8] == 'C' ? SF_PRIVATE_CLEAN : name[8] == 'D' ?
+			    SF_PRIVATE_DIRTY : SF_PROTECTION_KEY;
+			break;
+		}
+		break;
+	case 14:
+		f = name[0] == 'K' ? SF_KERNEL_PAGE_SIZE : name[2] == 'm' ?
+		    SF_SHMEM_PMD_MAPPED : SF_SHARED_HUGETLB;
+		break;
+	case 15:
+		f = SF_PRIVATE_HUGETLB;
+		break;
 	}
-	return -1;
+	if (f < 0 || memcmp(smaps_fields[f].name, name, len) != 0)
+		return -1;
+	return f;
 }
 
 const char *
@@ -104,26 +158,71 @@ status_field_name(enum status_field f)
 	return f < ST_COUNT ? status_names[f] : "?";
 }
 
-/* The kernel's order, fs/proc/task_mmu.c show_smap_vma_flags(). */
+/*
+ * The kernel's order, fs/proc/task_mmu.c show_smap_vma_flags(), including
+ * codes later kernels dropped (dw, nl) so old captures still read; newer codes
+ * are appended at the end only, as recordings store these bit positions.
+ */
 const char vmflag_names[][3] = {
 	"rd", "wr", "ex", "sh", "mr", "mw", "me", "ms", "gd", "pf", "dw", "lo",
 	"io", "sr", "rr", "dc", "de", "ac", "nr", "ht", "sf", "nl", "ar", "wf",
 	"dd", "sd", "mm", "hg", "nh", "mg", "um", "uw", "ss", "sl", "bt", "mt",
-	"ui", "pk",
+	"ui", "pk", "lf", "dp",
 };
 const size_t vmflag_count = sizeof vmflag_names / sizeof vmflag_names[0];
 
+#define VMF(a, b) ((unsigned)(unsigned char)(a) << 8 | (unsigned char)(b))
+
+/* One switch, as the parser looks up every flag of every mapping. */
 int
 vmflag_lookup(const char *two)
 {
-	size_t i;
-
-	for (i = 0; i < vmflag_count; i++) {
-		if (vmflag_names[i][0] == two[0] && vmflag_names[i][1] == two[1])
-			return (int)i;
+	switch (VMF(two[0], two[1])) {
+	case VMF('r', 'd'): return 0;
+	case VMF('w', 'r'): return 1;
+	case VMF('e', 'x'): return 2;
+	case VMF('s', 'h'): return 3;
+	case VMF('m', 'r'): return 4;
+	case VMF('m', 'w'): return 5;
+	case VMF('m', 'e'): return 6;
+	case VMF('m', 's'): return 7;
+	case VMF('g', 'd'): return 8;
+	case VMF('p', 'f'): return 9;
+	case VMF('d', 'w'): return 10;
+	case VMF('l', 'o'): return 11;
+	case VMF('i', 'o'): return 12;
+	case VMF('s', 'r'): return 13;
+	case VMF('r', 'r'): return 14;
+	case VMF('d', 'c'): return 15;
+	case VMF('d', 'e'): return 16;
+	case VMF('a', 'c'): return 17;
+	case VMF('n', 'r'): return 18;
+	case VMF('h', 't'): return 19;
+	case VMF('s', 'f'): return 20;
+	case VMF('n', 'l'): return 21;
+	case VMF('a', 'r'): return 22;
+	case VMF('w', 'f'): return 23;
+	case VMF('d', 'd'): return 24;
+	case VMF('s', 'd'): return 25;
+	case VMF('m', 'm'): return 26;
+	case VMF('h', 'g'): return 27;
+	case VMF('n', 'h'): return 28;
+	case VMF('m', 'g'): return 29;
+	case VMF('u', 'm'): return 30;
+	case VMF('u', 'w'): return 31;
+	case VMF('s', 's'): return 32;
+	case VMF('s', 'l'): return 33;
+	case VMF('b', 't'): return 34;
+	case VMF('m', 't'): return 35;
+	case VMF('u', 'i'): return 36;
+	case VMF('p', 'k'): return 37;
+	case VMF('l', 'f'): return 38;
+	case VMF('d', 'p'): return 39;
 	}
 	return -1;
 }
+
+#undef VMF
 
 char *
 vmflags_format(uint64_t flags, char *buf, size_t size)

@@ -251,8 +251,8 @@ static char *
 denied_cause(int pid, const char *file)
 {
 	return xasprintf("permission denied reading /proc/%d/%s: run as root, "
-	    "or as the process's user with ptrace access to it (see "
-	    "ptrace(2), \"Ptrace access mode checking\")", pid, file);
+	    "or as the same user with ptrace access (see "
+	    "/proc/sys/kernel/yama/ptrace_scope)", pid, file);
 }
 
 static int
@@ -275,7 +275,7 @@ live_next(struct source *src, struct snapshot *out, char **cause)
 	if (n == -EACCES || n == -EPERM) {
 		*cause = denied_cause(l->pid, "smaps");
 		out->state = TARGET_DENIED;
-		return (int)n;
+		return -EACCES;
 	}
 	if (n <= 0 && (out->state = live_gone_state(l)) != TARGET_ALIVE)
 		return 1;	/* exited, or a zombie, between the two reads */
@@ -300,14 +300,16 @@ live_next(struct source *src, struct snapshot *out, char **cause)
 	info->state_char = st.state;
 	if ((n = live_read(l, l->dirfd, "status")) > 0)
 		parse_status(l->buf, (size_t)n, info);
+	/* stat's comm is raw bytes; status's Name: is escaped by the kernel. */
+	memcpy(info->comm, st.comm, sizeof info->comm);
 	if ((n = live_read(l, l->dirfd, "cmdline")) >= 0) {
 		size_t i, len = (size_t)n;
 
+		while (len > 0 && l->buf[len - 1] == '\0')
+			len--;
 		info->cmdline_truncated = len >= sizeof info->cmdline;
 		if (info->cmdline_truncated)
 			len = sizeof info->cmdline - 1;
-		while (len > 0 && l->buf[len - 1] == '\0')
-			len--;
 		for (i = 0; i < len; i++)
 			info->cmdline[i] = l->buf[i] ? l->buf[i] : ' ';
 		info->cmdline[len] = '\0';
@@ -398,8 +400,8 @@ source_live_open(int pid, char **cause, int *err)
 	l->start_time = st.start_time;
 	if (st.flags & PF_KTHREAD) {
 		*err = -EINVAL;
-		*cause = xasprintf("PID %d is a kernel thread (%s): it has no "
-		    "user memory to show", pid, st.comm);
+		*cause = xasprintf("PID %d is a kernel thread: it has no user "
+		    "memory (%s)", pid, st.comm);
 		goto fail;
 	}
 	if (st.state == 'Z' || st.state == 'X') {
@@ -409,7 +411,7 @@ source_live_open(int pid, char **cause, int *err)
 		goto fail;
 	}
 	if ((fd = openat(l->dirfd, "smaps", O_RDONLY | O_CLOEXEC)) < 0) {
-		*err = -errno;
+		*err = errno == EPERM ? -EACCES : -errno;
 		if (errno == EACCES || errno == EPERM)
 			*cause = denied_cause(pid, "smaps");
 		else

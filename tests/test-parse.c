@@ -3,6 +3,7 @@
  * and the live source on a real child process.
  */
 #include <errno.h>
+#include <fcntl.h>
 #include <signal.h>
 #include <stdlib.h>
 #include <string.h>
@@ -184,6 +185,94 @@ test_edge_cases(void)
 	snapshot_free(s);
 }
 
+/* /proc/PID/maps of the same moment: the same mappings, and no counters. */
+static void
+test_maps(void)
+{
+	struct snapshot *m = snapshot_new(), *sm = snapshot_new();
+	char *buf, *sbuf;
+	size_t len, slen, i, same = 0, bare = 0;
+
+	buf = slurp("maps-python.txt", &len);
+	sbuf = slurp("smaps-python.txt", &slen);
+	ok(parse_smaps(buf, len, m) == 0, "maps: no line skipped");
+	parse_smaps(sbuf, slen, sm);
+	is_u64(m->nregions, count_headers(buf), "maps: one region per line");
+	for (i = 0; i < m->nregions && i < sm->nregions; i++) {
+		const struct region *a = &m->regions[i], *b = &sm->regions[i];
+
+		if (a->start == b->start && a->end == b->end &&
+		    strcmp(a->perms, b->perms) == 0 && a->inode == b->inode &&
+		    a->path_len == b->path_len && memcmp(region_path(m, a),
+		    region_path(sm, b), a->path_len) == 0)
+			same++;
+		if (a->present == 0 && !a->has_vmflags && a->kb[SF_RSS] == 0)
+			bare++;
+	}
+	is_u64(same, sm->nregions, "maps: the same mappings as smaps");
+	is_u64(bare, m->nregions, "maps: no counters, no VmFlags");
+	ok(find_path(m, "[heap]") != NULL && find_path(m, "[vvar_vclock]"),
+	    "maps: [heap] and [vvar_vclock] named");
+	free(buf);
+	free(sbuf);
+	snapshot_free(m);
+	snapshot_free(sm);
+}
+
+/* The name tables agree with the lookups the parser uses. */
+static void
+test_tables(void)
+{
+	struct snapshot *s = snapshot_new(), *c = snapshot_new();
+	int f, bad = 0;
+	size_t i, len;
+	char flags[256], *buf;
+
+	for (f = 0; f < SF_COUNT; f++) {
+		const char *n = smaps_field_name((enum smaps_field)f);
+
+		if (smaps_field_lookup(n, strlen(n)) != f) {
+			diag("%s does not look up to itself", n);
+			bad++;
+		}
+	}
+	ok(bad == 0, "every smaps field name looks up to its field");
+	ok(smaps_field_lookup("Rsx", 3) < 0 && smaps_field_lookup("Rs", 2) < 0 &&
+	    smaps_field_lookup("Private_Dirtx", 13) < 0 &&
+	    smaps_field_lookup("VmFlags", 7) < 0, "unknown names look up to -1");
+	ok(smaps_field_is_kb(SF_RSS) && !smaps_field_is_kb(SF_THP_ELIGIBLE),
+	    "THPeligible is a flag, Rss a size");
+	for (bad = 0, i = 0; i < vmflag_count; i++) {
+		if (vmflag_lookup(vmflag_names[i]) != (int)i)
+			bad++;
+	}
+	ok(bad == 0 && vmflag_count <= 64, "every VmFlags code looks up to itself");
+	ok(vmflag_lookup("rd") == 0 && vmflag_lookup("wr") == 1 &&
+	    vmflag_lookup("ex") == 2 && vmflag_lookup("mt") == 35 &&
+	    vmflag_lookup("zz") < 0, "VmFlags in the kernel's order");
+	is_str(vmflags_format(((uint64_t)1 << 0) | ((uint64_t)1 << 1) |
+	    ((uint64_t)1 << 29), flags, sizeof flags), "rd wr mg",
+	    "VmFlags formatted back");
+	ok(strcmp(target_state_name(TARGET_ZOMBIE), "zombie") == 0 &&
+	    strcmp(status_field_name(ST_VM_SWAP), "VmSwap") == 0,
+	    "state and status names");
+
+	buf = slurp("smaps-java.txt", &len);
+	parse_smaps(buf, len, s);
+	snapshot_add_thread_sp(s, 0x7ffd0000);
+	ok(snapshot_copy(c, s) == 0 && c->nregions == s->nregions &&
+	    c->nthreads == 1 && c->thread_sp[0] == 0x7ffd0000 &&
+	    snapshot_sum(c, SF_RSS) == snapshot_sum(s, SF_RSS) &&
+	    c->strings != s->strings && memcmp(c->strings, s->strings,
+	    s->strings_len) == 0, "a deep copy");
+	snapshot_clear(s);
+	ok(s->nregions == 0 && s->nthreads == 0 && c->nregions > 0,
+	    "clearing the original leaves the copy");
+	free(buf);
+	snapshot_free(s);
+	snapshot_free(c);
+}
+
 static void
 test_small_parsers(void)
 {
@@ -230,13 +319,126 @@ test_small_parsers(void)
 	ok(parse_syscall_sp(S("-1 0x7ffc0000 0x401000\n"), &sp) == 0 &&
 	    sp == 0x7ffc0000, "syscall outside a call");
 	ok(parse_syscall_sp(S("running\n"), &sp) != 0, "running thread");
+	ok(parse_syscall_sp(S(""), &sp) != 0 &&
+	    parse_syscall_sp(S("7 0x1 zz 0x2\n"), &sp) != 0,
+	    "empty and malformed syscall lines refused");
+	buf = slurp("syscall-python.txt", &len);
+	*strchr(buf, '\n') = '\0';
+	ok(parse_syscall_sp(buf, strlen(buf), &sp) == 0 &&
+	    sp == 0x7ffd07e16650, "a real syscall line");
+	free(buf);
+	ok(parse_cgroup_path(S("garbage\n"), path, sizeof path) == -ENOENT,
+	    "no cgroup line");
 	ok(parse_cgroup_path(S("0::/system.slice/x.service\n"), path,
 	    sizeof path) == 0 && strcmp(path, "/system.slice/x.service") == 0,
 	    "cgroup v2 path");
 	ok(parse_cgroup_path(S("5:cpu:/a\n4:memory:/b/c\n0::/\n"), path,
 	    sizeof path) == 1 && strcmp(path, "/b/c") == 0,
 	    "cgroup v1 memory path wins");
+	ok(parse_cgroup_path(S("7:cpu,memory:/m\n"), path, sizeof path) == 1 &&
+	    strcmp(path, "/m") == 0, "cgroup v1 memory among other controllers");
+	ok(parse_cgroup_path(S("7:memoryx:/m\n0::/v2\n"), path,
+	    sizeof path) == 0 && strcmp(path, "/v2") == 0,
+	    "only the word memory names the memory controller");
 #undef S
+}
+
+/* A target that execs keeps its PID and start time: one EXECED sample. */
+static void
+test_exec(void)
+{
+	struct snapshot *s = snapshot_new();
+	struct source *src;
+	char *cause = NULL;
+	int pipefd[2], rc, i, status;
+	pid_t child;
+	char c;
+
+	if (pipe(pipefd) != 0)
+		return;
+	child = fork();
+	if (child == 0) {
+		close(pipefd[1]);
+		if (read(pipefd[0], &c, 1) == 1)
+			execl("/bin/sleep", "sleep", "30", (char *)NULL);
+		_exit(1);
+	}
+	close(pipefd[0]);
+	src = source_live_open(child, &cause, &rc);
+	ok(src != NULL && source_next(src, s, &cause) == 0 &&
+	    s->state == TARGET_ALIVE, "before exec: running");
+	if (write(pipefd[1], "x", 1) != 1)
+		diag("write: %s", strerror(errno));
+	for (i = 0; i < 200; i++) {	/* until the new image is in place */
+		char comm[32] = "";
+		int fd;
+
+		snprintf(comm, sizeof comm, "/proc/%d/comm", (int)child);
+		if ((fd = open(comm, O_RDONLY)) >= 0) {
+			ssize_t n = read(fd, comm, sizeof comm - 1);
+
+			close(fd);
+			comm[n > 0 ? n : 0] = '\0';
+			if (strcmp(comm, "sleep\n") == 0)
+				break;
+		}
+		usleep(10 * 1000);
+	}
+	if (src != NULL) {
+		rc = source_next(src, s, &cause);
+		ok(rc == 0 && s->state == TARGET_EXECED &&
+		    strcmp(s->info.comm, "sleep") == 0 &&
+		    strstr(s->info.cmdline, "sleep 30") != NULL,
+		    "after exec: one sample marked execed, with the new comm");
+		rc = source_next(src, s, &cause);
+		ok(rc == 0 && s->state == TARGET_ALIVE,
+		    "the next sample is running again");
+		source_close(src);
+	}
+	kill(child, SIGKILL);
+	waitpid(child, &status, 0);
+	close(pipefd[1]);
+	snapshot_free(s);
+}
+
+/* Another user's process: -EACCES and a cause saying what is needed. */
+static void
+test_denied(void)
+{
+	char *cause = NULL;
+	struct source *src;
+	int err = 0, status;
+	pid_t child;
+
+	if (geteuid() != 0) {
+		src = source_live_open(1, &cause, &err);
+		if (src != NULL) {
+			ok(1, "# SKIP PID 1 is readable by this user");
+			source_close(src);
+			return;
+		}
+		ok(err == -EACCES && cause != NULL && strstr(cause, "root") &&
+		    strstr(cause, "ptrace_scope"), "PID 1 as a user: denied, "
+		    "and the cause names root and ptrace_scope");
+		free(cause);
+		return;
+	}
+	child = fork();
+	if (child == 0) {
+		if (setgid(65534) != 0 || setuid(65534) != 0)
+			_exit(2);
+		src = source_live_open(getppid(), &cause, &err);
+		_exit(src == NULL && err == -EACCES && cause != NULL &&
+		    strstr(cause, "/proc/") && strstr(cause, "root") &&
+		    strstr(cause, "ptrace_scope") ? 0 : 1);
+	}
+	waitpid(child, &status, 0);
+	if (WIFEXITED(status) && WEXITSTATUS(status) == 2)
+		ok(1, "# SKIP cannot drop to uid 65534");
+	else
+		ok(WIFEXITED(status) && WEXITSTATUS(status) == 0,
+		    "root's process read as nobody: -EACCES, and the cause "
+		    "names root and ptrace_scope");
 }
 
 static void
@@ -289,8 +491,22 @@ test_live(void)
 			found = 1;
 	}
 	ok(found, "its 8 MiB mapping with 3 MiB resident");
+	ok(strcmp(s->info.comm, "test-parse") == 0 &&
+	    strstr(s->info.cmdline, "test-parse") != NULL &&
+	    (s->info.has_status & (1u << ST_VM_RSS)) &&
+	    s->info.status[ST_VM_RSS] >= 3072 && s->info.start_time > 0 &&
+	    s->info.mem_total_kb > 0, "its comm, cmdline, status and stat");
+	ok(s->seq == 0 && s->mono > 0 && s->wall > 1e9 && s->sample_ms >= 0,
+	    "sample number and times");
+	rc = source_next(src, s, &cause);
+	ok(rc == 0 && s->seq == 1 && s->state == TARGET_ALIVE,
+	    "a second sample, still running");
 	kill(child, SIGKILL);
-	usleep(100 * 1000);
+	{
+		siginfo_t si;	/* wait until it is a zombie, without reaping */
+
+		waitid(P_PID, (id_t)child, &si, WEXITED | WNOWAIT);
+	}
 	rc = source_next(src, s, &cause);
 	ok(rc == 1 && s->state == TARGET_ZOMBIE, "killed, not reaped: zombie");
 	ok(s->nregions > 0, "the last sample's regions stay");
@@ -311,7 +527,11 @@ main(void)
 	if (access(fixture_path("smaps-go.txt"), R_OK) == 0)
 		test_capture("go");
 	test_edge_cases();
+	test_maps();
+	test_tables();
 	test_small_parsers();
 	test_live();
+	test_exec();
+	test_denied();
 	return tap_done();
 }
