@@ -26,6 +26,10 @@ struct key_ref {
 };
 
 struct recorder {
+	struct recorder *next;		/* this process's recorders */
+	pid_t owner;			/* the process that opened it */
+	dev_t dev;			/* of the current segment */
+	ino_t ino;
 	char *path;
 	int fd;
 	double interval, keep_s;
@@ -42,6 +46,31 @@ struct recorder {
 	struct strtab tab;
 	struct buf frame, payload;
 };
+
+/* Recorders open in this process: a second one on the same file is refused
+ * before it opens the file (closing any fd of a file drops the process's
+ * fcntl locks on it, and with them the pid a refusal names). */
+static struct recorder *record_open_list;
+
+static int
+record_busy_here(const char *path, char **cause)
+{
+	struct recorder *r;
+	struct stat st;
+
+	if (stat(path, &st) != 0)
+		return 0;
+	for (r = record_open_list; r != NULL; r = r->next) {
+		if (r->fd >= 0 && r->owner == getpid() &&
+		    r->dev == st.st_dev && r->ino == st.st_ino) {
+			*cause = xasprintf("%s is being written by another "
+			    "recorder of this memtop (pid %d)", path,
+			    (int)getpid());
+			return -EBUSY;
+		}
+	}
+	return 0;
+}
 
 /*
  * Take the exclusive lock on fd.  flock() does the excluding (it belongs to
@@ -105,6 +134,7 @@ record_write_all(int fd, const uint8_t *p, size_t len)
 static int
 record_open_file(struct recorder *rec, char **cause)
 {
+	struct stat st;
 	int fd, rc;
 
 	fd = open(rec->path, O_WRONLY | O_CREAT | O_CLOEXEC | O_NOCTTY, 0644);
@@ -118,7 +148,7 @@ record_open_file(struct recorder *rec, char **cause)
 		close(fd);
 		return rc;
 	}
-	if (ftruncate(fd, 0) != 0) {
+	if (ftruncate(fd, 0) != 0 || fstat(fd, &st) != 0) {
 		rc = -errno;
 		*cause = xasprintf("cannot write %s: %s", rec->path,
 		    strerror(errno));
@@ -126,6 +156,8 @@ record_open_file(struct recorder *rec, char **cause)
 		return rc;
 	}
 	rec->fd = fd;
+	rec->dev = st.st_dev;
+	rec->ino = st.st_ino;
 	rec->header_done = false;
 	rec->frames = 0;
 	rec->since_key = 0;
@@ -204,7 +236,8 @@ recorder_open(const char *path, double interval, double keep_s, char **cause)
 	char *old;
 	int rc, fd;
 
-	if ((rc = record_is_session(path, cause)) < 0)
+	if (record_busy_here(path, cause) != 0 ||
+	    (rc = record_is_session(path, cause)) < 0)
 		return NULL;
 	if (rc == 1) {
 		/* Refuse before moving anything if another memtop writes it. */
@@ -244,6 +277,9 @@ recorder_open(const char *path, double interval, double keep_s, char **cause)
 		free(rec);
 		return NULL;
 	}
+	rec->owner = getpid();
+	rec->next = record_open_list;
+	record_open_list = rec;
 	return rec;
 }
 
@@ -410,11 +446,18 @@ recorder_write(struct recorder *rec, const struct snapshot *s, char **cause)
 int
 recorder_close(struct recorder *rec, enum target_state final, char **cause)
 {
+	struct recorder **pp;
 	size_t i;
 	int rc = 0;
 
 	if (rec == NULL)
 		return 0;
+	for (pp = &record_open_list; *pp != NULL; pp = &(*pp)->next) {
+		if (*pp == rec) {
+			*pp = rec->next;
+			break;
+		}
+	}
 	if (rec->fd >= 0 && rec->header_done) {
 		/* INDEX and END go in one write: a file with an END frame
 		 * always has its index. */

@@ -465,6 +465,7 @@ codec_encode_delta(struct buf *b, struct strtab *t,
 
 	names = strcmp(prev->info.comm, s->info.comm) != 0 ||
 	    prev->info.cmdline_len != s->info.cmdline_len ||
+	    prev->info.cmdline_truncated != s->info.cmdline_truncated ||
 	    memcmp(prev->info.cmdline, s->info.cmdline, s->info.cmdline_len);
 	encode_head(b, s);
 	encode_info(b, &s->info, names);

@@ -1,13 +1,16 @@
 /*
- * test-session.c - session files: round trips, delta size, and every kind
- * of damage the reader must survive (truncation at every offset, every bit
- * flipped, absurd lengths, unknown versions, broken indexes, time going
- * backwards), the writer's lock, follow mode and flight-recorder segments.
+ * test-session.c - session files: round trips of every field, delta size,
+ * and every kind of damage the reader must survive (truncation at every
+ * offset, every bit flipped, absurd lengths and counts, unknown versions and
+ * frame types, bad string indexes, time going backwards), the writer's lock,
+ * write errors, follow mode and flight-recorder segments.
  */
 #include <errno.h>
 #include <fcntl.h>
+#include <signal.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -18,69 +21,153 @@
 
 static char dir[] = "/tmp/memtop-session-XXXXXX";
 
-/* A synthetic process: n regions, `changing` of them grow each sample. */
+/*
+ * A synthetic process: n regions, `changing` of them grow each sample; with
+ * churn, every 7th sample loses one region and gains another.  Every field
+ * of the snapshot gets a value that depends on the region or the sample.
+ */
 static void
-make_snapshot(struct snapshot *s, size_t n, unsigned sample, size_t changing)
+make_snapshot(struct snapshot *s, size_t n, unsigned sample, size_t changing,
+    bool churn)
 {
 	struct region r;
 	char path[64];
 	size_t i;
+	int f;
 
 	snapshot_clear(s);
 	s->seq = sample;
-	s->mono = 100 + sample;
+	s->mono = 100 + sample * 1.25;
 	s->wall = 1700000000 + sample;
-	s->sample_ms = 1.5;
+	s->sample_ms = 1.5 + sample;
+	s->sample_cpu_ms = 0.25 * sample;
 	s->state = TARGET_ALIVE;
+	s->torn = sample % 3;
+	memset(&s->info, 0, sizeof s->info);
 	s->info.pid = 4242;
 	s->info.start_time = 777;
-	strcpy(s->info.comm, "synthetic");
+	strcpy(s->info.comm, sample < 20 ? "synthetic" : "renamed\x1b[31m");
 	strcpy(s->info.cmdline, "synthetic --leak");
 	s->info.cmdline_len = 16;
-	s->info.has_status = 1ULL << ST_VM_RSS;
+	s->info.cmdline_truncated = sample & 1;
+	s->info.state_char = sample % 2 ? 'S' : 'R';
+	s->info.oom_score_adj = -500 + (int)sample;
+	s->info.age_s = 12.5 + sample;
+	s->info.has_status = (1ULL << ST_VM_RSS) | (1ULL << ST_THREADS) |
+	    (1ULL << ST_VM_SWAP);
 	s->info.status[ST_VM_RSS] = 1000 + sample;
-	s->info.mem_available_kb = 5000000;
+	s->info.status[ST_THREADS] = 4;
+	s->info.status[ST_VM_SWAP] = 3 * sample;
+	s->info.mem_available_kb = 5000000 - sample;
+	s->info.mem_total_kb = 8000000;
+	s->info.has_cgroup = 1;
+	s->info.cg_current = 1ULL << 33;
+	s->info.cg_max = UINT64_MAX;
+	s->info.cg_oom_kills = sample / 10;
+	strcpy(s->info.cgroup_path, "/system.slice/x.service");
 	for (i = 0; i < n; i++) {
+		size_t id = i;
+
+		if (churn && i == (sample / 7) % n)
+			id = n + sample / 7;	/* replaced by a new one */
 		memset(&r, 0, sizeof r);
-		r.start = 0x10000000ULL + i * 0x3000;
+		r.start = 0x10000000ULL + id * 0x3000;
+		if (churn && id >= n)
+			r.start = 0x90000000ULL + id * 0x3000;
 		r.end = r.start + 0x2000;
-		memcpy(r.perms, i % 3 ? "r--p" : "rw-p", 4);
-		r.inode = i % 7;
-		r.present = (1ULL << SF_SIZE) | (1ULL << SF_RSS) |
-		    (1ULL << SF_PSS) | (1ULL << SF_SWAP);
+		r.offset = id * 4096;
+		r.inode = id % 7;
+		r.dev_major = id % 2 ? 8 : 0;
+		r.dev_minor = (uint32_t)(id % 5);
+		memcpy(r.perms, id % 3 ? "r--p" : "rw-p", 5);
+		r.deleted = id % 11 == 5;
+		if (id % 5 == 0) {
+			r.present = (1ULL << SF_COUNT) - 1;
+			for (f = 0; f < SF_COUNT; f++)
+				r.kb[f] = id * 31 + (uint64_t)f;
+		} else
+			r.present = (1ULL << SF_SIZE) | (1ULL << SF_RSS) |
+			    (1ULL << SF_PSS) | (1ULL << SF_SWAP);
 		r.kb[SF_SIZE] = 8;
 		r.kb[SF_RSS] = 4 + (i < changing ? sample : 0);
 		r.kb[SF_PSS] = 2;
-		r.has_vmflags = 1;
-		r.vmflags = 0x33;
-		snprintf(path, sizeof path, i % 4 ? "/lib/lib%zu.so" : "", i % 50);
+		r.has_vmflags = id % 4 != 3;
+		r.vmflags = r.has_vmflags ? 0x33 + id : 0;
+		snprintf(path, sizeof path, id % 4 ? "/lib/lib%zu.so" :
+		    id % 8 ? "" : "[anon:\x01odd %zu]", id % 50);
 		snapshot_add_region(s, &r, path, strlen(path));
 	}
+	/* Regions must be sorted by start. */
+	if (churn) {
+		for (i = 1; i < s->nregions; i++) {
+			size_t j = i;
+
+			while (j > 0 && s->regions[j - 1].start >
+			    s->regions[j].start) {
+				struct region t = s->regions[j];
+
+				s->regions[j] = s->regions[j - 1];
+				s->regions[j - 1] = t;
+				j--;
+			}
+		}
+	}
 	snapshot_add_thread_sp(s, 0x7ffd0000 + sample);
+	if (sample % 2)
+		snapshot_add_thread_sp(s, 0x7ffe0000);
 }
 
-static bool
-same_snapshot(const struct snapshot *a, const struct snapshot *b)
+/* Every field of two snapshots, or the name of the first that differs. */
+static const char *
+diff_snapshot(const struct snapshot *a, const struct snapshot *b)
 {
+	const struct snapshot_info *x = &a->info, *y = &b->info;
 	size_t i;
 
-	if (a->nregions != b->nregions || a->seq != b->seq ||
-	    a->wall != b->wall || a->mono != b->mono ||
-	    a->info.pid != b->info.pid || strcmp(a->info.comm, b->info.comm) ||
-	    a->info.status[ST_VM_RSS] != b->info.status[ST_VM_RSS] ||
-	    a->nthreads != b->nthreads || a->thread_sp[0] != b->thread_sp[0])
-		return false;
-	for (i = 0; i < a->nregions; i++) {
-		const struct region *x = &a->regions[i], *y = &b->regions[i];
-
-		if (x->start != y->start || x->end != y->end ||
-		    memcmp(x->perms, y->perms, 4) || x->present != y->present ||
-		    memcmp(x->kb, y->kb, sizeof x->kb) || x->vmflags != y->vmflags ||
-		    x->path_len != y->path_len || memcmp(region_path(a, x),
-		    region_path(b, y), x->path_len))
-			return false;
+	if (a->seq != b->seq || a->mono != b->mono || a->wall != b->wall ||
+	    a->sample_ms != b->sample_ms || a->sample_cpu_ms !=
+	    b->sample_cpu_ms || a->state != b->state || a->torn != b->torn)
+		return "sample head";
+	if (x->pid != y->pid || x->start_time != y->start_time ||
+	    strcmp(x->comm, y->comm) || x->cmdline_len != y->cmdline_len ||
+	    memcmp(x->cmdline, y->cmdline, x->cmdline_len) ||
+	    x->cmdline_truncated != y->cmdline_truncated ||
+	    x->state_char != y->state_char ||
+	    x->oom_score_adj != y->oom_score_adj || x->age_s != y->age_s ||
+	    x->has_status != y->has_status)
+		return "info";
+	for (i = 0; i < ST_COUNT; i++) {
+		if ((x->has_status & (1ULL << i)) && x->status[i] != y->status[i])
+			return "status";
 	}
-	return true;
+	if (x->mem_available_kb != y->mem_available_kb ||
+	    x->mem_total_kb != y->mem_total_kb ||
+	    x->has_cgroup != y->has_cgroup || x->cg_current != y->cg_current ||
+	    x->cg_max != y->cg_max || x->cg_oom_kills != y->cg_oom_kills ||
+	    strcmp(x->cgroup_path, y->cgroup_path))
+		return "memory and cgroup";
+	if (a->nthreads != b->nthreads || (a->nthreads > 0 &&
+	    memcmp(a->thread_sp, b->thread_sp, a->nthreads *
+	    sizeof *a->thread_sp)))
+		return "threads";
+	if (a->nregions != b->nregions)
+		return "region count";
+	for (i = 0; i < a->nregions; i++) {
+		const struct region *p = &a->regions[i], *q = &b->regions[i];
+
+		if (p->start != q->start || p->end != q->end ||
+		    p->offset != q->offset || p->inode != q->inode ||
+		    p->dev_major != q->dev_major ||
+		    p->dev_minor != q->dev_minor || strcmp(p->perms, q->perms) ||
+		    p->deleted != q->deleted || p->present != q->present ||
+		    p->vmflags != q->vmflags ||
+		    p->has_vmflags != q->has_vmflags ||
+		    memcmp(p->kb, q->kb, sizeof p->kb) ||
+		    p->path_len != q->path_len || memcmp(region_path(a, p),
+		    region_path(b, q), p->path_len))
+			return "a region";
+	}
+	return NULL;
 }
 
 static char *
@@ -92,10 +179,16 @@ path_of(const char *name)
 	return buf;
 }
 
-/* Record `samples` samples of n regions into name; returns the file size. */
+struct rec_opts {
+	size_t n, changing;
+	bool churn, close_it;
+	unsigned key_every;
+	double keep;
+};
+
+/* Record `samples` samples into name; returns the file size. */
 static size_t
-record(const char *name, unsigned samples, size_t n, size_t changing,
-    bool close_it)
+record(const char *name, unsigned samples, const struct rec_opts *o)
 {
 	struct snapshot *s = snapshot_new();
 	struct recorder *rec;
@@ -103,16 +196,21 @@ record(const char *name, unsigned samples, size_t n, size_t changing,
 	struct stat st;
 	unsigned k;
 
-	rec = recorder_open(path_of(name), 1, 0, &cause);
+	rec = recorder_open(path_of(name), 1, o->keep, &cause);
 	if (rec == NULL) {
 		diag("recorder_open: %s", cause);
 		exit(1);
 	}
+	if (o->key_every)
+		recorder_set_key_every(rec, o->key_every);
 	for (k = 0; k < samples; k++) {
-		make_snapshot(s, n, k, changing);
-		recorder_write(rec, s, &cause);
+		make_snapshot(s, o->n, k, o->changing, o->churn);
+		if (recorder_write(rec, s, &cause) != 0) {
+			diag("recorder_write: %s", cause);
+			exit(1);
+		}
 	}
-	if (close_it)
+	if (o->close_it)
 		recorder_close(rec, TARGET_EXITED, &cause);
 	snapshot_free(s);
 	stat(path_of(name), &st);
@@ -126,11 +224,38 @@ slurp(const char *path, size_t *len)
 	void *buf;
 	int fd = open(path, O_RDONLY);
 
-	fstat(fd, &st);
+	if (fd < 0 || fstat(fd, &st) != 0)
+		exit(1);
 	buf = malloc((size_t)st.st_size + 1);
 	*len = (size_t)read(fd, buf, (size_t)st.st_size);
 	close(fd);
 	return buf;
+}
+
+/* The frames of a session file, walked by the documented layout. */
+struct frame {
+	size_t off, end;
+	uint8_t type;
+};
+
+static size_t
+walk(const uint8_t *p, size_t len, struct frame *fr, size_t max,
+    size_t *header_end)
+{
+	size_t off, n = 0;
+	uint32_t h, flen;
+
+	memcpy(&h, p + 16, 4);
+	off = 20 + h + 4;
+	*header_end = off;
+	while (off + FRAME_HEAD <= len && n < max) {
+		memcpy(&flen, p + off + 5, 4);
+		fr[n].off = off;
+		fr[n].type = p[off + 4];
+		fr[n].end = off + FRAME_HEAD + flen;
+		off = fr[n++].end;
+	}
+	return n;
 }
 
 /* Samples a reader gets out of these bytes (-1 if it refuses them). */
@@ -163,117 +288,335 @@ recovered(const void *data, size_t len, size_t *ndamage)
 static void
 test_round_trip(void)
 {
+	struct rec_opts o = { 300, 10, true, true, 0, 0 };
 	struct snapshot *want = snapshot_new(), *got = snapshot_new();
 	struct session_summary sum;
 	struct source *src;
+	const char *bad = NULL;
 	char *cause = NULL;
-	int err, good = 1;
-	unsigned k;
+	int err, seek_good = 1;
+	unsigned k, badk = 0;
 
-	record("rt", 150, 300, 10, true);
+	record("rt", 150, &o);
 	src = source_replay_open(path_of("rt"), &cause, &err);
 	ok(src != NULL, "a recording opens");
 	if (src == NULL)
 		return;
 	replay_summary(src, &sum);
 	ok(sum.samples == 150 && sum.ended && sum.final == TARGET_EXITED &&
-	    sum.ndamage == 0, "150 samples, ended cleanly, no damage");
+	    sum.ndamage == 0 && sum.segments == 1,
+	    "150 samples, ended cleanly, no damage");
 	ok(sum.header.pid == 4242 && strcmp(sum.header.cmdline,
-	    "synthetic --leak") == 0 && sum.header.major == SESSION_MAJOR,
-	    "the header holds pid, cmdline, version");
-	for (k = 0; k < 150; k++) {
-		make_snapshot(want, 300, k, 10);
-		if (source_next(src, got, &cause) != 0 ||
-		    !same_snapshot(want, got))
-			good = 0;
+	    "synthetic --leak") == 0 && sum.header.major == SESSION_MAJOR &&
+	    sum.header.interval == 1 && sum.header.created == 1700000000 &&
+	    strncmp(sum.header.version, "memtop ", 7) == 0 &&
+	    sum.header.page_size == (uint32_t)sysconf(_SC_PAGESIZE) &&
+	    sum.header.kernel[0] != '\0',
+	    "the header holds pid, cmdline, interval, version, page size, "
+	    "kernel");
+	ok(sum.first_wall == 1700000000 && sum.last_wall == 1700000149,
+	    "the summary spans the samples' times");
+	for (k = 0; k < 150 && bad == NULL; k++) {
+		make_snapshot(want, 300, k, 10, true);
+		if (source_next(src, got, &cause) != 0)
+			bad = "missing";
+		else
+			bad = diff_snapshot(want, got);
+		badk = k;
 	}
-	ok(good, "every sample reads back as written, field by field");
+	ok(bad == NULL, "every field of every sample reads back as written "
+	    "(regions come and go, names change)%s%s", bad ? ": " : "",
+	    bad ? bad : "");
+	if (bad)
+		diag("first difference at sample %u", badk);
 	ok(source_next(src, got, &cause) == 1 && got->state == TARGET_EXITED,
 	    "then the end, with the target's final state");
-	make_snapshot(want, 300, 97, 10);
-	ok(replay_read(src, 97, got, &cause) == 0 && same_snapshot(want, got),
-	    "seeking to sample 97 gives what reading in order gave");
-	make_snapshot(want, 300, 3, 10);
-	ok(replay_read(src, 3, got, &cause) == 0 && same_snapshot(want, got),
-	    "and back to sample 3");
-	ok(replay_find_time(src, 1700000000 + 42.5) == 43,
-	    "finding a time gives the first sample at or after it");
+	/* Seeking: every sample, in a scattered order, decodes as it did
+	 * in order. */
+	for (k = 0; k < 150; k++) {
+		unsigned i = (k * 37) % 150;
+
+		make_snapshot(want, 300, i, 10, true);
+		if (replay_read(src, i, got, &cause) != 0 ||
+		    diff_snapshot(want, got) != NULL)
+			seek_good = 0;
+	}
+	ok(seek_good, "seeking to any sample k gives what reading in order "
+	    "gave");
+	replay_seek(src, 97);
+	make_snapshot(want, 300, 97, 10, true);
+	ok(source_next(src, got, &cause) == 0 && diff_snapshot(want, got) ==
+	    NULL && replay_position(src) == 98,
+	    "replay_seek makes the source go on from there");
+	ok(replay_time_of(src, 42) == 1700000042 &&
+	    replay_find_time(src, 1700000000 + 42.5) == 43,
+	    "times of samples, and the first sample at or after a time");
+	ok(replay_read(src, 150, got, &cause) == -ERANGE,
+	    "a sample past the end is out of range");
 	source_close(src);
 	snapshot_free(want);
+	snapshot_free(got);
+}
+
+/* Regions with no counters at all take 13 bytes each: a key frame of
+ * them must not look like an impossible region count. */
+static void
+test_tiny_regions(void)
+{
+	struct snapshot *s = snapshot_new(), *got = snapshot_new();
+	struct recorder *rec;
+	struct source *src;
+	struct region r;
+	char *cause = NULL;
+	size_t i;
+	int err;
+
+	for (i = 0; i < 2000; i++) {
+		memset(&r, 0, sizeof r);
+		r.start = 0x1000 + i * 0x2000;
+		r.end = r.start + 0x1000;
+		memcpy(r.perms, "---p", 5);
+		snapshot_add_region(s, &r, "", 0);
+	}
+	s->wall = 1700000000;
+	rec = recorder_open(path_of("tiny"), 1, 0, &cause);
+	recorder_write(rec, s, &cause);
+	recorder_close(rec, TARGET_ALIVE, &cause);
+	src = source_replay_open(path_of("tiny"), &cause, &err);
+	ok(src != NULL && source_next(src, got, &cause) == 0 &&
+	    got->nregions == 2000 && diff_snapshot(s, got) == NULL,
+	    "2000 regions without counters round-trip");
+	source_close(src);
+	snapshot_free(s);
 	snapshot_free(got);
 }
 
 static void
 test_sizes(void)
 {
-	size_t one = record("size1", 1, 1000, 10, false);
-	size_t many = record("size61", 60, 1000, 10, false);
+	struct rec_opts o = { 1000, 10, false, false, 0, 0 };
+	size_t one = record("size1", 1, &o);
+	size_t many = record("size61", 60, &o);
 	double per_delta = (double)(many - one) / 59;
+	struct frame fr[200];
+	size_t len, hdr, nf, i, keys = 0;
+	uint8_t *data;
 
-	diag("1000 regions: key frame %zu bytes, delta %.0f bytes", one,
-	    per_delta);
+	diag("1000 regions, 1%% changing: key frame %zu bytes, delta %.0f "
+	    "bytes", one, per_delta);
 	ok(per_delta * 10 < (double)one, "a steady process's delta costs "
 	    "under a tenth of a key frame (%.0f vs %zu)", per_delta, one);
+
+	/* Every region moves to a new file every sample: a delta would cost
+	 * more than a key frame, so key frames are written instead. */
+	{
+		struct snapshot *s = snapshot_new();
+		struct recorder *rec;
+		char *cause = NULL;
+		unsigned k;
+
+		rec = recorder_open(path_of("allmove"), 1, 0, &cause);
+		for (k = 0; k < 10; k++) {
+			struct region r;
+			char path[64];
+
+			snapshot_clear(s);
+			s->seq = k;
+			s->wall = 1700000000 + k;
+			for (i = 0; i < 200; i++) {
+				memset(&r, 0, sizeof r);
+				r.start = (k + 1) * 0x10000000ULL + i * 0x2000;
+				r.end = r.start + 0x1000;
+				memcpy(r.perms, "r--p", 5);
+				r.present = 1ULL << SF_RSS;
+				r.kb[SF_RSS] = 4;
+				snprintf(path, sizeof path, "/moved/%u/%zu", k,
+				    i);
+				snapshot_add_region(s, &r, path, strlen(path));
+			}
+			recorder_write(rec, s, &cause);
+		}
+		recorder_close(rec, TARGET_EXITED, &cause);
+		snapshot_free(s);
+	}
+	data = slurp(path_of("allmove"), &len);
+	nf = walk(data, len, fr, 200, &hdr);
+	for (i = 0; i < nf; i++)
+		keys += fr[i].type == FRAME_KEY;
+	ok(nf == 12 && fr[10].type == FRAME_INDEX && fr[11].type ==
+	    FRAME_END, "a closed recording ends with INDEX and END frames");
+	ok(keys == 10, "when a delta would cost more than a key frame, a key "
+	    "frame is written (%zu of 10)", keys);
+	free(data);
+}
+
+/* The INDEX frame lists the key frames, as the format says. */
+static void
+test_index(void)
+{
+	struct rec_opts o = { 20, 2, true, true, 16, 0 };
+	struct frame fr[200];
+	size_t len, hdr, nf, i, nkeys = 0, good = 0;
+	struct rd r;
+	uint64_t count, off;
+	uint8_t *data;
+
+	record("indexed", 100, &o);
+	data = slurp(path_of("indexed"), &len);
+	nf = walk(data, len, fr, 200, &hdr);
+	for (i = 0; i < nf; i++)
+		nkeys += fr[i].type == FRAME_KEY;
+	ok(nf >= 2 && fr[nf - 2].type == FRAME_INDEX, "an INDEX frame");
+	r.p = data + fr[nf - 2].off + FRAME_HEAD;
+	r.end = data + fr[nf - 2].end;
+	r.err = 0;
+	count = rd_varint(&r);
+	for (i = 0; i < count && !r.err; i++) {
+		off = rd_varint(&r);
+		(void)rd_varint(&r);
+		(void)rd_f64(&r);
+		if (off + FRAME_HEAD <= len && data[off + 4] == FRAME_KEY)
+			good++;
+	}
+	ok(count == nkeys && good == nkeys && nkeys == 7 && rd_left(&r) == 0,
+	    "lists the offset of each of the %zu key frames", nkeys);
+	free(data);
+}
+
+/* Samples that survive a flip in frame t (SIZE_MAX: none touched): those
+ * whose chain, from their key frame on, does not contain t. */
+static long
+untouched_samples(const struct frame *fr, size_t nf, size_t t)
+{
+	size_t i, key = SIZE_MAX;
+	bool chain_ok = false;
+	long n = 0;
+
+	for (i = 0; i < nf; i++) {
+		if (fr[i].type == FRAME_KEY) {
+			key = i;
+			chain_ok = true;
+		}
+		if (i == t)
+			chain_ok = false;
+		if ((fr[i].type == FRAME_KEY || fr[i].type == FRAME_DELTA) &&
+		    key != SIZE_MAX && chain_ok)
+			n++;
+	}
+	return n;
 }
 
 static void
 test_damage(void)
 {
-	size_t len, cut, bit, nd, frames_before;
-	long n, prev = -1, want;
+	struct rec_opts o = { 4, 2, false, true, 3, 0 };
+	struct frame fr[64];
+	size_t len, cut, bit, nd, hdr, nf, i, t, complete;
+	long n, prev = -1, floor_n;
 	uint8_t *data, *copy;
-	int monotonic = 1, no_crash = 1, flips_reported = 1;
+	int monotonic = 1, exact = 1, torn_told = 1, no_crash = 1;
+	int flips_reported = 1, flips_recover = 1;
 
-	record("small", 5, 4, 2, true);
+	record("small", 8, &o);
 	data = slurp(path_of("small"), &len);
+	nf = walk(data, len, fr, 64, &hdr);
+	ok(nf == 10 && recovered(data, len, &nd) == 8 && nd == 0,
+	    "a small recording: 8 samples (key every 3), INDEX, END");
 	ok(recovered(data, 0, NULL) == -1, "an empty file is refused");
 	ok(recovered("hello, world", 12, NULL) == -1,
 	    "a file that is not a session file is refused");
 
-	/* Truncation at every offset: recovered samples never decrease as
-	 * the cut moves later, and reach all five. */
+	/* Truncation at every offset of the whole file. */
 	for (cut = 0; cut <= len; cut++) {
-		n = recovered(data, cut, NULL);
+		n = recovered(data, cut, &nd);
 		if (n < prev && !(n == -1 && prev == -1))
 			monotonic = 0;
 		if (n >= 0)
 			prev = n;
+		if (cut < hdr)
+			continue;
+		for (complete = 0, i = 0; i < nf; i++) {
+			if (fr[i].end <= cut && (fr[i].type == FRAME_KEY ||
+			    fr[i].type == FRAME_DELTA))
+				complete++;
+		}
+		if (n != (long)complete) {
+			if (exact)
+				diag("cut at %zu: %ld samples, %zu complete",
+				    cut, n, complete);
+			exact = 0;
+		}
+		for (i = 0; i < nf; i++) {
+			if (cut > fr[i].off && cut < fr[i].end && nd == 0)
+				torn_told = 0;
+		}
 	}
-	ok(monotonic && prev == 5, "truncated at each of %zu offsets: "
-	    "recovered samples never drop as the cut moves later", len);
+	ok(monotonic && prev == 8, "truncated at each of %zu offsets: "
+	    "recovered samples never drop as the cut moves later", len + 1);
+	ok(exact, "and always equal the complete sample frames before the "
+	    "cut");
+	ok(torn_told, "a cut inside a frame is reported as a torn frame");
 
-	/* Every bit flipped in turn: no crash, damage reported, and the
-	 * samples not touched still come back. */
+	/* Every bit flipped in turn. */
 	copy = malloc(len);
 	for (bit = 0; bit < len * 8; bit++) {
 		memcpy(copy, data, len);
 		copy[bit / 8] ^= (uint8_t)(1 << (bit % 8));
 		nd = 0;
 		n = recovered(copy, len, &nd);
-		if (n > 5)
+		if (n > 8)
 			no_crash = 0;
-		if (n >= 0 && n < 5 && nd == 0)
+		if (bit / 8 < hdr) {
+			if (n != -1 && n != 8)
+				flips_recover = 0;	/* header: refused */
+			continue;
+		}
+		if (nd == 0)
 			flips_reported = 0;
+		for (t = 0; t < nf && !(bit / 8 >= fr[t].off &&
+		    bit / 8 < fr[t].end); t++)
+			continue;
+		floor_n = untouched_samples(fr, nf, t);
+		if (n < floor_n) {
+			if (flips_recover)
+				diag("bit %zu (frame %zu): %ld samples, want "
+				    ">= %ld", bit, t, n, floor_n);
+			flips_recover = 0;
+		}
 	}
 	ok(no_crash, "every one of %zu bits flipped: no crash, never more "
 	    "samples than written", len * 8);
-	ok(flips_reported, "a flip that loses a sample is always reported");
+	ok(flips_reported, "every flip after the header is reported as "
+	    "damage");
+	ok(flips_recover, "and every sample whose chain from its key frame "
+	    "was not touched still replays");
 
-	/* A flip in the middle frame of a longer recording: the frames after
-	 * the next key frame all come back. */
+	/* A flip early in a longer recording: the next key frame resyncs. */
 	free(data);
-	record("long", 200, 20, 2, true);
+	o.n = 20;
+	o.key_every = 0;
+	record("long", 200, &o);
 	data = slurp(path_of("long"), &len);
 	copy = realloc(copy, len);
 	memcpy(copy, data, len);
 	copy[len / 4] ^= 0x10;
 	n = recovered(copy, len, &nd);
-	frames_before = 200;
-	want = (long)frames_before - 2 * SESSION_KEY_EVERY;
-	ok(nd >= 1 && n >= want && n < 200, "a damaged frame early on: "
-	    "reported, and %ld of 200 samples still replay", n);
+	ok(nd >= 1 && n >= 200 - 2 * SESSION_KEY_EVERY && n < 200,
+	    "a damaged frame early on: reported, and %ld of 200 samples "
+	    "still replay", n);
 	free(data);
 	free(copy);
+}
+
+static long
+recovered_file(const char *name, size_t *ndamage)
+{
+	size_t len;
+	void *data = slurp(path_of(name), &len);
+	long n = recovered(data, len, ndamage);
+
+	free(data);
+	return n;
 }
 
 /* Hand-made frames: absurd lengths, counts, indexes, versions. */
@@ -308,7 +651,7 @@ put_header(struct buf *f, uint16_t major)
 	buf_bytes(&h, "x", 1);
 	buf_raw(f, SESSION_MAGIC, 8);
 	buf_u16(f, major);
-	buf_u16(f, 0);
+	buf_u16(f, 3);
 	buf_u32(f, 0);
 	buf_u32(f, (uint32_t)h.len);
 	buf_raw(f, h.p, h.len);
@@ -349,37 +692,59 @@ static void
 test_crafted(void)
 {
 	struct buf f = { NULL, 0, 0 }, p = { NULL, 0, 0 };
-	char *cause = NULL;
+	char *cause = NULL, want[64];
 	int err = 0;
 	struct source *src;
 	size_t nd;
 
 	put_header(&f, SESSION_MAJOR + 1);
 	src = source_replay_open_buffer(f.p, f.len, &cause, &err);
+	snprintf(want, sizeof want, "this reads %d.%d", SESSION_MAJOR,
+	    SESSION_MINOR);
 	ok(src == NULL && err == -EPROTONOSUPPORT && cause &&
-	    strstr(cause, "newer memtop") && strstr(cause, "format 2.0"),
-	    "a newer format: refused, naming both versions");
+	    strstr(cause, "made by a newer memtop (format 2.3)") &&
+	    strstr(cause, want),
+	    "a newer major version: refused, naming both versions");
+	if (cause)
+		diag("%s", cause);
 	free(cause);
 	cause = NULL;
 
-	/* A frame head claiming 4 GiB. */
+	/* A frame head claiming 4 GiB, then a good frame. */
 	buf_reset(&f);
 	put_header(&f, SESSION_MAJOR);
 	buf_u32(&f, SESSION_SYNC);
 	buf_u8(&f, FRAME_KEY);
 	buf_u32(&f, 0xffffffffu);
 	buf_u32(&f, 0);
-	ok(recovered(f.p, f.len, &nd) == 0 && nd == 1,
-	    "a frame length of 4 GiB: reported, nothing allocated for it");
+	put_key_head(&p, 1700000000);
+	buf_varint(&p, 0);
+	put_frame(&f, FRAME_KEY, &p);
+	ok(recovered(f.p, f.len, &nd) == 1 && nd == 1,
+	    "a frame length of 4 GiB: reported, skipped, the next frame "
+	    "read");
 
 	/* A key frame claiming 2^40 regions. */
 	buf_reset(&f);
+	buf_reset(&p);
 	put_header(&f, SESSION_MAJOR);
 	put_key_head(&p, 1700000000);
 	buf_varint(&p, 1ULL << 40);
 	put_frame(&f, FRAME_KEY, &p);
 	ok(recovered(f.p, f.len, &nd) == 0 && nd == 1,
 	    "a region count of 2^40: refused as damage");
+
+	/* 2^40 thread stack pointers. */
+	buf_reset(&f);
+	buf_reset(&p);
+	put_header(&f, SESSION_MAJOR);
+	put_key_head(&p, 1700000000);
+	p.len--;
+	buf_varint(&p, 1ULL << 40);
+	buf_varint(&p, 0);
+	put_frame(&f, FRAME_KEY, &p);
+	ok(recovered(f.p, f.len, &nd) == 0 && nd == 1,
+	    "a thread count of 2^40: refused as damage");
 
 	/* A path index past the table. */
 	buf_reset(&f);
@@ -414,50 +779,53 @@ test_crafted(void)
 	put_frame(&f, FRAME_KEY, &p);
 	ok(recovered(f.p, f.len, &nd) == 2 && nd == 1,
 	    "time going backwards: reported, both samples kept");
+
+	/* A frame type from a newer minor version: skipped, no damage. */
+	buf_reset(&f);
+	put_header(&f, SESSION_MAJOR);
+	buf_reset(&p);
+	buf_raw(&p, "future", 6);
+	put_frame(&f, 77, &p);
+	buf_reset(&p);
+	put_key_head(&p, 1700000000);
+	buf_varint(&p, 0);
+	put_frame(&f, FRAME_KEY, &p);
+	ok(recovered(f.p, f.len, &nd) == 1 && nd == 0,
+	    "an unknown frame type is skipped quietly");
 	buf_free(&f);
 	buf_free(&p);
 }
 
 static void
-test_lock_follow_keep(void)
+test_lock_and_errors(void)
 {
+	struct rec_opts o = { 10, 1, false, true, 0, 0 };
 	struct snapshot *s = snapshot_new();
 	struct recorder *rec, *second;
-	struct source *src;
-	char *cause = NULL;
-	struct stat st;
-	int err, fd, k, nseg = 0, pid, status;
-	char name[300];
-	size_t before;
+	char *cause = NULL, want[64];
+	int fd, pid, status, k, rc = 0;
+	size_t nd;
+	long n;
 
 	rec = recorder_open(path_of("locked"), 1, 0, &cause);
-	make_snapshot(s, 10, 0, 1);
+	make_snapshot(s, 10, 0, 1, false);
 	recorder_write(rec, s, &cause);
-	/* The lock is per process: ask from a child. */
+	second = recorder_open(path_of("locked"), 1, 0, &cause);
+	ok(second == NULL && cause && strstr(cause, "is being written by "),
+	    "a second recorder on the same file is "
+	    "refused (same process)");
+	free(cause);
+	cause = NULL;
 	pid = fork();
 	if (pid == 0) {
 		second = recorder_open(path_of("locked"), 1, 0, &cause);
-		_exit(second == NULL && cause &&
-		    strstr(cause, "another memtop") ? 0 : 1);
+		snprintf(want, sizeof want, "another memtop (pid %d)",
+		    (int)getppid());
+		_exit(second == NULL && cause && strstr(cause, want) ? 0 : 1);
 	}
 	waitpid(pid, &status, 0);
 	ok(WIFEXITED(status) && WEXITSTATUS(status) == 0,
-	    "a second recorder on the same file is refused");
-
-	/* Follow: a reader opened mid-recording sees later frames. */
-	src = source_replay_open(path_of("locked"), &cause, &err);
-	before = src ? replay_count(src) : 0;
-	for (k = 1; k < 5; k++) {
-		make_snapshot(s, 10, (unsigned)k, 1);
-		recorder_write(rec, s, &cause);
-	}
-	if (src != NULL) {
-		replay_refresh(src);
-		ok(before == 1 && replay_count(src) == 5,
-		    "a reader follows a recording being written (%zu -> %zu)",
-		    before, replay_count(src));
-		source_close(src);
-	}
+	    "and from another process, naming the recorder's pid");
 	recorder_close(rec, TARGET_ALIVE, &cause);
 
 	/* Not a session file: never overwritten. */
@@ -470,44 +838,193 @@ test_lock_follow_keep(void)
 	free(cause);
 	cause = NULL;
 
-	/* Flight recorder: 40 s of samples kept for 8 s in 2 s segments. */
-	rec = recorder_open(path_of("flight"), 1, 8, &cause);
-	for (k = 0; k < 40; k++) {
-		make_snapshot(s, 10, (unsigned)k, 1);
-		recorder_write(rec, s, &cause);
+	/* An earlier recording is moved aside, not lost. */
+	record("again", 3, &o);
+	record("again", 2, &o);
+	ok(recovered_file("again.old", NULL) == 3 &&
+	    recovered_file("again", NULL) == 2,
+	    "recording over a recording keeps the old one as FILE.old");
+
+	/* The disk fills up (a file size limit, in a child): the error is
+	 * returned, and the file replays up to the last complete frame. */
+	pid = fork();
+	if (pid == 0) {
+		struct rlimit rl = { 6000, 6000 };
+
+		signal(SIGXFSZ, SIG_IGN);
+		setrlimit(RLIMIT_FSIZE, &rl);
+		rec = recorder_open(path_of("full"), 1, 0, &cause);
+		for (k = 0; k < 200 && rc == 0; k++) {
+			make_snapshot(s, 20, (unsigned)k, 20, false);
+			rc = recorder_write(rec, s, &cause);
+		}
+		_exit(rc == -EFBIG && cause && strstr(cause,
+		    "kept up to the last complete sample") ? k - 1 : 255);
 	}
+	waitpid(pid, &status, 0);
+	n = recovered_file("full", &nd);
+	ok(WIFEXITED(status) && WEXITSTATUS(status) != 255 &&
+	    n == WEXITSTATUS(status) && n > 0 && nd == 0,
+	    "a write error is returned; the %ld samples written before it "
+	    "replay, undamaged", n);
+	snapshot_free(s);
+	free(cause);
+}
+
+static void
+test_follow(void)
+{
+	struct snapshot *s = snapshot_new(), *got = snapshot_new();
+	struct recorder *rec;
+	struct source *src;
+	char *cause = NULL;
+	int err, k, rc, seen = 0, pending = 0;
+	size_t before;
+
+	rec = recorder_open(path_of("follow"), 1, 0, &cause);
+	make_snapshot(s, 10, 0, 1, false);
+	recorder_write(rec, s, &cause);
+	src = source_replay_open(path_of("follow"), &cause, &err);
+	if (src == NULL) {
+		ok(0, "a recording being written opens: %s", cause);
+		return;
+	}
+	replay_follow(src, true);
+	before = replay_count(src);
+	ok(source_next(src, got, &cause) == 0 && got->seq == 0 &&
+	    source_next(src, got, &cause) == 2,
+	    "follow mode: the first sample, then \"no sample yet\" (2)");
+	for (k = 1; k < 5; k++) {
+		make_snapshot(s, 10, (unsigned)k, 1, false);
+		recorder_write(rec, s, &cause);
+		while ((rc = source_next(src, got, &cause)) == 0) {
+			if (got->seq == (uint64_t)seen + 1)
+				seen++;
+		}
+		pending += rc == 2;
+	}
+	ok(before == 1 && seen == 4 && pending == 4,
+	    "frames appended after opening are seen as they come (%d of 4)",
+	    seen);
+	recorder_close(rec, TARGET_EXITED, &cause);
+	ok(source_next(src, got, &cause) == 1 && got->state == TARGET_EXITED,
+	    "and the END frame ends it");
+	source_close(src);
+
+	/* A recorder that died without an END frame: not waited for. */
+	rec = recorder_open(path_of("follow2"), 1, 0, &cause);
+	recorder_write(rec, s, &cause);
+	src = source_replay_open(path_of("follow2"), &cause, &err);
+	replay_follow(src, true);
+	source_next(src, got, &cause);
+	recorder_write(rec, s, &cause);
 	recorder_close(rec, TARGET_ALIVE, &cause);
+	ok(source_next(src, got, &cause) == 0 &&
+	    source_next(src, got, &cause) == 1,
+	    "a recording whose recorder is gone ends after its last frame");
+	source_close(src);
+	snapshot_free(s);
+	snapshot_free(got);
+}
+
+static void
+test_keep(void)
+{
+	struct rec_opts o = { 10, 1, false, true, 0, 8 };
+	struct snapshot *want = snapshot_new(), *got = snapshot_new();
+	struct session_summary sum;
+	struct source *src;
+	char *cause = NULL, name[300];
+	struct stat st;
+	int err, k, nseg = 0, good = 1;
+	size_t total = 0, one, n = 0;
+
+	/* 40 s of samples, kept for 8 s in 2 s segments. */
+	one = record("one", 1, &o);
+	record("flight", 40, &o);
 	for (k = 0; k < 9; k++) {
 		snprintf(name, sizeof name, k ? "%s.%d" : "%s", path_of(
 		    "flight"), k);
-		if (stat(name, &st) == 0)
+		if (stat(name, &st) == 0) {
 			nseg++;
+			total += (size_t)st.st_size;
+		}
+	}
+	ok(nseg == 5 && total < 5 * one + 10 * 200,
+	    "flight recorder: at most 5 segments, %zu bytes", total);
+	src = source_replay_open(path_of("flight"), &cause, &err);
+	if (src == NULL) {
+		ok(0, "its segments replay: %s", cause);
+		return;
+	}
+	replay_summary(src, &sum);
+	while (source_next(src, got, &cause) == 0) {
+		make_snapshot(want, 10, (unsigned)(40 - replay_count(src) + n),
+		    1, false);
+		if (diff_snapshot(want, got) != NULL)
+			good = 0;
+		n++;
+	}
+	ok(sum.segments == 5 && n >= 8 && n <= 10 && good && sum.ndamage ==
+	    0 && sum.ended && replay_time_of(src, n - 1) == 1700000000 + 39,
+	    "replay chains the segments: the last %zu samples, in order, "
+	    "intact", n);
+	source_close(src);
+
+	/* A plain recording over it drops the old segments; a segment of
+	 * another process is never chained. */
+	o.keep = 0;
+	record("flight", 3, &o);
+	src = source_replay_open(path_of("flight"), &cause, &err);
+	replay_summary(src, &sum);
+	ok(src != NULL && sum.segments == 1 && sum.samples == 3,
+	    "a plain recording over a flight recording leaves no stale "
+	    "segments behind");
+	source_close(src);
+	snprintf(name, sizeof name, "%s.1", path_of("flight"));
+	rename(path_of("one"), name);
+	src = source_replay_open(path_of("flight"), &cause, &err);
+	replay_summary(src, &sum);
+	ok(src != NULL && sum.segments == 2 && sum.samples == 4,
+	    "segments of the same process chain");
+	source_close(src);
+	{
+		struct recorder *rec = recorder_open(path_of("other"), 1, 0,
+		    &cause);
+
+		make_snapshot(want, 10, 0, 1, false);
+		want->info.pid = 99;
+		recorder_write(rec, want, &cause);
+		recorder_close(rec, TARGET_ALIVE, &cause);
+		rename(path_of("other"), name);
 	}
 	src = source_replay_open(path_of("flight"), &cause, &err);
-	ok(nseg == 5 && src != NULL && replay_count(src) >= 8 &&
-	    replay_count(src) <= 10 && replay_time_of(src, replay_count(src) -
-	    1) == 1700000000 + 39, "flight recorder: %d segments hold the last "
-	    "%zu samples", nseg, src ? replay_count(src) : 0);
+	replay_summary(src, &sum);
+	ok(src != NULL && sum.segments == 1 && sum.samples == 3,
+	    "a FILE.1 of another process is left out");
 	source_close(src);
-	snapshot_free(s);
+	snapshot_free(want);
+	snapshot_free(got);
 }
 
 int
 main(void)
 {
+	char cmd[300];
+
 	if (mkdtemp(dir) == NULL)
 		return 1;
 	test_round_trip();
+	test_tiny_regions();
 	test_sizes();
+	test_index();
 	test_damage();
 	test_crafted();
-	test_lock_follow_keep();
-	{
-		char cmd[300];
-
-		snprintf(cmd, sizeof cmd, "rm -rf '%s'", dir);
-		if (system(cmd) != 0)
-			diag("could not clean up %s", dir);
-	}
+	test_lock_and_errors();
+	test_follow();
+	test_keep();
+	snprintf(cmd, sizeof cmd, "rm -rf '%s'", dir);
+	if (system(cmd) != 0)
+		diag("could not clean up %s", dir);
 	return tap_done();
 }
