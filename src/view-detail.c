@@ -32,7 +32,11 @@ view_story(const struct tracked_region *r, char *buf, size_t size)
 			    events[i].what);
 	}
 	if (r->events == 0 && o < size)
-		snprintf(buf + o, size - o, ", unchanged since");
+		snprintf(buf + o, size - o, ", the same range since");
+	else if (o < size && (r->start != r->first_start ||
+	    r->end != r->first_end))
+		snprintf(buf + o, size - o, "; now %" PRIx64 "-%" PRIx64,
+		    r->start, r->end);
 }
 
 static void
@@ -122,22 +126,36 @@ view_draw_detail(struct view *v)
 		view_put_plain(y, col, " (deleted)", COLS - col);
 	attroff(A_BOLD);
 
+	/* When it appeared, and what happened to its range since. */
 	y++;
 	t = (time_t)r->first_time;
 	localtime_r(&t, &tm);
 	strftime(when, sizeof when, "%H:%M:%S", &tm);
-	view_story(r, label, sizeof label);
-	snprintf(buf, sizeof buf, "%s, %s %s (%s ago); %s; offset %" PRIx64
-	    ", inode %" PRIu64 ", dev %x:%x", tracked_state_name(r->state),
+	snprintf(buf, sizeof buf, "%s: %s %s (%s ago), size %s", r->state ==
+	    TR_NEW ? "new" : r->state == TR_GONE ? "GONE" : "live",
 	    r->first_seq == 0 ? "there since the first sample at" :
 	    "appeared at", when, fmt_duration(model_last_wall(m) -
-	    r->first_time, val, sizeof val), label, r->offset, r->inode,
-	    r->dev_major, r->dev_minor);
+	    r->first_time, val, sizeof val), fmt_kb((r->end - r->start) / 1024,
+	    dp, sizeof dp));
+	if (v->colors && r->state != TR_LIVE)
+		attron(COLOR_PAIR(r->state == TR_NEW ? PAIR_NEW : PAIR_GONE));
 	view_put_plain(y++, 0, buf, COLS);
+	if (v->colors)
+		attroff(COLOR_PAIR(PAIR_NEW) | COLOR_PAIR(PAIR_GONE));
+	view_story(r, label, sizeof label);
+	snprintf(buf, sizeof buf, "identity: %s", label);
+	view_put_plain(y++, 0, buf, COLS);
+	if (r->inode != 0 || r->offset != 0 || r->dev_major != 0) {
+		snprintf(buf, sizeof buf, "file: offset 0x%" PRIx64 ", inode %"
+		    PRIu64 ", device %02x:%02x", r->offset, r->inode,
+		    r->dev_major, r->dev_minor);
+		view_put_plain(y++, 0, buf, COLS);
+	}
 	vmflags_format(r->vmflags, label, sizeof label);
 	snprintf(buf, sizeof buf, "VmFlags: %s", r->has_vmflags ? label :
 	    "(not given by this kernel)");
 	view_put_plain(y++, 0, buf, COLS);
+	y++;
 
 	/* Every counter smaps gave, with deltas since the previous sample
 	 * and since the baseline, in as many columns as fit. */
@@ -158,11 +176,11 @@ view_draw_detail(struct view *v)
 
 		if (!((r->present >> f) & 1))
 			continue;
+		if (col / per >= ncols)
+			break;		/* no room left for the rest */
 		cx = (col / per) * (COLS / ncols);
 		cy = y + col % per;
 		col++;
-		if (col / per >= ncols && col % per != 0)
-			break;
 		if (smaps_field_is_kb((enum smaps_field)f)) {
 			fmt_kb(r->kb[f], val, sizeof val);
 			fmt_kb_delta(tracked_delta_prev(r, (enum smaps_field)f),

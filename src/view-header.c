@@ -91,30 +91,39 @@ view_draw_header(struct view *v)
 	const char *st;
 	int x;
 
-	/* Line 0: who, how long, how often, at what cost. */
+	/* Line 0: who, what is wrong if anything, how long, how often, and
+	 * at what cost.  The state comes early so a narrow screen shows it. */
 	attron(A_BOLD);
 	mvaddstr(0, 0, "memtop");
 	attroff(A_BOLD);
-	snprintf(buf, sizeof buf, "  pid %d ", info->pid ? info->pid :
+	snprintf(buf, sizeof buf, "  pid %d", info->pid ? info->pid :
 	    v->app->pid);
-	addstr(buf);
-	x = getcurx(stdscr);
-	x += view_put(v, 0, x, info->comm, strlen(info->comm), 24, false);
+	x = 6 + view_put_plain(0, 6, buf, COLS - 6);
+	if ((st = view_state_text(v, state, sizeof state)) != NULL &&
+	    x + 2 < COLS) {
+		int attr = v->colors ? COLOR_PAIR(PAIR_GONE) | A_BOLD :
+		    A_REVERSE;
+
+		attron(attr);
+		x += 2 + view_put(v, 0, x + 2, st, strlen(st), COLS - x - 2,
+		    false);
+		attroff(attr);
+	}
+	if (x + 2 < COLS)
+		x += 2 + view_put(v, 0, x + 2, info->comm, strlen(info->comm),
+		    COLS - x - 2 < 24 ? COLS - x - 2 : 24, false);
 	snprintf(buf, sizeof buf, "  up %s  every %gs  sample %.1f ms  %zu "
 	    "regions", fmt_duration(info->age_s, age, sizeof age),
 	    v->app->interval, model_last_sample_ms(m), t->nregions);
 	if (model_torn(m) > 0)
 		snprintf(buf + strlen(buf), sizeof buf - strlen(buf),
 		    "  (%u torn)", model_torn(m));
-	x += view_put_plain(0, x, buf, COLS - x);
-	if ((st = view_state_text(v, state, sizeof state)) != NULL) {
-		int attr = v->colors ? COLOR_PAIR(PAIR_GONE) | A_BOLD :
-		    A_REVERSE;
-
-		attron(attr);
-		view_put(v, 0, x + 2 < COLS ? x + 2 : x, st, strlen(st),
-		    COLS - x - 2, false);
-		attroff(attr);
+	if (x < COLS)
+		view_put_plain(0, x, buf, COLS - x);
+	if (HEADER_ROWS < 5) {
+		/* A short screen: the RSS total alone. */
+		view_metric(v, 1, 0, "RSS", SERIES_RSS, SF_RSS);
+		return;
 	}
 
 	/* Line 1: the command line, escaped. */

@@ -18,7 +18,8 @@ enum view_screen { SCR_TABLE, SCR_DETAIL, SCR_HELP, SCR_SORT };
 enum { PAIR_HEAD = 1, PAIR_NEW, PAIR_GONE, PAIR_UP, PAIR_DOWN, PAIR_BAR,
 	PAIR_WARN, PAIR_SEL };
 
-#define HEADER_ROWS 5
+/* Lines above the table: 5, or 2 on a short screen (under 18 lines). */
+#define HEADER_ROWS (LINES >= 18 ? 5 : 2)
 
 struct view {
 	struct app *app;
@@ -42,6 +43,7 @@ struct view {
 	char input[256];
 	size_t input_len;
 	bool utf8, colors, quit, rebuild;
+	struct snapshot *snap;		/* live: the buffer sampler_take fills */
 	struct table table;
 	const struct region_group *groups;
 	size_t ngroups;
@@ -53,6 +55,37 @@ struct view {
 	int rspeed;			/* 1, 2, 4 ... 64 */
 	double rnext;			/* clock_mono() when the next is due */
 };
+
+/*
+ * The screen as data: view_init() borrows app (its model may be replaced by
+ * a replay), view_draw() paints stdscr from the model, view_key() applies
+ * one key.  view_run() drives them; tests/test-view.c drives them headless
+ * on a newterm() screen.
+ */
+void view_init(struct view *v, struct app *app);
+void view_free(struct view *v);
+/* Colour pairs; after initscr() or newterm(). */
+void view_init_colors(struct view *v);
+void view_draw(struct view *v);
+void view_key(struct view *v, int ch);
+
+/* view-table.c: the region and group tables. */
+#define TABLE_TOP (HEADER_ROWS + 2)	/* screen line of the first row */
+bool view_grouped(const struct view *v);
+size_t view_nrows(const struct view *v);
+/* Region id (or group key) of row i; 0 past the end. */
+uint64_t view_row_key(const struct view *v, size_t i);
+/* Rebuild the rows from the model, keeping the cursor on its region. */
+void view_rebuild(struct view *v);
+void view_draw_table(struct view *v);
+/* Move to the next (dir 1) or previous (-1) row matching the search. */
+void view_search_next(struct view *v, int dir, bool include_current);
+void view_enter(struct view *v);
+void view_back(struct view *v);
+
+/* view-help.c */
+void view_draw_help(void);
+void view_draw_sort_menu(struct view *v);
 
 /* Draw text from the target (or anything) at y,x in at most `cols` screen
  * columns, escaped; `tail` keeps the end (paths) with a leading ellipsis.

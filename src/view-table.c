@@ -1,0 +1,460 @@
+/*
+ * view-table.c - the region table and the group table: which columns fit,
+ * the cells, the rows kept in step with the model, search, drill down.
+ */
+#include <curses.h>
+#include <inttypes.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "spark.h"
+#include "util.h"
+#include "view-int.h"
+
+#define TREND_WIDTH 20
+
+enum vcol {
+	VC_MARK, VC_NAME, VC_ADDR, VC_PERMS, VC_CLASS, VC_COUNT, VC_SIZE,
+	VC_RSS, VC_PSS, VC_PDIRTY, VC_SWAP, VC_DELTA, VC_RATE, VC_TREND,
+	VC_PATH, VC_N
+};
+
+static const struct vcol_def {
+	const char *title;
+	int width;
+	bool right;
+	enum column sort;		/* COL_COUNT: not a sort key */
+	int drop;			/* dropped first when narrow: higher */
+} vcols[VC_N] = {
+	[VC_MARK] = { "", 1, false, COL_COUNT, 0 },
+	[VC_NAME] = { "Group", 24, false, COL_PATH, 0 },
+	[VC_ADDR] = { "Address", 25, false, COL_ADDR, 10 },
+	[VC_PERMS] = { "Perm", 4, false, COL_PERMS, 9 },
+	[VC_CLASS] = { "Class", 13, false, COL_CLASS, 0 },
+	[VC_COUNT] = { "Count", 5, true, COL_COUNT, 4 },
+	[VC_SIZE] = { "Size", 6, true, COL_SIZE, 5 },
+	[VC_RSS] = { "RSS", 6, true, COL_RSS, 0 },
+	[VC_PSS] = { "PSS", 6, true, COL_PSS, 8 },
+	[VC_PDIRTY] = { "PrvDrt", 6, true, COL_PDIRTY, 6 },
+	[VC_SWAP] = { "Swap", 6, true, COL_SWAP, 7 },
+	[VC_DELTA] = { "Delta", 7, true, COL_DELTA, 3 },
+	[VC_RATE] = { "Rate/s", 7, true, COL_RATE, 0 },
+	[VC_TREND] = { "Trend", TREND_WIDTH, false, COL_COUNT, 2 },
+	[VC_PATH] = { "Path", 0, false, COL_PATH, 0 },
+};
+
+bool
+view_grouped(const struct view *v)
+{
+	return v->group_by != GROUP_NONE && !v->in_group;
+}
+
+/* Which columns fit in `width`, widest-droppable first out. */
+static void
+view_columns(const struct view *v, int width, bool *show)
+{
+	int c, need, level;
+
+	for (c = 0; c < VC_N; c++) {
+		show[c] = true;
+		if (view_grouped(v) && (c == VC_ADDR || c == VC_PERMS ||
+		    c == VC_CLASS || c == VC_PATH))
+			show[c] = false;
+		if (!view_grouped(v) && (c == VC_NAME || c == VC_COUNT))
+			show[c] = false;
+	}
+	for (level = 10; level > 0; level--) {
+		need = view_grouped(v) ? 0 : 12;	/* the path's least */
+		for (c = 0; c < VC_N; c++) {
+			if (show[c])
+				need += vcols[c].width + 1;
+		}
+		if (need <= width)
+			return;
+		for (c = 0; c < VC_N; c++) {
+			if (vcols[c].drop == level)
+				show[c] = false;
+		}
+	}
+}
+
+/* Text of one cell of a region row. */
+static void
+region_cell(struct view *v, const struct tracked_region *r, int c, char *buf,
+    size_t size)
+{
+	const struct model *m = v->app->model;
+
+	buf[0] = '\0';
+	switch (c) {
+	case VC_MARK:
+		snprintf(buf, size, "%s", r->state == TR_NEW ? "+" :
+		    r->state == TR_GONE ? "-" : " ");
+		break;
+	case VC_ADDR:
+		snprintf(buf, size, "%012" PRIx64 "-%012" PRIx64, r->start,
+		    r->end);
+		break;
+	case VC_PERMS:
+		snprintf(buf, size, "%s", r->perms);
+		break;
+	case VC_SIZE:
+		fmt_kb((r->end - r->start) / 1024, buf, size);
+		break;
+	case VC_RSS:
+		fmt_kb(r->kb[SF_RSS], buf, size);
+		break;
+	case VC_PSS:
+		fmt_kb(r->kb[SF_PSS], buf, size);
+		break;
+	case VC_PDIRTY:
+		fmt_kb(r->kb[SF_PRIVATE_DIRTY], buf, size);
+		break;
+	case VC_SWAP:
+		fmt_kb(r->kb[SF_SWAP], buf, size);
+		break;
+	case VC_DELTA:
+		fmt_kb_delta(tracked_delta_base(r, SF_RSS), buf, size);
+		break;
+	case VC_RATE: {
+		double rate = model_region_rate(m, r, SERIES_RSS);
+
+		if (rate > -0.05 && rate < 0.05)
+			snprintf(buf, size, "0");
+		else
+			snprintf(buf, size, "%+.1fK", rate);
+		break;
+	}
+	case VC_TREND: {
+		uint64_t h[MODEL_HISTORY];
+		size_t n = model_history(m, &r->hist[SERIES_RSS], r->first_seq,
+		    r->last_seq, h, TREND_WIDTH);
+
+		spark_render(h, n, TREND_WIDTH, v->utf8, buf, size);
+		break;
+	}
+	}
+}
+
+static void
+group_cell(struct view *v, const struct region_group *g, int c, char *buf,
+    size_t size)
+{
+	const struct model *m = v->app->model;
+
+	buf[0] = '\0';
+	switch (c) {
+	case VC_COUNT:
+		snprintf(buf, size, "%zu", g->nregions);
+		break;
+	case VC_SIZE:
+		fmt_kb(g->kb[SF_SIZE], buf, size);
+		break;
+	case VC_RSS:
+		fmt_kb(g->kb[SF_RSS], buf, size);
+		break;
+	case VC_PSS:
+		fmt_kb(g->kb[SF_PSS], buf, size);
+		break;
+	case VC_PDIRTY:
+		fmt_kb(g->kb[SF_PRIVATE_DIRTY], buf, size);
+		break;
+	case VC_SWAP:
+		fmt_kb(g->kb[SF_SWAP], buf, size);
+		break;
+	case VC_DELTA:
+		fmt_kb_delta((int64_t)g->kb[SF_RSS] - (int64_t)g->base_kb[SF_RSS],
+		    buf, size);
+		break;
+	case VC_RATE:
+		if (g->rate_kb_s > -0.05 && g->rate_kb_s < 0.05)
+			snprintf(buf, size, "0");
+		else
+			snprintf(buf, size, "%+.1fK", g->rate_kb_s);
+		break;
+	case VC_TREND: {
+		uint64_t h[MODEL_HISTORY];
+		size_t n = model_history(m, &g->hist[SERIES_RSS], 0,
+		    UINT64_MAX, h, TREND_WIDTH);
+
+		spark_render(h, n, TREND_WIDTH, v->utf8, buf, size);
+		break;
+	}
+	}
+}
+
+size_t
+view_nrows(const struct view *v)
+{
+	return view_grouped(v) ? v->ngroups : v->table.nrows;
+}
+
+uint64_t
+view_row_key(const struct view *v, size_t i)
+{
+	if (i >= view_nrows(v))
+		return 0;
+	return view_grouped(v) ? v->groups[i].key : v->table.rows[i]->id;
+}
+
+/* Rebuild the rows from the model, keeping the cursor on its region. */
+void
+view_rebuild(struct view *v)
+{
+	struct model *m = v->app->model;
+	size_t i, n;
+
+	if (view_grouped(v)) {
+		v->ngroups = model_groups(m, v->group_by, &v->groups);
+	} else {
+		table_build(&v->table, m, v->sort, v->desc, v->filter,
+		    v->in_group ? &v->group : NULL);
+	}
+	n = view_nrows(v);
+	for (i = 0; i < n && v->cursor_key != 0; i++) {
+		if (view_row_key(v, i) == v->cursor_key) {
+			v->cursor = i;
+			break;
+		}
+	}
+	if (v->cursor >= n)
+		v->cursor = n ? n - 1 : 0;
+	v->cursor_key = view_row_key(v, v->cursor);
+	v->rebuild = false;
+}
+
+void
+view_draw_table(struct view *v)
+{
+	bool show[VC_N];
+	int rows = LINES - HEADER_ROWS - 3, y, c, x, pathw, name_w;
+	size_t i, n = view_nrows(v);
+	char buf[256], info[400];
+
+	view_columns(v, COLS, show);
+	if (rows < 1)
+		rows = 1;
+	/* In the group view the name takes what the numbers leave. */
+	name_w = COLS;
+	for (c = 0; c < VC_N; c++) {
+		if (show[c] && c != VC_NAME)
+			name_w -= vcols[c].width + 1;
+	}
+	if (name_w > 60)
+		name_w = 60;
+	if (name_w < 12)
+		name_w = 12;
+	if (v->cursor < v->top)
+		v->top = v->cursor;
+	if (v->cursor >= v->top + (size_t)rows)
+		v->top = v->cursor - (size_t)rows + 1;
+	if (v->top + (size_t)rows > n)
+		v->top = n > (size_t)rows ? n - (size_t)rows : 0;
+
+	/* The tab line: what is shown, sorted how, filtered by what. */
+	y = HEADER_ROWS;
+	if (v->in_group) {
+		const char *p;
+		size_t len;
+		char name[200];
+
+		p = model_path(v->app->model, v->group.path_id, &len);
+		esc_text(len ? p : v->group.label, len ? len : strlen(
+		    v->group.label), name, sizeof name, v->utf8);
+		snprintf(info, sizeof info, " %s > %s   (Esc: back)",
+		    v->group_by == GROUP_CLASS ? "By class" : "By file", name);
+	} else {
+		snprintf(info, sizeof info, " %s%s%s%s%s",
+		    v->group_by == GROUP_NONE ? "[Regions]" : " Regions ",
+		    "  ", v->group_by == GROUP_CLASS ? "[By class]" :
+		    " By class ", "  ", v->group_by == GROUP_FILE ?
+		    "[By file]" : " By file ");
+	}
+	x = view_put_plain(y, 0, info, COLS);
+	if (!view_grouped(v))
+		snprintf(info, sizeof info, "   sort %s %s%s%s   %zu shown",
+		    column_title(v->sort), v->desc ? (v->utf8 ? "\u2193" : "v") :
+		    (v->utf8 ? "\u2191" : "^"), v->filter ? "   filter: " : "",
+		    v->filter ? v->filter_text : "", n);
+	else
+		snprintf(info, sizeof info, "   %zu groups, sorted by RSS", n);
+	view_put(v, y, x, info, strlen(info), COLS - x, false);
+
+	/* Column headings, the sort column marked. */
+	y++;
+	if (v->colors)
+		attron(COLOR_PAIR(PAIR_HEAD));
+	else
+		attron(A_REVERSE);
+	move(y, 0);
+	clrtoeol();
+	for (x = 0, c = 0; c < VC_N; c++) {
+		int w = vcols[c].width;
+
+		if (!show[c])
+			continue;
+		if (c == VC_PATH)
+			w = COLS - x;
+		else if (c == VC_NAME)
+			w = name_w;
+		if (!view_grouped(v) && vcols[c].sort == v->sort &&
+		    vcols[c].sort != COL_COUNT && c != VC_NAME)
+			attron(A_BOLD);
+		snprintf(buf, sizeof buf, vcols[c].right ? "%*s" : "%-*s", w,
+		    vcols[c].title);
+		view_put_plain(y, x, buf, w);
+		attroff(A_BOLD);
+		x += w + 1;
+		if (x >= COLS)
+			break;
+	}
+	if (v->colors)
+		attroff(COLOR_PAIR(PAIR_HEAD));
+	else
+		attroff(A_REVERSE);
+
+	for (i = v->top; i < n && (int)(i - v->top) < rows; i++) {
+		const struct tracked_region *r = view_grouped(v) ? NULL :
+		    v->table.rows[i];
+		const struct region_group *g = view_grouped(v) ? &v->groups[i] :
+		    NULL;
+		int attr = 0;
+
+		y = TABLE_TOP + (int)(i - v->top);
+		move(y, 0);
+		clrtoeol();
+		if (r != NULL && r->state == TR_NEW)
+			attr = v->colors ? COLOR_PAIR(PAIR_NEW) : A_BOLD;
+		else if (r != NULL && r->state == TR_GONE)
+			attr = v->colors ? COLOR_PAIR(PAIR_GONE) : A_DIM;
+		if (i == v->cursor)
+			attr = v->colors ? COLOR_PAIR(PAIR_SEL) : A_REVERSE;
+		attron(attr);
+		if (i == v->cursor)
+			mvhline(y, 0, ' ', COLS);
+		for (x = 0, c = 0; c < VC_N && x < COLS; c++) {
+			int w = vcols[c].width;
+
+			if (!show[c])
+				continue;
+			pathw = COLS - x;
+			if (c == VC_PATH && r != NULL) {
+				size_t len;
+				const char *p = model_path(v->app->model,
+				    r->path_id, &len);
+
+				x += view_put(v, y, x, p, len, pathw, true);
+				if (r->deleted && x + 10 < COLS)
+					view_put_plain(y, x, " (deleted)", COLS - x);
+				break;
+			}
+			if (c == VC_CLASS && r != NULL) {
+				char label[160];
+				size_t len = model_class_label(v->app->model, r,
+				    label, sizeof label);
+
+				view_put(v, y, x, label, len, w, false);
+			} else if (c == VC_NAME && g != NULL) {
+				const char *p;
+				size_t len;
+
+				p = model_path(v->app->model, g->path_id, &len);
+				if (len == 0) {
+					p = g->label;
+					len = strlen(p);
+				}
+				view_put(v, y, x, p, len, name_w, true);
+				x += name_w + 1;
+				continue;
+			} else {
+				if (r != NULL)
+					region_cell(v, r, c, buf, sizeof buf);
+				else
+					group_cell(v, g, c, buf, sizeof buf);
+				if (vcols[c].right) {
+					char pad[64];
+
+					snprintf(pad, sizeof pad, "%*s", w, buf);
+					view_put_plain(y, x, pad, w);
+				} else
+					view_put_plain(y, x, buf, w);
+			}
+			x += w + 1;
+		}
+		attroff(attr);
+	}
+	if (n == 0)
+		mvaddstr(TABLE_TOP, 1, v->filter ? "no region matches the "
+		    "filter (\\ and Enter clears it)" : "no regions");
+}
+
+/* Keys. */
+
+static bool
+view_row_matches(struct view *v, size_t i, const struct rx *rx)
+{
+	if (view_grouped(v)) {
+		const struct region_group *g = &v->groups[i];
+		size_t len;
+		const char *p = model_path(v->app->model, g->path_id, &len);
+
+		return rx_match(rx, g->label, strlen(g->label)) ||
+		    (len > 0 && rx_match(rx, p, len));
+	}
+	return table_row_matches(v->app->model, v->table.rows[i], rx);
+}
+
+/* Move to the next (dir 1) or previous (-1) row matching the search. */
+void
+view_search_next(struct view *v, int dir, bool include_current)
+{
+	size_t n = view_nrows(v), k, i;
+
+	if (v->search == NULL) {
+		view_set_status(v, "no search yet: press / to search");
+		return;
+	}
+	for (k = include_current ? 0 : 1; k <= n && n > 0; k++) {
+		i = dir > 0 ? (v->cursor + k) % n : (v->cursor + n - k % n) % n;
+		if (view_row_matches(v, i, v->search)) {
+			v->cursor = i;
+			v->cursor_key = view_row_key(v, i);
+			return;
+		}
+	}
+	view_set_status(v, "no match for /%s", v->search_text);
+}
+
+void
+view_enter(struct view *v)
+{
+	if (view_nrows(v) == 0)
+		return;
+	if (view_grouped(v)) {
+		v->group = v->groups[v->cursor];
+		v->in_group = true;
+		v->group_cursor = v->cursor;
+		v->cursor = 0;
+		v->cursor_key = 0;
+		v->top = 0;
+		v->rebuild = true;
+		return;
+	}
+	v->detail_id = v->table.rows[v->cursor]->id;
+	v->screen = SCR_DETAIL;
+}
+
+void
+view_back(struct view *v)
+{
+	if (v->screen != SCR_TABLE) {
+		v->screen = SCR_TABLE;
+		return;
+	}
+	if (v->in_group) {
+		v->in_group = false;
+		v->cursor = v->group_cursor;
+		v->cursor_key = v->group.key;
+		v->rebuild = true;
+	}
+}

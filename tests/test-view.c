@@ -1,0 +1,466 @@
+/*
+ * test-view.c - the dashboard's screens drawn headless: ncurses on newterm()
+ * over /dev/null at a fixed size, a model fed with constructed snapshots,
+ * keys applied with view_key(), and the rows read back from stdscr.
+ */
+#include <curses.h>
+#include <locale.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <wchar.h>
+
+#include "spark.h"
+#include "tap.h"
+#include "util.h"
+#include "view-int.h"
+
+#define K 1024ull
+
+static struct snapshot *snap;
+static double now;
+static struct app app;
+static struct view v;
+
+static void
+begin(void)
+{
+	snapshot_clear(snap);
+	now += 1.0;
+	snap->seq++;
+	snap->mono = now;
+	snap->wall = 1700000000 + now;
+	snap->sample_ms = 1.5;
+	snap->info.pid = 4242;
+	snprintf(snap->info.comm, sizeof snap->info.comm, "leaky");
+	/* The target's command line holds an escape sequence. */
+	snap->info.cmdline_len = (uint32_t)snprintf(snap->info.cmdline,
+	    sizeof snap->info.cmdline, "leaky --serve \033[2J");
+	snap->info.age_s = 3600 + now;
+	snap->info.mem_available_kb = 8 * K * K;
+	snap->info.mem_total_kb = 16 * K * K;
+}
+
+static void
+add(uint64_t start, uint64_t end, const char *perms, const char *path,
+    uint64_t rss, uint64_t swap)
+{
+	struct region r;
+
+	memset(&r, 0, sizeof r);
+	r.start = start;
+	r.end = end;
+	memcpy(r.perms, perms, 4);
+	if (path[0] == '/')
+		r.inode = 1000 + start / 4096;
+	r.kb[SF_SIZE] = (end - start) / 1024;
+	r.kb[SF_RSS] = rss;
+	r.kb[SF_PSS] = rss;
+	r.kb[SF_PRIVATE_DIRTY] = perms[1] == 'w' ? rss : 0;
+	r.kb[SF_ANONYMOUS] = path[0] == '/' ? 0 : rss;
+	r.kb[SF_SWAP] = swap;
+	r.present = (1u << SF_SIZE) | (1u << SF_RSS) | (1u << SF_PSS) |
+	    (1u << SF_PRIVATE_DIRTY) | (1u << SF_ANONYMOUS) | (1u << SF_SWAP);
+	r.has_vmflags = 1;
+	r.vmflags = 0x3;
+	snapshot_add_region(snap, &r, path, strlen(path));
+}
+
+/*
+ * One sample of a small service: k counts samples.  The anonymous mapping
+ * at 0x7f0000000000 leaks 64 kB a second; a new mapping appears at k == 7
+ * and the one at 0x7f2000000000 is unmapped then.
+ */
+static void
+sample(int k)
+{
+	uint64_t leak = 1000 + 64 * (uint64_t)k;
+
+	begin();
+	add(0x400000, 0x500000, "r-xp", "/usr/bin/leaky", 900, 0);
+	add(0x600000, 0x900000 + (uint64_t)k * 0x1000, "rw-p", "[heap]", 3000,
+	    0);
+	add(0x7f0000000000, 0x7f0040000000, "rw-p", "", leak, 0);
+	if (k < 7)
+		add(0x7f2000000000, 0x7f2000100000, "rw-p", "", 300, 0);
+	else
+		add(0x7f3000000000, 0x7f3000010000, "rw-p", "", 40, 0);
+	add(0x7f4000000000, 0x7f4000200000, "rw-s", "/dev/shm/cache", 2048,
+	    0);
+	add(0x7f5000000000, 0x7f5000004000, "---p", "", 0, 0);
+	add(0x7f6000000000, 0x7f6000300000, "r-xp", "/usr/lib/libc.so.6",
+	    1200, 0);
+	add(0x7f7000000000, 0x7f7000001000, "r--p",
+	    "/tmp/evil\033[31mred.bin", 4, 0);
+	add(0x7ffd00000000, 0x7ffd00021000, "rw-p", "[stack]", 100, 12);
+	app_ingest(&app, snap, NULL);
+	v.rebuild = true;
+}
+
+/* Screen line y as UTF-8 text, trailing blanks dropped. */
+static const char *
+row(int y)
+{
+	static char out[4096];
+	wchar_t w[1024];
+	size_t n;
+
+	out[0] = '\0';
+	if (y < 0 || y >= LINES || mvinnwstr(y, 0, w, COLS) == ERR)
+		return out;
+	n = wcstombs(out, w, sizeof out - 1);
+	if (n == (size_t)-1)
+		n = 0;
+	out[n] = '\0';
+	while (n > 0 && out[n - 1] == ' ')
+		out[--n] = '\0';
+	return out;
+}
+
+/* The first line showing needle, from line `from`; -1 if none. */
+static int
+find(const char *needle, int from)
+{
+	int y;
+
+	for (y = from; y < LINES; y++) {
+		if (strstr(row(y), needle) != NULL)
+			return y;
+	}
+	return -1;
+}
+
+/* The table line under the cursor (drawn reversed without colours). */
+static int
+cursor_line(void)
+{
+	int y;
+
+	for (y = TABLE_TOP; y < LINES - 1; y++) {
+		if (mvinch(y, 0) & A_REVERSE)
+			return y;
+	}
+	return -1;
+}
+
+static void
+keys(const char *s)
+{
+	for (; *s != '\0'; s++)
+		view_key(&v, *s == '\n' ? '\r' : (unsigned char)*s);
+	view_draw(&v);
+}
+
+static void
+dump(void)
+{
+	int y;
+
+	for (y = 0; y < LINES; y++)
+		diag("%2d|%s", y, row(y));
+}
+
+static void
+screen_size(int lines, int cols)
+{
+	resizeterm(lines, cols);
+	view_draw(&v);
+}
+
+/* The column of the first row of the table, as text: rows from TABLE_TOP. */
+static int
+rows_containing(const char *needle)
+{
+	int y, n = 0;
+
+	for (y = TABLE_TOP; y < LINES - 1; y++)
+		n += strstr(row(y), needle) != NULL;
+	return n;
+}
+
+static void
+test_table(void)
+{
+	int y, y2;
+	bool ok_all;
+	char want[32];
+
+	screen_size(40, 170);
+	ok(strstr(row(0), "pid 4242") && strstr(row(0), "leaky"),
+	    "the header names the pid and the command");
+	ok(strstr(row(1), "leaky --serve \\e[2J") != NULL,
+	    "the command line's escape sequence is shown as text");
+	snprintf(want, sizeof want, "%+.1fK/s", model_totals_rate(app.model,
+	    SERIES_RSS));
+	if (!ok(strstr(row(2), "RSS   8.5M") && strstr(row(2), want),
+	    "the RSS total shows its size and growth rate"))
+		dump();
+	ok(find("MemAvailable 8.0G", 0) >= 0, "MemAvailable is in the header");
+
+	y = find("[heap]", TABLE_TOP);
+	ok(y > 0 && strstr(row(y), " heap ") &&
+	    strstr(row(y), "000000600000-"), "the heap row: class and range");
+	ok(find(" code ", TABLE_TOP) > 0 && find(" shm ", TABLE_TOP) > 0 &&
+	    find(" stack ", TABLE_TOP) > 0 && find(" guard ", TABLE_TOP) > 0,
+	    "code, shm, stack and guard rows are labelled");
+	y = find("evil", TABLE_TOP);
+	ok(y > 0 && strstr(row(y), "/tmp/evil\\e[31mred.bin"),
+	    "a path's escape sequence is shown as text");
+	for (ok_all = true, y = 0; y < LINES; y++)
+		ok_all &= strchr(row(y), '\033') == NULL;
+	ok(ok_all, "no raw escape byte reaches the screen");
+
+	/* Sorted by RSS, biggest first: the heap (3000 kB) leads. */
+	ok(strstr(row(TABLE_TOP), "[heap]") != NULL &&
+	    strstr(row(TABLE_TOP + 1), "/dev/shm/cache") != NULL,
+	    "sorted by RSS, the biggest region comes first");
+	y = find("7f0000000000-", TABLE_TOP);
+	ok(y > 0 && strstr(row(y), "\u2581\u2582\u2583\u2584\u2585\u2586"
+	    "\u2587\u2588") && strstr(row(y), "+64.0K"),
+	    "the leaking region's sparkline rises and its rate is 64 kB/s");
+	ok(y > 0 && strstr(row(y), "+448K") != NULL,
+	    "its delta since the first sample");
+	y = find("7f3000000000-", TABLE_TOP);
+	ok(y > 0 && row(y)[0] == '+', "a new region is marked +");
+	y = find("7f2000000000-", TABLE_TOP);
+	ok(y > 0 && row(y)[0] == '-', "a gone region is marked -");
+
+	keys("<");
+	ok(strstr(row(TABLE_TOP - 2), "sort Size") != NULL &&
+	    strstr(row(TABLE_TOP), "7f0000000000-") != NULL,
+	    "< sorts by Size: the 1 GiB mapping first");
+	keys("I");
+	ok(strstr(row(TABLE_TOP), "7f7000000000-") != NULL ||
+	    strstr(row(TABLE_TOP), "7f5000000000-") != NULL,
+	    "I inverts: a 4 kB or 16 kB mapping first");
+	keys("I>");
+	if (!ok(strstr(row(TABLE_TOP - 2), "sort RSS") != NULL,
+	    "> goes back to RSS"))
+		dump();
+
+	/* The cursor follows its region when the order changes. */
+	keys("/libc\n");
+	y = cursor_line();
+	ok(y > 0 && strstr(row(y), "libc.so.6"), "/ search moves to libc");
+	y2 = y;
+	sample(8);
+	sample(9);
+	view_draw(&v);
+	y = cursor_line();
+	ok(y > 0 && strstr(row(y), "libc.so.6"),
+	    "after new samples the cursor is still on libc");
+	keys("\\shm\n");
+	ok(rows_containing("shm") == 1 && find("[heap]", TABLE_TOP) < 0,
+	    "\\ filter narrows the table to the matching region");
+	keys("\\(\n");
+	ok(strstr(row(LINES - 1), "bad pattern") != NULL,
+	    "a bad pattern shows an error in the status line");
+	ok(rows_containing("shm") == 1, "and the filter stays as it was");
+	keys("\\\n");
+	ok(find("[heap]", TABLE_TOP) > 0, "an empty filter shows all again");
+	(void)y2;
+
+	/* Baseline: m makes every delta 0, the next sample counts again. */
+	keys("m");
+	y = find("7f0000000000-", TABLE_TOP);
+	ok(y > 0 && strstr(row(y), "+64.0K") && strstr(row(y), " 0 "),
+	    "m: the leak's delta is 0 from now");
+	sample(10);
+	view_draw(&v);
+	y = find("7f0000000000-", TABLE_TOP);
+	ok(y > 0 && strstr(row(y), "+64K") != NULL,
+	    "one sample later it is +64K");
+	keys("M");
+	y = find("7f0000000000-", TABLE_TOP);
+	ok(y > 0 && strstr(row(y), "+640K") != NULL,
+	    "M: the delta counts from the first sample again");
+}
+
+static void
+test_detail(void)
+{
+	int y;
+
+	keys("/\\[heap\n");
+	y = cursor_line();
+	keys("\n");
+	ok(find("VmFlags: rd wr", 0) > 0 && find("Private_Dirty", 0) > 0,
+	    "Enter opens the detail: counters and VmFlags");
+	ok(find("identity: appeared as 600000-900000, grew", 0) > 0,
+	    "the detail tells the heap grew since it appeared");
+	ok(find("RSS over the last", 0) > 0, "the chart shows RSS");
+	keys("\t");
+	ok(find("PSS over the last", 0) > 0, "Tab: the chart shows PSS");
+	keys("s");
+	ok(find("Swap over the last", 0) > 0 || find("swap over the last",
+	    0) > 0, "s: the chart shows swap");
+	keys("\033");
+	ok(find("Rate/s", 0) > 0 && cursor_line() == y &&
+	    strstr(row(y), "[heap]"), "Esc: back on the table, same row");
+}
+
+static void
+test_groups(void)
+{
+	int y;
+
+	keys("g");
+	ok(find("[By class]", 0) > 0, "g: grouped by class");
+	y = find("anon ", TABLE_TOP);
+	ok(y > 0 && strstr(row(y), " 2 ") != NULL,
+	    "the anon group counts its two live members");
+	keys("/^anon$\n");
+	ok(cursor_line() == y, "/ searches the group names");
+	keys("\n");
+	if (!ok(find("By class >", 0) > 0 &&
+	    rows_containing("7f0000000000-") == 1,
+	    "Enter on a group lists its members"))
+		dump();
+	keys("\033");
+	ok(find("[By class]", 0) > 0, "Esc goes back to the groups");
+	keys("gg");
+	ok(find("[Regions]", 0) > 0, "g twice more: back to regions");
+}
+
+static void
+test_sizes(void)
+{
+	int y;
+	bool fits = true;
+
+	screen_size(24, 80);
+	y = TABLE_TOP - 1;
+	ok(strstr(row(y), "Class") && strstr(row(y), "RSS") &&
+	    strstr(row(y), "Rate/s") && strstr(row(y), "Path") &&
+	    !strstr(row(y), "Address"), "at 80 columns: no address column");
+	screen_size(10, 40);
+	y = TABLE_TOP - 1;
+	for (int i = 0; i < LINES; i++)
+		fits &= (int)strlen(row(i)) <= 40 * 3;
+	ok(strstr(row(0), "pid 4242") && strstr(row(y), "Class") &&
+	    strstr(row(y), "RSS") && strstr(row(y), "Rate") &&
+	    !strstr(row(y), "Trend") && fits,
+	    "at 40x10: class, RSS and rate stay, the trend goes");
+	ok(find("[heap]", TABLE_TOP) > 0 || find("heap", TABLE_TOP) > 0,
+	    "at 40x10 rows are still listed");
+	screen_size(5, 20);
+	ok(find("too small", 0) >= 0, "at 20x5 it says the terminal is too "
+	    "small");
+	screen_size(40, 120);
+	ok(find("Rate/s", 0) > 0 && find("Trend", 0) > 0,
+	    "back at 120x40 the full table");
+	keys("?");
+	ok(find("memtop - keys", 0) > 0 && find("F10", 0) > 0 &&
+	    find("F6", 0) > 0, "? shows the keys");
+	keys("x");
+	ok(find("Rate/s", 0) > 0, "any key leaves the help");
+}
+
+static void
+test_ascii(void)
+{
+	int y;
+
+	v.utf8 = false;
+	view_draw(&v);
+	y = find("[heap]", TABLE_TOP);
+	ok(find("\u2588", 0) < 0 && y > 0, "without UTF-8: no block glyphs");
+	y = find("7f0000000000", TABLE_TOP);
+	if (y < 0)
+		y = find("+64.0K", TABLE_TOP);
+	ok(y > 0 && strstr(row(y), "#") != NULL, "the ASCII ramp instead");
+	v.utf8 = true;
+}
+
+static void
+test_end(void)
+{
+	app_end(&app, NULL, 0, TARGET_EXITED);
+	v.rebuild = true;
+	view_draw(&v);
+	ok(strstr(row(0), "process 4242 exited") != NULL,
+	    "when the target exits the header says so");
+	ok(find("[heap]", TABLE_TOP) > 0, "and the last regions stay");
+}
+
+/* 65,000 regions: moving the cursor must not sort again. */
+static void
+test_big(void)
+{
+	struct model *old = app.model;
+	double t0;
+	int i;
+	uint64_t a;
+
+	app.model = model_new();
+	begin();
+	for (i = 0, a = 0x10000000; i < 65000; i++, a += 0x2000)
+		add(a, a + 0x1000, "rw-p", "", (uint64_t)(i % 97), 0);
+	app_ingest(&app, snap, NULL);
+	v.rebuild = true;
+	view_draw(&v);
+	ok(strstr(row(TABLE_TOP - 2), "65000 shown") != NULL,
+	    "65,000 regions are listed");
+	t0 = clock_mono();
+	for (i = 0; i < 300; i++) {
+		view_key(&v, KEY_NPAGE);
+		view_draw(&v);
+	}
+	ok(!v.rebuild && clock_mono() - t0 < 3.0,
+	    "300 page-downs and redraws over 65,000 rows in under 3 s "
+	    "(%.2f s)", clock_mono() - t0);
+	model_free(app.model);
+	app.model = old;
+	v.rebuild = true;
+}
+
+int
+main(void)
+{
+	FILE *out, *in;
+	SCREEN *scr;
+	int k;
+
+	if (setlocale(LC_ALL, "C.UTF-8") == NULL &&
+	    setlocale(LC_ALL, "en_US.UTF-8") == NULL) {
+		printf("1..0 # SKIP no UTF-8 locale\n");
+		return 0;
+	}
+	setenv("LINES", "40", 1);
+	setenv("COLUMNS", "170", 1);
+	out = fopen("/dev/null", "w");
+	in = fopen("/dev/null", "r");
+	if (out == NULL || in == NULL ||
+	    (scr = newterm("vt100", out, in)) == NULL) {
+		printf("1..0 # SKIP no vt100 terminfo\n");
+		return 0;
+	}
+	snap = snapshot_new();
+	app.pid = 4242;
+	app.model = model_new();
+	app.interval = 1;
+	app.sort = COL_RSS;
+	app.sort_desc = true;
+	view_init(&v, &app);
+	v.colors = false;
+	for (k = 0; k < 8; k++)
+		sample(k);
+
+	test_table();
+	test_detail();
+	test_groups();
+	test_sizes();
+	test_ascii();
+	test_big();
+	test_end();
+
+	view_free(&v);
+	endwin();
+	delscreen(scr);
+	fclose(out);
+	fclose(in);
+	model_free(app.model);
+	free(app.end_cause);
+	snapshot_free(snap);
+	return tap_done();
+}
