@@ -18,6 +18,10 @@
 #include "session-codec.h"
 #include "util.h"
 
+#ifndef PACKAGE_VERSION
+#define PACKAGE_VERSION "unknown"	/* built outside autoconf (fuzzing) */
+#endif
+
 #define KEEP_SEGMENTS 4		/* older segments beside the current one */
 
 struct key_ref {
