@@ -923,6 +923,30 @@ test_follow(void)
 	    source_next(src, got, &cause) == 1,
 	    "a recording whose recorder is gone ends after its last frame");
 	source_close(src);
+
+	/* Following a flight recorder across its rotations. */
+	rec = recorder_open(path_of("follow3"), 1, 8, &cause);
+	make_snapshot(s, 10, 0, 1, false);
+	recorder_write(rec, s, &cause);
+	src = source_replay_open(path_of("follow3"), &cause, &err);
+	replay_follow(src, true);
+	seen = 0;
+	for (k = 1; k <= 12; k++) {
+		while ((rc = source_next(src, got, &cause)) == 0) {
+			if (got->seq == (uint64_t)seen)
+				seen++;
+		}
+		make_snapshot(s, 10, (unsigned)k, 1, false);
+		recorder_write(rec, s, &cause);
+	}
+	recorder_close(rec, TARGET_EXITED, &cause);
+	while ((rc = source_next(src, got, &cause)) == 0) {
+		if (got->seq == (uint64_t)seen)
+			seen++;
+	}
+	ok(rc == 1 && seen == 13, "a follower goes on across a flight "
+	    "recorder's segments (%d of 13 samples)", seen);
+	source_close(src);
 	snapshot_free(s);
 	snapshot_free(got);
 }
