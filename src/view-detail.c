@@ -39,41 +39,53 @@ view_story(const struct tracked_region *r, char *buf, size_t size)
 		    r->start, r->end);
 }
 
+/*
+ * The history of the chosen series as a bar chart of `rows` lines from y0:
+ * a title with the scale, the bars (one column per sample, the newest on
+ * the right, scaled min..max like the sparklines), and a time axis.
+ */
 static void
 view_chart(struct view *v, const struct tracked_region *r, int y0, int rows)
 {
 	const struct model *m = v->app->model;
-	uint64_t h[MODEL_HISTORY], lo = UINT64_MAX, hi = 0;
-	char a[16], b[16], span[16], title[200];
-	int width = COLS - 9, row, col;
-	size_t n, i, first;
+	uint64_t h[MODEL_HISTORY], lo = UINT64_MAX, hi = 0, last = 0;
+	char a[16], b[16], c[16], span[16], title[256], axis[64];
+	int width = COLS - 9, row, col, x0, bars;
+	size_t n, i, first, shown;
+	double secs = 0;
 
-	if (rows < 2 || width < 10)
+	if (rows < 3 || width < 10)
 		return;
 	n = model_history(m, &r->hist[v->series], r->first_seq, r->last_seq, h,
 	    MODEL_HISTORY);
 	first = n > (size_t)width ? n - (size_t)width : 0;
+	shown = n - first;
 	for (i = first; i < n; i++) {
 		if (h[i] == HISTORY_NONE)
 			continue;
 		lo = h[i] < lo ? h[i] : lo;
 		hi = h[i] > hi ? h[i] : hi;
+		last = h[i];
 	}
 	if (lo == UINT64_MAX)
 		lo = hi = 0;
-	fmt_duration(n > 1 ? model_sample_time(m, model_samples(m) - 1) -
-	    model_sample_time(m, model_samples(m) - n) : 0, span, sizeof span);
-	snprintf(title, sizeof title, "%s over the last %zu samples (%s): "
-	    "from %s to %s, %+.1f kB/s   Tab: next series", series_name(
-	    v->series), n - first, span, fmt_kb(lo, a, sizeof a),
-	    fmt_kb(hi, b, sizeof b), model_region_rate(m, r, v->series));
+	if (shown > 1 && model_samples(m) >= shown)
+		secs = model_sample_time(m, model_samples(m) - 1) -
+		    model_sample_time(m, model_samples(m) - shown);
+	fmt_duration(secs, span, sizeof span);
+	snprintf(title, sizeof title, "%s over the last %zu samples (%s): now "
+	    "%s, scale %s..%s, %+.1f kB/s   Tab/p/s/d: series",
+	    series_name(v->series), shown, span, fmt_kb(last, c, sizeof c),
+	    fmt_kb(lo, a, sizeof a), fmt_kb(hi, b, sizeof b),
+	    model_region_rate(m, r, v->series));
 	attron(A_BOLD);
 	view_put_plain(y0, 0, title, COLS);
 	attroff(A_BOLD);
-	rows--;
+	bars = rows - 2;		/* the title above, the axis below */
 	y0++;
 	mvprintw(y0, 0, "%7s", b);
-	mvprintw(y0 + rows - 1, 0, "%7s", a);
+	mvprintw(y0 + bars - 1, 0, "%7s", a);
+	x0 = 8 + width - (int)shown;
 	if (v->colors)
 		attron(COLOR_PAIR(PAIR_BAR));
 	for (i = first, col = 0; i < n; i++, col++) {
@@ -81,18 +93,22 @@ view_chart(struct view *v, const struct tracked_region *r, int y0, int rows)
 
 		if (h[i] == HISTORY_NONE)
 			continue;
-		if (hi == lo)
-			eighths = (unsigned)rows * 4;
+		if (hi == lo)		/* flat: half height, or a floor at 0 */
+			eighths = hi == 0 ? 1 : (unsigned)bars * 4;
 		else
 			eighths = 1 + (unsigned)((h[i] - lo) *
-			    ((uint64_t)rows * 8 - 1) / (hi - lo));
-		for (row = 0; row < rows; row++)
-			view_put_plain(y0 + rows - 1 - row, 8 + col +
-			    (width - (int)(n - first)), spark_chart_cell(eighths,
-			    (unsigned)row, v->utf8), 1);
+			    ((uint64_t)bars * 8 - 1) / (hi - lo));
+		for (row = 0; row < bars; row++)
+			view_put_plain(y0 + bars - 1 - row, x0 + col,
+			    spark_chart_cell(eighths, (unsigned)row, v->utf8), 1);
 	}
 	if (v->colors)
 		attroff(COLOR_PAIR(PAIR_BAR));
+	/* The time axis: how long ago the oldest bar was, and now. */
+	snprintf(axis, sizeof axis, "-%s", span);
+	if (shown > 1 && x0 + (int)strlen(axis) + 5 < COLS)
+		view_put_plain(y0 + bars, x0, axis, COLS - x0);
+	view_put_plain(y0 + bars, COLS - 4, "now", 3);
 }
 
 void

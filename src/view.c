@@ -135,39 +135,82 @@ wide_fit(const wchar_t *w, size_t n, int cols, int *used)
 	return i;
 }
 
-static int
-view_put_wide(int y, int x, const char *s, int cols, bool tail)
+/*
+ * Whether a wide char could move the cursor or reorder the line on some
+ * terminal although esc_text passed it as valid UTF-8: non-printables,
+ * bidi controls, zero-width format characters.
+ */
+static bool
+wide_unsafe(wchar_t c)
 {
-	wchar_t wbuf[1024];
-	size_t n, k, from = 0;
-	int used;
+	if (wcwidth(c) < 0)
+		return true;
+	return (c >= 0x200b && c <= 0x200f) || (c >= 0x202a && c <= 0x202e) ||
+	    (c >= 0x2060 && c <= 0x206f) || c == 0xfeff ||
+	    (c >= 0xfff9 && c <= 0xfffb);
+}
+
+/* s as wide chars into a malloc'd array (*n of them); NULL if s is not
+ * valid in the locale.  With escape, unsafe chars become "\u202e". */
+static wchar_t *
+wide_from(const char *s, bool escape, size_t *n)
+{
+	size_t len = strlen(s), i, o;
+	wchar_t *w, *e;
+
+	w = xcalloc(len + 1, sizeof *w);
+	if ((*n = mbstowcs(w, s, len + 1)) == (size_t)-1) {
+		free(w);
+		return NULL;
+	}
+	if (!escape)
+		return w;
+	for (i = 0, o = 0; i < *n; i++)
+		o += wide_unsafe(w[i]) ? 8 : 1;
+	if (o == *n)
+		return w;
+	e = xcalloc(o + 1, sizeof *e);
+	for (i = 0, o = 0; i < *n; i++) {
+		if (wide_unsafe(w[i]))
+			o += (size_t)swprintf(e + o, 9, L"\\u%04x",
+			    (unsigned)w[i]);
+		else
+			e[o++] = w[i];
+	}
+	free(w);
+	*n = o;
+	return e;
+}
+
+static int
+view_put_wide(int y, int x, const char *s, int cols, bool tail, bool escape)
+{
+	wchar_t *w;
+	size_t n, k, from;
+	int used, c, cw;
 
 	if (cols <= 0)
 		return 0;
-	n = mbstowcs(wbuf, s, sizeof wbuf / sizeof wbuf[0] - 1);
-	if (n == (size_t)-1) {
-		mvaddnstr(y, x, s, cols);
+	if ((w = wide_from(s, escape, &n)) == NULL) {
+		mvaddnstr(y, x, s, cols);	/* ASCII by construction */
 		return cols;
 	}
-	k = wide_fit(wbuf, n, cols, &used);
+	k = wide_fit(w, n, cols, &used);
 	if (k < n && tail && cols > 1) {
 		/* Keep the end: the file name matters more than the dirs. */
-		int c = 0;
-
-		from = n;
-		while (from > 0) {
-			int cw = wcwidth(wbuf[from - 1]);
-
-			if (c + (cw < 0 ? 1 : cw) > cols - 1)
+		for (c = 0, from = n; from > 0; from--, c += cw) {
+			cw = wcwidth(w[from - 1]);
+			if (cw < 0)
+				cw = 1;
+			if (c + cw > cols - 1)
 				break;
-			c += cw < 0 ? 1 : cw;
-			from--;
 		}
-		mvaddnwstr(y, x, L"\u2026", 1);
-		addnwstr(wbuf + from, (int)(n - from));
-		return c + 1;
-	}
-	mvaddnwstr(y, x, wbuf, (int)k);
+		mvaddnwstr(y, x, MB_CUR_MAX > 1 ? L"\u2026" : L"<", 1);
+		addnwstr(w + from, (int)(n - from));
+		used = c + 1;
+	} else
+		mvaddnwstr(y, x, w, (int)k);
+	free(w);
 	return used;
 }
 
@@ -182,7 +225,7 @@ view_put(struct view *v, int y, int x, const char *s, size_t len, int cols,
 	if (need > sizeof stackbuf)
 		buf = xmalloc(need);
 	esc_text(s, len, buf, need, v->utf8);
-	used = view_put_wide(y, x, buf, cols, tail);
+	used = view_put_wide(y, x, buf, cols, tail, true);
 	if (buf != stackbuf)
 		free(buf);
 	return used;
@@ -191,7 +234,7 @@ view_put(struct view *v, int y, int x, const char *s, size_t len, int cols,
 int
 view_put_plain(int y, int x, const char *s, int cols)
 {
-	return view_put_wide(y, x, s, cols, false);
+	return view_put_wide(y, x, s, cols, false, false);
 }
 
 static void

@@ -92,6 +92,8 @@ sample(int k)
 	    1200, 0);
 	add(0x7f7000000000, 0x7f7000001000, "r--p",
 	    "/tmp/evil\033[31mred.bin", 4, 0);
+	add(0x7f7000001000, 0x7f7000002000, "r--p",
+	    "/tmp/\xe2\x80\xaetxt.exe", 4, 0);
 	add(0x7ffd00000000, 0x7ffd00021000, "rw-p", "[stack]", 100, 12);
 	app_ingest(&app, snap, NULL);
 	v.rebuild = true;
@@ -206,6 +208,8 @@ test_table(void)
 	y = find("evil", TABLE_TOP);
 	ok(y > 0 && strstr(row(y), "/tmp/evil\\e[31mred.bin"),
 	    "a path's escape sequence is shown as text");
+	ok(find("/tmp/\\u202etxt.exe", TABLE_TOP) > 0,
+	    "a right-to-left override in a path is shown as \\u202e");
 	for (ok_all = true, y = 0; y < LINES; y++)
 		ok_all &= strchr(row(y), '\033') == NULL;
 	ok(ok_all, "no raw escape byte reaches the screen");
@@ -297,6 +301,42 @@ test_detail(void)
 	keys("\033");
 	ok(find("Rate/s", 0) > 0 && cursor_line() == y &&
 	    strstr(row(y), "[heap]"), "Esc: back on the table, same row");
+
+	/* The leak's chart climbs from the bottom left to the top right. */
+	keys("<");			/* by size: the 1 GiB leak first */
+	view_key(&v, KEY_HOME);
+	keys("\nr");
+	y = find("RSS over the last", 0);
+	if (!ok(y > 0 && strstr(row(y), "+64.0 kB/s") &&
+	    strstr(row(y), "scale 1000K..1.6M"),
+	    "the leak's chart: its rate and scale"))
+		dump();
+	if (y > 0) {
+		int axis = find("now", y + 1), top = y + 1, bottom = axis - 1;
+		cchar_t cc;
+		wchar_t wc[CCHARW_MAX + 1];
+		attr_t at;
+		short pair;
+		int x, first = -1;
+
+		for (x = 0; x < COLS && axis > 0; x++) {
+			mvin_wch(bottom, x, &cc);
+			getcchar(&cc, wc, &at, &pair, NULL);
+			if (first < 0 && wc[0] != L' ' && x >= 8)
+				first = x;
+		}
+		mvin_wch(top, COLS - 2, &cc);
+		getcchar(&cc, wc, &at, &pair, NULL);
+		ok(axis > 0 && first > 0 && wc[0] == 0x2588 &&
+		    strstr(row(top), "1.6M") && strstr(row(bottom), "1000K"),
+		    "the newest bar fills the chart, labelled with the scale");
+		mvin_wch(top, first, &cc);
+		getcchar(&cc, wc, &at, &pair, NULL);
+		ok(first > 0 && wc[0] == L' ', "the oldest bar is low");
+		ok(axis > 0 && strstr(row(axis), "-10s"),
+		    "the time axis spans the samples shown");
+	}
+	keys("\033>");
 }
 
 static void
