@@ -21,8 +21,18 @@ app_ingest(struct app *app, const struct snapshot *snap, char **cause)
 	}
 	app->samples++;
 	if (app->rec != NULL && (rc = recorder_write(app->rec, snap,
-	    cause)) != 0)
+	    cause)) != 0) {
+		char *ignored = NULL;
+
+		/* Stop recording (the file keeps every complete sample); the
+		 * caller decides whether to go on without it. */
+		recorder_close(app->rec, TARGET_ALIVE, &ignored);
+		free(ignored);
+		app->rec = NULL;
+		free(app->rec_error);
+		app->rec_error = xstrdup(*cause);
 		return rc;
+	}
 	return 0;
 }
 

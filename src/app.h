@@ -22,6 +22,7 @@ struct app {
 	struct model *model;
 	struct recorder *rec;		/* -w FILE, else NULL */
 	const char *rec_path;
+	char *rec_error;		/* why the recording stopped, or NULL */
 	double interval;		/* -d, seconds */
 	long max_samples;		/* -n, 0 = unbounded */
 	long samples;			/* ingested so far */

@@ -98,9 +98,10 @@ run_batch(struct app *app, const struct batch_opts *bo)
 			app_end(app, cause, rc < 0 ? rc : 0, snap->state);
 			break;
 		}
-		if (app_ingest(app, snap, &cause) != 0) {
-			app_close_recording(app, &cause);
-			fatal(EXIT_FAILURE_GENERIC, "%s", cause);
+		if ((rc = app_ingest(app, snap, &cause)) != 0) {
+			/* A recording that cannot be written: stop, say why. */
+			app_end(app, cause, rc, snap->state);
+			break;
 		}
 		if (app->quiet || (app->from > 0 && snap->wall < app->from))
 			wrc = 0;
@@ -127,10 +128,15 @@ run_batch(struct app *app, const struct batch_opts *bo)
 		}
 	}
 	snapshot_free(snap);
-	if (app_close_recording(app, &cause) != 0)
-		fatal(EXIT_FAILURE_GENERIC, "%s", cause);
 	if (app->ended && app->end_cause != NULL)
 		fprintf(stderr, "memtop: %s\n", app->end_cause);
+	if (app_close_recording(app, &cause) != 0) {
+		if (!app->ended || app->end_err == 0)
+			fprintf(stderr, "memtop: %s\n", cause);
+		free(cause);
+		if (app->end_err == 0)
+			return EXIT_FAILURE_GENERIC;
+	}
 	return app_exit_code(app);
 }
 
@@ -407,5 +413,6 @@ main(int argc, char **argv)
 	model_free(app.model);
 	rx_free(filter);
 	free(app.end_cause);
+	free(app.rec_error);
 	return code;
 }

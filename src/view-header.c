@@ -72,6 +72,10 @@ view_state_text(struct view *v, char *buf, size_t size)
 		    "frozen or in D state", sampler_busy(app->sampler));
 		return buf;
 	}
+	if (app->rec_error != NULL) {
+		snprintf(buf, size, "recording stopped: %s", app->rec_error);
+		return buf;
+	}
 	if (app->sampler != NULL && sampler_paused(app->sampler))
 		return "PAUSED";
 	if (model_target_state(app->model) == TARGET_EXECED)
