@@ -11,37 +11,32 @@
 
 #define METRIC_SPARK 12
 
-/* "RSS 14.0M ▁▂▃▅ +64.0K/s" at x; returns the next x, or -1 if no room. */
+/* "RSS    14.0M ▁▂▃▅ +64.0K/s" at x from a value, its history (oldest
+ * first) and its rate; returns the next x, or -1 if there is no room. */
 static int
-view_metric(struct view *v, int y, int x, const char *name, enum series s,
-    enum smaps_field f)
+view_metric_draw(struct view *v, int y, int x, const char *name,
+    uint64_t kb, const uint64_t *h, size_t n, double r)
 {
-	const struct model *m = v->app->model;
-	const struct model_totals *t = model_totals(m);
-	uint64_t h[MODEL_HISTORY];
 	char val[16], spark[64], rate[32], buf[160];
-	double r = model_totals_rate(m, s);
-	size_t n;
 	int w;
 
-	fmt_kb(t->kb[f], val, sizeof val);
-	n = model_history(m, &t->hist[s], 0, UINT64_MAX, h, METRIC_SPARK);
+	fmt_kb(kb, val, sizeof val);
 	spark_render(h, n, METRIC_SPARK, v->utf8, spark, sizeof spark);
 	if (r > -0.05 && r < 0.05)
 		snprintf(rate, sizeof rate, "0/s");
 	else
 		snprintf(rate, sizeof rate, "%+.1fK/s", r);
-	w = (int)strlen(name) + 1 + 6 + 1 + METRIC_SPARK + 1 + 10;
+	w = 5 + 1 + 6 + 1 + METRIC_SPARK + 1 + 10;
 	if (x + w > COLS)
 		return -1;
 	attron(A_BOLD);
 	mvaddstr(y, x, name);
 	attroff(A_BOLD);
 	snprintf(buf, sizeof buf, " %6s ", val);
-	addstr(buf);
+	mvaddstr(y, x + 5, buf);
 	if (v->colors)
 		attron(COLOR_PAIR(PAIR_BAR));
-	view_put_plain(y, getcurx(stdscr), spark, METRIC_SPARK);
+	view_put_plain(y, x + 13, spark, METRIC_SPARK);
 	if (v->colors)
 		attroff(COLOR_PAIR(PAIR_BAR));
 	if (v->colors && r >= 0.05)
@@ -50,6 +45,65 @@ view_metric(struct view *v, int y, int x, const char *name, enum series s,
 	if (v->colors)
 		attroff(COLOR_PAIR(PAIR_UP));
 	return x + w + 1;
+}
+
+/* A total the model keeps a series of. */
+static int
+view_metric(struct view *v, int y, int x, const char *name, enum series s,
+    enum smaps_field f)
+{
+	const struct model *m = v->app->model;
+	const struct model_totals *t = model_totals(m);
+	uint64_t h[MODEL_HISTORY];
+	size_t n;
+
+	n = model_history(m, &t->hist[s], 0, UINT64_MAX, h, METRIC_SPARK);
+	return view_metric_draw(v, y, x, name, t->kb[f], h, n,
+	    model_totals_rate(m, s));
+}
+
+void
+view_header_sample(struct view *v)
+{
+	const struct model *m = v->app->model;
+	uint64_t s = model_samples(m);
+
+	if (s == 0 || s == v->anon_seq)
+		return;
+	if (s != v->anon_seq + 1)
+		v->anon_n = 0;
+	v->anon_seq = s;
+	if (v->anon_n == MODEL_HISTORY) {
+		memmove(v->anon_kb, v->anon_kb + 1, (MODEL_HISTORY - 1) *
+		    sizeof v->anon_kb[0]);
+		memmove(v->anon_t, v->anon_t + 1, (MODEL_HISTORY - 1) *
+		    sizeof v->anon_t[0]);
+		v->anon_n--;
+	}
+	v->anon_kb[v->anon_n] = model_totals(m)->kb[SF_ANONYMOUS];
+	v->anon_t[v->anon_n] = model_last_wall(m);
+	v->anon_n++;
+}
+
+/* kB/s of the anonymous total: least squares over the model's window. */
+static double
+view_anon_rate(const struct view *v)
+{
+	size_t n = v->anon_n < MODEL_RATE_WINDOW ? v->anon_n :
+	    MODEL_RATE_WINDOW, i, from = v->anon_n - n;
+	double st = 0, sv = 0, stt = 0, stv = 0, t, d;
+
+	if (n < 2)
+		return 0;
+	for (i = from; i < v->anon_n; i++) {
+		t = v->anon_t[i] - v->anon_t[from];
+		st += t;
+		sv += (double)v->anon_kb[i];
+		stt += t * t;
+		stv += t * (double)v->anon_kb[i];
+	}
+	d = (double)n * stt - st * st;
+	return d > 1e-9 ? ((double)n * stv - st * sv) / d : 0;
 }
 
 /* What the dashboard says of the target's state, or NULL when all is well. */
@@ -94,6 +148,11 @@ view_draw_header(struct view *v)
 	char buf[512], a[16], b[16], age[16], state[300];
 	const char *st;
 	int x;
+	bool mem_shown = false;
+	size_t o;
+	double rate;
+
+	view_header_sample(v);
 
 	/* Line 0: who, what is wrong if anything, how long, how often, and
 	 * at what cost.  The state comes early so a narrow screen shows it. */
@@ -141,52 +200,67 @@ view_draw_header(struct view *v)
 	if (x > 0)
 		view_metric(v, 2, x, "Dirty", SERIES_PRIVATE_DIRTY,
 		    SF_PRIVATE_DIRTY);
-	x = view_metric(v, 3, 0, "Swp", SERIES_SWAP, SF_SWAP);
+	x = view_metric(v, 3, 0, "Swap", SERIES_SWAP, SF_SWAP);
+	if (x > 0) {
+		size_t n = v->anon_n < METRIC_SPARK ? v->anon_n : METRIC_SPARK;
+
+		x = view_metric_draw(v, 3, x, "Anon", t->kb[SF_ANONYMOUS],
+		    v->anon_kb + v->anon_n - n, n, view_anon_rate(v));
+	}
 	if (x < 0)
 		x = 0;
-	snprintf(buf, sizeof buf, "  Anon %s  MemAvailable %s of %s",
-	    fmt_kb(t->kb[SF_ANONYMOUS], a, sizeof a),
-	    fmt_kb(info->mem_available_kb, b, sizeof b),
-	    fmt_kb(info->mem_total_kb, state, sizeof state));
-	view_put_plain(3, x, buf, COLS - x);
-
-	/* Line 4: the cgroup's limit and how long until it is reached. */
-	move(4, 0);
-	if (info->has_cgroup) {
-		double rate = model_totals_rate(m, SERIES_RSS);
-		char lim[16], eta[16];
-
-		fmt_kb(info->cg_current / 1024, a, sizeof a);
-		if (info->cg_max == UINT64_MAX)
-			snprintf(buf, sizeof buf, "cgroup %s: %s used, no limit",
-			    info->cgroup_path, a);
-		else {
-			double left = (double)(info->cg_max - (info->cg_current <
-			    info->cg_max ? info->cg_current : info->cg_max)) /
-			    1024;
-
-			fmt_kb(info->cg_max / 1024, lim, sizeof lim);
-			snprintf(buf, sizeof buf, "cgroup %s: %s of %s (%.0f%%)",
-			    info->cgroup_path, a, lim, 100.0 *
-			    (double)info->cg_current / (double)info->cg_max);
-			if (rate > 0.05)
-				snprintf(buf + strlen(buf), sizeof buf -
-				    strlen(buf), "  limit in ~%s at %+.1fK/s",
-				    fmt_duration(left / rate, eta, sizeof eta),
-				    rate);
-			if (info->cg_oom_kills > 0)
-				snprintf(buf + strlen(buf), sizeof buf -
-				    strlen(buf), "  OOM kills %llu",
-				    (unsigned long long)info->cg_oom_kills);
-		}
-		view_put(v, 4, 0, buf, strlen(buf), COLS, false);
-	} else if (info->mem_available_kb > 0 &&
-	    model_totals_rate(m, SERIES_RSS) > 0.05) {
-		double rate = model_totals_rate(m, SERIES_RSS);
-
-		snprintf(buf, sizeof buf, "no cgroup limit; at %+.1fK/s "
-		    "MemAvailable lasts ~%s", rate, fmt_duration(
-		    (double)info->mem_available_kb / rate, age, sizeof age));
-		view_put_plain(4, 0, buf, COLS);
+	snprintf(buf, sizeof buf, "MemAvailable %s of %s",
+	    fmt_kb(info->mem_available_kb, a, sizeof a),
+	    fmt_kb(info->mem_total_kb, b, sizeof b));
+	if (x + (int)strlen(buf) > COLS)
+		snprintf(buf, sizeof buf, "avail %s", a);
+	if (x + (int)strlen(buf) <= COLS) {
+		view_put_plain(3, x, buf, COLS - x);
+		mem_shown = true;
 	}
+
+	/* Line 4: the cgroup's limit and how long until it is reached (or
+	 * until MemAvailable runs out), the cgroup's name last. */
+	o = 0;
+	buf[0] = '\0';
+	if (!mem_shown)
+		o += (size_t)snprintf(buf, sizeof buf, "MemAvailable %s  ",
+		    fmt_kb(info->mem_available_kb, a, sizeof a));
+	rate = model_totals_rate(m, SERIES_RSS);
+	if (info->has_cgroup && info->cg_max != UINT64_MAX) {
+		double left = (double)(info->cg_max - (info->cg_current <
+		    info->cg_max ? info->cg_current : info->cg_max)) / 1024;
+
+		o += (size_t)snprintf(buf + o, sizeof buf - o, "cgroup %s of "
+		    "%s (%.0f%%)", fmt_kb(info->cg_current / 1024, a, sizeof a),
+		    fmt_kb(info->cg_max / 1024, b, sizeof b), 100.0 *
+		    (double)info->cg_current / (double)info->cg_max);
+		if (rate > 0.05 && o < sizeof buf)
+			o += (size_t)snprintf(buf + o, sizeof buf - o, ", limit "
+			    "in ~%s at %+.1fK/s", fmt_duration(left / rate, age,
+			    sizeof age), rate);
+	} else {
+		if (info->has_cgroup)
+			o += (size_t)snprintf(buf + o, sizeof buf - o, "cgroup "
+			    "%s, no limit", fmt_kb(info->cg_current / 1024, a,
+			    sizeof a));
+		if (rate > 0.05 && info->mem_available_kb > 0 &&
+		    o < sizeof buf)
+			o += (size_t)snprintf(buf + o, sizeof buf - o, "%sat "
+			    "%+.1fK/s MemAvailable lasts ~%s", o ? "; " : "",
+			    rate, fmt_duration((double)info->mem_available_kb /
+			    rate, age, sizeof age));
+	}
+	if (info->has_cgroup && info->cg_oom_kills > 0 && o < sizeof buf)
+		o += (size_t)snprintf(buf + o, sizeof buf - o, "  OOM kills %llu",
+		    (unsigned long long)info->cg_oom_kills);
+	if (info->has_cgroup && o < sizeof buf)
+		o += (size_t)snprintf(buf + o, sizeof buf - o, "  [%s]",
+		    info->cgroup_path);
+	if (o > 0 && v->colors && info->has_cgroup &&
+	    info->cg_max != UINT64_MAX &&
+	    info->cg_current > info->cg_max / 10 * 9)
+		attron(COLOR_PAIR(PAIR_WARN) | A_BOLD);
+	view_put(v, 4, 0, buf, strlen(buf), COLS, false);
+	attroff(COLOR_PAIR(PAIR_WARN) | A_BOLD);
 }

@@ -44,6 +44,12 @@ struct view {
 	size_t input_len;
 	bool utf8, colors, quit, rebuild;
 	struct snapshot *snap;		/* live: the buffer sampler_take fills */
+	/* The anonymous total (SF_ANONYMOUS) has no model series: the header
+	 * keeps its own, one value per model sample, oldest first. */
+	uint64_t anon_kb[MODEL_HISTORY];
+	double anon_t[MODEL_HISTORY];
+	size_t anon_n;
+	uint64_t anon_seq;		/* model_samples() at the last value */
 	struct table table;
 	const struct region_group *groups;
 	size_t ngroups;
@@ -99,6 +105,10 @@ void view_set_status(struct view *v, const char *fmt, ...)
     __attribute__((format(printf, 2, 3)));
 
 void view_draw_header(struct view *v);
+/* After each app_ingest(): the header follows the totals the model keeps
+ * no series of (anonymous memory).  A jump in sample numbers (a replay
+ * seek) starts them again. */
+void view_header_sample(struct view *v);
 
 bool view_replaying(const struct view *v);
 void view_replay_init(struct view *v);

@@ -36,6 +36,7 @@ view_replay_ingest(struct view *v, size_t i)
 		free(cause);
 		return false;
 	}
+	view_header_sample(v);
 	return true;
 }
 

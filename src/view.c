@@ -570,6 +570,7 @@ view_take_samples(struct view *v)
 			free(cause);
 			cause = NULL;
 		}
+		view_header_sample(v);
 		v->rebuild = true;
 	}
 }

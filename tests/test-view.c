@@ -39,6 +39,12 @@ begin(void)
 	snap->info.age_s = 3600 + now;
 	snap->info.mem_available_kb = 8 * K * K;
 	snap->info.mem_total_kb = 16 * K * K;
+	snap->info.has_cgroup = 1;
+	snap->info.cg_current = 12 * K * K;
+	snap->info.cg_max = 16 * K * K;
+	snap->info.cg_oom_kills = 2;
+	snprintf(snap->info.cgroup_path, sizeof snap->info.cgroup_path,
+	    "/svc.slice");
 }
 
 static void
@@ -96,6 +102,7 @@ sample(int k)
 	    "/tmp/\xe2\x80\xaetxt.exe", 4, 0);
 	add(0x7ffd00000000, 0x7ffd00021000, "rw-p", "[stack]", 100, 12);
 	app_ingest(&app, snap, NULL);
+	view_header_sample(&v);
 	v.rebuild = true;
 }
 
@@ -194,10 +201,17 @@ test_table(void)
 	    "the command line's escape sequence is shown as text");
 	snprintf(want, sizeof want, "%+.1fK/s", model_totals_rate(app.model,
 	    SERIES_RSS));
-	if (!ok(strstr(row(2), "RSS   8.5M") && strstr(row(2), want),
+	if (!ok(strstr(row(2), "RSS     8.5M") && strstr(row(2), want),
 	    "the RSS total shows its size and growth rate"))
 		dump();
 	ok(find("MemAvailable 8.0G", 0) >= 0, "MemAvailable is in the header");
+	ok(strstr(row(3), "Anon") && strstr(row(3), "4.5M") &&
+	    strstr(row(3), "\u2588") && strstr(row(3), "K/s"),
+	    "the anonymous total with its sparkline and rate");
+	if (!ok(strstr(row(4), "cgroup 12M of 16M (75%), limit in ~") &&
+	    strstr(row(4), "OOM kills 2") && strstr(row(4), "[/svc.slice]"),
+	    "the cgroup line: usage, limit, time to the limit, OOM kills"))
+		dump();
 
 	y = find("[heap]", TABLE_TOP);
 	ok(y > 0 && strstr(row(y), " heap ") &&
