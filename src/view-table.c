@@ -367,10 +367,21 @@ view_draw_table(struct view *v)
 				x += name_w + 1;
 				continue;
 			} else {
+				int hot = 0;
+
 				if (r != NULL)
 					region_cell(v, r, c, buf, sizeof buf);
 				else
 					group_cell(v, g, c, buf, sizeof buf);
+				/* What grows stands out: rate and trend of
+				 * a row growing by 1 kB/s or more. */
+				if (v->colors && i != v->cursor &&
+				    (c == VC_RATE || c == VC_TREND) &&
+				    (r != NULL ? model_region_rate(
+				    v->app->model, r, SERIES_RSS) :
+				    g->rate_kb_s) >= 1.0)
+					hot = COLOR_PAIR(PAIR_UP) | A_BOLD;
+				attron(hot);
 				if (vcols[c].right) {
 					char pad[64];
 
@@ -378,6 +389,9 @@ view_draw_table(struct view *v)
 					view_put_plain(y, x, pad, w);
 				} else
 					view_put_plain(y, x, buf, w);
+				attroff(hot);
+				if (hot)
+					attron(attr);
 			}
 			x += w + 1;
 		}

@@ -25,7 +25,7 @@
 #define MIN_COLS 40
 #define MIN_LINES 10
 
-static volatile sig_atomic_t view_signal, view_tstp;
+static volatile sig_atomic_t view_signal, view_tstp, view_cont;
 static int view_sigpipe[2] = { -1, -1 };
 
 static void
@@ -36,6 +36,8 @@ view_on_signal(int sig)
 
 	if (sig == SIGTSTP)
 		view_tstp = 1;
+	else if (sig == SIGCONT)
+		view_cont = 1;
 	else
 		view_signal = sig;
 	if (write(view_sigpipe[1], &c, 1) < 0)
@@ -262,7 +264,8 @@ view_draw_footer(struct view *v)
 	}
 	attron(A_REVERSE);
 	view_put_plain(y, 0, v->screen == SCR_DETAIL ?
-	    " Esc Back  Tab Series  m Mark  space Pause  ? Help  q Quit" :
+	    " Esc Back  Up Down Region  Tab Series  m Mark  space Pause  ? Help  "
+	    "q Quit" :
 	    " ? Help  Enter Detail  / Search  \\ Filter  g Group  < > Sort  "
 	    "m Mark  space Pause  + - Interval  q Quit", COLS);
 	attroff(A_REVERSE);
@@ -475,6 +478,8 @@ view_key(struct view *v, int ch)
 		view_back(v);
 		break;
 	case 'g':
+		if (v->screen != SCR_TABLE)
+			break;
 		v->group_by = (enum group_by)((v->group_by + 1) % GROUP_COUNT);
 		v->in_group = false;
 		v->cursor = 0;
@@ -543,6 +548,10 @@ view_key(struct view *v, int ch)
 	}
 	if (!v->rebuild)
 		v->cursor_key = view_row_key(v, v->cursor);
+	/* In the detail, moving goes to the previous or next region. */
+	if (v->screen == SCR_DETAIL && !view_grouped(v) && !v->rebuild &&
+	    v->cursor < v->table.nrows)
+		v->detail_id = v->table.rows[v->cursor]->id;
 }
 
 /* ------------------------------------------------------------------ */
@@ -670,6 +679,7 @@ view_run(struct app *app)
 	sigaction(SIGHUP, &sa, NULL);
 	sigaction(SIGQUIT, &sa, NULL);
 	sigaction(SIGTSTP, &sa, NULL);	/* before initscr: ncurses leaves it */
+	sigaction(SIGCONT, &sa, NULL);	/* after a SIGSTOP from outside */
 	fatal_set_hook(view_restore_terminal);
 	view_init_curses(&v);
 
@@ -685,6 +695,13 @@ view_run(struct app *app)
 
 		if (view_tstp)
 			view_suspend();
+		if (view_cont) {
+			/* Continued after a stop we did not make: the shell
+			 * may have changed the modes and the screen. */
+			view_cont = 0;
+			reset_prog_mode();
+			clearok(curscr, TRUE);
+		}
 		view_draw(&v);
 		if (view_replaying(&v))
 			timeout = view_replay_tick(&v);

@@ -307,6 +307,13 @@ test_detail(void)
 	ok(find("identity: appeared as 600000-900000, grew", 0) > 0,
 	    "the detail tells the heap grew since it appeared");
 	ok(find("RSS over the last", 0) > 0, "the chart shows RSS");
+	view_key(&v, KEY_DOWN);
+	view_draw(&v);
+	ok(strstr(row(HEADER_ROWS), "7f4000000000-7f4000200000 rw-s") != NULL,
+	    "Down in the detail shows the next region of the table");
+	view_key(&v, KEY_UP);
+	view_draw(&v);
+	ok(strstr(row(HEADER_ROWS), "600000-") != NULL, "Up comes back");
 	keys("\t");
 	ok(find("PSS over the last", 0) > 0, "Tab: the chart shows PSS");
 	keys("s");
