@@ -103,6 +103,7 @@ view_terminal_usable(char **why)
 		*why = xasprintf("unknown terminal type '%s'", esc);
 		return false;
 	}
+	del_curterm(cur_term);		/* also clears cur_term */
 	return true;
 }
 
@@ -602,10 +603,16 @@ view_init_colors(struct view *v)
 	init_pair(PAIR_SEL, COLOR_BLACK, COLOR_CYAN);
 }
 
+static SCREEN *view_screen;
+
 static void
 view_init_curses(struct view *v)
 {
-	initscr();
+	/* newterm() rather than initscr(): delscreen() can then free it. */
+	if ((view_screen = newterm(NULL, stdout, stdin)) == NULL)
+		fatal(EXIT_TERMINAL, "cannot start the terminal '%s'",
+		    getenv("TERM") ? getenv("TERM") : "");
+	set_term(view_screen);
 	cbreak();
 	noecho();
 	nonl();
@@ -725,6 +732,8 @@ view_run(struct app *app)
 	}
 	view_restore_terminal();
 	fatal_set_hook(NULL);
+	delscreen(view_screen);
+	view_screen = NULL;
 	if (view_signal != 0)
 		code = 128 + view_signal;
 	if (view_replaying(&v))
