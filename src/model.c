@@ -128,17 +128,6 @@ model_free(struct model *m)
 	free(m);
 }
 
-static uint32_t
-hash_bytes(const char *p, size_t len)
-{
-	uint32_t h = 2166136261u;
-	size_t i;
-
-	for (i = 0; i < len; i++)
-		h = (h ^ (uint8_t)p[i]) * 16777619u;
-	return h;
-}
-
 static void
 path_rehash(struct model *m)
 {

@@ -231,17 +231,6 @@ strtab_free(struct strtab *t)
 }
 
 static uint32_t
-strtab_hash(const char *p, size_t len)
-{
-	uint32_t h = 2166136261u;
-	size_t i;
-
-	for (i = 0; i < len; i++)
-		h = (h ^ (uint8_t)p[i]) * 16777619u;
-	return h;
-}
-
-static uint32_t
 strtab_add(struct strtab *t, const char *p, size_t len)
 {
 	if (t->n == t->cap) {
@@ -273,14 +262,14 @@ strtab_find(struct strtab *t, const char *p, size_t len, bool *is_new)
 		t->hash_cap = t->hash_cap ? t->hash_cap * 4 : 1024;
 		t->hash = xcalloc(t->hash_cap, sizeof *t->hash);
 		for (i = 0; i < t->n; i++) {
-			k = strtab_hash(t->arena + t->off[i], t->len[i]) &
+			k = hash_bytes(t->arena + t->off[i], t->len[i]) &
 			    (t->hash_cap - 1);
 			while (t->hash[k] != 0)
 				k = (k + 1) & (t->hash_cap - 1);
 			t->hash[k] = (uint32_t)i + 1;
 		}
 	}
-	k = strtab_hash(p, len) & (t->hash_cap - 1);
+	k = hash_bytes(p, len) & (t->hash_cap - 1);
 	while ((id = t->hash[k]) != 0) {
 		if (t->len[id - 1] == len &&
 		    memcmp(t->arena + t->off[id - 1], p, len) == 0) {

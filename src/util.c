@@ -262,6 +262,18 @@ parse_duration(const char *s)
 	return v;
 }
 
+uint32_t
+hash_bytes(const void *p, size_t len)
+{
+	const uint8_t *b = p;
+	uint32_t h = 2166136261u;
+	size_t i;
+
+	for (i = 0; i < len; i++)
+		h = (h ^ b[i]) * 16777619u;
+	return h;
+}
+
 void *
 xmalloc(size_t n)
 {

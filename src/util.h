@@ -44,6 +44,9 @@ bool locale_is_utf8(void);
 /* Parse "10m", "2h", "30s", "1.5" (seconds) into seconds; -1 on error. */
 double parse_duration(const char *s);
 
+/* FNV-1a of the bytes: the hash of the path tables. */
+uint32_t hash_bytes(const void *p, size_t len);
+
 /* malloc or die with a message (the fatal hook restores the terminal). */
 void *xmalloc(size_t n);
 void *xcalloc(size_t n, size_t size);
