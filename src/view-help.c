@@ -8,6 +8,7 @@
 static const char *const help_lines[] = {
 	"memtop - keys",
 	"",
+	"  q F10        quit",
 	"  Up Down j k PgUp PgDn Home End   move",
 	"  Enter        detail of a region, or the members of a group",
 	"  Esc Bksp     back (detail -> table, group -> groups)",
@@ -26,24 +27,64 @@ static const char *const help_lines[] = {
 	"  replay:      space play/pause, Left Right step, [ ] slower/faster,",
 	"               Home End first/last sample, t jump to a time",
 	"               (-30s from the end, +2m from the start, 14:05:30)",
-	"  q F10        quit",
 	"",
 	"Marks: + a new region, - a region gone (kept for a few samples).",
 	"Rate is the RSS growth in kB/s, a least-squares fit over the last",
 	"samples; Trend is the RSS history, scaled to each line's own range.",
-	"",
-	"Press any key to go back.",
+	"Delta is the RSS change since the baseline (m sets it).",
 };
+#define HELP_LINES (sizeof help_lines / sizeof help_lines[0])
 
+/* The help takes the whole screen; it scrolls when it does not fit. */
 void
-view_draw_help(void)
+view_draw_help(struct view *v)
 {
-	size_t i;
+	int rows = LINES - 1, i, max;
 
-	for (i = 0; i < sizeof help_lines / sizeof help_lines[0]; i++) {
-		if ((int)i + HEADER_ROWS >= LINES - 1)
-			break;
-		view_put_plain(HEADER_ROWS + (int)i, 1, help_lines[i], COLS - 2);
+	max = (int)HELP_LINES > rows ? (int)HELP_LINES - rows : 0;
+	if (v->help_top > max)
+		v->help_top = max;
+	if (v->help_top < 0)
+		v->help_top = 0;
+	for (i = 0; i < rows && v->help_top + i < (int)HELP_LINES; i++) {
+		if (i == 0 && v->help_top == 0)
+			attron(A_BOLD);
+		view_put_plain(i, 1, help_lines[v->help_top + i], COLS - 2);
+		attroff(A_BOLD);
+	}
+	attron(A_REVERSE);
+	mvhline(LINES - 1, 0, ' ', COLS);
+	view_put_plain(LINES - 1, 0, max > 0 ? " Up Down: scroll   any "
+	    "other key: back" : " Any key: back", COLS);
+	attroff(A_REVERSE);
+}
+
+/* Keys on the help: scroll, or leave. */
+void
+view_help_key(struct view *v, int ch)
+{
+	switch (ch) {
+	case KEY_UP:
+	case 'k':
+		v->help_top--;
+		break;
+	case KEY_DOWN:
+	case 'j':
+		v->help_top++;
+		break;
+	case KEY_PPAGE:
+		v->help_top -= LINES - 2;
+		break;
+	case KEY_NPAGE:
+	case ' ':
+		v->help_top += LINES - 2;
+		break;
+	case KEY_RESIZE:
+		break;
+	default:
+		v->screen = v->back;
+		v->help_top = 0;
+		break;
 	}
 }
 

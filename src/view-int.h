@@ -37,6 +37,7 @@ struct view {
 	uint64_t detail_id;
 	enum series series;		/* detail chart */
 	int sort_menu;			/* highlighted entry in SCR_SORT */
+	int help_top;			/* first help line shown */
 	char status[512];
 	double status_until;
 	int prompt;			/* 0, '/' or '\\' while typing */
@@ -90,7 +91,8 @@ void view_enter(struct view *v);
 void view_back(struct view *v);
 
 /* view-help.c */
-void view_draw_help(void);
+void view_draw_help(struct view *v);
+void view_help_key(struct view *v, int ch);
 void view_draw_sort_menu(struct view *v);
 
 /* Draw text from the target (or anything) at y,x in at most `cols` screen

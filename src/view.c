@@ -287,6 +287,11 @@ view_draw(struct view *v)
 	}
 	if (v->rebuild)
 		view_rebuild(v);
+	if (v->screen == SCR_HELP) {
+		view_draw_help(v);
+		refresh();
+		return;
+	}
 	view_draw_header(v);
 	switch (v->screen) {
 	case SCR_TABLE:
@@ -296,7 +301,6 @@ view_draw(struct view *v)
 		view_draw_detail(v);
 		break;
 	case SCR_HELP:
-		view_draw_help();
 		break;
 	case SCR_SORT:
 		view_draw_sort_menu(v);
@@ -409,7 +413,7 @@ view_key(struct view *v, int ch)
 		return;
 	}
 	if (v->screen == SCR_HELP) {
-		v->screen = v->back;
+		view_help_key(v, ch);
 		return;
 	}
 	if (v->screen == SCR_SORT) {

@@ -411,10 +411,20 @@ test_sizes(void)
 	ok(find("Rate/s", 0) > 0 && find("Trend", 0) > 0,
 	    "back at 120x40 the full table");
 	keys("?");
-	ok(find("memtop - keys", 0) > 0 && find("F10", 0) > 0 &&
-	    find("F6", 0) > 0, "? shows the keys");
+	ok(find("memtop - keys", 0) == 0 && find("F10", 0) > 0 &&
+	    find("F6", 0) > 0 && find("Delta is", 0) > 0, "? shows the keys");
 	keys("x");
 	ok(find("Rate/s", 0) > 0, "any key leaves the help");
+	screen_size(12, 60);
+	keys("?");
+	ok(find("F10", 0) > 0 && find("Delta is", 0) < 0 &&
+	    strstr(row(LINES - 1), "scroll"), "a short help says it scrolls");
+	keys("jjjjjjjjjjjjjjjjjjjjjjjjjjjjjjjjjjjjjjjj");
+	ok(find("Delta is", 0) > 0 && find("F10", 0) < 0,
+	    "j scrolls to its end");
+	keys("q");
+	ok(find("Rate/s", 0) > 0 && !v.quit, "q leaves the help, not memtop");
+	screen_size(40, 120);
 }
 
 static void
