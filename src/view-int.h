@@ -75,6 +75,9 @@ void view_free(struct view *v);
 void view_init_colors(struct view *v);
 void view_draw(struct view *v);
 void view_key(struct view *v, int ch);
+/* Live: take every sample the sampler has ready into the model; at the end
+ * of the source, app_end(): the header says why, the last data stays. */
+void view_take_samples(struct view *v);
 
 /* view-table.c: the region and group tables. */
 #define TABLE_TOP (HEADER_ROWS + 2)	/* screen line of the first row */

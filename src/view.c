@@ -561,9 +561,7 @@ view_key(struct view *v, int ch)
 
 /* ------------------------------------------------------------------ */
 
-/* Take every sample the sampler has ready; on the end of the source, note
- * it: the header says why and the last data stays on screen. */
-static void
+void
 view_take_samples(struct view *v)
 {
 	char *cause = NULL;

@@ -5,6 +5,7 @@
  */
 #include <curses.h>
 #include <locale.h>
+#include <poll.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
@@ -78,7 +79,7 @@ add(uint64_t start, uint64_t end, const char *perms, const char *path,
  * and the one at 0x7f2000000000 is unmapped then.
  */
 static void
-sample(int k)
+build(int k)
 {
 	uint64_t leak = 1000 + 64 * (uint64_t)k;
 
@@ -101,6 +102,13 @@ sample(int k)
 	add(0x7f7000001000, 0x7f7000002000, "r--p",
 	    "/tmp/\xe2\x80\xaetxt.exe", 4, 0);
 	add(0x7ffd00000000, 0x7ffd00021000, "rw-p", "[stack]", 100, 12);
+}
+
+/* Sample k as the dashboard takes it: into the model, then the header. */
+static void
+sample(int k)
+{
+	build(k);
 	app_ingest(&app, snap, NULL);
 	view_header_sample(&v);
 	v.rebuild = true;
@@ -454,6 +462,92 @@ test_end(void)
 	ok(find("[heap]", TABLE_TOP) > 0, "and the last regions stay");
 }
 
+/*
+ * A live source that gives one sample, then blocks (a target in D state)
+ * until told to end the stream: its PID now names another process.
+ */
+static volatile int fake_release;
+static int fake_calls;
+
+static int
+fake_next(struct source *src, struct snapshot *out, char **cause)
+{
+	struct timespec ts = { 0, 10 * 1000 * 1000 };
+
+	if (fake_calls++ == 0) {
+		snapshot_copy(out, snap);
+		out->seq = 0;
+		return 0;
+	}
+	while (!fake_release)
+		nanosleep(&ts, NULL);
+	out->state = TARGET_REUSED;
+	return 1;
+}
+
+static void
+fake_close(struct source *src)
+{
+}
+
+static const struct source_ops fake_ops = { "fake", fake_next, fake_close };
+
+static bool
+wait_sample(struct sampler *sp, double secs)
+{
+	struct pollfd pfd = { sampler_fd(sp), POLLIN, 0 };
+
+	return poll(&pfd, 1, (int)(secs * 1000)) == 1;
+}
+
+static void
+test_live(void)
+{
+	struct source src = { &fake_ops, NULL };
+	struct model *old = app.model;
+	double t0;
+
+	app.model = model_new();
+	app.samples = 0;
+	build(0);
+	app.sampler = sampler_start(&src, 0.1);
+	app.interval = 0.1;
+	v.rebuild = true;
+	ok(wait_sample(app.sampler, 5), "the sampler gives a first sample");
+	view_take_samples(&v);
+	view_draw(&v);
+	if (!ok(find("[heap]", TABLE_TOP) > 0, "live: its regions are listed"))
+		dump();
+	t0 = clock_mono();
+	while (!sampler_late(app.sampler) && clock_mono() - t0 < 5) {
+		struct timespec ts = { 0, 50 * 1000 * 1000 };
+
+		nanosleep(&ts, NULL);
+	}
+	view_draw(&v);
+	if (!ok(strstr(row(0), "sample late (") != NULL,
+	    "a stuck sample: the header says the sample is late"))
+		dump();
+	keys("g");
+	ok(find("[By class]", 0) > 0, "and keys still work meanwhile");
+	keys("gg");
+	fake_release = 1;
+	ok(wait_sample(app.sampler, 5), "the source ends");
+	view_take_samples(&v);
+	view_draw(&v);
+	ok(app.ended && strstr(row(0), "PID now belongs to another process"),
+	    "the header says the PID was reused");
+	ok(find("[heap]", TABLE_TOP) > 0, "and the last regions stay");
+	ok(sampler_stop(app.sampler), "the sampler stops");
+	app.sampler = NULL;
+	app.ended = false;
+	free(app.end_cause);
+	app.end_cause = NULL;
+	model_free(app.model);
+	app.model = old;
+	v.rebuild = true;
+}
+
 /* 65,000 regions: moving the cursor must not sort again. */
 static void
 test_big(void)
@@ -523,6 +617,7 @@ main(void)
 	test_sizes();
 	test_ascii();
 	test_big();
+	test_live();
 	test_end();
 
 	view_free(&v);
