@@ -39,7 +39,8 @@ spark_levels(const uint64_t *v, size_t n, uint8_t *level, uint64_t *lo,
 		else if (max == min)
 			level[i] = 1;
 		else
-			level[i] = (uint8_t)(1 + (v[i] - min) * 7 / (max - min));
+			level[i] = (uint8_t)(1 + (v[i] - min) * 7 /
+			    (max - min));
 	}
 	*lo = min;
 	*hi = max;
@@ -71,7 +72,8 @@ spark_render(const uint64_t *v, size_t n, size_t width, bool utf8,
 	spark_levels(v, n, level, &lo, &hi);
 	pad = width > n ? width - n : 0;
 	for (i = 0; i < pad + n; i++) {
-		const char *g = i < pad ? " " : spark_glyph(level[i - pad], utf8);
+		const char *g = i < pad ? " " :
+		    spark_glyph(level[i - pad], utf8);
 		size_t len = strlen(g);
 
 		if (o + len + 1 > size)

@@ -98,9 +98,12 @@ view_chart(struct view *v, const struct tracked_region *r, int y0, int rows)
 		else
 			eighths = 1 + (unsigned)((h[i] - lo) *
 			    ((uint64_t)bars * 8 - 1) / (hi - lo));
-		for (row = 0; row < bars; row++)
-			view_put_plain(y0 + bars - 1 - row, x0 + col,
-			    spark_chart_cell(eighths, (unsigned)row, v->utf8), 1);
+		for (row = 0; row < bars; row++) {
+			const char *cell = spark_chart_cell(eighths,
+			    (unsigned)row, v->utf8);
+
+			view_put_plain(y0 + bars - 1 - row, x0 + col, cell, 1);
+		}
 	}
 	if (v->colors)
 		attroff(COLOR_PAIR(PAIR_BAR));

@@ -236,9 +236,9 @@ view_draw_header(struct view *v)
 		    fmt_kb(info->cg_max / 1024, b, sizeof b), 100.0 *
 		    (double)info->cg_current / (double)info->cg_max);
 		if (rate > 0.05 && o < sizeof buf)
-			o += (size_t)snprintf(buf + o, sizeof buf - o, ", limit "
-			    "in ~%s at %+.1fK/s", fmt_duration(left / rate, age,
-			    sizeof age), rate);
+			o += (size_t)snprintf(buf + o, sizeof buf - o,
+			    ", limit in ~%s at %+.1fK/s",
+			    fmt_duration(left / rate, age, sizeof age), rate);
 	} else {
 		if (info->has_cgroup)
 			o += (size_t)snprintf(buf + o, sizeof buf - o, "cgroup "
@@ -252,8 +252,8 @@ view_draw_header(struct view *v)
 			    rate, age, sizeof age));
 	}
 	if (info->has_cgroup && info->cg_oom_kills > 0 && o < sizeof buf)
-		o += (size_t)snprintf(buf + o, sizeof buf - o, "  OOM kills %llu",
-		    (unsigned long long)info->cg_oom_kills);
+		o += (size_t)snprintf(buf + o, sizeof buf - o,
+		    "  OOM kills %llu", (unsigned long long)info->cg_oom_kills);
 	if (info->has_cgroup && o < sizeof buf)
 		o += (size_t)snprintf(buf + o, sizeof buf - o, "  [%s]",
 		    info->cgroup_path);

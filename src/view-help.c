@@ -21,7 +21,7 @@ static const char *const help_lines[] = {
 	"  M            baseline = the first sample",
 	"  space        pause / resume sampling (the screen stays live)",
 	"  + -          sample less / more often",
-	"  Tab r p s d  detail chart: next series, RSS, PSS, swap, private dirty",
+	"  Tab r p s d  detail chart: next, RSS, PSS, swap, private dirty",
 	"  Up Down      in the detail: the previous / next region of the table",
 	"  ? F1         this help;  Ctrl-L  redraw",
 	"  replay:      space play/pause, Left Right step, [ ] slower/faster,",

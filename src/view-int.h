@@ -33,7 +33,7 @@ struct view {
 	char filter_text[256], search_text[256];
 	size_t cursor, top;		/* row under the cursor, first shown */
 	uint64_t cursor_key;		/* region id or group key under it */
-	size_t group_cursor;		/* cursor to restore on leaving a group */
+	size_t group_cursor;		/* cursor to restore out of a group */
 	uint64_t detail_id;
 	enum series series;		/* detail chart */
 	int sort_menu;			/* highlighted entry in SCR_SORT */
@@ -44,7 +44,7 @@ struct view {
 	char input[256];
 	size_t input_len;
 	bool utf8, colors, quit, rebuild;
-	struct snapshot *snap;		/* live: the buffer sampler_take fills */
+	struct snapshot *snap;		/* live: what sampler_take fills */
 	/* The anonymous total (SF_ANONYMOUS) has no model series: the header
 	 * keeps its own, one value per model sample, oldest first. */
 	uint64_t anon_kb[MODEL_HISTORY];

@@ -163,8 +163,8 @@ group_cell(struct view *v, const struct region_group *g, int c, char *buf,
 		fmt_kb(g->kb[SF_SWAP], buf, size);
 		break;
 	case VC_DELTA:
-		fmt_kb_delta((int64_t)g->kb[SF_RSS] - (int64_t)g->base_kb[SF_RSS],
-		    buf, size);
+		fmt_kb_delta((int64_t)g->kb[SF_RSS] -
+		    (int64_t)g->base_kb[SF_RSS], buf, size);
 		break;
 	case VC_RATE:
 		if (g->rate_kb_s > -0.05 && g->rate_kb_s < 0.05)
@@ -273,7 +273,8 @@ view_draw_table(struct view *v)
 	x = view_put_plain(y, 0, info, COLS);
 	if (!view_grouped(v))
 		snprintf(info, sizeof info, "   sort %s %s%s%s   %zu shown",
-		    column_title(v->sort), v->desc ? (v->utf8 ? "\u2193" : "v") :
+		    column_title(v->sort),
+		    v->desc ? (v->utf8 ? "\u2193" : "v") :
 		    (v->utf8 ? "\u2191" : "^"), v->filter ? "   filter: " : "",
 		    v->filter ? v->filter_text : "", n);
 	else
@@ -345,7 +346,8 @@ view_draw_table(struct view *v)
 
 				x += view_put(v, y, x, p, len, pathw, true);
 				if (r->deleted && x + 10 < COLS)
-					view_put_plain(y, x, " (deleted)", COLS - x);
+					view_put_plain(y, x, " (deleted)",
+					    COLS - x);
 				break;
 			}
 			if (c == VC_CLASS && r != NULL) {
@@ -385,7 +387,8 @@ view_draw_table(struct view *v)
 				if (vcols[c].right) {
 					char pad[64];
 
-					snprintf(pad, sizeof pad, "%*s", w, buf);
+					snprintf(pad, sizeof pad, "%*s", w,
+					    buf);
 					view_put_plain(y, x, pad, w);
 				} else
 					view_put_plain(y, x, buf, w);

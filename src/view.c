@@ -265,8 +265,8 @@ view_draw_footer(struct view *v)
 	}
 	attron(A_REVERSE);
 	view_put_plain(y, 0, v->screen == SCR_DETAIL ?
-	    " Esc Back  Up Down Region  Tab Series  m Mark  space Pause  ? Help  "
-	    "q Quit" :
+	    " Esc Back  Up Down Region  Tab Series  m Mark  space Pause  "
+	    "? Help  q Quit" :
 	    " ? Help  Enter Detail  / Search  \\ Filter  g Group  < > Sort  "
 	    "m Mark  space Pause  + - Interval  q Quit", COLS);
 	attroff(A_REVERSE);
@@ -457,8 +457,8 @@ view_key(struct view *v, int ch)
 			v->cursor++;
 		break;
 	case KEY_PPAGE:
-		v->cursor = v->cursor > (size_t)rows ? v->cursor - (size_t)rows :
-		    0;
+		v->cursor = v->cursor > (size_t)rows ?
+		    v->cursor - (size_t)rows : 0;
 		break;
 	case KEY_NPAGE:
 		v->cursor += (size_t)rows;
@@ -698,7 +698,8 @@ view_run(struct app *app)
 		struct pollfd pfd[3] = {
 			{ STDIN_FILENO, POLLIN, 0 },
 			{ view_sigpipe[0], POLLIN, 0 },
-			{ app->sampler ? sampler_fd(app->sampler) : -1, POLLIN, 0 },
+			{ app->sampler ? sampler_fd(app->sampler) : -1,
+			    POLLIN, 0 },
 		};
 		int ch, timeout = 250;
 
