@@ -22,10 +22,8 @@ view_metric_draw(struct view *v, int y, int x, const char *name,
 
 	fmt_kb(kb, val, sizeof val);
 	spark_render(h, n, METRIC_SPARK, v->utf8, spark, sizeof spark);
-	if (r > -0.05 && r < 0.05)
-		snprintf(rate, sizeof rate, "0/s");
-	else
-		snprintf(rate, sizeof rate, "%+.1fK/s", r);
+	view_fmt_rate(r, rate, sizeof rate);
+	strcat(rate, "/s");
 	w = 5 + 1 + 6 + 1 + METRIC_SPARK + 1 + 10;
 	if (x + w > COLS)
 		return -1;

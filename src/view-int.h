@@ -80,6 +80,9 @@ void view_key(struct view *v, int ch);
 void view_take_samples(struct view *v);
 
 /* view-table.c: the region and group tables. */
+/* A growth rate in at most 7 columns: "0", "+64.0K", "-1.5M", "+2.0G"
+ * (per second). */
+char *view_fmt_rate(double kb_s, char *buf, size_t size);
 #define TABLE_TOP (HEADER_ROWS + 2)	/* screen line of the first row */
 bool view_grouped(const struct view *v);
 size_t view_nrows(const struct view *v);

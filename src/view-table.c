@@ -43,6 +43,22 @@ static const struct vcol_def {
 	[VC_PATH] = { "Path", 0, false, COL_PATH, 0 },
 };
 
+char *
+view_fmt_rate(double kb_s, char *buf, size_t size)
+{
+	double a = kb_s < 0 ? -kb_s : kb_s;
+
+	if (a < 0.05)
+		snprintf(buf, size, "0");
+	else if (a < 999.95)
+		snprintf(buf, size, "%+.1fK", kb_s);
+	else if (a < 999.95 * 1024)
+		snprintf(buf, size, "%+.1fM", kb_s / 1024);
+	else
+		snprintf(buf, size, "%+.1fG", kb_s / (1024 * 1024));
+	return buf;
+}
+
 bool
 view_grouped(const struct view *v)
 {
@@ -117,12 +133,7 @@ region_cell(struct view *v, const struct tracked_region *r, int c, char *buf,
 		fmt_kb_delta(tracked_delta_base(r, SF_RSS), buf, size);
 		break;
 	case VC_RATE: {
-		double rate = model_region_rate(m, r, SERIES_RSS);
-
-		if (rate > -0.05 && rate < 0.05)
-			snprintf(buf, size, "0");
-		else
-			snprintf(buf, size, "%+.1fK", rate);
+		view_fmt_rate(model_region_rate(m, r, SERIES_RSS), buf, size);
 		break;
 	}
 	case VC_TREND: {
@@ -167,10 +178,7 @@ group_cell(struct view *v, const struct region_group *g, int c, char *buf,
 		    (int64_t)g->base_kb[SF_RSS], buf, size);
 		break;
 	case VC_RATE:
-		if (g->rate_kb_s > -0.05 && g->rate_kb_s < 0.05)
-			snprintf(buf, size, "0");
-		else
-			snprintf(buf, size, "%+.1fK", g->rate_kb_s);
+		view_fmt_rate(g->rate_kb_s, buf, size);
 		break;
 	case VC_TREND: {
 		uint64_t h[MODEL_HISTORY];

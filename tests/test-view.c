@@ -548,6 +548,26 @@ test_live(void)
 	v.rebuild = true;
 }
 
+static void
+test_rates(void)
+{
+	char buf[32];
+	double r;
+	bool fits = true;
+
+	is_str(view_fmt_rate(0.01, buf, sizeof buf), "0", "a still rate: 0");
+	is_str(view_fmt_rate(64, buf, sizeof buf), "+64.0K", "64 kB/s");
+	is_str(view_fmt_rate(-1536, buf, sizeof buf), "-1.5M", "-1.5 MB/s");
+	is_str(view_fmt_rate(10240, buf, sizeof buf), "+10.0M", "10 MB/s");
+	for (r = 0.03; r < 1e9; r *= 1.07) {
+		if (strlen(view_fmt_rate(-r, buf, sizeof buf)) > 7) {
+			diag("%g kB/s: %s", -r, buf);
+			fits = false;
+		}
+	}
+	ok(fits, "every rate fits the 7-column Rate cell");
+}
+
 /* 65,000 regions: moving the cursor must not sort again. */
 static void
 test_big(void)
@@ -616,6 +636,7 @@ main(void)
 	test_groups();
 	test_sizes();
 	test_ascii();
+	test_rates();
 	test_big();
 	test_live();
 	test_end();
