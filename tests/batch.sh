@@ -90,7 +90,7 @@ check "-f keeps only matching regions" sh -c \
 # Against the kernel and pmap: a stopped (quiet) process, read at one
 # moment: totals equal smaps_rollup, and pmap -X has the same mappings.
 against_kernel() {
-	kill -STOP "$1"
+	stop_quiet "$1"
 	limit 20 "$MEMTOP" -b -n 1 -p "$1" --format json >"$tmp/quiet"
 	cat "/proc/$1/smaps_rollup" >"$tmp/rollup"
 	pmap -X "$1" >"$tmp/pmap" 2>&1

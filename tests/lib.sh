@@ -61,6 +61,19 @@ wait_for() {
 	return 1
 }
 
+# stopped PID: every thread of PID is in state T (SIGSTOP is delivered
+# asynchronously, and a thread still running can touch pages after kill).
+stopped() {
+	for t in /proc/"$1"/task/*/stat; do
+		sed 's/.*) //' "$t" 2>/dev/null | grep -q '^[Tt]' || return 1
+	done
+}
+
+# stop_quiet PID: SIGSTOP it and wait until all its threads have stopped.
+stop_quiet() {
+	kill -STOP "$1" && wait_for 10 stopped "$1"
+}
+
 # start_demo [DEMO OPTIONS]: starts the demo workload in the background, sets
 # demo_pid and demo_out (its stdout), and waits until it has set up.
 start_demo() {
