@@ -38,6 +38,7 @@ struct view {
 	enum series series;		/* detail chart */
 	int sort_menu;			/* highlighted entry in SCR_SORT */
 	int help_top;			/* first help line shown */
+	int trend_w;			/* the table's trend, as laid out */
 	char status[512];
 	double status_until;
 	int prompt;			/* 0, '/' or '\\' while typing */

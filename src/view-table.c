@@ -11,7 +11,9 @@
 #include "util.h"
 #include "view-int.h"
 
-#define TREND_WIDTH 20
+#define TREND_WIDTH 20		/* samples in a row's trend, room allowing */
+#define TREND_MIN 10		/* it shrinks to this before the path does */
+#define PATH_MIN 24		/* the path's room before the trend shrinks */
 
 enum vcol {
 	VC_MARK, VC_NAME, VC_ADDR, VC_PERMS, VC_CLASS, VC_COUNT, VC_SIZE,
@@ -65,14 +67,19 @@ view_grouped(const struct view *v)
 	return v->group_by != GROUP_NONE && !v->in_group;
 }
 
-/* Which columns fit in `width`, widest-droppable first out. */
+/*
+ * Which columns fit in `width` and how wide each is: the trend gives up
+ * columns down to TREND_MIN so that the path keeps PATH_MIN, then whole
+ * columns go, highest drop level first.
+ */
 static void
-view_columns(const struct view *v, int width, bool *show)
+view_columns(const struct view *v, int width, bool *show, int *w)
 {
 	int c, need, level;
 
 	for (c = 0; c < VC_N; c++) {
 		show[c] = true;
+		w[c] = vcols[c].width;
 		if (view_grouped(v) && (c == VC_ADDR || c == VC_PERMS ||
 		    c == VC_CLASS || c == VC_PATH))
 			show[c] = false;
@@ -80,10 +87,19 @@ view_columns(const struct view *v, int width, bool *show)
 			show[c] = false;
 	}
 	for (level = 10; level > 0; level--) {
-		need = view_grouped(v) ? 0 : 12;	/* the path's least */
+		w[VC_TREND] = TREND_WIDTH;
+		need = view_grouped(v) ? 0 : PATH_MIN;
 		for (c = 0; c < VC_N; c++) {
 			if (show[c])
-				need += vcols[c].width + 1;
+				need += w[c] + 1;
+		}
+		if (need > width && show[VC_TREND]) {
+			int cut = need - width;
+
+			if (cut > TREND_WIDTH - TREND_MIN)
+				cut = TREND_WIDTH - TREND_MIN;
+			w[VC_TREND] -= cut;
+			need -= cut;
 		}
 		if (need <= width)
 			return;
@@ -139,9 +155,9 @@ region_cell(struct view *v, const struct tracked_region *r, int c, char *buf,
 	case VC_TREND: {
 		uint64_t h[MODEL_HISTORY];
 		size_t n = model_history(m, &r->hist[SERIES_RSS], r->first_seq,
-		    r->last_seq, h, TREND_WIDTH);
+		    r->last_seq, h, (size_t)v->trend_w);
 
-		spark_render(h, n, TREND_WIDTH, v->utf8, buf, size);
+		spark_render(h, n, (size_t)v->trend_w, v->utf8, buf, size);
 		break;
 	}
 	}
@@ -183,9 +199,9 @@ group_cell(struct view *v, const struct region_group *g, int c, char *buf,
 	case VC_TREND: {
 		uint64_t h[MODEL_HISTORY];
 		size_t n = model_history(m, &g->hist[SERIES_RSS], 0,
-		    UINT64_MAX, h, TREND_WIDTH);
+		    UINT64_MAX, h, (size_t)v->trend_w);
 
-		spark_render(h, n, TREND_WIDTH, v->utf8, buf, size);
+		spark_render(h, n, (size_t)v->trend_w, v->utf8, buf, size);
 		break;
 	}
 	}
@@ -235,18 +251,20 @@ void
 view_draw_table(struct view *v)
 {
 	bool show[VC_N];
+	int width[VC_N];
 	int rows = LINES - HEADER_ROWS - 3, y, c, x, pathw, name_w;
 	size_t i, n = view_nrows(v);
 	char buf[256], info[400];
 
-	view_columns(v, COLS, show);
+	view_columns(v, COLS, show, width);
+	v->trend_w = width[VC_TREND];
 	if (rows < 1)
 		rows = 1;
 	/* In the group view the name takes what the numbers leave. */
 	name_w = COLS;
 	for (c = 0; c < VC_N; c++) {
 		if (show[c] && c != VC_NAME)
-			name_w -= vcols[c].width + 1;
+			name_w -= width[c] + 1;
 	}
 	if (name_w > 60)
 		name_w = 60;
@@ -298,7 +316,7 @@ view_draw_table(struct view *v)
 	move(y, 0);
 	clrtoeol();
 	for (x = 0, c = 0; c < VC_N; c++) {
-		int w = vcols[c].width;
+		int w = width[c];
 
 		if (!show[c])
 			continue;
@@ -342,7 +360,7 @@ view_draw_table(struct view *v)
 		if (i == v->cursor)
 			mvhline(y, 0, ' ', COLS);
 		for (x = 0, c = 0; c < VC_N && x < COLS; c++) {
-			int w = vcols[c].width;
+			int w = width[c];
 
 			if (!show[c])
 				continue;

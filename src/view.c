@@ -240,6 +240,23 @@ view_put_plain(int y, int x, const char *s, int cols)
 	return view_put_wide(y, x, s, cols, false, false);
 }
 
+/* A line of key hints, items two spaces apart: those that fit, whole. */
+static void
+view_put_keys(int y, const char *keys)
+{
+	int n = (int)strlen(keys);
+
+	while (n > COLS) {
+		const char *p = keys + n - 1;
+
+		while (p > keys && !(p[0] == ' ' && p[-1] == ' '))
+			p--;
+		n = p > keys ? (int)(p - keys) - 1 : COLS;
+	}
+	mvhline(y, 0, ' ', COLS);
+	mvaddnstr(y, 0, keys, n);
+}
+
 static void
 view_draw_footer(struct view *v)
 {
@@ -264,11 +281,11 @@ view_draw_footer(struct view *v)
 		return;
 	}
 	attron(A_REVERSE);
-	view_put_plain(y, 0, v->screen == SCR_DETAIL ?
+	view_put_keys(y, v->screen == SCR_DETAIL ?
 	    " Esc Back  Up Down Region  Tab Series  m Mark  space Pause  "
 	    "? Help  q Quit" :
 	    " ? Help  Enter Detail  / Search  \\ Filter  g Group  < > Sort  "
-	    "m Mark  space Pause  + - Interval  q Quit", COLS);
+	    "m Mark  space Pause  + - Interval  q Quit");
 	attroff(A_REVERSE);
 }
 
@@ -279,9 +296,13 @@ view_draw(struct view *v)
 	if (COLS < MIN_COLS || LINES < MIN_LINES) {
 		char msg[80];
 
-		snprintf(msg, sizeof msg, "terminal too small: %dx%d, memtop "
-		    "needs %dx%d", COLS, LINES, MIN_COLS, MIN_LINES);
-		mvaddnstr(LINES / 2, 0, msg, COLS);
+		/* Two short lines, so that even a tiny screen reads them. */
+		snprintf(msg, sizeof msg, "%dx%d, needs %dx%d", COLS,
+		    LINES, MIN_COLS, MIN_LINES);
+		mvaddnstr(LINES > 1 ? (LINES - 1) / 2 : 0, 0,
+		    "terminal too small", COLS);
+		if (LINES > 1)
+			mvaddnstr((LINES - 1) / 2 + 1, 0, msg, COLS);
 		refresh();
 		return;
 	}

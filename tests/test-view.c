@@ -402,6 +402,25 @@ test_sizes(void)
 	ok(strstr(row(y), "Class") && strstr(row(y), "RSS") &&
 	    strstr(row(y), "Rate/s") && strstr(row(y), "Path") &&
 	    !strstr(row(y), "Address"), "at 80 columns: no address column");
+	{
+		const char *r = row(y), *t = strstr(r, "Trend"),
+		    *p = strstr(r, "Path");
+
+		ok(t != NULL && p != NULL && p - t >= 11 && p - r <= 80 - 24,
+		    "at 80 columns the trend narrows, "
+		    "the path keeps 24 columns");
+	}
+	v.status[0] = '\0';		/* the key hints, not a message */
+	screen_size(24, 80);
+	{
+		const char *f = row(LINES - 1);
+		size_t n = strlen(f);
+
+		while (n > 0 && f[n - 1] == ' ')
+			n--;
+		ok(n >= 6 && strncmp(f + n - 6, "m Mark", 6) == 0,
+		    "at 80 columns the footer keeps whole key hints");
+	}
 	screen_size(10, 40);
 	y = TABLE_TOP - 1;
 	for (int i = 0; i < LINES; i++)
@@ -413,8 +432,8 @@ test_sizes(void)
 	ok(find("[heap]", TABLE_TOP) > 0 || find("heap", TABLE_TOP) > 0,
 	    "at 40x10 rows are still listed");
 	screen_size(5, 20);
-	ok(find("too small", 0) >= 0, "at 20x5 it says the terminal is too "
-	    "small");
+	ok(find("too small", 0) >= 0 && find("20x5, needs 40x10", 0) >= 0,
+	    "at 20x5 it says the terminal is too small, and what it needs");
 	screen_size(40, 120);
 	ok(find("Rate/s", 0) > 0 && find("Trend", 0) > 0,
 	    "back at 120x40 the full table");
