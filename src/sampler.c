@@ -42,18 +42,23 @@ sampler_notify(struct sampler *sp)
 		return;
 }
 
-static void
-sampler_wait_until(struct sampler *sp, double due)
+/* Wait on sp->wake (under the lock) until clock_mono() time t at the latest;
+ * ETIMEDOUT when it passed. */
+static int
+sampler_wait(struct sampler *sp, double t)
 {
 	struct timespec ts;
 
-	while (!sp->stop && (sp->paused || clock_mono() < due)) {
-		double t = sp->paused ? clock_mono() + 3600 : due;
+	ts.tv_sec = (time_t)t;
+	ts.tv_nsec = (long)((t - (double)ts.tv_sec) * 1e9);
+	return pthread_cond_timedwait(&sp->wake, &sp->lock, &ts);
+}
 
-		ts.tv_sec = (time_t)t;
-		ts.tv_nsec = (long)((t - (double)ts.tv_sec) * 1e9);
-		pthread_cond_timedwait(&sp->wake, &sp->lock, &ts);
-	}
+static void
+sampler_wait_until(struct sampler *sp, double due)
+{
+	while (!sp->stop && (sp->paused || clock_mono() < due))
+		sampler_wait(sp, sp->paused ? clock_mono() + 3600 : due);
 }
 
 static void *
@@ -77,6 +82,7 @@ sampler_thread(void *arg)
 
 		pthread_mutex_lock(&sp->lock);
 		sp->busy_since = 0;
+		pthread_cond_broadcast(&sp->wake);	/* sampler_stop waits */
 		if (rc == 0) {
 			struct snapshot *t = sp->ready;
 
@@ -215,17 +221,22 @@ sampler_late(const struct sampler *sp)
 bool
 sampler_stop(struct sampler *sp)
 {
+	double deadline = clock_mono() + 0.5;
 	bool stuck;
 
 	if (sp == NULL)
 		return true;
 	pthread_mutex_lock(&sp->lock);
 	sp->stop = true;
-	stuck = sp->busy_since > 0 && clock_mono() - sp->busy_since > 0.5;
-	pthread_cond_signal(&sp->wake);
+	pthread_cond_broadcast(&sp->wake);
+	/* A read under way gets half a second to end. */
+	while (sp->busy_since > 0 && sampler_wait(sp, deadline) != ETIMEDOUT)
+		;
+	stuck = sp->busy_since > 0;
 	pthread_mutex_unlock(&sp->lock);
 	if (stuck) {
-		/* Its read may never return: leave it, and its memory, to exit. */
+		/* Its read may never return (D state, a FUSE server that does
+		 * not answer): leave it, and its memory, to exit. */
 		pthread_detach(sp->thread);
 		return false;
 	}

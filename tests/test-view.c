@@ -511,12 +511,46 @@ fake_close(struct source *src)
 
 static const struct source_ops fake_ops = { "fake", fake_next, fake_close };
 
+/* A source whose first read blocks for 20 s: a target stuck in D state. */
+static int
+stuck_next(struct source *src, struct snapshot *out, char **cause)
+{
+	struct timespec ts = { 20, 0 };
+
+	nanosleep(&ts, NULL);
+	return 1;
+}
+
+static const struct source_ops stuck_ops = { "stuck", stuck_next, fake_close };
+
 static bool
 wait_sample(struct sampler *sp, double secs)
 {
 	struct pollfd pfd = { sampler_fd(sp), POLLIN, 0 };
 
 	return poll(&pfd, 1, (int)(secs * 1000)) == 1;
+}
+
+/* q right after a read blocked: memtop quits within a second all the same,
+ * leaving the stuck read behind (it ends with the process). */
+static void
+test_stuck_stop(void)
+{
+	struct source src = { &stuck_ops, NULL };
+	struct sampler *sp = sampler_start(&src, 0.1);
+	double t0 = clock_mono();
+	bool joined;
+
+	while (sampler_busy(sp) == 0 && clock_mono() - t0 < 5) {
+		struct timespec ts = { 0, 1000 * 1000 };
+
+		nanosleep(&ts, NULL);
+	}
+	t0 = clock_mono();
+	joined = sampler_stop(sp);
+	ok(!joined && clock_mono() - t0 < 1.0, "a read blocked for a moment "
+	    "only: the sampler still stops within a second (%.2fs)",
+	    clock_mono() - t0);
 }
 
 static void
@@ -659,6 +693,7 @@ main(void)
 	test_big();
 	test_live();
 	test_end();
+	test_stuck_stop();
 
 	view_free(&v);
 	endwin();
