@@ -129,10 +129,10 @@ run_batch(struct app *app, const struct batch_opts *bo)
 	}
 	snapshot_free(snap);
 	if (app->ended && app->end_cause != NULL)
-		fprintf(stderr, "memtop: %s\n", app->end_cause);
+		error_print("%s", app->end_cause);
 	if (app_close_recording(app, &cause) != 0) {
 		if (!app->ended || app->end_err == 0)
-			fprintf(stderr, "memtop: %s\n", cause);
+			error_print("%s", cause);
 		free(cause);
 		if (app->end_err == 0)
 			return EXIT_FAILURE_GENERIC;
@@ -149,8 +149,8 @@ report_damage(struct source *src)
 
 	replay_summary(src, &sum);
 	for (i = 0; i < sum.ndamage; i++)
-		fprintf(stderr, "memtop: damaged recording: segment %d, offset "
-		    "%llu: %s\n", sum.damage[i].segment, (unsigned long long)
+		error_print("damaged recording: segment %d, offset "
+		    "%llu: %s", sum.damage[i].segment, (unsigned long long)
 		    sum.damage[i].offset, sum.damage[i].reason);
 	return sum.ndamage > 0;
 }
@@ -160,24 +160,34 @@ static int
 print_info(struct source *src, const char *path)
 {
 	struct session_summary sum;
-	char cmd[1024], when[64], span[16];
+	char cmd[1024], file[1024], version[256], host[512], kernel[512];
+	char when[64], span[16];
+	bool utf8 = locale_is_utf8();
 	time_t t;
 	struct tm tm;
 	size_t i;
 
 	replay_summary(src, &sum);
+	/* Every string here came from the file, made who knows where. */
 	esc_text(sum.header.cmdline, strlen(sum.header.cmdline), cmd,
-	    sizeof cmd, locale_is_utf8());
+	    sizeof cmd, utf8);
+	esc_text(path, strlen(path), file, sizeof file, utf8);
+	esc_text(sum.header.version, strlen(sum.header.version), version,
+	    sizeof version, utf8);
+	esc_text(sum.header.host, strlen(sum.header.host), host, sizeof host,
+	    utf8);
+	esc_text(sum.header.kernel, strlen(sum.header.kernel), kernel,
+	    sizeof kernel, utf8);
 	t = (time_t)sum.header.created;
 	localtime_r(&t, &tm);
 	strftime(when, sizeof when, "%Y-%m-%d %H:%M:%S", &tm);
-	printf("file:      %s (%zu segment%s, %llu bytes)\n", path,
+	printf("file:      %s (%zu segment%s, %llu bytes)\n", file,
 	    sum.segments, sum.segments == 1 ? "" : "s",
 	    (unsigned long long)sum.bytes);
 	printf("format:    %u.%u, made by %s\n", sum.header.major,
-	    sum.header.minor, sum.header.version);
-	printf("host:      %s, Linux %s, page size %u\n", sum.header.host,
-	    sum.header.kernel, sum.header.page_size);
+	    sum.header.minor, version);
+	printf("host:      %s, Linux %s, page size %u\n", host, kernel,
+	    sum.header.page_size);
 	printf("target:    pid %d: %s\n", sum.header.pid, cmd);
 	printf("started:   %s, every %gs\n", when, sum.header.interval);
 	printf("samples:   %zu over %s\n", sum.samples, fmt_duration(
@@ -241,6 +251,7 @@ main(int argc, char **argv)
 	app.sort_desc = true;
 	setlocale(LC_ALL, "");
 
+	opterr = 0;
 	while ((c = getopt_long(argc, argv, "p:bn:d:s:f:w:r:hV", longopts,
 	    NULL)) != -1) {
 		switch (c) {
@@ -322,8 +333,10 @@ main(int argc, char **argv)
 			printf("memtop %s\n", PACKAGE_VERSION);
 			return EXIT_OK;
 		default:
-			usage(stderr);
-			return EXIT_USAGE;
+			/* getopt's own message would quote the raw bytes. */
+			fatal(EXIT_USAGE, "option '%s' is unknown or lacks its "
+			    "value (see memtop --help)", optind > 1 &&
+			    optind <= argc ? argv[optind - 1] : "?");
 		}
 	}
 	if (optind < argc)
@@ -405,7 +418,7 @@ main(int argc, char **argv)
 		if (app.sampler != NULL && !sampler_stop(app.sampler))
 			app.source = NULL;	/* still in the stuck thread's hands */
 		if (app_close_recording(&app, &cause) != 0) {
-			fprintf(stderr, "memtop: %s\n", cause);
+			error_print("%s", cause);
 			code = EXIT_FAILURE_GENERIC;
 		}
 	}

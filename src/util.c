@@ -333,6 +333,37 @@ fatal_set_hook(void (*hook)(void))
 	fatal_hook = hook;
 }
 
+/* "memtop: MESSAGE\n" on stderr, the message escaped as in esc_text: it
+ * may quote a path or an argument, and those can hold any byte. */
+static void
+error_vprint(const char *fmt, va_list ap)
+{
+	char *msg, *out;
+	int n = vasprintf(&msg, fmt, ap);
+
+	if (n < 0) {
+		fputs("memtop: out of memory\n", stderr);
+		return;
+	}
+	out = malloc(4 * (size_t)n + 1);	/* "\xNN" is the widest */
+	if (out != NULL)
+		esc_text(msg, (size_t)n, out, 4 * (size_t)n + 1,
+		    locale_is_utf8());
+	fprintf(stderr, "memtop: %s\n", out != NULL ? out : "out of memory");
+	free(out);
+	free(msg);
+}
+
+void
+error_print(const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	error_vprint(fmt, ap);
+	va_end(ap);
+}
+
 void
 fatal(int code, const char *fmt, ...)
 {
@@ -344,10 +375,8 @@ fatal(int code, const char *fmt, ...)
 		fatal_hook = NULL;
 		hook();
 	}
-	fputs("memtop: ", stderr);
 	va_start(ap, fmt);
-	vfprintf(stderr, fmt, ap);
+	error_vprint(fmt, ap);
 	va_end(ap);
-	fputc('\n', stderr);
 	exit(code);
 }

@@ -55,6 +55,10 @@ char *xstrdup(const char *s);
 /* malloc'd printf, never NULL. */
 char *xasprintf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 
+/* "memtop: MESSAGE" on stderr, escaped as esc_text escapes (a message can
+ * quote a path or an argument). */
+void error_print(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+
 /* Called by fatal() before it prints and exits; the view registers one. */
 void fatal_set_hook(void (*hook)(void));
 void fatal(int code, const char *fmt, ...)

@@ -180,6 +180,19 @@ bad 2 "an unknown column" -b -s bogus -p 1
 bad 2 "an unknown format" -b --format xml -p 1
 bad 2 "a bad filter pattern" -b -f '(' -p 1
 bad 2 "no target" -b
+bad 2 "an unknown option" --bogus
+bad 2 "an option without its value" -b -p
+# What the user typed can hold any byte too: it is quoted escaped.
+esc=$(printf '\033')
+bad 2 "an unknown option holding an escape sequence" "--x${esc}[2J"
+check "  ... quoted escaped, no raw escape byte" sh -c \
+	"! grep -q '$esc' '$tmp/bad.err' && grep -q 'x.e\[2J' '$tmp/bad.err'" ||
+	diag_file "$tmp/bad.err"
+bad 2 "a missing recording whose name holds an escape sequence" \
+	-b -r "$tmp/no${esc}]0;T.mtr"
+check "  ... its name escaped in the message" sh -c \
+	"! grep -q '$esc' '$tmp/bad.err' && grep -q 'no.e\]0;T' '$tmp/bad.err'" ||
+	diag_file "$tmp/bad.err"
 check "the kernel-thread message names it" sh -c \
 	"'$MEMTOP' -b -n 1 -p 2 2>&1 | grep -q 'kernel thread'"
 
