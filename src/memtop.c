@@ -421,6 +421,11 @@ main(int argc, char **argv)
 			error_print("%s", cause);
 			code = EXIT_FAILURE_GENERIC;
 		}
+		/* The header said so while it ran; the shell hears it too. */
+		if (app.rec_error != NULL) {
+			error_print("recording stopped: %s", app.rec_error);
+			code = EXIT_FAILURE_GENERIC;
+		}
 	}
 	source_close(app.source);
 	model_free(app.model);

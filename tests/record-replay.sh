@@ -124,6 +124,23 @@ if [ "$(id -u)" = 0 ] && mkdir -p "$tmp/full" &&
 	check "a recording cut by a full disk replays, undamaged" sh -c \
 		"test $code = 0 && test \$(cut -d, -f1 '$tmp/full.csv' | sort -u | wc -l) -ge 2" ||
 		diag_file "$tmp/full.rerr"
+	# The dashboard goes on without the recording, says so, and q then
+	# exits 1 with the reason on stderr.
+	rm -f "$tmp/full/rec.mt"
+	tm new-session -d -s full -x 120 -y 40 "env LANG=C.UTF-8 TERM=screen \
+	    $MEMTOP -d 0.1 -p $demo_pid -w $tmp/full/dash.mt \
+	    2>$tmp/full.derr; echo \$? >$tmp/full.dcode"
+	wait_for 30 sh -c "tmux -L '$sock' capture-pane -p -t full |
+	    grep -q 'recording stopped'"
+	check "disk full in the dashboard: the header says the recording stopped" \
+		test $? = 0
+	tm send-keys -t full q
+	wait_for 10 test -s "$tmp/full.dcode"
+	check "  ... and after q: exit 1, the reason on stderr" sh -c \
+		"test \$(cat '$tmp/full.dcode') = 1 &&
+		 grep -q 'recording stopped: .*No space left' '$tmp/full.derr'" ||
+		diag_file "$tmp/full.derr"
+	tm kill-session -t full 2>/dev/null
 	umount "$tmp/full"
 else
 	diag "skipping the disk-full test: needs root to mount a small tmpfs"
