@@ -247,12 +247,29 @@ live_gone_state(struct live *l)
 	return TARGET_ALIVE;
 }
 
+/* What a denied read needs, in a user's words: the kernel shows smaps only
+ * to a reader with ptrace access; Yama, where the kernel has it, narrows
+ * that for a same-user reader. */
 static char *
 denied_cause(int pid, const char *file)
 {
-	return xasprintf("permission denied reading /proc/%d/%s: run as root, "
-	    "or as the same user with ptrace access (see "
-	    "/proc/sys/kernel/yama/ptrace_scope)", pid, file);
+	const char *yama = "/proc/sys/kernel/yama/ptrace_scope";
+	char scope[16] = "";
+	FILE *f = fopen(yama, "re");
+
+	if (f != NULL) {
+		if (fgets(scope, sizeof scope, f) != NULL)
+			scope[strcspn(scope, "\n")] = '\0';
+		fclose(f);
+	}
+	if (f == NULL)
+		return xasprintf("permission denied reading /proc/%d/%s: memtop "
+		    "needs ptrace access to the target: run as root (with "
+		    "CAP_SYS_PTRACE), or as the target's own user", pid, file);
+	return xasprintf("permission denied reading /proc/%d/%s: memtop needs "
+	    "ptrace access to the target: run as root (with CAP_SYS_PTRACE), "
+	    "or as the target's own user while %s is 0 (it is %s)", pid, file,
+	    yama, scope);
 }
 
 static int

@@ -74,7 +74,11 @@ if [ "$root" = yes ] && unshare --pid --fork --mount-proc true 2>/dev/null; then
 		sleep 100 & a=$!
 		"$1" -b -d 0.3 -n 40 -p $a --format json >"$2/reuse.out" 2>"$2/reuse.err" &
 		m=$!
-		sleep 1
+		# Pinned only once it has opened the target: wait for a sample.
+		i=0
+		while [ ! -s "$2/reuse.out" ] && [ $i -lt 100 ]; do
+			sleep 0.1; i=$((i + 1))
+		done
 		kill -STOP $m
 		kill -9 $a; wait $a 2>/dev/null
 		echo $((a - 1)) >/proc/sys/kernel/ns_last_pid
