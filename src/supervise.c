@@ -53,11 +53,13 @@ supervise_dashboard(void)
 	sa.sa_handler = supervise_forward;
 	sigaction(SIGTERM, &sa, NULL);
 	sigaction(SIGHUP, &sa, NULL);
-	/* Keyboard signals reach the child through the process group.  On
-	 * ^Z the parent stops only once the child has put the terminal back
-	 * and stopped, so the shell's "Stopped" lands on the normal screen. */
-	signal(SIGINT, SIG_IGN);
-	signal(SIGQUIT, SIG_IGN);
+	/* ^C and ^\ reach the child through the process group as well; a
+	 * second one from here is harmless, and `kill -INT` of the PID a
+	 * script knows (this one) must stop memtop too.  On ^Z the parent
+	 * stops only once the child has put the terminal back and stopped,
+	 * so the shell's "Stopped" lands on the normal screen. */
+	sigaction(SIGINT, &sa, NULL);
+	sigaction(SIGQUIT, &sa, NULL);
 	signal(SIGTSTP, SIG_IGN);
 
 	for (;;) {
@@ -70,6 +72,7 @@ supervise_dashboard(void)
 			break;
 		raise(SIGSTOP);		/* fg continues us and the child */
 	}
+	supervised_child = 0;		/* reaped: its PID may be reused */
 	if (WIFEXITED(status))
 		exit(WEXITSTATUS(status));
 	supervise_restore(&saved);

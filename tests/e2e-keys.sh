@@ -93,6 +93,20 @@ kill -HUP "${child:-$parent}"
 check "SIGHUP: the shell prompt is back" wait_screen 5 'PROMPT\$ *$'
 check "SIGHUP: the alternate screen is off" test "$(alt)" = 0
 
+# kill -INT of the PID a shell knows (the supervisor's) stops memtop too.
+keys clear Enter
+keys "$MEMTOP -p $demo_pid -d 0.5" Enter
+wait_screen 10 "pid $demo_pid" >/dev/null
+shell=$(tm display -p -t k '#{pane_pid}')
+parent=$(pgrep -P "$shell" | head -1)
+kill -INT "$parent"
+check "SIGINT to the supervisor: the shell prompt is back" \
+	wait_screen 5 'PROMPT\$ *$' || screen | diag_file /dev/stdin
+check "SIGINT to the supervisor: the alternate screen is off" \
+	test "$(alt)" = 0
+keys 'echo "code=$?"' Enter
+check "SIGINT to the supervisor: exit code 130" wait_screen 3 '^code=130'
+
 # -n bounds the dashboard too: it quits by itself after N samples.
 keys clear Enter
 keys "$MEMTOP -p $demo_pid -d 0.2 -n 5; echo \"code=\$?\"" Enter
