@@ -3,10 +3,14 @@
  */
 #include <errno.h>
 #include <inttypes.h>
+#include <poll.h>
+#include <signal.h>
+#include <stdlib.h>
 #include <string.h>
 #include <strings.h>
 #include <time.h>
 
+#include "app.h"
 #include "batch.h"
 #include "util.h"
 
@@ -248,4 +252,114 @@ batch_print(FILE *f, struct model *m, const struct batch_opts *o,
 	if (fflush(f) != 0 || ferror(f))
 		return errno ? -errno : -EIO;
 	return 0;
+}
+
+static volatile sig_atomic_t batch_stop;
+
+static void
+batch_on_signal(int sig)
+{
+	batch_stop = sig;
+}
+
+/*
+ * The next sample, as source_next() gives it.  A replay is read here, as
+ * fast as it decodes; a live target is read on the sampler's thread, so
+ * that a read stuck on a target in D state or a frozen cgroup leaves this
+ * loop free to say so and to stop on a signal.
+ */
+static int
+batch_next(struct app *app, struct snapshot **snap, char **cause)
+{
+	bool told = false;
+	int rc, err;
+
+	if (app->sampler == NULL)
+		return source_next(app->source, *snap, cause);
+	while (!batch_stop) {
+		struct pollfd pfd = { sampler_fd(app->sampler), POLLIN, 0 };
+
+		/* A signal may land on another thread: look again soon. */
+		poll(&pfd, 1, 200);
+		rc = sampler_take(app->sampler, snap, cause, &err);
+		if (rc == 1) {
+			if (told)
+				error_print("process %d: the late sample came "
+				    "after %.1f s", app->pid,
+				    (*snap)->sample_ms / 1000);
+			return 0;
+		}
+		if (rc < 0) {
+			(*snap)->state = sampler_end_state(app->sampler);
+			return err < 0 ? err : 1;
+		}
+		if (!told && sampler_late(app->sampler)) {
+			error_print("process %d: sample late: reading its /proc "
+			    "files has taken %.0f s so far (a target in D state "
+			    "or a frozen cgroup?); still waiting",
+			    app->pid, sampler_busy(app->sampler));
+			told = true;
+		}
+	}
+	return 0;
+}
+
+int
+batch_run(struct app *app, const struct batch_opts *bo)
+{
+	struct snapshot *snap = snapshot_new();
+	unsigned long printed = 0;
+	struct sigaction sa;
+	char *cause = NULL;
+	int rc, wrc;
+
+	memset(&sa, 0, sizeof sa);
+	sa.sa_handler = batch_on_signal;
+	sigaction(SIGINT, &sa, NULL);
+	sigaction(SIGTERM, &sa, NULL);
+	sigaction(SIGHUP, &sa, NULL);
+	batch_stop = 0;
+	if (app->replay_path == NULL)
+		app->sampler = sampler_start(app->source, app->interval);
+	while (!batch_stop) {
+		rc = batch_next(app, &snap, &cause);
+		if (batch_stop)
+			break;
+		if (rc != 0) {
+			app_end(app, cause, rc < 0 ? rc : 0, snap->state);
+			break;
+		}
+		if ((rc = app_ingest(app, snap, &cause)) != 0) {
+			/* A recording that cannot be written: stop, say why. */
+			app_end(app, cause, rc, snap->state);
+			break;
+		}
+		if (app->quiet || (app->from > 0 && snap->wall < app->from))
+			wrc = 0;
+		else if (app->to > 0 && snap->wall > app->to)
+			break;
+		else
+			wrc = batch_print(stdout, app->model, bo, printed++);
+		if (wrc == -EPIPE)
+			break;
+		if (wrc != 0)
+			fatal(EXIT_FAILURE_GENERIC, "writing output: %s",
+			    strerror(-wrc));
+		if (app->max_samples > 0 && app->samples >= app->max_samples)
+			break;
+	}
+	if (app->sampler != NULL && !sampler_stop(app->sampler))
+		app->source = NULL;	/* still in the stuck thread's hands */
+	app->sampler = NULL;
+	snapshot_free(snap);
+	if (app->ended && app->end_cause != NULL)
+		error_print("%s", app->end_cause);
+	if (app_close_recording(app, &cause) != 0) {
+		if (!app->ended || app->end_err == 0)
+			error_print("%s", cause);
+		free(cause);
+		if (app->end_err == 0)
+			return EXIT_FAILURE_GENERIC;
+	}
+	return app_exit_code(app);
 }

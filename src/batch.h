@@ -27,4 +27,14 @@ struct batch_opts {
 int batch_print(FILE *f, struct model *m, const struct batch_opts *o,
     unsigned long n);
 
+struct app;
+
+/*
+ * memtop -b: sample (live, on the sampler's thread) or read (replay), feed
+ * the model and the recorder, print each sample as bo says, until -n, the
+ * end of the source, or SIGINT/SIGTERM/SIGHUP.  Says on stderr when a live
+ * sample is late.  Returns the exit code.
+ */
+int batch_run(struct app *app, const struct batch_opts *bo);
+
 #endif

@@ -67,79 +67,6 @@ parse_long(const char *s, const char *what, long min, long max)
 	return v;
 }
 
-static volatile sig_atomic_t batch_stop;
-
-static void
-batch_on_signal(int sig)
-{
-	batch_stop = sig;
-}
-
-/* Batch mode: sample, ingest, print, sleep; no thread, no curses.  A
- * replay goes as fast as it decodes. */
-static int
-run_batch(struct app *app, const struct batch_opts *bo)
-{
-	struct snapshot *snap = snapshot_new();
-	double due = clock_mono();
-	unsigned long printed = 0;
-	struct sigaction sa;
-	char *cause = NULL;
-	int rc, wrc;
-
-	memset(&sa, 0, sizeof sa);
-	sa.sa_handler = batch_on_signal;
-	sigaction(SIGINT, &sa, NULL);
-	sigaction(SIGTERM, &sa, NULL);
-	sigaction(SIGHUP, &sa, NULL);
-	while (!batch_stop) {
-		rc = source_next(app->source, snap, &cause);
-		if (rc != 0) {
-			app_end(app, cause, rc < 0 ? rc : 0, snap->state);
-			break;
-		}
-		if ((rc = app_ingest(app, snap, &cause)) != 0) {
-			/* A recording that cannot be written: stop, say why. */
-			app_end(app, cause, rc, snap->state);
-			break;
-		}
-		if (app->quiet || (app->from > 0 && snap->wall < app->from))
-			wrc = 0;
-		else if (app->to > 0 && snap->wall > app->to)
-			break;
-		else
-			wrc = batch_print(stdout, app->model, bo, printed++);
-		if (wrc == -EPIPE)
-			break;
-		if (wrc != 0)
-			fatal(EXIT_FAILURE_GENERIC, "writing output: %s",
-			    strerror(-wrc));
-		if (app->max_samples > 0 && app->samples >= app->max_samples)
-			break;
-		if (app->replay_path != NULL)
-			continue;
-		due += app->interval;
-		while (!batch_stop && clock_mono() < due) {
-			double left = due - clock_mono();
-			struct timespec ts = { (time_t)left,
-			    (long)((left - (double)(time_t)left) * 1e9) };
-
-			nanosleep(&ts, NULL);
-		}
-	}
-	snapshot_free(snap);
-	if (app->ended && app->end_cause != NULL)
-		error_print("%s", app->end_cause);
-	if (app_close_recording(app, &cause) != 0) {
-		if (!app->ended || app->end_err == 0)
-			error_print("%s", cause);
-		free(cause);
-		if (app->end_err == 0)
-			return EXIT_FAILURE_GENERIC;
-	}
-	return app_exit_code(app);
-}
-
 /* Report the damage a replay found, one line each; true if any. */
 static bool
 report_damage(struct source *src)
@@ -408,7 +335,7 @@ main(int argc, char **argv)
 
 	if (batch) {
 		signal(SIGPIPE, SIG_IGN);
-		code = run_batch(&app, &bo);
+		code = batch_run(&app, &bo);
 		if (app.replay_path != NULL && report_damage(app.source))
 			code = EXIT_BAD_SESSION;
 	} else {

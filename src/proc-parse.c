@@ -274,7 +274,7 @@ parse_stat(const char *buf, size_t len, struct proc_stat *st)
 	st->comm[n] = '\0';
 	p = close + 2;
 	st->state = *p++;
-	for (field = 4; field <= 29 && p < end; field++) {
+	for (field = 4; field <= 48 && p < end; field++) {
 		p = skip_blanks(p, end);
 		if (p == end)
 			break;
@@ -297,8 +297,20 @@ parse_stat(const char *buf, size_t len, struct proc_stat *st)
 		case 24:
 			st->rss_pages = v;
 			break;
+		case 26:
+			st->image[0] = v;
+			break;
+		case 28:
+			st->image[1] = v;
+			break;
 		case 29:
 			st->kstkesp = v;
+			break;
+		case 47:
+			st->image[2] = v;
+			break;
+		case 48:
+			st->image[3] = v;
 			break;
 		}
 	}

@@ -34,6 +34,11 @@ struct proc_stat {
 	uint64_t start_time;		/* field 22 */
 	uint64_t rss_pages;		/* field 24 */
 	uint64_t kstkesp;		/* field 29 (0 on most kernels) */
+	/* Addresses fixed for the life of one address space (fields 26, 28,
+	 * 47, 48: start_code, start_stack, start_brk, arg_start): they change
+	 * on exec, even of the same program, where ASLR or the arguments
+	 * differ.  0 when the kernel hides them. */
+	uint64_t image[4];
 };
 /* 0, or -EINVAL if the text is not a stat line. */
 int parse_stat(const char *buf, size_t len, struct proc_stat *st);

@@ -6,6 +6,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <pthread.h>
+#include <signal.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
@@ -115,6 +116,7 @@ sampler_start(struct source *src, double interval)
 {
 	struct sampler *sp = xcalloc(1, sizeof *sp);
 	pthread_condattr_t ca;
+	sigset_t all, old;
 
 	sp->src = src;
 	sp->interval = interval;
@@ -126,8 +128,13 @@ sampler_start(struct source *src, double interval)
 	pthread_condattr_setclock(&ca, CLOCK_MONOTONIC);
 	pthread_cond_init(&sp->wake, &ca);
 	pthread_condattr_destroy(&ca);
+	/* Signals go to the interface's thread, never to one stuck in a
+	 * read that nothing interrupts. */
+	sigfillset(&all);
+	pthread_sigmask(SIG_SETMASK, &all, &old);
 	if (pthread_create(&sp->thread, NULL, sampler_thread, sp) != 0)
 		fatal(EXIT_FAILURE_GENERIC, "cannot start the sampling thread");
+	pthread_sigmask(SIG_SETMASK, &old, NULL);
 	return sp;
 }
 

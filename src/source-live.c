@@ -24,10 +24,14 @@
 struct live {
 	int pid;
 	int dirfd;			/* /proc/PID, pinned */
+	int taskfd;			/* /proc/PID/task/TID of a live thread
+					 * when the main one has exited, or -1 */
 	uint64_t start_time;
 	uint64_t seq;
-	char comm[SNAP_COMM_MAX];	/* of the last sample, to see an exec */
+	/* Of the last sample, to see an exec. */
 	char exe[PATH_MAX];
+	uint64_t image[4];
+	bool seen;			/* the two above are set */
 	char *buf;			/* reused for every file read */
 	size_t cap;
 	int cg_kind;			/* -1 none, 0 cgroup v2, 1 v1 memory */
@@ -76,13 +80,67 @@ live_read(struct live *l, int dirfd, const char *name)
 }
 
 static int
-live_stat(struct live *l, struct proc_stat *st)
+live_stat(struct live *l, int dirfd, struct proc_stat *st)
 {
-	ssize_t n = live_read(l, l->dirfd, "stat");
+	ssize_t n = live_read(l, dirfd, "stat");
 
 	if (n < 0)
 		return (int)n;
 	return parse_stat(l->buf, (size_t)n, st);
+}
+
+static bool
+live_running(const struct proc_stat *st)
+{
+	return st->state != 'Z' && st->state != 'X' && st->state != 'x';
+}
+
+/*
+ * Where to read the memory files (smaps, status, cmdline) from: /proc/PID;
+ * or, when the main thread has exited (pthread_exit) and left a zombie
+ * leader with no mm while other threads run on, /proc/PID/task/TID of one
+ * of those, which share the process's mm.  -1 when no thread is left.
+ */
+static int
+live_mm_dir(struct live *l, const struct proc_stat *leader)
+{
+	struct proc_stat st;
+	struct dirent *de;
+	DIR *d;
+	int fd;
+
+	if (live_running(leader)) {
+		if (l->taskfd >= 0)
+			close(l->taskfd);
+		l->taskfd = -1;
+		return l->dirfd;
+	}
+	if (l->taskfd >= 0 && live_stat(l, l->taskfd, &st) == 0 &&
+	    live_running(&st))
+		return l->taskfd;
+	if (l->taskfd >= 0)
+		close(l->taskfd);
+	l->taskfd = -1;
+	fd = openat(l->dirfd, "task", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (fd < 0 || (d = fdopendir(fd)) == NULL) {
+		if (fd >= 0)
+			close(fd);
+		return -1;
+	}
+	while (l->taskfd < 0 && (de = readdir(d)) != NULL) {
+		if (de->d_name[0] < '0' || de->d_name[0] > '9')
+			continue;
+		fd = openat(dirfd(d), de->d_name, O_RDONLY | O_DIRECTORY |
+		    O_CLOEXEC);
+		if (fd < 0)
+			continue;
+		if (live_stat(l, fd, &st) == 0 && live_running(&st))
+			l->taskfd = fd;
+		else
+			close(fd);
+	}
+	closedir(d);
+	return l->taskfd;
 }
 
 /* Whether /proc is mounted with hidepid (other users' processes hidden). */
@@ -230,17 +288,47 @@ live_threads(struct live *l, struct snapshot *out)
 	closedir(d);
 }
 
+/*
+ * Whether the process ran exec since the last sample: it keeps its PID and
+ * start time but gets a new address space (stat's image addresses move:
+ * ASLR, other arguments), and mostly a new program (exe).  A new comm alone
+ * is no exec: prctl(PR_SET_NAME) changes it too.
+ */
+static bool
+live_execed(struct live *l, int mm, const struct proc_stat *leader)
+{
+	struct proc_stat own;
+	const struct proc_stat *st = leader;
+	char exe[PATH_MAX];
+	ssize_t e = readlinkat(mm, "exe", exe, sizeof exe - 1);
+	bool changed;
+
+	/* A zombie leader has no address space: its thread's stat tells. */
+	if (mm != l->dirfd && live_stat(l, mm, &own) == 0)
+		st = &own;
+	exe[e > 0 ? e : 0] = '\0';
+	changed = l->seen && ((e > 0 && l->exe[0] != '\0' &&
+	    strcmp(l->exe, exe) != 0) ||
+	    (st->image[0] != 0 && l->image[0] != 0 &&
+	    memcmp(l->image, st->image, sizeof l->image) != 0));
+	if (e > 0)
+		memcpy(l->exe, exe, (size_t)e + 1);
+	memcpy(l->image, st->image, sizeof l->image);
+	l->seen = true;
+	return changed;
+}
+
 /* The target is gone or going: say how, from its stat (if any is left). */
 static enum target_state
 live_gone_state(struct live *l)
 {
 	struct proc_stat st;
 
-	if (live_stat(l, &st) != 0)
+	if (live_stat(l, l->dirfd, &st) != 0)
 		return TARGET_EXITED;
 	if (st.start_time != l->start_time)
 		return TARGET_REUSED;
-	if (st.state == 'Z' || st.state == 'X' || st.state == 'x')
+	if (live_mm_dir(l, &st) < 0)
 		return TARGET_ZOMBIE;
 	if (st.flags & PF_KTHREAD)
 		return TARGET_KERNEL_THREAD;
@@ -280,15 +368,16 @@ live_next(struct source *src, struct snapshot *out, char **cause)
 	struct snapshot_info *info = &out->info;
 	struct proc_stat st;
 	ssize_t n;
+	int mm;
 
-	if (live_stat(l, &st) != 0 || st.start_time != l->start_time ||
-	    st.state == 'Z' || st.state == 'X') {
+	if (live_stat(l, l->dirfd, &st) != 0 || st.start_time != l->start_time ||
+	    (mm = live_mm_dir(l, &st)) < 0) {
 		out->state = live_gone_state(l);
 		if (out->state == TARGET_ALIVE)
 			out->state = TARGET_EXITED;
 		return 1;
 	}
-	n = live_read(l, l->dirfd, "smaps");
+	n = live_read(l, mm, "smaps");
 	if (n == -EACCES || n == -EPERM) {
 		*cause = denied_cause(l->pid, "smaps");
 		out->state = TARGET_DENIED;
@@ -315,11 +404,11 @@ live_next(struct source *src, struct snapshot *out, char **cause)
 	info->pid = l->pid;
 	info->start_time = l->start_time;
 	info->state_char = st.state;
-	if ((n = live_read(l, l->dirfd, "status")) > 0)
+	if ((n = live_read(l, mm, "status")) > 0)
 		parse_status(l->buf, (size_t)n, info);
 	/* stat's comm is raw bytes; status's Name: is escaped by the kernel. */
 	memcpy(info->comm, st.comm, sizeof info->comm);
-	if ((n = live_read(l, l->dirfd, "cmdline")) >= 0) {
+	if ((n = live_read(l, mm, "cmdline")) >= 0) {
 		size_t i, len = (size_t)n;
 
 		while (len > 0 && l->buf[len - 1] == '\0')
@@ -346,19 +435,8 @@ live_next(struct source *src, struct snapshot *out, char **cause)
 	live_cgroup(l, info);
 	live_threads(l, out);
 
-	/* An exec keeps the PID and start time but changes the program. */
-	{
-		char exe[PATH_MAX];
-		ssize_t e = readlinkat(l->dirfd, "exe", exe, sizeof exe - 1);
-
-		exe[e > 0 ? e : 0] = '\0';
-		if (out->seq > 0 && (strcmp(l->comm, info->comm) != 0 ||
-		    (e > 0 && l->exe[0] != '\0' && strcmp(l->exe, exe) != 0)))
-			out->state = TARGET_EXECED;
-		memcpy(l->comm, info->comm, sizeof l->comm);
-		if (e > 0)
-			memcpy(l->exe, exe, (size_t)e + 1);
-	}
+	if (live_execed(l, mm, &st) && out->seq > 0)
+		out->state = TARGET_EXECED;
 	out->sample_ms = (clock_mono() - t0) * 1000;
 	out->sample_cpu_ms = (clock_cpu() - c0) * 1000;
 	return 0;
@@ -370,6 +448,8 @@ live_close(struct source *src)
 	struct live *l = src->priv;
 
 	close(l->dirfd);
+	if (l->taskfd >= 0)
+		close(l->taskfd);
 	free(l->buf);
 	free(l);
 	free(src);
@@ -409,7 +489,8 @@ source_live_open(int pid, char **cause, int *err)
 	l = xcalloc(1, sizeof *l);
 	l->pid = pid;
 	l->dirfd = fd;
-	if ((rc = live_stat(l, &st)) != 0) {
+	l->taskfd = -1;
+	if ((rc = live_stat(l, l->dirfd, &st)) != 0) {
 		*err = -ESRCH;
 		*cause = xasprintf("no process with PID %d", pid);
 		goto fail;
@@ -421,13 +502,14 @@ source_live_open(int pid, char **cause, int *err)
 		    "memory (%s)", pid, st.comm);
 		goto fail;
 	}
-	if (st.state == 'Z' || st.state == 'X') {
+	if (live_mm_dir(l, &st) < 0) {
 		*err = -ESRCH;
 		*cause = xasprintf("process %d is a zombie (exited, not yet "
 		    "reaped by its parent): it has no memory left", pid);
 		goto fail;
 	}
-	if ((fd = openat(l->dirfd, "smaps", O_RDONLY | O_CLOEXEC)) < 0) {
+	if ((fd = openat(live_mm_dir(l, &st), "smaps", O_RDONLY |
+	    O_CLOEXEC)) < 0) {
 		*err = errno == EPERM ? -EACCES : -errno;
 		if (errno == EACCES || errno == EPERM)
 			*cause = denied_cause(pid, "smaps");
@@ -444,6 +526,8 @@ source_live_open(int pid, char **cause, int *err)
 	return src;
 fail:
 	close(l->dirfd);
+	if (l->taskfd >= 0)
+		close(l->taskfd);
 	free(l->buf);
 	free(l);
 	return NULL;

@@ -67,6 +67,51 @@ EOF
 check "exec: memtop follows the new program and marks the exec" \
 	grep -q fine "$tmp/exec.check" || diag_file "$tmp/exec.check"
 
+# exec of the same program (same exe, same comm): the new address space
+# tells it.
+python3 -c 'import os, sys, time; time.sleep(1.5); os.execv(sys.executable, [sys.executable, "-c", "import time; time.sleep(30)"])' &
+epid=$!
+kill_later $epid
+sleep 0.3
+limit 30 "$MEMTOP" -b -n 8 -d 0.5 -p "$epid" --format json >"$tmp/reexec.out" 2>"$tmp/reexec.err"
+py "$tmp/reexec.out" >"$tmp/reexec.check" 2>&1 <<'EOF'
+import json, sys
+s = [json.loads(l) for l in open(sys.argv[1])]
+assert len({o["comm"] for o in s}) == 1, [o["comm"] for o in s]
+states = [o["state"] for o in s]
+assert states.count("execed") == 1, states
+assert "sleep(30)" in s[-1]["cmdline"] and "sleep(1.5)" in s[0]["cmdline"]
+print("fine")
+EOF
+check "exec of the same program: marked once, then followed" \
+	grep -q fine "$tmp/reexec.check" || diag_file "$tmp/reexec.check"
+
+# The main thread exits (the leader is a zombie) while another thread runs
+# on: the process is alive, and memtop reads it through that thread.
+python3 -c '
+import ctypes, os, threading, time
+threading.Thread(target=lambda: time.sleep(30)).start()
+nr = {"x86_64": 60, "aarch64": 93, "i686": 1, "armv7l": 1}[os.uname().machine]
+ctypes.CDLL(None).syscall(nr, 0)	# exit(2): this thread only
+' &
+lpid=$!
+kill_later $lpid
+wait_for 10 sh -c "cut -d' ' -f3 /proc/$lpid/stat | grep -q Z"
+limit 20 "$MEMTOP" -b -n 2 -d 0.3 -p "$lpid" --format json >"$tmp/leader.out" 2>"$tmp/leader.err"
+code=$?
+py "$tmp/leader.out" >"$tmp/leader.check" 2>&1 <<'EOF'
+import json, sys
+s = [json.loads(l) for l in open(sys.argv[1])]
+assert len(s) == 2 and s[-1]["state"] == "running", s
+classes = {c["class"] for c in s[-1]["classes"]}
+assert {"heap", "thread-stack", "code"} <= classes, classes
+assert "threading" in s[-1]["cmdline"]
+print("fine")
+EOF
+check "main thread gone, another running: sampled, exit 0" sh -c \
+	"test $code = 0 && grep -q fine '$tmp/leader.check'" ||
+	{ diag_file "$tmp/leader.check"; diag_file "$tmp/leader.err"; }
+
 # PID reuse, forced in a new PID namespace: memtop is stopped while its
 # target dies and another process takes the PID; it must not show the new one.
 if [ "$root" = yes ] && unshare --pid --fork --mount-proc true 2>/dev/null; then

@@ -311,6 +311,11 @@ test_small_parsers(void)
 	buf = slurp("stat-python.txt", &len);
 	ok(parse_stat(buf, len, &st) == 0 && strcmp(st.comm, "python3") == 0,
 	    "a real stat line");
+	ok(st.image[0] == 94376755441664ull && st.image[1] == 140724735667200ull
+	    && st.image[2] == 94377792618496ull &&
+	    st.image[3] == 140724735674353ull,
+	    "stat: start_code, start_stack, start_brk, arg_start (an exec "
+	    "changes them)");
 	free(buf);
 
 	{

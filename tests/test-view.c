@@ -6,11 +6,15 @@
 #include <curses.h>
 #include <locale.h>
 #include <poll.h>
+#include <pthread.h>
+#include <signal.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <unistd.h>
 #include <wchar.h>
 
+#include "batch.h"
 #include "spark.h"
 #include "tap.h"
 #include "util.h"
@@ -553,6 +557,53 @@ test_stuck_stop(void)
 	    clock_mono() - t0);
 }
 
+static void *
+send_term(void *arg)
+{
+	struct timespec ts = { 1, 600 * 1000 * 1000 };
+
+	nanosleep(&ts, NULL);
+	kill(getpid(), SIGTERM);
+	return arg;
+}
+
+/* memtop -b on a target whose read blocks: stderr says the sample is late,
+ * and SIGTERM still stops it at once. */
+static void
+test_batch_stuck(void)
+{
+	struct source src = { &stuck_ops, NULL };
+	struct batch_opts bo = { BATCH_TEXT, COL_RSS, true, NULL };
+	struct app a = { .pid = 4242, .source = &src, .interval = 0.1 };
+	char path[] = "/tmp/memtop-test-XXXXXX", said[512] = "";
+	int fd = mkstemp(path), saved = dup(2), code;
+	double t0 = clock_mono();
+	pthread_t killer;
+	ssize_t n;
+
+	a.model = model_new();
+	dup2(fd, 2);
+	pthread_create(&killer, NULL, send_term, NULL);
+	code = batch_run(&a, &bo);
+	pthread_join(killer, NULL);
+	dup2(saved, 2);
+	close(saved);
+	n = pread(fd, said, sizeof said - 1, 0);
+	said[n > 0 ? n : 0] = '\0';
+	close(fd);
+	unlink(path);
+	ok(clock_mono() - t0 < 3.0 && code == EXIT_OK,
+	    "batch, a read blocked for good: SIGTERM 1.6 s in stops it "
+	    "without waiting for the read (%.2fs, exit %d)", clock_mono() - t0, code);
+	if (!ok(strstr(said, "process 4242: sample late") != NULL,
+	    "and stderr said the sample was late"))
+		diag("stderr: %s", said);
+	ok(a.source == NULL && a.samples == 0,
+	    "the stuck source is left to the thread; nothing was sampled");
+	signal(SIGTERM, SIG_DFL);
+	model_free(a.model);
+}
+
 static void
 test_live(void)
 {
@@ -694,6 +745,7 @@ main(void)
 	test_live();
 	test_end();
 	test_stuck_stop();
+	test_batch_stuck();
 
 	view_free(&v);
 	endwin();
