@@ -177,11 +177,19 @@ demo_main(const struct demo_opts *o)
 		};
 		size_t k;
 
+		char gone[PATH_MAX * 2];
+
 		for (k = 0; k < sizeof names / sizeof names[0]; k++) {
 			fd = demo_file(names[k], page);
 			demo_map(page, PROT_READ, MAP_PRIVATE, fd, "hostile");
 			close(fd);
 		}
+		/* And one that is deleted for real, with the same ending. */
+		fd = demo_file("gone (deleted)", page);
+		demo_map(page, PROT_READ, MAP_PRIVATE, fd, "deleted");
+		close(fd);
+		snprintf(gone, sizeof gone, "%s/gone (deleted)", demo_dir);
+		unlink(gone);
 	}
 
 	for (i = 0; i < 2; i++)

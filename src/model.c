@@ -52,6 +52,7 @@ struct model {
 	double first_wall;
 	struct snapshot_info info;
 	enum target_state state;
+	double exec_wall;		/* wall time of the last exec seen, or 0 */
 	double last_ms;
 	uint32_t torn;
 	struct model_totals tot;
@@ -470,6 +471,8 @@ model_ingest(struct model *m, const struct snapshot *s)
 
 	m->info = s->info;
 	m->state = s->state;
+	if (s->state == TARGET_EXECED)
+		m->exec_wall = s->wall;
 	m->last_ms = s->sample_ms;
 	m->torn = s->torn;
 	m->nsamples++;
@@ -499,6 +502,12 @@ enum target_state
 model_target_state(const struct model *m)
 {
 	return m->state;
+}
+
+double
+model_exec_wall(const struct model *m)
+{
+	return m->exec_wall;
 }
 
 double

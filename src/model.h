@@ -113,6 +113,8 @@ double model_sample_time(const struct model *m, uint64_t seq);
 /* Facts from the last snapshot (pid, comm, status, cgroup...). */
 const struct snapshot_info *model_info(const struct model *m);
 enum target_state model_target_state(const struct model *m);
+/* Wall time of the last sample that saw an exec, or 0. */
+double model_exec_wall(const struct model *m);
 double model_last_sample_ms(const struct model *m);
 double model_last_wall(const struct model *m);
 double model_first_wall(const struct model *m);

@@ -142,6 +142,25 @@ parse_vmflags(const char *p, const char *end, struct region *r)
 	}
 }
 
+/* The kernel writes a newline in a path as the four bytes \012 (the one
+ * byte it escapes there): give the name back its raw byte. */
+static void
+unmangle_newlines(struct snapshot *s, struct region *r)
+{
+	char *p = s->strings + r->path_off, *w = p;
+	const char *q = p, *end = p + r->path_len;
+
+	while (q < end) {
+		if (end - q >= 4 && memcmp(q, "\\012", 4) == 0) {
+			*w++ = '\n';
+			q += 4;
+		} else
+			*w++ = *q++;
+	}
+	*w = '\0';
+	r->path_len = (uint32_t)(w - p);
+}
+
 int
 parse_smaps(const char *buf, size_t len, struct snapshot *s)
 {
@@ -168,6 +187,8 @@ parse_smaps(const char *buf, size_t len, struct snapshot *s)
 			} else if ((cur = snapshot_add_region(s, &r, path,
 			    plen)) == NULL)
 				return -ENOMEM;
+			else if (memmem(path, plen, "\\012", 4) != NULL)
+				unmangle_newlines(s, cur);
 		} else if (le > p && (colon = memchr(p, ':',
 		    (size_t)(le - p))) != NULL) {
 			size_t nlen = (size_t)(colon - p);

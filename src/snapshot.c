@@ -314,6 +314,23 @@ snapshot_add_region(struct snapshot *s, const struct region *r,
 }
 
 int
+snapshot_set_path(struct snapshot *s, size_t i, const char *path,
+    size_t path_len)
+{
+	size_t off = s->strings_len;
+
+	if (path_len > UINT32_MAX / 2 || grow((void **)&s->strings,
+	    &s->strings_cap, off + path_len + 1, 1) != 0)
+		return -ENOMEM;
+	memcpy(s->strings + off, path, path_len);
+	s->strings[off + path_len] = '\0';
+	s->strings_len += path_len + 1;
+	s->regions[i].path_off = (uint32_t)off;
+	s->regions[i].path_len = (uint32_t)path_len;
+	return 0;
+}
+
+int
 snapshot_add_thread_sp(struct snapshot *s, uint64_t sp)
 {
 	if (grow((void **)&s->thread_sp, &s->threads_cap, s->nthreads + 1,

@@ -149,6 +149,10 @@ int snapshot_copy(struct snapshot *dst, const struct snapshot *src);
  * Returns the new region (valid until the next add) or NULL on ENOMEM. */
 struct region *snapshot_add_region(struct snapshot *s, const struct region *r,
     const char *path, size_t path_len);
+/* Give region i new path bytes (path must not point into s).  0 or
+ * -ENOMEM. */
+int snapshot_set_path(struct snapshot *s, size_t i, const char *path,
+    size_t path_len);
 int snapshot_add_thread_sp(struct snapshot *s, uint64_t sp);
 
 static inline const char *

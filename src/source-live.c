@@ -10,9 +10,11 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "proc-parse.h"
@@ -318,6 +320,39 @@ live_execed(struct live *l, int mm, const struct proc_stat *leader)
 	return changed;
 }
 
+/*
+ * The kernel marks a deleted file's mapping by a " (deleted)" after its
+ * name, which the parser takes off; but a live file may be named so.  Where
+ * the name with the suffix still reaches the region's inode through the
+ * target's root, it is that file: give it its whole name back.
+ */
+static void
+live_undelete(struct live *l, struct snapshot *s)
+{
+	static const char suffix[] = " (deleted)";
+	char name[PATH_MAX];
+	struct stat sb;
+	size_t i;
+
+	for (i = 0; i < s->nregions; i++) {
+		const struct region *r = &s->regions[i];
+		size_t len = r->path_len;
+
+		if (!r->deleted || len == 0 || region_path(s, r)[0] != '/' ||
+		    4 + len + sizeof suffix > sizeof name)
+			continue;
+		memcpy(name, "root", 4);
+		memcpy(name + 4, region_path(s, r), len);
+		memcpy(name + 4 + len, suffix, sizeof suffix);
+		if (fstatat(l->dirfd, name, &sb, 0) != 0 ||
+		    sb.st_ino != r->inode)
+			continue;
+		if (snapshot_set_path(s, i, name + 4, len + sizeof suffix - 1)
+		    == 0)
+			s->regions[i].deleted = 0;
+	}
+}
+
 /* The target is gone or going: say how, from its stat (if any is left). */
 static enum target_state
 live_gone_state(struct live *l)
@@ -397,6 +432,7 @@ live_next(struct source *src, struct snapshot *out, char **cause)
 		*cause = xasprintf("out of memory parsing /proc/%d/smaps", l->pid);
 		return -ENOMEM;
 	}
+	live_undelete(l, out);
 	out->seq = l->seq++;
 	out->mono = t0;
 	out->wall = clock_wall();
@@ -473,17 +509,26 @@ source_live_open(int pid, char **cause, int *err)
 	snprintf(path, sizeof path, "/proc/%d", pid);
 	fd = open(path, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 	if (fd < 0) {
-		*err = errno == ENOENT ? -ESRCH : -errno;
-		if (errno == ENOENT && proc_hidepid())
-			*cause = xasprintf("no process with PID %d is visible: "
+		int e = errno;
+		/* hidepid hides other users' processes, or only their files;
+		 * kill(pid, 0) still tells whether the process is there. */
+		bool hidden = proc_hidepid() && (e == EACCES || e == EPERM ||
+		    (e == ENOENT && (kill(pid, 0) == 0 || errno == EPERM)));
+
+		*err = hidden || e == EACCES || e == EPERM ? -EACCES :
+		    e == ENOENT ? -ESRCH : -e;
+		if (hidden)
+			*cause = xasprintf("process %d is hidden from this user: "
 			    "/proc is mounted with hidepid, which hides other "
-			    "users' processes (run as root or as its user)",
-			    pid);
-		else if (errno == ENOENT)
+			    "users' processes; run as root, or as the process's "
+			    "own user", pid);
+		else if (e == ENOENT)
 			*cause = xasprintf("no process with PID %d", pid);
+		else if (*err == -EACCES)
+			*cause = denied_cause(pid, "");
 		else
 			*cause = xasprintf("cannot open %s: %s", path,
-			    strerror(errno));
+			    strerror(e));
 		return NULL;
 	}
 	l = xcalloc(1, sizeof *l);

@@ -4,12 +4,14 @@
  */
 #include <curses.h>
 #include <string.h>
+#include <time.h>
 
 #include "spark.h"
 #include "util.h"
 #include "view-int.h"
 
 #define METRIC_SPARK 12
+#define EXEC_NOTICE_S 60	/* how long the header tells of an exec */
 
 /* "RSS    14.0M ▁▂▃▅ +64.0K/s" at x from a value, its history (oldest
  * first) and its rate; returns the next x, or -1 if there is no room. */
@@ -130,8 +132,18 @@ view_state_text(struct view *v, char *buf, size_t size)
 	}
 	if (app->sampler != NULL && sampler_paused(app->sampler))
 		return "PAUSED";
-	if (model_target_state(app->model) == TARGET_EXECED)
-		return "the process ran exec: a new program";
+	if (model_exec_wall(app->model) > 0 && model_last_wall(app->model) -
+	    model_exec_wall(app->model) < EXEC_NOTICE_S) {
+		char when[16];
+		time_t t = (time_t)model_exec_wall(app->model);
+		struct tm tm;
+
+		localtime_r(&t, &tm);
+		strftime(when, sizeof when, "%H:%M:%S", &tm);
+		snprintf(buf, size, "the process ran exec at %s: a new program, "
+		    "its old regions are gone", when);
+		return buf;
+	}
 	if (model_samples(app->model) == 0)
 		return "waiting for the first sample";
 	return NULL;

@@ -42,6 +42,11 @@ for line in lines:
             assert k in r, "region lacks " + k
         int(r["start"], 16)
     assert any("\x1b[31m" in r["path"] for r in o["regions"]), "hostile path lost"
+    # A live file named "... (deleted)", and a deleted one named so.
+    live_named = [r for r in o["regions"] if r["path"].endswith("/new\nline (deleted)")]
+    assert live_named and not live_named[0]["deleted"] and live_named[0]["class"] != "deleted", live_named
+    gone = [r for r in o["regions"] if r["path"].endswith("/gone (deleted)")]
+    assert gone and gone[0]["deleted"] and gone[0]["class"] == "deleted", gone
 print("fine")
 EOF
 check "json: valid lines, schema, totals equal the sum of regions" \

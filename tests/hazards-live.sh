@@ -164,12 +164,24 @@ if [ "$root" = yes ]; then
 	limit 10 "$MEMTOP" -b -n 1 -p "$demo_pid" >/dev/null 2>&1
 	check "root with CAP_SYS_PTRACE reads the same process" test $? = 0
 
+	# hidepid=1 hides other users' files, hidepid=2 their processes too:
+	# either way memtop says so and exits 4; a PID that is not there is
+	# still "no process" (exit 3).
+	for h in 1 2; do
+		unshare --mount sh -c "mount -t proc -o hidepid=$h proc /proc &&
+			setpriv --reuid=nobody --regid=nogroup --clear-groups \
+			'$pub/memtop' -b -n 1 -p $demo_pid" >/dev/null 2>"$tmp/hide.err"
+		code=$?
+		check "hidepid=$h: exit 4 and one line naming hidepid" sh -c \
+			"test $code = 4 && test \$(wc -l <'$tmp/hide.err') = 1 && grep -q hidepid '$tmp/hide.err'" ||
+			diag_file "$tmp/hide.err"
+	done
 	unshare --mount sh -c "mount -t proc -o hidepid=2 proc /proc &&
 		setpriv --reuid=nobody --regid=nogroup --clear-groups \
-		'$pub/memtop' -b -n 1 -p $demo_pid" >/dev/null 2>"$tmp/hide.err"
+		'$pub/memtop' -b -n 1 -p 4000000" >/dev/null 2>"$tmp/hide.err"
 	code=$?
-	check "hidepid: a clear message naming hidepid" sh -c \
-		"test $code = 3 -o $code = 4 && grep -q hidepid '$tmp/hide.err'" ||
+	check "hidepid=2, a PID nobody has: exit 3, no such process" sh -c \
+		"test $code = 3 && grep -q 'no process' '$tmp/hide.err'" ||
 		diag_file "$tmp/hide.err"
 else
 	diag "skipping permission tests: need root to switch users"

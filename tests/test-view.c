@@ -474,6 +474,22 @@ test_ascii(void)
 	v.utf8 = true;
 }
 
+/* An exec: the header tells of it for a while, not for one sample only. */
+static void
+test_exec(void)
+{
+	build(8);
+	snap->state = TARGET_EXECED;
+	app_ingest(&app, snap, NULL);
+	view_header_sample(&v);
+	sample(9);
+	sample(10);
+	view_draw(&v);
+	if (!ok(strstr(row(0), "the process ran exec at ") != NULL,
+	    "two samples after an exec the header still says so"))
+		dump();
+}
+
 static void
 test_end(void)
 {
@@ -743,6 +759,7 @@ main(void)
 	test_rates();
 	test_big();
 	test_live();
+	test_exec();
 	test_end();
 	test_stuck_stop();
 	test_batch_stuck();
