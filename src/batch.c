@@ -54,6 +54,8 @@ batch_text(FILE *f, struct model *m, const struct table *t)
 	const struct model_totals *tot = model_totals(m);
 	const struct region_group *groups;
 	char when[32], esc[1024], a[16], b[16], c[16], d[16], e[16], g[16];
+	static char *path;
+	static size_t path_cap;
 	time_t wall = (time_t)model_last_wall(m);
 	size_t i, ng;
 	struct tm tm;
@@ -62,8 +64,11 @@ batch_text(FILE *f, struct model *m, const struct table *t)
 	strftime(when, sizeof when, "%Y-%m-%d %H:%M:%S", &tm);
 	esc_text(info->comm, strlen(info->comm), esc, sizeof esc, true);
 	fprintf(f, "memtop - %s  pid %d (%s)  %s  sample %.1f ms  "
-	    "regions %zu\n", when, info->pid, esc, target_state_name(
+	    "regions %zu", when, info->pid, esc, target_state_name(
 	    model_target_state(m)), model_last_sample_ms(m), tot->nregions);
+	if (model_torn(m) > 0)
+		fprintf(f, "  torn %u", model_torn(m));
+	fputc('\n', f);
 	esc_text(info->cmdline, info->cmdline_len, esc, sizeof esc, true);
 	fprintf(f, "cmd: %s%s\n", esc, info->cmdline_truncated ? "..." : "");
 	fprintf(f, "RSS %s (%+.1f kB/s)  PSS %s  PrivDirty %s  Swap %s  "
@@ -111,7 +116,12 @@ batch_text(FILE *f, struct model *m, const struct table *t)
 
 		batch_row_fill(m, r, &row);
 		esc_text(row.label, row.label_len, label, sizeof label, true);
-		esc_text(row.path, row.path_len, esc, sizeof esc, true);
+		/* The whole path, however long: an escape is at most 4 bytes. */
+		if (4 * row.path_len + 1 > path_cap) {
+			path_cap = 4 * row.path_len + 1;
+			path = xrealloc(path, path_cap);
+		}
+		esc_text(row.path, row.path_len, path, path_cap, true);
 		fprintf(f, "%c %016" PRIx64 "-%016" PRIx64 " %-4s %-14s %7s %7s "
 		    "%7s %9s %7s %7s %+8.1fK  %s%s\n",
 		    r->state == TR_NEW ? '+' : r->state == TR_GONE ? '-' : ' ',
@@ -121,7 +131,7 @@ batch_text(FILE *f, struct model *m, const struct table *t)
 		    fmt_kb(r->kb[SF_PSS], c, sizeof c),
 		    fmt_kb(r->kb[SF_PRIVATE_DIRTY], d, sizeof d),
 		    fmt_kb(r->kb[SF_SWAP], e, sizeof e),
-		    fmt_kb_delta(row.delta_base, g, sizeof g), row.rate, esc,
+		    fmt_kb_delta(row.delta_base, g, sizeof g), row.rate, path,
 		    r->deleted ? " (deleted)" : "");
 	}
 	fputc('\n', f);
@@ -180,6 +190,7 @@ batch_json(FILE *f, struct model *m, const struct table *t)
 	    tot->kb[SF_SIZE], tot->kb[SF_RSS], tot->kb[SF_PSS],
 	    tot->kb[SF_PRIVATE_DIRTY], tot->kb[SF_SWAP], tot->kb[SF_ANONYMOUS],
 	    tot->nregions, model_totals_rate(m, SERIES_RSS));
+	fprintf(f, ", \"torn\": %u", model_torn(m));
 	if (info->mem_available_kb != 0)
 		fprintf(f, ", \"mem_available_kb\": %" PRIu64,
 		    info->mem_available_kb);

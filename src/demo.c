@@ -184,6 +184,24 @@ demo_main(const struct demo_opts *o)
 			demo_map(page, PROT_READ, MAP_PRIVATE, fd, "hostile");
 			close(fd);
 		}
+		/* A path of some 1,300 bytes, deeper than a line is long. */
+		char deep[PATH_MAX], dir[PATH_MAX * 2];
+		size_t len = 0;
+
+		for (k = 0; k < 6; k++) {
+			memset(deep + len, 'd', 200);
+			deep[len + 200] = '\0';
+			snprintf(dir, sizeof dir, "%s/%s", demo_dir, deep);
+			if (mkdir(dir, 0700) != 0)
+				fatal(EXIT_FAILURE_GENERIC, "demo: mkdir: %s",
+				    strerror(errno));
+			len += 200;
+			deep[len++] = '/';
+		}
+		snprintf(deep + len, sizeof deep - len, "long.bin");
+		fd = demo_file(deep, page);
+		demo_map(page, PROT_READ, MAP_PRIVATE, fd, "long path");
+		close(fd);
 		/* And one that is deleted for real, with the same ending. */
 		fd = demo_file("gone (deleted)", page);
 		demo_map(page, PROT_READ, MAP_PRIVATE, fd, "deleted");

@@ -19,6 +19,8 @@ done
 check "no raw escape byte reaches the output" \
 	sh -c "! grep -q \"\$(printf '\\033')\" '$tmp/text'"
 check "the hostile path is shown escaped" grep -q 'evil\\e\[31mred' "$tmp/text"
+check "a 1,300-byte path is printed whole" \
+	grep -Eq '/(d{200}/){6}long\.bin$' "$tmp/text"
 
 # JSON Lines: three samples, valid whatever the paths hold, totals = sums.
 limit 30 "$MEMTOP" -b -n 3 -d 0.5 -p "$demo_pid" --format json >"$tmp/json"

@@ -213,6 +213,7 @@ py "$tmp/churn" >"$tmp/churn.check" 2>&1 <<'EOF'
 import json, sys
 s = [json.loads(l) for l in open(sys.argv[1])]
 assert len(s) == 30, len(s)
+assert all(o["torn"] >= 0 for o in s), "each sample counts its torn reads"
 for o in s:
     live = [r for r in o["regions"] if r["state"] != "gone"]
     assert o["totals"]["rss_kb"] == sum(r["rss_kb"] for r in live)
