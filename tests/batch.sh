@@ -98,9 +98,17 @@ check "-f keeps only matching regions" sh -c \
 # moment: totals equal smaps_rollup, and pmap -X has the same mappings.
 against_kernel() {
 	stop_quiet "$1"
-	limit 20 "$MEMTOP" -b -n 1 -p "$1" --format json >"$tmp/quiet"
-	cat "/proc/$1/smaps_rollup" >"$tmp/rollup"
-	pmap -X "$1" >"$tmp/pmap" 2>&1
+	# Even a stopped process's pages may move (khugepaged, reclaim): take
+	# a moment when the kernel's own figures held still around memtop's.
+	for try in 1 2 3 4 5; do
+		grep -v '^Pss' "/proc/$1/smaps_rollup" >"$tmp/rollup.before"
+		limit 20 "$MEMTOP" -b -n 1 -p "$1" --format json >"$tmp/quiet"
+		cat "/proc/$1/smaps_rollup" >"$tmp/rollup"
+		pmap -X "$1" >"$tmp/pmap" 2>&1
+		grep -v '^Pss' "$tmp/rollup" | cmp -s - "$tmp/rollup.before" &&
+			break
+		sleep 0.5
+	done
 	kill -CONT "$1"
 	py "$tmp/quiet" "$tmp/rollup" "$tmp/pmap" >"$tmp/quiet.check" 2>&1 <<'EOF'
 import json, sys

@@ -182,12 +182,32 @@ sleep 0.5
 screen1=$(tm capture-pane -p -t rr | head -1)
 n2=$(echo "$screen1" | sed -n 's/.*sample \([0-9]*\)\/\([0-9]*\).*/\2/p')
 check "it follows the recording as it grows ($n1 -> $n2)" test "${n2:-0}" -gt "${n1:-0}"
+# The rest on a recording that holds still.
+kill $rec
+wait $rec 2>/dev/null
+sleep 0.5
 pos=$(echo "$screen1" | sed -n 's/.*sample \([0-9]*\)\/.*/\1/p')
 tm send-keys -t rr Left Left
 check "Left steps back one sample at a time" wait_screen 3 "paused  sample $((pos - 2))/"
 tm send-keys -t rr t '+0' Enter
 check "t jumps to a time" wait_screen 3 "sample 1/"
+tm send-keys -t rr Right Right
+check "Right steps forward one sample at a time" wait_screen 3 "paused  sample 3/"
+tm send-keys -t rr '['
+check "[ slows down to 2x" wait_screen 3 "REPLAY 2x paused"
+tm send-keys -t rr End
+check "End goes to the last sample" wait_for 3 sh -c "tmux -L '$sock' capture-pane -p -t rr |
+	head -1 | grep -Eq 'sample ([0-9]+)/\\1([^0-9]|\$)'"
+tm send-keys -t rr Home
+check "Home goes back to the first" wait_screen 3 "paused  sample 1/"
+tm send-keys -t rr t '-0' Enter
+check "t -0 jumps to the end, relative to it" wait_for 3 sh -c "tmux -L '$sock' capture-pane -p -t rr |
+	head -1 | grep -Eq 'sample ([0-9]+)/\\1([^0-9]|\$)'"
+tm send-keys -t rr Home Right Enter
+check "Enter opens the region's detail, as of that sample" \
+	wait_screen 3 "identity: "
+tm send-keys -t rr Escape
+check "Esc goes back to the table" wait_screen 3 "Rate/s"
 tm send-keys -t rr q
-kill $rec
 tm kill-server 2>/dev/null
 finish
