@@ -48,12 +48,19 @@ check "a zombie: exit 3 and the word zombie" sh -c \
 	"test $code = 3 && grep -qi zombie '$tmp/zombie.err'" ||
 	diag_file "$tmp/zombie.err"
 
+# exec_samples NAME CODE: python3 -c CODE, which runs exec 1.5 s in; eight
+# samples of it as JSON in $tmp/NAME.out.
+exec_samples() {
+	python3 -c "$2" &
+	epid=$!
+	kill_later $epid
+	sleep 0.3
+	limit 30 "$MEMTOP" -b -n 8 -d 0.5 -p "$epid" --format json \
+		>"$tmp/$1.out" 2>"$tmp/$1.err"
+}
+
 # exec: the same process runs a new program; memtop follows and says so.
-python3 -c 'import os, time; time.sleep(1.5); os.execvp("sleep", ["sleep", "30"])' &
-epid=$!
-kill_later $epid
-sleep 0.3
-limit 30 "$MEMTOP" -b -n 8 -d 0.5 -p "$epid" --format json >"$tmp/exec.out" 2>"$tmp/exec.err"
+exec_samples exec 'import os, time; time.sleep(1.5); os.execvp("sleep", ["sleep", "30"])'
 py "$tmp/exec.out" >"$tmp/exec.check" 2>&1 <<'EOF'
 import json, sys
 s = [json.loads(l) for l in open(sys.argv[1])]
@@ -69,11 +76,7 @@ check "exec: memtop follows the new program and marks the exec" \
 
 # exec of the same program (same exe, same comm): the new address space
 # tells it.
-python3 -c 'import os, sys, time; time.sleep(1.5); os.execv(sys.executable, [sys.executable, "-c", "import time; time.sleep(30)"])' &
-epid=$!
-kill_later $epid
-sleep 0.3
-limit 30 "$MEMTOP" -b -n 8 -d 0.5 -p "$epid" --format json >"$tmp/reexec.out" 2>"$tmp/reexec.err"
+exec_samples reexec 'import os, sys, time; time.sleep(1.5); os.execv(sys.executable, [sys.executable, "-c", "import time; time.sleep(30)"])'
 py "$tmp/reexec.out" >"$tmp/reexec.check" 2>&1 <<'EOF'
 import json, sys
 s = [json.loads(l) for l in open(sys.argv[1])]
