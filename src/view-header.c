@@ -140,8 +140,7 @@ view_state_text(struct view *v, char *buf, size_t size)
 
 		localtime_r(&t, &tm);
 		strftime(when, sizeof when, "%H:%M:%S", &tm);
-		snprintf(buf, size, "the process ran exec at %s: a new program, "
-		    "its old regions are gone", when);
+		snprintf(buf, size, "ran exec at %s: a new program", when);
 		return buf;
 	}
 	if (model_samples(app->model) == 0)

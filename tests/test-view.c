@@ -485,7 +485,7 @@ test_exec(void)
 	sample(9);
 	sample(10);
 	view_draw(&v);
-	if (!ok(strstr(row(0), "the process ran exec at ") != NULL,
+	if (!ok(strstr(row(0), "ran exec at ") != NULL,
 	    "two samples after an exec the header still says so"))
 		dump();
 }
