@@ -117,7 +117,8 @@ parse_header(struct segment *sg, char **cause)
 	hlen = rd_u32(&r);
 	if (!r.err && h->major > SESSION_MAJOR) {
 		*cause = xasprintf("%s was made by a newer memtop (format "
-		    "%u.%u), this reads %d.%d", sg->path, h->major, h->minor,
+		    "%u.%u); this is memtop %s, which reads format %d.%d",
+		    sg->path, h->major, h->minor, PACKAGE_VERSION,
 		    SESSION_MAJOR, SESSION_MINOR);
 		return -EPROTONOSUPPORT;
 	}

@@ -699,8 +699,8 @@ test_crafted(void)
 
 	put_header(&f, SESSION_MAJOR + 1);
 	src = source_replay_open_buffer(f.p, f.len, &cause, &err);
-	snprintf(want, sizeof want, "this reads %d.%d", SESSION_MAJOR,
-	    SESSION_MINOR);
+	snprintf(want, sizeof want, "this is memtop %s, which reads format "
+	    "%d.%d", PACKAGE_VERSION, SESSION_MAJOR, SESSION_MINOR);
 	ok(src == NULL && err == -EPROTONOSUPPORT && cause &&
 	    strstr(cause, "made by a newer memtop (format 2.3)") &&
 	    strstr(cause, want),
