@@ -190,21 +190,43 @@ else
 	diag "skipping permission tests: need root to switch users"
 fi
 
-# A frozen target (cgroup freezer): sampling still answers.
-fz=/sys/fs/cgroup/freezer/memtop-test-$$
-if [ "$root" = yes ] && mkdir "$fz" 2>/dev/null; then
-	start_demo --demo-rate 0 || ok 1 "demo starts"
-	echo "$demo_pid" >"$fz/cgroup.procs"
-	echo FROZEN >"$fz/freezer.state"
+# A frozen target (the cgroup freezer, v1 or v2): sampling still answers.
+# freeze_sample CGROUP_DIR: sample the demo (frozen) into $tmp/frozen.
+freeze_sample() {
+	frozen=$1
 	limit 20 "$MEMTOP" -b -n 2 -d 0.5 -p "$demo_pid" >"$tmp/frozen" 2>&1
 	code=$?
-	echo THAWED >"$fz/freezer.state"
-	echo "$demo_pid" >/sys/fs/cgroup/freezer/cgroup.procs
-	rmdir "$fz"
-	check "a frozen target is sampled without a hang" sh -c \
+}
+fz1=/sys/fs/cgroup/freezer/memtop-test-$$
+fz2=
+for d in /sys/fs/cgroup /sys/fs/cgroup/unified; do
+	[ -e "$d/cgroup.controllers" ] && { fz2=$d/memtop-test-$$; break; }
+done
+frozen=
+if [ "$root" = yes ] && mkdir "$fz1" 2>/dev/null; then
+	start_demo --demo-rate 0 || ok 1 "demo starts"
+	echo "$demo_pid" >"$fz1/cgroup.procs"
+	echo FROZEN >"$fz1/freezer.state"
+	wait_for 10 grep -q '^FROZEN' "$fz1/freezer.state" &&
+		freeze_sample "the v1 freezer"
+	echo THAWED >"$fz1/freezer.state"
+	echo "$demo_pid" >"${fz1%/*}/cgroup.procs"
+	rmdir "$fz1"
+elif [ "$root" = yes ] && [ -n "$fz2" ] && mkdir "$fz2" 2>/dev/null; then
+	start_demo --demo-rate 0 || ok 1 "demo starts"
+	echo "$demo_pid" >"$fz2/cgroup.procs"
+	echo 1 >"$fz2/cgroup.freeze"
+	wait_for 10 grep -q '^frozen 1' "$fz2/cgroup.events" &&
+		freeze_sample "cgroup v2"
+	echo 0 >"$fz2/cgroup.freeze"
+	echo "$demo_pid" >"${fz2%/*}/cgroup.procs"
+	rmdir "$fz2"
+fi
+if [ -n "$frozen" ]; then
+	check "a frozen target ($frozen) is sampled without a hang" sh -c \
 		"test $code = 0 && grep -q ' heap ' '$tmp/frozen'"
 else
-	diag "skipping the freezer test: no cgroup v1 freezer to write to"
+	diag "skipping the freezer test: no cgroup freezer to write to"
 fi
 
 # Churning mappings: /proc reads of a process that maps and unmaps all the
