@@ -338,25 +338,6 @@ parse_stat(const char *buf, size_t len, struct proc_stat *st)
 	return field > 22 ? 0 : -EINVAL;
 }
 
-void
-parse_meminfo(const char *buf, size_t len, uint64_t *total_kb,
-    uint64_t *available_kb)
-{
-	const char *p = buf, *end = buf + len;
-
-	*total_kb = *available_kb = 0;
-	while (p < end) {
-		const char *nl = memchr(p, '\n', (size_t)(end - p));
-		const char *le = nl != NULL ? nl : end;
-
-		if (le - p > 9 && memcmp(p, "MemTotal:", 9) == 0)
-			line_value(p + 9, le, total_kb);
-		else if (le - p > 13 && memcmp(p, "MemAvailable:", 13) == 0)
-			line_value(p + 13, le, available_kb);
-		p = nl != NULL ? nl + 1 : end;
-	}
-}
-
 int
 parse_syscall_sp(const char *buf, size_t len, uint64_t *sp)
 {

@@ -43,10 +43,6 @@ struct proc_stat {
 /* 0, or -EINVAL if the text is not a stat line. */
 int parse_stat(const char *buf, size_t len, struct proc_stat *st);
 
-/* /proc/meminfo: MemTotal and MemAvailable in kB. */
-void parse_meminfo(const char *buf, size_t len, uint64_t *total_kb,
-    uint64_t *available_kb);
-
 /* /proc/PID/task/TID/syscall: the stack pointer (second-to-last field).
  * 0 and *sp, or -EINVAL ("running", empty, malformed). */
 int parse_syscall_sp(const char *buf, size_t len, uint64_t *sp);

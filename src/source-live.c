@@ -17,6 +17,8 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <libproc2/meminfo.h>
+
 #include "proc-parse.h"
 #include "source.h"
 #include "util.h"
@@ -35,6 +37,7 @@ struct live {
 	uint64_t image[4];
 	bool seen;			/* the two above are set */
 	char *buf;			/* reused for every file read */
+	struct meminfo_info *meminfo;	/* libproc2's, opened on first use */
 	size_t cap;
 	int cg_kind;			/* -1 none, 0 cgroup v2, 1 v1 memory */
 	char cg_dir[512];		/* the cgroup's directory under /sys */
@@ -259,6 +262,26 @@ live_cgroup(struct live *l, struct snapshot_info *info)
 	info->has_cgroup = 1;
 }
 
+/* The system's MemTotal and MemAvailable, through libproc2. */
+static void
+live_meminfo(struct live *l, struct snapshot_info *info)
+{
+	static enum meminfo_item items[] = { MEMINFO_MEM_TOTAL,
+	    MEMINFO_MEM_AVAILABLE };
+	struct meminfo_stack *st;
+
+	if (l->meminfo == NULL && procps_meminfo_new(&l->meminfo) < 0) {
+		l->meminfo = NULL;
+		return;
+	}
+	/* select reads /proc/meminfo afresh (get would cache it for 1 s). */
+	st = procps_meminfo_select(l->meminfo, items, 2);
+	if (st == NULL)
+		return;
+	info->mem_total_kb = MEMINFO_VAL(0, ul_int, st, l->meminfo);
+	info->mem_available_kb = MEMINFO_VAL(1, ul_int, st, l->meminfo);
+}
+
 /* A stack pointer for every thread whose syscall file we can read. */
 static void
 live_threads(struct live *l, struct snapshot *out)
@@ -465,9 +488,7 @@ live_next(struct source *src, struct snapshot *out, char **cause)
 		info->age_s = strtod(l->buf, NULL) - (double)l->start_time /
 		    (double)(hz > 0 ? hz : 100);
 	}
-	if ((n = live_read(l, AT_FDCWD, "/proc/meminfo")) > 0)
-		parse_meminfo(l->buf, (size_t)n, &info->mem_total_kb,
-		    &info->mem_available_kb);
+	live_meminfo(l, info);
 	live_cgroup(l, info);
 	live_threads(l, out);
 
@@ -486,6 +507,8 @@ live_close(struct source *src)
 	close(l->dirfd);
 	if (l->taskfd >= 0)
 		close(l->taskfd);
+	if (l->meminfo != NULL)
+		procps_meminfo_unref(&l->meminfo);
 	free(l->buf);
 	free(l);
 	free(src);

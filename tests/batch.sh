@@ -44,6 +44,9 @@ for line in lines:
             assert k in r, "region lacks " + k
         int(r["start"], 16)
     assert any("\x1b[31m" in r["path"] for r in o["regions"]), "hostile path lost"
+    # MemAvailable (through libproc2) is the system's, give or take a moment.
+    avail = [int(l.split()[1]) for l in open("/proc/meminfo") if l.startswith("MemAvailable:")][0]
+    assert abs(o["mem_available_kb"] - avail) < avail * 0.1, (o["mem_available_kb"], avail)
     # A live file named "... (deleted)", and a deleted one named so.
     live_named = [r for r in o["regions"] if r["path"].endswith("/new\nline (deleted)")]
     assert live_named and not live_named[0]["deleted"] and live_named[0]["class"] != "deleted", live_named

@@ -285,7 +285,7 @@ test_small_parsers(void)
 {
 	struct snapshot_info info;
 	struct proc_stat st;
-	uint64_t total, avail, sp;
+	uint64_t sp;
 	char path[256];
 	size_t len;
 	char *buf;
@@ -318,13 +318,6 @@ test_small_parsers(void)
 	    "changes them)");
 	free(buf);
 
-	{
-		const char mi[] = "MemTotal:  100 kB\nMemFree: 5 kB\n"
-		    "MemAvailable:   42 kB\n";
-
-		parse_meminfo(mi, sizeof mi - 1, &total, &avail);
-	}
-	ok(total == 100 && avail == 42, "meminfo");
 #define S(lit) lit, sizeof lit - 1
 	ok(parse_syscall_sp(S("7 0x1 0x2 0x3 0x4 0x5 0x6 0x7ffd1234 0x401000\n"),
 	    &sp) == 0 && sp == 0x7ffd1234, "syscall stack pointer");
