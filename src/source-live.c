@@ -37,8 +37,8 @@ struct live {
 	uint64_t image[4];
 	bool seen;			/* the two above are set */
 	char *buf;			/* reused for every file read */
-	struct meminfo_info *meminfo;	/* libproc2's, opened on first use */
 	size_t cap;
+	struct meminfo_info *meminfo;	/* libproc2's, opened on first use */
 	int cg_kind;			/* -1 none, 0 cgroup v2, 1 v1 memory */
 	char cg_dir[512];		/* the cgroup's directory under /sys */
 	char cg_path[256];
