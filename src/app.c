@@ -2,6 +2,7 @@
  * app.c - what every front end does with a sample: model, recorder, end.
  */
 #include <errno.h>
+#include <math.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
@@ -102,8 +103,11 @@ app_close_recording(struct app *app, char **cause)
 double
 app_parse_time(const char *spec, double first, double last)
 {
+	static const char *const formats[] = { "%Y-%m-%d %H:%M:%S",
+	    "%Y-%m-%d %H:%M", "%H:%M:%S", "%H:%M" };
 	struct tm tm;
 	const char *end;
+	size_t i;
 	char *e;
 	double v;
 	time_t t;
@@ -118,18 +122,18 @@ app_parse_time(const char *spec, double first, double last)
 	}
 	v = strtod(spec, &e);
 	if (*e == '\0' && e != spec)
-		return v;
+		return isfinite(v) && v >= 0 ? v : -1;
 	/* A local date and time, or a time on the day of the first sample. */
-	t = (time_t)first;
-	localtime_r(&t, &tm);
-	tm.tm_sec = 0;
-	if ((end = strptime(spec, "%Y-%m-%d %H:%M:%S", &tm)) == NULL &&
-	    (end = strptime(spec, "%Y-%m-%d %H:%M", &tm)) == NULL &&
-	    (end = strptime(spec, "%H:%M:%S", &tm)) == NULL &&
-	    (end = strptime(spec, "%H:%M", &tm)) == NULL)
-		return -1;
-	if (*end != '\0')
-		return -1;
-	tm.tm_isdst = -1;
-	return (double)mktime(&tm);
+	for (i = 0; i < sizeof formats / sizeof formats[0]; i++) {
+		/* A failed strptime may have written some fields: start over. */
+		t = (time_t)first;
+		localtime_r(&t, &tm);
+		tm.tm_sec = 0;
+		end = strptime(spec, formats[i], &tm);
+		if (end != NULL && *end == '\0') {
+			tm.tm_isdst = -1;
+			return (double)mktime(&tm);
+		}
+	}
+	return -1;
 }

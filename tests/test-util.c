@@ -4,6 +4,9 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <time.h>
+
+#include "app.h"
 #include "table.h"
 #include "tap.h"
 #include "util.h"
@@ -114,6 +117,34 @@ test_columns_rx(void)
 	free(err);
 }
 
+/* Times for --from, --to and the replay's t, around a recording that runs
+ * from 2023-11-14 22:13:20 to 22:23:20 UTC. */
+static void
+test_times(void)
+{
+	const double first = 1700000000, last = 1700000600;
+
+	setenv("TZ", "UTC", 1);
+	tzset();
+	ok(app_parse_time("+10s", first, last) == first + 10 &&
+	    app_parse_time("-30s", first, last) == last - 30 &&
+	    app_parse_time("-0", first, last) == last,
+	    "+DURATION from the start, -DURATION from the end");
+	ok(app_parse_time("1700000123.5", first, last) == 1700000123.5,
+	    "unix seconds");
+	ok(app_parse_time("22:15:00", first, last) == first + 100 &&
+	    app_parse_time("22:15", first, last) == first + 100,
+	    "HH:MM:SS and HH:MM on the day of the first sample");
+	ok(app_parse_time("2023-11-14 22:15:00", first, last) == first + 100 &&
+	    app_parse_time("2023-11-14 22:15", first, last) == first + 100,
+	    "a local date and time");
+	ok(app_parse_time("soon", first, last) < 0 &&
+	    app_parse_time("22:15 tomorrow", first, last) < 0 &&
+	    app_parse_time("nan", first, last) < 0 &&
+	    app_parse_time("inf", first, last) < 0 &&
+	    app_parse_time("", first, last) < 0, "anything else refused");
+}
+
 int
 main(void)
 {
@@ -121,5 +152,6 @@ main(void)
 	test_json_csv();
 	test_fmt();
 	test_columns_rx();
+	test_times();
 	return tap_done();
 }
