@@ -327,6 +327,11 @@ main(int argc, char **argv)
 			fatal(err == -EACCES || err == -EPERM ? EXIT_PERMISSION :
 			    err == -ESRCH ? EXIT_TARGET_GONE : err == -EINVAL ?
 			    EXIT_USAGE : EXIT_FAILURE_GENERIC, "%s", cause);
+		/* Past a file-size limit, write() says EFBIG and the
+		 * recording ends at its last whole frame; SIGXFSZ would
+		 * kill memtop in the middle of one. */
+		if (app.rec_path != NULL)
+			signal(SIGXFSZ, SIG_IGN);
 		if (app.rec_path != NULL && (app.rec = recorder_open(
 		    app.rec_path, app.interval, keep, &cause)) == NULL)
 			fatal(EXIT_FAILURE_GENERIC, "%s", cause);

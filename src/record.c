@@ -233,6 +233,44 @@ record_drop_segments(const char *path)
 	}
 }
 
+/* 0 if path is absent or a regular file, else -EINVAL with *cause: a
+ * FIFO would block the recorder, a device cannot hold a recording. */
+static int
+record_regular(const char *path, char **cause)
+{
+	struct stat st;
+
+	if (stat(path, &st) != 0 || S_ISREG(st.st_mode))
+		return 0;
+	*cause = xasprintf("%s is %s, not a regular file: memtop records to "
+	    "a file", path, S_ISDIR(st.st_mode) ? "a directory" :
+	    S_ISFIFO(st.st_mode) ? "a FIFO" : S_ISCHR(st.st_mode) ||
+	    S_ISBLK(st.st_mode) ? "a device" : "special");
+	return -EINVAL;
+}
+
+/* 0 if every file the recording may move or replace (PATH.old, or the
+ * segments PATH.1 ...) is absent or a recording; else -EEXIST. */
+static int
+record_others_safe(const char *path, double keep_s, char **cause)
+{
+	char name[PATH_MAX + 16];
+	int k;
+
+	if (keep_s <= 0) {
+		snprintf(name, sizeof name, "%s.old", path);
+		return record_regular(name, cause) != 0 ||
+		    record_is_session(name, cause) < 0 ? -EEXIST : 0;
+	}
+	for (k = 1; k <= KEEP_SEGMENTS; k++) {
+		snprintf(name, sizeof name, "%s.%d", path, k);
+		if (record_regular(name, cause) != 0 ||
+		    record_is_session(name, cause) < 0)
+			return -EEXIST;
+	}
+	return 0;
+}
+
 struct recorder *
 recorder_open(const char *path, double interval, double keep_s, char **cause)
 {
@@ -240,8 +278,11 @@ recorder_open(const char *path, double interval, double keep_s, char **cause)
 	char *old;
 	int rc, fd;
 
-	if (record_busy_here(path, cause) != 0 ||
-	    (rc = record_is_session(path, cause)) < 0)
+	if (record_regular(path, cause) != 0 ||
+	    record_busy_here(path, cause) != 0 ||
+	    (rc = record_is_session(path, cause)) < 0 ||
+	    ((rc == 1 || keep_s > 0) &&
+	    record_others_safe(path, keep_s, cause) != 0))
 		return NULL;
 	if (rc == 1) {
 		/* Refuse before moving anything if another memtop writes it. */

@@ -96,6 +96,37 @@ echo "precious" >"$tmp/precious"
 "$MEMTOP" -b -n 1 -p "$demo_pid" -w "$tmp/precious" 2>"$tmp/precious.err"
 check "-w refuses to overwrite a file that is not a recording" sh -c \
 	"grep -q precious '$tmp/precious' && grep -q 'not a memtop session file' '$tmp/precious.err'"
+# Nor over what it would move aside: FILE.old, or a flight recorder's
+# FILE.1 ...; nor into a FIFO (it would block) or a device.
+"$MEMTOP" -b -n 1 -p "$demo_pid" -w "$tmp/aside.mt" 2>/dev/null
+echo "precious" >"$tmp/aside.mt.old"
+"$MEMTOP" -b -n 1 -p "$demo_pid" -w "$tmp/aside.mt" 2>"$tmp/aside.err"
+check "-w never replaces a FILE.old that is not a recording" sh -c \
+	"grep -q precious '$tmp/aside.mt.old' && grep -q 'aside.mt.old exists and is not a memtop session' '$tmp/aside.err'"
+echo "precious" >"$tmp/seg.mt.2"
+"$MEMTOP" -b -n 1 -p "$demo_pid" -w "$tmp/seg.mt" --keep 1m 2>"$tmp/seg.err"
+check "--keep never rotates over a FILE.N that is not a recording" sh -c \
+	"grep -q precious '$tmp/seg.mt.2' && grep -q 'seg.mt.2 exists and is not' '$tmp/seg.err'"
+mkfifo "$tmp/fifo"
+limit 10 "$MEMTOP" -b -n 1 -p "$demo_pid" -w "$tmp/fifo" 2>"$tmp/fifo.err"
+code=$?
+check "-w to a FIFO: refused at once, one line" sh -c \
+	"test $code = 1 && test \$(wc -l <'$tmp/fifo.err') = 1 && grep -q 'a FIFO, not a regular file' '$tmp/fifo.err'"
+"$MEMTOP" -b -n 1 -p "$demo_pid" -w /dev/null 2>"$tmp/devnull.err"
+check "-w to a device: refused, saying so" grep -q 'a device, not a regular file' "$tmp/devnull.err"
+
+# A file-size limit (ulimit -f): EFBIG, not SIGXFSZ in the middle of a
+# frame; the recording keeps every whole sample.
+(ulimit -f 16; exec "$MEMTOP" -b -n 300 -d 0.1 -p "$demo_pid" -w "$tmp/fsize.mt") 2>"$tmp/fsize.err"
+code=$?
+"$MEMTOP" -r "$tmp/fsize.mt" --info >"$tmp/fsize.info" 2>&1
+check "ulimit -f: exit 1 saying the file is too large, not killed" sh -c \
+	"test $code = 1 && grep -q 'File too large' '$tmp/fsize.err'" ||
+	diag_file "$tmp/fsize.err"
+check "  ... and the recording replays undamaged" sh -c \
+	"grep -q 'damage: *none' '$tmp/fsize.info' && grep -Eq 'samples: +[1-9]' '$tmp/fsize.info'" ||
+	diag_file "$tmp/fsize.info"
+
 "$MEMTOP" -b -p "$demo_pid" -d 0.2 -w "$tmp/busy.mt" &
 rec=$!
 kill_later $rec
