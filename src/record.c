@@ -238,14 +238,17 @@ record_drop_segments(const char *path)
 static int
 record_regular(const char *path, char **cause)
 {
-	struct stat st;
+	int fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK | O_NOCTTY);
+	const char *what;
 
-	if (stat(path, &st) != 0 || S_ISREG(st.st_mode))
+	if (fd < 0)
+		return 0;
+	what = file_not_regular(fd);
+	close(fd);
+	if (what == NULL)
 		return 0;
 	*cause = xasprintf("%s is %s, not a regular file: memtop records to "
-	    "a file", path, S_ISDIR(st.st_mode) ? "a directory" :
-	    S_ISFIFO(st.st_mode) ? "a FIFO" : S_ISCHR(st.st_mode) ||
-	    S_ISBLK(st.st_mode) ? "a device" : "special");
+	    "a file", path, what);
 	return -EINVAL;
 }
 

@@ -668,6 +668,7 @@ source_replay_open(const char *path, char **cause, int *err)
 	struct replay *rp;
 	struct segment *sg;
 	char name[PATH_MAX + 16];
+	const char *what;
 	int k, fd, rc;
 
 	src = replay_new();
@@ -679,13 +680,23 @@ source_replay_open(const char *path, char **cause, int *err)
 			snprintf(name, sizeof name, "%s.%d", path, k);
 		else
 			snprintf(name, sizeof name, "%s", path);
-		fd = open(name, O_RDONLY | O_CLOEXEC | O_NONBLOCK);
+		fd = open(name, O_RDONLY | O_CLOEXEC | O_NONBLOCK | O_NOCTTY);
 		if (fd < 0) {
 			if (k > 0)
 				continue;
 			*err = -errno;
 			*cause = xasprintf("cannot open %s: %s", path,
 			    strerror(errno));
+			replay_close(src);
+			return NULL;
+		}
+		if ((what = file_not_regular(fd)) != NULL) {
+			close(fd);
+			if (k > 0)
+				continue;
+			*err = -EBADMSG;
+			*cause = xasprintf("%s is %s, not a memtop session file",
+			    path, what);
 			replay_close(src);
 			return NULL;
 		}

@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <sys/stat.h>
 #include <time.h>
 
 #include "util.h"
@@ -379,4 +380,22 @@ fatal(int code, const char *fmt, ...)
 	error_vprint(fmt, ap);
 	va_end(ap);
 	exit(code);
+}
+
+const char *
+file_not_regular(int fd)
+{
+	struct stat st;
+
+	if (fstat(fd, &st) != 0 || S_ISREG(st.st_mode))
+		return NULL;
+	if (S_ISDIR(st.st_mode))
+		return "a directory";
+	if (S_ISFIFO(st.st_mode))
+		return "a FIFO";
+	if (S_ISCHR(st.st_mode) || S_ISBLK(st.st_mode))
+		return "a device";
+	if (S_ISSOCK(st.st_mode))
+		return "a socket";
+	return "not a plain file";
 }

@@ -88,6 +88,15 @@ check "an empty file: exit 5, one line" sh -c \
 code=$?
 check "a file that is not a recording: exit 5" sh -c \
 	"test $code = 5 && grep -q 'not a memtop session file' '$tmp/foreign.err'"
+mkdir "$tmp/adir"
+mkfifo "$tmp/rfifo"
+"$MEMTOP" -r "$tmp/adir" -b >/dev/null 2>"$tmp/adir.err"
+code=$?
+limit 5 "$MEMTOP" -r "$tmp/rfifo" -b >/dev/null 2>"$tmp/rfifo.err"
+code2=$?
+check "-r on a directory or a FIFO: exit 5, saying which, no hang" sh -c \
+	"test $code = 5 && test $code2 = 5 && grep -q 'is a directory, not a memtop session file' '$tmp/adir.err' &&
+	 grep -q 'is a FIFO, not a memtop session file' '$tmp/rfifo.err'"
 "$MEMTOP" -r "$tmp/nonexistent.mt" -b >/dev/null 2>"$tmp/none.err"
 check "a missing file: a clear message" grep -q 'cannot open' "$tmp/none.err"
 
