@@ -349,6 +349,10 @@ main(int argc, char **argv)
 		code = view_run(&app);
 		if (app.sampler != NULL && !sampler_stop(app.sampler))
 			app.source = NULL;	/* still in the stuck thread's hands */
+		/* The header showed it; the shell hears it too. */
+		if (app.replay_path != NULL && report_damage(app.source) &&
+		    code == EXIT_OK)
+			code = EXIT_BAD_SESSION;
 		if (app_close_recording(&app, &cause) != 0) {
 			error_print("%s", cause);
 			code = EXIT_FAILURE_GENERIC;

@@ -187,15 +187,31 @@ void
 view_replay_status(struct view *v, char *buf, size_t size)
 {
 	struct source *src = v->app->source;
-	size_t n = replay_count(src);
+	size_t n = replay_count(src), len;
+	struct session_summary sum;
 	char when[32];
 	time_t t;
 	struct tm tm;
 
-	t = (time_t)replay_time_of(src, v->rpos == SIZE_MAX ? 0 : v->rpos);
-	localtime_r(&t, &tm);
-	strftime(when, sizeof when, "%Y-%m-%d %H:%M:%S", &tm);
-	snprintf(buf, size, "REPLAY %dx %s  sample %zu/%zu  %s", v->rspeed,
-	    v->rplaying ? (v->rpos + 1 >= n ? "at the end" : "playing") :
-	    "paused", v->rpos == SIZE_MAX ? 0 : v->rpos + 1, n, when);
+	if (n == 0)
+		len = (size_t)snprintf(buf, size, "REPLAY: no sample could be "
+		    "read");
+	else {
+		t = (time_t)replay_time_of(src, v->rpos == SIZE_MAX ? 0 :
+		    v->rpos);
+		localtime_r(&t, &tm);
+		strftime(when, sizeof when, "%Y-%m-%d %H:%M:%S", &tm);
+		len = (size_t)snprintf(buf, size, "REPLAY %dx %s  sample "
+		    "%zu/%zu  %s", v->rspeed, v->rplaying ? (v->rpos + 1 >= n ?
+		    "at the end" : "playing") : "paused", v->rpos == SIZE_MAX ?
+		    0 : v->rpos + 1, n, when);
+	}
+	/* Damage is said here too, not only by --info and -b. */
+	replay_summary(src, &sum);
+	if (sum.ndamage > 0 && len < size)
+		len += (size_t)snprintf(buf + len, size - len, "  DAMAGED at "
+		    "offset %llu", (unsigned long long)sum.damage[0].offset);
+	if (sum.ndamage + sum.damage_more > 1 && len < size)
+		snprintf(buf + len, size - len, " and %zu more",
+		    sum.ndamage + sum.damage_more - 1);
 }

@@ -78,6 +78,16 @@ check "the damage is reported with its offset" \
 	diag_file "$tmp/damaged.err"
 check "samples before the damage still replay" sh -c \
 	"test \$(wc -l <'$tmp/damaged.json') -ge 9"
+# In the dashboard too: the header says so, and so does the exit.
+tm new-session -d -s rr -x 120 -y 40 "env LANG=C.UTF-8 TERM=screen $MEMTOP -r $tmp/damaged.mt 2>$tmp/ddash.err; echo \$? >$tmp/ddash.code; sleep 30"
+check "replaying a damaged recording: the header names the offset" \
+	wait_screen 5 "DAMAGED at offset [0-9]+"
+tm send-keys -t rr q
+wait_for 5 test -s "$tmp/ddash.code"
+check "  ... and after q: exit 5, the damage on stderr" sh -c \
+	"test \$(cat '$tmp/ddash.code') = 5 && grep -q 'damaged recording: segment 0, offset' '$tmp/ddash.err'" ||
+	diag_file "$tmp/ddash.err"
+tm kill-session -t rr
 
 : >"$tmp/empty.mt"
 "$MEMTOP" -r "$tmp/empty.mt" -b >/dev/null 2>"$tmp/empty.err"
