@@ -91,9 +91,17 @@ print_info(struct source *src, const char *path)
 	char when[64], span[16];
 	bool utf8 = locale_is_utf8();
 	time_t t;
+	struct snapshot *snap = snapshot_new();
+	char *cause = NULL;
 	struct tm tm;
 	size_t i;
 
+	/* Decode every sample: a frame whose checksum holds can still be
+	 * impossible inside, and that is damage too. */
+	while (source_next(src, snap, &cause) == 0)
+		continue;
+	free(cause);
+	snapshot_free(snap);
 	replay_summary(src, &sum);
 	/* Every string here came from the file, made who knows where. */
 	esc_text(sum.header.cmdline, strlen(sum.header.cmdline), cmd,

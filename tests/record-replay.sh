@@ -78,6 +78,29 @@ check "the damage is reported with its offset" \
 	diag_file "$tmp/damaged.err"
 check "samples before the damage still replay" sh -c \
 	"test \$(wc -l <'$tmp/damaged.json') -ge 9"
+# A frame whose checksum holds but whose content cannot be: half its
+# payload, with the length and CRC made to match.  --info decodes every
+# sample, so it finds this too.
+py "$tmp/same.mt" "$tmp/inside.mt" <<'EOF'
+import struct, sys, zlib
+data = open(sys.argv[1], "rb").read()
+off = 20 + struct.unpack_from("<I", data, 16)[0] + 4
+frames = []
+while off + 13 <= len(data):
+    sync, typ, length, crc = struct.unpack_from("<4sBII", data, off)
+    frames.append((off, typ, length))
+    off += 13 + length
+off, typ, length = frames[3]
+payload = data[off + 13:off + 13 + length // 2]
+head = bytes([typ]) + struct.pack("<I", len(payload))
+frame = b"DTFR" + head + struct.pack("<I", zlib.crc32(head + payload)) + payload
+open(sys.argv[2], "wb").write(data[:off] + frame + data[off + 13 + length:])
+EOF
+"$MEMTOP" -r "$tmp/inside.mt" --info >"$tmp/inside.info" 2>&1
+code=$?
+check "--info finds a frame that checks out but cannot be decoded (exit 5)" sh -c \
+	"test $code = 5 && grep -q 'cannot be decoded' '$tmp/inside.info'" ||
+	diag_file "$tmp/inside.info"
 # In the dashboard too: the header says so, and so does the exit.
 tm new-session -d -s rr -x 120 -y 40 "env LANG=C.UTF-8 TERM=screen $MEMTOP -r $tmp/damaged.mt 2>$tmp/ddash.err; echo \$? >$tmp/ddash.code; sleep 30"
 check "replaying a damaged recording: the header names the offset" \
