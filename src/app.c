@@ -11,6 +11,22 @@
 #include "session.h"
 #include "util.h"
 
+/* A write to the recording failed: stop recording (the file keeps every
+ * complete sample) and keep the reason; the caller decides whether to go
+ * on without it. */
+static int
+app_recording_failed(struct app *app, int rc, const char *cause)
+{
+	char *ignored = NULL;
+
+	recorder_close(app->rec, TARGET_ALIVE, &ignored);
+	free(ignored);
+	app->rec = NULL;
+	free(app->rec_error);
+	app->rec_error = xstrdup(cause);
+	return rc;
+}
+
 int
 app_ingest(struct app *app, const struct snapshot *snap, char **cause)
 {
@@ -22,19 +38,25 @@ app_ingest(struct app *app, const struct snapshot *snap, char **cause)
 	}
 	app->samples++;
 	if (app->rec != NULL && (rc = recorder_write(app->rec, snap,
-	    cause)) != 0) {
-		char *ignored = NULL;
-
-		/* Stop recording (the file keeps every complete sample); the
-		 * caller decides whether to go on without it. */
-		recorder_close(app->rec, TARGET_ALIVE, &ignored);
-		free(ignored);
-		app->rec = NULL;
-		free(app->rec_error);
-		app->rec_error = xstrdup(*cause);
-		return rc;
-	}
+	    cause)) != 0)
+		return app_recording_failed(app, rc, *cause);
 	return 0;
+}
+
+void
+app_mark(struct app *app, bool reset)
+{
+	char *cause = NULL;
+	int rc;
+
+	if (reset)
+		model_reset_baseline(app->model);
+	else
+		model_mark_baseline(app->model);
+	if (app->rec != NULL && (rc = recorder_mark(app->rec, reset,
+	    &cause)) != 0)
+		app_recording_failed(app, rc, cause);
+	free(cause);
 }
 
 /* Why a live target stopped being sampled, in a user's words. */

@@ -44,6 +44,11 @@ struct app {
  */
 int app_ingest(struct app *app, const struct snapshot *snap, char **cause);
 
+/* m (reset false) or M (true): move the model's baseline to the latest
+ * sample or back to the first, and when recording say so in the file, so a
+ * replay shows the same deltas. */
+void app_mark(struct app *app, bool reset);
+
 /* Note the end of the source (target gone, replay over). */
 void app_end(struct app *app, char *cause, int err,
     enum target_state state);

@@ -238,14 +238,13 @@ record_drop_segments(const char *path)
 static int
 record_regular(const char *path, char **cause)
 {
-	int fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK | O_NOCTTY);
 	const char *what;
+	struct stat st;
 
-	if (fd < 0)
-		return 0;
-	what = file_not_regular(fd);
-	close(fd);
-	if (what == NULL)
+	/* stat, not open: closing any descriptor of a file drops the
+	 * process's fcntl lock on it. */
+	if (stat(path, &st) != 0 || (what = mode_not_regular(st.st_mode)) ==
+	    NULL)
 		return 0;
 	*cause = xasprintf("%s is %s, not a regular file: memtop records to "
 	    "a file", path, what);
@@ -281,8 +280,8 @@ recorder_open(const char *path, double interval, double keep_s, char **cause)
 	char *old;
 	int rc, fd;
 
-	if (record_regular(path, cause) != 0 ||
-	    record_busy_here(path, cause) != 0 ||
+	if (record_busy_here(path, cause) != 0 ||
+	    record_regular(path, cause) != 0 ||
 	    (rc = record_is_session(path, cause)) < 0 ||
 	    ((rc == 1 || keep_s > 0) &&
 	    record_others_safe(path, keep_s, cause) != 0))
@@ -488,6 +487,26 @@ recorder_write(struct recorder *rec, const struct snapshot *s, char **cause)
 		*cause = xasprintf("out of memory");
 		return -ENOMEM;
 	}
+	return 0;
+}
+
+int
+recorder_mark(struct recorder *rec, bool reset, char **cause)
+{
+	size_t len;
+	int rc;
+
+	if (rec->fd < 0 || !rec->header_done)
+		return 0;	/* no sample yet: nothing to mark */
+	buf_reset(&rec->frame);
+	buf_reset(&rec->payload);
+	buf_u8(&rec->payload, reset ? 1 : 0);
+	record_frame(rec, FRAME_MARK);
+	len = rec->frame.len;
+	if ((rc = record_flush(rec, cause)) != 0)
+		return rc;
+	rec->good += len;
+	rec->bytes += len;
 	return 0;
 }
 

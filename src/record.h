@@ -8,6 +8,7 @@
 #ifndef MEMTOP_RECORD_H
 #define MEMTOP_RECORD_H
 
+#include <stdbool.h>
 #include <stdint.h>
 
 #include "snapshot.h"
@@ -43,6 +44,10 @@ int recorder_write(struct recorder *rec, const struct snapshot *s,
  * TARGET_ALIVE when the recording was merely stopped), unlock and close.
  * Frees rec whatever happens.  0 or -errno with *cause.
  */
+/* The user moved the baseline after the last sample written: to it (m),
+ * or back to the first sample (M, reset).  0 or -errno with *cause. */
+int recorder_mark(struct recorder *rec, bool reset, char **cause);
+
 int recorder_close(struct recorder *rec, enum target_state final,
     char **cause);
 

@@ -82,6 +82,9 @@ int replay_read(struct source *src, size_t i, struct snapshot *out,
 /* Make source_next() continue from sample i. */
 void replay_seek(struct source *src, size_t i);
 size_t replay_position(struct source *src);
+/* The sample the baseline was at when sample i was taken live (the user's
+ * m and M, as recorded), or SIZE_MAX for the first sample. */
+size_t replay_baseline(struct source *src, size_t i);
 /* Wall-clock time of sample i (0 if out of range). */
 double replay_time_of(struct source *src, size_t i);
 /* The first sample at or after wall time t (count if none). */

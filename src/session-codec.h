@@ -19,7 +19,8 @@
 
 /* Types a reader does not know (a newer minor version) are skipped. */
 enum frame_type {
-	FRAME_KEY = 1, FRAME_DELTA = 2, FRAME_END = 3, FRAME_INDEX = 4
+	FRAME_KEY = 1, FRAME_DELTA = 2, FRAME_END = 3, FRAME_INDEX = 4,
+	FRAME_MARK = 5		/* the user moved the baseline (m, M) */
 };
 
 struct buf {

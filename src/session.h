@@ -7,7 +7,7 @@
 #define MEMTOP_SESSION_H
 
 #define SESSION_MAJOR 1
-#define SESSION_MINOR 1
+#define SESSION_MINOR 2
 #define SESSION_KEY_EVERY 64	/* a key frame at least every N samples */
 
 #include "record.h"

@@ -63,6 +63,12 @@ struct replay {
 	double last_wall;
 	enum target_state final;
 
+	struct replay_mark {
+		size_t sample;		/* the mark came after this sample */
+		bool reset;		/* M: back to the first sample */
+	} *marks;			/* in file order */
+	size_t nmarks, marks_cap;
+
 	struct snapshot *cur, *tmp;	/* the decoded sample cur_index */
 	size_t cur_index;		/* SIZE_MAX: none */
 	struct strtab tab;
@@ -260,6 +266,20 @@ replay_untail(struct replay *rp)
 	rp->tail = SIZE_MAX;
 }
 
+/* The user moved the baseline just after the last sample indexed. */
+static void
+replay_add_mark(struct replay *rp, bool reset)
+{
+	if (rp->nmarks == rp->marks_cap) {
+		rp->marks_cap = rp->marks_cap ? rp->marks_cap * 2 : 8;
+		rp->marks = xrealloc(rp->marks, rp->marks_cap *
+		    sizeof *rp->marks);
+	}
+	rp->marks[rp->nmarks].sample = rp->n - 1;
+	rp->marks[rp->nmarks].reset = reset;
+	rp->nmarks++;
+}
+
 /*
  * Index the frames of segment k from where its scan stopped.  Damage is
  * reported and skipped up to the next frame whose checksum verifies; change
@@ -340,6 +360,12 @@ replay_scan(struct replay *rp, uint32_t k, bool final_segment)
 			rp->ended = true;
 			rp->final = len >= 1 && p[0] <= TARGET_DENIED ?
 			    (enum target_state)p[0] : TARGET_EXITED;
+			continue;
+		}
+		if (type == FRAME_MARK) {
+			if (rp->n > 0 && len >= 1)
+				replay_add_mark(rp, sg->mem[off + FRAME_HEAD]
+				    == 1);
 			continue;
 		}
 		if (type != FRAME_KEY && type != FRAME_DELTA)
@@ -553,6 +579,7 @@ replay_close(struct source *src)
 	strtab_free(&rp->tab);
 	free(rp->samples);
 	free(rp->damage);
+	free(rp->marks);
 	free(rp);
 	free(src);
 }
@@ -669,6 +696,7 @@ source_replay_open(const char *path, char **cause, int *err)
 	struct segment *sg;
 	char name[PATH_MAX + 16];
 	const char *what;
+	struct stat st;
 	int k, fd, rc;
 
 	src = replay_new();
@@ -690,7 +718,8 @@ source_replay_open(const char *path, char **cause, int *err)
 			replay_close(src);
 			return NULL;
 		}
-		if ((what = file_not_regular(fd)) != NULL) {
+		if (fstat(fd, &st) == 0 &&
+		    (what = mode_not_regular(st.st_mode)) != NULL) {
 			close(fd);
 			if (k > 0)
 				continue;
@@ -778,6 +807,17 @@ size_t
 replay_position(struct source *src)
 {
 	return ((struct replay *)src->priv)->pos;
+}
+
+size_t
+replay_baseline(struct source *src, size_t i)
+{
+	struct replay *rp = src->priv;
+	size_t k, base = SIZE_MAX;
+
+	for (k = 0; k < rp->nmarks && rp->marks[k].sample <= i; k++)
+		base = rp->marks[k].reset ? SIZE_MAX : rp->marks[k].sample;
+	return base;
 }
 
 double

@@ -383,19 +383,17 @@ fatal(int code, const char *fmt, ...)
 }
 
 const char *
-file_not_regular(int fd)
+mode_not_regular(unsigned mode)
 {
-	struct stat st;
-
-	if (fstat(fd, &st) != 0 || S_ISREG(st.st_mode))
+	if (S_ISREG(mode))
 		return NULL;
-	if (S_ISDIR(st.st_mode))
+	if (S_ISDIR(mode))
 		return "a directory";
-	if (S_ISFIFO(st.st_mode))
+	if (S_ISFIFO(mode))
 		return "a FIFO";
-	if (S_ISCHR(st.st_mode) || S_ISBLK(st.st_mode))
+	if (S_ISCHR(mode) || S_ISBLK(mode))
 		return "a device";
-	if (S_ISSOCK(st.st_mode))
+	if (S_ISSOCK(mode))
 		return "a socket";
 	return "not a plain file";
 }

@@ -44,9 +44,9 @@ bool locale_is_utf8(void);
 /* Parse "10m", "2h", "30s", "1.5" (seconds) into seconds; -1 on error. */
 double parse_duration(const char *s);
 
-/* What the file at fd is when it is not a regular file ("a directory",
- * "a FIFO", "a device", ...), or NULL when it is one (or fstat fails). */
-const char *file_not_regular(int fd);
+/* What a file of st_mode mode is when it is not a regular file ("a
+ * directory", "a FIFO", "a device", ...), or NULL when it is one. */
+const char *mode_not_regular(unsigned mode);
 
 /* FNV-1a of the bytes: the hash of the path tables. */
 uint32_t hash_bytes(const void *p, size_t len);

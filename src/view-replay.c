@@ -48,7 +48,8 @@ view_replay_ingest(struct view *v, size_t i)
 static void
 view_replay_go(struct view *v, size_t i)
 {
-	size_t n = replay_count(v->app->source), k, from;
+	struct source *src = v->app->source;
+	size_t n = replay_count(src), k, from, base;
 
 	if (n == 0)
 		return;
@@ -56,6 +57,8 @@ view_replay_go(struct view *v, size_t i)
 		i = n - 1;
 	if (v->rpos != SIZE_MAX && i == v->rpos)
 		return;
+	/* The baseline where the user had it live at sample i. */
+	base = replay_baseline(src, i);
 	if (v->rpos == SIZE_MAX || i != v->rpos + 1) {
 		model_free(v->app->model);
 		v->app->model = model_new();
@@ -63,16 +66,26 @@ view_replay_go(struct view *v, size_t i)
 		from = i + 2 > MODEL_HISTORY ? i + 2 - MODEL_HISTORY : 1;
 		if (!view_replay_ingest(v, 0))
 			return;
-		for (k = from < 1 ? 1 : from; k < i; k++)
-			view_replay_ingest(v, k);
+		if (base != SIZE_MAX && base > 0 && base < from &&
+		    view_replay_ingest(v, base))
+			model_mark_baseline(v->app->model);
+		for (k = from < 1 ? 1 : from; k < i; k++) {
+			if (view_replay_ingest(v, k) && k == base)
+				model_mark_baseline(v->app->model);
+		}
 		if (i == 0) {
 			v->rpos = 0;
 			v->rebuild = true;
 			return;
 		}
-	}
-	if (view_replay_ingest(v, i))
+	} else if (base == SIZE_MAX && replay_baseline(src, v->rpos) !=
+	    SIZE_MAX)
+		model_reset_baseline(v->app->model);
+	if (view_replay_ingest(v, i)) {
 		v->rpos = i;
+		if (base == i)
+			model_mark_baseline(v->app->model);
+	}
 	v->rebuild = true;
 }
 

@@ -539,12 +539,12 @@ view_key(struct view *v, int ch)
 		view_search_next(v, -1, false);
 		break;
 	case 'm':
-		model_mark_baseline(v->app->model);
+		app_mark(v->app, false);
 		v->rebuild = true;
 		view_set_status(v, "baseline set: Delta counts from now");
 		break;
 	case 'M':
-		model_reset_baseline(v->app->model);
+		app_mark(v->app, true);
 		v->rebuild = true;
 		view_set_status(v, "baseline: the first sample");
 		break;

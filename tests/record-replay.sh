@@ -234,6 +234,37 @@ EOF
 check "--keep 2s: five segments holding about the last 2 s" \
 	grep -q fine "$tmp/flight.check" || diag_file "$tmp/flight.info"
 
+# The baseline the user sets live (m) is in the recording: a replay, in
+# batch and in the dashboard, shows the deltas the live screen showed.
+leak=$(demo_region leak)
+tm new-session -d -s mk -x 150 -y 40 "env LANG=C.UTF-8 TERM=screen $MEMTOP -p $demo_pid -d 0.2 -w $tmp/mark.mt"
+sleep 5
+tm send-keys -t mk m
+sleep 1.5
+tm send-keys -t mk q
+wait_for 5 sh -c "! tmux -L '$sock' has-session -t mk 2>/dev/null"
+"$MEMTOP" -r "$tmp/mark.mt" -b --format json >"$tmp/mark.json"
+py "$tmp/mark.json" "$leak" >"$tmp/mark.check" 2>&1 <<'EOF'
+import json, sys
+start = int(sys.argv[2].split("-")[0], 16)
+d = []
+for line in open(sys.argv[1]):
+    o = json.loads(line)
+    d += [r["delta_base_rss_kb"] for r in o["regions"] if int(r["start"], 16) == start]
+drop = [i for i in range(1, len(d)) if d[i] < d[i - 1] - 500]
+assert len(drop) == 1 and d[drop[0] - 1] > 800 and d[-1] < 700, d
+print("fine")
+EOF
+check "m while recording: the replay's deltas count from it, as live" \
+	grep -q fine "$tmp/mark.check" || diag_file "$tmp/mark.check"
+tm new-session -d -s rr -x 150 -y 40 "env LANG=C.UTF-8 TERM=screen $MEMTOP -r $tmp/mark.mt"
+tm send-keys -t rr ' ' End
+check "  ... and in the replay dashboard, at the end, in kB not MB" \
+	wait_for 3 sh -c "tmux -L '$sock' capture-pane -p -t rr | grep ' 1\.0G ' |
+	 head -1 | grep -Eq ' (0|\+[0-9.]+K) +\+[0-9.]+K'" ||
+	tm capture-pane -p -t rr | diag_file /dev/stdin
+tm kill-session -t rr
+
 # The replay dashboard: play, step, speed, jump, and follow a live recording.
 "$MEMTOP" -b -p "$demo_pid" -d 0.2 -w "$tmp/follow.mt" &
 rec=$!
