@@ -125,8 +125,13 @@ print_info(struct source *src, const char *path)
 	    sum.header.page_size);
 	printf("target:    pid %d: %s\n", sum.header.pid, cmd);
 	printf("started:   %s, every %gs\n", when, sum.header.interval);
-	printf("samples:   %zu over %s\n", sum.samples, fmt_duration(
-	    sum.last_wall - sum.first_wall, span, sizeof span));
+	/* Under a minute, tenths count (a 0.8 s recording is not "0s"). */
+	if (sum.last_wall - sum.first_wall < 60)
+		snprintf(span, sizeof span, "%.1fs", sum.last_wall -
+		    sum.first_wall);
+	else
+		fmt_duration(sum.last_wall - sum.first_wall, span, sizeof span);
+	printf("samples:   %zu over %s\n", sum.samples, span);
 	printf("ended:     %s\n", sum.ended ? (sum.final == TARGET_ALIVE ?
 	    "cleanly: the recording was stopped" : target_state_name(
 	    sum.final)) : "no end mark: the recorder was killed, or is "
@@ -290,6 +295,9 @@ main(int argc, char **argv)
 		fatal(EXIT_USAGE, "--format goes with -b (batch mode)");
 	if ((info || from || to) && app.replay_path == NULL)
 		fatal(EXIT_USAGE, "--info, --from and --to go with -r FILE");
+	if ((from || to) && (!batch || info))
+		fatal(EXIT_USAGE, "--from and --to go with -r FILE -b (in the "
+		    "replay dashboard, t jumps to a time)");
 	if (keep > 0 && app.rec_path == NULL)
 		fatal(EXIT_USAGE, "--keep goes with -w FILE");
 	app.quiet = batch && app.rec_path != NULL && !format_given;
@@ -318,6 +326,9 @@ main(int argc, char **argv)
 		if (info) {
 			code = print_info(app.source, app.replay_path);
 			source_close(app.source);
+			if (fflush(stdout) != 0 || ferror(stdout))
+				fatal(EXIT_FAILURE_GENERIC, "writing output: %s",
+				    strerror(errno));
 			return code;
 		}
 		replay_summary(app.source, &sum);
@@ -329,6 +340,9 @@ main(int argc, char **argv)
 		if (to != NULL && (app.to = app_parse_time(to, sum.first_wall,
 		    sum.last_wall)) < 0)
 			fatal(EXIT_USAGE, "--to: cannot read the time '%s'", to);
+		if (from != NULL && to != NULL && app.from > app.to)
+			fatal(EXIT_USAGE, "--from %s is after --to %s: no sample "
+			    "lies between", from, to);
 	} else {
 		app.source = source_live_open(app.pid, &cause, &err);
 		if (app.source == NULL)

@@ -151,6 +151,7 @@ view_replay_goto_time(struct view *v, const char *spec)
 	}
 	view_replay_go(v, replay_find_time(src, t));
 	v->rnext = clock_mono();
+	view_set_status(v, "jumped to sample %zu", v->rpos + 1);
 }
 
 bool

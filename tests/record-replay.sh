@@ -64,6 +64,23 @@ print("fine")
 EOF
 check "--from/--to keep only that span" grep -q fine "$tmp/range.check" ||
 	diag_file "$tmp/range.check"
+"$MEMTOP" -r "$tmp/same.mt" -b --from +2s --to +1s >/dev/null 2>"$tmp/backw.err"
+code=$?
+check "--from after --to: exit 2, saying so" sh -c \
+	"test $code = 2 && grep -q 'is after --to' '$tmp/backw.err'"
+"$MEMTOP" -r "$tmp/same.mt" --from +1s >/dev/null 2>"$tmp/dashfrom.err"
+code=$?
+check "--from without -b: exit 2, pointing to t" sh -c \
+	"test $code = 2 && grep -q 't jumps to a time' '$tmp/dashfrom.err'"
+"$MEMTOP" -r "$tmp/same.mt" --info >"$tmp/same.info"
+check "--info gives a short span in tenths of a second" \
+	grep -Eq '^samples: +12 over [0-9]+\.[0-9]s' "$tmp/same.info" || diag_file "$tmp/same.info"
+if [ -w /dev/full ]; then
+	"$MEMTOP" -r "$tmp/same.mt" --info >/dev/full 2>"$tmp/full.info.err"
+	code=$?
+	check "--info into a full device: exit 1 and a message" sh -c \
+		"test $code = 1 && grep -q 'writing output' '$tmp/full.info.err'"
+fi
 
 # Damage: a recording with bytes overwritten in the middle.
 cp "$tmp/same.mt" "$tmp/damaged.mt"
