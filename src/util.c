@@ -108,8 +108,17 @@ json_put_string(FILE *f, const char *s, size_t len)
 		else if ((n = utf8_seq_len(u + i, len - i)) != 0) {
 			fwrite(u + i, 1, n, f);
 			i += n - 1;
-		} else
-			fprintf(f, "\\u%04x", u[i]);
+		} else if (u[i] == 0xc2 && i + 1 < len && u[i + 1] >= 0x80 &&
+		    u[i + 1] < 0xa0) {
+			/* A C1 control, valid UTF-8: its code point. */
+			fprintf(f, "\\u%04x", u[++i]);
+		} else {
+			/* Not UTF-8: the byte as a lone low surrogate
+			 * U+DC80..U+DCFF (Python's surrogateescape), so
+			 * that os.fsencode() gives the bytes back and no
+			 * real character is mistaken for it. */
+			fprintf(f, "\\u%04x", 0xdc00 | u[i]);
+		}
 	}
 	putc('"', f);
 }

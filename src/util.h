@@ -20,7 +20,8 @@
 size_t esc_text(const char *s, size_t len, char *out, size_t size, bool utf8);
 
 /* Write s as a JSON string (with quotes): valid JSON whatever the bytes;
- * bytes that are not valid UTF-8 are written as \u00XX. */
+ * C1 controls as \u0080..\u009f, and bytes that are not UTF-8 as lone
+ * surrogates \udc80..\udcff (Python's surrogateescape: faithful). */
 void json_put_string(FILE *f, const char *s, size_t len);
 
 /* Write s as a CSV field (RFC 4180 quoting when needed); control bytes and

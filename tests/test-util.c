@@ -60,8 +60,12 @@ static void
 test_json_csv(void)
 {
 	is_str(json_of("a\"b\\c\n\x01\xff\xe2\x82\xac", 11),
-	    "\"a\\\"b\\\\c\\n\\u0001\\u00ff\xe2\x82\xac\"",
+	    "\"a\\\"b\\\\c\\n\\u0001\\udcff\xe2\x82\xac\"",
 	    "JSON string is valid whatever the bytes");
+	is_str(json_of("\xff\xfe|\xc3\xbf\xc3\xbe|\xc2\x85", 10),
+	    "\"\\udcff\\udcfe|\xc3\xbf\xc3\xbe|\\u0085\"",
+	    "JSON: a byte that is not UTF-8 (\\udcXX) is never taken for the "
+	    "character of that number; a C1 control is its code point");
 	is_str(csv_of("plain", 5), "plain", "plain CSV field unquoted");
 	is_str(csv_of("a,b \"q\"", 7), "\"a,b \"\"q\"\"\"",
 	    "comma and quote are quoted and doubled");
