@@ -23,6 +23,7 @@
 #include "source.h"
 #include "util.h"
 
+#define PF_EXITING 0x00000004
 #define PF_KTHREAD 0x00200000
 
 struct live {
@@ -94,10 +95,13 @@ live_stat(struct live *l, int dirfd, struct proc_stat *st)
 	return parse_stat(l->buf, (size_t)n, st);
 }
 
+/* A task that runs on: not a zombie, and not on its way out (an exiting
+ * task's address space may be half torn down: what it shows is no sample). */
 static bool
 live_running(const struct proc_stat *st)
 {
-	return st->state != 'Z' && st->state != 'X' && st->state != 'x';
+	return st->state != 'Z' && st->state != 'X' && st->state != 'x' &&
+	    !(st->flags & PF_EXITING);
 }
 
 /*
@@ -387,7 +391,7 @@ live_gone_state(struct live *l)
 	if (st.start_time != l->start_time)
 		return TARGET_REUSED;
 	if (live_mm_dir(l, &st) < 0)
-		return TARGET_ZOMBIE;
+		return st.state == 'Z' ? TARGET_ZOMBIE : TARGET_EXITED;
 	if (st.flags & PF_KTHREAD)
 		return TARGET_KERNEL_THREAD;
 	return TARGET_ALIVE;
@@ -494,6 +498,15 @@ live_next(struct source *src, struct snapshot *out, char **cause)
 
 	if (live_execed(l, mm, &st) && out->seq > 0)
 		out->state = TARGET_EXECED;
+	/* A process that began to exit while we read it showed a torn or
+	 * empty address space: that is no sample, the one before stays. */
+	if (live_stat(l, l->dirfd, &st) != 0 || st.start_time !=
+	    l->start_time || live_mm_dir(l, &st) < 0) {
+		out->state = live_gone_state(l);
+		if (out->state == TARGET_ALIVE)
+			out->state = TARGET_EXITED;
+		return 1;
+	}
 	out->sample_ms = (clock_mono() - t0) * 1000;
 	out->sample_cpu_ms = (clock_cpu() - c0) * 1000;
 	return 0;

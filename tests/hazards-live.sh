@@ -28,6 +28,15 @@ check "SIGKILLed target: says it exited" grep -q 'exited' "$tmp/kill.err"
 check "SIGKILLed target: every printed sample is whole JSON" \
 	python3 -c "import json,sys; [json.loads(l) for l in open(sys.argv[1])]" \
 	"$tmp/kill.out"
+# A read that met the exit shows a torn or empty address space: it must not
+# be printed as a sample (every mapping gone, no command line).
+check "SIGKILLed target: no sample of its dying address space" \
+	python3 -c "
+import json, sys
+s = [json.loads(l) for l in open(sys.argv[1])]
+assert s and all(o['totals']['regions'] > 20000 and o['cmdline'] and
+                 not any(r['state'] == 'gone' for r in o['regions']) for o in s)
+" "$tmp/kill.out"
 
 # A zombie: exited, not reaped.
 python3 -c '
