@@ -152,6 +152,19 @@ live_mm_dir(struct live *l, const struct proc_stat *leader)
 	return l->taskfd;
 }
 
+/* The process (thread group) that task l->pid belongs to: a thread's ID
+ * opens /proc/TID too, though no listing shows it. */
+static int
+live_tgid(struct live *l)
+{
+	ssize_t n = live_read(l, l->dirfd, "status");
+	const char *p;
+
+	if (n <= 0 || (p = strstr(l->buf, "\nTgid:")) == NULL)
+		return l->pid;
+	return (int)strtol(p + 6, NULL, 10);
+}
+
 /* Whether /proc is mounted with hidepid (other users' processes hidden). */
 static int
 proc_hidepid(void)
@@ -540,7 +553,7 @@ source_live_open(int pid, char **cause, int *err)
 	struct live *l;
 	struct proc_stat st;
 	char path[64];
-	int fd, rc;
+	int fd, rc, tgid;
 
 	snprintf(path, sizeof path, "/proc/%d", pid);
 	fd = open(path, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
@@ -577,6 +590,12 @@ source_live_open(int pid, char **cause, int *err)
 		goto fail;
 	}
 	l->start_time = st.start_time;
+	if ((tgid = live_tgid(l)) != pid) {
+		*err = -EINVAL;
+		*cause = xasprintf("%d is a thread of process %d: its memory is "
+		    "the process's (use -p %d)", pid, tgid, tgid);
+		goto fail;
+	}
 	if (st.flags & PF_KTHREAD) {
 		*err = -EINVAL;
 		*cause = xasprintf("PID %d is a kernel thread: it has no user "

@@ -214,4 +214,21 @@ check "  ... its name escaped in the message" sh -c \
 check "the kernel-thread message names it" sh -c \
 	"'$MEMTOP' -b -n 1 -p 2 2>&1 | grep -q 'kernel thread'"
 
+# A thread's ID opens /proc/TID like a PID: memtop points to its process.
+python3 -c '
+import threading, time
+def w():
+    print(threading.get_native_id(), flush=True)
+    time.sleep(30)
+threading.Thread(target=w, daemon=True).start()
+time.sleep(30)
+' >"$tmp/tid" &
+tpid=$!
+kill_later $tpid
+wait_for 10 test -s "$tmp/tid"
+tid=$(cat "$tmp/tid")
+bad 2 "a thread's ID instead of a PID" -b -n 1 -p "$tid"
+check "  ... the message names the process to watch" \
+	grep -q "thread of process $tpid: .*use -p $tpid" "$tmp/bad.err"
+
 finish
