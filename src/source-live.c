@@ -417,14 +417,34 @@ static char *
 denied_cause(int pid, const char *file)
 {
 	const char *yama = "/proc/sys/kernel/yama/ptrace_scope";
-	char scope[16] = "";
-	FILE *f = fopen(yama, "re");
+	char scope[16] = "", line[256], path[64];
+	unsigned long r = 0, e = 0, sv = 0;
+	bool same_user = false;
+	FILE *f;
 
-	if (f != NULL) {
+	/* The target's real, effective and saved uids all ours: the same
+	 * user, refused all the same. */
+	snprintf(path, sizeof path, "/proc/%d/status", pid);
+	if ((f = fopen(path, "re")) != NULL) {
+		while (fgets(line, sizeof line, f) != NULL)
+			if (sscanf(line, "Uid: %lu %lu %lu", &r, &e, &sv) == 3)
+				same_user = r == geteuid() && e == geteuid() &&
+				    sv == geteuid();
+		fclose(f);
+	}
+	if ((f = fopen(yama, "re")) != NULL) {
 		if (fgets(scope, sizeof scope, f) != NULL)
 			scope[strcspn(scope, "\n")] = '\0';
 		fclose(f);
 	}
+	/* Neither another user nor Yama in the way: the process itself. */
+	if (same_user && geteuid() != 0 && (f == NULL ||
+	    strcmp(scope, "0") == 0))
+		return xasprintf("permission denied reading /proc/%d/%s: the "
+		    "process is yours but not dumpable (it set "
+		    "PR_SET_DUMPABLE to 0, or runs a set-uid or "
+		    "file-capability program): only root with CAP_SYS_PTRACE "
+		    "may read its memory", pid, file);
 	if (f == NULL)
 		return xasprintf("permission denied reading /proc/%d/%s: memtop "
 		    "needs ptrace access to the target: run as root (with "

@@ -167,6 +167,23 @@ if [ "$root" = yes ]; then
 	check "another user's process: the message says what is needed" sh -c \
 		"test \$(wc -l <'$tmp/perm.err') = 1 && grep -q 'root' '$tmp/perm.err' && grep -q 'ptrace' '$tmp/perm.err'"
 
+	# The same user, but the process made itself not dumpable.
+	if [ -x /usr/bin/python3 ]; then
+		as_nobody /usr/bin/python3 -c '
+import ctypes, time
+ctypes.CDLL(None).prctl(4, 0)	# PR_SET_DUMPABLE
+time.sleep(30)' &
+		npid=$!
+		kill_later $npid
+		sleep 0.5
+		as_nobody "$pub/memtop" -b -n 1 -p "$npid" >/dev/null 2>"$tmp/dump.err"
+		code=$?
+		check "own but not dumpable: exit 4, saying the process is not dumpable" sh -c \
+			"test $code = 4 && grep -q 'yours but not dumpable' '$tmp/dump.err'" ||
+			diag_file "$tmp/dump.err"
+		kill $npid
+	fi
+
 	# capsh: a session that dropped CAP_SYS_PTRACE and runs as another user.
 	capsh --drop=cap_sys_ptrace --user=nobody -- -c \
 		"'$pub/memtop' -b -n 1 -p $demo_pid" >/dev/null 2>"$tmp/cap.err"
