@@ -169,7 +169,8 @@ if [ "$root" = yes ]; then
 
 	# The same user, but the process made itself not dumpable.
 	if [ -x /usr/bin/python3 ]; then
-		as_nobody /usr/bin/python3 -c '
+		setpriv --reuid=nobody --regid=nogroup --clear-groups \
+			/usr/bin/python3 -c '
 import ctypes, time
 ctypes.CDLL(None).prctl(4, 0)	# PR_SET_DUMPABLE
 time.sleep(30)' &
