@@ -2,6 +2,7 @@
  * table.c - columns, sorting and pcre2 filtering of the region list.
  */
 #define PCRE2_CODE_UNIT_WIDTH 8
+#include <math.h>
 #include <pcre2.h>
 #include <stdlib.h>
 #include <string.h>
@@ -165,6 +166,7 @@ table_cmp(const void *pa, const void *pb)
 
 	switch (sort_col) {
 	case COL_ADDR:
+		c = cmp_u64(a->start, b->start);
 		break;
 	case COL_PERMS:
 		c = strcmp(a->perms, b->perms);
@@ -202,8 +204,10 @@ table_cmp(const void *pa, const void *pb)
 		break;
 	}
 	case COL_RATE:
-		ra = model_region_rate(sort_model, a, SERIES_RSS);
-		rb = model_region_rate(sort_model, b, SERIES_RSS);
+		/* To the 0.1 kB/s shown: a fit's rounding noise around 0 is
+		 * a tie, and tied rows keep their order. */
+		ra = round(model_region_rate(sort_model, a, SERIES_RSS) * 10);
+		rb = round(model_region_rate(sort_model, b, SERIES_RSS) * 10);
 		c = ra < rb ? -1 : ra > rb;
 		break;
 	case COL_COUNT:
