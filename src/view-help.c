@@ -79,6 +79,14 @@ view_help_key(struct view *v, int ch)
 	case ' ':
 		v->help_top += LINES - 2;
 		break;
+	case KEY_HOME:
+	case 'g':
+		v->help_top = 0;
+		break;
+	case KEY_END:
+	case 'G':
+		v->help_top = (int)HELP_LINES;	/* drawn as the last page */
+		break;
 	case KEY_RESIZE:
 		break;
 	default:
@@ -91,11 +99,14 @@ view_help_key(struct view *v, int ch)
 void
 view_draw_sort_menu(struct view *v)
 {
-	int c, y = HEADER_ROWS + 1;
+	int c, y = HEADER_ROWS + 1, room = LINES - 1 - y, first = 0;
 
 	view_put_plain(HEADER_ROWS, 1, "Sort by (Enter chooses, Esc cancels):",
 	    COLS - 2);
-	for (c = 0; c < COL_COUNT && y < LINES - 1; c++, y++) {
+	/* On a short screen the list scrolls to keep the choice in view. */
+	if (room > 0 && v->sort_menu >= room)
+		first = v->sort_menu - room + 1;
+	for (c = first; c < COL_COUNT && y < LINES - 1; c++, y++) {
 		if (c == v->sort_menu)
 			attron(A_REVERSE);
 		mvprintw(y, 3, " %-10s ", column_title((enum column)c));

@@ -39,6 +39,7 @@ struct view {
 	int sort_menu;			/* highlighted entry in SCR_SORT */
 	int help_top;			/* first help line shown */
 	int trend_w;			/* the table's trend, as laid out */
+	int addr_digits;		/* hex digits of an address: 12 or 16 */
 	char status[512];
 	double status_until;
 	int prompt;			/* 0, '/' or '\\' while typing */
@@ -85,6 +86,8 @@ void view_take_samples(struct view *v);
  * (per second). */
 char *view_fmt_rate(double kb_s, char *buf, size_t size);
 #define TABLE_TOP (HEADER_ROWS + 2)	/* screen line of the first row */
+#define NEW_SAMPLES 5	/* a new region is marked for this many samples */
+bool view_region_new(const struct view *v, const struct tracked_region *r);
 bool view_grouped(const struct view *v);
 size_t view_nrows(const struct view *v);
 /* Region id (or group key) of row i; 0 past the end. */

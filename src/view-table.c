@@ -61,6 +61,17 @@ view_fmt_rate(double kb_s, char *buf, size_t size)
 	return buf;
 }
 
+/* A region that appeared in one of the last NEW_SAMPLES samples: marked
+ * "+" long enough to be seen, as a gone one stays marked "-" a while. */
+bool
+view_region_new(const struct view *v, const struct tracked_region *r)
+{
+	uint64_t n = model_samples(v->app->model);
+
+	return r->state != TR_GONE && r->first_seq > 0 &&
+	    r->first_seq + NEW_SAMPLES >= n;
+}
+
 bool
 view_grouped(const struct view *v)
 {
@@ -79,7 +90,7 @@ view_columns(const struct view *v, int width, bool *show, int *w)
 
 	for (c = 0; c < VC_N; c++) {
 		show[c] = true;
-		w[c] = vcols[c].width;
+		w[c] = c == VC_ADDR ? 2 * v->addr_digits + 1 : vcols[c].width;
 		if (view_grouped(v) && (c == VC_ADDR || c == VC_PERMS ||
 		    c == VC_CLASS || c == VC_PATH))
 			show[c] = false;
@@ -103,8 +114,9 @@ view_columns(const struct view *v, int width, bool *show, int *w)
 		}
 		if (need <= width)
 			return;
+		/* Never the column the table is sorted by. */
 		for (c = 0; c < VC_N; c++) {
-			if (vcols[c].drop == level)
+			if (vcols[c].drop == level && vcols[c].sort != v->sort)
 				show[c] = false;
 		}
 	}
@@ -120,12 +132,12 @@ region_cell(struct view *v, const struct tracked_region *r, int c, char *buf,
 	buf[0] = '\0';
 	switch (c) {
 	case VC_MARK:
-		snprintf(buf, size, "%s", r->state == TR_NEW ? "+" :
+		snprintf(buf, size, "%s", view_region_new(v, r) ? "+" :
 		    r->state == TR_GONE ? "-" : " ");
 		break;
 	case VC_ADDR:
-		snprintf(buf, size, "%012" PRIx64 "-%012" PRIx64, r->start,
-		    r->end);
+		snprintf(buf, size, "%0*" PRIx64 "-%0*" PRIx64, v->addr_digits,
+		    r->start, v->addr_digits, r->end);
 		break;
 	case VC_PERMS:
 		snprintf(buf, size, "%s", r->perms);
@@ -233,6 +245,13 @@ view_rebuild(struct view *v)
 	} else {
 		table_build(&v->table, m, v->sort, v->desc, v->filter,
 		    v->in_group ? &v->group : NULL);
+	}
+	/* Addresses in 12 hex digits, or 16 when one needs them
+	 * ([vsyscall], a 57-bit address space). */
+	v->addr_digits = 12;
+	for (i = 0; i < model_nregions(m); i++) {
+		if (model_region(m, i)->end > UINT64_C(0x1000000000000))
+			v->addr_digits = 16;
 	}
 	n = view_nrows(v);
 	for (i = 0; i < n && v->cursor_key != 0; i++) {
@@ -350,7 +369,7 @@ view_draw_table(struct view *v)
 		y = TABLE_TOP + (int)(i - v->top);
 		move(y, 0);
 		clrtoeol();
-		if (r != NULL && r->state == TR_NEW)
+		if (r != NULL && view_region_new(v, r))
 			attr = v->colors ? COLOR_PAIR(PAIR_NEW) : A_BOLD;
 		else if (r != NULL && r->state == TR_GONE)
 			attr = v->colors ? COLOR_PAIR(PAIR_GONE) : A_DIM;
@@ -462,6 +481,7 @@ view_search_next(struct view *v, int dir, bool include_current)
 		if (view_row_matches(v, i, v->search)) {
 			v->cursor = i;
 			v->cursor_key = view_row_key(v, i);
+			v->status[0] = '\0';	/* an old "no match" is over */
 			return;
 		}
 	}

@@ -443,12 +443,18 @@ view_key(struct view *v, int ch)
 		else if (ch == KEY_DOWN || ch == 'j')
 			v->sort_menu = v->sort_menu + 1 < COL_COUNT ?
 			    v->sort_menu + 1 : v->sort_menu;
+		else if (ch == KEY_HOME || ch == KEY_PPAGE)
+			v->sort_menu = 0;
+		else if (ch == KEY_END || ch == KEY_NPAGE)
+			v->sort_menu = COL_COUNT - 1;
 		else if (ch == '\n' || ch == '\r' || ch == KEY_ENTER) {
 			view_set_sort(v, (enum column)v->sort_menu,
 			    column_desc_default((enum column)v->sort_menu));
 			v->screen = SCR_TABLE;
 		} else if (ch == 27 || ch == 'q' || ch == KEY_F(6))
 			v->screen = SCR_TABLE;
+		else if (ch == KEY_F(10))
+			v->quit = true;
 		return;
 	}
 	if (v->screen == SCR_DETAIL && view_detail_key(v, ch))
@@ -611,7 +617,11 @@ view_take_samples(struct view *v)
 void
 view_init_colors(struct view *v)
 {
-	v->colors = has_colors();
+	const char *no_color = getenv("NO_COLOR");
+
+	/* no-color.org: set and not empty, no colour (bold and reverse
+	 * still mark what colour would). */
+	v->colors = has_colors() && (no_color == NULL || *no_color == '\0');
 	if (!v->colors)
 		return;
 	start_color();
@@ -656,6 +666,7 @@ view_init(struct view *v, struct app *app)
 	v->desc = app->sort_desc;
 	v->utf8 = locale_is_utf8();
 	v->series = SERIES_RSS;
+	v->addr_digits = 12;
 	v->rebuild = true;
 	if (app->filter != NULL) {
 		char *err = NULL;

@@ -309,6 +309,9 @@ test_table(void)
 	y = cursor_line();
 	ok(y > 0 && strstr(row(y), "libc.so.6"),
 	    "after new samples the cursor is still on libc");
+	y = find("7f3000000000-", TABLE_TOP);
+	ok(y > 0 && row(y)[0] == '+',
+	    "two samples later the new region is still marked +");
 	keys("\\shm\n");
 	ok(rows_containing("shm") == 1 && find("[heap]", TABLE_TOP) < 0,
 	    "\\ filter narrows the table to the matching region");
@@ -455,6 +458,11 @@ test_sizes(void)
 		ok(n >= 6 && strncmp(f + n - 6, "m Mark", 6) == 0,
 		    "at 80 columns the footer keeps whole key hints");
 	}
+	keys(">");
+	y = TABLE_TOP - 1;
+	ok(strstr(row(TABLE_TOP - 2), "sort PSS") && strstr(row(y), "PSS"),
+	    "at 80 columns, sorted by PSS: the PSS column stays");
+	keys("<");
 	screen_size(10, 40);
 	y = TABLE_TOP - 1;
 	for (int i = 0; i < LINES; i++)
