@@ -154,7 +154,7 @@ view_draw_header(struct view *v)
 	const struct model *m = v->app->model;
 	const struct snapshot_info *info = model_info(m);
 	const struct model_totals *t = model_totals(m);
-	char buf[512], a[16], b[16], age[16], state[300];
+	char buf[512], a[16], b[16], age[16], state[300], rs[32];
 	const char *st;
 	int x;
 	bool mem_shown = false;
@@ -236,6 +236,7 @@ view_draw_header(struct view *v)
 		o += (size_t)snprintf(buf, sizeof buf, "MemAvailable %s  ",
 		    fmt_kb(info->mem_available_kb, a, sizeof a));
 	rate = model_totals_rate(m, SERIES_RSS);
+	view_fmt_rate(rate, rs, sizeof rs);	/* as the totals show it */
 	if (info->has_cgroup && info->cg_max != UINT64_MAX) {
 		double left = (double)(info->cg_max - (info->cg_current <
 		    info->cg_max ? info->cg_current : info->cg_max)) / 1024;
@@ -246,8 +247,8 @@ view_draw_header(struct view *v)
 		    (double)info->cg_current / (double)info->cg_max);
 		if (rate > 0.05 && o < sizeof buf)
 			o += (size_t)snprintf(buf + o, sizeof buf - o,
-			    ", limit in ~%s at %+.1fK/s",
-			    fmt_duration(left / rate, age, sizeof age), rate);
+			    ", limit in ~%s at %s/s",
+			    fmt_duration(left / rate, age, sizeof age), rs);
 	} else {
 		if (info->has_cgroup)
 			o += (size_t)snprintf(buf + o, sizeof buf - o, "cgroup "
@@ -256,8 +257,8 @@ view_draw_header(struct view *v)
 		if (rate > 0.05 && info->mem_available_kb > 0 &&
 		    o < sizeof buf)
 			o += (size_t)snprintf(buf + o, sizeof buf - o, "%sat "
-			    "%+.1fK/s MemAvailable lasts ~%s", o ? "; " : "",
-			    rate, fmt_duration((double)info->mem_available_kb /
+			    "%s/s MemAvailable lasts ~%s", o ? "; " : "",
+			    rs, fmt_duration((double)info->mem_available_kb /
 			    rate, age, sizeof age));
 	}
 	if (info->has_cgroup && info->cg_oom_kills > 0 && o < sizeof buf)
