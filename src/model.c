@@ -284,8 +284,11 @@ tracked_init(struct model *m, struct tracked_region *t, const struct region *r,
 	t->state = seq == 0 ? TR_LIVE : TR_NEW;
 	tracked_update(t, r, c, seq);
 	t->events = 0;
+	/* Born now, it grew from nothing; there from the first sample, it
+	 * has no previous one to differ from. */
 	memset(t->prev_kb, 0, sizeof t->prev_kb);
 	if (seq == 0) {
+		memcpy(t->prev_kb, r->kb, sizeof t->prev_kb);
 		memcpy(t->base_kb, r->kb, sizeof t->base_kb);
 		memcpy(t->first_kb, r->kb, sizeof t->first_kb);
 	}

@@ -44,6 +44,8 @@ for line in lines:
             assert k in r, "region lacks " + k
         int(r["start"], 16)
     assert any("\x1b[31m" in r["path"] for r in o["regions"]), "hostile path lost"
+    if line is lines[0]:
+        assert all(r["delta_rss_kb"] == 0 for r in o["regions"]), "first sample: no change yet"
     # MemAvailable (through libproc2) is the system's, give or take a moment.
     avail = [int(l.split()[1]) for l in open("/proc/meminfo") if l.startswith("MemAvailable:")][0]
     assert abs(o["mem_available_kb"] - avail) < avail * 0.1, (o["mem_available_kb"], avail)
