@@ -761,11 +761,19 @@ size_t
 model_groups(struct model *m, enum group_by by,
     const struct region_group **out)
 {
+	return model_groups_of(m, by, NULL, NULL, out);
+}
+
+size_t
+model_groups_of(struct model *m, enum group_by by, region_pred keep,
+    const void *ctx, const struct region_group **out)
+{
 	size_t k, g, cap = 64, *slot_of = NULL;
 	uint64_t *keys;
 	int f;
 
-	if (m->groups_seq == m->nsamples && m->groups_by == by) {
+	if (keep == NULL && m->groups_seq == m->nsamples &&
+	    m->groups_by == by) {
 		*out = m->groups;
 		return m->ngroups;
 	}
@@ -780,7 +788,7 @@ model_groups(struct model *m, enum group_by by,
 		size_t pos = (size_t)(key * 0x9e3779b97f4a7c15ULL) & (cap - 1);
 		struct region_group *gr;
 
-		if (t->state == TR_GONE)
+		if (t->state == TR_GONE || (keep != NULL && !keep(m, t, ctx)))
 			continue;
 		while (keys[pos] != 0 && keys[pos] != key)
 			pos = (pos + 1) & (cap - 1);
@@ -819,7 +827,8 @@ model_groups(struct model *m, enum group_by by,
 	free(slot_of);
 	if (m->ngroups > 1)
 		qsort(m->groups, m->ngroups, sizeof *m->groups, group_cmp);
-	m->groups_seq = m->nsamples;
+	/* Only the whole process's groups are kept for the next call. */
+	m->groups_seq = keep == NULL ? m->nsamples : 0;
 	m->groups_by = by;
 	*out = m->groups;
 	return m->ngroups;

@@ -165,6 +165,12 @@ uint64_t model_baseline_seq(const struct model *m);
  */
 size_t model_groups(struct model *m, enum group_by by,
     const struct region_group **out);
+/* The same over the regions keep() says yes to (not kept for the next
+ * call: the filter may change). */
+typedef bool (*region_pred)(const struct model *m,
+    const struct tracked_region *r, const void *ctx);
+size_t model_groups_of(struct model *m, enum group_by by, region_pred keep,
+    const void *ctx, const struct region_group **out);
 /* Whether tracked region r belongs to group g. */
 bool model_group_has(const struct model *m, const struct region_group *g,
     const struct tracked_region *r);

@@ -134,6 +134,13 @@ table_row_matches(const struct model *m, const struct tracked_region *r,
 	return len > 0 && rx_match(rx, path, len);
 }
 
+bool
+table_keep(const struct model *m, const struct tracked_region *r,
+    const void *ctx)
+{
+	return table_row_matches(m, r, ctx);
+}
+
 /* qsort has no context argument: the sort key travels in these. */
 static const struct model *sort_model;
 static enum column sort_col;
@@ -246,6 +253,76 @@ table_build(struct table *t, const struct model *m, enum column col,
 	sort_col = col < COL_COUNT ? col : COL_RSS;
 	sort_sign = descending ? -1 : 1;
 	qsort(t->rows, t->nrows, sizeof *t->rows, table_cmp);
+	sort_model = NULL;
+}
+
+static int
+group_cmp_col(const void *pa, const void *pb)
+{
+	const struct region_group *a = pa, *b = pb;
+	const char *sa, *sb;
+	size_t na, nb;
+	int c = 0;
+
+	switch (sort_col) {
+	case COL_CLASS:
+	case COL_PATH:
+		sa = a->path_id ? model_path(sort_model, a->path_id, &na) :
+		    a->label;
+		sb = b->path_id ? model_path(sort_model, b->path_id, &nb) :
+		    b->label;
+		if (a->path_id == 0)
+			na = strlen(sa);
+		if (b->path_id == 0)
+			nb = strlen(sb);
+		c = cmp_bytes(sa, na, sb, nb);
+		break;
+	case COL_SIZE:
+		c = cmp_u64(a->kb[SF_SIZE], b->kb[SF_SIZE]);
+		break;
+	case COL_PSS:
+		c = cmp_u64(a->kb[SF_PSS], b->kb[SF_PSS]);
+		break;
+	case COL_PDIRTY:
+		c = cmp_u64(a->kb[SF_PRIVATE_DIRTY], b->kb[SF_PRIVATE_DIRTY]);
+		break;
+	case COL_SWAP:
+		c = cmp_u64(a->kb[SF_SWAP], b->kb[SF_SWAP]);
+		break;
+	case COL_DELTA: {
+		int64_t da = (int64_t)a->kb[SF_RSS] - (int64_t)a->base_kb[SF_RSS];
+		int64_t db = (int64_t)b->kb[SF_RSS] - (int64_t)b->base_kb[SF_RSS];
+
+		c = da < db ? -1 : da > db;
+		break;
+	}
+	case COL_RATE: {
+		double ra = round(a->rate_kb_s * 10), rb = round(b->rate_kb_s * 10);
+
+		c = ra < rb ? -1 : ra > rb;
+		break;
+	}
+	default:	/* RSS; address and perms: groups have none */
+		c = cmp_u64(a->kb[SF_RSS], b->kb[SF_RSS]);
+		if (sort_col != COL_RSS)
+			return c != 0 ? -c : cmp_u64(a->key, b->key);
+		break;
+	}
+	if (c != 0)
+		return c * sort_sign;
+	return cmp_u64(a->key, b->key);
+}
+
+void
+table_sort_groups(const struct model *m, struct region_group *g, size_t n,
+    enum column col, bool descending)
+{
+	if (n < 2)
+		return;
+	sort_model = m;
+	sort_col = col < COL_COUNT ? col : COL_RSS;
+	sort_sign = descending ? -1 : 1;
+	qsort(g, n, sizeof *g, group_cmp_col);
 	sort_model = NULL;
 }
 

@@ -48,6 +48,13 @@ void table_build(struct table *t, const struct model *m, enum column col,
 /* Whether one region matches a pattern (class label or path). */
 bool table_row_matches(const struct model *m, const struct tracked_region *r,
     const struct rx *rx);
+/* table_row_matches() as a region_pred: ctx is the struct rx. */
+bool table_keep(const struct model *m, const struct tracked_region *r,
+    const void *ctx);
+/* Sort groups by col (the columns a group has; others leave the order by
+ * RSS), ties by their key. */
+void table_sort_groups(const struct model *m, struct region_group *g,
+    size_t n, enum column col, bool descending);
 void table_free(struct table *t);
 
 #endif

@@ -54,8 +54,10 @@ struct view {
 	size_t anon_n;
 	uint64_t anon_seq;		/* model_samples() at the last value */
 	struct table table;
-	const struct region_group *groups;
+	const struct region_group *groups;	/* gbuf, as shown */
 	size_t ngroups;
+	struct region_group *gbuf;	/* filtered and sorted copy */
+	size_t gcap;
 
 	/* Replay (app->replay_path set): the sample the model shows. */
 	struct snapshot *rsnap;

@@ -241,7 +241,20 @@ view_rebuild(struct view *v)
 	size_t i, n;
 
 	if (view_grouped(v)) {
-		v->ngroups = model_groups(m, v->group_by, &v->groups);
+		const struct region_group *g;
+
+		/* The filter and the sort apply to groups too. */
+		n = model_groups_of(m, v->group_by, v->filter ? table_keep :
+		    NULL, v->filter, &g);
+		if (n > v->gcap) {
+			v->gcap = n + n / 2 + 16;
+			v->gbuf = xrealloc(v->gbuf, v->gcap * sizeof *v->gbuf);
+		}
+		if (n > 0)
+			memcpy(v->gbuf, g, n * sizeof *g);
+		table_sort_groups(m, v->gbuf, n, v->sort, v->desc);
+		v->groups = v->gbuf;
+		v->ngroups = n;
 	} else {
 		table_build(&v->table, m, v->sort, v->desc, v->filter,
 		    v->in_group ? &v->group : NULL);
@@ -316,14 +329,12 @@ view_draw_table(struct view *v)
 		    "[By file]" : " By file ");
 	}
 	x = view_put_plain(y, 0, info, COLS);
-	if (!view_grouped(v))
-		snprintf(info, sizeof info, "   sort %s %s%s%s   %zu shown",
-		    column_title(v->sort),
-		    v->desc ? (v->utf8 ? "\u2193" : "v") :
-		    (v->utf8 ? "\u2191" : "^"), v->filter ? "   filter: " : "",
-		    v->filter ? v->filter_text : "", n);
-	else
-		snprintf(info, sizeof info, "   %zu groups, sorted by RSS", n);
+	snprintf(info, sizeof info, "   sort %s %s%s%s   %zu %s",
+	    column_title(v->sort),
+	    v->desc ? (v->utf8 ? "\u2193" : "v") :
+	    (v->utf8 ? "\u2191" : "^"), v->filter ? "   filter: " : "",
+	    v->filter ? v->filter_text : "", n, view_grouped(v) ?
+	    (n == 1 ? "group" : "groups") : "shown");
 	view_put(v, y, x, info, strlen(info), COLS - x, false);
 
 	/* Column headings, the sort column marked. */

@@ -687,6 +687,9 @@ view_free(struct view *v)
 	rx_free(v->filter);
 	rx_free(v->search);
 	table_free(&v->table);
+	free(v->gbuf);
+	v->gbuf = NULL;
+	v->groups = NULL;
 	if (v->snap != NULL)
 		snapshot_free(v->snap);
 	v->filter = v->search = NULL;

@@ -424,6 +424,19 @@ test_groups(void)
 		dump();
 	keys("\033");
 	ok(find("[By class]", 0) > 0, "Esc goes back to the groups");
+	/* Groups sort by the same columns, and the filter narrows them. */
+	keys("<");
+	y = TABLE_TOP;
+	ok(strstr(row(TABLE_TOP - 2), "sort Size") && strstr(row(y), "anon "),
+	    "< in the group view: by Size, the anon group (1 GiB) first");
+	keys("I");
+	ok(!strstr(row(y), "anon "), "I inverts the groups too");
+	keys("I>");
+	keys("\\libc\n");
+	ok(rows_containing(" code ") == 1 && rows_containing("anon ") == 0 &&
+	    strstr(row(TABLE_TOP - 2), "1 group"),
+	    "a filter narrows the groups to what it matches");
+	keys("\\\n");
 	keys("gg");
 	ok(find("[Regions]", 0) > 0, "g twice more: back to regions");
 }
