@@ -160,6 +160,47 @@ cmp_bytes(const char *a, size_t alen, const char *b, size_t blen)
 	return c != 0 ? c : cmp_u64(alen, blen);
 }
 
+/* What a region and a group both have, for the columns of numbers. */
+struct sort_nums {
+	const uint64_t *kb, *base_kb;
+	uint64_t size_kb;
+	double rate;			/* only read for COL_RATE */
+};
+
+/* Compare by one of the columns of numbers; 0 on a tie, and for the
+ * other columns. */
+static int
+cmp_nums(enum column col, const struct sort_nums *a, const struct sort_nums *b)
+{
+	int64_t da, db;
+	double ra, rb;
+
+	switch (col) {
+	case COL_SIZE:
+		return cmp_u64(a->size_kb, b->size_kb);
+	case COL_RSS:
+		return cmp_u64(a->kb[SF_RSS], b->kb[SF_RSS]);
+	case COL_PSS:
+		return cmp_u64(a->kb[SF_PSS], b->kb[SF_PSS]);
+	case COL_PDIRTY:
+		return cmp_u64(a->kb[SF_PRIVATE_DIRTY], b->kb[SF_PRIVATE_DIRTY]);
+	case COL_SWAP:
+		return cmp_u64(a->kb[SF_SWAP], b->kb[SF_SWAP]);
+	case COL_DELTA:
+		da = (int64_t)a->kb[SF_RSS] - (int64_t)a->base_kb[SF_RSS];
+		db = (int64_t)b->kb[SF_RSS] - (int64_t)b->base_kb[SF_RSS];
+		return da < db ? -1 : da > db;
+	case COL_RATE:
+		/* To the 0.1 kB/s shown: a fit's rounding noise around 0 is
+		 * a tie, and tied rows keep their order. */
+		ra = round(a->rate * 10);
+		rb = round(b->rate * 10);
+		return ra < rb ? -1 : ra > rb;
+	default:
+		return 0;
+	}
+}
+
 static int
 table_cmp(const void *pa, const void *pb)
 {
@@ -168,7 +209,6 @@ table_cmp(const void *pa, const void *pb)
 	char la[160], lb[160];
 	const char *sa, *sb;
 	size_t na, nb;
-	double ra, rb;
 	int c = 0;
 
 	switch (sort_col) {
@@ -188,37 +228,19 @@ table_cmp(const void *pa, const void *pb)
 		sb = model_path(sort_model, b->path_id, &nb);
 		c = cmp_bytes(sa, na, sb, nb);
 		break;
-	case COL_SIZE:
-		c = cmp_u64(a->end - a->start, b->end - b->start);
-		break;
-	case COL_RSS:
-		c = cmp_u64(a->kb[SF_RSS], b->kb[SF_RSS]);
-		break;
-	case COL_PSS:
-		c = cmp_u64(a->kb[SF_PSS], b->kb[SF_PSS]);
-		break;
-	case COL_PDIRTY:
-		c = cmp_u64(a->kb[SF_PRIVATE_DIRTY], b->kb[SF_PRIVATE_DIRTY]);
-		break;
-	case COL_SWAP:
-		c = cmp_u64(a->kb[SF_SWAP], b->kb[SF_SWAP]);
-		break;
-	case COL_DELTA: {
-		int64_t da = tracked_delta_base(a, SF_RSS);
-		int64_t db = tracked_delta_base(b, SF_RSS);
+	default: {
+		struct sort_nums xa = { a->kb, a->base_kb,
+		    (a->end - a->start) / 1024, 0 };
+		struct sort_nums xb = { b->kb, b->base_kb,
+		    (b->end - b->start) / 1024, 0 };
 
-		c = da < db ? -1 : da > db;
+		if (sort_col == COL_RATE) {
+			xa.rate = model_region_rate(sort_model, a, SERIES_RSS);
+			xb.rate = model_region_rate(sort_model, b, SERIES_RSS);
+		}
+		c = cmp_nums(sort_col, &xa, &xb);
 		break;
 	}
-	case COL_RATE:
-		/* To the 0.1 kB/s shown: a fit's rounding noise around 0 is
-		 * a tie, and tied rows keep their order. */
-		ra = round(model_region_rate(sort_model, a, SERIES_RSS) * 10);
-		rb = round(model_region_rate(sort_model, b, SERIES_RSS) * 10);
-		c = ra < rb ? -1 : ra > rb;
-		break;
-	case COL_COUNT:
-		break;
 	}
 	if (c != 0)
 		return c * sort_sign;
@@ -277,36 +299,20 @@ group_cmp_col(const void *pa, const void *pb)
 			nb = strlen(sb);
 		c = cmp_bytes(sa, na, sb, nb);
 		break;
-	case COL_SIZE:
-		c = cmp_u64(a->kb[SF_SIZE], b->kb[SF_SIZE]);
-		break;
-	case COL_PSS:
-		c = cmp_u64(a->kb[SF_PSS], b->kb[SF_PSS]);
-		break;
-	case COL_PDIRTY:
-		c = cmp_u64(a->kb[SF_PRIVATE_DIRTY], b->kb[SF_PRIVATE_DIRTY]);
-		break;
-	case COL_SWAP:
-		c = cmp_u64(a->kb[SF_SWAP], b->kb[SF_SWAP]);
-		break;
-	case COL_DELTA: {
-		int64_t da = (int64_t)a->kb[SF_RSS] - (int64_t)a->base_kb[SF_RSS];
-		int64_t db = (int64_t)b->kb[SF_RSS] - (int64_t)b->base_kb[SF_RSS];
-
-		c = da < db ? -1 : da > db;
-		break;
-	}
-	case COL_RATE: {
-		double ra = round(a->rate_kb_s * 10), rb = round(b->rate_kb_s * 10);
-
-		c = ra < rb ? -1 : ra > rb;
-		break;
-	}
-	default:	/* RSS; address and perms: groups have none */
+	case COL_ADDR:
+	case COL_PERMS:
+		/* Groups have none: by RSS, biggest first. */
 		c = cmp_u64(a->kb[SF_RSS], b->kb[SF_RSS]);
-		if (sort_col != COL_RSS)
-			return c != 0 ? -c : cmp_u64(a->key, b->key);
+		return c != 0 ? -c : cmp_u64(a->key, b->key);
+	default: {
+		struct sort_nums xa = { a->kb, a->base_kb, a->kb[SF_SIZE],
+		    a->rate_kb_s };
+		struct sort_nums xb = { b->kb, b->base_kb, b->kb[SF_SIZE],
+		    b->rate_kb_s };
+
+		c = cmp_nums(sort_col, &xa, &xb);
 		break;
+	}
 	}
 	if (c != 0)
 		return c * sort_sign;
