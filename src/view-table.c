@@ -400,8 +400,13 @@ view_draw_table(struct view *v)
 				const char *p = model_path(v->app->model,
 				    r->path_id, &len);
 
-				x += view_put(v, y, x, p, len, pathw, true);
-				if (r->deleted && x + 10 < COLS)
+				/* A long path gives way to " (deleted)":
+				 * that the file is gone matters more. */
+				int sfx = r->deleted && pathw > 20 ? 10 : 0;
+
+				x += view_put(v, y, x, p, len, pathw - sfx,
+				    true);
+				if (sfx)
 					view_put_plain(y, x, " (deleted)",
 					    COLS - x);
 				break;

@@ -770,6 +770,32 @@ test_big(void)
 	v.rebuild = true;
 }
 
+/* A deleted file with a long path, at 80 columns: the path gives way to
+ * " (deleted)". */
+static void
+test_deleted(void)
+{
+	struct model *old = app.model;
+	int y;
+
+	app.model = model_new();
+	begin();
+	add(0x10000, 0x11000, "r--p", "/srv/app/releases/2026-12-01/lib/"
+	    "plugins/cache/index-of-everything.bin", 4, 0);
+	snap->regions[snap->nregions - 1].deleted = 1;
+	app_ingest(&app, snap, NULL);
+	v.rebuild = true;
+	screen_size(24, 80);
+	y = find("everything", TABLE_TOP);
+	if (!ok(y > 0 && strstr(row(y), "everything.bin (deleted)") != NULL,
+	    "at 80 columns a long deleted path is cut, its (deleted) stays"))
+		dump();
+	model_free(app.model);
+	app.model = old;
+	v.rebuild = true;
+	screen_size(40, 120);
+}
+
 int
 main(void)
 {
@@ -809,6 +835,7 @@ main(void)
 	test_ascii();
 	test_rates();
 	test_big();
+	test_deleted();
 	test_live();
 	test_exec();
 	test_end();
