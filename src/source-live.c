@@ -398,9 +398,20 @@ static enum target_state
 live_gone_state(struct live *l)
 {
 	struct proc_stat st;
+	char path[64];
+	int fd;
 
-	if (live_stat(l, l->dirfd, &st) != 0)
-		return TARGET_EXITED;
+	if (live_stat(l, l->dirfd, &st) != 0) {
+		/* Ours is gone; another process may have its PID by now. */
+		snprintf(path, sizeof path, "/proc/%d", l->pid);
+		if ((fd = open(path, O_RDONLY | O_DIRECTORY | O_CLOEXEC)) < 0)
+			return TARGET_EXITED;
+		if (live_stat(l, fd, &st) != 0)
+			st.start_time = l->start_time;
+		close(fd);
+		return st.start_time != l->start_time ? TARGET_REUSED :
+		    TARGET_EXITED;
+	}
 	if (st.start_time != l->start_time)
 		return TARGET_REUSED;
 	if (live_mm_dir(l, &st) < 0)
