@@ -138,11 +138,13 @@ view_draw_detail(struct view *v)
 	col = view_put_plain(y, 0, buf, COLS);
 	col += view_put(v, y, col, label, len, COLS - col, false);
 	path = model_path(m, r->path_id, &len);
-	if (len > 0 && col + 2 < COLS)
-		col += 2 + view_put(v, y, col + 2, path, len, COLS - col - 2,
-		    true);
 	if (r->deleted)
-		view_put_plain(y, col, " (deleted)", COLS - col);
+		view_put_plain(y, col, "  the file is deleted", COLS - col);
+	/* The whole path, on lines of its own: here is where it can be
+	 * read in full. */
+	if (len > 0)
+		y += view_put_wrapped(v, y + 1, path, len, LINES >= 30 ? 4 :
+		    LINES >= 18 ? 2 : 1);
 	attroff(A_BOLD);
 
 	/* When it appeared, and what happened to its range since. */

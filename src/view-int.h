@@ -112,6 +112,10 @@ void view_draw_sort_menu(struct view *v);
  * Returns the columns used. */
 int view_put(struct view *v, int y, int x, const char *s, size_t len,
     int cols, bool tail);
+/* Text from the target on whole lines from y, wrapped, escaped, in at most
+ * maxlines (the last keeps the end).  Returns the lines used. */
+int view_put_wrapped(struct view *v, int y, const char *s, size_t len,
+    int maxlines);
 /* Same for text of our own (already safe, may hold UTF-8 glyphs). */
 int view_put_plain(int y, int x, const char *s, int cols);
 

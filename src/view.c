@@ -235,6 +235,41 @@ view_put(struct view *v, int y, int x, const char *s, size_t len, int cols,
 }
 
 int
+view_put_wrapped(struct view *v, int y, const char *s, size_t len,
+    int maxlines)
+{
+	char stackbuf[2048], *buf = stackbuf;
+	size_t need = len * 4 + 1, n, at = 0, k;
+	int nl = 0, used;
+	wchar_t *w;
+
+	if (need > sizeof stackbuf)
+		buf = xmalloc(need);
+	esc_text(s, len, buf, need, v->utf8);
+	if ((w = wide_from(buf, true, &n)) != NULL) {
+		while (at < n && nl < maxlines) {
+			k = wide_fit(w + at, n - at, COLS, &used);
+			if (k == 0)
+				break;
+			/* The last line ends with the file name. */
+			if (nl + 1 == maxlines && at + k < n) {
+				mvaddnwstr(y + nl, 0, MB_CUR_MAX > 1 ?
+				    L"\u2026" : L"<", 1);
+				at = n - (k > 1 ? k - 1 : k);
+				addnwstr(w + at, (int)(n - at));
+			} else
+				mvaddnwstr(y + nl, 0, w + at, (int)k);
+			at += k;
+			nl++;
+		}
+		free(w);
+	}
+	if (buf != stackbuf)
+		free(buf);
+	return nl;
+}
+
+int
 view_put_plain(int y, int x, const char *s, int cols)
 {
 	return view_put_wide(y, x, s, cols, false, false);

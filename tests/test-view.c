@@ -781,7 +781,8 @@ test_deleted(void)
 	app.model = model_new();
 	begin();
 	add(0x10000, 0x11000, "r--p", "/srv/app/releases/2026-12-01/lib/"
-	    "plugins/cache/index-of-everything.bin", 4, 0);
+	    "plugins/cache/by-tenant/eu-west/acme-corporation-limited/"
+	    "shards/0042/index-of-everything.bin", 4, 0);
 	snap->regions[snap->nregions - 1].deleted = 1;
 	app_ingest(&app, snap, NULL);
 	v.rebuild = true;
@@ -790,6 +791,14 @@ test_deleted(void)
 	if (!ok(y > 0 && strstr(row(y), "everything.bin (deleted)") != NULL,
 	    "at 80 columns a long deleted path is cut, its (deleted) stays"))
 		dump();
+	/* The detail shows the whole path, wrapped. */
+	keys("/everything\n\n");
+	if (!ok(find("/srv/app/releases/2026-12-01", 0) > 0 &&
+	    find("shards/0042/index-of-everything.bin", 0) > 0 &&
+	    find("the file is deleted", 0) >= 0,
+	    "the detail shows a long path whole, on lines of its own"))
+		dump();
+	keys("\033");
 	model_free(app.model);
 	app.model = old;
 	v.rebuild = true;
