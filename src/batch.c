@@ -148,7 +148,7 @@ batch_csv(FILE *f, const struct model *m, const struct table *t,
 	if (n == 0)
 		fputs("time,pid,comm,start,end,perms,offset,class,state,size_kb,"
 		    "rss_kb,pss_kb,private_dirty_kb,swap_kb,delta_rss_kb,"
-		    "delta_base_rss_kb,rate_kb_s,deleted,path\n", f);
+		    "delta_base_rss_kb,rate_kb_s,target,deleted,path\n", f);
 	for (i = 0; i < t->nrows; i++) {
 		const struct tracked_region *r = t->rows[i];
 		struct batch_row row;
@@ -160,11 +160,11 @@ batch_csv(FILE *f, const struct model *m, const struct table *t,
 		    r->end, r->perms, r->offset);
 		csv_put_field(f, row.label, row.label_len);
 		fprintf(f, ",%s,%" PRIu64 ",%" PRIu64 ",%" PRIu64 ",%" PRIu64
-		    ",%" PRIu64 ",%" PRId64 ",%" PRId64 ",%.3f,%d,",
+		    ",%" PRIu64 ",%" PRId64 ",%" PRId64 ",%.3f,%s,%d,",
 		    tracked_state_name(r->state), (r->end - r->start) / 1024,
 		    r->kb[SF_RSS], r->kb[SF_PSS], r->kb[SF_PRIVATE_DIRTY],
 		    r->kb[SF_SWAP], row.delta_prev, row.delta_base, row.rate,
-		    r->deleted);
+		    target_state_name(model_target_state(m)), r->deleted);
 		csv_put_field(f, row.path, row.path_len);
 		fputc('\n', f);
 	}

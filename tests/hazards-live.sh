@@ -57,14 +57,14 @@ check "a zombie: exit 3 and the word zombie" sh -c \
 	"test $code = 3 && grep -qi zombie '$tmp/zombie.err'" ||
 	diag_file "$tmp/zombie.err"
 
-# exec_samples NAME CODE: python3 -c CODE, which runs exec 1.5 s in; eight
-# samples of it as JSON in $tmp/NAME.out.
+# exec_samples NAME CODE [FORMAT]: python3 -c CODE, which runs exec 1.5 s
+# in; eight samples of it (JSON unless FORMAT) in $tmp/NAME.out.
 exec_samples() {
 	python3 -c "$2" &
 	epid=$!
 	kill_later $epid
 	sleep 0.3
-	limit 30 "$MEMTOP" -b -n 8 -d 0.5 -p "$epid" --format json \
+	limit 30 "$MEMTOP" -b -n 8 -d 0.5 -p "$epid" --format "${3:-json}" \
 		>"$tmp/$1.out" 2>"$tmp/$1.err"
 }
 
@@ -97,6 +97,22 @@ print("fine")
 EOF
 check "exec of the same program: marked once, then followed" \
 	grep -q fine "$tmp/reexec.check" || diag_file "$tmp/reexec.check"
+# CSV says it too, in its target column.
+exec_samples reexec-csv 'import os, sys, time; time.sleep(1.5); os.execv(sys.executable, [sys.executable, "-c", "import time; time.sleep(30)"])' csv
+py "$tmp/reexec-csv.out" >"$tmp/reexec-csv.check" 2>&1 <<'EOF'
+import csv, sys
+rows = list(csv.DictReader(open(sys.argv[1], newline="")))
+by_time = {}
+for r in rows:
+    by_time.setdefault(r["time"], set()).add(r["target"])
+states = [by_time[t] for t in sorted(by_time, key=float)]
+assert all(len(s) == 1 for s in states), states
+states = [s.pop() for s in states]
+assert states.count("execed") == 1 and states[0] == "running", states
+print("fine")
+EOF
+check "  ... and in CSV the target column of that sample says execed" \
+	grep -q fine "$tmp/reexec-csv.check" || diag_file "$tmp/reexec-csv.check"
 
 # The main thread exits (the leader is a zombie) while another thread runs
 # on: the process is alive, and memtop reads it through that thread.
