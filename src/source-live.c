@@ -393,30 +393,32 @@ live_undelete(struct live *l, struct snapshot *s)
 	}
 }
 
-/* The target is gone or going: say how, from its stat (if any is left). */
+/*
+ * How the target is now, from its stat: TARGET_ALIVE with *st and *mm (the
+ * directory to read its memory files from) set, or how it went.
+ */
 static enum target_state
-live_gone_state(struct live *l)
+live_state(struct live *l, struct proc_stat *st, int *mm)
 {
-	struct proc_stat st;
 	char path[64];
 	int fd;
 
-	if (live_stat(l, l->dirfd, &st) != 0) {
+	if (live_stat(l, l->dirfd, st) != 0) {
 		/* Ours is gone; another process may have its PID by now. */
 		snprintf(path, sizeof path, "/proc/%d", l->pid);
 		if ((fd = open(path, O_RDONLY | O_DIRECTORY | O_CLOEXEC)) < 0)
 			return TARGET_EXITED;
-		if (live_stat(l, fd, &st) != 0)
-			st.start_time = l->start_time;
+		if (live_stat(l, fd, st) != 0)
+			st->start_time = l->start_time;
 		close(fd);
-		return st.start_time != l->start_time ? TARGET_REUSED :
+		return st->start_time != l->start_time ? TARGET_REUSED :
 		    TARGET_EXITED;
 	}
-	if (st.start_time != l->start_time)
+	if (st->start_time != l->start_time)
 		return TARGET_REUSED;
-	if (live_mm_dir(l, &st) < 0)
-		return st.state == 'Z' ? TARGET_ZOMBIE : TARGET_EXITED;
-	if (st.flags & PF_KTHREAD)
+	if ((*mm = live_mm_dir(l, st)) < 0)
+		return st->state == 'Z' ? TARGET_ZOMBIE : TARGET_EXITED;
+	if (st->flags & PF_KTHREAD)
 		return TARGET_KERNEL_THREAD;
 	return TARGET_ALIVE;
 }
@@ -476,20 +478,15 @@ live_next(struct source *src, struct snapshot *out, char **cause)
 	ssize_t n;
 	int mm;
 
-	if (live_stat(l, l->dirfd, &st) != 0 || st.start_time != l->start_time ||
-	    (mm = live_mm_dir(l, &st)) < 0) {
-		out->state = live_gone_state(l);
-		if (out->state == TARGET_ALIVE)
-			out->state = TARGET_EXITED;
+	if ((out->state = live_state(l, &st, &mm)) != TARGET_ALIVE)
 		return 1;
-	}
 	n = live_read(l, mm, "smaps");
 	if (n == -EACCES || n == -EPERM) {
 		*cause = denied_cause(l->pid, "smaps");
 		out->state = TARGET_DENIED;
 		return -EACCES;
 	}
-	if (n <= 0 && (out->state = live_gone_state(l)) != TARGET_ALIVE)
+	if (n <= 0 && (out->state = live_state(l, &st, &mm)) != TARGET_ALIVE)
 		return 1;	/* exited, or a zombie, between the two reads */
 	if (n < 0) {
 		*cause = xasprintf("cannot read /proc/%d/smaps: %s", l->pid,
@@ -544,12 +541,13 @@ live_next(struct source *src, struct snapshot *out, char **cause)
 		out->state = TARGET_EXECED;
 	/* A process that began to exit while we read it showed a torn or
 	 * empty address space: that is no sample, the one before stays. */
-	if (live_stat(l, l->dirfd, &st) != 0 || st.start_time !=
-	    l->start_time || live_mm_dir(l, &st) < 0) {
-		out->state = live_gone_state(l);
-		if (out->state == TARGET_ALIVE)
-			out->state = TARGET_EXITED;
-		return 1;
+	{
+		enum target_state now = live_state(l, &st, &mm);
+
+		if (now != TARGET_ALIVE) {
+			out->state = now;
+			return 1;
+		}
 	}
 	out->sample_ms = (clock_mono() - t0) * 1000;
 	out->sample_cpu_ms = (clock_cpu() - c0) * 1000;
@@ -557,10 +555,8 @@ live_next(struct source *src, struct snapshot *out, char **cause)
 }
 
 static void
-live_close(struct source *src)
+live_free(struct live *l)
 {
-	struct live *l = src->priv;
-
 	close(l->dirfd);
 	if (l->taskfd >= 0)
 		close(l->taskfd);
@@ -568,6 +564,12 @@ live_close(struct source *src)
 		procps_meminfo_unref(&l->meminfo);
 	free(l->buf);
 	free(l);
+}
+
+static void
+live_close(struct source *src)
+{
+	live_free(src->priv);
 	free(src);
 }
 
@@ -584,7 +586,7 @@ source_live_open(int pid, char **cause, int *err)
 	struct live *l;
 	struct proc_stat st;
 	char path[64];
-	int fd, rc, tgid;
+	int fd, rc, tgid, mm;
 
 	snprintf(path, sizeof path, "/proc/%d", pid);
 	fd = open(path, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
@@ -633,14 +635,14 @@ source_live_open(int pid, char **cause, int *err)
 		    "memory (%s)", pid, st.comm);
 		goto fail;
 	}
-	if (live_mm_dir(l, &st) < 0) {
+	if ((mm = live_mm_dir(l, &st)) < 0) {
 		*err = -ESRCH;
-		*cause = xasprintf("process %d is a zombie (exited, not yet "
-		    "reaped by its parent): it has no memory left", pid);
+		*cause = st.state == 'Z' ? xasprintf("process %d is a zombie "
+		    "(exited, not yet reaped by its parent): it has no memory "
+		    "left", pid) : xasprintf("process %d is exiting", pid);
 		goto fail;
 	}
-	if ((fd = openat(live_mm_dir(l, &st), "smaps", O_RDONLY |
-	    O_CLOEXEC)) < 0) {
+	if ((fd = openat(mm, "smaps", O_RDONLY | O_CLOEXEC)) < 0) {
 		*err = errno == EPERM ? -EACCES : -errno;
 		if (errno == EACCES || errno == EPERM)
 			*cause = denied_cause(pid, "smaps");
@@ -656,11 +658,7 @@ source_live_open(int pid, char **cause, int *err)
 	src->priv = l;
 	return src;
 fail:
-	close(l->dirfd);
-	if (l->taskfd >= 0)
-		close(l->taskfd);
-	free(l->buf);
-	free(l);
+	live_free(l);
 	return NULL;
 }
 
