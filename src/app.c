@@ -122,6 +122,20 @@ app_close_recording(struct app *app, char **cause)
 	return rc;
 }
 
+size_t
+app_replay_baseline(struct app *app, size_t i, size_t before)
+{
+	size_t now = replay_baseline(app->source, i);
+
+	if (now == before)
+		return now;
+	if (now == SIZE_MAX)
+		model_reset_baseline(app->model);
+	else if (now == i)
+		model_mark_baseline(app->model);
+	return now;
+}
+
 double
 app_parse_time(const char *spec, double first, double last)
 {

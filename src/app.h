@@ -49,6 +49,13 @@ int app_ingest(struct app *app, const struct snapshot *snap, char **cause);
  * replay shows the same deltas. */
 void app_mark(struct app *app, bool reset);
 
+/*
+ * Replay: sample i was just ingested; move the model's baseline where the
+ * recording says the user had it then (m, M).  before is what this
+ * returned for the sample ingested before (SIZE_MAX for a new model).
+ */
+size_t app_replay_baseline(struct app *app, size_t i, size_t before);
+
 /* Note the end of the source (target gone, replay over). */
 void app_end(struct app *app, char *cause, int err,
     enum target_state state);

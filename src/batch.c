@@ -316,23 +316,6 @@ batch_next(struct app *app, struct snapshot **snap, char **cause)
 	return 0;
 }
 
-/* A replay moves the baseline where the user moved it live (m, M), so
- * its deltas are the ones the dashboard showed; *base is the one in use. */
-static void
-batch_replay_baseline(struct app *app, size_t *base)
-{
-	size_t i = replay_position(app->source) - 1;
-	size_t now = replay_baseline(app->source, i);
-
-	if (now == *base)
-		return;
-	if (now == SIZE_MAX)
-		model_reset_baseline(app->model);
-	else if (now == i)
-		model_mark_baseline(app->model);
-	*base = now;
-}
-
 int
 batch_run(struct app *app, const struct batch_opts *bo)
 {
@@ -364,8 +347,11 @@ batch_run(struct app *app, const struct batch_opts *bo)
 			app_end(app, cause, rc, snap->state);
 			break;
 		}
+		/* The baseline where the user moved it live (m, M), so the
+		 * deltas are the ones the dashboard showed. */
 		if (app->replay_path != NULL)
-			batch_replay_baseline(app, &base);
+			base = app_replay_baseline(app,
+			    replay_position(app->source) - 1, base);
 		if (app->quiet || (app->from > 0 && snap->wall < app->from))
 			wrc = 0;
 		else if (app->to > 0 && snap->wall > app->to)

@@ -62,6 +62,7 @@ struct view {
 	/* Replay (app->replay_path set): the sample the model shows. */
 	struct snapshot *rsnap;
 	size_t rpos;			/* SIZE_MAX before the first */
+	size_t rbase;			/* the baseline's sample (app.h) */
 	bool rplaying;
 	int rspeed;			/* 1, 2, 4 ... 64 */
 	double rnext;			/* clock_mono() when the next is due */

@@ -36,6 +36,7 @@ view_replay_ingest(struct view *v, size_t i)
 		free(cause);
 		return false;
 	}
+	v->rbase = app_replay_baseline(v->app, i, v->rbase);
 	view_header_sample(v);
 	return true;
 }
@@ -57,35 +58,28 @@ view_replay_go(struct view *v, size_t i)
 		i = n - 1;
 	if (v->rpos != SIZE_MAX && i == v->rpos)
 		return;
-	/* The baseline where the user had it live at sample i. */
-	base = replay_baseline(src, i);
 	if (v->rpos == SIZE_MAX || i != v->rpos + 1) {
 		model_free(v->app->model);
 		v->app->model = model_new();
 		v->app->samples = 0;
+		v->rbase = SIZE_MAX;
 		from = i + 2 > MODEL_HISTORY ? i + 2 - MODEL_HISTORY : 1;
 		if (!view_replay_ingest(v, 0))
 			return;
-		if (base != SIZE_MAX && base > 0 && base < from &&
-		    view_replay_ingest(v, base))
-			model_mark_baseline(v->app->model);
-		for (k = from < 1 ? 1 : from; k < i; k++) {
-			if (view_replay_ingest(v, k) && k == base)
-				model_mark_baseline(v->app->model);
-		}
+		/* A baseline the user set before the window: its sample too. */
+		base = replay_baseline(src, i);
+		if (base != SIZE_MAX && base > 0 && base < from)
+			view_replay_ingest(v, base);
+		for (k = from < 1 ? 1 : from; k < i; k++)
+			view_replay_ingest(v, k);
 		if (i == 0) {
 			v->rpos = 0;
 			v->rebuild = true;
 			return;
 		}
-	} else if (base == SIZE_MAX && replay_baseline(src, v->rpos) !=
-	    SIZE_MAX)
-		model_reset_baseline(v->app->model);
-	if (view_replay_ingest(v, i)) {
-		v->rpos = i;
-		if (base == i)
-			model_mark_baseline(v->app->model);
 	}
+	if (view_replay_ingest(v, i))
+		v->rpos = i;
 	v->rebuild = true;
 }
 
@@ -94,6 +88,7 @@ view_replay_init(struct view *v)
 {
 	v->rsnap = snapshot_new();
 	v->rpos = SIZE_MAX;
+	v->rbase = SIZE_MAX;
 	v->rspeed = 1;
 	v->rplaying = true;
 	view_replay_go(v, 0);
