@@ -13,12 +13,12 @@
 #include "util.h"
 
 /*
- * Length of the valid UTF-8 sequence at s (1..4), or 0 if the bytes there
- * are not one (overlong forms, surrogates and code points past U+10FFFF are
- * rejected, as are C1 controls, which some terminals act on).
+ * Length of the valid UTF-8 sequence at s (1..4) with its code point in
+ * *cp, or 0 if the bytes there are not one (overlong forms, surrogates and
+ * code points past U+10FFFF are rejected).
  */
 static size_t
-utf8_seq_len(const unsigned char *s, size_t len)
+utf8_seq_len(const unsigned char *s, size_t len, unsigned int *cp_out)
 {
 	unsigned int cp;
 	size_t n, i;
@@ -35,10 +35,17 @@ utf8_seq_len(const unsigned char *s, size_t len)
 		cp = (cp << 6) | (s[i] & 0x3f);
 	}
 	if ((n == 3 && cp < 0x800) || (n == 4 && cp < 0x10000) ||
-	    cp > 0x10ffff || (cp >= 0xd800 && cp <= 0xdfff) ||
-	    (cp >= 0x80 && cp < 0xa0))
+	    cp > 0x10ffff || (cp >= 0xd800 && cp <= 0xdfff))
 		return 0;
+	*cp_out = cp;
 	return n;
+}
+
+/* C1 controls: valid UTF-8 that some terminals act on. */
+static bool
+is_c1(unsigned int cp)
+{
+	return cp >= 0x80 && cp < 0xa0;
 }
 
 size_t
@@ -47,6 +54,7 @@ esc_text(const char *s, size_t len, char *out, size_t size, bool utf8)
 	const unsigned char *u = (const unsigned char *)s;
 	char tmp[8];
 	size_t i = 0, o = 0, n, k;
+	unsigned int cp;
 
 	if (size == 0)
 		return 0;
@@ -69,7 +77,8 @@ esc_text(const char *s, size_t len, char *out, size_t size, bool utf8)
 		} else if (u[i] == 0x1b) {
 			memcpy(tmp, "\\e", 2);
 			k = 2;
-		} else if (utf8 && (n = utf8_seq_len(u + i, len - i)) != 0) {
+		} else if (utf8 && (n = utf8_seq_len(u + i, len - i, &cp)) !=
+		    0 && !is_c1(cp)) {
 			piece = s + i;
 			k = n;
 		} else {
@@ -90,6 +99,7 @@ void
 json_put_string(FILE *f, const char *s, size_t len)
 {
 	const unsigned char *u = (const unsigned char *)s;
+	unsigned int cp;
 	size_t i, n;
 
 	putc('"', f);
@@ -105,13 +115,12 @@ json_put_string(FILE *f, const char *s, size_t len)
 			fprintf(f, "\\u%04x", u[i]);
 		else if (u[i] < 0x80)
 			putc(u[i], f);
-		else if ((n = utf8_seq_len(u + i, len - i)) != 0) {
-			fwrite(u + i, 1, n, f);
+		else if ((n = utf8_seq_len(u + i, len - i, &cp)) != 0) {
+			if (is_c1(cp))
+				fprintf(f, "\\u%04x", cp);
+			else
+				fwrite(u + i, 1, n, f);
 			i += n - 1;
-		} else if (u[i] == 0xc2 && i + 1 < len && u[i + 1] >= 0x80 &&
-		    u[i + 1] < 0xa0) {
-			/* A C1 control, valid UTF-8: its code point. */
-			fprintf(f, "\\u%04x", u[++i]);
 		} else {
 			/* Not UTF-8: the byte as a lone low surrogate
 			 * U+DC80..U+DCFF (Python's surrogateescape), so
