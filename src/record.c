@@ -385,14 +385,19 @@ record_frame(struct recorder *rec, enum frame_type type)
 	buf_raw(f, rec->payload.p, rec->payload.len);
 }
 
-/* Write rec->frame in one write; on failure cut the file back. */
+/* Write rec->frame in one write and count it; on failure cut the file
+ * back to its last good frame. */
 static int
 record_flush(struct recorder *rec, char **cause)
 {
-	int rc = record_write_all(rec->fd, rec->frame.p, rec->frame.len);
+	size_t len = rec->frame.len;
+	int rc = record_write_all(rec->fd, rec->frame.p, len);
 
 	buf_reset(&rec->frame);
-	if (rc != 0) {
+	if (rc == 0) {
+		rec->good += len;
+		rec->bytes += len;
+	} else {
 		/* A torn frame would be skipped by readers anyway; cutting
 		 * it lets the next frame follow the last good one. */
 		if (ftruncate(rec->fd, (off_t)rec->good) == 0)
@@ -470,11 +475,8 @@ recorder_write(struct recorder *rec, const struct snapshot *s, char **cause)
 		rec->keys[rec->nkeys].seq = s->seq;
 		rec->keys[rec->nkeys].wall = s->wall;
 	}
-	frame_len = rec->frame.len;
 	if ((rc = record_flush(rec, cause)) != 0)
 		return rc;
-	rec->good += frame_len;
-	rec->bytes += frame_len;
 	rec->header_done = true;
 	rec->frames++;
 	if (key) {
@@ -493,21 +495,13 @@ recorder_write(struct recorder *rec, const struct snapshot *s, char **cause)
 int
 recorder_mark(struct recorder *rec, bool reset, char **cause)
 {
-	size_t len;
-	int rc;
-
 	if (rec->fd < 0 || !rec->header_done)
 		return 0;	/* no sample yet: nothing to mark */
 	buf_reset(&rec->frame);
 	buf_reset(&rec->payload);
 	buf_u8(&rec->payload, reset ? 1 : 0);
 	record_frame(rec, FRAME_MARK);
-	len = rec->frame.len;
-	if ((rc = record_flush(rec, cause)) != 0)
-		return rc;
-	rec->good += len;
-	rec->bytes += len;
-	return 0;
+	return record_flush(rec, cause);
 }
 
 int
@@ -541,11 +535,7 @@ recorder_close(struct recorder *rec, enum target_state final, char **cause)
 		buf_u8(&rec->payload, (uint8_t)final);
 		buf_f64(&rec->payload, clock_wall());
 		record_frame(rec, FRAME_END);
-		i = rec->frame.len;
-		if ((rc = record_flush(rec, cause)) == 0) {
-			rec->good += i;
-			rec->bytes += i;
-		}
+		rc = record_flush(rec, cause);
 	}
 	if (rec->fd >= 0 && close(rec->fd) != 0 && rc == 0) {
 		rc = -errno;
