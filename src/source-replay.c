@@ -813,11 +813,21 @@ size_t
 replay_baseline(struct source *src, size_t i)
 {
 	struct replay *rp = src->priv;
-	size_t k, base = SIZE_MAX;
+	size_t lo = 0, hi = rp->nmarks;
 
-	for (k = 0; k < rp->nmarks && rp->marks[k].sample <= i; k++)
-		base = rp->marks[k].reset ? SIZE_MAX : rp->marks[k].sample;
-	return base;
+	/* Marks are in sample order: the last one at or before i counts
+	 * (found in log time, however many a file holds). */
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+
+		if (rp->marks[mid].sample <= i)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	if (lo == 0 || rp->marks[lo - 1].reset)
+		return SIZE_MAX;
+	return rp->marks[lo - 1].sample;
 }
 
 double
