@@ -260,12 +260,11 @@ view_rebuild(struct view *v)
 		    v->in_group ? &v->group : NULL);
 	}
 	/* Addresses in 12 hex digits, or 16 when one needs them
-	 * ([vsyscall], a 57-bit address space). */
-	v->addr_digits = 12;
-	for (i = 0; i < model_nregions(m); i++) {
-		if (model_region(m, i)->end > UINT64_C(0x1000000000000))
-			v->addr_digits = 16;
-	}
+	 * ([vsyscall], a 57-bit address space): the regions are in address
+	 * order, so the last one tells. */
+	n = model_nregions(m);
+	v->addr_digits = n > 0 && model_region(m, n - 1)->end >
+	    UINT64_C(0x1000000000000) ? 16 : 12;
 	n = view_nrows(v);
 	for (i = 0; i < n && v->cursor_key != 0; i++) {
 		if (view_row_key(v, i) == v->cursor_key) {

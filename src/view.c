@@ -217,17 +217,27 @@ view_put_wide(int y, int x, const char *s, int cols, bool tail, bool escape)
 	return used;
 }
 
+/* s escaped for the screen: in stack when it fits, else malloc'd (the
+ * caller frees what is not stack). */
+static char *
+view_escape(const struct view *v, const char *s, size_t len, char *stack,
+    size_t size)
+{
+	size_t need = len * 4 + 1;
+	char *buf = need > size ? xmalloc(need) : stack;
+
+	esc_text(s, len, buf, need, v->utf8);
+	return buf;
+}
+
 int
 view_put(struct view *v, int y, int x, const char *s, size_t len, int cols,
     bool tail)
 {
-	char stackbuf[2048], *buf = stackbuf;
-	size_t need = len * 4 + 1;
+	char stackbuf[2048];
+	char *buf = view_escape(v, s, len, stackbuf, sizeof stackbuf);
 	int used;
 
-	if (need > sizeof stackbuf)
-		buf = xmalloc(need);
-	esc_text(s, len, buf, need, v->utf8);
 	used = view_put_wide(y, x, buf, cols, tail, true);
 	if (buf != stackbuf)
 		free(buf);
@@ -238,14 +248,12 @@ int
 view_put_wrapped(struct view *v, int y, const char *s, size_t len,
     int maxlines)
 {
-	char stackbuf[2048], *buf = stackbuf;
-	size_t need = len * 4 + 1, n, at = 0, k;
+	char stackbuf[2048];
+	char *buf = view_escape(v, s, len, stackbuf, sizeof stackbuf);
+	size_t n, at = 0, k;
 	int nl = 0, used;
 	wchar_t *w;
 
-	if (need > sizeof stackbuf)
-		buf = xmalloc(need);
-	esc_text(s, len, buf, need, v->utf8);
 	if ((w = wide_from(buf, true, &n)) != NULL) {
 		while (at < n && nl < maxlines) {
 			k = wide_fit(w + at, n - at, COLS, &used);
