@@ -42,6 +42,9 @@ struct sample_ref {
 	uint32_t len;
 	uint64_t off;		/* payload offset */
 	size_t key;		/* sample index of its chain's key frame */
+	size_t base;		/* the sample the user's baseline (m, M) was
+				   at when this one was shown live; SIZE_MAX:
+				   the first sample */
 	double wall;
 	uint8_t type;
 };
@@ -63,11 +66,7 @@ struct replay {
 	double last_wall;
 	enum target_state final;
 
-	struct replay_mark {
-		size_t sample;		/* the mark came after this sample */
-		bool reset;		/* M: back to the first sample */
-	} *marks;			/* in file order */
-	size_t nmarks, marks_cap;
+	size_t base;			/* the baseline as the scan left it */
 
 	struct snapshot *cur, *tmp;	/* the decoded sample cur_index */
 	size_t cur_index;		/* SIZE_MAX: none */
@@ -249,6 +248,7 @@ replay_add_sample(struct replay *rp, uint32_t seg, uint64_t off, uint32_t len,
 	if (type == FRAME_KEY)
 		rp->last_key = rp->n;
 	s->key = rp->last_key;
+	s->base = rp->base;
 	rp->n++;
 }
 
@@ -266,18 +266,13 @@ replay_untail(struct replay *rp)
 	rp->tail = SIZE_MAX;
 }
 
-/* The user moved the baseline just after the last sample indexed. */
+/* The user moved the baseline just after the last sample indexed: to it,
+ * or (reset) back to the first sample. */
 static void
 replay_add_mark(struct replay *rp, bool reset)
 {
-	if (rp->nmarks == rp->marks_cap) {
-		rp->marks_cap = rp->marks_cap ? rp->marks_cap * 2 : 8;
-		rp->marks = xrealloc(rp->marks, rp->marks_cap *
-		    sizeof *rp->marks);
-	}
-	rp->marks[rp->nmarks].sample = rp->n - 1;
-	rp->marks[rp->nmarks].reset = reset;
-	rp->nmarks++;
+	rp->base = reset ? SIZE_MAX : rp->n - 1;
+	rp->samples[rp->n - 1].base = rp->base;
 }
 
 /*
@@ -579,7 +574,6 @@ replay_close(struct source *src)
 	strtab_free(&rp->tab);
 	free(rp->samples);
 	free(rp->damage);
-	free(rp->marks);
 	free(rp);
 	free(src);
 }
@@ -600,6 +594,7 @@ replay_new(void)
 	rp->tmp = snapshot_new();
 	rp->cur_index = SIZE_MAX;
 	rp->tail = SIZE_MAX;
+	rp->base = SIZE_MAX;
 	src->ops = &replay_ops;
 	src->priv = rp;
 	return src;
@@ -813,21 +808,8 @@ size_t
 replay_baseline(struct source *src, size_t i)
 {
 	struct replay *rp = src->priv;
-	size_t lo = 0, hi = rp->nmarks;
 
-	/* Marks are in sample order: the last one at or before i counts
-	 * (found in log time, however many a file holds). */
-	while (lo < hi) {
-		size_t mid = lo + (hi - lo) / 2;
-
-		if (rp->marks[mid].sample <= i)
-			lo = mid + 1;
-		else
-			hi = mid;
-	}
-	if (lo == 0 || rp->marks[lo - 1].reset)
-		return SIZE_MAX;
-	return rp->marks[lo - 1].sample;
+	return i < rp->n ? rp->samples[i].base : SIZE_MAX;
 }
 
 double
