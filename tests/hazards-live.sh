@@ -19,7 +19,8 @@ as_nobody() { setpriv --reuid=nobody --regid=nogroup --clear-groups "$@"; }
 
 # Killed while sampling: a big target killed by SIGKILL mid-run.
 start_demo --demo-rate 0 --demo-maps 20000 || ok 1 "demo starts"
-( sleep 1; kill -9 "$demo_pid" ) &
+# Killed once a sample is out, in the middle of the sampling that follows.
+( wait_for 30 test -s "$tmp/kill.out"; sleep 0.5; kill -9 "$demo_pid" ) &
 limit 60 "$MEMTOP" -b -n 1000 -d 0.1 -p "$demo_pid" --format json \
 	>"$tmp/kill.out" 2>"$tmp/kill.err"
 code=$?
@@ -34,9 +35,12 @@ check "SIGKILLed target: no sample of its dying address space" \
 	python3 -c "
 import json, sys
 s = [json.loads(l) for l in open(sys.argv[1])]
-assert s and all(o['totals']['regions'] > 20000 and o['cmdline'] and
-                 not any(r['state'] == 'gone' for r in o['regions']) for o in s)
-" "$tmp/kill.out"
+bad = [(o['totals']['regions'], o['cmdline'][:20],
+        sum(r['state'] == 'gone' for r in o['regions'])) for o in s
+       if not (o['totals']['regions'] > 20000 and o['cmdline'] and
+               not any(r['state'] == 'gone' for r in o['regions']))]
+assert s and not bad, (len(s), bad[:3])
+" "$tmp/kill.out" 2>"$tmp/kill.check" || diag_file "$tmp/kill.check"
 
 # A zombie: exited, not reaped.
 python3 -c '
