@@ -2,21 +2,14 @@
  * fuzz-parse.c - libFuzzer target for every /proc parser, and for the
  * classifier and model fed with whatever the smaps parser made of the input.
  */
+#include "config.h"
+
 #include <stddef.h>
 #include <stdint.h>
 #include <stdlib.h>
 
-#include "proc-parse.h"
-
-/*
- * In the autotools build (config.h is included, so PACKAGE_NAME is set) the
- * classifier and model are fed too; built by hand from the parser sources
- * alone, only the parsers are.
- */
-#ifdef PACKAGE_NAME
-#define FUZZ_MODEL 1
 #include "model.h"
-#endif
+#include "proc-parse.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
@@ -49,7 +42,6 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	if (s == NULL)
 		s = snapshot_new();
 	snapshot_clear(s);
-#ifdef FUZZ_MODEL
 	if (parse_smaps(buf, size, s) >= 0) {
 		struct model *m = model_new();
 
@@ -58,9 +50,6 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		model_ingest(m, s);
 		model_free(m);
 	}
-#else
-	parse_smaps(buf, size, s);
-#endif
 	check_regions(s);
 	parse_status(buf, size, &info);
 	parse_stat(buf, size, &st);

@@ -4,6 +4,8 @@
  * read the summary.  Built with FUZZING_BUILD_MODE_UNSAFE_FOR_PRODUCTION the
  * reader ignores checksums, so the fuzzer reaches the frame decoders.
  */
+#include "config.h"
+
 #include <stddef.h>
 #include <stdint.h>
 #include <stdlib.h>

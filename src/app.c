@@ -1,6 +1,8 @@
 /*
  * app.c - what every front end does with a sample: model, recorder, end.
  */
+#include "config.h"
+
 #include <errno.h>
 #include <math.h>
 #include <stdlib.h>
@@ -37,8 +39,8 @@ app_ingest(struct app *app, const struct snapshot *snap, char **cause)
 		return -ENOMEM;
 	}
 	app->samples++;
-	if (app->rec != NULL && (rc = recorder_write(app->rec, snap,
-	    cause)) != 0)
+	if (app->rec != NULL &&
+	    (rc = recorder_write(app->rec, snap, cause)) != 0)
 		return app_recording_failed(app, rc, *cause);
 	return 0;
 }
@@ -53,8 +55,8 @@ app_mark(struct app *app, bool reset)
 		model_reset_baseline(app->model);
 	else
 		model_mark_baseline(app->model);
-	if (app->rec != NULL && (rc = recorder_mark(app->rec, reset,
-	    &cause)) != 0)
+	if (app->rec != NULL &&
+	    (rc = recorder_mark(app->rec, reset, &cause)) != 0)
 		app_recording_failed(app, rc, cause);
 	free(cause);
 }
@@ -65,17 +67,19 @@ app_end_message(const struct app *app, enum target_state state)
 {
 	switch (state) {
 	case TARGET_ZOMBIE:
-		return xasprintf("process %d exited (a zombie, not yet reaped)",
-		    app->pid);
+		return xasprintf(
+		    "process %d exited (a zombie, not yet reaped)", app->pid);
 	case TARGET_REUSED:
 		return xasprintf("process %d exited and its PID now belongs to "
-		    "another process", app->pid);
+		                 "another process",
+		    app->pid);
 	case TARGET_KERNEL_THREAD:
 		return xasprintf("PID %d is a kernel thread: it has no user "
-		    "memory", app->pid);
-	case TARGET_DENIED:
-		return xasprintf("permission denied reading process %d",
+		                 "memory",
 		    app->pid);
+	case TARGET_DENIED:
+		return xasprintf(
+		    "permission denied reading process %d", app->pid);
 	default:
 		return xasprintf("process %d exited", app->pid);
 	}
@@ -116,8 +120,8 @@ app_close_recording(struct app *app, char **cause)
 
 	if (app->rec == NULL)
 		return 0;
-	rc = recorder_close(app->rec, app->ended ? app->end_state :
-	    TARGET_ALIVE, cause);
+	rc = recorder_close(
+	    app->rec, app->ended ? app->end_state : TARGET_ALIVE, cause);
 	app->rec = NULL;
 	return rc;
 }
@@ -140,7 +144,7 @@ double
 app_parse_time(const char *spec, double first, double last)
 {
 	static const char *const formats[] = { "%Y-%m-%d %H:%M:%S",
-	    "%Y-%m-%d %H:%M", "%H:%M:%S", "%H:%M" };
+		"%Y-%m-%d %H:%M", "%H:%M:%S", "%H:%M" };
 	struct tm tm;
 	const char *end;
 	size_t i;

@@ -15,26 +15,26 @@
 struct recorder;
 
 struct app {
-	int pid;			/* live target, 0 in replay */
-	const char *replay_path;	/* memtop -r FILE, else NULL */
-	struct source *source;		/* live or replay */
-	struct sampler *sampler;	/* live only: source on its thread */
+	int pid;                 /* live target, 0 in replay */
+	const char *replay_path; /* memtop -r FILE, else NULL */
+	struct source *source;   /* live or replay */
+	struct sampler *sampler; /* live only: source on its thread */
 	struct model *model;
-	struct recorder *rec;		/* -w FILE, else NULL */
+	struct recorder *rec; /* -w FILE, else NULL */
 	const char *rec_path;
-	char *rec_error;		/* why the recording stopped, or NULL */
-	double interval;		/* -d, seconds */
-	long max_samples;		/* -n, 0 = unbounded */
-	long samples;			/* ingested so far */
-	enum column sort;		/* -s */
+	char *rec_error;  /* why the recording stopped, or NULL */
+	double interval;  /* -d, seconds */
+	long max_samples; /* -n, 0 = unbounded */
+	long samples;     /* ingested so far */
+	enum column sort; /* -s */
 	bool sort_desc;
-	const char *filter;		/* -f PATTERN (pcre2), or NULL */
-	double from, to;		/* --from/--to wall times, or 0 */
-	bool quiet;			/* -b -w without --format: print none */
-	bool ended;			/* the source has ended (target gone) */
-	char *end_cause;		/* why, malloc'd; may be NULL */
-	int end_err;			/* -errno that ended it, or 0 */
-	enum target_state end_state;	/* how the target ended */
+	const char *filter;          /* -f PATTERN (pcre2), or NULL */
+	double from, to;             /* --from/--to wall times, or 0 */
+	bool quiet;                  /* -b -w without --format: print none */
+	bool ended;                  /* the source has ended (target gone) */
+	char *end_cause;             /* why, malloc'd; may be NULL */
+	int end_err;                 /* -errno that ended it, or 0 */
+	enum target_state end_state; /* how the target ended */
 };
 
 /*
@@ -57,8 +57,7 @@ void app_mark(struct app *app, bool reset);
 size_t app_replay_baseline(struct app *app, size_t i, size_t before);
 
 /* Note the end of the source (target gone, replay over). */
-void app_end(struct app *app, char *cause, int err,
-    enum target_state state);
+void app_end(struct app *app, char *cause, int err, enum target_state state);
 
 /* Exit code for how the run ended (util.h enum memtop_exit). */
 int app_exit_code(const struct app *app);

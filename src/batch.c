@@ -1,6 +1,8 @@
 /*
  * batch.c - the model as plain text, CSV or JSON Lines (memtop -b).
  */
+#include "config.h"
+
 #include <errno.h>
 #include <inttypes.h>
 #include <poll.h>
@@ -64,15 +66,18 @@ batch_text(FILE *f, struct model *m, const struct table *t)
 	localtime_r(&wall, &tm);
 	strftime(when, sizeof when, "%Y-%m-%d %H:%M:%S", &tm);
 	esc_text(info->comm, strlen(info->comm), esc, sizeof esc, true);
-	fprintf(f, "memtop - %s  pid %d (%s)  %s  sample %.1f ms  "
-	    "regions %zu", when, info->pid, esc, target_state_name(
-	    model_target_state(m)), model_last_sample_ms(m), tot->nregions);
+	fprintf(f,
+	    "memtop - %s  pid %d (%s)  %s  sample %.1f ms  "
+	    "regions %zu",
+	    when, info->pid, esc, target_state_name(model_target_state(m)),
+	    model_last_sample_ms(m), tot->nregions);
 	if (model_torn(m) > 0)
 		fprintf(f, "  torn %u", model_torn(m));
 	fputc('\n', f);
 	esc_text(info->cmdline, info->cmdline_len, esc, sizeof esc, true);
 	fprintf(f, "cmd: %s%s\n", esc, info->cmdline_truncated ? "..." : "");
-	fprintf(f, "RSS %s (%+.1f kB/s)  PSS %s  PrivDirty %s  Swap %s  "
+	fprintf(f,
+	    "RSS %s (%+.1f kB/s)  PSS %s  PrivDirty %s  Swap %s  "
 	    "Anon %s  MemAvailable %s\n",
 	    fmt_kb(tot->kb[SF_RSS], a, sizeof a),
 	    model_totals_rate(m, SERIES_RSS),
@@ -87,7 +92,8 @@ batch_text(FILE *f, struct model *m, const struct table *t)
 			    info->cgroup_path,
 			    fmt_kb(info->cg_current / 1024, a, sizeof a));
 		else
-			fprintf(f, "cgroup %s: %s of %s  oom_kill %" PRIu64 "\n",
+			fprintf(f,
+			    "cgroup %s: %s of %s  oom_kill %" PRIu64 "\n",
 			    info->cgroup_path,
 			    fmt_kb(info->cg_current / 1024, a, sizeof a),
 			    fmt_kb(info->cg_max / 1024, b, sizeof b),
@@ -123,9 +129,12 @@ batch_text(FILE *f, struct model *m, const struct table *t)
 			path = xrealloc(path, path_cap);
 		}
 		esc_text(row.path, row.path_len, path, path_cap, true);
-		fprintf(f, "%c %016" PRIx64 "-%016" PRIx64 " %-4s %-14s %7s %7s "
+		fprintf(f,
+		    "%c %016" PRIx64 "-%016" PRIx64 " %-4s %-14s %7s %7s "
 		    "%7s %9s %7s %7s %+8.1fK  %s%s\n",
-		    r->state == TR_NEW ? '+' : r->state == TR_GONE ? '-' : ' ',
+		    r->state == TR_NEW      ? '+' :
+		        r->state == TR_GONE ? '-' :
+		                              ' ',
 		    r->start, r->end, r->perms, label,
 		    fmt_kb((r->end - r->start) / 1024, a, sizeof a),
 		    fmt_kb(r->kb[SF_RSS], b, sizeof b),
@@ -139,16 +148,18 @@ batch_text(FILE *f, struct model *m, const struct table *t)
 }
 
 static void
-batch_csv(FILE *f, const struct model *m, const struct table *t,
-    unsigned long n)
+batch_csv(
+    FILE *f, const struct model *m, const struct table *t, unsigned long n)
 {
 	const struct snapshot_info *info = model_info(m);
 	size_t i;
 
 	if (n == 0)
-		fputs("time,pid,comm,start,end,perms,offset,class,state,size_kb,"
+		fputs(
+		    "time,pid,comm,start,end,perms,offset,class,state,size_kb,"
 		    "rss_kb,pss_kb,private_dirty_kb,swap_kb,delta_rss_kb,"
-		    "delta_base_rss_kb,rate_kb_s,target,deleted,path\n", f);
+		    "delta_base_rss_kb,rate_kb_s,target,deleted,path\n",
+		    f);
 	for (i = 0; i < t->nrows; i++) {
 		const struct tracked_region *r = t->rows[i];
 		struct batch_row row;
@@ -159,7 +170,8 @@ batch_csv(FILE *f, const struct model *m, const struct table *t,
 		fprintf(f, ",%" PRIx64 ",%" PRIx64 ",%s,%" PRIx64 ",", r->start,
 		    r->end, r->perms, r->offset);
 		csv_put_field(f, row.label, row.label_len);
-		fprintf(f, ",%s,%" PRIu64 ",%" PRIu64 ",%" PRIu64 ",%" PRIu64
+		fprintf(f,
+		    ",%s,%" PRIu64 ",%" PRIu64 ",%" PRIu64 ",%" PRIu64
 		    ",%" PRIu64 ",%" PRId64 ",%" PRId64 ",%.3f,%s,%d,",
 		    tracked_state_name(r->state), (r->end - r->start) / 1024,
 		    r->kb[SF_RSS], r->kb[SF_PSS], r->kb[SF_PRIVATE_DIRTY],
@@ -178,15 +190,18 @@ batch_json(FILE *f, struct model *m, const struct table *t)
 	const struct region_group *groups;
 	size_t i, ng;
 
-	fprintf(f, "{\"time\": %.3f, \"pid\": %d, \"comm\": ",
-	    model_last_wall(m), info->pid);
+	fprintf(f,
+	    "{\"time\": %.3f, \"pid\": %d, \"comm\": ", model_last_wall(m),
+	    info->pid);
 	json_put_string(f, info->comm, strlen(info->comm));
 	fputs(", \"cmdline\": ", f);
 	json_put_string(f, info->cmdline, info->cmdline_len);
-	fprintf(f, ", \"state\": \"%s\", \"sample_ms\": %.3f, \"totals\": "
-	    "{\"size_kb\": %" PRIu64 ", \"rss_kb\": %" PRIu64 ", \"pss_kb\": %"
-	    PRIu64 ", \"private_dirty_kb\": %" PRIu64 ", \"swap_kb\": %" PRIu64
-	    ", \"anon_kb\": %" PRIu64 ", \"regions\": %zu, \"rate_kb_s\": %.3f}",
+	fprintf(f,
+	    ", \"state\": \"%s\", \"sample_ms\": %.3f, \"totals\": "
+	    "{\"size_kb\": %" PRIu64 ", \"rss_kb\": %" PRIu64
+	    ", \"pss_kb\": %" PRIu64 ", \"private_dirty_kb\": %" PRIu64
+	    ", \"swap_kb\": %" PRIu64 ", \"anon_kb\": %" PRIu64
+	    ", \"regions\": %zu, \"rate_kb_s\": %.3f}",
 	    target_state_name(model_target_state(m)), model_last_sample_ms(m),
 	    tot->kb[SF_SIZE], tot->kb[SF_RSS], tot->kb[SF_PSS],
 	    tot->kb[SF_PRIVATE_DIRTY], tot->kb[SF_SWAP], tot->kb[SF_ANONYMOUS],
@@ -197,7 +212,8 @@ batch_json(FILE *f, struct model *m, const struct table *t)
 		    info->mem_available_kb);
 	if (info->has_cgroup) {
 		fputs(", \"cgroup\": {\"path\": ", f);
-		json_put_string(f, info->cgroup_path, strlen(info->cgroup_path));
+		json_put_string(
+		    f, info->cgroup_path, strlen(info->cgroup_path));
 		fprintf(f, ", \"current_bytes\": %" PRIu64, info->cg_current);
 		if (info->cg_max != UINT64_MAX)
 			fprintf(f, ", \"max_bytes\": %" PRIu64, info->cg_max);
@@ -211,10 +227,12 @@ batch_json(FILE *f, struct model *m, const struct table *t)
 
 		fputs(i ? ", {\"class\": " : "{\"class\": ", f);
 		json_put_string(f, gr->label, strlen(gr->label));
-		fprintf(f, ", \"regions\": %zu, \"rss_kb\": %" PRIu64
+		fprintf(f,
+		    ", \"regions\": %zu, \"rss_kb\": %" PRIu64
 		    ", \"pss_kb\": %" PRIu64 ", \"swap_kb\": %" PRIu64
-		    ", \"rate_kb_s\": %.3f}", gr->nregions, gr->kb[SF_RSS],
-		    gr->kb[SF_PSS], gr->kb[SF_SWAP], gr->rate_kb_s);
+		    ", \"rate_kb_s\": %.3f}",
+		    gr->nregions, gr->kb[SF_RSS], gr->kb[SF_PSS],
+		    gr->kb[SF_SWAP], gr->rate_kb_s);
 	}
 
 	fputs("], \"regions\": [", f);
@@ -223,18 +241,21 @@ batch_json(FILE *f, struct model *m, const struct table *t)
 		struct batch_row row;
 
 		batch_row_fill(m, r, &row);
-		fprintf(f, "%s{\"start\": \"%" PRIx64 "\", \"end\": \"%" PRIx64
+		fprintf(f,
+		    "%s{\"start\": \"%" PRIx64 "\", \"end\": \"%" PRIx64
 		    "\", \"perms\": \"%s\", \"offset\": \"%" PRIx64 "\", "
-		    "\"path\": ", i ? ", " : "", r->start, r->end, r->perms,
-		    r->offset);
+		    "\"path\": ",
+		    i ? ", " : "", r->start, r->end, r->perms, r->offset);
 		json_put_string(f, row.path, row.path_len);
 		fputs(", \"class\": ", f);
 		json_put_string(f, row.label, row.label_len);
-		fprintf(f, ", \"state\": \"%s\", \"deleted\": %s, \"size_kb\": %"
-		    PRIu64 ", \"rss_kb\": %" PRIu64 ", \"pss_kb\": %" PRIu64
+		fprintf(f,
+		    ", \"state\": \"%s\", \"deleted\": %s, \"size_kb\": "
+		    "%" PRIu64 ", \"rss_kb\": %" PRIu64 ", \"pss_kb\": %" PRIu64
 		    ", \"private_dirty_kb\": %" PRIu64 ", \"swap_kb\": %" PRIu64
-		    ", \"delta_rss_kb\": %" PRId64 ", \"delta_base_rss_kb\": %"
-		    PRId64 ", \"rate_kb_s\": %.3f}",
+		    ", \"delta_rss_kb\": %" PRId64
+		    ", \"delta_base_rss_kb\": %" PRId64
+		    ", \"rate_kb_s\": %.3f}",
 		    tracked_state_name(r->state), r->deleted ? "true" : "false",
 		    (r->end - r->start) / 1024, r->kb[SF_RSS], r->kb[SF_PSS],
 		    r->kb[SF_PRIVATE_DIRTY], r->kb[SF_SWAP], row.delta_prev,
@@ -244,8 +265,8 @@ batch_json(FILE *f, struct model *m, const struct table *t)
 }
 
 int
-batch_print(FILE *f, struct model *m, const struct batch_opts *o,
-    unsigned long n)
+batch_print(
+    FILE *f, struct model *m, const struct batch_opts *o, unsigned long n)
 {
 	static struct table t;
 
@@ -297,8 +318,8 @@ batch_next(struct app *app, struct snapshot **snap, char **cause)
 		if (rc == 1) {
 			if (told)
 				error_print("process %d: the late sample came "
-				    "after %.1f s", app->pid,
-				    (*snap)->sample_ms / 1000);
+				            "after %.1f s",
+				    app->pid, (*snap)->sample_ms / 1000);
 			return 0;
 		}
 		if (rc < 0) {
@@ -306,8 +327,10 @@ batch_next(struct app *app, struct snapshot **snap, char **cause)
 			return err < 0 ? err : 1;
 		}
 		if (!told && sampler_late(app->sampler)) {
-			error_print("process %d: sample late: reading its /proc "
-			    "files has taken %.0f s so far (a target in D state "
+			error_print(
+			    "process %d: sample late: reading its /proc "
+			    "files has taken %.0f s so far (a target in D "
+			    "state "
 			    "or a frozen cgroup?); still waiting",
 			    app->pid, sampler_busy(app->sampler));
 			told = true;
@@ -350,8 +373,8 @@ batch_run(struct app *app, const struct batch_opts *bo)
 		/* The baseline where the user moved it live (m, M), so the
 		 * deltas are the ones the dashboard showed. */
 		if (app->replay_path != NULL)
-			base = app_replay_baseline(app,
-			    replay_position(app->source) - 1, base);
+			base = app_replay_baseline(
+			    app, replay_position(app->source) - 1, base);
 		if (app->quiet || (app->from > 0 && snap->wall < app->from))
 			wrc = 0;
 		else if (app->to > 0 && snap->wall > app->to)
@@ -367,7 +390,7 @@ batch_run(struct app *app, const struct batch_opts *bo)
 			break;
 	}
 	if (app->sampler != NULL && !sampler_stop(app->sampler))
-		app->source = NULL;	/* still in the stuck thread's hands */
+		app->source = NULL; /* still in the stuck thread's hands */
 	app->sampler = NULL;
 	snapshot_free(snap);
 	if (app->ended && app->end_cause != NULL)

@@ -18,14 +18,14 @@ struct batch_opts {
 	enum batch_format format;
 	enum column sort;
 	bool descending;
-	const struct rx *filter;	/* may be NULL */
+	const struct rx *filter; /* may be NULL */
 };
 
 /* Print the model's latest sample.  n is the count of samples printed
  * before (the CSV header goes with the first).  Returns 0 or -errno of the
  * write. */
-int batch_print(FILE *f, struct model *m, const struct batch_opts *o,
-    unsigned long n);
+int batch_print(
+    FILE *f, struct model *m, const struct batch_opts *o, unsigned long n);
 
 struct app;
 

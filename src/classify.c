@@ -1,22 +1,34 @@
 /*
  * classify.c - what each mapping is: heap, stacks, arenas, code, shm...
  */
+#include "config.h"
+
 #include <stdbool.h>
 #include <string.h>
 
 #include "classify.h"
 
-#define ARENA_SIZE (64ULL << 20)	/* glibc HEAP_MAX_SIZE on 64-bit */
-#define GUARD_MAX (64ULL << 10)		/* biggest thread stack guard taken */
+#define ARENA_SIZE (64ULL << 20) /* glibc HEAP_MAX_SIZE on 64-bit */
+#define GUARD_MAX  (64ULL << 10) /* biggest thread stack guard taken */
 
 static const char *const class_names[RC_COUNT] = {
-	[RC_HEAP] = "heap", [RC_STACK] = "stack",
-	[RC_THREAD_STACK] = "thread-stack", [RC_MALLOC_ARENA] = "malloc-arena",
-	[RC_ANON] = "anon", [RC_ANON_NAMED] = "anon", [RC_GUARD] = "guard",
-	[RC_CODE] = "code", [RC_RODATA] = "rodata", [RC_DATA] = "data",
-	[RC_BSS] = "bss", [RC_FILE] = "file", [RC_SHM] = "shm",
-	[RC_DELETED] = "deleted", [RC_KERNEL] = "kernel",
-	[RC_HUGETLB] = "hugetlb", [RC_DEVICE] = "device",
+	[RC_HEAP] = "heap",
+	[RC_STACK] = "stack",
+	[RC_THREAD_STACK] = "thread-stack",
+	[RC_MALLOC_ARENA] = "malloc-arena",
+	[RC_ANON] = "anon",
+	[RC_ANON_NAMED] = "anon",
+	[RC_GUARD] = "guard",
+	[RC_CODE] = "code",
+	[RC_RODATA] = "rodata",
+	[RC_DATA] = "data",
+	[RC_BSS] = "bss",
+	[RC_FILE] = "file",
+	[RC_SHM] = "shm",
+	[RC_DELETED] = "deleted",
+	[RC_KERNEL] = "kernel",
+	[RC_HUGETLB] = "hugetlb",
+	[RC_DEVICE] = "device",
 };
 
 const char *
@@ -69,8 +81,8 @@ private_rw(const struct region *r)
 static bool
 no_access(const struct region *r)
 {
-	return r->perms[0] == '-' && r->perms[1] == '-' &&
-	    r->perms[2] == '-' && r->perms[3] == 'p';
+	return r->perms[0] == '-' && r->perms[1] == '-' && r->perms[2] == '-' &&
+	    r->perms[3] == 'p';
 }
 
 /* The flag "ht" (hugetlb) of VmFlags, or KernelPageSize above the base page
@@ -114,13 +126,13 @@ classify_bracketed(const char *p, size_t len)
 		return RC_HEAP;
 	if (is_exactly(p, len, "[stack]"))
 		return RC_STACK;
-	if (has_prefix(p, len, "[stack:"))	/* before Linux 4.5 */
+	if (has_prefix(p, len, "[stack:")) /* before Linux 4.5 */
 		return RC_THREAD_STACK;
 	if (has_prefix(p, len, "[anon:"))
 		return RC_ANON_NAMED;
 	if (has_prefix(p, len, "[anon_shmem:"))
 		return RC_SHM;
-	return RC_KERNEL;	/* [vdso] [vvar] [vvar_vclock] [vsyscall]... */
+	return RC_KERNEL; /* [vdso] [vvar] [vvar_vclock] [vsyscall]... */
 }
 
 static enum region_class
@@ -252,8 +264,9 @@ classify_snapshot(const struct snapshot *s, uint8_t *cls)
 	for (i = 0; i < s->nthreads; i++) {
 		long k = region_find(s, s->thread_sp[i]);
 
-		if (k >= 0 && (cls[k] == RC_ANON || cls[k] == RC_BSS ||
-		    cls[k] == RC_MALLOC_ARENA))
+		if (k >= 0 &&
+		    (cls[k] == RC_ANON || cls[k] == RC_BSS ||
+		        cls[k] == RC_MALLOC_ARENA))
 			cls[k] = RC_THREAD_STACK;
 	}
 }

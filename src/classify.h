@@ -7,23 +7,23 @@
 #include "snapshot.h"
 
 enum region_class {
-	RC_HEAP,		/* [heap] */
-	RC_STACK,		/* [stack] */
-	RC_THREAD_STACK,	/* holds a thread's SP, or glibc's guard+stack */
-	RC_MALLOC_ARENA,	/* glibc non-main arena (HEAP_MAX aligned) */
-	RC_ANON,		/* other private anonymous memory */
-	RC_ANON_NAMED,		/* [anon:NAME]; name in the path */
-	RC_GUARD,		/* ---p: guard pages and reservations */
-	RC_CODE,		/* file r-x */
-	RC_RODATA,		/* file r--p */
-	RC_DATA,		/* file rw-p */
-	RC_BSS,			/* anon rw-p right after a file's data */
-	RC_FILE,		/* other file mappings */
-	RC_SHM,			/* shared anon, /dev/shm, SYSV, memfd: */
-	RC_DELETED,		/* file mapping whose file is gone */
-	RC_KERNEL,		/* [vdso] [vvar*] [vsyscall] */
-	RC_HUGETLB,		/* hugetlbfs */
-	RC_DEVICE,		/* /dev/... */
+	RC_HEAP,         /* [heap] */
+	RC_STACK,        /* [stack] */
+	RC_THREAD_STACK, /* holds a thread's SP, or glibc's guard+stack */
+	RC_MALLOC_ARENA, /* glibc non-main arena (HEAP_MAX aligned) */
+	RC_ANON,         /* other private anonymous memory */
+	RC_ANON_NAMED,   /* [anon:NAME]; name in the path */
+	RC_GUARD,        /* ---p: guard pages and reservations */
+	RC_CODE,         /* file r-x */
+	RC_RODATA,       /* file r--p */
+	RC_DATA,         /* file rw-p */
+	RC_BSS,          /* anon rw-p right after a file's data */
+	RC_FILE,         /* other file mappings */
+	RC_SHM,          /* shared anon, /dev/shm, SYSV, memfd: */
+	RC_DELETED,      /* file mapping whose file is gone */
+	RC_KERNEL,       /* [vdso] [vvar*] [vsyscall] */
+	RC_HUGETLB,      /* hugetlbfs */
+	RC_DEVICE,       /* /dev/... */
 	RC_COUNT
 };
 

@@ -4,6 +4,8 @@
  * memory, memfd, a guard page, a named anonymous region where the kernel
  * allows it) that leaks into one anonymous mapping at a known rate.
  */
+#include "config.h"
+
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
@@ -22,11 +24,11 @@
 #include "util.h"
 
 #ifndef PR_SET_VMA
-#define PR_SET_VMA 0x53564d41
+#define PR_SET_VMA           0x53564d41
 #define PR_SET_VMA_ANON_NAME 0
 #endif
 
-#define DEMO_LEAK_SPAN (1024UL << 20)	/* the leak's reserved address space */
+#define DEMO_LEAK_SPAN (1024UL << 20) /* the leak's reserved address space */
 
 static volatile sig_atomic_t demo_stop;
 static char demo_dir[PATH_MAX];
@@ -126,7 +128,8 @@ demo_main(const struct demo_opts *o)
 	snprintf(demo_dir, sizeof demo_dir, "%s/memtop-demo.XXXXXX",
 	    tmp != NULL && *tmp != '\0' ? tmp : "/tmp");
 	if (mkdtemp(demo_dir) == NULL)
-		fatal(EXIT_FAILURE_GENERIC, "demo: mkdtemp: %s", strerror(errno));
+		fatal(
+		    EXIT_FAILURE_GENERIC, "demo: mkdtemp: %s", strerror(errno));
 
 	printf("memtop demo: pid %d\n", (int)getpid());
 
@@ -149,19 +152,20 @@ demo_main(const struct demo_opts *o)
 	    -1, "anon");
 	demo_map(4 * page, PROT_NONE, MAP_PRIVATE | MAP_ANONYMOUS, -1, "guard");
 	demo_name(demo_map(1 << 20, PROT_READ | PROT_WRITE,
-	    MAP_PRIVATE | MAP_ANONYMOUS, -1, "named"), 1 << 20, "demo-cache");
+	              MAP_PRIVATE | MAP_ANONYMOUS, -1, "named"),
+	    1 << 20, "demo-cache");
 	demo_map(2 << 20, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS,
 	    -1, "shm");
 
 	fd = memfd_create("memtop-demo", MFD_CLOEXEC);
 	if (fd >= 0 && ftruncate(fd, 1 << 20) == 0)
-		demo_map(1 << 20, PROT_READ | PROT_WRITE, MAP_SHARED, fd,
-		    "memfd");
+		demo_map(
+		    1 << 20, PROT_READ | PROT_WRITE, MAP_SHARED, fd, "memfd");
 
 	fd = demo_file("data.bin", 2 << 20);
 	{
-		volatile char *p = demo_map(2 << 20, PROT_READ, MAP_SHARED, fd,
-		    "file");
+		volatile char *p =
+		    demo_map(2 << 20, PROT_READ, MAP_SHARED, fd, "file");
 		size_t off;
 
 		for (off = 0; off < (2 << 20); off += page)
@@ -211,18 +215,20 @@ demo_main(const struct demo_opts *o)
 	}
 
 	for (i = 0; i < 2; i++)
-		pthread_create(&threads[i], NULL, demo_thread,
-		    (void *)(uintptr_t)(i + 1));
+		pthread_create(
+		    &threads[i], NULL, demo_thread, (void *)(uintptr_t)(i + 1));
 
 	/* Many small mappings, alternating protections so none merge. */
 	for (n = 0; n < o->extra_maps; n++) {
 		int prot = (n & 1) ? PROT_READ : PROT_READ | PROT_WRITE;
-		void *p = mmap(NULL, page, prot, MAP_PRIVATE | MAP_ANONYMOUS,
-		    -1, 0);
+		void *p =
+		    mmap(NULL, page, prot, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
 
 		if (p == MAP_FAILED) {
-			fprintf(stderr, "memtop demo: stopped at %ld extra "
-			    "mappings: %s\n", n, strerror(errno));
+			fprintf(stderr,
+			    "memtop demo: stopped at %ld extra "
+			    "mappings: %s\n",
+			    n, strerror(errno));
 			break;
 		}
 		if (prot & PROT_WRITE)

@@ -8,13 +8,13 @@
 
 #include <stdbool.h>
 
-#define DEMO_LEAK_KB_S 64	/* default leak rate into its "leak" region */
+#define DEMO_LEAK_KB_S 64 /* default leak rate into its "leak" region */
 
 struct demo_opts {
-	double leak_kb_s;	/* how fast to leak (0: none) */
-	long extra_maps;	/* that many more small separate mappings */
-	bool hostile;		/* map files whose names hold escapes etc. */
-	bool churn;		/* keep mapping and unmapping regions */
+	double leak_kb_s; /* how fast to leak (0: none) */
+	long extra_maps;  /* that many more small separate mappings */
+	bool hostile;     /* map files whose names hold escapes etc. */
+	bool churn;       /* keep mapping and unmapping regions */
 };
 
 /* Runs until SIGTERM/SIGINT (then removes its files and exits 0).  Prints

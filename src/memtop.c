@@ -1,6 +1,8 @@
 /*
  * memtop.c - main: options, the source, batch or dashboard, teardown.
  */
+#include "config.h"
+
 #include <errno.h>
 #include <getopt.h>
 #include <limits.h>
@@ -24,33 +26,50 @@ static void
 usage(FILE *f)
 {
 	fputs(
-"usage: memtop -p PID [-d SECONDS] [-n COUNT] [-s COLUMN] [-f PATTERN]\n"
-"                     [-w FILE [--keep DURATION]]\n"
-"       memtop -b -p PID [-n COUNT] [-d SECONDS] [--format text|csv|json]\n"
-"       memtop -r FILE [-b [--format F] [--from T] [--to T] | --info]\n"
-"       memtop --demo [--demo-rate KB_PER_S] [--demo-maps N]\n"
-"\n"
-"  -p, --pid PID        the process to watch\n"
-"  -b, --batch          print samples as text (no dashboard), like top -b\n"
-"  -n, --iterations N   stop after N samples (dashboard too)\n"
-"  -d, --delay SECONDS  interval between samples (default 2; 0.1 at least)\n"
-"  -s, --sort COLUMN    addr perms class path size rss pss private_dirty\n"
-"                       swap delta rate (default rss, biggest first)\n"
-"  -f, --filter REGEX   only regions whose class or path matches (pcre2)\n"
-"      --format FMT     batch output: text, csv or json (JSON Lines)\n"
-"  -w, --write FILE     record every sample to FILE (with -b: silently)\n"
-"      --keep DURATION  flight recorder: keep about the last DURATION\n"
-"                       (30m, 2h) in rotating segments FILE, FILE.1...\n"
-"  -r, --replay FILE    replay a recording, in the dashboard or with -b\n"
-"      --info           with -r: the recording's header and a summary\n"
-"      --from T, --to T with -r -b: only samples in that time range\n"
-"                       (unix seconds, +DURATION from the start,\n"
-"                       -DURATION from the end, or HH:MM[:SS])\n"
-"      --demo           run the demo workload (a target that leaks)\n"
-"  -h, --help           this text;  -V, --version  the version\n"
-"\n"
-"Exit status: 0 ok, 2 usage, 3 target gone, 4 permission denied,\n"
-"5 bad session file, 6 no usable terminal, 1 other errors.\n", f);
+	    "usage: memtop -p PID [-d SECONDS] [-n COUNT] [-s COLUMN] [-f "
+	    "PATTERN]\n"
+	    "                     [-w FILE [--keep DURATION]]\n"
+	    "       memtop -b -p PID [-n COUNT] [-d SECONDS] [--format "
+	    "text|csv|json]\n"
+	    "       memtop -r FILE [-b [--format F] [--from T] [--to T] | "
+	    "--info]\n"
+	    "       memtop --demo [--demo-rate KB_PER_S] [--demo-maps N]\n"
+	    "\n"
+	    "  -p, --pid PID        the process to watch\n"
+	    "  -b, --batch          print samples as text (no dashboard), like "
+	    "top -b\n"
+	    "  -n, --iterations N   stop after N samples (dashboard too)\n"
+	    "  -d, --delay SECONDS  interval between samples (default 2; 0.1 "
+	    "at least)\n"
+	    "  -s, --sort COLUMN    addr perms class path size rss pss "
+	    "private_dirty\n"
+	    "                       swap delta rate (default rss, biggest "
+	    "first)\n"
+	    "  -f, --filter REGEX   only regions whose class or path matches "
+	    "(pcre2)\n"
+	    "      --format FMT     batch output: text, csv or json (JSON "
+	    "Lines)\n"
+	    "  -w, --write FILE     record every sample to FILE (with -b: "
+	    "silently)\n"
+	    "      --keep DURATION  flight recorder: keep about the last "
+	    "DURATION\n"
+	    "                       (30m, 2h) in rotating segments FILE, "
+	    "FILE.1...\n"
+	    "  -r, --replay FILE    replay a recording, in the dashboard or "
+	    "with -b\n"
+	    "      --info           with -r: the recording's header and a "
+	    "summary\n"
+	    "      --from T, --to T with -r -b: only samples in that time "
+	    "range\n"
+	    "                       (unix seconds, +DURATION from the start,\n"
+	    "                       -DURATION from the end, or HH:MM[:SS])\n"
+	    "      --demo           run the demo workload (a target that "
+	    "leaks)\n"
+	    "  -h, --help           this text;  -V, --version  the version\n"
+	    "\n"
+	    "Exit status: 0 ok, 2 usage, 3 target gone, 4 permission denied,\n"
+	    "5 bad session file, 6 no usable terminal, 1 other errors.\n",
+	    f);
 }
 
 static long
@@ -62,8 +81,10 @@ parse_long(const char *s, const char *what, long min, long max)
 	errno = 0;
 	v = strtol(s, &end, 10);
 	if (errno != 0 || end == s || *end != '\0' || v < min || v > max)
-		fatal(EXIT_USAGE, "%s must be a whole number from %ld to %ld, "
-		    "not '%s'", what, min, max, s);
+		fatal(EXIT_USAGE,
+		    "%s must be a whole number from %ld to %ld, "
+		    "not '%s'",
+		    what, min, max, s);
 	return v;
 }
 
@@ -77,8 +98,10 @@ report_damage(struct source *src)
 	replay_summary(src, &sum);
 	for (i = 0; i < sum.ndamage; i++)
 		error_print("damaged recording: segment %d, offset "
-		    "%llu: %s", sum.damage[i].segment, (unsigned long long)
-		    sum.damage[i].offset, sum.damage[i].reason);
+		            "%llu: %s",
+		    sum.damage[i].segment,
+		    (unsigned long long)sum.damage[i].offset,
+		    sum.damage[i].reason);
 	return sum.ndamage > 0;
 }
 
@@ -109,8 +132,8 @@ print_info(struct source *src, const char *path)
 	esc_text(path, strlen(path), file, sizeof file, utf8);
 	esc_text(sum.header.version, strlen(sum.header.version), version,
 	    sizeof version, utf8);
-	esc_text(sum.header.host, strlen(sum.header.host), host, sizeof host,
-	    utf8);
+	esc_text(
+	    sum.header.host, strlen(sum.header.host), host, sizeof host, utf8);
 	esc_text(sum.header.kernel, strlen(sum.header.kernel), kernel,
 	    sizeof kernel, utf8);
 	t = (time_t)sum.header.created;
@@ -127,15 +150,17 @@ print_info(struct source *src, const char *path)
 	printf("started:   %s, every %gs\n", when, sum.header.interval);
 	/* Under a minute, tenths count (a 0.8 s recording is not "0s"). */
 	if (sum.last_wall - sum.first_wall < 60)
-		snprintf(span, sizeof span, "%.1fs", sum.last_wall -
-		    sum.first_wall);
+		snprintf(
+		    span, sizeof span, "%.1fs", sum.last_wall - sum.first_wall);
 	else
 		fmt_duration(sum.last_wall - sum.first_wall, span, sizeof span);
 	printf("samples:   %zu over %s\n", sum.samples, span);
-	printf("ended:     %s\n", sum.ended ? (sum.final == TARGET_ALIVE ?
-	    "cleanly: the recording was stopped" : target_state_name(
-	    sum.final)) : "no end mark: the recorder was killed, or is "
-	    "still writing");
+	printf("ended:     %s\n",
+	    sum.ended ? (sum.final == TARGET_ALIVE ?
+	                        "cleanly: the recording was stopped" :
+	                        target_state_name(sum.final)) :
+	                "no end mark: the recorder was killed, or is "
+	                "still writing");
 	printf("damage:    %s\n", sum.ndamage ? "" : "none");
 	for (i = 0; i < sum.ndamage; i++)
 		printf("  segment %d, offset %llu: %s\n", sum.damage[i].segment,
@@ -145,15 +170,23 @@ print_info(struct source *src, const char *path)
 }
 
 enum {
-	OPT_FORMAT = 256, OPT_DEMO, OPT_DEMO_RATE, OPT_DEMO_MAPS,
-	OPT_DEMO_HOSTILE, OPT_DEMO_CHURN, OPT_KEEP, OPT_INFO, OPT_FROM, OPT_TO
+	OPT_FORMAT = 256,
+	OPT_DEMO,
+	OPT_DEMO_RATE,
+	OPT_DEMO_MAPS,
+	OPT_DEMO_HOSTILE,
+	OPT_DEMO_CHURN,
+	OPT_KEEP,
+	OPT_INFO,
+	OPT_FROM,
+	OPT_TO
 };
 
 int
 main(int argc, char **argv)
 {
-	static const struct option longopts[] = {
-		{ "pid", required_argument, NULL, 'p' },
+	static const struct option longopts[] = { { "pid", required_argument,
+		                                      NULL, 'p' },
 		{ "batch", no_argument, NULL, 'b' },
 		{ "iterations", required_argument, NULL, 'n' },
 		{ "delay", required_argument, NULL, 'd' },
@@ -172,13 +205,12 @@ main(int argc, char **argv)
 		{ "from", required_argument, NULL, OPT_FROM },
 		{ "to", required_argument, NULL, OPT_TO },
 		{ "help", no_argument, NULL, 'h' },
-		{ "version", no_argument, NULL, 'V' },
-		{ NULL, 0, NULL, 0 }
-	};
+		{ "version", no_argument, NULL, 'V' }, { NULL, 0, NULL, 0 } };
 	struct demo_opts demo = { DEMO_LEAK_KB_S, 0, false, false };
 	struct batch_opts bo = { BATCH_TEXT, COL_RSS, true, NULL };
 	struct app app;
-	bool batch = false, run_demo = false, format_given = false, info = false;
+	bool batch = false, run_demo = false, format_given = false,
+	     info = false;
 	const char *from = NULL, *to = NULL;
 	double keep = 0;
 	char *cause = NULL, *err_msg = NULL;
@@ -192,11 +224,12 @@ main(int argc, char **argv)
 	setlocale(LC_ALL, "");
 
 	opterr = 0;
-	while ((c = getopt_long(argc, argv, "p:bn:d:s:f:w:r:hV", longopts,
-	    NULL)) != -1) {
+	while ((c = getopt_long(
+	            argc, argv, "p:bn:d:s:f:w:r:hV", longopts, NULL)) != -1) {
 		switch (c) {
 		case 'p':
-			app.pid = (int)parse_long(optarg, "the PID", 1, INT_MAX);
+			app.pid =
+			    (int)parse_long(optarg, "the PID", 1, INT_MAX);
 			break;
 		case 'b':
 			batch = true;
@@ -207,14 +240,19 @@ main(int argc, char **argv)
 		case 'd':
 			app.interval = parse_duration(optarg);
 			if (app.interval < 0.1 || app.interval > 86400)
-				fatal(EXIT_USAGE, "the interval must be from 0.1 "
-				    "to 86400 seconds, not '%s'", optarg);
+				fatal(EXIT_USAGE,
+				    "the interval must be from 0.1 "
+				    "to 86400 seconds, not '%s'",
+				    optarg);
 			break;
 		case 's':
 			if ((c = column_lookup(optarg)) < 0)
-				fatal(EXIT_USAGE, "unknown column '%s' (try rss, "
-				    "pss, swap, size, rate, delta, addr, class, "
-				    "path, perms, private_dirty)", optarg);
+				fatal(EXIT_USAGE,
+				    "unknown column '%s' (try rss, "
+				    "pss, swap, size, rate, delta, addr, "
+				    "class, "
+				    "path, perms, private_dirty)",
+				    optarg);
 			app.sort = (enum column)c;
 			app.sort_desc = column_desc_default(app.sort);
 			break;
@@ -223,8 +261,10 @@ main(int argc, char **argv)
 			break;
 		case OPT_FORMAT:
 			if ((c = batch_format_lookup(optarg)) < 0)
-				fatal(EXIT_USAGE, "unknown format '%s' (text, csv "
-				    "or json)", optarg);
+				fatal(EXIT_USAGE,
+				    "unknown format '%s' (text, csv "
+				    "or json)",
+				    optarg);
 			bo.format = (enum batch_format)c;
 			format_given = true;
 			break;
@@ -232,12 +272,12 @@ main(int argc, char **argv)
 			run_demo = true;
 			break;
 		case OPT_DEMO_RATE:
-			demo.leak_kb_s = (double)parse_long(optarg, "--demo-rate",
-			    0, 1 << 20);
+			demo.leak_kb_s = (double)parse_long(
+			    optarg, "--demo-rate", 0, 1 << 20);
 			break;
 		case OPT_DEMO_MAPS:
-			demo.extra_maps = parse_long(optarg, "--demo-maps", 0,
-			    1 << 20);
+			demo.extra_maps =
+			    parse_long(optarg, "--demo-maps", 0, 1 << 20);
 			break;
 		case OPT_DEMO_HOSTILE:
 			demo.hostile = true;
@@ -254,8 +294,10 @@ main(int argc, char **argv)
 		case OPT_KEEP:
 			keep = parse_duration(optarg);
 			if (keep < 1)
-				fatal(EXIT_USAGE, "--keep wants a duration such as "
-				    "30m or 2h, not '%s'", optarg);
+				fatal(EXIT_USAGE,
+				    "--keep wants a duration such as "
+				    "30m or 2h, not '%s'",
+				    optarg);
 			break;
 		case OPT_INFO:
 			info = true;
@@ -274,21 +316,26 @@ main(int argc, char **argv)
 			return EXIT_OK;
 		default:
 			/* getopt's own message would quote the raw bytes. */
-			fatal(EXIT_USAGE, "option '%s' is unknown or lacks its "
-			    "value (see memtop --help)", optind > 1 &&
-			    optind <= argc ? argv[optind - 1] : "?");
+			fatal(EXIT_USAGE,
+			    "option '%s' is unknown or lacks its "
+			    "value (see memtop --help)",
+			    optind > 1 && optind <= argc ? argv[optind - 1] :
+			                                   "?");
 		}
 	}
 	if (optind < argc)
-		fatal(EXIT_USAGE, "unexpected argument '%s' (see memtop --help)",
+		fatal(EXIT_USAGE,
+		    "unexpected argument '%s' (see memtop --help)",
 		    argv[optind]);
 	if (run_demo)
 		return demo_main(&demo);
 	if (app.replay_path != NULL && (app.pid != 0 || app.rec_path != NULL))
-		fatal(EXIT_USAGE, "-r replays a recording: it goes with neither "
+		fatal(EXIT_USAGE,
+		    "-r replays a recording: it goes with neither "
 		    "-p nor -w");
 	if (app.pid == 0 && app.replay_path == NULL)
-		fatal(EXIT_USAGE, "no target: give -p PID, or -r FILE to replay "
+		fatal(EXIT_USAGE,
+		    "no target: give -p PID, or -r FILE to replay "
 		    "a recording (or --demo to start the demo workload; see "
 		    "memtop --help)");
 	if (format_given && !batch)
@@ -296,7 +343,8 @@ main(int argc, char **argv)
 	if ((info || from || to) && app.replay_path == NULL)
 		fatal(EXIT_USAGE, "--info, --from and --to go with -r FILE");
 	if ((from || to) && (!batch || info))
-		fatal(EXIT_USAGE, "--from and --to go with -r FILE -b (in the "
+		fatal(EXIT_USAGE,
+		    "--from and --to go with -r FILE -b (in the "
 		    "replay dashboard, t jumps to a time)");
 	if (keep > 0 && app.rec_path == NULL)
 		fatal(EXIT_USAGE, "--keep goes with -w FILE");
@@ -321,41 +369,51 @@ main(int argc, char **argv)
 
 		app.source = source_replay_open(app.replay_path, &cause, &err);
 		if (app.source == NULL)
-			fatal(err == -ENOENT ? EXIT_USAGE : EXIT_BAD_SESSION, "%s",
-			    cause);
+			fatal(err == -ENOENT ? EXIT_USAGE : EXIT_BAD_SESSION,
+			    "%s", cause);
 		if (info) {
 			code = print_info(app.source, app.replay_path);
 			source_close(app.source);
 			if (fflush(stdout) != 0 || ferror(stdout))
-				fatal(EXIT_FAILURE_GENERIC, "writing output: %s",
-				    strerror(errno));
+				fatal(EXIT_FAILURE_GENERIC,
+				    "writing output: %s", strerror(errno));
 			return code;
 		}
 		replay_summary(app.source, &sum);
 		app.pid = sum.header.pid;
 		app.interval = sum.header.interval;
-		if (from != NULL && (app.from = app_parse_time(from,
-		    sum.first_wall, sum.last_wall)) < 0)
-			fatal(EXIT_USAGE, "--from: cannot read the time '%s'", from);
-		if (to != NULL && (app.to = app_parse_time(to, sum.first_wall,
-		    sum.last_wall)) < 0)
-			fatal(EXIT_USAGE, "--to: cannot read the time '%s'", to);
+		if (from != NULL &&
+		    (app.from = app_parse_time(
+		         from, sum.first_wall, sum.last_wall)) < 0)
+			fatal(EXIT_USAGE, "--from: cannot read the time '%s'",
+			    from);
+		if (to != NULL &&
+		    (app.to = app_parse_time(
+		         to, sum.first_wall, sum.last_wall)) < 0)
+			fatal(
+			    EXIT_USAGE, "--to: cannot read the time '%s'", to);
 		if (from != NULL && to != NULL && app.from > app.to)
-			fatal(EXIT_USAGE, "--from %s is after --to %s: no sample "
-			    "lies between", from, to);
+			fatal(EXIT_USAGE,
+			    "--from %s is after --to %s: no sample "
+			    "lies between",
+			    from, to);
 	} else {
 		app.source = source_live_open(app.pid, &cause, &err);
 		if (app.source == NULL)
-			fatal(err == -EACCES || err == -EPERM ? EXIT_PERMISSION :
-			    err == -ESRCH ? EXIT_TARGET_GONE : err == -EINVAL ?
-			    EXIT_USAGE : EXIT_FAILURE_GENERIC, "%s", cause);
+			fatal(err == -EACCES || err == -EPERM ?
+			        EXIT_PERMISSION :
+			        err == -ESRCH  ? EXIT_TARGET_GONE :
+			        err == -EINVAL ? EXIT_USAGE :
+			                         EXIT_FAILURE_GENERIC,
+			    "%s", cause);
 		/* Past a file-size limit, write() says EFBIG and the
 		 * recording ends at its last whole frame; SIGXFSZ would
 		 * kill memtop in the middle of one. */
 		if (app.rec_path != NULL)
 			signal(SIGXFSZ, SIG_IGN);
-		if (app.rec_path != NULL && (app.rec = recorder_open(
-		    app.rec_path, app.interval, keep, &cause)) == NULL)
+		if (app.rec_path != NULL &&
+		    (app.rec = recorder_open(
+		         app.rec_path, app.interval, keep, &cause)) == NULL)
 			fatal(EXIT_FAILURE_GENERIC, "%s", cause);
 	}
 	app.model = model_new();
@@ -370,7 +428,8 @@ main(int argc, char **argv)
 			app.sampler = sampler_start(app.source, app.interval);
 		code = view_run(&app);
 		if (app.sampler != NULL && !sampler_stop(app.sampler))
-			app.source = NULL;	/* still in the stuck thread's hands */
+			app.source =
+			    NULL; /* still in the stuck thread's hands */
 		/* The header showed it; the shell hears it too. */
 		if (app.replay_path != NULL && report_damage(app.source) &&
 		    code == EXIT_OK)

@@ -8,6 +8,8 @@
  * order together once (both sorted), so matching is O(n), and builds the
  * next order.  Paths are interned once into an arena.
  */
+#include "config.h"
+
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
@@ -21,30 +23,30 @@ struct path_ref {
 
 /* A tracked region's place in address order. */
 struct ord_entry {
-	uint64_t start, end;	/* its range after the last ingest */
-	uint32_t slot;		/* in the pool */
+	uint64_t start, end; /* its range after the last ingest */
+	uint32_t slot;       /* in the pool */
 	uint32_t path_id;
 	uint8_t gone;
-	uint8_t matched;	/* during an ingest: continued by a new one */
+	uint8_t matched; /* during an ingest: continued by a new one */
 };
 
 struct model {
-	struct tracked_region *pool;	/* slots; free ones chained by id */
+	struct tracked_region *pool; /* slots; free ones chained by id */
 	size_t pool_len, pool_cap;
 	uint32_t *free_slots;
 	size_t nfree, free_cap;
-	struct ord_entry *ord;		/* sorted by start, gone ones too */
-	struct ord_entry *live, *tmp;	/* scratch for the next order */
+	struct ord_entry *ord;        /* sorted by start, gone ones too */
+	struct ord_entry *live, *tmp; /* scratch for the next order */
 	size_t norder, order_cap;
-	uint8_t *cls;			/* per snapshot region */
+	uint8_t *cls; /* per snapshot region */
 	size_t cls_cap;
-	uint32_t *path_ids;		/* per snapshot region */
+	uint32_t *path_ids; /* per snapshot region */
 
-	char *paths;			/* interned path bytes */
+	char *paths; /* interned path bytes */
 	size_t paths_len, paths_cap;
-	struct path_ref *refs;		/* path id -> bytes; id 0 = "" */
+	struct path_ref *refs; /* path id -> bytes; id 0 = "" */
 	size_t nrefs, refs_cap;
-	uint32_t *hash;			/* open addressing: path ids */
+	uint32_t *hash; /* open addressing: path ids */
 	size_t hash_cap;
 
 	uint64_t nsamples, next_id, baseline_seq;
@@ -52,27 +54,26 @@ struct model {
 	double first_wall;
 	struct snapshot_info info;
 	enum target_state state;
-	double exec_wall;		/* wall time of the last exec seen, or 0 */
+	double exec_wall; /* wall time of the last exec seen, or 0 */
 	double last_ms;
 	uint32_t torn;
 	struct model_totals tot;
 	uint64_t first_tot_kb[SF_COUNT];
 
-	struct region_group *groups;	/* cache of model_groups() */
+	struct region_group *groups; /* cache of model_groups() */
 	size_t ngroups, groups_cap;
 	enum group_by groups_by;
-	uint64_t groups_seq;		/* nsamples when computed, 0 never */
+	uint64_t groups_seq; /* nsamples when computed, 0 never */
 };
 
-static const enum smaps_field series_fields[SERIES_COUNT] = {
-	SF_RSS, SF_PSS, SF_SWAP, SF_PRIVATE_DIRTY
-};
+static const enum smaps_field series_fields[SERIES_COUNT] = { SF_RSS, SF_PSS,
+	SF_SWAP, SF_PRIVATE_DIRTY };
 
 const char *
 series_name(enum series s)
 {
-	static const char *const names[SERIES_COUNT] = { "RSS", "PSS",
-	    "Swap", "Private dirty" };
+	static const char *const names[SERIES_COUNT] = { "RSS", "PSS", "Swap",
+		"Private dirty" };
 
 	return s < SERIES_COUNT ? names[s] : "?";
 }
@@ -92,8 +93,7 @@ tracked_state_name(enum tracked_state s)
 const char *
 group_by_name(enum group_by g)
 {
-	return g == GROUP_CLASS ? "class" : g == GROUP_FILE ? "file" :
-	    "region";
+	return g == GROUP_CLASS ? "class" : g == GROUP_FILE ? "file" : "region";
 }
 
 struct model *
@@ -104,7 +104,7 @@ model_new(void)
 	m->next_id = 1;
 	m->refs_cap = 1024;
 	m->refs = xcalloc(m->refs_cap, sizeof *m->refs);
-	m->nrefs = 1;			/* id 0: no path */
+	m->nrefs = 1; /* id 0: no path */
 	m->hash_cap = 2048;
 	m->hash = xcalloc(m->hash_cap, sizeof *m->hash);
 	return m;
@@ -136,8 +136,9 @@ path_rehash(struct model *m)
 	uint32_t *h = xcalloc(cap, sizeof *h);
 
 	for (i = 1; i < m->nrefs; i++) {
-		size_t k = hash_bytes(m->paths + m->refs[i].off,
-		    m->refs[i].len) & (cap - 1);
+		size_t k =
+		    hash_bytes(m->paths + m->refs[i].off, m->refs[i].len) &
+		    (cap - 1);
 
 		while (h[k] != 0)
 			k = (k + 1) & (cap - 1);
@@ -221,8 +222,8 @@ slot_free(struct model *m, uint32_t slot)
 {
 	if (m->nfree == m->free_cap) {
 		m->free_cap = m->free_cap ? m->free_cap * 2 : 256;
-		m->free_slots = xrealloc(m->free_slots,
-		    m->free_cap * sizeof *m->free_slots);
+		m->free_slots = xrealloc(
+		    m->free_slots, m->free_cap * sizeof *m->free_slots);
 	}
 	m->free_slots[m->nfree++] = slot;
 	m->pool[slot].id = 0;
@@ -314,8 +315,8 @@ ensure_capacity(struct model *m, size_t nnew, size_t nold)
 	if (nnew > m->cls_cap) {
 		m->cls_cap = nnew + nnew / 2;
 		m->cls = xrealloc(m->cls, m->cls_cap);
-		m->path_ids = xrealloc(m->path_ids,
-		    m->cls_cap * sizeof *m->path_ids);
+		m->path_ids =
+		    xrealloc(m->path_ids, m->cls_cap * sizeof *m->path_ids);
 	}
 }
 
@@ -326,8 +327,7 @@ ensure_capacity(struct model *m, size_t nnew, size_t nold)
  * the compact ord entries; flags splits and merges on the tracked regions.
  */
 static long
-match_old(struct model *m, const struct region *r, uint32_t path_id,
-    size_t *j)
+match_old(struct model *m, const struct region *r, uint32_t path_id, size_t *j)
 {
 	const struct ord_entry *o;
 	long best = -1;
@@ -461,8 +461,8 @@ model_ingest(struct model *m, const struct snapshot *s)
 	}
 	tot->kb[SF_SIZE] = 0;
 	for (i = 0; i < s->nregions; i++)
-		tot->kb[SF_SIZE] += (s->regions[i].end - s->regions[i].start) /
-		    1024;
+		tot->kb[SF_SIZE] +=
+		    (s->regions[i].end - s->regions[i].start) / 1024;
 	for (sr = 0; sr < SERIES_COUNT; sr++)
 		tot->hist[sr].v[seq % MODEL_HISTORY] =
 		    sat32(tot->kb[series_fields[sr]]);
@@ -592,8 +592,8 @@ model_history(const struct model *m, const struct history *h,
 
 /* Least-squares slope (kB/s) of h over the rate window within [first,last]. */
 static double
-history_rate(const struct model *m, const struct history *h,
-    uint64_t first_seq, uint64_t last_seq)
+history_rate(const struct model *m, const struct history *h, uint64_t first_seq,
+    uint64_t last_seq)
 {
 	double sx = 0, sy = 0, sxx = 0, sxy = 0, n = 0, t0, den;
 	uint64_t latest, from, seq;
@@ -603,8 +603,9 @@ history_rate(const struct model *m, const struct history *h,
 	latest = m->nsamples - 1;
 	if (last_seq < latest)
 		latest = last_seq;
-	from = latest + 1 >= MODEL_RATE_WINDOW ? latest + 1 -
-	    MODEL_RATE_WINDOW : 0;
+	from = latest + 1 >= MODEL_RATE_WINDOW ?
+	    latest + 1 - MODEL_RATE_WINDOW :
+	    0;
 	if (from < first_seq)
 		from = first_seq;
 	if (m->nsamples > MODEL_HISTORY && from < m->nsamples - MODEL_HISTORY)
@@ -629,8 +630,8 @@ history_rate(const struct model *m, const struct history *h,
 }
 
 double
-model_region_rate(const struct model *m, const struct tracked_region *r,
-    enum series s)
+model_region_rate(
+    const struct model *m, const struct tracked_region *r, enum series s)
 {
 	return history_rate(m, &r->hist[s], r->first_seq, r->last_seq);
 }
@@ -750,7 +751,7 @@ group_add_history(const struct model *m, struct region_group *gr,
 	for (s = 0; s < SERIES_COUNT; s++) {
 		if (a < b)
 			hist_add(gr->hist[s].v, t->hist[s].v, a, b);
-		else {		/* wraps around the ring */
+		else { /* wraps around the ring */
 			hist_add(gr->hist[s].v, t->hist[s].v, a, MODEL_HISTORY);
 			hist_add(gr->hist[s].v, t->hist[s].v, 0, b);
 		}
@@ -758,8 +759,7 @@ group_add_history(const struct model *m, struct region_group *gr,
 }
 
 size_t
-model_groups(struct model *m, enum group_by by,
-    const struct region_group **out)
+model_groups(struct model *m, enum group_by by, const struct region_group **out)
 {
 	return model_groups_of(m, by, NULL, NULL, out);
 }
@@ -795,10 +795,10 @@ model_groups_of(struct model *m, enum group_by by, region_pred keep,
 		if (keys[pos] == 0) {
 			keys[pos] = key;
 			if (m->ngroups == m->groups_cap) {
-				m->groups_cap = m->groups_cap ?
-				    m->groups_cap * 2 : 64;
-				m->groups = xrealloc(m->groups, m->groups_cap *
-				    sizeof *m->groups);
+				m->groups_cap =
+				    m->groups_cap ? m->groups_cap * 2 : 64;
+				m->groups = xrealloc(m->groups,
+				    m->groups_cap * sizeof *m->groups);
 			}
 			slot_of[pos] = m->ngroups;
 			gr = &m->groups[m->ngroups++];
@@ -808,8 +808,8 @@ model_groups_of(struct model *m, enum group_by by, region_pred keep,
 			gr->cls = t->cls;
 			gr->path_id = by == GROUP_FILE ? t->path_id : 0;
 			if (gr->path_id == 0)
-				model_class_label(m, t, gr->label,
-				    sizeof gr->label);
+				model_class_label(
+				    m, t, gr->label, sizeof gr->label);
 		}
 		gr = &m->groups[slot_of[pos]];
 		gr->nregions++;
@@ -821,8 +821,8 @@ model_groups_of(struct model *m, enum group_by by, region_pred keep,
 		group_add_history(m, gr, t);
 	}
 	for (g = 0; g < m->ngroups; g++)
-		m->groups[g].rate_kb_s = history_rate(m, &m->groups[g].hist[
-		    SERIES_RSS], 0, UINT64_MAX);
+		m->groups[g].rate_kb_s = history_rate(
+		    m, &m->groups[g].hist[SERIES_RSS], 0, UINT64_MAX);
 	free(keys);
 	free(slot_of);
 	if (m->ngroups > 1)

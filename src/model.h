@@ -16,13 +16,18 @@
 #include "classify.h"
 #include "snapshot.h"
 
-#define MODEL_HISTORY 120	/* samples of history kept per region */
-#define MODEL_GONE_TTL 10	/* samples a gone region stays visible */
-#define MODEL_RATE_WINDOW 30	/* samples in the least-squares rate window */
+#define MODEL_HISTORY     120 /* samples of history kept per region */
+#define MODEL_GONE_TTL    10  /* samples a gone region stays visible */
+#define MODEL_RATE_WINDOW 30  /* samples in the least-squares rate window */
 
 /* Series kept in the history rings. */
-enum series { SERIES_RSS, SERIES_PSS, SERIES_SWAP, SERIES_PRIVATE_DIRTY,
-	SERIES_COUNT };
+enum series {
+	SERIES_RSS,
+	SERIES_PSS,
+	SERIES_SWAP,
+	SERIES_PRIVATE_DIRTY,
+	SERIES_COUNT
+};
 const char *series_name(enum series s);
 /* The smaps field a series follows. */
 enum smaps_field series_field(enum series s);
@@ -32,38 +37,38 @@ const char *tracked_state_name(enum tracked_state s);
 
 /* Ring of the last MODEL_HISTORY values, indexed by model sample number. */
 struct history {
-	uint32_t v[MODEL_HISTORY];	/* kB; saturates at UINT32_MAX */
+	uint32_t v[MODEL_HISTORY]; /* kB; saturates at UINT32_MAX */
 };
 
 /* What happened to a tracked region's range over its life. */
-#define TR_EVENT_GREW		0x01	/* end moved up (brk, mremap) */
-#define TR_EVENT_SHRANK		0x02
-#define TR_EVENT_MOVED		0x04	/* start changed, same path overlapping */
-#define TR_EVENT_MERGED		0x08	/* absorbed a neighbour */
-#define TR_EVENT_SPLIT		0x10	/* a part of it became another region */
+#define TR_EVENT_GREW   0x01 /* end moved up (brk, mremap) */
+#define TR_EVENT_SHRANK 0x02
+#define TR_EVENT_MOVED  0x04 /* start changed, same path overlapping */
+#define TR_EVENT_MERGED 0x08 /* absorbed a neighbour */
+#define TR_EVENT_SPLIT  0x10 /* a part of it became another region */
 
 struct tracked_region {
-	uint64_t id;			/* unique for the model's life, from 1 */
+	uint64_t id; /* unique for the model's life, from 1 */
 	uint64_t start, end;
 	uint64_t offset, inode;
 	uint32_t dev_major, dev_minor;
 	char perms[5];
 	uint8_t deleted;
-	uint32_t path_id;		/* model_path(); 0 = anonymous */
+	uint32_t path_id; /* model_path(); 0 = anonymous */
 	enum region_class cls;
 	enum tracked_state state;
-	uint64_t present;		/* smaps fields seen in the last sample */
+	uint64_t present; /* smaps fields seen in the last sample */
 	uint64_t vmflags;
 	uint8_t has_vmflags;
-	uint64_t kb[SF_COUNT];		/* counters at the last sample seen */
-	uint64_t prev_kb[SF_COUNT];	/* at the sample before (0 when new) */
-	uint64_t base_kb[SF_COUNT];	/* at the baseline (0 if born after) */
-	uint64_t first_kb[SF_COUNT];	/* at the first sample (0 if born after) */
-	uint64_t first_seq;		/* model sample it first appeared in */
-	uint64_t last_seq;		/* last model sample it was present in */
-	double first_time;		/* wall clock when it appeared */
-	uint32_t events;		/* TR_EVENT_* bits */
-	uint64_t first_start, first_end;/* range when it appeared */
+	uint64_t kb[SF_COUNT];       /* counters at the last sample seen */
+	uint64_t prev_kb[SF_COUNT];  /* at the sample before (0 when new) */
+	uint64_t base_kb[SF_COUNT];  /* at the baseline (0 if born after) */
+	uint64_t first_kb[SF_COUNT]; /* at the first sample (0 if born after) */
+	uint64_t first_seq;          /* model sample it first appeared in */
+	uint64_t last_seq;           /* last model sample it was present in */
+	double first_time;           /* wall clock when it appeared */
+	uint32_t events;             /* TR_EVENT_* bits */
+	uint64_t first_start, first_end; /* range when it appeared */
 	struct history hist[SERIES_COUNT];
 };
 
@@ -72,7 +77,7 @@ struct model_totals {
 	uint64_t kb[SF_COUNT];
 	uint64_t base_kb[SF_COUNT];
 	uint64_t prev_kb[SF_COUNT];
-	size_t nregions;		/* not gone */
+	size_t nregions; /* not gone */
 	struct history hist[SERIES_COUNT];
 };
 
@@ -82,15 +87,15 @@ const char *group_by_name(enum group_by g);
 
 struct region_group {
 	enum group_by by;
-	uint64_t key;			/* what members share (model.c) */
-	enum region_class cls;		/* GROUP_CLASS */
-	uint32_t path_id;		/* GROUP_FILE (0: anonymous, by class) */
-	char label[128];		/* class name, or "" for files: use path */
-	size_t nregions;		/* members not gone */
+	uint64_t key;          /* what members share (model.c) */
+	enum region_class cls; /* GROUP_CLASS */
+	uint32_t path_id;      /* GROUP_FILE (0: anonymous, by class) */
+	char label[128];       /* class name, or "" for files: use path */
+	size_t nregions;       /* members not gone */
 	uint64_t kb[SF_COUNT];
 	uint64_t base_kb[SF_COUNT];
 	uint64_t prev_kb[SF_COUNT];
-	double rate_kb_s;		/* of SF_RSS */
+	double rate_kb_s; /* of SF_RSS */
 	struct history hist[SERIES_COUNT];
 };
 
@@ -124,8 +129,8 @@ uint32_t model_torn(const struct model *m);
 size_t model_nregions(const struct model *m);
 const struct tracked_region *model_region(const struct model *m, size_t i);
 /* Find by id; NULL once dropped. */
-const struct tracked_region *model_region_by_id(const struct model *m,
-    uint64_t id);
+const struct tracked_region *model_region_by_id(
+    const struct model *m, uint64_t id);
 
 /* Interned path bytes of a path_id (0 -> "", len 0). */
 const char *model_path(const struct model *m, uint32_t path_id, size_t *len);
@@ -145,8 +150,8 @@ size_t model_history(const struct model *m, const struct history *h,
     uint64_t first_seq, uint64_t last_seq, uint64_t *out, size_t max);
 
 /* Growth rate of a series in kB/s: least squares over the rate window. */
-double model_region_rate(const struct model *m, const struct tracked_region *r,
-    enum series s);
+double model_region_rate(
+    const struct model *m, const struct tracked_region *r, enum series s);
 double model_totals_rate(const struct model *m, enum series s);
 
 /* Deltas in kB (signed) of a counter. */
@@ -163,12 +168,12 @@ uint64_t model_baseline_seq(const struct model *m);
  * *out (a model-owned array valid until the next ingest or group call), sorted
  * by RSS descending; gone regions are not counted.
  */
-size_t model_groups(struct model *m, enum group_by by,
-    const struct region_group **out);
+size_t model_groups(
+    struct model *m, enum group_by by, const struct region_group **out);
 /* The same over the regions keep() says yes to (not kept for the next
  * call: the filter may change). */
-typedef bool (*region_pred)(const struct model *m,
-    const struct tracked_region *r, const void *ctx);
+typedef bool (*region_pred)(
+    const struct model *m, const struct tracked_region *r, const void *ctx);
 size_t model_groups_of(struct model *m, enum group_by by, region_pred keep,
     const void *ctx, const struct region_group **out);
 /* Whether tracked region r belongs to group g. */

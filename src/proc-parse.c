@@ -3,6 +3,8 @@
  * every sample: one pass over the buffer, memchr for line ends, numbers
  * scanned by hand, field names found by a switch on their length.
  */
+#include "config.h"
+
 #include <errno.h>
 #include <string.h>
 
@@ -177,27 +179,27 @@ parse_smaps(const char *buf, size_t len, struct snapshot *s)
 
 		if (le > p && is_hex((unsigned char)*p) &&
 		    parse_header(p, le, &r, &path, &plen)) {
-			const struct region *prev = s->nregions ?
-			    &s->regions[s->nregions - 1] : NULL;
+			const struct region *prev =
+			    s->nregions ? &s->regions[s->nregions - 1] : NULL;
 
 			cur = NULL;
 			if (r.end <= r.start ||
 			    (prev != NULL && r.start < prev->end)) {
-				s->torn++;	/* a torn read: drop it */
-			} else if ((cur = snapshot_add_region(s, &r, path,
-			    plen)) == NULL)
+				s->torn++; /* a torn read: drop it */
+			} else if ((cur = snapshot_add_region(
+			                s, &r, path, plen)) == NULL)
 				return -ENOMEM;
 			else if (memmem(path, plen, "\\012", 4) != NULL)
 				unmangle_newlines(s, cur);
-		} else if (le > p && (colon = memchr(p, ':',
-		    (size_t)(le - p))) != NULL) {
+		} else if (le > p &&
+		    (colon = memchr(p, ':', (size_t)(le - p))) != NULL) {
 			size_t nlen = (size_t)(colon - p);
 			uint64_t v;
 			const char *q = colon + 1;
 			int f;
 
 			if (cur == NULL)
-				;	/* a field of a dropped mapping */
+				; /* a field of a dropped mapping */
 			else if (nlen == 7 && memcmp(p, "VmFlags", 7) == 0)
 				parse_vmflags(q, le, cur);
 			else if ((f = smaps_field_lookup(p, nlen)) >= 0 &&
@@ -250,8 +252,8 @@ parse_status(const char *buf, size_t len, struct snapshot_info *info)
 			else
 				f = 0;
 			for (; f < ST_COUNT; f++) {
-				const char *name = status_field_name(
-				    (enum status_field)f);
+				const char *name =
+				    status_field_name((enum status_field)f);
 
 				if (strlen(name) == nlen &&
 				    memcmp(name, p, nlen) == 0 &&
@@ -299,7 +301,7 @@ parse_stat(const char *buf, size_t len, struct proc_stat *st)
 		p = skip_blanks(p, end);
 		if (p == end)
 			break;
-		if (*p == '-') {	/* a negative field we don't use */
+		if (*p == '-') { /* a negative field we don't use */
 			p++;
 			v = 0;
 			scan_dec(&p, end, &v);
@@ -354,7 +356,7 @@ parse_syscall_sp(const char *buf, size_t len, uint64_t *sp)
 			p++;
 	}
 	if (n < 3)
-		return -EINVAL;	/* "running", or nothing */
+		return -EINVAL; /* "running", or nothing */
 	p = fields[n - 2];
 	if (end - p < 3 || p[0] != '0' || p[1] != 'x')
 		return -EINVAL;
@@ -390,8 +392,8 @@ parse_cgroup_path(const char *buf, size_t len, char *path, size_t size)
 		const char *nl = memchr(p, '\n', (size_t)(end - p));
 		const char *le = nl != NULL ? nl : end;
 		const char *c1 = memchr(p, ':', (size_t)(le - p));
-		const char *c2 = c1 ? memchr(c1 + 1, ':', (size_t)(le - c1 - 1))
-		    : NULL;
+		const char *c2 =
+		    c1 ? memchr(c1 + 1, ':', (size_t)(le - c1 - 1)) : NULL;
 
 		if (c2 != NULL && size > 0) {
 			size_t ctl = (size_t)(c2 - c1 - 1);

@@ -27,13 +27,13 @@ void parse_status(const char *buf, size_t len, struct snapshot_info *info);
 /* The fields of /proc/PID/stat memtop uses. */
 struct proc_stat {
 	int pid;
-	char comm[SNAP_COMM_MAX];	/* between the outer parens */
+	char comm[SNAP_COMM_MAX]; /* between the outer parens */
 	char state;
 	int ppid;
-	unsigned long flags;		/* PF_KTHREAD = 0x00200000 */
-	uint64_t start_time;		/* field 22 */
-	uint64_t rss_pages;		/* field 24 */
-	uint64_t kstkesp;		/* field 29 (0 on most kernels) */
+	unsigned long flags; /* PF_KTHREAD = 0x00200000 */
+	uint64_t start_time; /* field 22 */
+	uint64_t rss_pages;  /* field 24 */
+	uint64_t kstkesp;    /* field 29 (0 on most kernels) */
 	/* Addresses fixed for the life of one address space (fields 26, 28,
 	 * 47, 48: start_code, start_stack, start_brk, arg_start): they change
 	 * on exec, even of the same program, where ASLR or the arguments

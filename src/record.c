@@ -3,6 +3,8 @@
  * built in memory and reaches the file in one write(2), so a recorder killed
  * at any moment leaves every complete frame readable.
  */
+#include "config.h"
+
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
@@ -18,11 +20,7 @@
 #include "session-codec.h"
 #include "util.h"
 
-#ifndef PACKAGE_VERSION
-#define PACKAGE_VERSION "unknown"	/* built outside autoconf (fuzzing) */
-#endif
-
-#define KEEP_SEGMENTS 4		/* older segments beside the current one */
+#define KEEP_SEGMENTS 4 /* older segments beside the current one */
 
 struct key_ref {
 	uint64_t off, seq;
@@ -30,21 +28,21 @@ struct key_ref {
 };
 
 struct recorder {
-	struct recorder *next;		/* this process's recorders */
-	pid_t owner;			/* the process that opened it */
-	dev_t dev;			/* of the current segment */
+	struct recorder *next; /* this process's recorders */
+	pid_t owner;           /* the process that opened it */
+	dev_t dev;             /* of the current segment */
 	ino_t ino;
 	char *path;
 	int fd;
 	double interval, keep_s;
-	double seg_start;		/* wall time of the segment's first frame */
+	double seg_start; /* wall time of the segment's first frame */
 	bool header_done;
 	unsigned key_every;
-	uint64_t frames;		/* samples in this segment */
-	uint64_t since_key;		/* delta frames since the last key */
-	size_t last_key_len;		/* payload bytes of the last key frame */
-	uint64_t bytes, good;		/* written in all; this file's good end */
-	struct key_ref *keys;		/* this segment's key frames (INDEX) */
+	uint64_t frames;      /* samples in this segment */
+	uint64_t since_key;   /* delta frames since the last key */
+	size_t last_key_len;  /* payload bytes of the last key frame */
+	uint64_t bytes, good; /* written in all; this file's good end */
+	struct key_ref *keys; /* this segment's key frames (INDEX) */
 	size_t nkeys, keys_cap;
 	struct snapshot *prev;
 	struct strtab tab;
@@ -65,11 +63,11 @@ record_busy_here(const char *path, char **cause)
 	if (stat(path, &st) != 0)
 		return 0;
 	for (r = record_open_list; r != NULL; r = r->next) {
-		if (r->fd >= 0 && r->owner == getpid() &&
-		    r->dev == st.st_dev && r->ino == st.st_ino) {
+		if (r->fd >= 0 && r->owner == getpid() && r->dev == st.st_dev &&
+		    r->ino == st.st_ino) {
 			*cause = xasprintf("%s is being written by another "
-			    "recorder of this memtop (pid %d)", path,
-			    (int)getpid());
+			                   "recorder of this memtop (pid %d)",
+			    path, (int)getpid());
 			return -EBUSY;
 		}
 	}
@@ -96,8 +94,8 @@ record_lock(int fd, const char *path, char **cause)
 			return 0;
 		}
 		if (errno != EWOULDBLOCK && errno != EINTR) {
-			*cause = xasprintf("cannot lock %s: %s", path,
-			    strerror(errno));
+			*cause = xasprintf(
+			    "cannot lock %s: %s", path, strerror(errno));
 			return -errno;
 		}
 		/* A follower tests the lock for an instant: wait it out. */
@@ -108,10 +106,11 @@ record_lock(int fd, const char *path, char **cause)
 	fl.l_whence = SEEK_SET;
 	if (fcntl(fd, F_GETLK, &fl) == 0 && fl.l_type != F_UNLCK)
 		*cause = xasprintf("%s is being written by another memtop "
-		    "(pid %d)", path, (int)fl.l_pid);
+		                   "(pid %d)",
+		    path, (int)fl.l_pid);
 	else
-		*cause = xasprintf("%s is being written by another memtop",
-		    path);
+		*cause =
+		    xasprintf("%s is being written by another memtop", path);
 	return -EBUSY;
 }
 
@@ -144,8 +143,8 @@ record_open_file(struct recorder *rec, char **cause)
 	fd = open(rec->path, O_WRONLY | O_CREAT | O_CLOEXEC | O_NOCTTY, 0644);
 	if (fd < 0) {
 		rc = -errno;
-		*cause = xasprintf("cannot write %s: %s", rec->path,
-		    strerror(errno));
+		*cause = xasprintf(
+		    "cannot write %s: %s", rec->path, strerror(errno));
 		return rc;
 	}
 	if ((rc = record_lock(fd, rec->path, cause)) != 0) {
@@ -154,8 +153,8 @@ record_open_file(struct recorder *rec, char **cause)
 	}
 	if (ftruncate(fd, 0) != 0 || fstat(fd, &st) != 0) {
 		rc = -errno;
-		*cause = xasprintf("cannot write %s: %s", rec->path,
-		    strerror(errno));
+		*cause = xasprintf(
+		    "cannot write %s: %s", rec->path, strerror(errno));
 		close(fd);
 		return rc;
 	}
@@ -187,7 +186,8 @@ record_is_session(const char *path, char **cause)
 	if (n != 8 || memcmp(magic, SESSION_MAGIC, 8) != 0) {
 		if (cause != NULL)
 			*cause = xasprintf("%s exists and is not a memtop "
-			    "session file: not overwriting it", path);
+			                   "session file: not overwriting it",
+			    path);
 		return -EEXIST;
 	}
 	return 1;
@@ -211,8 +211,8 @@ record_shift(const char *path, char **cause)
 	snprintf(to, sizeof to, "%s.1", path);
 	if (rename(path, to) != 0) {
 		rc = -errno;
-		*cause = xasprintf("cannot rotate %s: %s", path,
-		    strerror(errno));
+		*cause =
+		    xasprintf("cannot rotate %s: %s", path, strerror(errno));
 		return rc;
 	}
 	return 0;
@@ -243,11 +243,12 @@ record_regular(const char *path, char **cause)
 
 	/* stat, not open: closing any descriptor of a file drops the
 	 * process's fcntl lock on it. */
-	if (stat(path, &st) != 0 || (what = mode_not_regular(st.st_mode)) ==
-	    NULL)
+	if (stat(path, &st) != 0 ||
+	    (what = mode_not_regular(st.st_mode)) == NULL)
 		return 0;
 	*cause = xasprintf("%s is %s, not a regular file: memtop records to "
-	    "a file", path, what);
+	                   "a file",
+	    path, what);
 	return -EINVAL;
 }
 
@@ -262,7 +263,9 @@ record_others_safe(const char *path, double keep_s, char **cause)
 	if (keep_s <= 0) {
 		snprintf(name, sizeof name, "%s.old", path);
 		return record_regular(name, cause) != 0 ||
-		    record_is_session(name, cause) < 0 ? -EEXIST : 0;
+		        record_is_session(name, cause) < 0 ?
+		    -EEXIST :
+		    0;
 	}
 	for (k = 1; k <= KEEP_SEGMENTS; k++) {
 		snprintf(name, sizeof name, "%s.%d", path, k);
@@ -284,7 +287,7 @@ recorder_open(const char *path, double interval, double keep_s, char **cause)
 	    record_regular(path, cause) != 0 ||
 	    (rc = record_is_session(path, cause)) < 0 ||
 	    ((rc == 1 || keep_s > 0) &&
-	    record_others_safe(path, keep_s, cause) != 0))
+	        record_others_safe(path, keep_s, cause) != 0))
 		return NULL;
 	if (rc == 1) {
 		/* Refuse before moving anything if another memtop writes it. */
@@ -355,14 +358,14 @@ record_header(struct recorder *rec, const struct snapshot *s)
 	buf_f64(p, s->wall);
 	buf_bytes(p, u.release, strnlen(u.release, sizeof u.release));
 	buf_bytes(p, host, strlen(host));
-	buf_bytes(p, "memtop " PACKAGE_VERSION,
-	    strlen("memtop " PACKAGE_VERSION));
+	buf_bytes(
+	    p, "memtop " PACKAGE_VERSION, strlen("memtop " PACKAGE_VERSION));
 	buf_bytes(p, s->info.cmdline, s->info.cmdline_len);
 
 	buf_raw(h, SESSION_MAGIC, 8);
 	buf_u16(h, SESSION_MAJOR);
 	buf_u16(h, SESSION_MINOR);
-	buf_u32(h, 0);			/* flags: none yet */
+	buf_u32(h, 0); /* flags: none yet */
 	buf_u32(h, (uint32_t)p->len);
 	buf_raw(h, p->p, p->len);
 	buf_u32(h, crc32_update(0, p->p, p->len));
@@ -403,7 +406,8 @@ record_flush(struct recorder *rec, char **cause)
 		if (ftruncate(rec->fd, (off_t)rec->good) == 0)
 			lseek(rec->fd, (off_t)rec->good, SEEK_SET);
 		*cause = xasprintf("writing %s: %s (the recording is kept up "
-		    "to the last complete sample)", rec->path, strerror(-rc));
+		                   "to the last complete sample)",
+		    rec->path, strerror(-rc));
 		return rc;
 	}
 	return 0;
@@ -431,7 +435,8 @@ recorder_write(struct recorder *rec, const struct snapshot *s, char **cause)
 
 	if (rec->fd < 0) {
 		*cause = xasprintf("%s: the recording could not go on after an "
-		    "earlier error", rec->path);
+		                   "earlier error",
+		    rec->path);
 		return -EBADF;
 	}
 	if (rec->keep_s > 0 && rec->header_done &&
@@ -459,17 +464,18 @@ recorder_write(struct recorder *rec, const struct snapshot *s, char **cause)
 		codec_encode_key(&rec->payload, &rec->tab, s);
 	if (rec->payload.len > FRAME_MAX) {
 		*cause = xasprintf("%s: a sample of %zu bytes is too large to "
-		    "record", rec->path, rec->payload.len);
+		                   "record",
+		    rec->path, rec->payload.len);
 		buf_reset(&rec->frame);
 		return -EFBIG;
 	}
-	frame_len = rec->frame.len;	/* the header, if any */
+	frame_len = rec->frame.len; /* the header, if any */
 	record_frame(rec, key ? FRAME_KEY : FRAME_DELTA);
 	if (key) {
 		if (rec->nkeys == rec->keys_cap) {
 			rec->keys_cap = rec->keys_cap ? rec->keys_cap * 2 : 16;
-			rec->keys = xrealloc(rec->keys, rec->keys_cap *
-			    sizeof *rec->keys);
+			rec->keys = xrealloc(
+			    rec->keys, rec->keys_cap * sizeof *rec->keys);
 		}
 		rec->keys[rec->nkeys].off = rec->good + frame_len;
 		rec->keys[rec->nkeys].seq = s->seq;
@@ -496,7 +502,7 @@ int
 recorder_mark(struct recorder *rec, bool reset, char **cause)
 {
 	if (rec->fd < 0 || !rec->header_done)
-		return 0;	/* no sample yet: nothing to mark */
+		return 0; /* no sample yet: nothing to mark */
 	buf_reset(&rec->frame);
 	buf_reset(&rec->payload);
 	buf_u8(&rec->payload, reset ? 1 : 0);
@@ -532,14 +538,15 @@ recorder_close(struct recorder *rec, enum target_state final, char **cause)
 		}
 		record_frame(rec, FRAME_INDEX);
 		buf_reset(&rec->payload);
-		buf_u8(&rec->payload, (uint8_t)final);
+		buf_u8(&rec->payload, (uint8_t) final);
 		buf_f64(&rec->payload, clock_wall());
 		record_frame(rec, FRAME_END);
 		rc = record_flush(rec, cause);
 	}
 	if (rec->fd >= 0 && close(rec->fd) != 0 && rc == 0) {
 		rc = -errno;
-		*cause = xasprintf("closing %s: %s", rec->path, strerror(errno));
+		*cause =
+		    xasprintf("closing %s: %s", rec->path, strerror(errno));
 	}
 	snapshot_free(rec->prev);
 	strtab_free(&rec->tab);

@@ -24,8 +24,8 @@ struct recorder;
  * keep_s / 4 seconds each, so disk use stays near the last keep_s seconds.
  * interval is stored in the header.  NULL with *cause on failure.
  */
-struct recorder *recorder_open(const char *path, double interval,
-    double keep_s, char **cause);
+struct recorder *recorder_open(
+    const char *path, double interval, double keep_s, char **cause);
 
 /* A key frame at least every n samples (default SESSION_KEY_EVERY); tests
  * use small values.  n = 0 restores the default. */
@@ -36,8 +36,8 @@ void recorder_set_key_every(struct recorder *rec, unsigned n);
  * 0, or -errno with *cause (-ENOSPC, -EIO ...): the file is cut back to its
  * last complete frame and stays readable; the caller may go on or close.
  */
-int recorder_write(struct recorder *rec, const struct snapshot *s,
-    char **cause);
+int recorder_write(
+    struct recorder *rec, const struct snapshot *s, char **cause);
 
 /*
  * Write the INDEX and END frames (END says how the target ended: final is
@@ -48,8 +48,7 @@ int recorder_write(struct recorder *rec, const struct snapshot *s,
  * or back to the first sample (M, reset).  0 or -errno with *cause. */
 int recorder_mark(struct recorder *rec, bool reset, char **cause);
 
-int recorder_close(struct recorder *rec, enum target_state final,
-    char **cause);
+int recorder_close(struct recorder *rec, enum target_state final, char **cause);
 
 /* Bytes written so far (all segments). */
 uint64_t recorder_bytes(const struct recorder *rec);

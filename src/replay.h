@@ -23,7 +23,7 @@ struct session_header {
 	int pid;
 	uint64_t start_time;
 	double interval;
-	double created;			/* wall clock of the first sample */
+	double created; /* wall clock of the first sample */
 	char kernel[128];
 	char host[128];
 	char version[32];
@@ -32,21 +32,21 @@ struct session_header {
 
 /* One damaged span: "damaged frame at offset N: reason". */
 struct session_damage {
-	uint64_t offset;		/* in its segment file */
-	int segment;			/* 0 = the oldest */
+	uint64_t offset; /* in its segment file */
+	int segment;     /* 0 = the oldest */
 	char reason[96];
 };
 
 struct session_summary {
-	struct session_header header;	/* of the oldest segment */
+	struct session_header header; /* of the oldest segment */
 	size_t samples;
 	size_t segments;
 	double first_wall, last_wall;
-	bool ended;			/* an END frame was found */
-	enum target_state final;	/* from the END frame */
+	bool ended;              /* an END frame was found */
+	enum target_state final; /* from the END frame */
 	size_t ndamage;
-	const struct session_damage *damage;	/* valid until the next call */
-	size_t damage_more;		/* spans past the reported ones */
+	const struct session_damage *damage; /* valid until the next call */
+	size_t damage_more;                  /* spans past the reported ones */
 	uint64_t bytes;
 };
 
@@ -60,8 +60,8 @@ struct session_summary {
  */
 struct source *source_replay_open(const char *path, char **cause, int *err);
 /* The same over bytes in memory (tests, fuzzing); data must outlive it. */
-struct source *source_replay_open_buffer(const void *data, size_t len,
-    char **cause, int *err);
+struct source *source_replay_open_buffer(
+    const void *data, size_t len, char **cause, int *err);
 
 /*
  * Follow mode (a recording still being written): at the end of what is
@@ -77,8 +77,8 @@ size_t replay_count(struct source *src);
 void replay_refresh(struct source *src);
 /* Decode sample i into out (from the nearest key frame before it).
  * 0, -ERANGE, or -EBADMSG with *cause. */
-int replay_read(struct source *src, size_t i, struct snapshot *out,
-    char **cause);
+int replay_read(
+    struct source *src, size_t i, struct snapshot *out, char **cause);
 /* Make source_next() continue from sample i. */
 void replay_seek(struct source *src, size_t i);
 size_t replay_position(struct source *src);

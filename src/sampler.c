@@ -3,6 +3,8 @@
  * samples to the interface through a pipe, so that a read stuck on a target
  * in D state or a frozen cgroup never blocks the keyboard.
  */
+#include "config.h"
+
 #include <errno.h>
 #include <fcntl.h>
 #include <pthread.h>
@@ -21,13 +23,13 @@ struct sampler {
 	pthread_t thread;
 	pthread_mutex_t lock;
 	pthread_cond_t wake;
-	int pipe[2];			/* [0] polled by the interface */
+	int pipe[2]; /* [0] polled by the interface */
 
 	/* Under lock. */
 	double interval;
 	bool paused, stop, ended, have_ready, detached;
-	double busy_since;		/* clock_mono() at start, 0 idle */
-	struct snapshot *ready;		/* newest finished sample */
+	double busy_since;      /* clock_mono() at start, 0 idle */
+	struct snapshot *ready; /* newest finished sample */
 	char *cause;
 	int err;
 	enum target_state end_state;
@@ -83,7 +85,7 @@ sampler_thread(void *arg)
 
 		pthread_mutex_lock(&sp->lock);
 		sp->busy_since = 0;
-		pthread_cond_broadcast(&sp->wake);	/* sampler_stop waits */
+		pthread_cond_broadcast(&sp->wake); /* sampler_stop waits */
 		if (rc == 0) {
 			struct snapshot *t = sp->ready;
 
@@ -145,8 +147,7 @@ sampler_fd(const struct sampler *sp)
 }
 
 int
-sampler_take(struct sampler *sp, struct snapshot **snap, char **cause,
-    int *err)
+sampler_take(struct sampler *sp, struct snapshot **snap, char **cause, int *err)
 {
 	char buf[64];
 	int rc = 0;

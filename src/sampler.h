@@ -26,8 +26,8 @@ int sampler_fd(const struct sampler *sp);
  * NULL) says why and *err is the source's -errno (0 when the target simply
  * went away: sampler_end_state() tells how).
  */
-int sampler_take(struct sampler *sp, struct snapshot **snap, char **cause,
-    int *err);
+int sampler_take(
+    struct sampler *sp, struct snapshot **snap, char **cause, int *err);
 
 /* After sampler_take() returned -1: how the target ended. */
 enum target_state sampler_end_state(const struct sampler *sp);

@@ -3,6 +3,8 @@
  * without trusting a byte: every count is checked against the bytes left,
  * every index against the table, every range against its neighbours.
  */
+#include "config.h"
+
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
@@ -146,7 +148,7 @@ rd_varint(struct rd *r)
 		if (!(c & 0x80))
 			return v;
 	}
-	r->err = 1;	/* longer than ten bytes */
+	r->err = 1; /* longer than ten bytes */
 	return 0;
 }
 
@@ -330,8 +332,8 @@ encode_info(struct buf *b, const struct snapshot_info *in, bool names)
 		buf_varint(b, in->cg_current);
 		buf_varint(b, in->cg_max);
 		buf_varint(b, in->cg_oom_kills);
-		buf_bytes(b, in->cgroup_path, strnlen(in->cgroup_path,
-		    sizeof in->cgroup_path));
+		buf_bytes(b, in->cgroup_path,
+		    strnlen(in->cgroup_path, sizeof in->cgroup_path));
 	}
 }
 
@@ -443,8 +445,8 @@ ops_run(struct ops *o, int op)
 }
 
 void
-codec_encode_delta(struct buf *b, struct strtab *t,
-    const struct snapshot *prev, const struct snapshot *s)
+codec_encode_delta(struct buf *b, struct strtab *t, const struct snapshot *prev,
+    const struct snapshot *s)
 {
 	struct ops o = { b, 0, 0, 0, 0 };
 	struct buf ops = { NULL, 0, 0 };
@@ -462,9 +464,10 @@ codec_encode_delta(struct buf *b, struct strtab *t,
 
 	o.b = &ops;
 	while (i < prev->nregions || j < s->nregions) {
-		const struct region *p = i < prev->nregions ?
-		    &prev->regions[i] : NULL;
-		const struct region *c = j < s->nregions ? &s->regions[j] : NULL;
+		const struct region *p =
+		    i < prev->nregions ? &prev->regions[i] : NULL;
+		const struct region *c =
+		    j < s->nregions ? &s->regions[j] : NULL;
 
 		if (p != NULL && c != NULL && same_mapping(prev, p, s, c)) {
 			if (same_counters(p, c)) {
@@ -488,8 +491,9 @@ codec_encode_delta(struct buf *b, struct strtab *t,
 				buf_varint(&ops, mask);
 				for (f = 0; f < SF_COUNT; f++) {
 					if (mask & (1ULL << f))
-						buf_zigzag(&ops, (int64_t)(c->kb[f] -
-						    p->kb[f]));
+						buf_zigzag(&ops,
+						    (int64_t)(c->kb[f] -
+						        p->kb[f]));
 				}
 				buf_u8(&ops, extra);
 				if (extra & 1)
@@ -551,8 +555,8 @@ copy_str(char *dst, size_t size, const uint8_t *p, size_t len)
 
 /* prev: the info to keep the names from when the frame has none. */
 static int
-decode_info(struct rd *r, struct snapshot_info *in,
-    const struct snapshot_info *prev)
+decode_info(
+    struct rd *r, struct snapshot_info *in, const struct snapshot_info *prev)
 {
 	const uint8_t *p;
 	uint8_t names;
@@ -571,8 +575,8 @@ decode_info(struct rd *r, struct snapshot_info *in,
 		copy_str(in->comm, sizeof in->comm, p, len);
 		p = rd_bytes(r, &len);
 		copy_str(in->cmdline, sizeof in->cmdline, p, len);
-		in->cmdline_len = (uint32_t)strnlen(in->cmdline,
-		    sizeof in->cmdline);
+		in->cmdline_len =
+		    (uint32_t)strnlen(in->cmdline, sizeof in->cmdline);
 		if (len < sizeof in->cmdline)
 			in->cmdline_len = (uint32_t)len;
 		in->cmdline_truncated = rd_u8(r) != 0;
@@ -603,7 +607,7 @@ decode_threads(struct rd *r, struct snapshot *out)
 {
 	uint64_t n = rd_varint(r), i;
 
-	if (n > rd_left(r))		/* a varint is at least one byte */
+	if (n > rd_left(r)) /* a varint is at least one byte */
 		return -1;
 	for (i = 0; i < n; i++) {
 		if (snapshot_add_thread_sp(out, rd_varint(r)) != 0)
@@ -671,8 +675,8 @@ decode_region(struct rd *r, struct strtab *t, struct snapshot *out,
 		*why = "a region's counters are cut short";
 		return -1;
 	}
-	if (snapshot_add_region(out, &reg, t->arena + t->off[id],
-	    t->len[id]) == NULL) {
+	if (snapshot_add_region(out, &reg, t->arena + t->off[id], t->len[id]) ==
+	    NULL) {
 		*why = "out of memory";
 		return -1;
 	}
@@ -689,8 +693,9 @@ codec_decode_key(const uint8_t *p, size_t len, struct strtab *t,
 
 	snapshot_clear(out);
 	strtab_reset(t);
-	if (decode_head(&r, out) != 0 || decode_info(&r, &out->info,
-	    NULL) != 0 || decode_threads(&r, out) != 0) {
+	if (decode_head(&r, out) != 0 ||
+	    decode_info(&r, &out->info, NULL) != 0 ||
+	    decode_threads(&r, out) != 0) {
 		*why = "a damaged sample header";
 		return -EBADMSG;
 	}
@@ -719,8 +724,9 @@ codec_decode_delta(const uint8_t *p, size_t len, struct strtab *t,
 	size_t i = 0;
 
 	snapshot_clear(out);
-	if (decode_head(&r, out) != 0 || decode_info(&r, &out->info,
-	    &prev->info) != 0 || decode_threads(&r, out) != 0) {
+	if (decode_head(&r, out) != 0 ||
+	    decode_info(&r, &out->info, &prev->info) != 0 ||
+	    decode_threads(&r, out) != 0) {
 		*why = "a damaged sample header";
 		return -EBADMSG;
 	}
@@ -747,8 +753,9 @@ codec_decode_delta(const uint8_t *p, size_t len, struct strtab *t,
 				const struct region *pr = &prev->regions[i];
 
 				if (pr->start < prev_end ||
-				    snapshot_add_region(out, pr, region_path(prev,
-				    pr), pr->path_len) == NULL) {
+				    snapshot_add_region(out, pr,
+				        region_path(prev, pr),
+				        pr->path_len) == NULL) {
 					*why = "regions out of order";
 					return -EBADMSG;
 				}
@@ -779,8 +786,9 @@ codec_decode_delta(const uint8_t *p, size_t len, struct strtab *t,
 				}
 			}
 			if (r.err || reg.start < prev_end ||
-			    snapshot_add_region(out, &reg, region_path(prev,
-			    &prev->regions[i]), reg.path_len) == NULL) {
+			    snapshot_add_region(out, &reg,
+			        region_path(prev, &prev->regions[i]),
+			        reg.path_len) == NULL) {
 				*why = "a damaged change";
 				return -EBADMSG;
 			}

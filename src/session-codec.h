@@ -13,14 +13,17 @@
 #include "snapshot.h"
 
 #define SESSION_MAGIC "MEMTOPSF"
-#define SESSION_SYNC 0x52465444u	/* "DTFR" little-endian: 44 54 46 52 */
-#define FRAME_HEAD 13			/* sync, type, length, crc */
-#define FRAME_MAX (256u << 20)		/* no frame is larger */
+#define SESSION_SYNC  0x52465444u  /* "DTFR" little-endian: 44 54 46 52 */
+#define FRAME_HEAD    13           /* sync, type, length, crc */
+#define FRAME_MAX     (256u << 20) /* no frame is larger */
 
 /* Types a reader does not know (a newer minor version) are skipped. */
 enum frame_type {
-	FRAME_KEY = 1, FRAME_DELTA = 2, FRAME_END = 3, FRAME_INDEX = 4,
-	FRAME_MARK = 5		/* the user moved the baseline (m, M) */
+	FRAME_KEY = 1,
+	FRAME_DELTA = 2,
+	FRAME_END = 3,
+	FRAME_INDEX = 4,
+	FRAME_MARK = 5 /* the user moved the baseline (m, M) */
 };
 
 struct buf {
@@ -36,7 +39,7 @@ void buf_u32(struct buf *b, uint32_t v);
 void buf_varint(struct buf *b, uint64_t v);
 void buf_zigzag(struct buf *b, int64_t v);
 void buf_f64(struct buf *b, double v);
-void buf_bytes(struct buf *b, const void *p, size_t len);	/* len-prefixed */
+void buf_bytes(struct buf *b, const void *p, size_t len); /* len-prefixed */
 void buf_raw(struct buf *b, const void *p, size_t len);
 
 /* A reader over untrusted bytes: every read checks what remains, and the
@@ -60,11 +63,11 @@ uint32_t crc32_update(uint32_t crc, const void *p, size_t len);
 
 /* The per-key-frame string table of paths. */
 struct strtab {
-	uint32_t *hash;			/* writer: indexes + 1, open addressing */
+	uint32_t *hash; /* writer: indexes + 1, open addressing */
 	size_t hash_cap;
-	uint32_t *off, *len;		/* each path's bytes in arena */
+	uint32_t *off, *len; /* each path's bytes in arena */
 	size_t n, cap;
-	char *arena;			/* copies of the paths */
+	char *arena; /* copies of the paths */
 	size_t arena_len, arena_cap;
 };
 void strtab_reset(struct strtab *t);
@@ -72,8 +75,8 @@ void strtab_free(struct strtab *t);
 
 /* Encode s as a key frame payload (resets the table), or as a delta from
  * prev.  The header (magic, version) is written by the recorder. */
-void codec_encode_key(struct buf *b, struct strtab *t,
-    const struct snapshot *s);
+void codec_encode_key(
+    struct buf *b, struct strtab *t, const struct snapshot *s);
 void codec_encode_delta(struct buf *b, struct strtab *t,
     const struct snapshot *prev, const struct snapshot *s);
 
@@ -85,7 +88,6 @@ int codec_decode_delta(const uint8_t *p, size_t len, struct strtab *t,
     const struct snapshot *prev, struct snapshot *out, const char **why);
 
 /* The sample's seq and wall time from the start of a key or delta payload. */
-int codec_peek_time(const uint8_t *p, size_t len, uint64_t *seq,
-    double *wall);
+int codec_peek_time(const uint8_t *p, size_t len, uint64_t *seq, double *wall);
 
 #endif

@@ -6,9 +6,9 @@
 #ifndef MEMTOP_SESSION_H
 #define MEMTOP_SESSION_H
 
-#define SESSION_MAJOR 1
-#define SESSION_MINOR 2
-#define SESSION_KEY_EVERY 64	/* a key frame at least every N samples */
+#define SESSION_MAJOR     1
+#define SESSION_MINOR     2
+#define SESSION_KEY_EVERY 64 /* a key frame at least every N samples */
 
 #include "record.h"
 #include "replay.h"

@@ -1,6 +1,8 @@
 /*
  * snapshot.c - the snapshot container and the smaps/status field tables.
  */
+#include "config.h"
+
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
@@ -76,12 +78,14 @@ smaps_field_lookup(const char *name, size_t len)
 		f = SF_SWAP_PSS;
 		break;
 	case 8:
-		f = name[0] == 'L' ? SF_LAZYFREE : name[4] == 'A' ?
-		    SF_PSS_ANON : SF_PSS_FILE;
+		f = name[0] == 'L' ? SF_LAZYFREE :
+		    name[4] == 'A' ? SF_PSS_ANON :
+		                     SF_PSS_FILE;
 		break;
 	case 9:
-		f = name[0] == 'A' ? SF_ANONYMOUS : name[4] == 'D' ?
-		    SF_PSS_DIRTY : SF_PSS_SHMEM;
+		f = name[0] == 'A' ? SF_ANONYMOUS :
+		    name[4] == 'D' ? SF_PSS_DIRTY :
+		                     SF_PSS_SHMEM;
 		break;
 	case 10:
 		f = SF_REFERENCED;
@@ -101,14 +105,16 @@ smaps_field_lookup(const char *name, size_t len)
 			f = SF_FILE_PMD_MAPPED;
 			break;
 		default:
-			f = name[8] == 'C' ? SF_PRIVATE_CLEAN : name[8] == 'D' ?
-			    SF_PRIVATE_DIRTY : SF_PROTECTION_KEY;
+			f = name[8] == 'C' ? SF_PRIVATE_CLEAN :
+			    name[8] == 'D' ? SF_PRIVATE_DIRTY :
+			                     SF_PROTECTION_KEY;
 			break;
 		}
 		break;
 	case 14:
-		f = name[0] == 'K' ? SF_KERNEL_PAGE_SIZE : name[2] == 'm' ?
-		    SF_SHMEM_PMD_MAPPED : SF_SHARED_HUGETLB;
+		f = name[0] == 'K' ? SF_KERNEL_PAGE_SIZE :
+		    name[2] == 'm' ? SF_SHMEM_PMD_MAPPED :
+		                     SF_SHARED_HUGETLB;
 		break;
 	case 15:
 		f = SF_PRIVATE_HUGETLB;
@@ -142,13 +148,22 @@ target_state_name(enum target_state s)
 }
 
 static const char *const status_names[ST_COUNT] = {
-	[ST_VM_PEAK] = "VmPeak", [ST_VM_SIZE] = "VmSize",
-	[ST_VM_HWM] = "VmHWM", [ST_VM_RSS] = "VmRSS",
-	[ST_RSS_ANON] = "RssAnon", [ST_RSS_FILE] = "RssFile",
-	[ST_RSS_SHMEM] = "RssShmem", [ST_VM_DATA] = "VmData",
-	[ST_VM_STK] = "VmStk", [ST_VM_EXE] = "VmExe", [ST_VM_LIB] = "VmLib",
-	[ST_VM_PTE] = "VmPTE", [ST_VM_SWAP] = "VmSwap", [ST_VM_LCK] = "VmLck",
-	[ST_VM_PIN] = "VmPin", [ST_HUGETLB_PAGES] = "HugetlbPages",
+	[ST_VM_PEAK] = "VmPeak",
+	[ST_VM_SIZE] = "VmSize",
+	[ST_VM_HWM] = "VmHWM",
+	[ST_VM_RSS] = "VmRSS",
+	[ST_RSS_ANON] = "RssAnon",
+	[ST_RSS_FILE] = "RssFile",
+	[ST_RSS_SHMEM] = "RssShmem",
+	[ST_VM_DATA] = "VmData",
+	[ST_VM_STK] = "VmStk",
+	[ST_VM_EXE] = "VmExe",
+	[ST_VM_LIB] = "VmLib",
+	[ST_VM_PTE] = "VmPTE",
+	[ST_VM_SWAP] = "VmSwap",
+	[ST_VM_LCK] = "VmLck",
+	[ST_VM_PIN] = "VmPin",
+	[ST_HUGETLB_PAGES] = "HugetlbPages",
 	[ST_THREADS] = "Threads",
 };
 
@@ -164,10 +179,46 @@ status_field_name(enum status_field f)
  * are appended at the end only, as recordings store these bit positions.
  */
 const char vmflag_names[][3] = {
-	"rd", "wr", "ex", "sh", "mr", "mw", "me", "ms", "gd", "pf", "dw", "lo",
-	"io", "sr", "rr", "dc", "de", "ac", "nr", "ht", "sf", "nl", "ar", "wf",
-	"dd", "sd", "mm", "hg", "nh", "mg", "um", "uw", "ss", "sl", "bt", "mt",
-	"ui", "pk", "lf", "dp",
+	"rd",
+	"wr",
+	"ex",
+	"sh",
+	"mr",
+	"mw",
+	"me",
+	"ms",
+	"gd",
+	"pf",
+	"dw",
+	"lo",
+	"io",
+	"sr",
+	"rr",
+	"dc",
+	"de",
+	"ac",
+	"nr",
+	"ht",
+	"sf",
+	"nl",
+	"ar",
+	"wf",
+	"dd",
+	"sd",
+	"mm",
+	"hg",
+	"nh",
+	"mg",
+	"um",
+	"uw",
+	"ss",
+	"sl",
+	"bt",
+	"mt",
+	"ui",
+	"pk",
+	"lf",
+	"dp",
 };
 const size_t vmflag_count = sizeof vmflag_names / sizeof vmflag_names[0];
 
@@ -178,46 +229,86 @@ int
 vmflag_lookup(const char *two)
 {
 	switch (VMF(two[0], two[1])) {
-	case VMF('r', 'd'): return 0;
-	case VMF('w', 'r'): return 1;
-	case VMF('e', 'x'): return 2;
-	case VMF('s', 'h'): return 3;
-	case VMF('m', 'r'): return 4;
-	case VMF('m', 'w'): return 5;
-	case VMF('m', 'e'): return 6;
-	case VMF('m', 's'): return 7;
-	case VMF('g', 'd'): return 8;
-	case VMF('p', 'f'): return 9;
-	case VMF('d', 'w'): return 10;
-	case VMF('l', 'o'): return 11;
-	case VMF('i', 'o'): return 12;
-	case VMF('s', 'r'): return 13;
-	case VMF('r', 'r'): return 14;
-	case VMF('d', 'c'): return 15;
-	case VMF('d', 'e'): return 16;
-	case VMF('a', 'c'): return 17;
-	case VMF('n', 'r'): return 18;
-	case VMF('h', 't'): return 19;
-	case VMF('s', 'f'): return 20;
-	case VMF('n', 'l'): return 21;
-	case VMF('a', 'r'): return 22;
-	case VMF('w', 'f'): return 23;
-	case VMF('d', 'd'): return 24;
-	case VMF('s', 'd'): return 25;
-	case VMF('m', 'm'): return 26;
-	case VMF('h', 'g'): return 27;
-	case VMF('n', 'h'): return 28;
-	case VMF('m', 'g'): return 29;
-	case VMF('u', 'm'): return 30;
-	case VMF('u', 'w'): return 31;
-	case VMF('s', 's'): return 32;
-	case VMF('s', 'l'): return 33;
-	case VMF('b', 't'): return 34;
-	case VMF('m', 't'): return 35;
-	case VMF('u', 'i'): return 36;
-	case VMF('p', 'k'): return 37;
-	case VMF('l', 'f'): return 38;
-	case VMF('d', 'p'): return 39;
+	case VMF('r', 'd'):
+		return 0;
+	case VMF('w', 'r'):
+		return 1;
+	case VMF('e', 'x'):
+		return 2;
+	case VMF('s', 'h'):
+		return 3;
+	case VMF('m', 'r'):
+		return 4;
+	case VMF('m', 'w'):
+		return 5;
+	case VMF('m', 'e'):
+		return 6;
+	case VMF('m', 's'):
+		return 7;
+	case VMF('g', 'd'):
+		return 8;
+	case VMF('p', 'f'):
+		return 9;
+	case VMF('d', 'w'):
+		return 10;
+	case VMF('l', 'o'):
+		return 11;
+	case VMF('i', 'o'):
+		return 12;
+	case VMF('s', 'r'):
+		return 13;
+	case VMF('r', 'r'):
+		return 14;
+	case VMF('d', 'c'):
+		return 15;
+	case VMF('d', 'e'):
+		return 16;
+	case VMF('a', 'c'):
+		return 17;
+	case VMF('n', 'r'):
+		return 18;
+	case VMF('h', 't'):
+		return 19;
+	case VMF('s', 'f'):
+		return 20;
+	case VMF('n', 'l'):
+		return 21;
+	case VMF('a', 'r'):
+		return 22;
+	case VMF('w', 'f'):
+		return 23;
+	case VMF('d', 'd'):
+		return 24;
+	case VMF('s', 'd'):
+		return 25;
+	case VMF('m', 'm'):
+		return 26;
+	case VMF('h', 'g'):
+		return 27;
+	case VMF('n', 'h'):
+		return 28;
+	case VMF('m', 'g'):
+		return 29;
+	case VMF('u', 'm'):
+		return 30;
+	case VMF('u', 'w'):
+		return 31;
+	case VMF('s', 's'):
+		return 32;
+	case VMF('s', 'l'):
+		return 33;
+	case VMF('b', 't'):
+		return 34;
+	case VMF('m', 't'):
+		return 35;
+	case VMF('u', 'i'):
+		return 36;
+	case VMF('p', 'k'):
+		return 37;
+	case VMF('l', 'f'):
+		return 38;
+	case VMF('d', 'p'):
+		return 39;
 	}
 	return -1;
 }
@@ -298,9 +389,9 @@ snapshot_add_region(struct snapshot *s, const struct region *r,
 
 	if (path_len > UINT32_MAX / 2 ||
 	    grow((void **)&s->regions, &s->regions_cap, s->nregions + 1,
-	    sizeof *s->regions) != 0 ||
+	        sizeof *s->regions) != 0 ||
 	    grow((void **)&s->strings, &s->strings_cap,
-	    s->strings_len + path_len + 1, 1) != 0)
+	        s->strings_len + path_len + 1, 1) != 0)
 		return NULL;
 	nr = &s->regions[s->nregions++];
 	*nr = *r;
@@ -314,13 +405,14 @@ snapshot_add_region(struct snapshot *s, const struct region *r,
 }
 
 int
-snapshot_set_path(struct snapshot *s, size_t i, const char *path,
-    size_t path_len)
+snapshot_set_path(
+    struct snapshot *s, size_t i, const char *path, size_t path_len)
 {
 	size_t off = s->strings_len;
 
-	if (path_len > UINT32_MAX / 2 || grow((void **)&s->strings,
-	    &s->strings_cap, off + path_len + 1, 1) != 0)
+	if (path_len > UINT32_MAX / 2 ||
+	    grow((void **)&s->strings, &s->strings_cap, off + path_len + 1,
+	        1) != 0)
 		return -ENOMEM;
 	memcpy(s->strings + off, path, path_len);
 	s->strings[off + path_len] = '\0';
@@ -334,7 +426,7 @@ int
 snapshot_add_thread_sp(struct snapshot *s, uint64_t sp)
 {
 	if (grow((void **)&s->thread_sp, &s->threads_cap, s->nthreads + 1,
-	    sizeof *s->thread_sp) != 0)
+	        sizeof *s->thread_sp) != 0)
 		return -ENOMEM;
 	s->thread_sp[s->nthreads++] = sp;
 	return 0;

@@ -16,33 +16,33 @@
 
 /* Every counter smaps gives, in kB (the "kB" lines of /proc/PID/smaps). */
 enum smaps_field {
-	SF_SIZE,		/* Size: */
-	SF_KERNEL_PAGE_SIZE,	/* KernelPageSize: */
-	SF_MMU_PAGE_SIZE,	/* MMUPageSize: */
-	SF_RSS,			/* Rss: */
-	SF_PSS,			/* Pss: */
-	SF_PSS_DIRTY,		/* Pss_Dirty: (6.0+) */
-	SF_PSS_ANON,		/* Pss_Anon: (smaps_rollup only on most kernels) */
-	SF_PSS_FILE,		/* Pss_File: */
-	SF_PSS_SHMEM,		/* Pss_Shmem: */
-	SF_SHARED_CLEAN,	/* Shared_Clean: */
-	SF_SHARED_DIRTY,	/* Shared_Dirty: */
-	SF_PRIVATE_CLEAN,	/* Private_Clean: */
-	SF_PRIVATE_DIRTY,	/* Private_Dirty: */
-	SF_REFERENCED,		/* Referenced: */
-	SF_ANONYMOUS,		/* Anonymous: */
-	SF_KSM,			/* KSM: (6.7+) */
-	SF_LAZYFREE,		/* LazyFree: */
-	SF_ANON_HUGE_PAGES,	/* AnonHugePages: */
-	SF_SHMEM_PMD_MAPPED,	/* ShmemPmdMapped: */
-	SF_FILE_PMD_MAPPED,	/* FilePmdMapped: */
-	SF_SHARED_HUGETLB,	/* Shared_Hugetlb: */
-	SF_PRIVATE_HUGETLB,	/* Private_Hugetlb: */
-	SF_SWAP,		/* Swap: */
-	SF_SWAP_PSS,		/* SwapPss: */
-	SF_LOCKED,		/* Locked: */
-	SF_THP_ELIGIBLE,	/* THPeligible: (a 0/1 flag, not kB) */
-	SF_PROTECTION_KEY,	/* ProtectionKey: (a number, not kB) */
+	SF_SIZE,             /* Size: */
+	SF_KERNEL_PAGE_SIZE, /* KernelPageSize: */
+	SF_MMU_PAGE_SIZE,    /* MMUPageSize: */
+	SF_RSS,              /* Rss: */
+	SF_PSS,              /* Pss: */
+	SF_PSS_DIRTY,        /* Pss_Dirty: (6.0+) */
+	SF_PSS_ANON,         /* Pss_Anon: (smaps_rollup only on most kernels) */
+	SF_PSS_FILE,         /* Pss_File: */
+	SF_PSS_SHMEM,        /* Pss_Shmem: */
+	SF_SHARED_CLEAN,     /* Shared_Clean: */
+	SF_SHARED_DIRTY,     /* Shared_Dirty: */
+	SF_PRIVATE_CLEAN,    /* Private_Clean: */
+	SF_PRIVATE_DIRTY,    /* Private_Dirty: */
+	SF_REFERENCED,       /* Referenced: */
+	SF_ANONYMOUS,        /* Anonymous: */
+	SF_KSM,              /* KSM: (6.7+) */
+	SF_LAZYFREE,         /* LazyFree: */
+	SF_ANON_HUGE_PAGES,  /* AnonHugePages: */
+	SF_SHMEM_PMD_MAPPED, /* ShmemPmdMapped: */
+	SF_FILE_PMD_MAPPED,  /* FilePmdMapped: */
+	SF_SHARED_HUGETLB,   /* Shared_Hugetlb: */
+	SF_PRIVATE_HUGETLB,  /* Private_Hugetlb: */
+	SF_SWAP,             /* Swap: */
+	SF_SWAP_PSS,         /* SwapPss: */
+	SF_LOCKED,           /* Locked: */
+	SF_THP_ELIGIBLE,     /* THPeligible: (a 0/1 flag, not kB) */
+	SF_PROTECTION_KEY,   /* ProtectionKey: (a number, not kB) */
 	SF_COUNT
 };
 
@@ -56,85 +56,99 @@ int smaps_field_is_kb(enum smaps_field f);
 
 /* One mapping: a line of /proc/PID/maps plus its smaps counters. */
 struct region {
-	uint64_t start, end;	/* [start, end) */
+	uint64_t start, end; /* [start, end) */
 	uint64_t offset;
 	uint64_t inode;
 	uint32_t dev_major, dev_minor;
-	char perms[5];		/* "rw-p", NUL-terminated */
-	uint8_t deleted;	/* path ended with " (deleted)"; suffix removed */
-	uint32_t path_off;	/* path bytes at snapshot.strings + path_off */
-	uint32_t path_len;	/* 0: anonymous, no path */
-	uint64_t present;	/* bit (1 << SF_x) set when smaps gave field x */
-	uint64_t vmflags;	/* bit (1 << VMFLAG_x) of the VmFlags: line */
-	uint8_t has_vmflags;	/* VmFlags: line was present */
-	uint64_t kb[SF_COUNT];	/* absent fields read 0 and their bit is clear */
+	char perms[5];       /* "rw-p", NUL-terminated */
+	uint8_t deleted;     /* path ended with " (deleted)"; suffix removed */
+	uint32_t path_off;   /* path bytes at snapshot.strings + path_off */
+	uint32_t path_len;   /* 0: anonymous, no path */
+	uint64_t present;    /* bit (1 << SF_x) set when smaps gave field x */
+	uint64_t vmflags;    /* bit (1 << VMFLAG_x) of the VmFlags: line */
+	uint8_t has_vmflags; /* VmFlags: line was present */
+	uint64_t kb[SF_COUNT]; /* absent fields read 0 and their bit is clear */
 };
 
 /* What an empty or failed read means; see source_live.c for how it is told. */
 enum target_state {
 	TARGET_ALIVE,
-	TARGET_EXITED,		/* gone from /proc */
-	TARGET_ZOMBIE,		/* state Z/X: exited, not yet reaped */
-	TARGET_KERNEL_THREAD,	/* PF_KTHREAD: has no user mappings */
-	TARGET_REUSED,		/* the PID now names another process */
-	TARGET_EXECED,		/* same process, new program image */
-	TARGET_DENIED		/* we may not read its mappings */
+	TARGET_EXITED,        /* gone from /proc */
+	TARGET_ZOMBIE,        /* state Z/X: exited, not yet reaped */
+	TARGET_KERNEL_THREAD, /* PF_KTHREAD: has no user mappings */
+	TARGET_REUSED,        /* the PID now names another process */
+	TARGET_EXECED,        /* same process, new program image */
+	TARGET_DENIED         /* we may not read its mappings */
 };
 const char *target_state_name(enum target_state s);
 
 /* From /proc/PID/status, in kB unless noted; has_status bits say which. */
 enum status_field {
-	ST_VM_PEAK, ST_VM_SIZE, ST_VM_HWM, ST_VM_RSS, ST_RSS_ANON,
-	ST_RSS_FILE, ST_RSS_SHMEM, ST_VM_DATA, ST_VM_STK, ST_VM_EXE,
-	ST_VM_LIB, ST_VM_PTE, ST_VM_SWAP, ST_VM_LCK, ST_VM_PIN,
-	ST_HUGETLB_PAGES, ST_THREADS /* a count */, ST_COUNT
+	ST_VM_PEAK,
+	ST_VM_SIZE,
+	ST_VM_HWM,
+	ST_VM_RSS,
+	ST_RSS_ANON,
+	ST_RSS_FILE,
+	ST_RSS_SHMEM,
+	ST_VM_DATA,
+	ST_VM_STK,
+	ST_VM_EXE,
+	ST_VM_LIB,
+	ST_VM_PTE,
+	ST_VM_SWAP,
+	ST_VM_LCK,
+	ST_VM_PIN,
+	ST_HUGETLB_PAGES,
+	ST_THREADS /* a count */,
+	ST_COUNT
 };
 const char *status_field_name(enum status_field f);
 
-#define SNAP_COMM_MAX 64
+#define SNAP_COMM_MAX    64
 #define SNAP_CMDLINE_MAX 4096
 
 /* Per-sample facts about the process and the machine.  Copyable by value. */
 struct snapshot_info {
 	int pid;
-	uint64_t start_time;		/* /proc/PID/stat field 22, clock ticks */
-	char comm[SNAP_COMM_MAX];	/* raw bytes, NUL-terminated */
-	char cmdline[SNAP_CMDLINE_MAX];	/* NULs between args replaced by ' ' */
+	uint64_t start_time;      /* /proc/PID/stat field 22, clock ticks */
+	char comm[SNAP_COMM_MAX]; /* raw bytes, NUL-terminated */
+	char cmdline[SNAP_CMDLINE_MAX]; /* NULs between args replaced by ' ' */
 	uint32_t cmdline_len;
 	uint8_t cmdline_truncated;
-	char state_char;		/* /proc/PID/stat field 3 */
+	char state_char; /* /proc/PID/stat field 3 */
 	int32_t oom_score_adj;
-	double age_s;			/* seconds since the process started */
+	double age_s; /* seconds since the process started */
 	uint64_t status[ST_COUNT];
-	uint64_t has_status;		/* bit (1 << ST_x) */
-	uint64_t mem_available_kb;	/* /proc/meminfo MemAvailable, 0 unknown */
-	uint64_t mem_total_kb;		/* /proc/meminfo MemTotal */
+	uint64_t has_status;       /* bit (1 << ST_x) */
+	uint64_t mem_available_kb; /* /proc/meminfo MemAvailable, 0 unknown */
+	uint64_t mem_total_kb;     /* /proc/meminfo MemTotal */
 	/* cgroup v2 of the target: memory.current / memory.max / events */
 	uint8_t has_cgroup;
-	uint64_t cg_current;		/* bytes */
-	uint64_t cg_max;		/* bytes; UINT64_MAX for "max" */
-	uint64_t cg_oom_kills;		/* memory.events oom_kill */
+	uint64_t cg_current;   /* bytes */
+	uint64_t cg_max;       /* bytes; UINT64_MAX for "max" */
+	uint64_t cg_oom_kills; /* memory.events oom_kill */
 	char cgroup_path[256];
 };
 
 /* One sample.  Owned by whoever made it with snapshot_new(). */
 struct snapshot {
-	uint64_t seq;			/* sample number from the source, 0-based */
-	double mono;			/* CLOCK_MONOTONIC seconds at the sample */
-	double wall;			/* CLOCK_REALTIME seconds at the sample */
-	double sample_ms;		/* wall time the sample took */
-	double sample_cpu_ms;		/* CPU time memtop spent on it */
+	uint64_t seq;         /* sample number from the source, 0-based */
+	double mono;          /* CLOCK_MONOTONIC seconds at the sample */
+	double wall;          /* CLOCK_REALTIME seconds at the sample */
+	double sample_ms;     /* wall time the sample took */
+	double sample_cpu_ms; /* CPU time memtop spent on it */
 	enum target_state state;
-	uint32_t torn;			/* overlapping/backward ranges dropped */
+	uint32_t torn; /* overlapping/backward ranges dropped */
 	struct snapshot_info info;
 
-	struct region *regions;		/* sorted by start, no overlaps */
+	struct region *regions; /* sorted by start, no overlaps */
 	size_t nregions, regions_cap;
 
-	char *strings;			/* path bytes of all regions */
+	char *strings; /* path bytes of all regions */
 	size_t strings_len, strings_cap;
 
-	uint64_t *thread_sp;		/* a stack pointer per thread we could read */
+	uint64_t *thread_sp; /* a stack pointer per thread we could read */
 	size_t nthreads, threads_cap;
 };
 
@@ -151,8 +165,8 @@ struct region *snapshot_add_region(struct snapshot *s, const struct region *r,
     const char *path, size_t path_len);
 /* Give region i new path bytes (path must not point into s).  0 or
  * -ENOMEM. */
-int snapshot_set_path(struct snapshot *s, size_t i, const char *path,
-    size_t path_len);
+int snapshot_set_path(
+    struct snapshot *s, size_t i, const char *path, size_t path_len);
 int snapshot_add_thread_sp(struct snapshot *s, uint64_t sp);
 
 static inline const char *

@@ -6,6 +6,8 @@
  * fails instead of reaching a new process that got the same PID; the start
  * time from stat is checked on every sample as well.
  */
+#include "config.h"
+
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
@@ -28,20 +30,20 @@
 
 struct live {
 	int pid;
-	int dirfd;			/* /proc/PID, pinned */
-	int taskfd;			/* /proc/PID/task/TID of a live thread
+	int dirfd;  /* /proc/PID, pinned */
+	int taskfd; /* /proc/PID/task/TID of a live thread
 					 * when the main one has exited, or -1 */
 	uint64_t start_time;
 	uint64_t seq;
 	/* Of the last sample, to see an exec. */
 	char exe[PATH_MAX];
 	uint64_t image[4];
-	bool seen;			/* the two above are set */
-	char *buf;			/* reused for every file read */
+	bool seen; /* the two above are set */
+	char *buf; /* reused for every file read */
 	size_t cap;
-	struct meminfo_info *meminfo;	/* libproc2's, opened on first use */
-	int cg_kind;			/* -1 none, 0 cgroup v2, 1 v1 memory */
-	char cg_dir[512];		/* the cgroup's directory under /sys */
+	struct meminfo_info *meminfo; /* libproc2's, opened on first use */
+	int cg_kind;                  /* -1 none, 0 cgroup v2, 1 v1 memory */
+	char cg_dir[512];             /* the cgroup's directory under /sys */
 	char cg_path[256];
 };
 
@@ -139,8 +141,8 @@ live_mm_dir(struct live *l, const struct proc_stat *leader)
 	while (l->taskfd < 0 && (de = readdir(d)) != NULL) {
 		if (de->d_name[0] < '0' || de->d_name[0] > '9')
 			continue;
-		fd = openat(dirfd(d), de->d_name, O_RDONLY | O_DIRECTORY |
-		    O_CLOEXEC);
+		fd = openat(
+		    dirfd(d), de->d_name, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 		if (fd < 0)
 			continue;
 		if (live_stat(l, fd, &st) == 0 && live_running(&st))
@@ -192,7 +194,7 @@ static void
 live_find_cgroup(struct live *l)
 {
 	static const char *const v2_roots[] = { "/sys/fs/cgroup",
-	    "/sys/fs/cgroup/unified" };
+		"/sys/fs/cgroup/unified" };
 	ssize_t n;
 	size_t i;
 	int kind;
@@ -201,8 +203,8 @@ live_find_cgroup(struct live *l)
 	n = live_read(l, l->dirfd, "cgroup");
 	if (n < 0)
 		return;
-	kind = parse_cgroup_path(l->buf, (size_t)n, l->cg_path,
-	    sizeof l->cg_path);
+	kind =
+	    parse_cgroup_path(l->buf, (size_t)n, l->cg_path, sizeof l->cg_path);
 	if (kind == 1) {
 		snprintf(l->cg_dir, sizeof l->cg_dir, "/sys/fs/cgroup/memory%s",
 		    l->cg_path);
@@ -255,8 +257,7 @@ live_cgroup(struct live *l, struct snapshot_info *info)
 	info->has_cgroup = 0;
 	if (l->cg_kind < 0)
 		return;
-	snprintf(info->cgroup_path, sizeof info->cgroup_path, "%s",
-	    l->cg_path);
+	snprintf(info->cgroup_path, sizeof info->cgroup_path, "%s", l->cg_path);
 	if (l->cg_kind == 0) {
 		if (live_cg_value(l, "memory.current", &info->cg_current) != 0)
 			return;
@@ -266,12 +267,13 @@ live_cgroup(struct live *l, struct snapshot_info *info)
 		if (live_cg_value(l, "memory.events", &v) == 0)
 			info->cg_oom_kills = v;
 	} else {
-		if (live_cg_value(l, "memory.usage_in_bytes",
-		    &info->cg_current) != 0)
+		if (live_cg_value(
+		        l, "memory.usage_in_bytes", &info->cg_current) != 0)
 			return;
-		if (live_cg_value(l, "memory.limit_in_bytes", &info->cg_max) != 0 ||
+		if (live_cg_value(l, "memory.limit_in_bytes", &info->cg_max) !=
+		        0 ||
 		    info->cg_max >= (UINT64_C(1) << 62))
-			info->cg_max = UINT64_MAX;	/* v1's "no limit" */
+			info->cg_max = UINT64_MAX; /* v1's "no limit" */
 		info->cg_oom_kills = 0;
 		if (live_cg_value(l, "memory.oom_control", &v) == 0)
 			info->cg_oom_kills = v;
@@ -284,7 +286,7 @@ static void
 live_meminfo(struct live *l, struct snapshot_info *info)
 {
 	static enum meminfo_item items[] = { MEMINFO_MEM_TOTAL,
-	    MEMINFO_MEM_AVAILABLE };
+		MEMINFO_MEM_AVAILABLE };
 	struct meminfo_stack *st;
 
 	if (l->meminfo == NULL && procps_meminfo_new(&l->meminfo) < 0) {
@@ -349,10 +351,10 @@ live_execed(struct live *l, int mm, const struct proc_stat *leader)
 	if (mm != l->dirfd && live_stat(l, mm, &own) == 0)
 		st = &own;
 	exe[e > 0 ? e : 0] = '\0';
-	changed = l->seen && ((e > 0 && l->exe[0] != '\0' &&
-	    strcmp(l->exe, exe) != 0) ||
-	    (st->image[0] != 0 && l->image[0] != 0 &&
-	    memcmp(l->image, st->image, sizeof l->image) != 0));
+	changed = l->seen &&
+	    ((e > 0 && l->exe[0] != '\0' && strcmp(l->exe, exe) != 0) ||
+	        (st->image[0] != 0 && l->image[0] != 0 &&
+	            memcmp(l->image, st->image, sizeof l->image) != 0));
 	if (e > 0)
 		memcpy(l->exe, exe, (size_t)e + 1);
 	memcpy(l->image, st->image, sizeof l->image);
@@ -387,8 +389,8 @@ live_undelete(struct live *l, struct snapshot *s)
 		if (fstatat(l->dirfd, name, &sb, 0) != 0 ||
 		    sb.st_ino != r->inode)
 			continue;
-		if (snapshot_set_path(s, i, name + 4, len + sizeof suffix - 1)
-		    == 0)
+		if (snapshot_set_path(
+		        s, i, name + 4, len + sizeof suffix - 1) == 0)
 			s->regions[i].deleted = 0;
 	}
 }
@@ -412,7 +414,7 @@ live_state(struct live *l, struct proc_stat *st, int *mm)
 			st->start_time = l->start_time;
 		close(fd);
 		return st->start_time != l->start_time ? TARGET_REUSED :
-		    TARGET_EXITED;
+		                                         TARGET_EXITED;
 	}
 	if (st->start_time != l->start_time)
 		return TARGET_REUSED;
@@ -451,21 +453,26 @@ denied_cause(int pid, const char *file)
 		fclose(f);
 	}
 	/* Neither another user nor Yama in the way: the process itself. */
-	if (same_user && geteuid() != 0 && (f == NULL ||
-	    strcmp(scope, "0") == 0))
-		return xasprintf("permission denied reading /proc/%d/%s: the "
+	if (same_user && geteuid() != 0 &&
+	    (f == NULL || strcmp(scope, "0") == 0))
+		return xasprintf(
+		    "permission denied reading /proc/%d/%s: the "
 		    "process is yours but not dumpable (it set "
 		    "PR_SET_DUMPABLE to 0, or runs a set-uid or "
 		    "file-capability program): only root with CAP_SYS_PTRACE "
-		    "may read its memory", pid, file);
+		    "may read its memory",
+		    pid, file);
 	if (f == NULL)
-		return xasprintf("permission denied reading /proc/%d/%s: memtop "
+		return xasprintf(
+		    "permission denied reading /proc/%d/%s: memtop "
 		    "needs ptrace access to the target: run as root (with "
-		    "CAP_SYS_PTRACE), or as the target's own user", pid, file);
-	return xasprintf("permission denied reading /proc/%d/%s: memtop needs "
+		    "CAP_SYS_PTRACE), or as the target's own user",
+		    pid, file);
+	return xasprintf(
+	    "permission denied reading /proc/%d/%s: memtop needs "
 	    "ptrace access to the target: run as root (with CAP_SYS_PTRACE), "
-	    "or as the target's own user while %s is 0 (it is %s)", pid, file,
-	    yama, scope);
+	    "or as the target's own user while %s is 0 (it is %s)",
+	    pid, file, yama, scope);
 }
 
 static int
@@ -487,7 +494,7 @@ live_next(struct source *src, struct snapshot *out, char **cause)
 		return -EACCES;
 	}
 	if (n <= 0 && (out->state = live_state(l, &st, &mm)) != TARGET_ALIVE)
-		return 1;	/* exited, or a zombie, between the two reads */
+		return 1; /* exited, or a zombie, between the two reads */
 	if (n < 0) {
 		*cause = xasprintf("cannot read /proc/%d/smaps: %s", l->pid,
 		    strerror((int)-n));
@@ -497,7 +504,8 @@ live_next(struct source *src, struct snapshot *out, char **cause)
 	snapshot_clear(out);
 	out->state = TARGET_ALIVE;
 	if (parse_smaps(l->buf, (size_t)n, out) < 0) {
-		*cause = xasprintf("out of memory parsing /proc/%d/smaps", l->pid);
+		*cause =
+		    xasprintf("out of memory parsing /proc/%d/smaps", l->pid);
 		return -ENOMEM;
 	}
 	live_undelete(l, out);
@@ -530,8 +538,8 @@ live_next(struct source *src, struct snapshot *out, char **cause)
 	if ((n = live_read(l, AT_FDCWD, "/proc/uptime")) > 0) {
 		long hz = sysconf(_SC_CLK_TCK);
 
-		info->age_s = strtod(l->buf, NULL) - (double)l->start_time /
-		    (double)(hz > 0 ? hz : 100);
+		info->age_s = strtod(l->buf, NULL) -
+		    (double)l->start_time / (double)(hz > 0 ? hz : 100);
 	}
 	live_meminfo(l, info);
 	live_cgroup(l, info);
@@ -594,23 +602,28 @@ source_live_open(int pid, char **cause, int *err)
 		int e = errno;
 		/* hidepid hides other users' processes, or only their files;
 		 * kill(pid, 0) still tells whether the process is there. */
-		bool hidden = proc_hidepid() && (e == EACCES || e == EPERM ||
-		    (e == ENOENT && (kill(pid, 0) == 0 || errno == EPERM)));
+		bool hidden = proc_hidepid() &&
+		    (e == EACCES || e == EPERM ||
+		        (e == ENOENT && (kill(pid, 0) == 0 || errno == EPERM)));
 
 		*err = hidden || e == EACCES || e == EPERM ? -EACCES :
-		    e == ENOENT ? -ESRCH : -e;
+		    e == ENOENT                            ? -ESRCH :
+		                                             -e;
 		if (hidden)
-			*cause = xasprintf("process %d is hidden from this user: "
+			*cause = xasprintf(
+			    "process %d is hidden from this user: "
 			    "/proc is mounted with hidepid, which hides other "
-			    "users' processes; run as root, or as the process's "
-			    "own user", pid);
+			    "users' processes; run as root, or as the "
+			    "process's "
+			    "own user",
+			    pid);
 		else if (e == ENOENT)
 			*cause = xasprintf("no process with PID %d", pid);
 		else if (*err == -EACCES)
 			*cause = denied_cause(pid, "");
 		else
-			*cause = xasprintf("cannot open %s: %s", path,
-			    strerror(e));
+			*cause =
+			    xasprintf("cannot open %s: %s", path, strerror(e));
 		return NULL;
 	}
 	l = xcalloc(1, sizeof *l);
@@ -625,21 +638,28 @@ source_live_open(int pid, char **cause, int *err)
 	l->start_time = st.start_time;
 	if ((tgid = live_tgid(l)) != pid) {
 		*err = -EINVAL;
-		*cause = xasprintf("%d is a thread of process %d: its memory is "
-		    "the process's (use -p %d)", pid, tgid, tgid);
+		*cause =
+		    xasprintf("%d is a thread of process %d: its memory is "
+		              "the process's (use -p %d)",
+		        pid, tgid, tgid);
 		goto fail;
 	}
 	if (st.flags & PF_KTHREAD) {
 		*err = -EINVAL;
 		*cause = xasprintf("PID %d is a kernel thread: it has no user "
-		    "memory (%s)", pid, st.comm);
+		                   "memory (%s)",
+		    pid, st.comm);
 		goto fail;
 	}
 	if ((mm = live_mm_dir(l, &st)) < 0) {
 		*err = -ESRCH;
-		*cause = st.state == 'Z' ? xasprintf("process %d is a zombie "
-		    "(exited, not yet reaped by its parent): it has no memory "
-		    "left", pid) : xasprintf("process %d is exiting", pid);
+		*cause = st.state == 'Z' ?
+		    xasprintf("process %d is a zombie "
+		              "(exited, not yet reaped by its parent): it has "
+		              "no memory "
+		              "left",
+		        pid) :
+		    xasprintf("process %d is exiting", pid);
 		goto fail;
 	}
 	if ((fd = openat(mm, "smaps", O_RDONLY | O_CLOEXEC)) < 0) {
@@ -647,8 +667,8 @@ source_live_open(int pid, char **cause, int *err)
 		if (errno == EACCES || errno == EPERM)
 			*cause = denied_cause(pid, "smaps");
 		else
-			*cause = xasprintf("cannot read /proc/%d/smaps: %s", pid,
-			    strerror(errno));
+			*cause = xasprintf("cannot read /proc/%d/smaps: %s",
+			    pid, strerror(errno));
 		goto fail;
 	}
 	close(fd);

@@ -8,6 +8,8 @@
  * offset and skipped by looking for the next frame that checks out, and a
  * delta frame whose chain was broken is dropped until the next key frame.
  */
+#include "config.h"
+
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
@@ -22,27 +24,27 @@
 #include "session-codec.h"
 #include "util.h"
 
-#define MAX_SEGMENTS 5		/* FILE and FILE.1 ... FILE.4 */
-#define MAX_DAMAGE 1000		/* reported spans; more are counted */
+#define MAX_SEGMENTS 5    /* FILE and FILE.1 ... FILE.4 */
+#define MAX_DAMAGE   1000 /* reported spans; more are counted */
 
 struct segment {
 	char *path;
-	int fd;			/* -1 for a buffer */
+	int fd; /* -1 for a buffer */
 	const uint8_t *mem;
 	size_t size;
 	bool mapped;
-	uint64_t scan;		/* where indexing goes on */
+	uint64_t scan; /* where indexing goes on */
 	bool have_header;
-	bool bad_header;	/* reported once, then left alone */
+	bool bad_header; /* reported once, then left alone */
 	struct session_header header;
 };
 
 struct sample_ref {
 	uint32_t seg;
 	uint32_t len;
-	uint64_t off;		/* payload offset */
-	size_t key;		/* sample index of its chain's key frame */
-	size_t base;		/* the sample the user's baseline (m, M) was
+	uint64_t off; /* payload offset */
+	size_t key;   /* sample index of its chain's key frame */
+	size_t base;  /* the sample the user's baseline (m, M) was
 				   at when this one was shown live; SIZE_MAX:
 				   the first sample */
 	double wall;
@@ -50,28 +52,28 @@ struct sample_ref {
 };
 
 struct replay {
-	char *path;			/* FILE as given; NULL for a buffer */
-	struct segment *seg;		/* oldest first */
+	char *path;          /* FILE as given; NULL for a buffer */
+	struct segment *seg; /* oldest first */
 	size_t nseg, seg_cap;
 	bool follow;
-	size_t tail;			/* damage index of a torn last frame,
+	size_t tail; /* damage index of a torn last frame,
 					   SIZE_MAX: none */
 	struct sample_ref *samples;
 	size_t n, cap;
 	struct session_damage *damage;
 	size_t ndamage, damage_cap, damage_more;
-	size_t skipped;			/* change frames skipped in a row */
+	size_t skipped; /* change frames skipped in a row */
 	bool chain_ok, ended;
 	size_t last_key;
 	double last_wall;
 	enum target_state final;
 
-	size_t base;			/* the baseline as the scan left it */
+	size_t base; /* the baseline as the scan left it */
 
-	struct snapshot *cur, *tmp;	/* the decoded sample cur_index */
-	size_t cur_index;		/* SIZE_MAX: none */
+	struct snapshot *cur, *tmp; /* the decoded sample cur_index */
+	size_t cur_index;           /* SIZE_MAX: none */
 	struct strtab tab;
-	size_t pos;			/* what source_next() yields next */
+	size_t pos; /* what source_next() yields next */
 };
 
 static void
@@ -85,8 +87,8 @@ replay_damage(struct replay *rp, int seg, uint64_t off, const char *why)
 	}
 	if (rp->ndamage == rp->damage_cap) {
 		rp->damage_cap = rp->damage_cap ? rp->damage_cap * 2 : 8;
-		rp->damage = xrealloc(rp->damage, rp->damage_cap *
-		    sizeof *rp->damage);
+		rp->damage =
+		    xrealloc(rp->damage, rp->damage_cap * sizeof *rp->damage);
 	}
 	d = &rp->damage[rp->ndamage++];
 	d->segment = seg;
@@ -107,8 +109,8 @@ parse_header(struct segment *sg, char **cause)
 
 	memset(h, 0, sizeof *h);
 	if (sg->size == 0) {
-		*cause = xasprintf("%s is empty: not a memtop session file",
-		    sg->path);
+		*cause = xasprintf(
+		    "%s is empty: not a memtop session file", sg->path);
 		return -EBADMSG;
 	}
 	if (sg->size < 8 || memcmp(sg->mem, SESSION_MAGIC, 8) != 0) {
@@ -118,10 +120,11 @@ parse_header(struct segment *sg, char **cause)
 	r.p += 8;
 	h->major = rd_u16(&r);
 	h->minor = rd_u16(&r);
-	h->flags = rd_u32(&r);		/* none defined in 1.x: ignored */
+	h->flags = rd_u32(&r); /* none defined in 1.x: ignored */
 	hlen = rd_u32(&r);
 	if (!r.err && h->major > SESSION_MAJOR) {
-		*cause = xasprintf("%s was made by a newer memtop (format "
+		*cause = xasprintf(
+		    "%s was made by a newer memtop (format "
 		    "%u.%u); this is memtop %s, which reads format %d.%d",
 		    sg->path, h->major, h->minor, PACKAGE_VERSION,
 		    SESSION_MAJOR, SESSION_MINOR);
@@ -130,7 +133,8 @@ parse_header(struct segment *sg, char **cause)
 	if (r.err || h->major == 0 || hlen > rd_left(&r) ||
 	    rd_left(&r) - hlen < 4) {
 		*cause = xasprintf("%s: the header is cut short or damaged "
-		    "(offset 8)", sg->path);
+		                   "(offset 8)",
+		    sg->path);
 		return -EBADMSG;
 	}
 	payload = r.p;
@@ -141,7 +145,8 @@ parse_header(struct segment *sg, char **cause)
 #endif
 	if (crc != crc32_update(0, payload, hlen)) {
 		*cause = xasprintf("%s: the header is damaged (checksum "
-		    "mismatch at offset %u)", sg->path, 20 + hlen);
+		                   "mismatch at offset %u)",
+		    sg->path, 20 + hlen);
 		return -EBADMSG;
 	}
 	sg->scan = (uint64_t)(r.p - sg->mem);
@@ -152,22 +157,23 @@ parse_header(struct segment *sg, char **cause)
 	h->start_time = rd_varint(&r);
 	h->interval = rd_f64(&r);
 	h->created = rd_f64(&r);
-#define STR(field) do { \
-	p = rd_bytes(&r, &len); \
-	if (len >= sizeof h->field) \
-		len = sizeof h->field - 1; \
-	if (p != NULL && len > 0) \
-		memcpy(h->field, p, len); \
-	h->field[len] = '\0'; \
-} while (0)
+#define STR(field)                                 \
+	do {                                       \
+		p = rd_bytes(&r, &len);            \
+		if (len >= sizeof h->field)        \
+			len = sizeof h->field - 1; \
+		if (p != NULL && len > 0)          \
+			memcpy(h->field, p, len);  \
+		h->field[len] = '\0';              \
+	} while (0)
 	STR(kernel);
 	STR(host);
 	STR(version);
 	STR(cmdline);
 #undef STR
 	if (r.err) {
-		*cause = xasprintf("%s: the header is damaged (offset 20)",
-		    sg->path);
+		*cause = xasprintf(
+		    "%s: the header is damaged (offset 20)", sg->path);
 		return -EBADMSG;
 	}
 	sg->have_header = true;
@@ -189,14 +195,13 @@ le32(const uint8_t *p)
  * reader does not know are valid frames (the caller skips them).
  */
 static int
-frame_at(const struct segment *sg, uint64_t off, uint8_t *type,
-    uint32_t *len)
+frame_at(const struct segment *sg, uint64_t off, uint8_t *type, uint32_t *len)
 {
 	const uint8_t *p = sg->mem + off;
 	uint32_t crc;
 
 	if (sg->size - off < FRAME_HEAD)
-		return 1;			/* cut short */
+		return 1; /* cut short */
 	if (le32(p) != SESSION_SYNC)
 		return -1;
 	*type = p[4];
@@ -204,11 +209,11 @@ frame_at(const struct segment *sg, uint64_t off, uint8_t *type,
 	if (*type == 0 || *len > FRAME_MAX)
 		return -1;
 	if (*len > sg->size - off - FRAME_HEAD)
-		return 1;			/* cut short (or a bad length) */
+		return 1; /* cut short (or a bad length) */
 	crc = crc32_update(0, p + 4, 5);
 	crc = crc32_update(crc, p + FRAME_HEAD, *len);
 #ifdef FUZZING_BUILD_MODE_UNSAFE_FOR_PRODUCTION
-	crc = le32(p + 9);	/* let the fuzzer reach the decoders */
+	crc = le32(p + 9); /* let the fuzzer reach the decoders */
 #endif
 	return crc == le32(p + 9) ? 0 : -1;
 }
@@ -237,7 +242,8 @@ replay_add_sample(struct replay *rp, uint32_t seg, uint64_t off, uint32_t len,
 
 	if (rp->n == rp->cap) {
 		rp->cap = rp->cap ? rp->cap * 2 : 256;
-		rp->samples = xrealloc(rp->samples, rp->cap * sizeof *rp->samples);
+		rp->samples =
+		    xrealloc(rp->samples, rp->cap * sizeof *rp->samples);
 	}
 	s = &rp->samples[rp->n];
 	s->seg = seg;
@@ -291,14 +297,14 @@ replay_scan(struct replay *rp, uint32_t k, bool final_segment)
 		char *cause = NULL;
 
 		if (sg->size == 0 || sg->bad_header)
-			return;		/* a new segment, not written yet */
+			return; /* a new segment, not written yet */
 		if (parse_header(sg, &cause) != 0) {
 			replay_damage(rp, (int)k, 0, cause);
 			free(cause);
 			sg->bad_header = true;
 			return;
 		}
-		rp->chain_ok = false;	/* a segment starts with a key */
+		rp->chain_ok = false; /* a segment starts with a key */
 	}
 	while (sg->scan < sg->size) {
 		uint64_t off = sg->scan, next;
@@ -314,7 +320,8 @@ replay_scan(struct replay *rp, uint32_t k, bool final_segment)
 			 * stopped while writing it, or is writing it now. */
 			next = frame_resync(sg, off);
 			if (next < sg->size) {
-				snprintf(why, sizeof why, "a bad length (%llu "
+				snprintf(why, sizeof why,
+				    "a bad length (%llu "
 				    "bytes skipped)",
 				    (unsigned long long)(next - off));
 				replay_damage(rp, (int)k, off, why);
@@ -322,7 +329,8 @@ replay_scan(struct replay *rp, uint32_t k, bool final_segment)
 				sg->scan = next;
 				continue;
 			}
-			snprintf(why, sizeof why, "the last frame is cut "
+			snprintf(why, sizeof why,
+			    "the last frame is cut "
 			    "short (%llu bytes skipped)",
 			    (unsigned long long)(sg->size - off));
 			if (final_segment) {
@@ -338,10 +346,11 @@ replay_scan(struct replay *rp, uint32_t k, bool final_segment)
 		if (rc < 0) {
 			next = frame_resync(sg, off);
 			snprintf(why, sizeof why, "%s (%llu bytes skipped)",
-			    le32(sg->mem + off) !=
-			    SESSION_SYNC ? "no sync marker" : type == 0 ||
-			    len > FRAME_MAX ? "an absurd type or length" :
-			    "a checksum mismatch",
+			    le32(sg->mem + off) != SESSION_SYNC ?
+			        "no sync marker" :
+			        type == 0 || len > FRAME_MAX ?
+			        "an absurd type or length" :
+			        "a checksum mismatch",
 			    (unsigned long long)(next - off));
 			replay_damage(rp, (int)k, off, why);
 			rp->chain_ok = false;
@@ -354,20 +363,22 @@ replay_scan(struct replay *rp, uint32_t k, bool final_segment)
 
 			rp->ended = true;
 			rp->final = len >= 1 && p[0] <= TARGET_DENIED ?
-			    (enum target_state)p[0] : TARGET_EXITED;
+			    (enum target_state)p[0] :
+			    TARGET_EXITED;
 			continue;
 		}
 		if (type == FRAME_MARK) {
 			if (rp->n > 0 && len >= 1)
-				replay_add_mark(rp, sg->mem[off + FRAME_HEAD]
-				    == 1);
+				replay_add_mark(
+				    rp, sg->mem[off + FRAME_HEAD] == 1);
 			continue;
 		}
 		if (type != FRAME_KEY && type != FRAME_DELTA)
-			continue;	/* INDEX, or newer than this reader */
-		if (codec_peek_time(sg->mem + off + FRAME_HEAD, len, &seq,
-		    &wall) != 0) {
-			replay_damage(rp, (int)k, off, "a sample without a "
+			continue; /* INDEX, or newer than this reader */
+		if (codec_peek_time(
+		        sg->mem + off + FRAME_HEAD, len, &seq, &wall) != 0) {
+			replay_damage(rp, (int)k, off,
+			    "a sample without a "
 			    "time");
 			rp->chain_ok = false;
 			continue;
@@ -378,17 +389,19 @@ replay_scan(struct replay *rp, uint32_t k, bool final_segment)
 				replay_damage(rp, (int)k, off, "");
 			if (rp->ndamage > 0)
 				snprintf(rp->damage[rp->ndamage - 1].reason,
-				    sizeof rp->damage[0].reason, "%zu change "
+				    sizeof rp->damage[0].reason,
+				    "%zu change "
 				    "frame%s after damage skipped, up to the "
-				    "next key frame", rp->skipped,
-				    rp->skipped == 1 ? "" : "s");
+				    "next key frame",
+				    rp->skipped, rp->skipped == 1 ? "" : "s");
 			continue;
 		}
 		rp->skipped = 0;
 		/* Time going backwards (a clock step, or a mended file): kept
 		 * in file order, and reported. */
 		if (rp->n > 0 && wall + 1e-6 < rp->last_wall) {
-			snprintf(why, sizeof why, "time goes back %.3fs "
+			snprintf(why, sizeof why,
+			    "time goes back %.3fs "
 			    "(kept: samples stay in file order)",
 			    rp->last_wall - wall);
 			replay_damage(rp, (int)k, off, why);
@@ -413,7 +426,7 @@ segment_map(struct segment *sg)
 	if ((size_t)st.st_size == sg->size)
 		return 0;
 	if ((size_t)st.st_size < sg->size)
-		return -ESTALE;		/* cut back: keep what we have */
+		return -ESTALE; /* cut back: keep what we have */
 	/* The new mapping first: samples indexed so far stay readable. */
 	m = mmap(NULL, (size_t)st.st_size, PROT_READ, MAP_PRIVATE, sg->fd, 0);
 	if (m == MAP_FAILED)
@@ -441,20 +454,22 @@ replay_decode(struct replay *rp, size_t i, const char **why, size_t *bad)
 	if (rp->cur_index == i)
 		return 0;
 	k = rp->cur_index != SIZE_MAX && rp->cur_index < i &&
-	    rp->samples[rp->cur_index].key == s->key ? rp->cur_index + 1 :
+	        rp->samples[rp->cur_index].key == s->key ?
+	    rp->cur_index + 1 :
 	    s->key;
 	for (; k <= i; k++) {
 		const struct sample_ref *f = &rp->samples[k];
 		const uint8_t *p = rp->seg[f->seg].mem + f->off;
 
 		if (f->type == FRAME_KEY)
-			rc = codec_decode_key(p, f->len, &rp->tab, rp->tmp, why);
+			rc =
+			    codec_decode_key(p, f->len, &rp->tab, rp->tmp, why);
 		else if (k == s->key || rp->cur_index != k - 1) {
 			*why = "a change frame without its key frame";
 			rc = -EBADMSG;
 		} else
-			rc = codec_decode_delta(p, f->len, &rp->tab, rp->cur,
-			    rp->tmp, why);
+			rc = codec_decode_delta(
+			    p, f->len, &rp->tab, rp->cur, rp->tmp, why);
 		if (rc != 0) {
 			rp->cur_index = SIZE_MAX;
 			*bad = k;
@@ -480,7 +495,8 @@ replay_read(struct source *src, size_t i, struct snapshot *out, char **cause)
 		return -ERANGE;
 	if ((rc = replay_decode(rp, i, &why, &bad)) != 0) {
 		*cause = xasprintf("%s: sample %zu (offset %llu) cannot be "
-		    "decoded: %s", rp->seg[rp->samples[bad].seg].path, bad,
+		                   "decoded: %s",
+		    rp->seg[rp->samples[bad].seg].path, bad,
 		    (unsigned long long)(rp->samples[bad].off - FRAME_HEAD),
 		    why);
 		return rc;
@@ -495,8 +511,8 @@ replay_writer_active(const struct replay *rp)
 	bool active;
 	int fd;
 
-	if (rp->path == NULL || (fd = open(rp->path, O_RDONLY | O_CLOEXEC |
-	    O_NONBLOCK)) < 0)
+	if (rp->path == NULL ||
+	    (fd = open(rp->path, O_RDONLY | O_CLOEXEC | O_NONBLOCK)) < 0)
 		return false;
 	active = flock(fd, LOCK_SH | LOCK_NB) != 0 && errno == EWOULDBLOCK;
 	close(fd);
@@ -516,9 +532,10 @@ replay_next(struct source *src, struct snapshot *out, char **cause)
 			bad = rp->pos;
 			if (replay_decode(rp, rp->pos, &why, &bad) == 0) {
 				rp->pos++;
-				return snapshot_copy(out, rp->cur) == 0 ? 0 :
+				return snapshot_copy(out, rp->cur) == 0 ?
+				    0 :
 				    (*cause = xasprintf("out of memory"),
-				    -ENOMEM);
+				        -ENOMEM);
 			}
 			/* A frame that checks out but does not decode:
 			 * damage; go on from the next key frame. */
@@ -667,8 +684,9 @@ replay_start(struct source *src, char **cause, int *err)
 	}
 	for (k = 0; k + 1 < rp->nseg;) {
 		sg = &rp->seg[k];
-		if (sg->have_header && (sg->header.pid != ref_pid ||
-		    sg->header.start_time != ref_start)) {
+		if (sg->have_header &&
+		    (sg->header.pid != ref_pid ||
+		        sg->header.start_time != ref_start)) {
 			segment_close(sg);
 			memmove(sg, sg + 1, (rp->nseg - k - 1) * sizeof *sg);
 			rp->nseg--;
@@ -708,8 +726,8 @@ source_replay_open(const char *path, char **cause, int *err)
 			if (k > 0)
 				continue;
 			*err = -errno;
-			*cause = xasprintf("cannot open %s: %s", path,
-			    strerror(errno));
+			*cause = xasprintf(
+			    "cannot open %s: %s", path, strerror(errno));
 			replay_close(src);
 			return NULL;
 		}
@@ -719,16 +737,16 @@ source_replay_open(const char *path, char **cause, int *err)
 			if (k > 0)
 				continue;
 			*err = -EBADMSG;
-			*cause = xasprintf("%s is %s, not a memtop session file",
-			    path, what);
+			*cause = xasprintf(
+			    "%s is %s, not a memtop session file", path, what);
 			replay_close(src);
 			return NULL;
 		}
 		sg = replay_add_segment(rp, name, fd);
 		if ((rc = segment_map(sg)) != 0) {
 			*err = rc;
-			*cause = xasprintf("cannot read %s: %s", name,
-			    strerror(-rc));
+			*cause = xasprintf(
+			    "cannot read %s: %s", name, strerror(-rc));
 			replay_close(src);
 			return NULL;
 		}
@@ -737,8 +755,7 @@ source_replay_open(const char *path, char **cause, int *err)
 }
 
 struct source *
-source_replay_open_buffer(const void *data, size_t len, char **cause,
-    int *err)
+source_replay_open_buffer(const void *data, size_t len, char **cause, int *err)
 {
 	struct source *src = replay_new();
 	struct replay *rp = src->priv;
@@ -776,9 +793,9 @@ replay_refresh(struct source *src)
 	if (segment_map(sg) == 0)
 		replay_scan(rp, (uint32_t)rp->nseg - 1, true);
 	/* A flight recorder rotated: FILE is a new segment now. */
-	if (rp->ended || stat(rp->path, &now) != 0 || fstat(sg->fd,
-	    &ours) != 0 || (now.st_ino == ours.st_ino &&
-	    now.st_dev == ours.st_dev))
+	if (rp->ended || stat(rp->path, &now) != 0 ||
+	    fstat(sg->fd, &ours) != 0 ||
+	    (now.st_ino == ours.st_ino && now.st_dev == ours.st_dev))
 		return;
 	if ((fd = open(rp->path, O_RDONLY | O_CLOEXEC | O_NONBLOCK)) < 0)
 		return;

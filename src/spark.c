@@ -2,22 +2,21 @@
  * spark.c - sparklines: U+2581..U+2588 in a UTF-8 locale, an ASCII ramp
  * elsewhere, scaled to each series' own range so a small trend shows.
  */
+#include "config.h"
+
 #include <string.h>
 
 #include "model.h"
 #include "spark.h"
 
-static const char *const utf8_glyphs[9] = {
-	" ", "\u2581", "\u2582", "\u2583", "\u2584", "\u2585", "\u2586",
-	"\u2587", "\u2588"
-};
-static const char *const ascii_glyphs[9] = {
-	" ", "_", ".", "-", ":", "=", "+", "*", "#"
-};
+static const char *const utf8_glyphs[9] = { " ", "\u2581", "\u2582", "\u2583",
+	"\u2584", "\u2585", "\u2586", "\u2587", "\u2588" };
+static const char *const ascii_glyphs[9] = { " ", "_", ".", "-", ":", "=", "+",
+	"*", "#" };
 
 size_t
-spark_levels(const uint64_t *v, size_t n, uint8_t *level, uint64_t *lo,
-    uint64_t *hi)
+spark_levels(
+    const uint64_t *v, size_t n, uint8_t *level, uint64_t *lo, uint64_t *hi)
 {
 	uint64_t min = UINT64_MAX, max = 0;
 	size_t i, present = 0;
@@ -39,8 +38,8 @@ spark_levels(const uint64_t *v, size_t n, uint8_t *level, uint64_t *lo,
 		else if (max == min)
 			level[i] = 1;
 		else
-			level[i] = (uint8_t)(1 + (v[i] - min) * 7 /
-			    (max - min));
+			level[i] =
+			    (uint8_t)(1 + (v[i] - min) * 7 / (max - min));
 	}
 	*lo = min;
 	*hi = max;
@@ -56,8 +55,8 @@ spark_glyph(uint8_t level, bool utf8)
 }
 
 char *
-spark_render(const uint64_t *v, size_t n, size_t width, bool utf8,
-    char *buf, size_t size)
+spark_render(const uint64_t *v, size_t n, size_t width, bool utf8, char *buf,
+    size_t size)
 {
 	uint8_t level[MODEL_HISTORY];
 	uint64_t lo, hi;
@@ -72,8 +71,8 @@ spark_render(const uint64_t *v, size_t n, size_t width, bool utf8,
 	spark_levels(v, n, level, &lo, &hi);
 	pad = width > n ? width - n : 0;
 	for (i = 0; i < pad + n; i++) {
-		const char *g = i < pad ? " " :
-		    spark_glyph(level[i - pad], utf8);
+		const char *g =
+		    i < pad ? " " : spark_glyph(level[i - pad], utf8);
 		size_t len = strlen(g);
 
 		if (o + len + 1 > size)

@@ -13,8 +13,8 @@
  * (a flat series is all 1; HISTORY_NONE gaps are 0).  *lo and *hi get that
  * scale.  Returns how many values were present.
  */
-size_t spark_levels(const uint64_t *v, size_t n, uint8_t *level,
-    uint64_t *lo, uint64_t *hi);
+size_t spark_levels(
+    const uint64_t *v, size_t n, uint8_t *level, uint64_t *lo, uint64_t *hi);
 
 /* The glyph of a level: U+2581..U+2588 in UTF-8 ("" for 0 is a space), or
  * one of the ASCII ramp "_.-:=+*#".  NUL-terminated, at most 4 bytes. */

@@ -1,6 +1,8 @@
 /*
  * supervise.c - restore the terminal after the dashboard is killed.
  */
+#include "config.h"
+
 #include <errno.h>
 #include <signal.h>
 #include <stdio.h>
@@ -46,7 +48,7 @@ supervise_dashboard(void)
 		return 0;
 	pid = fork();
 	if (pid <= 0)
-		return 0;	/* the child, or no fork: run unsupervised */
+		return 0; /* the child, or no fork: run unsupervised */
 
 	supervised_child = pid;
 	memset(&sa, 0, sizeof sa);
@@ -70,13 +72,15 @@ supervise_dashboard(void)
 			exit(1);
 		if (!WIFSTOPPED(status))
 			break;
-		raise(SIGSTOP);		/* fg continues us and the child */
+		raise(SIGSTOP); /* fg continues us and the child */
 	}
-	supervised_child = 0;		/* reaped: its PID may be reused */
+	supervised_child = 0; /* reaped: its PID may be reused */
 	if (WIFEXITED(status))
 		exit(WEXITSTATUS(status));
 	supervise_restore(&saved);
-	fprintf(stderr, "memtop: the dashboard was killed by signal %d (%s); "
-	    "terminal restored\n", WTERMSIG(status), strsignal(WTERMSIG(status)));
+	fprintf(stderr,
+	    "memtop: the dashboard was killed by signal %d (%s); "
+	    "terminal restored\n",
+	    WTERMSIG(status), strsignal(WTERMSIG(status)));
 	exit(128 + WTERMSIG(status));
 }

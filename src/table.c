@@ -1,9 +1,9 @@
 /*
- * table.c - columns, sorting and pcre2 filtering of the region list.
+ * table.c - columns, sorting and filtering of the region list.
  */
-#define PCRE2_CODE_UNIT_WIDTH 8
+#include "config.h"
+
 #include <math.h>
-#include <pcre2.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
@@ -64,62 +64,9 @@ column_lookup(const char *name)
 	return -1;
 }
 
-struct rx {
-	pcre2_code *code;
-	pcre2_match_data *md;
-};
-
-struct rx *
-rx_compile(const char *pattern, char **err)
-{
-	PCRE2_UCHAR msg[256];
-	PCRE2_SIZE off;
-	struct rx *rx;
-	int code;
-
-	const char *p;
-	uint32_t opts = PCRE2_CASELESS;
-
-	/* Smart case, as in less and vim: an upper-case letter makes it exact. */
-	for (p = pattern; *p != '\0'; p++) {
-		if (*p >= 'A' && *p <= 'Z')
-			opts = 0;
-	}
-	rx = xcalloc(1, sizeof *rx);
-	rx->code = pcre2_compile((PCRE2_SPTR)pattern, PCRE2_ZERO_TERMINATED,
-	    opts, &code, &off, NULL);
-	if (rx->code == NULL) {
-		pcre2_get_error_message(code, msg, sizeof msg);
-		if (err != NULL)
-			*err = xasprintf("bad pattern at offset %zu: %s",
-			    (size_t)off, (char *)msg);
-		free(rx);
-		return NULL;
-	}
-	rx->md = pcre2_match_data_create_from_pattern(rx->code, NULL);
-	return rx;
-}
-
 bool
-rx_match(const struct rx *rx, const char *s, size_t len)
-{
-	return pcre2_match(rx->code, (PCRE2_SPTR)s, len, 0, 0, rx->md,
-	    NULL) >= 0;
-}
-
-void
-rx_free(struct rx *rx)
-{
-	if (rx == NULL)
-		return;
-	pcre2_match_data_free(rx->md);
-	pcre2_code_free(rx->code);
-	free(rx);
-}
-
-bool
-table_row_matches(const struct model *m, const struct tracked_region *r,
-    const struct rx *rx)
+table_row_matches(
+    const struct model *m, const struct tracked_region *r, const struct rx *rx)
 {
 	char label[160];
 	const char *path;
@@ -135,8 +82,8 @@ table_row_matches(const struct model *m, const struct tracked_region *r,
 }
 
 bool
-table_keep(const struct model *m, const struct tracked_region *r,
-    const void *ctx)
+table_keep(
+    const struct model *m, const struct tracked_region *r, const void *ctx)
 {
 	return table_row_matches(m, r, ctx);
 }
@@ -164,7 +111,7 @@ cmp_bytes(const char *a, size_t alen, const char *b, size_t blen)
 struct sort_nums {
 	const uint64_t *kb, *base_kb;
 	uint64_t size_kb;
-	double rate;			/* only read for COL_RATE */
+	double rate; /* only read for COL_RATE */
 };
 
 /* Compare by one of the columns of numbers; 0 on a tie, and for the
@@ -183,7 +130,8 @@ cmp_nums(enum column col, const struct sort_nums *a, const struct sort_nums *b)
 	case COL_PSS:
 		return cmp_u64(a->kb[SF_PSS], b->kb[SF_PSS]);
 	case COL_PDIRTY:
-		return cmp_u64(a->kb[SF_PRIVATE_DIRTY], b->kb[SF_PRIVATE_DIRTY]);
+		return cmp_u64(
+		    a->kb[SF_PRIVATE_DIRTY], b->kb[SF_PRIVATE_DIRTY]);
 	case COL_SWAP:
 		return cmp_u64(a->kb[SF_SWAP], b->kb[SF_SWAP]);
 	case COL_DELTA:
@@ -204,8 +152,10 @@ cmp_nums(enum column col, const struct sort_nums *a, const struct sort_nums *b)
 static int
 table_cmp(const void *pa, const void *pb)
 {
-	const struct tracked_region *a = *(const struct tracked_region *const *)pa;
-	const struct tracked_region *b = *(const struct tracked_region *const *)pb;
+	const struct tracked_region *a =
+	    *(const struct tracked_region *const *)pa;
+	const struct tracked_region *b =
+	    *(const struct tracked_region *const *)pb;
 	char la[160], lb[160];
 	const char *sa, *sb;
 	size_t na, nb;
@@ -230,9 +180,9 @@ table_cmp(const void *pa, const void *pb)
 		break;
 	default: {
 		struct sort_nums xa = { a->kb, a->base_kb,
-		    (a->end - a->start) / 1024, 0 };
+			(a->end - a->start) / 1024, 0 };
 		struct sort_nums xb = { b->kb, b->base_kb,
-		    (b->end - b->start) / 1024, 0 };
+			(b->end - b->start) / 1024, 0 };
 
 		if (sort_col == COL_RATE) {
 			xa.rate = model_region_rate(sort_model, a, SERIES_RSS);
@@ -290,9 +240,9 @@ group_cmp_col(const void *pa, const void *pb)
 	case COL_CLASS:
 	case COL_PATH:
 		sa = a->path_id ? model_path(sort_model, a->path_id, &na) :
-		    a->label;
+		                  a->label;
 		sb = b->path_id ? model_path(sort_model, b->path_id, &nb) :
-		    b->label;
+		                  b->label;
 		if (a->path_id == 0)
 			na = strlen(sa);
 		if (b->path_id == 0)
@@ -306,9 +256,9 @@ group_cmp_col(const void *pa, const void *pb)
 		return c != 0 ? -c : cmp_u64(a->key, b->key);
 	default: {
 		struct sort_nums xa = { a->kb, a->base_kb, a->kb[SF_SIZE],
-		    a->rate_kb_s };
+			a->rate_kb_s };
 		struct sort_nums xb = { b->kb, b->base_kb, b->kb[SF_SIZE],
-		    b->rate_kb_s };
+			b->rate_kb_s };
 
 		c = cmp_nums(sort_col, &xa, &xb);
 		break;

@@ -9,10 +9,21 @@
 #include <stddef.h>
 
 #include "model.h"
+#include "rx.h"
 
 enum column {
-	COL_ADDR, COL_PERMS, COL_CLASS, COL_PATH, COL_SIZE, COL_RSS, COL_PSS,
-	COL_PDIRTY, COL_SWAP, COL_DELTA, COL_RATE, COL_COUNT
+	COL_ADDR,
+	COL_PERMS,
+	COL_CLASS,
+	COL_PATH,
+	COL_SIZE,
+	COL_RSS,
+	COL_PSS,
+	COL_PDIRTY,
+	COL_SWAP,
+	COL_DELTA,
+	COL_RATE,
+	COL_COUNT
 };
 
 /* "rss", "pss", "private_dirty"...: the names -s and the view use. */
@@ -23,13 +34,6 @@ const char *column_title(enum column c);
 int column_lookup(const char *name);
 /* Whether a column sorts biggest-first by default (sizes, rates). */
 bool column_desc_default(enum column c);
-
-/* A compiled pcre2 pattern (opaque to keep pcre2 out of the headers). */
-struct rx;
-/* NULL with *err set (malloc'd, "missing ) at offset 3") on a bad pattern. */
-struct rx *rx_compile(const char *pattern, char **err);
-bool rx_match(const struct rx *rx, const char *s, size_t len);
-void rx_free(struct rx *rx);
 
 /* Rows of the region table: borrowed pointers into the model, valid until
  * the next model_ingest(). */
@@ -46,15 +50,15 @@ struct table {
 void table_build(struct table *t, const struct model *m, enum column col,
     bool descending, const struct rx *filter, const struct region_group *group);
 /* Whether one region matches a pattern (class label or path). */
-bool table_row_matches(const struct model *m, const struct tracked_region *r,
-    const struct rx *rx);
+bool table_row_matches(
+    const struct model *m, const struct tracked_region *r, const struct rx *rx);
 /* table_row_matches() as a region_pred: ctx is the struct rx. */
-bool table_keep(const struct model *m, const struct tracked_region *r,
-    const void *ctx);
+bool table_keep(
+    const struct model *m, const struct tracked_region *r, const void *ctx);
 /* Sort groups by col (the columns a group has; others leave the order by
  * RSS), ties by their key. */
-void table_sort_groups(const struct model *m, struct region_group *g,
-    size_t n, enum column col, bool descending);
+void table_sort_groups(const struct model *m, struct region_group *g, size_t n,
+    enum column col, bool descending);
 void table_free(struct table *t);
 
 #endif

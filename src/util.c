@@ -1,6 +1,8 @@
 /*
  * util.c - escaping, formatting, clocks, allocation, fatal errors.
  */
+#include "config.h"
+
 #include <errno.h>
 #include <langinfo.h>
 #include <stdarg.h>
@@ -77,8 +79,9 @@ esc_text(const char *s, size_t len, char *out, size_t size, bool utf8)
 		} else if (u[i] == 0x1b) {
 			memcpy(tmp, "\\e", 2);
 			k = 2;
-		} else if (utf8 && (n = utf8_seq_len(u + i, len - i, &cp)) !=
-		    0 && !is_c1(cp)) {
+		} else if (utf8 &&
+		    (n = utf8_seq_len(u + i, len - i, &cp)) != 0 &&
+		    !is_c1(cp)) {
 			piece = s + i;
 			k = n;
 		} else {
@@ -202,7 +205,8 @@ fmt_duration(double seconds, char *buf, size_t size)
 	unsigned long long s = seconds > 0 ? (unsigned long long)seconds : 0;
 
 	if (s >= 86400)
-		snprintf(buf, size, "%llud%02lluh", s / 86400, s % 86400 / 3600);
+		snprintf(
+		    buf, size, "%llud%02lluh", s / 86400, s % 86400 / 3600);
 	else if (s >= 3600)
 		snprintf(buf, size, "%lluh%02llum", s / 3600, s % 3600 / 60);
 	else if (s >= 60)
@@ -244,8 +248,8 @@ locale_is_utf8(void)
 {
 	const char *cs = nl_langinfo(CODESET);
 
-	return cs != NULL && (strcasecmp(cs, "UTF-8") == 0 ||
-	    strcasecmp(cs, "utf8") == 0);
+	return cs != NULL &&
+	    (strcasecmp(cs, "UTF-8") == 0 || strcasecmp(cs, "utf8") == 0);
 }
 
 double
@@ -364,10 +368,10 @@ error_vprint(const char *fmt, va_list ap)
 		fputs("memtop: out of memory\n", stderr);
 		return;
 	}
-	out = malloc(4 * (size_t)n + 1);	/* "\xNN" is the widest */
+	out = malloc(4 * (size_t)n + 1); /* "\xNN" is the widest */
 	if (out != NULL)
-		esc_text(msg, (size_t)n, out, 4 * (size_t)n + 1,
-		    locale_is_utf8());
+		esc_text(
+		    msg, (size_t)n, out, 4 * (size_t)n + 1, locale_is_utf8());
 	fprintf(stderr, "memtop: %s\n", out != NULL ? out : "out of memory");
 	free(out);
 	free(msg);

@@ -37,7 +37,7 @@ char *fmt_duration(double seconds, char *buf, size_t size);
 
 double clock_mono(void);
 double clock_wall(void);
-double clock_cpu(void);		/* this process's CPU seconds */
+double clock_cpu(void); /* this process's CPU seconds */
 
 /* Whether the current locale's codeset is UTF-8. */
 bool locale_is_utf8(void);
@@ -72,12 +72,12 @@ void fatal(int code, const char *fmt, ...)
 /* Exit codes, documented in memtop(1). */
 enum memtop_exit {
 	EXIT_OK = 0,
-	EXIT_FAILURE_GENERIC = 1,	/* internal error, out of memory */
-	EXIT_USAGE = 2,			/* bad option or argument */
-	EXIT_TARGET_GONE = 3,		/* no such process / it exited */
-	EXIT_PERMISSION = 4,		/* may not read the target */
-	EXIT_BAD_SESSION = 5,		/* damaged or unreadable session file */
-	EXIT_TERMINAL = 6		/* no usable terminal for the dashboard */
+	EXIT_FAILURE_GENERIC = 1, /* internal error, out of memory */
+	EXIT_USAGE = 2,           /* bad option or argument */
+	EXIT_TARGET_GONE = 3,     /* no such process / it exited */
+	EXIT_PERMISSION = 4,      /* may not read the target */
+	EXIT_BAD_SESSION = 5,     /* damaged or unreadable session file */
+	EXIT_TERMINAL = 6         /* no usable terminal for the dashboard */
 };
 
 #endif

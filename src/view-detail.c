@@ -2,6 +2,8 @@
  * view-detail.c - one region: every counter with its deltas, VmFlags, the
  * identity story, and a large chart of a series' history.
  */
+#include "config.h"
+
 #include <curses.h>
 #include <inttypes.h>
 #include <string.h>
@@ -18,8 +20,10 @@ view_story(const struct tracked_region *r, char *buf, size_t size)
 		uint32_t bit;
 		const char *what;
 	} events[] = {
-		{ TR_EVENT_GREW, "grew" }, { TR_EVENT_SHRANK, "shrank" },
-		{ TR_EVENT_MOVED, "moved" }, { TR_EVENT_MERGED, "merged" },
+		{ TR_EVENT_GREW, "grew" },
+		{ TR_EVENT_SHRANK, "shrank" },
+		{ TR_EVENT_MOVED, "moved" },
+		{ TR_EVENT_MERGED, "merged" },
 		{ TR_EVENT_SPLIT, "split" },
 	};
 	size_t i, o;
@@ -28,13 +32,13 @@ view_story(const struct tracked_region *r, char *buf, size_t size)
 	    r->first_start, r->first_end);
 	for (i = 0; i < sizeof events / sizeof events[0] && o < size; i++) {
 		if (r->events & events[i].bit)
-			o += (size_t)snprintf(buf + o, size - o, ", %s",
-			    events[i].what);
+			o += (size_t)snprintf(
+			    buf + o, size - o, ", %s", events[i].what);
 	}
 	if (r->events == 0 && o < size)
 		snprintf(buf + o, size - o, ", the same range since");
-	else if (o < size && (r->start != r->first_start ||
-	    r->end != r->first_end))
+	else if (o < size &&
+	    (r->start != r->first_start || r->end != r->first_end))
 		snprintf(buf + o, size - o, "; now %" PRIx64 "-%" PRIx64,
 		    r->start, r->end);
 }
@@ -73,7 +77,8 @@ view_chart(struct view *v, const struct tracked_region *r, int y0, int rows)
 		secs = model_sample_time(m, model_samples(m) - 1) -
 		    model_sample_time(m, model_samples(m) - shown);
 	fmt_duration(secs, span, sizeof span);
-	snprintf(title, sizeof title, "%s over the last %zu samples (%s): now "
+	snprintf(title, sizeof title,
+	    "%s over the last %zu samples (%s): now "
 	    "%s, scale %s..%s, %+.1f kB/s   Tab/p/s/d: series",
 	    series_name(v->series), shown, span, fmt_kb(last, c, sizeof c),
 	    fmt_kb(lo, a, sizeof a), fmt_kb(hi, b, sizeof b),
@@ -81,7 +86,7 @@ view_chart(struct view *v, const struct tracked_region *r, int y0, int rows)
 	attron(A_BOLD);
 	view_put_plain(y0, 0, title, COLS);
 	attroff(A_BOLD);
-	bars = rows - 2;		/* the title above, the axis below */
+	bars = rows - 2; /* the title above, the axis below */
 	y0++;
 	mvprintw(y0, 0, "%7s", b);
 	mvprintw(y0 + bars - 1, 0, "%7s", a);
@@ -93,14 +98,15 @@ view_chart(struct view *v, const struct tracked_region *r, int y0, int rows)
 
 		if (h[i] == HISTORY_NONE)
 			continue;
-		if (hi == lo)		/* flat: half height, or a floor at 0 */
+		if (hi == lo) /* flat: half height, or a floor at 0 */
 			eighths = hi == 0 ? 1 : (unsigned)bars * 4;
 		else
-			eighths = 1 + (unsigned)((h[i] - lo) *
-			    ((uint64_t)bars * 8 - 1) / (hi - lo));
+			eighths = 1 +
+			    (unsigned)((h[i] - lo) * ((uint64_t)bars * 8 - 1) /
+			        (hi - lo));
 		for (row = 0; row < bars; row++) {
-			const char *cell = spark_chart_cell(eighths,
-			    (unsigned)row, v->utf8);
+			const char *cell =
+			    spark_chart_cell(eighths, (unsigned)row, v->utf8);
 
 			view_put_plain(y0 + bars - 1 - row, x0 + col, cell, 1);
 		}
@@ -127,7 +133,8 @@ view_draw_detail(struct view *v)
 	struct tm tm;
 
 	if (r == NULL) {
-		mvaddstr(y, 1, "this region is gone and no longer tracked "
+		mvaddstr(y, 1,
+		    "this region is gone and no longer tracked "
 		    "(Esc: back)");
 		return;
 	}
@@ -143,8 +150,10 @@ view_draw_detail(struct view *v)
 	/* The whole path, on lines of its own: here is where it can be
 	 * read in full. */
 	if (len > 0)
-		y += view_put_wrapped(v, y + 1, path, len, LINES >= 30 ? 4 :
-		    LINES >= 18 ? 2 : 1);
+		y += view_put_wrapped(v, y + 1, path, len,
+		    LINES >= 30     ? 4 :
+		        LINES >= 18 ? 2 :
+		                      1);
 	attroff(A_BOLD);
 
 	/* When it appeared, and what happened to its range since. */
@@ -152,12 +161,15 @@ view_draw_detail(struct view *v)
 	t = (time_t)r->first_time;
 	localtime_r(&t, &tm);
 	strftime(when, sizeof when, "%H:%M:%S", &tm);
-	snprintf(buf, sizeof buf, "%s: %s %s (%s ago), size %s", r->state ==
-	    TR_NEW ? "new" : r->state == TR_GONE ? "GONE" : "live",
+	snprintf(buf, sizeof buf, "%s: %s %s (%s ago), size %s",
+	    r->state == TR_NEW      ? "new" :
+	        r->state == TR_GONE ? "GONE" :
+	                              "live",
 	    r->first_seq == 0 ? "there since the first sample at" :
-	    "appeared at", when, fmt_duration(model_last_wall(m) -
-	    r->first_time, val, sizeof val), fmt_kb((r->end - r->start) / 1024,
-	    dp, sizeof dp));
+	                        "appeared at",
+	    when,
+	    fmt_duration(model_last_wall(m) - r->first_time, val, sizeof val),
+	    fmt_kb((r->end - r->start) / 1024, dp, sizeof dp));
 	if (v->colors && r->state != TR_LIVE)
 		attron(COLOR_PAIR(r->state == TR_NEW ? PAIR_NEW : PAIR_GONE));
 	view_put_plain(y++, 0, buf, COLS);
@@ -167,14 +179,15 @@ view_draw_detail(struct view *v)
 	snprintf(buf, sizeof buf, "identity: %s", label);
 	view_put_plain(y++, 0, buf, COLS);
 	if (r->inode != 0 || r->offset != 0 || r->dev_major != 0) {
-		snprintf(buf, sizeof buf, "file: offset 0x%" PRIx64 ", inode %"
-		    PRIu64 ", device %02x:%02x", r->offset, r->inode,
-		    r->dev_major, r->dev_minor);
+		snprintf(buf, sizeof buf,
+		    "file: offset 0x%" PRIx64 ", inode %" PRIu64
+		    ", device %02x:%02x",
+		    r->offset, r->inode, r->dev_major, r->dev_minor);
 		view_put_plain(y++, 0, buf, COLS);
 	}
 	vmflags_format(r->vmflags, label, sizeof label);
-	snprintf(buf, sizeof buf, "VmFlags: %s", r->has_vmflags ? label :
-	    "(not given by this kernel)");
+	snprintf(buf, sizeof buf, "VmFlags: %s",
+	    r->has_vmflags ? label : "(not given by this kernel)");
 	view_put_plain(y++, 0, buf, COLS);
 	y++;
 
@@ -187,8 +200,8 @@ view_draw_detail(struct view *v)
 	if (per > LINES - y - 8)
 		per = LINES - y - 8 > 1 ? LINES - y - 8 : 1;
 	for (col = 0; col < ncols; col++) {
-		snprintf(buf, sizeof buf, "%-15s %7s %7s %7s", col ? "" :
-		    "counter", "now", "+prev", "+base");
+		snprintf(buf, sizeof buf, "%-15s %7s %7s %7s",
+		    col ? "" : "counter", "now", "+prev", "+base");
 		view_put_plain(y, col * (COLS / ncols), buf, COLS / ncols - 1);
 	}
 	y++;
@@ -198,7 +211,7 @@ view_draw_detail(struct view *v)
 		if (!((r->present >> f) & 1))
 			continue;
 		if (col / per >= ncols)
-			break;		/* no room left for the rest */
+			break; /* no room left for the rest */
 		cx = (col / per) * (COLS / ncols);
 		cy = y + col % per;
 		col++;

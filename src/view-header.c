@@ -2,6 +2,8 @@
  * view-header.c - the five header lines: the target, the totals with their
  * trends and rates, the machine and cgroup, and how long until the limit.
  */
+#include "config.h"
+
 #include <curses.h>
 #include <string.h>
 #include <time.h>
@@ -10,14 +12,14 @@
 #include "util.h"
 #include "view-int.h"
 
-#define METRIC_SPARK 12
-#define EXEC_NOTICE_S 60	/* how long the header tells of an exec */
+#define METRIC_SPARK  12
+#define EXEC_NOTICE_S 60 /* how long the header tells of an exec */
 
 /* "RSS    14.0M ▁▂▃▅ +64.0K/s" at x from a value, its history (oldest
  * first) and its rate; returns the next x, or -1 if there is no room. */
 static int
-view_metric_draw(struct view *v, int y, int x, const char *name,
-    uint64_t kb, const uint64_t *h, size_t n, double r)
+view_metric_draw(struct view *v, int y, int x, const char *name, uint64_t kb,
+    const uint64_t *h, size_t n, double r)
 {
 	char val[16], spark[64], rate[32], buf[160];
 	int w;
@@ -58,8 +60,8 @@ view_metric(struct view *v, int y, int x, const char *name, enum series s,
 	size_t n;
 
 	n = model_history(m, &t->hist[s], 0, UINT64_MAX, h, METRIC_SPARK);
-	return view_metric_draw(v, y, x, name, t->kb[f], h, n,
-	    model_totals_rate(m, s));
+	return view_metric_draw(
+	    v, y, x, name, t->kb[f], h, n, model_totals_rate(m, s));
 }
 
 void
@@ -74,10 +76,10 @@ view_header_sample(struct view *v)
 		v->anon_n = 0;
 	v->anon_seq = s;
 	if (v->anon_n == MODEL_HISTORY) {
-		memmove(v->anon_kb, v->anon_kb + 1, (MODEL_HISTORY - 1) *
-		    sizeof v->anon_kb[0]);
-		memmove(v->anon_t, v->anon_t + 1, (MODEL_HISTORY - 1) *
-		    sizeof v->anon_t[0]);
+		memmove(v->anon_kb, v->anon_kb + 1,
+		    (MODEL_HISTORY - 1) * sizeof v->anon_kb[0]);
+		memmove(v->anon_t, v->anon_t + 1,
+		    (MODEL_HISTORY - 1) * sizeof v->anon_t[0]);
 		v->anon_n--;
 	}
 	v->anon_kb[v->anon_n] = model_totals(m)->kb[SF_ANONYMOUS];
@@ -90,7 +92,8 @@ static double
 view_anon_rate(const struct view *v)
 {
 	size_t n = v->anon_n < MODEL_RATE_WINDOW ? v->anon_n :
-	    MODEL_RATE_WINDOW, i, from = v->anon_n - n;
+	                                           MODEL_RATE_WINDOW,
+	       i, from = v->anon_n - n;
 	double st = 0, sv = 0, stt = 0, stv = 0, t, d;
 
 	if (n < 2)
@@ -117,13 +120,15 @@ view_state_text(struct view *v, char *buf, size_t size)
 		return buf;
 	}
 	if (app->ended) {
-		snprintf(buf, size, "%s", app->end_cause ? app->end_cause :
-		    "sampling ended");
+		snprintf(buf, size, "%s",
+		    app->end_cause ? app->end_cause : "sampling ended");
 		return buf;
 	}
 	if (app->sampler != NULL && sampler_late(app->sampler)) {
-		snprintf(buf, size, "sample late (%.0fs): the target may be "
-		    "frozen or in D state", sampler_busy(app->sampler));
+		snprintf(buf, size,
+		    "sample late (%.0fs): the target may be "
+		    "frozen or in D state",
+		    sampler_busy(app->sampler));
 		return buf;
 	}
 	if (app->rec_error != NULL) {
@@ -132,8 +137,9 @@ view_state_text(struct view *v, char *buf, size_t size)
 	}
 	if (app->sampler != NULL && sampler_paused(app->sampler))
 		return "PAUSED";
-	if (model_exec_wall(app->model) > 0 && model_last_wall(app->model) -
-	    model_exec_wall(app->model) < EXEC_NOTICE_S) {
+	if (model_exec_wall(app->model) > 0 &&
+	    model_last_wall(app->model) - model_exec_wall(app->model) <
+	        EXEC_NOTICE_S) {
 		char when[16];
 		time_t t = (time_t)model_exec_wall(app->model);
 		struct tm tm;
@@ -168,25 +174,28 @@ view_draw_header(struct view *v)
 	attron(A_BOLD);
 	mvaddstr(0, 0, "memtop");
 	attroff(A_BOLD);
-	snprintf(buf, sizeof buf, "  pid %d", info->pid ? info->pid :
-	    v->app->pid);
+	snprintf(
+	    buf, sizeof buf, "  pid %d", info->pid ? info->pid : v->app->pid);
 	x = 6 + view_put_plain(0, 6, buf, COLS - 6);
 	if ((st = view_state_text(v, state, sizeof state)) != NULL &&
 	    x + 2 < COLS) {
-		int attr = v->colors ? COLOR_PAIR(PAIR_GONE) | A_BOLD :
-		    A_REVERSE;
+		int attr =
+		    v->colors ? COLOR_PAIR(PAIR_GONE) | A_BOLD : A_REVERSE;
 
 		attron(attr);
-		x += 2 + view_put(v, 0, x + 2, st, strlen(st), COLS - x - 2,
-		    false);
+		x += 2 +
+		    view_put(v, 0, x + 2, st, strlen(st), COLS - x - 2, false);
 		attroff(attr);
 	}
 	if (x + 2 < COLS)
-		x += 2 + view_put(v, 0, x + 2, info->comm, strlen(info->comm),
-		    COLS - x - 2 < 24 ? COLS - x - 2 : 24, false);
-	snprintf(buf, sizeof buf, "  up %s  every %gs  sample %.1f ms  %zu "
-	    "regions", fmt_duration(info->age_s, age, sizeof age),
-	    v->app->interval, model_last_sample_ms(m), t->nregions);
+		x += 2 +
+		    view_put(v, 0, x + 2, info->comm, strlen(info->comm),
+		        COLS - x - 2 < 24 ? COLS - x - 2 : 24, false);
+	snprintf(buf, sizeof buf,
+	    "  up %s  every %gs  sample %.1f ms  %zu "
+	    "regions",
+	    fmt_duration(info->age_s, age, sizeof age), v->app->interval,
+	    model_last_sample_ms(m), t->nregions);
 	if (model_torn(m) > 0)
 		snprintf(buf + strlen(buf), sizeof buf - strlen(buf),
 		    "  (%u torn)", model_torn(m));
@@ -207,8 +216,8 @@ view_draw_header(struct view *v)
 	if (x > 0)
 		x = view_metric(v, 2, x, "PSS", SERIES_PSS, SF_PSS);
 	if (x > 0)
-		view_metric(v, 2, x, "Dirty", SERIES_PRIVATE_DIRTY,
-		    SF_PRIVATE_DIRTY);
+		view_metric(
+		    v, 2, x, "Dirty", SERIES_PRIVATE_DIRTY, SF_PRIVATE_DIRTY);
 	x = view_metric(v, 3, 0, "Swap", SERIES_SWAP, SF_SWAP);
 	if (x > 0) {
 		size_t n = v->anon_n < METRIC_SPARK ? v->anon_n : METRIC_SPARK;
@@ -236,37 +245,44 @@ view_draw_header(struct view *v)
 		o += (size_t)snprintf(buf, sizeof buf, "MemAvailable %s  ",
 		    fmt_kb(info->mem_available_kb, a, sizeof a));
 	rate = model_totals_rate(m, SERIES_RSS);
-	view_fmt_rate(rate, rs, sizeof rs);	/* as the totals show it */
+	view_fmt_rate(rate, rs, sizeof rs); /* as the totals show it */
 	if (info->has_cgroup && info->cg_max != UINT64_MAX) {
-		double left = (double)(info->cg_max - (info->cg_current <
-		    info->cg_max ? info->cg_current : info->cg_max)) / 1024;
+		double left =
+		    (double)(info->cg_max -
+		        (info->cg_current < info->cg_max ? info->cg_current :
+		                                           info->cg_max)) /
+		    1024;
 
-		o += (size_t)snprintf(buf + o, sizeof buf - o, "cgroup %s of "
-		    "%s (%.0f%%)", fmt_kb(info->cg_current / 1024, a, sizeof a),
-		    fmt_kb(info->cg_max / 1024, b, sizeof b), 100.0 *
-		    (double)info->cg_current / (double)info->cg_max);
+		o += (size_t)snprintf(buf + o, sizeof buf - o,
+		    "cgroup %s of "
+		    "%s (%.0f%%)",
+		    fmt_kb(info->cg_current / 1024, a, sizeof a),
+		    fmt_kb(info->cg_max / 1024, b, sizeof b),
+		    100.0 * (double)info->cg_current / (double)info->cg_max);
 		if (rate > 0.05 && o < sizeof buf)
 			o += (size_t)snprintf(buf + o, sizeof buf - o,
 			    ", limit in ~%s at %s/s",
 			    fmt_duration(left / rate, age, sizeof age), rs);
 	} else {
 		if (info->has_cgroup)
-			o += (size_t)snprintf(buf + o, sizeof buf - o, "cgroup "
-			    "%s, no limit", fmt_kb(info->cg_current / 1024, a,
-			    sizeof a));
-		if (rate > 0.05 && info->mem_available_kb > 0 &&
-		    o < sizeof buf)
-			o += (size_t)snprintf(buf + o, sizeof buf - o, "%sat "
-			    "%s/s MemAvailable lasts ~%s", o ? "; " : "",
-			    rs, fmt_duration((double)info->mem_available_kb /
-			    rate, age, sizeof age));
+			o += (size_t)snprintf(buf + o, sizeof buf - o,
+			    "cgroup "
+			    "%s, no limit",
+			    fmt_kb(info->cg_current / 1024, a, sizeof a));
+		if (rate > 0.05 && info->mem_available_kb > 0 && o < sizeof buf)
+			o += (size_t)snprintf(buf + o, sizeof buf - o,
+			    "%sat "
+			    "%s/s MemAvailable lasts ~%s",
+			    o ? "; " : "", rs,
+			    fmt_duration((double)info->mem_available_kb / rate,
+			        age, sizeof age));
 	}
 	if (info->has_cgroup && info->cg_oom_kills > 0 && o < sizeof buf)
 		o += (size_t)snprintf(buf + o, sizeof buf - o,
 		    "  OOM kills %llu", (unsigned long long)info->cg_oom_kills);
 	if (info->has_cgroup && o < sizeof buf)
-		o += (size_t)snprintf(buf + o, sizeof buf - o, "  [%s]",
-		    info->cgroup_path);
+		o += (size_t)snprintf(
+		    buf + o, sizeof buf - o, "  [%s]", info->cgroup_path);
 	if (o > 0 && v->colors && info->has_cgroup &&
 	    info->cg_max != UINT64_MAX &&
 	    info->cg_current > info->cg_max / 10 * 9)

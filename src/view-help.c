@@ -1,6 +1,8 @@
 /*
  * view-help.c - the help screen (every key) and the F6 sort menu.
  */
+#include "config.h"
+
 #include <curses.h>
 
 #include "view-int.h"
@@ -54,8 +56,11 @@ view_draw_help(struct view *v)
 	}
 	attron(A_REVERSE);
 	mvhline(LINES - 1, 0, ' ', COLS);
-	view_put_plain(LINES - 1, 0, max > 0 ? " Up Down: scroll   any "
-	    "other key: back" : " Any key: back", COLS);
+	view_put_plain(LINES - 1, 0,
+	    max > 0 ? " Up Down: scroll   any "
+	              "other key: back" :
+	              " Any key: back",
+	    COLS);
 	attroff(A_REVERSE);
 }
 
@@ -85,7 +90,7 @@ view_help_key(struct view *v, int ch)
 		break;
 	case KEY_END:
 	case 'G':
-		v->help_top = (int)HELP_LINES;	/* drawn as the last page */
+		v->help_top = (int)HELP_LINES; /* drawn as the last page */
 		break;
 	case KEY_RESIZE:
 		break;
@@ -101,8 +106,8 @@ view_draw_sort_menu(struct view *v)
 {
 	int c, y = HEADER_ROWS + 1, room = LINES - 1 - y, first = 0;
 
-	view_put_plain(HEADER_ROWS, 1, "Sort by (Enter chooses, Esc cancels):",
-	    COLS - 2);
+	view_put_plain(
+	    HEADER_ROWS, 1, "Sort by (Enter chooses, Esc cancels):", COLS - 2);
 	/* On a short screen the list scrolls to keep the choice in view. */
 	if (room > 0 && v->sort_menu >= room)
 		first = v->sort_menu - room + 1;
@@ -113,6 +118,6 @@ view_draw_sort_menu(struct view *v)
 		attroff(A_REVERSE);
 		if (c == (int)v->sort)
 			addstr(v->desc ? " (current, descending)" :
-			    " (current, ascending)");
+			                 " (current, ascending)");
 	}
 }

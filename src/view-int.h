@@ -15,57 +15,65 @@
 enum view_screen { SCR_TABLE, SCR_DETAIL, SCR_HELP, SCR_SORT };
 
 /* Colour pairs. */
-enum { PAIR_HEAD = 1, PAIR_NEW, PAIR_GONE, PAIR_UP, PAIR_DOWN, PAIR_BAR,
-	PAIR_WARN, PAIR_SEL };
+enum {
+	PAIR_HEAD = 1,
+	PAIR_NEW,
+	PAIR_GONE,
+	PAIR_UP,
+	PAIR_DOWN,
+	PAIR_BAR,
+	PAIR_WARN,
+	PAIR_SEL
+};
 
 /* Lines above the table: 5, or 2 on a short screen (under 18 lines). */
 #define HEADER_ROWS (LINES >= 18 ? 5 : 2)
 
 struct view {
 	struct app *app;
-	enum view_screen screen, back;	/* back: where help/sort return */
-	enum group_by group_by;		/* g cycles */
-	bool in_group;			/* drilled into one group */
-	struct region_group group;	/* copy of the drilled group */
+	enum view_screen screen, back; /* back: where help/sort return */
+	enum group_by group_by;        /* g cycles */
+	bool in_group;                 /* drilled into one group */
+	struct region_group group;     /* copy of the drilled group */
 	enum column sort;
 	bool desc;
 	struct rx *filter, *search;
 	char filter_text[256], search_text[256];
-	size_t cursor, top;		/* row under the cursor, first shown */
-	uint64_t cursor_key;		/* region id or group key under it */
-	size_t group_cursor;		/* cursor to restore out of a group */
+	size_t cursor, top;  /* row under the cursor, first shown */
+	uint64_t cursor_key; /* region id or group key under it */
+	size_t group_cursor; /* cursor to restore out of a group */
 	uint64_t detail_id;
-	enum series series;		/* detail chart */
-	int sort_menu;			/* highlighted entry in SCR_SORT */
-	int help_top;			/* first help line shown */
-	int trend_w;			/* the table's trend, as laid out */
-	int addr_digits;		/* hex digits of an address: 12 or 16 */
+	enum series series; /* detail chart */
+	int sort_menu;      /* highlighted entry in SCR_SORT */
+	int help_top;       /* first help line shown */
+	int trend_w;        /* the table's trend, as laid out */
+	int addr_digits;    /* hex digits of an address: 12 or 16 */
 	char status[512];
 	double status_until;
-	int prompt;			/* 0, '/' or '\\' while typing */
+	int prompt; /* 0, '/' or '\\' while typing */
 	char input[256];
 	size_t input_len;
 	bool utf8, colors, quit, rebuild;
-	struct snapshot *snap;		/* live: what sampler_take fills */
+	struct snapshot *snap; /* live: what sampler_take fills */
 	/* The anonymous total (SF_ANONYMOUS) has no model series: the header
 	 * keeps its own, one value per model sample, oldest first. */
 	uint64_t anon_kb[MODEL_HISTORY];
 	double anon_t[MODEL_HISTORY];
 	size_t anon_n;
-	uint64_t anon_seq;		/* model_samples() at the last value */
+	uint64_t anon_seq; /* model_samples() at the last value */
 	struct table table;
-	const struct region_group *groups;	/* gbuf, as shown */
+	const struct region_group *groups; /* gbuf, as shown */
 	size_t ngroups;
-	struct region_group *gbuf;	/* filtered and sorted copy */
+	struct region_group *gbuf; /* filtered and sorted copy */
 	size_t gcap;
 
 	/* Replay (app->replay_path set): the sample the model shows. */
 	struct snapshot *rsnap;
-	size_t rpos;			/* SIZE_MAX before the first */
-	size_t rbase;			/* the baseline's sample (app.h) */
+	size_t rpos;  /* SIZE_MAX before the first */
+	size_t rbase; /* the baseline's sample (app.h) */
 	bool rplaying;
-	int rspeed;			/* 1, 2, 4 ... 64 */
-	double rnext;			/* clock_mono() when the next is due */
+	int rspeed;   /* 1, 2, 4 ... 64 */
+	double rnext; /* clock_mono() when the next is due */
 };
 
 /*
@@ -88,8 +96,8 @@ void view_take_samples(struct view *v);
 /* A growth rate in at most 7 columns: "0", "+64.0K", "-1.5M", "+2.0G"
  * (per second). */
 char *view_fmt_rate(double kb_s, char *buf, size_t size);
-#define TABLE_TOP (HEADER_ROWS + 2)	/* screen line of the first row */
-#define NEW_SAMPLES 5	/* a new region is marked for this many samples */
+#define TABLE_TOP   (HEADER_ROWS + 2) /* screen line of the first row */
+#define NEW_SAMPLES 5 /* a new region is marked for this many samples */
 bool view_region_new(const struct view *v, const struct tracked_region *r);
 bool view_grouped(const struct view *v);
 size_t view_nrows(const struct view *v);
@@ -111,12 +119,12 @@ void view_draw_sort_menu(struct view *v);
 /* Draw text from the target (or anything) at y,x in at most `cols` screen
  * columns, escaped; `tail` keeps the end (paths) with a leading ellipsis.
  * Returns the columns used. */
-int view_put(struct view *v, int y, int x, const char *s, size_t len,
-    int cols, bool tail);
+int view_put(struct view *v, int y, int x, const char *s, size_t len, int cols,
+    bool tail);
 /* Text from the target on whole lines from y, wrapped, escaped, in at most
  * maxlines (the last keeps the end).  Returns the lines used. */
-int view_put_wrapped(struct view *v, int y, const char *s, size_t len,
-    int maxlines);
+int view_put_wrapped(
+    struct view *v, int y, const char *s, size_t len, int maxlines);
 /* Same for text of our own (already safe, may hold UTF-8 glyphs). */
 int view_put_plain(int y, int x, const char *s, int cols);
 

@@ -3,6 +3,8 @@
  * jump to a time.  The model is fed the recorded samples, so deltas, rates
  * and sparklines show what they showed live at that moment.
  */
+#include "config.h"
+
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
@@ -108,7 +110,7 @@ view_replay_tick(struct view *v)
 	size_t n, steps = 0;
 	double now = clock_mono(), gap;
 
-	replay_refresh(src);	/* a recording still being written grows */
+	replay_refresh(src); /* a recording still being written grows */
 	n = replay_count(src);
 	if (!v->rplaying)
 		return 250;
@@ -120,10 +122,10 @@ view_replay_tick(struct view *v)
 			gap = 0.001;
 		v->rnext += gap / v->rspeed;
 		if (v->rnext < now - 1)
-			v->rnext = now;	/* far behind: do not race */
+			v->rnext = now; /* far behind: do not race */
 	}
 	if (v->rpos + 1 >= n)
-		v->rnext = now;		/* at the end: go on when more come */
+		v->rnext = now; /* at the end: go on when more come */
 	gap = (v->rnext - now) * 1000;
 	return gap < 10 ? 10 : gap > 250 ? 250 : (int)gap;
 }
@@ -137,11 +139,13 @@ view_replay_goto_time(struct view *v, const char *spec)
 
 	if (n == 0)
 		return;
-	t = app_parse_time(spec, replay_time_of(src, 0),
-	    replay_time_of(src, n - 1));
+	t = app_parse_time(
+	    spec, replay_time_of(src, 0), replay_time_of(src, n - 1));
 	if (t < 0) {
-		view_set_status(v, "not a time: '%s' (try -30s, +2m, 14:05 or "
-		    "14:05:30)", spec);
+		view_set_status(v,
+		    "not a time: '%s' (try -30s, +2m, 14:05 or "
+		    "14:05:30)",
+		    spec);
 		return;
 	}
 	view_replay_go(v, replay_find_time(src, t));
@@ -203,23 +207,30 @@ view_replay_status(struct view *v, char *buf, size_t size)
 	struct tm tm;
 
 	if (n == 0)
-		len = (size_t)snprintf(buf, size, "REPLAY: no sample could be "
+		len = (size_t)snprintf(buf, size,
+		    "REPLAY: no sample could be "
 		    "read");
 	else {
-		t = (time_t)replay_time_of(src, v->rpos == SIZE_MAX ? 0 :
-		    v->rpos);
+		t = (time_t)replay_time_of(
+		    src, v->rpos == SIZE_MAX ? 0 : v->rpos);
 		localtime_r(&t, &tm);
 		strftime(when, sizeof when, "%Y-%m-%d %H:%M:%S", &tm);
-		len = (size_t)snprintf(buf, size, "REPLAY %dx %s  sample "
-		    "%zu/%zu  %s", v->rspeed, v->rplaying ? (v->rpos + 1 >= n ?
-		    "at the end" : "playing") : "paused", v->rpos == SIZE_MAX ?
-		    0 : v->rpos + 1, n, when);
+		len = (size_t)snprintf(buf, size,
+		    "REPLAY %dx %s  sample "
+		    "%zu/%zu  %s",
+		    v->rspeed,
+		    v->rplaying ?
+		        (v->rpos + 1 >= n ? "at the end" : "playing") :
+		        "paused",
+		    v->rpos == SIZE_MAX ? 0 : v->rpos + 1, n, when);
 	}
 	/* Damage is said here too, not only by --info and -b. */
 	replay_summary(src, &sum);
 	if (sum.ndamage > 0 && len < size)
-		len += (size_t)snprintf(buf + len, size - len, "  DAMAGED at "
-		    "offset %llu", (unsigned long long)sum.damage[0].offset);
+		len += (size_t)snprintf(buf + len, size - len,
+		    "  DAMAGED at "
+		    "offset %llu",
+		    (unsigned long long)sum.damage[0].offset);
 	if (sum.ndamage + sum.damage_more > 1 && len < size)
 		snprintf(buf + len, size - len, " and %zu more",
 		    sum.ndamage + sum.damage_more - 1);

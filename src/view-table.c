@@ -2,6 +2,8 @@
  * view-table.c - the region table and the group table: which columns fit,
  * the cells, the rows kept in step with the model, search, drill down.
  */
+#include "config.h"
+
 #include <curses.h>
 #include <inttypes.h>
 #include <stdio.h>
@@ -11,22 +13,35 @@
 #include "util.h"
 #include "view-int.h"
 
-#define TREND_WIDTH 20		/* samples in a row's trend, room allowing */
-#define TREND_MIN 10		/* it shrinks to this before the path does */
-#define PATH_MIN 24		/* the path's room before the trend shrinks */
+#define TREND_WIDTH 20 /* samples in a row's trend, room allowing */
+#define TREND_MIN   10 /* it shrinks to this before the path does */
+#define PATH_MIN    24 /* the path's room before the trend shrinks */
 
 enum vcol {
-	VC_MARK, VC_NAME, VC_ADDR, VC_PERMS, VC_CLASS, VC_COUNT, VC_SIZE,
-	VC_RSS, VC_PSS, VC_PDIRTY, VC_SWAP, VC_DELTA, VC_RATE, VC_TREND,
-	VC_PATH, VC_N
+	VC_MARK,
+	VC_NAME,
+	VC_ADDR,
+	VC_PERMS,
+	VC_CLASS,
+	VC_COUNT,
+	VC_SIZE,
+	VC_RSS,
+	VC_PSS,
+	VC_PDIRTY,
+	VC_SWAP,
+	VC_DELTA,
+	VC_RATE,
+	VC_TREND,
+	VC_PATH,
+	VC_N
 };
 
 static const struct vcol_def {
 	const char *title;
 	int width;
 	bool right;
-	enum column sort;		/* COL_COUNT: not a sort key */
-	int drop;			/* dropped first when narrow: higher */
+	enum column sort; /* COL_COUNT: not a sort key */
+	int drop;         /* dropped first when narrow: higher */
 } vcols[VC_N] = {
 	[VC_MARK] = { "", 1, false, COL_COUNT, 0 },
 	[VC_NAME] = { "Group", 24, false, COL_PATH, 0 },
@@ -91,8 +106,9 @@ view_columns(const struct view *v, int width, bool *show, int *w)
 	for (c = 0; c < VC_N; c++) {
 		show[c] = true;
 		w[c] = c == VC_ADDR ? 2 * v->addr_digits + 1 : vcols[c].width;
-		if (view_grouped(v) && (c == VC_ADDR || c == VC_PERMS ||
-		    c == VC_CLASS || c == VC_PATH))
+		if (view_grouped(v) &&
+		    (c == VC_ADDR || c == VC_PERMS || c == VC_CLASS ||
+		        c == VC_PATH))
 			show[c] = false;
 		if (!view_grouped(v) && (c == VC_NAME || c == VC_COUNT))
 			show[c] = false;
@@ -132,8 +148,10 @@ region_cell(struct view *v, const struct tracked_region *r, int c, char *buf,
 	buf[0] = '\0';
 	switch (c) {
 	case VC_MARK:
-		snprintf(buf, size, "%s", view_region_new(v, r) ? "+" :
-		    r->state == TR_GONE ? "-" : " ");
+		snprintf(buf, size, "%s",
+		    view_region_new(v, r)   ? "+" :
+		        r->state == TR_GONE ? "-" :
+		                              " ");
 		break;
 	case VC_ADDR:
 		snprintf(buf, size, "%0*" PRIx64 "-%0*" PRIx64, v->addr_digits,
@@ -176,8 +194,8 @@ region_cell(struct view *v, const struct tracked_region *r, int c, char *buf,
 }
 
 static void
-group_cell(struct view *v, const struct region_group *g, int c, char *buf,
-    size_t size)
+group_cell(
+    struct view *v, const struct region_group *g, int c, char *buf, size_t size)
 {
 	const struct model *m = v->app->model;
 
@@ -202,16 +220,17 @@ group_cell(struct view *v, const struct region_group *g, int c, char *buf,
 		fmt_kb(g->kb[SF_SWAP], buf, size);
 		break;
 	case VC_DELTA:
-		fmt_kb_delta((int64_t)g->kb[SF_RSS] -
-		    (int64_t)g->base_kb[SF_RSS], buf, size);
+		fmt_kb_delta(
+		    (int64_t)g->kb[SF_RSS] - (int64_t)g->base_kb[SF_RSS], buf,
+		    size);
 		break;
 	case VC_RATE:
 		view_fmt_rate(g->rate_kb_s, buf, size);
 		break;
 	case VC_TREND: {
 		uint64_t h[MODEL_HISTORY];
-		size_t n = model_history(m, &g->hist[SERIES_RSS], 0,
-		    UINT64_MAX, h, (size_t)v->trend_w);
+		size_t n = model_history(m, &g->hist[SERIES_RSS], 0, UINT64_MAX,
+		    h, (size_t)v->trend_w);
 
 		spark_render(h, n, (size_t)v->trend_w, v->utf8, buf, size);
 		break;
@@ -244,8 +263,8 @@ view_rebuild(struct view *v)
 		const struct region_group *g;
 
 		/* The filter and the sort apply to groups too. */
-		n = model_groups_of(m, v->group_by, v->filter ? table_keep :
-		    NULL, v->filter, &g);
+		n = model_groups_of(m, v->group_by,
+		    v->filter ? table_keep : NULL, v->filter, &g);
 		if (n > v->gcap) {
 			v->gcap = n + n / 2 + 16;
 			v->gbuf = xrealloc(v->gbuf, v->gcap * sizeof *v->gbuf);
@@ -263,8 +282,10 @@ view_rebuild(struct view *v)
 	 * ([vsyscall], a 57-bit address space): the regions are in address
 	 * order, so the last one tells. */
 	n = model_nregions(m);
-	v->addr_digits = n > 0 && model_region(m, n - 1)->end >
-	    UINT64_C(0x1000000000000) ? 16 : 12;
+	v->addr_digits =
+	    n > 0 && model_region(m, n - 1)->end > UINT64_C(0x1000000000000) ?
+	    16 :
+	    12;
 	n = view_nrows(v);
 	for (i = 0; i < n && v->cursor_key != 0; i++) {
 		if (view_row_key(v, i) == v->cursor_key) {
@@ -316,24 +337,24 @@ view_draw_table(struct view *v)
 		char name[200];
 
 		p = model_path(v->app->model, v->group.path_id, &len);
-		esc_text(len ? p : v->group.label, len ? len : strlen(
-		    v->group.label), name, sizeof name, v->utf8);
+		esc_text(len ? p : v->group.label,
+		    len ? len : strlen(v->group.label), name, sizeof name,
+		    v->utf8);
 		snprintf(info, sizeof info, " %s > %s   (Esc: back)",
 		    v->group_by == GROUP_CLASS ? "By class" : "By file", name);
 	} else {
 		snprintf(info, sizeof info, " %s%s%s%s%s",
-		    v->group_by == GROUP_NONE ? "[Regions]" : " Regions ",
-		    "  ", v->group_by == GROUP_CLASS ? "[By class]" :
-		    " By class ", "  ", v->group_by == GROUP_FILE ?
-		    "[By file]" : " By file ");
+		    v->group_by == GROUP_NONE ? "[Regions]" : " Regions ", "  ",
+		    v->group_by == GROUP_CLASS ? "[By class]" : " By class ",
+		    "  ",
+		    v->group_by == GROUP_FILE ? "[By file]" : " By file ");
 	}
 	x = view_put_plain(y, 0, info, COLS);
 	snprintf(info, sizeof info, "   sort %s %s%s%s   %zu %s",
 	    column_title(v->sort),
-	    v->desc ? (v->utf8 ? "\u2193" : "v") :
-	    (v->utf8 ? "\u2191" : "^"), v->filter ? "   filter: " : "",
-	    v->filter ? v->filter_text : "", n, view_grouped(v) ?
-	    (n == 1 ? "group" : "groups") : "shown");
+	    v->desc ? (v->utf8 ? "\u2193" : "v") : (v->utf8 ? "\u2191" : "^"),
+	    v->filter ? "   filter: " : "", v->filter ? v->filter_text : "", n,
+	    view_grouped(v) ? (n == 1 ? "group" : "groups") : "shown");
 	view_put(v, y, x, info, strlen(info), COLS - x, false);
 
 	/* Column headings, the sort column marked. */
@@ -370,10 +391,10 @@ view_draw_table(struct view *v)
 		attroff(A_REVERSE);
 
 	for (i = v->top; i < n && (int)(i - v->top) < rows; i++) {
-		const struct tracked_region *r = view_grouped(v) ? NULL :
-		    v->table.rows[i];
-		const struct region_group *g = view_grouped(v) ? &v->groups[i] :
-		    NULL;
+		const struct tracked_region *r =
+		    view_grouped(v) ? NULL : v->table.rows[i];
+		const struct region_group *g =
+		    view_grouped(v) ? &v->groups[i] : NULL;
 		int attr = 0;
 
 		y = TABLE_TOP + (int)(i - v->top);
@@ -396,24 +417,24 @@ view_draw_table(struct view *v)
 			pathw = COLS - x;
 			if (c == VC_PATH && r != NULL) {
 				size_t len;
-				const char *p = model_path(v->app->model,
-				    r->path_id, &len);
+				const char *p =
+				    model_path(v->app->model, r->path_id, &len);
 
 				/* A long path gives way to " (deleted)":
 				 * that the file is gone matters more. */
 				int sfx = r->deleted && pathw > 20 ? 10 : 0;
 
-				x += view_put(v, y, x, p, len, pathw - sfx,
-				    true);
+				x += view_put(
+				    v, y, x, p, len, pathw - sfx, true);
 				if (sfx)
-					view_put_plain(y, x, " (deleted)",
-					    COLS - x);
+					view_put_plain(
+					    y, x, " (deleted)", COLS - x);
 				break;
 			}
 			if (c == VC_CLASS && r != NULL) {
 				char label[160];
-				size_t len = model_class_label(v->app->model, r,
-				    label, sizeof label);
+				size_t len = model_class_label(
+				    v->app->model, r, label, sizeof label);
 
 				view_put(v, y, x, label, len, w, false);
 			} else if (c == VC_NAME && g != NULL) {
@@ -439,16 +460,17 @@ view_draw_table(struct view *v)
 				 * a row growing by 1 kB/s or more. */
 				if (v->colors && i != v->cursor &&
 				    (c == VC_RATE || c == VC_TREND) &&
-				    (r != NULL ? model_region_rate(
-				    v->app->model, r, SERIES_RSS) :
-				    g->rate_kb_s) >= 1.0)
+				    (r != NULL ?
+				            model_region_rate(
+				                v->app->model, r, SERIES_RSS) :
+				            g->rate_kb_s) >= 1.0)
 					hot = COLOR_PAIR(PAIR_UP) | A_BOLD;
 				attron(hot);
 				if (vcols[c].right) {
 					char pad[64];
 
-					snprintf(pad, sizeof pad, "%*s", w,
-					    buf);
+					snprintf(
+					    pad, sizeof pad, "%*s", w, buf);
 					view_put_plain(y, x, pad, w);
 				} else
 					view_put_plain(y, x, buf, w);
@@ -461,8 +483,10 @@ view_draw_table(struct view *v)
 		attroff(attr);
 	}
 	if (n == 0)
-		mvaddstr(TABLE_TOP, 1, v->filter ? "no region matches the "
-		    "filter (\\ and Enter clears it)" : "no regions");
+		mvaddstr(TABLE_TOP, 1,
+		    v->filter ? "no region matches the "
+		                "filter (\\ and Enter clears it)" :
+		                "no regions");
 }
 
 /* Keys. */
@@ -496,7 +520,7 @@ view_search_next(struct view *v, int dir, bool include_current)
 		if (view_row_matches(v, i, v->search)) {
 			v->cursor = i;
 			v->cursor_key = view_row_key(v, i);
-			v->status[0] = '\0';	/* an old "no match" is over */
+			v->status[0] = '\0'; /* an old "no match" is over */
 			return;
 		}
 	}

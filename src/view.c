@@ -3,6 +3,8 @@
  * screens in turn and the keys.  The tables are in view-table.c, the header
  * in view-header.c, the detail in view-detail.c, help in view-help.c.
  */
+#include "config.h"
+
 #include <curses.h>
 #include <errno.h>
 #include <fcntl.h>
@@ -22,7 +24,7 @@
 #include "view-int.h"
 #include "view.h"
 
-#define MIN_COLS 40
+#define MIN_COLS  40
 #define MIN_LINES 10
 
 static volatile sig_atomic_t view_signal, view_tstp, view_cont;
@@ -57,7 +59,7 @@ view_suspend(void)
 	memset(&sa, 0, sizeof sa);
 	sa.sa_handler = SIG_DFL;
 	sigaction(SIGTSTP, &sa, &old);
-	raise(SIGTSTP);			/* stops here until SIGCONT */
+	raise(SIGTSTP); /* stops here until SIGCONT */
 	sigaction(SIGTSTP, &old, NULL);
 	reset_prog_mode();
 	clearok(curscr, TRUE);
@@ -93,7 +95,7 @@ view_terminal_usable(char **why)
 	}
 	if (strcmp(term, "dumb") == 0) {
 		*why = xstrdup("the terminal type 'dumb' cannot show the "
-		    "dashboard");
+		               "dashboard");
 		return false;
 	}
 	if (setupterm(NULL, STDOUT_FILENO, &err) != OK) {
@@ -103,7 +105,7 @@ view_terminal_usable(char **why)
 		*why = xasprintf("unknown terminal type '%s'", esc);
 		return false;
 	}
-	del_curterm(cur_term);		/* also clears cur_term */
+	del_curterm(cur_term); /* also clears cur_term */
 	return true;
 }
 
@@ -175,8 +177,8 @@ wide_from(const char *s, bool escape, size_t *n)
 	e = xcalloc(o + 1, sizeof *e);
 	for (i = 0, o = 0; i < *n; i++) {
 		if (wide_unsafe(w[i]))
-			o += (size_t)swprintf(e + o, 9, L"\\u%04x",
-			    (unsigned)w[i]);
+			o += (size_t)swprintf(
+			    e + o, 9, L"\\u%04x", (unsigned)w[i]);
 		else
 			e[o++] = w[i];
 	}
@@ -195,7 +197,7 @@ view_put_wide(int y, int x, const char *s, int cols, bool tail, bool escape)
 	if (cols <= 0)
 		return 0;
 	if ((w = wide_from(s, escape, &n)) == NULL) {
-		mvaddnstr(y, x, s, cols);	/* ASCII by construction */
+		mvaddnstr(y, x, s, cols); /* ASCII by construction */
 		return cols;
 	}
 	k = wide_fit(w, n, cols, &used);
@@ -220,8 +222,8 @@ view_put_wide(int y, int x, const char *s, int cols, bool tail, bool escape)
 /* s escaped for the screen: in stack when it fits, else malloc'd (the
  * caller frees what is not stack). */
 static char *
-view_escape(const struct view *v, const char *s, size_t len, char *stack,
-    size_t size)
+view_escape(
+    const struct view *v, const char *s, size_t len, char *stack, size_t size)
 {
 	size_t need = len * 4 + 1;
 	char *buf = need > size ? xmalloc(need) : stack;
@@ -245,8 +247,7 @@ view_put(struct view *v, int y, int x, const char *s, size_t len, int cols,
 }
 
 int
-view_put_wrapped(struct view *v, int y, const char *s, size_t len,
-    int maxlines)
+view_put_wrapped(struct view *v, int y, const char *s, size_t len, int maxlines)
 {
 	char stackbuf[2048];
 	char *buf = view_escape(v, s, len, stackbuf, sizeof stackbuf);
@@ -261,8 +262,8 @@ view_put_wrapped(struct view *v, int y, const char *s, size_t len,
 				break;
 			/* The last line ends with the file name. */
 			if (nl + 1 == maxlines && at + k < n) {
-				mvaddnwstr(y + nl, 0, MB_CUR_MAX > 1 ?
-				    L"\u2026" : L"<", 1);
+				mvaddnwstr(y + nl, 0,
+				    MB_CUR_MAX > 1 ? L"\u2026" : L"<", 1);
 				at = n - (k > 1 ? k - 1 : k);
 				addnwstr(w + at, (int)(n - at));
 			} else
@@ -308,8 +309,10 @@ view_draw_footer(struct view *v)
 	move(y, 0);
 	clrtoeol();
 	if (v->prompt) {
-		mvprintw(y, 0, "%s ", v->prompt == '/' ? "Search:" :
-		    v->prompt == 't' ? "Time:  " : "Filter:");
+		mvprintw(y, 0, "%s ",
+		    v->prompt == '/'     ? "Search:" :
+		        v->prompt == 't' ? "Time:  " :
+		                           "Filter:");
 		view_put(v, y, 8, v->input, v->input_len, COLS - 9, true);
 		curs_set(1);
 		return;
@@ -324,11 +327,13 @@ view_draw_footer(struct view *v)
 		return;
 	}
 	attron(A_REVERSE);
-	view_put_keys(y, v->screen == SCR_DETAIL ?
-	    " Esc Back  Up Down Region  Tab Series  m Mark  space Pause  "
-	    "? Help  q Quit" :
-	    " ? Help  Enter Detail  / Search  \\ Filter  g Group  < > Sort  "
-	    "m Mark  space Pause  + - Interval  q Quit");
+	view_put_keys(y,
+	    v->screen == SCR_DETAIL ?
+	        " Esc Back  Up Down Region  Tab Series  m Mark  space Pause  "
+	        "? Help  q Quit" :
+	        " ? Help  Enter Detail  / Search  \\ Filter  g Group  < > Sort "
+	        " "
+	        "m Mark  space Pause  + - Interval  q Quit");
 	attroff(A_REVERSE);
 }
 
@@ -340,8 +345,8 @@ view_draw(struct view *v)
 		char msg[80];
 
 		/* Two short lines, so that even a tiny screen reads them. */
-		snprintf(msg, sizeof msg, "%dx%d, needs %dx%d", COLS,
-		    LINES, MIN_COLS, MIN_LINES);
+		snprintf(msg, sizeof msg, "%dx%d, needs %dx%d", COLS, LINES,
+		    MIN_COLS, MIN_LINES);
 		mvaddnstr(LINES > 1 ? (LINES - 1) / 2 : 0, 0,
 		    "terminal too small", COLS);
 		if (LINES > 1)
@@ -388,8 +393,8 @@ view_prompt_done(struct view *v)
 		return;
 	}
 	if (v->input_len > 0 && (rx = rx_compile(v->input, &err)) == NULL) {
-		view_set_status(v, "%s: %s", v->prompt == '/' ? "search" :
-		    "filter", err);
+		view_set_status(
+		    v, "%s: %s", v->prompt == '/' ? "search" : "filter", err);
 		free(err);
 		v->prompt = 0;
 		return;
@@ -424,8 +429,7 @@ view_prompt_key(struct view *v, int ch)
 		v->input[v->input_len++] = (char)ch;
 }
 
-static const double intervals[] = { 0.1, 0.2, 0.5, 1, 2, 5, 10, 30, 60,
-	300 };
+static const double intervals[] = { 0.1, 0.2, 0.5, 1, 2, 5, 10, 30, 60, 300 };
 
 static void
 view_step_interval(struct view *v, int dir)
@@ -450,15 +454,14 @@ view_step_interval(struct view *v, int dir)
 	view_set_status(v, "sampling every %gs", intervals[i]);
 }
 
-
 static void
 view_set_sort(struct view *v, enum column c, bool desc)
 {
 	v->sort = c;
 	v->desc = desc;
 	v->rebuild = true;
-	view_set_status(v, "sorted by %s, %s", column_title(c), desc ?
-	    "biggest first" : "smallest first");
+	view_set_status(v, "sorted by %s, %s", column_title(c),
+	    desc ? "biggest first" : "smallest first");
 }
 
 void
@@ -485,7 +488,8 @@ view_key(struct view *v, int ch)
 			v->sort_menu = v->sort_menu > 0 ? v->sort_menu - 1 : 0;
 		else if (ch == KEY_DOWN || ch == 'j')
 			v->sort_menu = v->sort_menu + 1 < COL_COUNT ?
-			    v->sort_menu + 1 : v->sort_menu;
+			    v->sort_menu + 1 :
+			    v->sort_menu;
 		else if (ch == KEY_HOME || ch == KEY_PPAGE)
 			v->sort_menu = 0;
 		else if (ch == KEY_END || ch == KEY_NPAGE)
@@ -527,8 +531,8 @@ view_key(struct view *v, int ch)
 			v->cursor++;
 		break;
 	case KEY_PPAGE:
-		v->cursor = v->cursor > (size_t)rows ?
-		    v->cursor - (size_t)rows : 0;
+		v->cursor =
+		    v->cursor > (size_t)rows ? v->cursor - (size_t)rows : 0;
 		break;
 	case KEY_NPAGE:
 		v->cursor += (size_t)rows;
@@ -564,10 +568,12 @@ view_key(struct view *v, int ch)
 		break;
 	case '<':
 	case '>':
-		view_set_sort(v, (enum column)((v->sort + (ch == '>' ? 1 :
-		    COL_COUNT - 1)) % COL_COUNT), column_desc_default(
+		view_set_sort(v,
 		    (enum column)((v->sort + (ch == '>' ? 1 : COL_COUNT - 1)) %
-		    COL_COUNT)));
+		        COL_COUNT),
+		    column_desc_default((enum column)(
+		        (v->sort + (ch == '>' ? 1 : COL_COUNT - 1)) %
+		        COL_COUNT)));
 		break;
 	case KEY_F(6):
 		v->sort_menu = (int)v->sort;
@@ -602,8 +608,8 @@ view_key(struct view *v, int ch)
 			bool p = !sampler_paused(v->app->sampler);
 
 			sampler_pause(v->app->sampler, p);
-			view_set_status(v, p ? "paused: space resumes" :
-			    "sampling resumed");
+			view_set_status(v,
+			    p ? "paused: space resumes" : "sampling resumed");
 		}
 		break;
 	case '+':
@@ -613,7 +619,7 @@ view_key(struct view *v, int ch)
 	case '-':
 		view_step_interval(v, -1);
 		break;
-	case 12:	/* Ctrl-L */
+	case 12: /* Ctrl-L */
 		clearok(curscr, TRUE);
 		break;
 	case KEY_RESIZE:
@@ -639,8 +645,8 @@ view_take_samples(struct view *v)
 
 	if (v->snap == NULL)
 		v->snap = snapshot_new();
-	while ((rc = sampler_take(v->app->sampler, &v->snap, &cause,
-	    &err)) != 0) {
+	while (
+	    (rc = sampler_take(v->app->sampler, &v->snap, &cause, &err)) != 0) {
 		if (rc < 0) {
 			app_end(v->app, cause, err,
 			    sampler_end_state(v->app->sampler));
@@ -765,8 +771,8 @@ view_run(struct app *app)
 	sigaction(SIGTERM, &sa, NULL);
 	sigaction(SIGHUP, &sa, NULL);
 	sigaction(SIGQUIT, &sa, NULL);
-	sigaction(SIGTSTP, &sa, NULL);	/* before initscr: ncurses leaves it */
-	sigaction(SIGCONT, &sa, NULL);	/* after a SIGSTOP from outside */
+	sigaction(SIGTSTP, &sa, NULL); /* before initscr: ncurses leaves it */
+	sigaction(SIGCONT, &sa, NULL); /* after a SIGSTOP from outside */
 	fatal_set_hook(view_restore_terminal);
 	view_init_curses(&v);
 
@@ -776,8 +782,8 @@ view_run(struct app *app)
 		struct pollfd pfd[3] = {
 			{ STDIN_FILENO, POLLIN, 0 },
 			{ view_sigpipe[0], POLLIN, 0 },
-			{ app->sampler ? sampler_fd(app->sampler) : -1,
-			    POLLIN, 0 },
+			{ app->sampler ? sampler_fd(app->sampler) : -1, POLLIN,
+			    0 },
 		};
 		int ch, timeout = 250;
 
@@ -794,7 +800,7 @@ view_run(struct app *app)
 		if (view_replaying(&v))
 			timeout = view_replay_tick(&v);
 		if (v.rebuild)
-			continue;	/* a replay step: show it first */
+			continue; /* a replay step: show it first */
 		/* At most 250 ms asleep: a stuck sample never freezes keys,
 		 * and "sample late" appears on time. */
 		if (poll(pfd, 3, timeout) < 0 && errno != EINTR)

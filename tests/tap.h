@@ -33,17 +33,26 @@ tap_ok(int cond, const char *file, int line, const char *fmt, ...)
 }
 
 #define ok(cond, ...) tap_ok(!!(cond), __FILE__, __LINE__, __VA_ARGS__)
-#define is_u64(got, want, ...) do { \
-	uint64_t g_ = (got), w_ = (want); \
-	if (!ok(g_ == w_, __VA_ARGS__)) \
-		printf("#   got %" PRIu64 ", want %" PRIu64 "\n", g_, w_); \
-} while (0)
-#define is_str(got, want, ...) do { \
-	const char *g_ = (got), *w_ = (want); \
-	if (!ok(g_ != NULL && strcmp(g_, w_) == 0, __VA_ARGS__)) \
-		printf("#   got \"%s\", want \"%s\"\n", g_ ? g_ : "(null)", w_); \
-} while (0)
-#define diag(...) do { printf("# "); printf(__VA_ARGS__); printf("\n"); } while (0)
+#define is_u64(got, want, ...)                                                \
+	do {                                                                  \
+		uint64_t g_ = (got), w_ = (want);                             \
+		if (!ok(g_ == w_, __VA_ARGS__))                               \
+			printf("#   got %" PRIu64 ", want %" PRIu64 "\n", g_, \
+			    w_);                                              \
+	} while (0)
+#define is_str(got, want, ...)                                           \
+	do {                                                             \
+		const char *g_ = (got), *w_ = (want);                    \
+		if (!ok(g_ != NULL && strcmp(g_, w_) == 0, __VA_ARGS__)) \
+			printf("#   got \"%s\", want \"%s\"\n",          \
+			    g_ ? g_ : "(null)", w_);                     \
+	} while (0)
+#define diag(...)                    \
+	do {                         \
+		printf("# ");        \
+		printf(__VA_ARGS__); \
+		printf("\n");        \
+	} while (0)
 
 static inline int
 tap_done(void)
@@ -59,7 +68,8 @@ fixture_path(const char *name)
 	static char buf[4096];
 	const char *dir = getenv("srcdir");
 
-	snprintf(buf, sizeof(buf), "%s/tests/fixtures/%s", dir ? dir : ".", name);
+	snprintf(
+	    buf, sizeof(buf), "%s/tests/fixtures/%s", dir ? dir : ".", name);
 	return buf;
 }
 

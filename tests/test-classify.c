@@ -2,6 +2,8 @@
  * test-classify.c - every region class, on hand-made layouts and on real
  * captures.
  */
+#include "config.h"
+
 #include <stdlib.h>
 #include <string.h>
 
@@ -36,8 +38,9 @@ label(const struct snapshot *s, const uint8_t *cls, size_t i)
 {
 	static char buf[128];
 
-	region_class_label((enum region_class)cls[i], region_path(s,
-	    &s->regions[i]), s->regions[i].path_len, buf, sizeof buf);
+	region_class_label((enum region_class)cls[i],
+	    region_path(s, &s->regions[i]), s->regions[i].path_len, buf,
+	    sizeof buf);
 	return buf;
 }
 
@@ -46,20 +49,20 @@ test_layout(void)
 {
 	struct snapshot *s = snapshot_new();
 	uint8_t cls[64];
-	uint64_t a = 0x7f0000000000ULL;	/* 64 MiB aligned */
+	uint64_t a = 0x7f0000000000ULL; /* 64 MiB aligned */
 	size_t i = 0;
 
 	add(s, 0x400000, 0x401000, "r--p", "/usr/bin/app", 0);
 	add(s, 0x401000, 0x402000, "r-xp", "/usr/bin/app", 0);
 	add(s, 0x402000, 0x403000, "rw-p", "/usr/bin/app", 0);
-	add(s, 0x403000, 0x405000, "rw-p", "", 0);		/* bss */
+	add(s, 0x403000, 0x405000, "rw-p", "", 0); /* bss */
 	add(s, 0x500000, 0x600000, "rw-p", "[heap]", 0);
-	add(s, a, a + 2 * MiB, "rw-p", "", 0);			/* arena */
-	add(s, a + 2 * MiB, a + 64 * MiB, "---p", "", 0);	/* its reserve */
+	add(s, a, a + 2 * MiB, "rw-p", "", 0);            /* arena */
+	add(s, a + 2 * MiB, a + 64 * MiB, "---p", "", 0); /* its reserve */
 	add(s, a + 100 * MiB, a + 100 * MiB + 4096, "---p", "", 0);
 	add(s, a + 100 * MiB + 4096, a + 108 * MiB, "rw-p", "", 0); /* no SP */
-	add(s, a + 200 * MiB, a + 201 * MiB, "rw-p", "", 0);	/* holds an SP */
-	add(s, a + 202 * MiB, a + 203 * MiB, "rw-p", "", 0);	/* plain anon */
+	add(s, a + 200 * MiB, a + 201 * MiB, "rw-p", "", 0); /* holds an SP */
+	add(s, a + 202 * MiB, a + 203 * MiB, "rw-p", "", 0); /* plain anon */
 	add(s, a + 204 * MiB, a + 205 * MiB, "rw-p", "[anon:jit cache]", 0);
 	add(s, a + 206 * MiB, a + 207 * MiB, "rw-s", "", 0);
 	add(s, a + 208 * MiB, a + 209 * MiB, "rw-s", "/dev/shm/seg", 0);
@@ -71,12 +74,13 @@ test_layout(void)
 	add(s, a + 220 * MiB, a + 221 * MiB, "r--s", "/var/cache/data.bin", 0);
 	add(s, a + 222 * MiB, a + 223 * MiB, "rw-s", "[anon_shmem:ring]", 0);
 	add(s, 0x7ffd00000000ULL, 0x7ffd00021000ULL, "rw-p", "[stack]", 0);
-	add(s, 0x7ffd00100000ULL, 0x7ffd00102000ULL, "r--p", "[vvar_vclock]", 0);
+	add(s, 0x7ffd00100000ULL, 0x7ffd00102000ULL, "r--p", "[vvar_vclock]",
+	    0);
 	add(s, 0x7ffd00102000ULL, 0x7ffd00104000ULL, "r-xp", "[vdso]", 0);
 	add(s, 0xffffffffff600000ULL, 0xffffffffff601000ULL, "--xp",
 	    "[vsyscall]", 0);
 	snapshot_add_thread_sp(s, a + 200 * MiB + 12345);
-	snapshot_add_thread_sp(s, 0x7ffd00020000ULL);	/* main: stays stack */
+	snapshot_add_thread_sp(s, 0x7ffd00020000ULL); /* main: stays stack */
 	classify_snapshot(s, cls);
 
 	is_str(label(s, cls, i++), "rodata", "a file's r--p is rodata");
@@ -87,7 +91,8 @@ test_layout(void)
 	is_str(label(s, cls, i++), "malloc-arena", "64 MiB aligned arena");
 	is_str(label(s, cls, i++), "guard", "the arena's reserve is guard");
 	is_str(label(s, cls, i++), "guard", "a guard page");
-	is_str(label(s, cls, i++), "anon", "with SPs read, guard+rw without "
+	is_str(label(s, cls, i++), "anon",
+	    "with SPs read, guard+rw without "
 	    "one is not taken for a stack");
 	is_str(label(s, cls, i++), "thread-stack", "a mapping holding an SP");
 	is_str(label(s, cls, i++), "anon", "other anonymous memory");
@@ -114,11 +119,11 @@ test_guard_pattern(void)
 {
 	struct snapshot *s = snapshot_new();
 	uint8_t cls[16];
-	uint64_t a = 0x7f0000000000ULL;	/* 64 MiB aligned */
+	uint64_t a = 0x7f0000000000ULL; /* 64 MiB aligned */
 	size_t i = 0;
 
 	add(s, a - 4096, a, "---p", "", 0);
-	add(s, a, a + 8 * MiB, "rw-p", "", 0);		/* aligned: not */
+	add(s, a, a + 8 * MiB, "rw-p", "", 0); /* aligned: not */
 	add(s, a + 100 * MiB, a + 100 * MiB + 4096, "---p", "", 0);
 	add(s, a + 100 * MiB + 4096, a + 108 * MiB, "rw-p", "", 0);
 	add(s, a + 200 * MiB, a + 200 * MiB + 4096, "---p", "", 0);
@@ -130,7 +135,8 @@ test_guard_pattern(void)
 	add(s, a + 600 * MiB, a + 600 * MiB + 4096, "---p", "/lib/x.so", 0);
 	classify_snapshot(s, cls);
 	is_str(label(s, cls, i++), "guard", "a guard page");
-	is_str(label(s, cls, i++), "anon", "an arena-aligned start: no "
+	is_str(label(s, cls, i++), "anon",
+	    "an arena-aligned start: no "
 	    "stack");
 	i++;
 	is_str(label(s, cls, i++), "thread-stack", "guard + 8 MiB rw-p");
@@ -167,7 +173,8 @@ test_bss_hugetlb(void)
 	classify_snapshot(s, cls);
 	is_str(label(s, cls, i++), "rodata", "a data file's r--p");
 	is_str(label(s, cls, i++), "data", "a data file's rw-p");
-	is_str(label(s, cls, i++), "anon", "anon after a non-ELF file: "
+	is_str(label(s, cls, i++), "anon",
+	    "anon after a non-ELF file: "
 	    "not bss");
 	is_str(label(s, cls, i++), "code", "library code");
 	is_str(label(s, cls, i++), "guard", "its gap");
@@ -184,14 +191,16 @@ test_label(void)
 	char buf[8];
 	size_t n;
 
-	n = region_class_label(RC_ANON_NAMED, "[anon:abcdefgh]", 15, buf,
-	    sizeof buf);
-	ok(n == 7 && strcmp(buf, "anon:ab") == 0, "a long label is cut "
-	    "(%s)", buf);
+	n = region_class_label(
+	    RC_ANON_NAMED, "[anon:abcdefgh]", 15, buf, sizeof buf);
+	ok(n == 7 && strcmp(buf, "anon:ab") == 0,
+	    "a long label is cut "
+	    "(%s)",
+	    buf);
 	n = region_class_label(RC_THREAD_STACK, "", 0, buf, sizeof buf);
 	ok(n == 7 && strcmp(buf, "thread-") == 0, "names too");
-	n = region_class_label(RC_ANON_NAMED, "[anon:\x1b]", 8, buf,
-	    sizeof buf);
+	n = region_class_label(
+	    RC_ANON_NAMED, "[anon:\x1b]", 8, buf, sizeof buf);
 	ok(n == 6 && buf[5] == 0x1b, "name bytes raw (escaped when shown)");
 }
 
@@ -255,8 +264,8 @@ count(const struct snapshot *s, const uint8_t *cls, int c, const char *sub)
 	for (i = 0; i < s->nregions; i++) {
 		const struct region *r = &s->regions[i];
 		char p[4096];
-		size_t len = r->path_len < sizeof p ? r->path_len :
-		    sizeof p - 1;
+		size_t len =
+		    r->path_len < sizeof p ? r->path_len : sizeof p - 1;
 
 		memcpy(p, region_path(s, r), len);
 		p[len] = '\0';
@@ -295,15 +304,17 @@ test_python(void)
 	ok(count(s, cls, RC_CODE, "bin/python3.11") == 1,
 	    "python: the interpreter's r-x mapping is code");
 	ok(count(s, cls, RC_HEAP, "[heap]") == 1 &&
-	    count(s, cls, RC_HEAP, "") == 1, "python: one heap");
+	        count(s, cls, RC_HEAP, "") == 1,
+	    "python: one heap");
 	ok(count(s, cls, RC_STACK, "[stack]") == 1, "python: main stack");
 	ok(count(s, cls, RC_CODE, "libc.so") == 1 &&
-	    count(s, cls, RC_RODATA, "libc.so") >= 1 &&
-	    count(s, cls, RC_DATA, "libc.so") >= 1,
+	        count(s, cls, RC_RODATA, "libc.so") >= 1 &&
+	        count(s, cls, RC_DATA, "libc.so") >= 1,
 	    "python: libc's code, rodata and data");
 	ok(count(s, cls, RC_KERNEL, "[vdso]") == 1 &&
-	    count(s, cls, RC_KERNEL, "[vvar") >= 1, "python: vdso and vvar");
-	k = find(s, 0x7fbde8406c40ULL);	/* the second thread's SP */
+	        count(s, cls, RC_KERNEL, "[vvar") >= 1,
+	    "python: vdso and vvar");
+	k = find(s, 0x7fbde8406c40ULL); /* the second thread's SP */
 	ok(k >= 0 && cls[k] == RC_THREAD_STACK,
 	    "python: its second thread's stack is found");
 	k = find(s, 0x7fbde0000000ULL);
@@ -329,7 +340,8 @@ test_java(void)
 	cls = calloc(s->nregions, 1);
 	classify_snapshot(s, cls);
 	ok(count(s, cls, RC_CODE, "bin/java") == 1 &&
-	    count(s, cls, RC_CODE, "libjvm.so") == 1, "java: java and libjvm "
+	        count(s, cls, RC_CODE, "libjvm.so") == 1,
+	    "java: java and libjvm "
 	    "code");
 	ok(count(s, cls, RC_HEAP, "") == 1, "java: the brk heap");
 	is_u64(count(s, cls, RC_MALLOC_ARENA, ""), 15,
@@ -337,7 +349,8 @@ test_java(void)
 	is_u64(count(s, cls, RC_THREAD_STACK, ""), 19,
 	    "java: no SPs read, thread stacks from the guard pattern");
 	k = find(s, 0x7fc9db400000ULL);
-	ok(k >= 0 && cls[k] == RC_ANON, "java: a 64 KiB mapping above a 4 MiB "
+	ok(k >= 0 && cls[k] == RC_ANON,
+	    "java: a 64 KiB mapping above a 4 MiB "
 	    "reservation is no stack");
 	k = find(s, 0xffe00000ULL);
 	ok(k >= 0 && cls[k] == RC_DATA && cls[k + 1] == RC_ANON,
@@ -366,7 +379,7 @@ test_redis(void)
 	ok(count(s, cls, RC_CODE, "/usr/bin/redis") == 1,
 	    "redis: its r-x mapping is code");
 	ok(count(s, cls, RC_HEAP, "") == 0 &&
-	    count(s, cls, RC_MALLOC_ARENA, "") == 0,
+	        count(s, cls, RC_MALLOC_ARENA, "") == 0,
 	    "redis: jemalloc, no brk heap and no glibc arena");
 	is_u64(count(s, cls, RC_THREAD_STACK, ""), 4,
 	    "redis: its four 8 MiB thread stacks");
@@ -394,14 +407,15 @@ test_go(void)
 	cls = calloc(s->nregions, 1);
 	classify_snapshot(s, cls);
 	ok(cls[0] == RC_CODE && cls[1] == RC_RODATA && cls[2] == RC_DATA &&
-	    cls[3] == RC_BSS, "go: a static binary's code, rodata, data, bss");
+	        cls[3] == RC_BSS,
+	    "go: a static binary's code, rodata, data, bss");
 	k = find(s, 0xc000000000ULL);
 	ok(k >= 0 && cls[k] == RC_ANON && cls[k + 1] == RC_GUARD,
 	    "go: its heap arena is anon (not a glibc arena), reserve guard");
 	ok(count(s, cls, RC_THREAD_STACK, "") == 0,
 	    "go: its reservations are not taken for thread stacks");
 	ok(count(s, cls, RC_KERNEL, "") == 4 &&
-	    count(s, cls, RC_STACK, "") == 1,
+	        count(s, cls, RC_STACK, "") == 1,
 	    "go: vvar, vvar_vclock, vdso, vsyscall; the main stack");
 	free(cls);
 	snapshot_free(s);

@@ -1,6 +1,8 @@
 /*
  * test-model.c - identity across samples, history, deltas, rates, groups.
  */
+#include "config.h"
+
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
@@ -65,8 +67,8 @@ test_heap_growth(void)
 	for (k = 0; k < 5; k++) {
 		begin();
 		add(0x400000, 0x401000, "r-xp", "/bin/app", 4);
-		add(0x500000, 0x600000 + (uint64_t)k * 0x10000, "rw-p", "[heap]",
-		    1024 + (uint64_t)k * 64);
+		add(0x500000, 0x600000 + (uint64_t)k * 0x10000, "rw-p",
+		    "[heap]", 1024 + (uint64_t)k * 64);
 		model_ingest(m, snap);
 		t = at(m, 0x500000);
 		if (k == 0)
@@ -78,15 +80,16 @@ test_heap_growth(void)
 	ok(same && model_nregions(m) == 2, "a brk heap stays one region");
 	ok(t->events & TR_EVENT_GREW, "and is marked grown");
 	ok(t->cls == RC_HEAP && t->state == TR_LIVE, "class heap, live");
-	n = model_history(m, &t->hist[SERIES_RSS], t->first_seq, t->last_seq,
-	    h, MODEL_HISTORY);
+	n = model_history(m, &t->hist[SERIES_RSS], t->first_seq, t->last_seq, h,
+	    MODEL_HISTORY);
 	for (i = 1; i < n; i++)
 		rising &= h[i] > h[i - 1];
 	ok(n == 5 && rising && h[4] == 1024 + 4 * 64, "its history rises");
 	ok(fabs(model_region_rate(m, t, SERIES_RSS) - 64) < 1e-6,
 	    "its rate is 64 kB/s");
 	is_u64((uint64_t)tracked_delta_prev(t, SF_RSS), 64, "delta since prev");
-	is_u64((uint64_t)tracked_delta_base(t, SF_RSS), 256, "delta since base");
+	is_u64(
+	    (uint64_t)tracked_delta_base(t, SF_RSS), 256, "delta since base");
 	model_free(m);
 }
 
@@ -106,23 +109,25 @@ test_move_split_merge(void)
 	id = at(m, 0x50000)->id;
 
 	begin();
-	add(0x10000, 0x18000, "rw-p", "/data/f", 5);	/* split in two */
+	add(0x10000, 0x18000, "rw-p", "/data/f", 5); /* split in two */
 	add(0x18000, 0x20000, "r--p", "/data/f", 5);
-	add(0x30000, 0x38000, "rw-p", "", 8);		/* two merged */
-	add(0x48000, 0x60000, "rw-p", "", 12);		/* grew downwards */
+	add(0x30000, 0x38000, "rw-p", "", 8);  /* two merged */
+	add(0x48000, 0x60000, "rw-p", "", 12); /* grew downwards */
 	model_ingest(m, snap);
 
 	t = at(m, 0x10000);
 	u = at(m, 0x18000);
 	ok(t && u && (t->events & TR_EVENT_SPLIT) && u->state == TR_NEW &&
-	    t->state == TR_LIVE, "a split: the first part keeps identity");
+	        t->state == TR_LIVE,
+	    "a split: the first part keeps identity");
 	t = at(m, 0x30000);
 	ok(t && (t->events & TR_EVENT_MERGED) && t->end == 0x38000,
 	    "a merge: the one at the start survives, marked merged");
 	ok(at(m, 0x34000) == NULL, "the merged neighbour is gone");
 	t = at(m, 0x48000);
 	ok(t && t->id == id && (t->events & TR_EVENT_MOVED) &&
-	    (t->events & TR_EVENT_GREW), "a mapping grown downwards keeps "
+	        (t->events & TR_EVENT_GREW),
+	    "a mapping grown downwards keeps "
 	    "its identity");
 	model_free(m);
 }
@@ -169,7 +174,8 @@ test_states_ttl(void)
 	}
 	ok(still, "a vanished region shows as gone for %d samples",
 	    MODEL_GONE_TTL);
-	is_u64(model_totals(m)->kb[SF_RSS], 4, "gone regions are not in totals");
+	is_u64(
+	    model_totals(m)->kb[SF_RSS], 4, "gone regions are not in totals");
 	begin();
 	add(0x1000, 0x2000, "rw-p", "", 4);
 	model_ingest(m, snap);
@@ -210,13 +216,14 @@ test_rate_baseline_totals(void)
 	add(0x200000, 0x300000, "rw-p", "/lib/x.so", 1000);
 	model_ingest(m, snap);
 	t = at(m, 0x1000);
-	is_u64((uint64_t)tracked_delta_base(t, SF_RSS), 60, "m: delta from now");
+	is_u64(
+	    (uint64_t)tracked_delta_base(t, SF_RSS), 60, "m: delta from now");
 	is_u64(model_totals(m)->kb[SF_RSS] - model_totals(m)->base_kb[SF_RSS],
 	    60, "m: totals' delta from now");
 	ok(model_baseline_seq(m) == 5, "baseline at the marked sample");
 	begin();
 	add(0x1000, 0x100000, "rw-p", "", 260);
-	add(0x180000, 0x190000, "rw-p", "", 30);	/* born after */
+	add(0x180000, 0x190000, "rw-p", "", 30); /* born after */
 	add(0x200000, 0x300000, "rw-p", "/lib/x.so", 1000);
 	model_ingest(m, snap);
 	model_reset_baseline(m);
@@ -285,14 +292,14 @@ test_mremap(void)
 	other_id = at(m, 0x500000)->id;
 
 	begin();
-	add(0x100000, 0x280000, "r--p", "/data/big.bin", 150);	/* grown */
-	add(0x300000, 0x3c0000, "rw-p", "[anon:pool]", 80);	/* grown */
-	add(0x440000, 0x4c0000, "rw-p", "/data/log", 12);	/* shifted */
-	add(0x500000, 0x580000, "r--p", "/data/b", 10);	/* replaced */
+	add(0x100000, 0x280000, "r--p", "/data/big.bin", 150); /* grown */
+	add(0x300000, 0x3c0000, "rw-p", "[anon:pool]", 80);    /* grown */
+	add(0x440000, 0x4c0000, "rw-p", "/data/log", 12);      /* shifted */
+	add(0x500000, 0x580000, "r--p", "/data/b", 10);        /* replaced */
 	model_ingest(m, snap);
 	t = at(m, 0x100000);
 	ok(t && t->id == file_id && (t->events & TR_EVENT_GREW) &&
-	    t->end == 0x280000 && t->first_end == 0x200000,
+	        t->end == 0x280000 && t->first_end == 0x200000,
 	    "a file mapping grown by mremap keeps its identity");
 	is_u64((uint64_t)tracked_delta_prev(t, SF_RSS), 50,
 	    "and its delta counts the growth");
@@ -302,17 +309,18 @@ test_mremap(void)
 	    "a named anonymous mapping likewise (%s)", buf);
 	t = at(m, 0x440000);
 	ok(t && t->id == shift_id && (t->events & TR_EVENT_MOVED) &&
-	    t->first_start == 0x400000, "a moved start that still overlaps "
+	        t->first_start == 0x400000,
+	    "a moved start that still overlaps "
 	    "keeps its identity");
 	t = at(m, 0x500000);
 	ok(t && t->id != other_id && t->state == TR_NEW,
 	    "another file at the same address is a new region");
 	ok(model_region_by_id(m, other_id) != NULL &&
-	    model_region_by_id(m, other_id)->state == TR_GONE,
+	        model_region_by_id(m, other_id)->state == TR_GONE,
 	    "and the one it replaced is gone");
 
 	begin();
-	add(0x100000, 0x280000, "r-xp", "/data/big.bin", 150);	/* mprotect */
+	add(0x100000, 0x280000, "r-xp", "/data/big.bin", 150); /* mprotect */
 	model_ingest(m, snap);
 	t = at(m, 0x100000);
 	ok(t && t->id == file_id && t->cls == RC_CODE,
@@ -359,7 +367,7 @@ test_rate_window(void)
 	model_ingest(m, snap);
 	ok(model_region_rate(m, at(m, 0x1000), SERIES_RSS) == 0,
 	    "one sample: no rate");
-	now += 1.0;			/* samples at t = 0, 2, 3 */
+	now += 1.0; /* samples at t = 0, 2, 3 */
 	begin();
 	add(0x1000, 0x2000, "rw-p", "", 20);
 	model_ingest(m, snap);
@@ -373,8 +381,8 @@ test_rate_window(void)
 	m = model_new();
 	for (k = 0; k < MODEL_RATE_WINDOW + 10; k++) {
 		begin();
-		add(0x1000, 0x2000, "rw-p", "", k < 10 ? (uint64_t)k * 1000 :
-		    9000);
+		add(0x1000, 0x2000, "rw-p", "",
+		    k < 10 ? (uint64_t)k * 1000 : 9000);
 		model_ingest(m, snap);
 	}
 	t = at(m, 0x1000);
@@ -407,8 +415,9 @@ test_info_history(void)
 	model_ingest(m, snap);
 	id = at(m, 0x3000)->id;
 	ok(model_info(m)->pid == 4242 && model_torn(m) == 2 &&
-	    model_target_state(m) == TARGET_EXITED &&
-	    model_last_sample_ms(m) == 1.5, "info and state come from the "
+	        model_target_state(m) == TARGET_EXITED &&
+	        model_last_sample_ms(m) == 1.5,
+	    "info and state come from the "
 	    "snapshot");
 	begin();
 	snap->info.pid = 4343;
@@ -417,18 +426,21 @@ test_info_history(void)
 	add(0x1000, 0x2000, "rw-p", "", 4);
 	model_ingest(m, snap);
 	ok(model_info(m)->pid == 4343 &&
-	    model_target_state(m) == TARGET_ALIVE && model_torn(m) == 0, "from the last one");
+	        model_target_state(m) == TARGET_ALIVE && model_torn(m) == 0,
+	    "from the last one");
 	ok(model_first_wall(m) == 1700000000 + now - 2 &&
-	    model_last_wall(m) == 1700000000 + now, "first and last wall time");
-	ok(model_samples(m) == 3 && model_sample_time(m, 1) ==
-	    1700000000 + now - 1, "sample times");
+	        model_last_wall(m) == 1700000000 + now,
+	    "first and last wall time");
+	ok(model_samples(m) == 3 &&
+	        model_sample_time(m, 1) == 1700000000 + now - 1,
+	    "sample times");
 	t = model_region_by_id(m, id);
-	n = model_history(m, &t->hist[SERIES_RSS], t->first_seq, t->last_seq,
-	    h, 8);
+	n = model_history(
+	    m, &t->hist[SERIES_RSS], t->first_seq, t->last_seq, h, 8);
 	ok(n == 3 && h[0] == HISTORY_NONE && h[1] == 7 && h[2] == HISTORY_NONE,
 	    "history: none before it came and after it went");
-	n = model_history(m, &t->hist[SERIES_RSS], t->first_seq, t->last_seq,
-	    h, 2);
+	n = model_history(
+	    m, &t->hist[SERIES_RSS], t->first_seq, t->last_seq, h, 2);
 	ok(n == 2 && h[0] == 7, "history: the latest samples when cut");
 	model_free(m);
 }
@@ -467,8 +479,9 @@ test_groups(void)
 	ok(n >= 2 && g[0].kb[SF_RSS] >= g[1].kb[SF_RSS], "sorted by RSS");
 	n = model_groups(m, GROUP_CLASS, &g);
 	ok(n == 5, "by class: code rodata data anon heap (%zu)", n);
-	ok(strcmp(g[0].label, "heap") == 0 && model_group_has(m, &g[0],
-	    at(m, 0x50000)) && !model_group_has(m, &g[0], at(m, 0x1000)),
+	ok(strcmp(g[0].label, "heap") == 0 &&
+	        model_group_has(m, &g[0], at(m, 0x50000)) &&
+	        !model_group_has(m, &g[0], at(m, 0x1000)),
 	    "membership");
 	model_free(m);
 
@@ -483,15 +496,17 @@ test_groups(void)
 	}
 	n = model_groups(m, GROUP_CLASS, &g);
 	ok(n == 2 && strcmp(g[0].label, "anon:a") == 0 &&
-	    strcmp(g[1].label, "anon:b") == 0 && g[0].nregions == 2 &&
-	    g[0].kb[SF_RSS] == 60, "by class: one group per anon name");
+	        strcmp(g[1].label, "anon:b") == 0 && g[0].nregions == 2 &&
+	        g[0].kb[SF_RSS] == 60,
+	    "by class: one group per anon name");
 	ok(fabs(g[0].rate_kb_s - 20) < 1e-9 && fabs(g[1].rate_kb_s) < 1e-9,
 	    "group rates (%.2f)", g[0].rate_kb_s);
 	ok(g[0].hist[SERIES_RSS].v[0] == 20 &&
-	    g[0].hist[SERIES_RSS].v[2] == 60 &&
-	    g[0].prev_kb[SF_RSS] == 40, "group history and previous value");
+	        g[0].hist[SERIES_RSS].v[2] == 60 && g[0].prev_kb[SF_RSS] == 40,
+	    "group history and previous value");
 	ok(model_group_has(m, &g[1], at(m, 0x3000)) &&
-	    !model_group_has(m, &g[1], at(m, 0x1000)), "membership by name");
+	        !model_group_has(m, &g[1], at(m, 0x1000)),
+	    "membership by name");
 	model_free(m);
 }
 
@@ -505,13 +520,14 @@ test_many(void)
 	for (k = 0; k < 2; k++) {
 		begin();
 		for (i = 0; i < 65000; i++)
-			add(0x10000000 + i * 0x2000, 0x10000000 + i * 0x2000 +
-			    0x1000, (i & 1) ? "r--p" : "rw-p",
+			add(0x10000000 + i * 0x2000,
+			    0x10000000 + i * 0x2000 + 0x1000,
+			    (i & 1) ? "r--p" : "rw-p",
 			    (i % 3) ? "" : "/lib/libbig.so", 4);
 		good &= model_ingest(m, snap) == 0;
 	}
 	ok(good && model_nregions(m) == 65000 &&
-	    model_totals(m)->kb[SF_RSS] == 65000 * 4,
+	        model_totals(m)->kb[SF_RSS] == 65000 * 4,
 	    "65,000 regions, twice, all matched");
 	ok(model_region(m, 64999)->id == 65000, "identities kept");
 	model_free(m);

@@ -2,6 +2,8 @@
  * test-parse.c - the /proc parsers on real captures and hand-made edge cases,
  * and the live source on a real child process.
  */
+#include "config.h"
+
 #include <errno.h>
 #include <fcntl.h>
 #include <signal.h>
@@ -91,10 +93,11 @@ test_capture(const char *what)
 	    "%s: Private_Dirty sums to smaps_rollup", what);
 	is_u64(snapshot_sum(s, SF_SWAP), rollup_value(roll, "\nSwap:"),
 	    "%s: Swap sums to smaps_rollup", what);
-	ok(rollup_value(roll, "\nPss:") - snapshot_sum(s, SF_PSS) <
-	    s->nregions, "%s: Pss within rounding of smaps_rollup", what);
+	ok(rollup_value(roll, "\nPss:") - snapshot_sum(s, SF_PSS) < s->nregions,
+	    "%s: Pss within rounding of smaps_rollup", what);
 	ok(s->nregions > 0 && (s->regions[0].present & (1u << SF_RSS)) &&
-	    s->regions[0].has_vmflags, "%s: fields and VmFlags present", what);
+	        s->regions[0].has_vmflags,
+	    "%s: fields and VmFlags present", what);
 	free(buf);
 	free(roll);
 	snapshot_free(s);
@@ -108,7 +111,7 @@ find_path(const struct snapshot *s, const char *path)
 	for (i = 0; i < s->nregions; i++) {
 		if (s->regions[i].path_len == strlen(path) &&
 		    memcmp(region_path(s, &s->regions[i]), path,
-		    strlen(path)) == 0)
+		        strlen(path)) == 0)
 			return &s->regions[i];
 	}
 	return NULL;
@@ -127,40 +130,54 @@ test_edge_cases(void)
 	longpath[0] = '/';
 	longpath[5000] = '\0';
 	n = (size_t)asprintf(&text,
-	    "1000-2000 r-xp 00000000 08:01 42                         /usr/bin/with space\n"
+	    "1000-2000 r-xp 00000000 08:01 42                         "
+	    "/usr/bin/with space\n"
 	    "Size:                  4 kB\n"
 	    "Rss:                   4 kB\n"
 	    "FutureField:         999 kB\n"
 	    "VmFlags: rd ex mr mw me zz \n"
-	    "2000-3000 rw-p 00000000 00:00 0                          [anon:my cache]\n"
+	    "2000-3000 rw-p 00000000 00:00 0                          [anon:my "
+	    "cache]\n"
 	    "Rss: 8 kB\n"
-	    "3000-4000 rw-s 00000000 00:01 7                          /memfd:buf (deleted)\n"
-	    "4000-5000 rw-s 00000000 00:01 8                          /SYSV0000abcd (deleted)\n"
-	    "5000-6000 r--p 00000000 00:00 0                          [vvar_vclock]\n"
-	    "6000-7000 r--p 00000000 08:01 9                          /tmp/evil\033[31m\\012line\n"
-	    "7000-8000 r--p 00000000 08:01 10                         /tmp/gone (deleted) (deleted)\n"
+	    "3000-4000 rw-s 00000000 00:01 7                          "
+	    "/memfd:buf (deleted)\n"
+	    "4000-5000 rw-s 00000000 00:01 8                          "
+	    "/SYSV0000abcd (deleted)\n"
+	    "5000-6000 r--p 00000000 00:00 0                          "
+	    "[vvar_vclock]\n"
+	    "6000-7000 r--p 00000000 08:01 9                          "
+	    "/tmp/evil\033[31m\\012line\n"
+	    "7000-8000 r--p 00000000 08:01 10                         "
+	    "/tmp/gone (deleted) (deleted)\n"
 	    "8000-9000 r--p 00000000 08:01 11                         %s\n"
 	    "8800-9800 rw-p 00000000 00:00 0 \n"
 	    "Rss: 99 kB\n"
 	    "7000-7800 rw-p 00000000 00:00 0 \n"
 	    "9000-8000 rw-p 00000000 00:00 0 \n"
 	    "this is not a line of smaps\n"
-	    "9000-9800 rw-s 00000000 00:01 5                          [anon_shmem:shared buf]\n"
-	    "9800-a000 r-xp 00000000 00:00 0                          [uprobes]\n"
+	    "9000-9800 rw-s 00000000 00:01 5                          "
+	    "[anon_shmem:shared buf]\n"
+	    "9800-a000 r-xp 00000000 00:00 0                          "
+	    "[uprobes]\n"
 	    "a000-b000 ---p 00000000 00:00 0\n"
 	    "Rss:",
 	    longpath);
 	ok(parse_smaps(text, n, s) == 1, "one garbage line is skipped");
 	is_u64(s->nregions, 11, "eleven good mappings");
-	is_u64(s->torn, 3, "overlapping and backward mappings dropped, counted");
+	is_u64(
+	    s->torn, 3, "overlapping and backward mappings dropped, counted");
 	r = find_path(s, "/usr/bin/with space");
 	ok(r != NULL && r->kb[SF_RSS] == 4 && r->start == 0x1000 &&
-	    r->end == 0x2000 && r->inode == 42 && r->dev_major == 8 &&
-	    strcmp(r->perms, "r-xp") == 0, "a path with a space and its header");
+	        r->end == 0x2000 && r->inode == 42 && r->dev_major == 8 &&
+	        strcmp(r->perms, "r-xp") == 0,
+	    "a path with a space and its header");
 	ok(r != NULL && !(r->present & (1u << SF_PSS)) &&
-	    (r->present & (1u << SF_SIZE)), "a missing field reads absent");
-	ok(r != NULL && r->has_vmflags && (r->vmflags & (1u << vmflag_lookup("ex")))
-	    && !(r->vmflags & (1u << vmflag_lookup("wr"))), "VmFlags parsed");
+	        (r->present & (1u << SF_SIZE)),
+	    "a missing field reads absent");
+	ok(r != NULL && r->has_vmflags &&
+	        (r->vmflags & (1u << vmflag_lookup("ex"))) &&
+	        !(r->vmflags & (1u << vmflag_lookup("wr"))),
+	    "VmFlags parsed");
 	r = find_path(s, "[anon:my cache]");
 	ok(r != NULL && r->kb[SF_RSS] == 8, "[anon:NAME] kept with its space");
 	r = find_path(s, "/memfd:buf");
@@ -176,18 +193,19 @@ test_edge_cases(void)
 	ok(r != NULL && !(r->present & (1u << SF_RSS)),
 	    "a dropped mapping's fields are not given to the one before");
 	ok(find_path(s, "[anon_shmem:shared buf]") != NULL &&
-	    find_path(s, "[uprobes]") != NULL,
+	        find_path(s, "[uprobes]") != NULL,
 	    "[anon_shmem:NAME] and an unknown [name] kept");
 	ok(s->regions[s->nregions - 1].start == 0xa000 &&
-	    s->regions[s->nregions - 1].path_len == 0 &&
-	    !(s->regions[s->nregions - 1].present & (1u << SF_RSS)),
+	        s->regions[s->nregions - 1].path_len == 0 &&
+	        !(s->regions[s->nregions - 1].present & (1u << SF_RSS)),
 	    "a last line cut short leaves the field absent");
 	free(text);
 	free(longpath);
 
 	snapshot_clear(s);
 	ok(parse_smaps("\xff\xfe-\n:::\n-\n0-\n", 13, s) >= 0 &&
-	    s->nregions == 0, "garbage gives no region and no crash");
+	        s->nregions == 0,
+	    "garbage gives no region and no crash");
 	ok(parse_smaps("", 0, s) == 0 && s->nregions == 0, "empty input");
 	snapshot_free(s);
 }
@@ -210,8 +228,9 @@ test_maps(void)
 
 		if (a->start == b->start && a->end == b->end &&
 		    strcmp(a->perms, b->perms) == 0 && a->inode == b->inode &&
-		    a->path_len == b->path_len && memcmp(region_path(m, a),
-		    region_path(sm, b), a->path_len) == 0)
+		    a->path_len == b->path_len &&
+		    memcmp(region_path(m, a), region_path(sm, b),
+		        a->path_len) == 0)
 			same++;
 		if (a->present == 0 && !a->has_vmflags && a->kb[SF_RSS] == 0)
 			bare++;
@@ -244,34 +263,40 @@ test_tables(void)
 		}
 	}
 	ok(bad == 0, "every smaps field name looks up to its field");
-	ok(smaps_field_lookup("Rsx", 3) < 0 && smaps_field_lookup("Rs", 2) < 0 &&
-	    smaps_field_lookup("Private_Dirtx", 13) < 0 &&
-	    smaps_field_lookup("VmFlags", 7) < 0, "unknown names look up to -1");
+	ok(smaps_field_lookup("Rsx", 3) < 0 &&
+	        smaps_field_lookup("Rs", 2) < 0 &&
+	        smaps_field_lookup("Private_Dirtx", 13) < 0 &&
+	        smaps_field_lookup("VmFlags", 7) < 0,
+	    "unknown names look up to -1");
 	ok(smaps_field_is_kb(SF_RSS) && !smaps_field_is_kb(SF_THP_ELIGIBLE),
 	    "THPeligible is a flag, Rss a size");
 	for (bad = 0, i = 0; i < vmflag_count; i++) {
 		if (vmflag_lookup(vmflag_names[i]) != (int)i)
 			bad++;
 	}
-	ok(bad == 0 && vmflag_count <= 64, "every VmFlags code looks up to itself");
+	ok(bad == 0 && vmflag_count <= 64,
+	    "every VmFlags code looks up to itself");
 	ok(vmflag_lookup("rd") == 0 && vmflag_lookup("wr") == 1 &&
-	    vmflag_lookup("ex") == 2 && vmflag_lookup("mt") == 35 &&
-	    vmflag_lookup("zz") < 0, "VmFlags in the kernel's order");
+	        vmflag_lookup("ex") == 2 && vmflag_lookup("mt") == 35 &&
+	        vmflag_lookup("zz") < 0,
+	    "VmFlags in the kernel's order");
 	is_str(vmflags_format(((uint64_t)1 << 0) | ((uint64_t)1 << 1) |
-	    ((uint64_t)1 << 29), flags, sizeof flags), "rd wr mg",
-	    "VmFlags formatted back");
+	               ((uint64_t)1 << 29),
+	           flags, sizeof flags),
+	    "rd wr mg", "VmFlags formatted back");
 	ok(strcmp(target_state_name(TARGET_ZOMBIE), "zombie") == 0 &&
-	    strcmp(status_field_name(ST_VM_SWAP), "VmSwap") == 0,
+	        strcmp(status_field_name(ST_VM_SWAP), "VmSwap") == 0,
 	    "state and status names");
 
 	buf = slurp("smaps-java.txt", &len);
 	parse_smaps(buf, len, s);
 	snapshot_add_thread_sp(s, 0x7ffd0000);
 	ok(snapshot_copy(c, s) == 0 && c->nregions == s->nregions &&
-	    c->nthreads == 1 && c->thread_sp[0] == 0x7ffd0000 &&
-	    snapshot_sum(c, SF_RSS) == snapshot_sum(s, SF_RSS) &&
-	    c->strings != s->strings && memcmp(c->strings, s->strings,
-	    s->strings_len) == 0, "a deep copy");
+	        c->nthreads == 1 && c->thread_sp[0] == 0x7ffd0000 &&
+	        snapshot_sum(c, SF_RSS) == snapshot_sum(s, SF_RSS) &&
+	        c->strings != s->strings &&
+	        memcmp(c->strings, s->strings, s->strings_len) == 0,
+	    "a deep copy");
 	snapshot_clear(s);
 	ok(s->nregions == 0 && s->nthreads == 0 && c->nregions > 0,
 	    "clearing the original leaves the copy");
@@ -289,7 +314,8 @@ test_small_parsers(void)
 	char path[256];
 	size_t len;
 	char *buf;
-	const char stat[] = "1234 (a) (b c)) S 1 1234 1234 0 -1 4194560 100 0 "
+	const char stat[] =
+	    "1234 (a) (b c)) S 1 1234 1234 0 -1 4194560 100 0 "
 	    "0 0 5 3 0 0 20 0 3 0 98765 1000000 250 18446744073709551615 1 1 "
 	    "0 140737488355328 0 0 0 0 0 0 0 0 17 0 0 0 0 0 0\n";
 
@@ -300,50 +326,61 @@ test_small_parsers(void)
 	ok((info.has_status & (1u << ST_VM_RSS)) && info.status[ST_VM_RSS] > 0,
 	    "status VmRSS");
 	ok((info.has_status & (1u << ST_THREADS)) &&
-	    info.status[ST_THREADS] == 2, "status Threads");
+	        info.status[ST_THREADS] == 2,
+	    "status Threads");
 	free(buf);
 
 	ok(parse_stat(stat, sizeof stat - 1, &st) == 0, "stat parses");
 	is_str(st.comm, "a) (b c)", "comm with parens and spaces");
 	ok(st.state == 'S' && st.ppid == 1 && st.start_time == 98765 &&
-	    st.rss_pages == 250, "stat state, ppid, start time, rss");
+	        st.rss_pages == 250,
+	    "stat state, ppid, start time, rss");
 	ok(parse_stat("garbage", 7, &st) != 0, "stat garbage refused");
 	buf = slurp("stat-python.txt", &len);
 	ok(parse_stat(buf, len, &st) == 0 && strcmp(st.comm, "python3") == 0,
 	    "a real stat line");
-	ok(st.image[0] == 94376755441664ull && st.image[1] == 140724735667200ull
-	    && st.image[2] == 94377792618496ull &&
-	    st.image[3] == 140724735674353ull,
+	ok(st.image[0] == 94376755441664ull &&
+	        st.image[1] == 140724735667200ull &&
+	        st.image[2] == 94377792618496ull &&
+	        st.image[3] == 140724735674353ull,
 	    "stat: start_code, start_stack, start_brk, arg_start (an exec "
 	    "changes them)");
 	free(buf);
 
 #define S(lit) lit, sizeof lit - 1
-	ok(parse_syscall_sp(S("7 0x1 0x2 0x3 0x4 0x5 0x6 0x7ffd1234 0x401000\n"),
-	    &sp) == 0 && sp == 0x7ffd1234, "syscall stack pointer");
+	ok(parse_syscall_sp(
+	       S("7 0x1 0x2 0x3 0x4 0x5 0x6 0x7ffd1234 0x401000\n"), &sp) ==
+	            0 &&
+	        sp == 0x7ffd1234,
+	    "syscall stack pointer");
 	ok(parse_syscall_sp(S("-1 0x7ffc0000 0x401000\n"), &sp) == 0 &&
-	    sp == 0x7ffc0000, "syscall outside a call");
+	        sp == 0x7ffc0000,
+	    "syscall outside a call");
 	ok(parse_syscall_sp(S("running\n"), &sp) != 0, "running thread");
 	ok(parse_syscall_sp(S(""), &sp) != 0 &&
-	    parse_syscall_sp(S("7 0x1 zz 0x2\n"), &sp) != 0,
+	        parse_syscall_sp(S("7 0x1 zz 0x2\n"), &sp) != 0,
 	    "empty and malformed syscall lines refused");
 	buf = slurp("syscall-python.txt", &len);
 	*strchr(buf, '\n') = '\0';
-	ok(parse_syscall_sp(buf, strlen(buf), &sp) == 0 &&
-	    sp == 0x7ffd07e16650, "a real syscall line");
+	ok(parse_syscall_sp(buf, strlen(buf), &sp) == 0 && sp == 0x7ffd07e16650,
+	    "a real syscall line");
 	free(buf);
 	ok(parse_cgroup_path(S("garbage\n"), path, sizeof path) == -ENOENT,
 	    "no cgroup line");
-	ok(parse_cgroup_path(S("0::/system.slice/x.service\n"), path,
-	    sizeof path) == 0 && strcmp(path, "/system.slice/x.service") == 0,
+	ok(parse_cgroup_path(
+	       S("0::/system.slice/x.service\n"), path, sizeof path) == 0 &&
+	        strcmp(path, "/system.slice/x.service") == 0,
 	    "cgroup v2 path");
-	ok(parse_cgroup_path(S("5:cpu:/a\n4:memory:/b/c\n0::/\n"), path,
-	    sizeof path) == 1 && strcmp(path, "/b/c") == 0,
+	ok(parse_cgroup_path(
+	       S("5:cpu:/a\n4:memory:/b/c\n0::/\n"), path, sizeof path) == 1 &&
+	        strcmp(path, "/b/c") == 0,
 	    "cgroup v1 memory path wins");
 	ok(parse_cgroup_path(S("7:cpu,memory:/m\n"), path, sizeof path) == 1 &&
-	    strcmp(path, "/m") == 0, "cgroup v1 memory among other controllers");
-	ok(parse_cgroup_path(S("7:memoryx:/m\n0::/v2\n"), path,
-	    sizeof path) == 0 && strcmp(path, "/v2") == 0,
+	        strcmp(path, "/m") == 0,
+	    "cgroup v1 memory among other controllers");
+	ok(parse_cgroup_path(S("7:memoryx:/m\n0::/v2\n"), path, sizeof path) ==
+	            0 &&
+	        strcmp(path, "/v2") == 0,
 	    "only the word memory names the memory controller");
 #undef S
 }
@@ -371,10 +408,11 @@ test_exec(void)
 	close(pipefd[0]);
 	src = source_live_open(child, &cause, &rc);
 	ok(src != NULL && source_next(src, s, &cause) == 0 &&
-	    s->state == TARGET_ALIVE, "before exec: running");
+	        s->state == TARGET_ALIVE,
+	    "before exec: running");
 	if (write(pipefd[1], "x", 1) != 1)
 		diag("write: %s", strerror(errno));
-	for (i = 0; i < 200; i++) {	/* until the new image is in place */
+	for (i = 0; i < 200; i++) { /* until the new image is in place */
 		char comm[32] = "";
 		int fd;
 
@@ -392,8 +430,8 @@ test_exec(void)
 	if (src != NULL) {
 		rc = source_next(src, s, &cause);
 		ok(rc == 0 && s->state == TARGET_EXECED &&
-		    strcmp(s->info.comm, "sleep") == 0 &&
-		    strstr(s->info.cmdline, "sleep 30") != NULL,
+		        strcmp(s->info.comm, "sleep") == 0 &&
+		        strstr(s->info.cmdline, "sleep 30") != NULL,
 		    "after exec: one sample marked execed, with the new comm");
 		rc = source_next(src, s, &cause);
 		ok(rc == 0 && s->state == TARGET_ALIVE,
@@ -423,7 +461,8 @@ test_denied(void)
 			return;
 		}
 		ok(err == -EACCES && cause != NULL && strstr(cause, "root") &&
-		    strstr(cause, "CAP_SYS_PTRACE"), "PID 1 as a user: denied, "
+		        strstr(cause, "CAP_SYS_PTRACE"),
+		    "PID 1 as a user: denied, "
 		    "and the cause names root and CAP_SYS_PTRACE");
 		free(cause);
 		return;
@@ -434,10 +473,12 @@ test_denied(void)
 			_exit(2);
 		src = source_live_open(getppid(), &cause, &err);
 		_exit(src == NULL && err == -EACCES && cause != NULL &&
-		    strstr(cause, "/proc/") && strstr(cause, "root") &&
-		    strstr(cause, "CAP_SYS_PTRACE") &&
-		    (access("/proc/sys/kernel/yama", F_OK) != 0 ||
-		    strstr(cause, "ptrace_scope")) ? 0 : 1);
+		            strstr(cause, "/proc/") && strstr(cause, "root") &&
+		            strstr(cause, "CAP_SYS_PTRACE") &&
+		            (access("/proc/sys/kernel/yama", F_OK) != 0 ||
+		                strstr(cause, "ptrace_scope")) ?
+		        0 :
+		        1);
 	}
 	waitpid(child, &status, 0);
 	if (WIFEXITED(status) && WEXITSTATUS(status) == 2)
@@ -478,7 +519,7 @@ test_live(void)
 		    (st.flags & 0x00200000)) {
 			src = source_live_open(2, &cause, &err);
 			ok(src == NULL && cause &&
-			    strstr(cause, "PID 2 is a kernel thread"),
+			        strstr(cause, "PID 2 is a kernel thread"),
 			    "PID 2: a kernel thread, said so");
 			free(cause);
 			cause = NULL;
@@ -515,10 +556,11 @@ test_live(void)
 	}
 	ok(found, "its 8 MiB mapping with 3 MiB resident");
 	ok(strcmp(s->info.comm, "test-parse") == 0 &&
-	    strstr(s->info.cmdline, "test-parse") != NULL &&
-	    (s->info.has_status & (1u << ST_VM_RSS)) &&
-	    s->info.status[ST_VM_RSS] >= 3072 && s->info.start_time > 0 &&
-	    s->info.mem_total_kb > 0, "its comm, cmdline, status and stat");
+	        strstr(s->info.cmdline, "test-parse") != NULL &&
+	        (s->info.has_status & (1u << ST_VM_RSS)) &&
+	        s->info.status[ST_VM_RSS] >= 3072 && s->info.start_time > 0 &&
+	        s->info.mem_total_kb > 0,
+	    "its comm, cmdline, status and stat");
 	ok(s->seq == 0 && s->mono > 0 && s->wall > 1e9 && s->sample_ms >= 0,
 	    "sample number and times");
 	rc = source_next(src, s, &cause);
@@ -526,7 +568,7 @@ test_live(void)
 	    "a second sample, still running");
 	kill(child, SIGKILL);
 	{
-		siginfo_t si;	/* wait until it is a zombie, without reaping */
+		siginfo_t si; /* wait until it is a zombie, without reaping */
 
 		waitid(P_PID, (id_t)child, &si, WEXITED | WNOWAIT);
 	}

@@ -5,6 +5,8 @@
  * frame types, bad string indexes, time going backwards), the writer's lock,
  * write errors, follow mode and flight-recorder segments.
  */
+#include "config.h"
+
 #include <errno.h>
 #include <fcntl.h>
 #include <signal.h>
@@ -27,8 +29,8 @@ static char dir[] = "/tmp/memtop-session-XXXXXX";
  * of the snapshot gets a value that depends on the region or the sample.
  */
 static void
-make_snapshot(struct snapshot *s, size_t n, unsigned sample, size_t changing,
-    bool churn)
+make_snapshot(
+    struct snapshot *s, size_t n, unsigned sample, size_t changing, bool churn)
 {
 	struct region r;
 	char path[64];
@@ -53,8 +55,8 @@ make_snapshot(struct snapshot *s, size_t n, unsigned sample, size_t changing,
 	s->info.state_char = sample % 2 ? 'S' : 'R';
 	s->info.oom_score_adj = -500 + (int)sample;
 	s->info.age_s = 12.5 + sample;
-	s->info.has_status = (1ULL << ST_VM_RSS) | (1ULL << ST_THREADS) |
-	    (1ULL << ST_VM_SWAP);
+	s->info.has_status =
+	    (1ULL << ST_VM_RSS) | (1ULL << ST_THREADS) | (1ULL << ST_VM_SWAP);
 	s->info.status[ST_VM_RSS] = 1000 + sample;
 	s->info.status[ST_THREADS] = 4;
 	s->info.status[ST_VM_SWAP] = 3 * sample;
@@ -69,7 +71,7 @@ make_snapshot(struct snapshot *s, size_t n, unsigned sample, size_t changing,
 		size_t id = i;
 
 		if (churn && i == (sample / 7) % n)
-			id = n + sample / 7;	/* replaced by a new one */
+			id = n + sample / 7; /* replaced by a new one */
 		memset(&r, 0, sizeof r);
 		r.start = 0x10000000ULL + id * 0x3000;
 		if (churn && id >= n)
@@ -93,8 +95,11 @@ make_snapshot(struct snapshot *s, size_t n, unsigned sample, size_t changing,
 		r.kb[SF_PSS] = 2;
 		r.has_vmflags = id % 4 != 3;
 		r.vmflags = r.has_vmflags ? 0x33 + id : 0;
-		snprintf(path, sizeof path, id % 4 ? "/lib/lib%zu.so" :
-		    id % 8 ? "" : "[anon:\x01odd %zu]", id % 50);
+		snprintf(path, sizeof path,
+		    id % 4     ? "/lib/lib%zu.so" :
+		        id % 8 ? "" :
+		                 "[anon:\x01odd %zu]",
+		    id % 50);
 		snapshot_add_region(s, &r, path, strlen(path));
 	}
 	/* Regions must be sorted by start. */
@@ -102,8 +107,8 @@ make_snapshot(struct snapshot *s, size_t n, unsigned sample, size_t changing,
 		for (i = 1; i < s->nregions; i++) {
 			size_t j = i;
 
-			while (j > 0 && s->regions[j - 1].start >
-			    s->regions[j].start) {
+			while (j > 0 &&
+			    s->regions[j - 1].start > s->regions[j].start) {
 				struct region t = s->regions[j];
 
 				s->regions[j] = s->regions[j - 1];
@@ -125,8 +130,9 @@ diff_snapshot(const struct snapshot *a, const struct snapshot *b)
 	size_t i;
 
 	if (a->seq != b->seq || a->mono != b->mono || a->wall != b->wall ||
-	    a->sample_ms != b->sample_ms || a->sample_cpu_ms !=
-	    b->sample_cpu_ms || a->state != b->state || a->torn != b->torn)
+	    a->sample_ms != b->sample_ms ||
+	    a->sample_cpu_ms != b->sample_cpu_ms || a->state != b->state ||
+	    a->torn != b->torn)
 		return "sample head";
 	if (x->pid != y->pid || x->start_time != y->start_time ||
 	    strcmp(x->comm, y->comm) || x->cmdline_len != y->cmdline_len ||
@@ -137,7 +143,8 @@ diff_snapshot(const struct snapshot *a, const struct snapshot *b)
 	    x->has_status != y->has_status)
 		return "info";
 	for (i = 0; i < ST_COUNT; i++) {
-		if ((x->has_status & (1ULL << i)) && x->status[i] != y->status[i])
+		if ((x->has_status & (1ULL << i)) &&
+		    x->status[i] != y->status[i])
 			return "status";
 	}
 	if (x->mem_available_kb != y->mem_available_kb ||
@@ -146,9 +153,10 @@ diff_snapshot(const struct snapshot *a, const struct snapshot *b)
 	    x->cg_max != y->cg_max || x->cg_oom_kills != y->cg_oom_kills ||
 	    strcmp(x->cgroup_path, y->cgroup_path))
 		return "memory and cgroup";
-	if (a->nthreads != b->nthreads || (a->nthreads > 0 &&
-	    memcmp(a->thread_sp, b->thread_sp, a->nthreads *
-	    sizeof *a->thread_sp)))
+	if (a->nthreads != b->nthreads ||
+	    (a->nthreads > 0 &&
+	        memcmp(a->thread_sp, b->thread_sp,
+	            a->nthreads * sizeof *a->thread_sp)))
 		return "threads";
 	if (a->nregions != b->nregions)
 		return "region count";
@@ -158,13 +166,13 @@ diff_snapshot(const struct snapshot *a, const struct snapshot *b)
 		if (p->start != q->start || p->end != q->end ||
 		    p->offset != q->offset || p->inode != q->inode ||
 		    p->dev_major != q->dev_major ||
-		    p->dev_minor != q->dev_minor || strcmp(p->perms, q->perms) ||
-		    p->deleted != q->deleted || p->present != q->present ||
-		    p->vmflags != q->vmflags ||
+		    p->dev_minor != q->dev_minor ||
+		    strcmp(p->perms, q->perms) || p->deleted != q->deleted ||
+		    p->present != q->present || p->vmflags != q->vmflags ||
 		    p->has_vmflags != q->has_vmflags ||
 		    memcmp(p->kb, q->kb, sizeof p->kb) ||
-		    p->path_len != q->path_len || memcmp(region_path(a, p),
-		    region_path(b, q), p->path_len))
+		    p->path_len != q->path_len ||
+		    memcmp(region_path(a, p), region_path(b, q), p->path_len))
 			return "a region";
 	}
 	return NULL;
@@ -304,14 +312,15 @@ test_round_trip(void)
 		return;
 	replay_summary(src, &sum);
 	ok(sum.samples == 150 && sum.ended && sum.final == TARGET_EXITED &&
-	    sum.ndamage == 0 && sum.segments == 1,
+	        sum.ndamage == 0 && sum.segments == 1,
 	    "150 samples, ended cleanly, no damage");
-	ok(sum.header.pid == 4242 && strcmp(sum.header.cmdline,
-	    "synthetic --leak") == 0 && sum.header.major == SESSION_MAJOR &&
-	    sum.header.interval == 1 && sum.header.created == 1700000000 &&
-	    strncmp(sum.header.version, "memtop ", 7) == 0 &&
-	    sum.header.page_size == (uint32_t)sysconf(_SC_PAGESIZE) &&
-	    sum.header.kernel[0] != '\0',
+	ok(sum.header.pid == 4242 &&
+	        strcmp(sum.header.cmdline, "synthetic --leak") == 0 &&
+	        sum.header.major == SESSION_MAJOR && sum.header.interval == 1 &&
+	        sum.header.created == 1700000000 &&
+	        strncmp(sum.header.version, "memtop ", 7) == 0 &&
+	        sum.header.page_size == (uint32_t)sysconf(_SC_PAGESIZE) &&
+	        sum.header.kernel[0] != '\0',
 	    "the header holds pid, cmdline, interval, version, page size, "
 	    "kernel");
 	ok(sum.first_wall == 1700000000 && sum.last_wall == 1700000149,
@@ -324,9 +333,10 @@ test_round_trip(void)
 			bad = diff_snapshot(want, got);
 		badk = k;
 	}
-	ok(bad == NULL, "every field of every sample reads back as written "
-	    "(regions come and go, names change)%s%s", bad ? ": " : "",
-	    bad ? bad : "");
+	ok(bad == NULL,
+	    "every field of every sample reads back as written "
+	    "(regions come and go, names change)%s%s",
+	    bad ? ": " : "", bad ? bad : "");
 	if (bad)
 		diag("first difference at sample %u", badk);
 	ok(source_next(src, got, &cause) == 1 && got->state == TARGET_EXITED,
@@ -341,15 +351,16 @@ test_round_trip(void)
 		    diff_snapshot(want, got) != NULL)
 			seek_good = 0;
 	}
-	ok(seek_good, "seeking to any sample k gives what reading in order "
+	ok(seek_good,
+	    "seeking to any sample k gives what reading in order "
 	    "gave");
 	replay_seek(src, 97);
 	make_snapshot(want, 300, 97, 10, true);
-	ok(source_next(src, got, &cause) == 0 && diff_snapshot(want, got) ==
-	    NULL && replay_position(src) == 98,
+	ok(source_next(src, got, &cause) == 0 &&
+	        diff_snapshot(want, got) == NULL && replay_position(src) == 98,
 	    "replay_seek makes the source go on from there");
 	ok(replay_time_of(src, 42) == 1700000042 &&
-	    replay_find_time(src, 1700000000 + 42.5) == 43,
+	        replay_find_time(src, 1700000000 + 42.5) == 43,
 	    "times of samples, and the first sample at or after a time");
 	ok(replay_read(src, 150, got, &cause) == -ERANGE,
 	    "a sample past the end is out of range");
@@ -384,7 +395,7 @@ test_tiny_regions(void)
 	recorder_close(rec, TARGET_ALIVE, &cause);
 	src = source_replay_open(path_of("tiny"), &cause, &err);
 	ok(src != NULL && source_next(src, got, &cause) == 0 &&
-	    got->nregions == 2000 && diff_snapshot(s, got) == NULL,
+	        got->nregions == 2000 && diff_snapshot(s, got) == NULL,
 	    "2000 regions without counters round-trip");
 	source_close(src);
 	snapshot_free(s);
@@ -403,9 +414,12 @@ test_sizes(void)
 	uint8_t *data;
 
 	diag("1000 regions, 1%% changing: key frame %zu bytes, delta %.0f "
-	    "bytes", one, per_delta);
-	ok(per_delta * 10 < (double)one, "a steady process's delta costs "
-	    "under a tenth of a key frame (%.0f vs %zu)", per_delta, one);
+	     "bytes",
+	    one, per_delta);
+	ok(per_delta * 10 < (double)one,
+	    "a steady process's delta costs "
+	    "under a tenth of a key frame (%.0f vs %zu)",
+	    per_delta, one);
 
 	/* Every region moves to a new file every sample: a delta would cost
 	 * more than a key frame, so key frames are written instead. */
@@ -430,8 +444,8 @@ test_sizes(void)
 				memcpy(r.perms, "r--p", 5);
 				r.present = 1ULL << SF_RSS;
 				r.kb[SF_RSS] = 4;
-				snprintf(path, sizeof path, "/moved/%u/%zu", k,
-				    i);
+				snprintf(
+				    path, sizeof path, "/moved/%u/%zu", k, i);
 				snapshot_add_region(s, &r, path, strlen(path));
 			}
 			recorder_write(rec, s, &cause);
@@ -443,10 +457,12 @@ test_sizes(void)
 	nf = walk(data, len, fr, 200, &hdr);
 	for (i = 0; i < nf; i++)
 		keys += fr[i].type == FRAME_KEY;
-	ok(nf == 12 && fr[10].type == FRAME_INDEX && fr[11].type ==
-	    FRAME_END, "a closed recording ends with INDEX and END frames");
-	ok(keys == 10, "when a delta would cost more than a key frame, a key "
-	    "frame is written (%zu of 10)", keys);
+	ok(nf == 12 && fr[10].type == FRAME_INDEX && fr[11].type == FRAME_END,
+	    "a closed recording ends with INDEX and END frames");
+	ok(keys == 10,
+	    "when a delta would cost more than a key frame, a key "
+	    "frame is written (%zu of 10)",
+	    keys);
 	free(data);
 }
 
@@ -536,8 +552,9 @@ test_damage(void)
 		if (cut < hdr)
 			continue;
 		for (complete = 0, i = 0; i < nf; i++) {
-			if (fr[i].end <= cut && (fr[i].type == FRAME_KEY ||
-			    fr[i].type == FRAME_DELTA))
+			if (fr[i].end <= cut &&
+			    (fr[i].type == FRAME_KEY ||
+			        fr[i].type == FRAME_DELTA))
 				complete++;
 		}
 		if (n != (long)complete) {
@@ -551,9 +568,12 @@ test_damage(void)
 				torn_told = 0;
 		}
 	}
-	ok(monotonic && prev == 8, "truncated at each of %zu offsets: "
-	    "recovered samples never drop as the cut moves later", len + 1);
-	ok(exact, "and always equal the complete sample frames before the "
+	ok(monotonic && prev == 8,
+	    "truncated at each of %zu offsets: "
+	    "recovered samples never drop as the cut moves later",
+	    len + 1);
+	ok(exact,
+	    "and always equal the complete sample frames before the "
 	    "cut");
 	ok(torn_told, "a cut inside a frame is reported as a torn frame");
 
@@ -568,27 +588,33 @@ test_damage(void)
 			no_crash = 0;
 		if (bit / 8 < hdr) {
 			if (n != -1 && n != 8)
-				flips_recover = 0;	/* header: refused */
+				flips_recover = 0; /* header: refused */
 			continue;
 		}
 		if (nd == 0)
 			flips_reported = 0;
-		for (t = 0; t < nf && !(bit / 8 >= fr[t].off &&
-		    bit / 8 < fr[t].end); t++)
+		for (t = 0;
+		     t < nf && !(bit / 8 >= fr[t].off && bit / 8 < fr[t].end);
+		     t++)
 			continue;
 		floor_n = untouched_samples(fr, nf, t);
 		if (n < floor_n) {
 			if (flips_recover)
 				diag("bit %zu (frame %zu): %ld samples, want "
-				    ">= %ld", bit, t, n, floor_n);
+				     ">= %ld",
+				    bit, t, n, floor_n);
 			flips_recover = 0;
 		}
 	}
-	ok(no_crash, "every one of %zu bits flipped: no crash, never more "
-	    "samples than written", len * 8);
-	ok(flips_reported, "every flip after the header is reported as "
+	ok(no_crash,
+	    "every one of %zu bits flipped: no crash, never more "
+	    "samples than written",
+	    len * 8);
+	ok(flips_reported,
+	    "every flip after the header is reported as "
 	    "damage");
-	ok(flips_recover, "and every sample whose chain from its key frame "
+	ok(flips_recover,
+	    "and every sample whose chain from its key frame "
 	    "was not touched still replays");
 
 	/* A flip early in a longer recording: the next key frame resyncs. */
@@ -603,7 +629,8 @@ test_damage(void)
 	n = recovered(copy, len, &nd);
 	ok(nd >= 1 && n >= 200 - 2 * SESSION_KEY_EVERY && n < 200,
 	    "a damaged frame early on: reported, and %ld of 200 samples "
-	    "still replay", n);
+	    "still replay",
+	    n);
 	free(data);
 	free(copy);
 }
@@ -672,7 +699,7 @@ put_key_head(struct buf *p, double wall)
 	buf_f64(p, 0);
 	buf_u8(p, 0);
 	buf_varint(p, 0);
-	buf_u8(p, 1);			/* names */
+	buf_u8(p, 1); /* names */
 	buf_varint(p, 1);
 	buf_varint(p, 1);
 	buf_bytes(p, "x", 1);
@@ -685,7 +712,7 @@ put_key_head(struct buf *p, double wall)
 	for (i = 0; i < 2; i++)
 		buf_varint(p, 0);
 	buf_u8(p, 0);
-	buf_varint(p, 0);		/* threads */
+	buf_varint(p, 0); /* threads */
 }
 
 static void
@@ -699,11 +726,13 @@ test_crafted(void)
 
 	put_header(&f, SESSION_MAJOR + 1);
 	src = source_replay_open_buffer(f.p, f.len, &cause, &err);
-	snprintf(want, sizeof want, "this is memtop %s, which reads format "
-	    "%d.%d", PACKAGE_VERSION, SESSION_MAJOR, SESSION_MINOR);
+	snprintf(want, sizeof want,
+	    "this is memtop %s, which reads format "
+	    "%d.%d",
+	    PACKAGE_VERSION, SESSION_MAJOR, SESSION_MINOR);
 	ok(src == NULL && err == -EPROTONOSUPPORT && cause &&
-	    strstr(cause, "made by a newer memtop (format 2.3)") &&
-	    strstr(cause, want),
+	        strstr(cause, "made by a newer memtop (format 2.3)") &&
+	        strstr(cause, want),
 	    "a newer major version: refused, naming both versions");
 	if (cause)
 		diag("%s", cause);
@@ -760,7 +789,7 @@ test_crafted(void)
 	buf_varint(&p, 0);
 	buf_raw(&p, "rw-p", 4);
 	buf_u8(&p, 0);
-	buf_varint(&p, 5);		/* the table is empty */
+	buf_varint(&p, 5); /* the table is empty */
 	buf_varint(&p, 0);
 	put_frame(&f, FRAME_KEY, &p);
 	ok(recovered(f.p, f.len, &nd) == 0 && nd == 1,
@@ -846,7 +875,7 @@ test_lock_and_errors(void)
 	record("again", 3, &o);
 	record("again", 2, &o);
 	ok(recovered_file("again.old", NULL) == 3 &&
-	    recovered_file("again", NULL) == 2,
+	        recovered_file("again", NULL) == 2,
 	    "recording over a recording keeps the old one as FILE.old");
 
 	/* The disk fills up (a file size limit, in a child): the error is
@@ -862,15 +891,19 @@ test_lock_and_errors(void)
 			make_snapshot(s, 20, (unsigned)k, 20, false);
 			rc = recorder_write(rec, s, &cause);
 		}
-		_exit(rc == -EFBIG && cause && strstr(cause,
-		    "kept up to the last complete sample") ? k - 1 : 255);
+		_exit(rc == -EFBIG && cause &&
+		            strstr(
+		                cause, "kept up to the last complete sample") ?
+		        k - 1 :
+		        255);
 	}
 	waitpid(pid, &status, 0);
 	n = recovered_file("full", &nd);
 	ok(WIFEXITED(status) && WEXITSTATUS(status) != 255 &&
-	    n == WEXITSTATUS(status) && n > 0 && nd == 0,
+	        n == WEXITSTATUS(status) && n > 0 && nd == 0,
 	    "a write error is returned; the %ld samples written before it "
-	    "replay, undamaged", n);
+	    "replay, undamaged",
+	    n);
 	snapshot_free(s);
 	free(cause);
 }
@@ -896,7 +929,7 @@ test_follow(void)
 	replay_follow(src, true);
 	before = replay_count(src);
 	ok(source_next(src, got, &cause) == 0 && got->seq == 0 &&
-	    source_next(src, got, &cause) == 2,
+	        source_next(src, got, &cause) == 2,
 	    "follow mode: the first sample, then \"no sample yet\" (2)");
 	for (k = 1; k < 5; k++) {
 		make_snapshot(s, 10, (unsigned)k, 1, false);
@@ -924,7 +957,7 @@ test_follow(void)
 	recorder_write(rec, s, &cause);
 	recorder_close(rec, TARGET_ALIVE, &cause);
 	ok(source_next(src, got, &cause) == 0 &&
-	    source_next(src, got, &cause) == 1,
+	        source_next(src, got, &cause) == 1,
 	    "a recording whose recorder is gone ends after its last frame");
 	source_close(src);
 
@@ -948,8 +981,10 @@ test_follow(void)
 		if (got->seq == (uint64_t)seen)
 			seen++;
 	}
-	ok(rc == 1 && seen == 13, "a follower goes on across a flight "
-	    "recorder's segments (%d of 13 samples)", seen);
+	ok(rc == 1 && seen == 13,
+	    "a follower goes on across a flight "
+	    "recorder's segments (%d of 13 samples)",
+	    seen);
 	source_close(src);
 	snapshot_free(s);
 	snapshot_free(got);
@@ -971,8 +1006,8 @@ test_keep(void)
 	one = record("one", 1, &o);
 	record("flight", 40, &o);
 	for (k = 0; k < 9; k++) {
-		snprintf(name, sizeof name, k ? "%s.%d" : "%s", path_of(
-		    "flight"), k);
+		snprintf(name, sizeof name, k ? "%s.%d" : "%s",
+		    path_of("flight"), k);
 		if (stat(name, &st) == 0) {
 			nseg++;
 			total += (size_t)st.st_size;
@@ -987,16 +1022,17 @@ test_keep(void)
 	}
 	replay_summary(src, &sum);
 	while (source_next(src, got, &cause) == 0) {
-		make_snapshot(want, 10, (unsigned)(40 - replay_count(src) + n),
-		    1, false);
+		make_snapshot(
+		    want, 10, (unsigned)(40 - replay_count(src) + n), 1, false);
 		if (diff_snapshot(want, got) != NULL)
 			good = 0;
 		n++;
 	}
-	ok(sum.segments == 5 && n >= 8 && n <= 10 && good && sum.ndamage ==
-	    0 && sum.ended && replay_time_of(src, n - 1) == 1700000000 + 39,
+	ok(sum.segments == 5 && n >= 8 && n <= 10 && good && sum.ndamage == 0 &&
+	        sum.ended && replay_time_of(src, n - 1) == 1700000000 + 39,
 	    "replay chains the segments: the last %zu samples, in order, "
-	    "intact", n);
+	    "intact",
+	    n);
 	source_close(src);
 
 	/* A plain recording over it drops the old segments; a segment of
@@ -1017,8 +1053,8 @@ test_keep(void)
 	    "segments of the same process chain");
 	source_close(src);
 	{
-		struct recorder *rec = recorder_open(path_of("other"), 1, 0,
-		    &cause);
+		struct recorder *rec =
+		    recorder_open(path_of("other"), 1, 0, &cause);
 
 		make_snapshot(want, 10, 0, 1, false);
 		want->info.pid = 99;
@@ -1041,7 +1077,7 @@ static void
 test_marks(void)
 {
 	static const size_t want[8] = { SIZE_MAX, SIZE_MAX, 2, 2, 2, SIZE_MAX,
-	    SIZE_MAX, SIZE_MAX };
+		SIZE_MAX, SIZE_MAX };
 	struct snapshot *s = snapshot_new();
 	struct recorder *rec;
 	struct source *src;

@@ -1,6 +1,8 @@
 /*
  * test-spark.c - sparklines and chart cells.
  */
+#include "config.h"
+
 #include <string.h>
 
 #include "model.h"
@@ -32,7 +34,8 @@ main(void)
 	spark_render(rising, 8, 3, false, buf, sizeof buf);
 	is_str(buf, "_:#", "only the last `width` values, rescaled");
 	ok(spark_levels(gaps, 4, level, &lo, &hi) == 2 && lo == 100 &&
-	    hi == 200, "levels report the scale");
+	        hi == 200,
+	    "levels report the scale");
 	is_str(spark_chart_cell(20, 0, true), "\u2588", "full bottom row");
 	is_str(spark_chart_cell(20, 2, true), "\u2584", "partial top row");
 	is_str(spark_chart_cell(20, 3, true), " ", "empty above");

@@ -1,6 +1,8 @@
 /*
  * test-util.c - escaping of target bytes, formatting, table helpers.
  */
+#include "config.h"
+
 #include <stdlib.h>
 #include <string.h>
 
@@ -47,7 +49,9 @@ test_esc(void)
 	ok(strstr(out, "\\xc3\\xa9") != NULL, "ASCII mode escapes UTF-8 too");
 	ok(strchr(out, 0x1b) == NULL && strchr(out, 0x07) == NULL,
 	    "no control byte survives");
-	esc_text("\xc2\x9b" "2J", 4, out, sizeof out, true);
+	esc_text("\xc2\x9b"
+	         "2J",
+	    4, out, sizeof out, true);
 	is_str(out, "\\xc2\\x9b2J", "C1 control CSI (U+009B) is escaped");
 	n = esc_text("\033\033\033\033", 4, out, 6, true);
 	ok(n == 4 && strcmp(out, "\\e\\e") == 0,
@@ -91,7 +95,7 @@ test_fmt(void)
 	ok(parse_duration("2h") == 7200, "2h is 7200 s");
 	ok(parse_duration("0.5") == 0.5, "0.5 is half a second");
 	ok(parse_duration("-1") < 0 && parse_duration("x") < 0 &&
-	    parse_duration("5mm") < 0 && parse_duration("") < 0,
+	        parse_duration("5mm") < 0 && parse_duration("") < 0,
 	    "bad durations are refused");
 }
 
@@ -107,10 +111,12 @@ test_columns_rx(void)
 	ok(column_lookup("bogus") == -1, "unknown column refused");
 	rx = rx_compile("lib(c|m)\\.so", &err);
 	ok(rx != NULL && rx_match(rx, "/usr/lib/libc.so.6", 18) &&
-	    !rx_match(rx, "/usr/lib/libz.so", 16), "pcre2 pattern matches");
+	        !rx_match(rx, "/usr/lib/libz.so", 16),
+	    "pcre2 pattern matches");
 	rx_free(rx);
 	rx = rx_compile("heap", &err);
-	ok(rx != NULL && rx_match(rx, "HEAP", 4), "lower-case pattern ignores case");
+	ok(rx != NULL && rx_match(rx, "HEAP", 4),
+	    "lower-case pattern ignores case");
 	rx_free(rx);
 	rx = rx_compile("Heap", &err);
 	ok(rx != NULL && !rx_match(rx, "heap", 4), "upper case makes it exact");
@@ -131,22 +137,23 @@ test_times(void)
 	setenv("TZ", "UTC", 1);
 	tzset();
 	ok(app_parse_time("+10s", first, last) == first + 10 &&
-	    app_parse_time("-30s", first, last) == last - 30 &&
-	    app_parse_time("-0", first, last) == last,
+	        app_parse_time("-30s", first, last) == last - 30 &&
+	        app_parse_time("-0", first, last) == last,
 	    "+DURATION from the start, -DURATION from the end");
 	ok(app_parse_time("1700000123.5", first, last) == 1700000123.5,
 	    "unix seconds");
 	ok(app_parse_time("22:15:00", first, last) == first + 100 &&
-	    app_parse_time("22:15", first, last) == first + 100,
+	        app_parse_time("22:15", first, last) == first + 100,
 	    "HH:MM:SS and HH:MM on the day of the first sample");
 	ok(app_parse_time("2023-11-14 22:15:00", first, last) == first + 100 &&
-	    app_parse_time("2023-11-14 22:15", first, last) == first + 100,
+	        app_parse_time("2023-11-14 22:15", first, last) == first + 100,
 	    "a local date and time");
 	ok(app_parse_time("soon", first, last) < 0 &&
-	    app_parse_time("22:15 tomorrow", first, last) < 0 &&
-	    app_parse_time("nan", first, last) < 0 &&
-	    app_parse_time("inf", first, last) < 0 &&
-	    app_parse_time("", first, last) < 0, "anything else refused");
+	        app_parse_time("22:15 tomorrow", first, last) < 0 &&
+	        app_parse_time("nan", first, last) < 0 &&
+	        app_parse_time("inf", first, last) < 0 &&
+	        app_parse_time("", first, last) < 0,
+	    "anything else refused");
 }
 
 int

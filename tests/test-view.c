@@ -3,6 +3,8 @@
  * over /dev/null at a fixed size, a model fed with constructed snapshots,
  * keys applied with view_key(), and the rows read back from stdscr.
  */
+#include "config.h"
+
 #include <curses.h>
 #include <locale.h>
 #include <poll.h>
@@ -96,15 +98,14 @@ build(int k)
 		add(0x7f2000000000, 0x7f2000100000, "rw-p", "", 300, 0);
 	else
 		add(0x7f3000000000, 0x7f3000010000, "rw-p", "", 40, 0);
-	add(0x7f4000000000, 0x7f4000200000, "rw-s", "/dev/shm/cache", 2048,
-	    0);
+	add(0x7f4000000000, 0x7f4000200000, "rw-s", "/dev/shm/cache", 2048, 0);
 	add(0x7f5000000000, 0x7f5000004000, "---p", "", 0, 0);
-	add(0x7f6000000000, 0x7f6000300000, "r-xp", "/usr/lib/libc.so.6",
-	    1200, 0);
-	add(0x7f7000000000, 0x7f7000001000, "r--p",
-	    "/tmp/evil\033[31mred.bin", 4, 0);
-	add(0x7f7000001000, 0x7f7000002000, "r--p",
-	    "/tmp/\xe2\x80\xaetxt.exe", 4, 0);
+	add(0x7f6000000000, 0x7f6000300000, "r-xp", "/usr/lib/libc.so.6", 1200,
+	    0);
+	add(0x7f7000000000, 0x7f7000001000, "r--p", "/tmp/evil\033[31mred.bin",
+	    4, 0);
+	add(0x7f7000001000, 0x7f7000002000, "r--p", "/tmp/\xe2\x80\xaetxt.exe",
+	    4, 0);
 	add(0x7ffd00000000, 0x7ffd00021000, "rw-p", "[stack]", 100, 12);
 }
 
@@ -211,25 +212,27 @@ test_table(void)
 	    "the header names the pid and the command");
 	ok(strstr(row(1), "leaky --serve \\e[2J") != NULL,
 	    "the command line's escape sequence is shown as text");
-	snprintf(want, sizeof want, "%+.1fK/s", model_totals_rate(app.model,
-	    SERIES_RSS));
+	snprintf(want, sizeof want, "%+.1fK/s",
+	    model_totals_rate(app.model, SERIES_RSS));
 	if (!ok(strstr(row(2), "RSS     8.5M") && strstr(row(2), want),
-	    "the RSS total shows its size and growth rate"))
+	        "the RSS total shows its size and growth rate"))
 		dump();
 	ok(find("MemAvailable 8.0G", 0) >= 0, "MemAvailable is in the header");
 	ok(strstr(row(3), "Anon") && strstr(row(3), "4.5M") &&
-	    strstr(row(3), "\u2588") && strstr(row(3), "K/s"),
+	        strstr(row(3), "\u2588") && strstr(row(3), "K/s"),
 	    "the anonymous total with its sparkline and rate");
 	if (!ok(strstr(row(4), "cgroup 12M of 16M (75%), limit in ~") &&
-	    strstr(row(4), "OOM kills 2") && strstr(row(4), "[/svc.slice]"),
-	    "the cgroup line: usage, limit, time to the limit, OOM kills"))
+	            strstr(row(4), "OOM kills 2") &&
+	            strstr(row(4), "[/svc.slice]"),
+	        "the cgroup line: usage, limit, time to the limit, OOM kills"))
 		dump();
 
 	y = find("[heap]", TABLE_TOP);
-	ok(y > 0 && strstr(row(y), " heap ") &&
-	    strstr(row(y), "000000600000-"), "the heap row: class and range");
+	ok(y > 0 && strstr(row(y), " heap ") && strstr(row(y), "000000600000-"),
+	    "the heap row: class and range");
 	ok(find(" code ", TABLE_TOP) > 0 && find(" shm ", TABLE_TOP) > 0 &&
-	    find(" stack ", TABLE_TOP) > 0 && find(" guard ", TABLE_TOP) > 0,
+	        find(" stack ", TABLE_TOP) > 0 &&
+	        find(" guard ", TABLE_TOP) > 0,
 	    "code, shm, stack and guard rows are labelled");
 	y = find("evil", TABLE_TOP);
 	ok(y > 0 && strstr(row(y), "/tmp/evil\\e[31mred.bin"),
@@ -242,11 +245,14 @@ test_table(void)
 
 	/* Sorted by RSS, biggest first: the heap (3000 kB) leads. */
 	ok(strstr(row(TABLE_TOP), "[heap]") != NULL &&
-	    strstr(row(TABLE_TOP + 1), "/dev/shm/cache") != NULL,
+	        strstr(row(TABLE_TOP + 1), "/dev/shm/cache") != NULL,
 	    "sorted by RSS, the biggest region comes first");
 	y = find("7f0000000000-", TABLE_TOP);
-	ok(y > 0 && strstr(row(y), "\u2581\u2582\u2583\u2584\u2585\u2586"
-	    "\u2587\u2588") && strstr(row(y), "+64.0K"),
+	ok(y > 0 &&
+	        strstr(row(y),
+	            "\u2581\u2582\u2583\u2584\u2585\u2586"
+	            "\u2587\u2588") &&
+	        strstr(row(y), "+64.0K"),
 	    "the leaking region's sparkline rises and its rate is 64 kB/s");
 	ok(y > 0 && strstr(row(y), "+448K") != NULL,
 	    "its delta since the first sample");
@@ -257,23 +263,23 @@ test_table(void)
 
 	keys("<");
 	ok(strstr(row(TABLE_TOP - 2), "sort Size") != NULL &&
-	    strstr(row(TABLE_TOP), "7f0000000000-") != NULL,
+	        strstr(row(TABLE_TOP), "7f0000000000-") != NULL,
 	    "< sorts by Size: the 1 GiB mapping first");
 	keys("I");
 	ok(strstr(row(TABLE_TOP), "7f7000000000-") != NULL ||
-	    strstr(row(TABLE_TOP), "7f5000000000-") != NULL,
+	        strstr(row(TABLE_TOP), "7f5000000000-") != NULL,
 	    "I inverts: a 4 kB or 16 kB mapping first");
 	keys("I>");
 	if (!ok(strstr(row(TABLE_TOP - 2), "sort RSS") != NULL,
-	    "> goes back to RSS"))
+	        "> goes back to RSS"))
 		dump();
 	keys("<<<<<");
 	ok(strstr(row(TABLE_TOP - 2), "sort Address") != NULL &&
-	    strstr(row(TABLE_TOP), "000000400000-") != NULL,
+	        strstr(row(TABLE_TOP), "000000400000-") != NULL,
 	    "sorted by Address: the lowest first");
 	keys("I");
 	if (!ok(strstr(row(TABLE_TOP), "7ffd00000000-") != NULL,
-	    "I on Address: the highest first"))
+	        "I on Address: the highest first"))
 		dump();
 	keys("I>>>>>");
 	keys(">>>>>");
@@ -292,8 +298,9 @@ test_table(void)
 			n++;
 		}
 		if (!ok(strstr(row(TABLE_TOP - 2), "sort Rate") != NULL &&
-		    n >= 5 && in_order, "sorted by Rate/s, the rows at 0 "
-		    "stay in address order"))
+		            n >= 5 && in_order,
+		        "sorted by Rate/s, the rows at 0 "
+		        "stay in address order"))
 			dump();
 	}
 	keys("<<<<<");
@@ -362,20 +369,22 @@ test_detail(void)
 	keys("\t");
 	ok(find("PSS over the last", 0) > 0, "Tab: the chart shows PSS");
 	keys("s");
-	ok(find("Swap over the last", 0) > 0 || find("swap over the last",
-	    0) > 0, "s: the chart shows swap");
+	ok(find("Swap over the last", 0) > 0 ||
+	        find("swap over the last", 0) > 0,
+	    "s: the chart shows swap");
 	keys("\033");
 	ok(find("Rate/s", 0) > 0 && cursor_line() == y &&
-	    strstr(row(y), "[heap]"), "Esc: back on the table, same row");
+	        strstr(row(y), "[heap]"),
+	    "Esc: back on the table, same row");
 
 	/* The leak's chart climbs from the bottom left to the top right. */
-	keys("<");			/* by size: the 1 GiB leak first */
+	keys("<"); /* by size: the 1 GiB leak first */
 	view_key(&v, KEY_HOME);
 	keys("\nr");
 	y = find("RSS over the last", 0);
 	if (!ok(y > 0 && strstr(row(y), "+64.0 kB/s") &&
-	    strstr(row(y), "scale 1000K..1.6M"),
-	    "the leak's chart: its rate and scale"))
+	            strstr(row(y), "scale 1000K..1.6M"),
+	        "the leak's chart: its rate and scale"))
 		dump();
 	if (y > 0) {
 		int axis = find("now", y + 1), top = y + 1, bottom = axis - 1;
@@ -394,7 +403,8 @@ test_detail(void)
 		mvin_wch(top, COLS - 2, &cc);
 		getcchar(&cc, wc, &at, &pair, NULL);
 		ok(axis > 0 && first > 0 && wc[0] == 0x2588 &&
-		    strstr(row(top), "1.6M") && strstr(row(bottom), "1000K"),
+		        strstr(row(top), "1.6M") &&
+		        strstr(row(bottom), "1000K"),
 		    "the newest bar fills the chart, labelled with the scale");
 		mvin_wch(top, first, &cc);
 		getcchar(&cc, wc, &at, &pair, NULL);
@@ -419,8 +429,8 @@ test_groups(void)
 	ok(cursor_line() == y, "/ searches the group names");
 	keys("\n");
 	if (!ok(find("By class >", 0) > 0 &&
-	    rows_containing("7f0000000000-") == 1,
-	    "Enter on a group lists its members"))
+	            rows_containing("7f0000000000-") == 1,
+	        "Enter on a group lists its members"))
 		dump();
 	keys("\033");
 	ok(find("[By class]", 0) > 0, "Esc goes back to the groups");
@@ -434,7 +444,7 @@ test_groups(void)
 	keys("I>");
 	keys("\\libc\n");
 	ok(rows_containing(" code ") == 1 && rows_containing("anon ") == 0 &&
-	    strstr(row(TABLE_TOP - 2), "1 group"),
+	        strstr(row(TABLE_TOP - 2), "1 group"),
 	    "a filter narrows the groups to what it matches");
 	keys("\\\n");
 	keys("gg");
@@ -450,17 +460,18 @@ test_sizes(void)
 	screen_size(24, 80);
 	y = TABLE_TOP - 1;
 	ok(strstr(row(y), "Class") && strstr(row(y), "RSS") &&
-	    strstr(row(y), "Rate/s") && strstr(row(y), "Path") &&
-	    !strstr(row(y), "Address"), "at 80 columns: no address column");
+	        strstr(row(y), "Rate/s") && strstr(row(y), "Path") &&
+	        !strstr(row(y), "Address"),
+	    "at 80 columns: no address column");
 	{
 		const char *r = row(y), *t = strstr(r, "Trend"),
-		    *p = strstr(r, "Path");
+		           *p = strstr(r, "Path");
 
 		ok(t != NULL && p != NULL && p - t >= 11 && p - r <= 80 - 24,
 		    "at 80 columns the trend narrows, "
 		    "the path keeps 24 columns");
 	}
-	v.status[0] = '\0';		/* the key hints, not a message */
+	v.status[0] = '\0'; /* the key hints, not a message */
 	screen_size(24, 80);
 	{
 		const char *f = row(LINES - 1);
@@ -481,8 +492,8 @@ test_sizes(void)
 	for (int i = 0; i < LINES; i++)
 		fits &= (int)strlen(row(i)) <= 40 * 3;
 	ok(strstr(row(0), "pid 4242") && strstr(row(y), "Class") &&
-	    strstr(row(y), "RSS") && strstr(row(y), "Rate") &&
-	    !strstr(row(y), "Trend") && fits,
+	        strstr(row(y), "RSS") && strstr(row(y), "Rate") &&
+	        !strstr(row(y), "Trend") && fits,
 	    "at 40x10: class, RSS and rate stay, the trend goes");
 	ok(find("[heap]", TABLE_TOP) > 0 || find("heap", TABLE_TOP) > 0,
 	    "at 40x10 rows are still listed");
@@ -494,13 +505,15 @@ test_sizes(void)
 	    "back at 120x40 the full table");
 	keys("?");
 	ok(find("memtop - keys", 0) == 0 && find("F10", 0) > 0 &&
-	    find("F6", 0) > 0 && find("Delta is", 0) > 0, "? shows the keys");
+	        find("F6", 0) > 0 && find("Delta is", 0) > 0,
+	    "? shows the keys");
 	keys("x");
 	ok(find("Rate/s", 0) > 0, "any key leaves the help");
 	screen_size(12, 60);
 	keys("?");
 	ok(find("F10", 0) > 0 && find("Delta is", 0) < 0 &&
-	    strstr(row(LINES - 1), "scroll"), "a short help says it scrolls");
+	        strstr(row(LINES - 1), "scroll"),
+	    "a short help says it scrolls");
 	keys("jjjjjjjjjjjjjjjjjjjjjjjjjjjjjjjjjjjjjjjj");
 	ok(find("Delta is", 0) > 0 && find("F10", 0) < 0,
 	    "j scrolls to its end");
@@ -537,7 +550,7 @@ test_exec(void)
 	sample(10);
 	view_draw(&v);
 	if (!ok(strstr(row(0), "ran exec at ") != NULL,
-	    "two samples after an exec the header still says so"))
+	        "two samples after an exec the header still says so"))
 		dump();
 }
 
@@ -619,7 +632,8 @@ test_stuck_stop(void)
 	}
 	t0 = clock_mono();
 	joined = sampler_stop(sp);
-	ok(!joined && clock_mono() - t0 < 1.0, "a read blocked for a moment "
+	ok(!joined && clock_mono() - t0 < 1.0,
+	    "a read blocked for a moment "
 	    "only: the sampler still stops within a second (%.2fs)",
 	    clock_mono() - t0);
 }
@@ -661,9 +675,10 @@ test_batch_stuck(void)
 	unlink(path);
 	ok(clock_mono() - t0 < 3.0 && code == EXIT_OK,
 	    "batch, a read blocked for good: SIGTERM 1.6 s in stops it "
-	    "without waiting for the read (%.2fs, exit %d)", clock_mono() - t0, code);
+	    "without waiting for the read (%.2fs, exit %d)",
+	    clock_mono() - t0, code);
 	if (!ok(strstr(said, "process 4242: sample late") != NULL,
-	    "and stderr said the sample was late"))
+	        "and stderr said the sample was late"))
 		diag("stderr: %s", said);
 	ok(a.source == NULL && a.samples == 0,
 	    "the stuck source is left to the thread; nothing was sampled");
@@ -697,7 +712,7 @@ test_live(void)
 	}
 	view_draw(&v);
 	if (!ok(strstr(row(0), "sample late (") != NULL,
-	    "a stuck sample: the header says the sample is late"))
+	        "a stuck sample: the header says the sample is late"))
 		dump();
 	keys("g");
 	ok(find("[By class]", 0) > 0, "and keys still work meanwhile");
@@ -764,7 +779,8 @@ test_big(void)
 	}
 	ok(!v.rebuild && clock_mono() - t0 < 3.0,
 	    "300 page-downs and redraws over 65,000 rows in under 3 s "
-	    "(%.2f s)", clock_mono() - t0);
+	    "(%.2f s)",
+	    clock_mono() - t0);
 	model_free(app.model);
 	app.model = old;
 	v.rebuild = true;
@@ -780,23 +796,26 @@ test_deleted(void)
 
 	app.model = model_new();
 	begin();
-	add(0x10000, 0x11000, "r--p", "/srv/app/releases/2026-12-01/lib/"
+	add(0x10000, 0x11000, "r--p",
+	    "/srv/app/releases/2026-12-01/lib/"
 	    "plugins/cache/by-tenant/eu-west/acme-corporation-limited/"
-	    "shards/0042/index-of-everything.bin", 4, 0);
+	    "shards/0042/index-of-everything.bin",
+	    4, 0);
 	snap->regions[snap->nregions - 1].deleted = 1;
 	app_ingest(&app, snap, NULL);
 	v.rebuild = true;
 	screen_size(24, 80);
 	y = find("everything", TABLE_TOP);
 	if (!ok(y > 0 && strstr(row(y), "everything.bin (deleted)") != NULL,
-	    "at 80 columns a long deleted path is cut, its (deleted) stays"))
+	        "at 80 columns a long deleted path is cut, its (deleted) "
+	        "stays"))
 		dump();
 	/* The detail shows the whole path, wrapped. */
 	keys("/everything\n\n");
 	if (!ok(find("/srv/app/releases/2026-12-01", 0) > 0 &&
-	    find("shards/0042/index-of-everything.bin", 0) > 0 &&
-	    find("the file is deleted", 0) >= 0,
-	    "the detail shows a long path whole, on lines of its own"))
+	            find("shards/0042/index-of-everything.bin", 0) > 0 &&
+	            find("the file is deleted", 0) >= 0,
+	        "the detail shows a long path whole, on lines of its own"))
 		dump();
 	keys("\033");
 	model_free(app.model);
