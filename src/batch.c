@@ -3,6 +3,7 @@
  */
 #include "config.h"
 
+#include <ctype.h>
 #include <errno.h>
 #include <inttypes.h>
 #include <poll.h>
@@ -14,7 +15,7 @@
 
 #include "app.h"
 #include "batch.h"
-#include "session.h"
+#include "field.h"
 #include "util.h"
 
 int
@@ -29,25 +30,70 @@ batch_format_lookup(const char *name)
 	return -1;
 }
 
-/* Everything a line of any format says about one region. */
-struct batch_row {
-	char label[160];
-	size_t label_len;
-	const char *path;
-	size_t path_len;
-	int64_t delta_prev, delta_base;
-	double rate;
-};
+/* The columns of the table by class (text and JSON), after its count. */
+static const enum field_id batch_class_fields[] = { FIELD_RSS, FIELD_PSS,
+	FIELD_SWAP, FIELD_RATE };
+#define BATCH_NCLASS (sizeof batch_class_fields / sizeof batch_class_fields[0])
 
-static void
-batch_row_fill(const struct model *m, const struct tracked_region *r,
-    struct batch_row *row)
+/* Whether field id goes in an output of these flags; the tail fields (the
+ * path) in the pass of their own, after the others. */
+static bool
+batch_has(enum field_id id, unsigned flag, bool tail)
 {
-	row->label_len = model_class_label(m, r, row->label, sizeof row->label);
-	row->path = model_path(m, r->path_id, &row->path_len);
-	row->delta_prev = tracked_delta_prev(r, SF_RSS);
-	row->delta_base = tracked_delta_base(r, SF_RSS);
-	row->rate = model_region_rate(m, r, SERIES_RSS);
+	const struct field *f = field_get(id);
+
+	return (f->flags & flag) && !(f->flags & FIELD_TAIL) == !tail;
+}
+
+/* The text table's width of a column. */
+static int
+batch_text_width(enum field_id id)
+{
+	const struct field *f = field_get(id);
+	int w = f->width, t = (int)strlen(f->title);
+
+	if (f->type == FT_RANGE)
+		w = 33; /* two 16-digit addresses */
+	if (f->type == FT_RATE)
+		w = 8;
+	return w > t ? w : t;
+}
+
+/* A heading of the text table: the field's title in capitals. */
+static void
+batch_text_title(FILE *f, enum field_id id, int w, const char *pre)
+{
+	const char *t = field_get(id)->title;
+	char up[32];
+	size_t i;
+
+	for (i = 0; t[i] != '\0' && i + 1 < sizeof up; i++)
+		up[i] = (char)toupper((unsigned char)t[i]);
+	up[i] = '\0';
+	fprintf(f, field_right(id) ? "%s%*s" : "%s%-*s", pre, w, up);
+}
+
+/* A cell of the text table, escaped, padded to w (never cut). */
+static void
+batch_text_cell(FILE *f, enum field_id id, const struct field_row *row, int w)
+{
+	char buf[256], esc[1024];
+
+	field_format(id, row, buf, sizeof buf);
+	esc_text(buf, strlen(buf), esc, sizeof esc, true);
+	fprintf(f, field_right(id) ? " %*s" : " %-*s", w, esc);
+}
+
+/* Every byte of a long text field escaped: *cap grows as needed. */
+static const char *
+batch_escape(const struct field_value *v, char **buf, size_t *cap)
+{
+	if (4 * v->len + 1 > *cap) {
+		*cap = 4 * v->len + 1;
+		*buf = xrealloc(*buf, *cap);
+	}
+	esc_text(v->s, v->len, *buf, *cap, true);
+	return *buf;
 }
 
 static void
@@ -56,12 +102,12 @@ batch_text(FILE *f, struct model *m, const struct table *t)
 	const struct snapshot_info *info = model_info(m);
 	const struct model_totals *tot = model_totals(m);
 	const struct region_group *groups;
-	char when[32], esc[1024], a[16], b[16], c[16], d[16], e[16], g[16];
-	static char *path;
-	static size_t path_cap;
+	struct field_row row = { m, NULL, NULL, 16 };
+	char when[32], esc[1024], a[16], *path = NULL;
+	size_t i, k, ng, path_cap = 0;
 	time_t wall = (time_t)model_last_wall(m);
-	size_t i, ng;
 	struct tm tm;
+	int id;
 
 	localtime_r(&wall, &tm);
 	strftime(when, sizeof when, "%Y-%m-%d %H:%M:%S", &tm);
@@ -76,17 +122,23 @@ batch_text(FILE *f, struct model *m, const struct table *t)
 	fputc('\n', f);
 	esc_text(info->cmdline, info->cmdline_len, esc, sizeof esc, true);
 	fprintf(f, "cmd: %s%s\n", esc, info->cmdline_truncated ? "..." : "");
-	fprintf(f,
-	    "RSS %s (%+.1f kB/s)  PSS %s  PrivDirty %s  Swap %s  "
-	    "Anon %s  MemAvailable %s\n",
-	    fmt_kb(tot->kb[SF_RSS], a, sizeof a),
-	    model_totals_rate(m, SERIES_RSS),
-	    fmt_kb(tot->kb[SF_PSS], b, sizeof b),
-	    fmt_kb(tot->kb[SF_PRIVATE_DIRTY], c, sizeof c),
-	    fmt_kb(tot->kb[SF_SWAP], d, sizeof d),
-	    fmt_kb(tot->kb[SF_ANONYMOUS], e, sizeof e),
-	    fmt_kb(info->mem_available_kb, g, sizeof g));
+	/* The header's totals; the first, RSS, with its rate. */
+	for (k = 0, id = 0; id < FIELD_COUNT; id++) {
+		const struct field *fd = field_get(id);
+
+		if (!(fd->flags & FIELD_HEADER))
+			continue;
+		field_format(id, &row, a, sizeof a);
+		fprintf(f, "%s%s %s", k ? "  " : "", fd->title, a);
+		if (k++ == 0)
+			fprintf(f, " (%+.1f kB/s)",
+			    model_totals_rate(m, fd->series));
+	}
+	fprintf(f, "  MemAvailable %s\n",
+	    fmt_kb(info->mem_available_kb, a, sizeof a));
 	if (info->has_cgroup) {
+		char b[16];
+
 		if (info->cg_max == UINT64_MAX)
 			fprintf(f, "cgroup %s: %s of no limit\n",
 			    info->cgroup_path,
@@ -100,51 +152,123 @@ batch_text(FILE *f, struct model *m, const struct table *t)
 			    info->cg_oom_kills);
 	}
 
-	fprintf(f, "\n%-16s %7s %8s %8s %8s %9s\n", "CLASS", "REGIONS", "RSS",
-	    "PSS", "SWAP", "RATE/s");
+	fprintf(f, "\n%-16s %7s", "CLASS", "REGIONS");
+	for (k = 0; k < BATCH_NCLASS; k++)
+		batch_text_title(f, batch_class_fields[k], 8, " ");
+	fputc('\n', f);
 	ng = model_groups(m, GROUP_CLASS, &groups);
 	for (i = 0; i < ng; i++) {
-		const struct region_group *gr = &groups[i];
+		struct field_row g = { m, NULL, &groups[i], 16 };
 
-		esc_text(gr->label, strlen(gr->label), esc, sizeof esc, true);
-		fprintf(f, "%-16s %7zu %8s %8s %8s %+8.1fK\n", esc,
-		    gr->nregions, fmt_kb(gr->kb[SF_RSS], a, sizeof a),
-		    fmt_kb(gr->kb[SF_PSS], b, sizeof b),
-		    fmt_kb(gr->kb[SF_SWAP], c, sizeof c), gr->rate_kb_s);
+		esc_text(groups[i].label, strlen(groups[i].label), esc,
+		    sizeof esc, true);
+		fprintf(f, "%-16s %7zu", esc, groups[i].nregions);
+		for (k = 0; k < BATCH_NCLASS; k++)
+			batch_text_cell(f, batch_class_fields[k], &g, 8);
+		fputc('\n', f);
 	}
 
-	fprintf(f, "\n  %-33s %-4s %-14s %7s %7s %7s %9s %7s %7s %9s  %s\n",
-	    "ADDRESS", "PERM", "CLASS", "SIZE", "RSS", "PSS", "PRIVDIRTY",
-	    "SWAP", "DELTA", "RATE/s", "PATH");
-	for (i = 0; i < t->nrows; i++) {
-		const struct tracked_region *r = t->rows[i];
-		struct batch_row row;
-		char label[64];
-
-		batch_row_fill(m, r, &row);
-		esc_text(row.label, row.label_len, label, sizeof label, true);
-		/* The whole path, however long: an escape is at most 4 bytes. */
-		if (4 * row.path_len + 1 > path_cap) {
-			path_cap = 4 * row.path_len + 1;
-			path = xrealloc(path, path_cap);
-		}
-		esc_text(row.path, row.path_len, path, path_cap, true);
-		fprintf(f,
-		    "%c %016" PRIx64 "-%016" PRIx64 " %-4s %-14s %7s %7s "
-		    "%7s %9s %7s %7s %+8.1fK  %s%s\n",
-		    r->state == TR_NEW      ? '+' :
-		        r->state == TR_GONE ? '-' :
-		                              ' ',
-		    r->start, r->end, r->perms, label,
-		    fmt_kb((r->end - r->start) / 1024, a, sizeof a),
-		    fmt_kb(r->kb[SF_RSS], b, sizeof b),
-		    fmt_kb(r->kb[SF_PSS], c, sizeof c),
-		    fmt_kb(r->kb[SF_PRIVATE_DIRTY], d, sizeof d),
-		    fmt_kb(r->kb[SF_SWAP], e, sizeof e),
-		    fmt_kb_delta(row.delta_base, g, sizeof g), row.rate, path,
-		    r->deleted ? " (deleted)" : "");
+	/* The region table: the columns of the registry, in its order. */
+	fputs("\n ", f);
+	for (id = 0; id < FIELD_COUNT; id++) {
+		if (batch_has(id, FIELD_COLUMN, false))
+			batch_text_title(f, id, batch_text_width(id), " ");
+	}
+	for (id = 0; id < FIELD_COUNT; id++) {
+		if (batch_has(id, FIELD_COLUMN, true))
+			batch_text_title(f, id, 0, "  ");
 	}
 	fputc('\n', f);
+	for (i = 0; i < t->nrows; i++) {
+		const struct tracked_region *r = t->rows[i];
+		struct field_row rr = { m, r, NULL, 16 };
+		struct field_value v;
+
+		fputc(r->state == TR_NEW    ? '+' :
+		        r->state == TR_GONE ? '-' :
+		                              ' ',
+		    f);
+		for (id = 0; id < FIELD_COUNT; id++) {
+			if (batch_has(id, FIELD_COLUMN, false))
+				batch_text_cell(
+				    f, id, &rr, batch_text_width(id));
+		}
+		/* The whole path, however long. */
+		for (id = 0; id < FIELD_COUNT; id++) {
+			if (batch_has(id, FIELD_COLUMN, true) &&
+			    field_read(id, &rr, &v))
+				fprintf(f, "  %s",
+				    batch_escape(&v, &path, &path_cap));
+		}
+		fputs(r->deleted ? " (deleted)\n" : "\n", f);
+	}
+	fputc('\n', f);
+	free(path);
+}
+
+/* One value as CSV (json false) or JSON writes it, without its key. */
+static void
+batch_put_value(
+    FILE *f, enum field_id id, const struct field_value *v, bool json)
+{
+	switch (field_get(id)->type) {
+	case FT_RANGE:
+		fprintf(f, json ? "\"%" PRIx64 "\"" : "%" PRIx64, v->u);
+		break;
+	case FT_HEX:
+		fprintf(f, json ? "\"%" PRIx64 "\"" : "%" PRIx64, v->u);
+		break;
+	case FT_TEXT:
+		if (json)
+			json_put_string(f, v->s, v->len);
+		else
+			csv_put_field(f, v->s, v->len);
+		break;
+	case FT_KB:
+		fprintf(f, "%" PRIu64, v->u);
+		break;
+	case FT_DELTA:
+		fprintf(f, "%" PRId64, v->i);
+		break;
+	case FT_RATE:
+		fprintf(f, "%.3f", v->d);
+		break;
+	case FT_BOOL:
+		fputs(json ? (v->u ? "true" : "false") : (v->u ? "1" : "0"), f);
+		break;
+	}
+}
+
+/* The fields of flag (FIELD_CSV or FIELD_JSON) of one row, tail last. */
+static void
+batch_put_fields(FILE *f, const struct field_row *row, unsigned flag)
+{
+	bool json = flag == FIELD_JSON, first = true;
+	struct field_value v, end;
+	int pass, id;
+
+	for (pass = 0; pass < 2; pass++) {
+		for (id = 0; id < FIELD_COUNT; id++) {
+			const struct field *fd = field_get(id);
+
+			if (!batch_has(id, flag, pass == 1))
+				continue;
+			if (!field_read(id, row, &v))
+				memset(&v, 0, sizeof v);
+			if (!first)
+				fputs(json ? ", " : ",", f);
+			first = false;
+			if (json)
+				fprintf(f, "\"%s\": ", fd->key);
+			batch_put_value(f, id, &v, json);
+			if (fd->type == FT_RANGE) {
+				/* The end, as a field of its own. */
+				end.u = v.u2;
+				fputs(json ? ", \"end\": " : ",", f);
+				batch_put_value(f, id, &end, json);
+			}
+		}
+	}
 }
 
 static void
@@ -153,31 +277,29 @@ batch_csv(
 {
 	const struct snapshot_info *info = model_info(m);
 	size_t i;
+	int pass, id;
 
-	if (n == 0)
-		fputs(
-		    "time,pid,comm,start,end,perms,offset,class,state,size_kb,"
-		    "rss_kb,pss_kb,private_dirty_kb,swap_kb,delta_rss_kb,"
-		    "delta_base_rss_kb,rate_kb_s,target,deleted,path\n",
-		    f);
+	if (n == 0) {
+		fputs("time,pid,comm", f);
+		for (pass = 0; pass < 2; pass++) {
+			for (id = 0; id < FIELD_COUNT; id++) {
+				if (batch_has(id, FIELD_CSV, pass == 1))
+					fprintf(f,
+					    field_get(id)->type == FT_RANGE ?
+					        ",%s,end" :
+					        ",%s",
+					    field_get(id)->key);
+			}
+		}
+		fputc('\n', f);
+	}
 	for (i = 0; i < t->nrows; i++) {
-		const struct tracked_region *r = t->rows[i];
-		struct batch_row row;
+		struct field_row row = { m, t->rows[i], NULL, 16 };
 
-		batch_row_fill(m, r, &row);
 		fprintf(f, "%.3f,%d,", model_last_wall(m), info->pid);
 		csv_put_field(f, info->comm, strlen(info->comm));
-		fprintf(f, ",%" PRIx64 ",%" PRIx64 ",%s,%" PRIx64 ",", r->start,
-		    r->end, r->perms, r->offset);
-		csv_put_field(f, row.label, row.label_len);
-		fprintf(f,
-		    ",%s,%" PRIu64 ",%" PRIu64 ",%" PRIu64 ",%" PRIu64
-		    ",%" PRIu64 ",%" PRId64 ",%" PRId64 ",%.3f,%s,%d,",
-		    tracked_state_name(r->state), (r->end - r->start) / 1024,
-		    r->kb[SF_RSS], r->kb[SF_PSS], r->kb[SF_PRIVATE_DIRTY],
-		    r->kb[SF_SWAP], row.delta_prev, row.delta_base, row.rate,
-		    target_state_name(model_target_state(m)), r->deleted);
-		csv_put_field(f, row.path, row.path_len);
+		fputc(',', f);
+		batch_put_fields(f, &row, FIELD_CSV);
 		fputc('\n', f);
 	}
 }
@@ -188,7 +310,10 @@ batch_json(FILE *f, struct model *m, const struct table *t)
 	const struct snapshot_info *info = model_info(m);
 	const struct model_totals *tot = model_totals(m);
 	const struct region_group *groups;
-	size_t i, ng;
+	struct field_row totals = { m, NULL, NULL, 16 };
+	struct field_value v;
+	size_t i, k, ng;
+	int id;
 
 	fprintf(f,
 	    "{\"time\": %.3f, \"pid\": %d, \"comm\": ", model_last_wall(m),
@@ -196,16 +321,18 @@ batch_json(FILE *f, struct model *m, const struct table *t)
 	json_put_string(f, info->comm, strlen(info->comm));
 	fputs(", \"cmdline\": ", f);
 	json_put_string(f, info->cmdline, info->cmdline_len);
-	fprintf(f,
-	    ", \"state\": \"%s\", \"sample_ms\": %.3f, \"totals\": "
-	    "{\"size_kb\": %" PRIu64 ", \"rss_kb\": %" PRIu64
-	    ", \"pss_kb\": %" PRIu64 ", \"private_dirty_kb\": %" PRIu64
-	    ", \"swap_kb\": %" PRIu64 ", \"anon_kb\": %" PRIu64
-	    ", \"regions\": %zu, \"rate_kb_s\": %.3f}",
-	    target_state_name(model_target_state(m)), model_last_sample_ms(m),
-	    tot->kb[SF_SIZE], tot->kb[SF_RSS], tot->kb[SF_PSS],
-	    tot->kb[SF_PRIVATE_DIRTY], tot->kb[SF_SWAP], tot->kb[SF_ANONYMOUS],
-	    tot->nregions, model_totals_rate(m, SERIES_RSS));
+	fprintf(f, ", \"state\": \"%s\", \"sample_ms\": %.3f, \"totals\": {",
+	    target_state_name(model_target_state(m)), model_last_sample_ms(m));
+	for (id = 0; id < FIELD_COUNT; id++) {
+		if (!(field_get(id)->flags & FIELD_TOTAL) ||
+		    !field_read(id, &totals, &v))
+			continue;
+		fprintf(f, "\"%s\": ", field_get(id)->key);
+		batch_put_value(f, id, &v, true);
+		fputs(", ", f);
+	}
+	fprintf(f, "\"regions\": %zu, \"rate_kb_s\": %.3f}", tot->nregions,
+	    model_totals_rate(m, SERIES_RSS));
 	fprintf(f, ", \"torn\": %u", model_torn(m));
 	if (info->mem_available_kb != 0)
 		fprintf(f, ", \"mem_available_kb\": %" PRIu64,
@@ -223,43 +350,27 @@ batch_json(FILE *f, struct model *m, const struct table *t)
 	fputs(", \"classes\": [", f);
 	ng = model_groups(m, GROUP_CLASS, &groups);
 	for (i = 0; i < ng; i++) {
-		const struct region_group *gr = &groups[i];
+		struct field_row g = { m, NULL, &groups[i], 16 };
 
 		fputs(i ? ", {\"class\": " : "{\"class\": ", f);
-		json_put_string(f, gr->label, strlen(gr->label));
-		fprintf(f,
-		    ", \"regions\": %zu, \"rss_kb\": %" PRIu64
-		    ", \"pss_kb\": %" PRIu64 ", \"swap_kb\": %" PRIu64
-		    ", \"rate_kb_s\": %.3f}",
-		    gr->nregions, gr->kb[SF_RSS], gr->kb[SF_PSS],
-		    gr->kb[SF_SWAP], gr->rate_kb_s);
+		json_put_string(f, groups[i].label, strlen(groups[i].label));
+		fprintf(f, ", \"regions\": %zu", groups[i].nregions);
+		for (k = 0; k < BATCH_NCLASS; k++) {
+			field_read(batch_class_fields[k], &g, &v);
+			fprintf(f, ", \"%s\": ",
+			    field_get(batch_class_fields[k])->key);
+			batch_put_value(f, batch_class_fields[k], &v, true);
+		}
+		fputc('}', f);
 	}
 
 	fputs("], \"regions\": [", f);
 	for (i = 0; i < t->nrows; i++) {
-		const struct tracked_region *r = t->rows[i];
-		struct batch_row row;
+		struct field_row row = { m, t->rows[i], NULL, 16 };
 
-		batch_row_fill(m, r, &row);
-		fprintf(f,
-		    "%s{\"start\": \"%" PRIx64 "\", \"end\": \"%" PRIx64
-		    "\", \"perms\": \"%s\", \"offset\": \"%" PRIx64 "\", "
-		    "\"path\": ",
-		    i ? ", " : "", r->start, r->end, r->perms, r->offset);
-		json_put_string(f, row.path, row.path_len);
-		fputs(", \"class\": ", f);
-		json_put_string(f, row.label, row.label_len);
-		fprintf(f,
-		    ", \"state\": \"%s\", \"deleted\": %s, \"size_kb\": "
-		    "%" PRIu64 ", \"rss_kb\": %" PRIu64 ", \"pss_kb\": %" PRIu64
-		    ", \"private_dirty_kb\": %" PRIu64 ", \"swap_kb\": %" PRIu64
-		    ", \"delta_rss_kb\": %" PRId64
-		    ", \"delta_base_rss_kb\": %" PRId64
-		    ", \"rate_kb_s\": %.3f}",
-		    tracked_state_name(r->state), r->deleted ? "true" : "false",
-		    (r->end - r->start) / 1024, r->kb[SF_RSS], r->kb[SF_PSS],
-		    r->kb[SF_PRIVATE_DIRTY], r->kb[SF_SWAP], row.delta_prev,
-		    row.delta_base, row.rate);
+		fputs(i ? ", {" : "{", f);
+		batch_put_fields(f, &row, FIELD_JSON);
+		fputc('}', f);
 	}
 	fputs("]}\n", f);
 }
@@ -268,7 +379,7 @@ int
 batch_print(
     FILE *f, struct model *m, const struct batch_opts *o, unsigned long n)
 {
-	static struct table t;
+	struct table t = { NULL, 0, 0 };
 
 	table_build(&t, m, o->sort, o->descending, o->filter, NULL);
 	switch (o->format) {
@@ -282,6 +393,7 @@ batch_print(
 		batch_json(f, m, &t);
 		break;
 	}
+	table_free(&t);
 	if (fflush(f) != 0 || ferror(f))
 		return errno ? -errno : -EIO;
 	return 0;
@@ -295,59 +407,14 @@ batch_on_signal(int sig)
 	batch_stop = sig;
 }
 
-/*
- * The next sample, as source_next() gives it.  A replay is read here, as
- * fast as it decodes; a live target is read on the sampler's thread, so
- * that a read stuck on a target in D state or a frozen cgroup leaves this
- * loop free to say so and to stop on a signal.
- */
-static int
-batch_next(struct app *app, struct snapshot **snap, char **cause)
-{
-	bool told = false;
-	int rc, err;
-
-	if (app->sampler == NULL)
-		return source_next(app->source, *snap, cause);
-	while (!batch_stop) {
-		struct pollfd pfd = { sampler_fd(app->sampler), POLLIN, 0 };
-
-		/* A signal may land on another thread: look again soon. */
-		poll(&pfd, 1, 200);
-		rc = sampler_take(app->sampler, snap, cause, &err);
-		if (rc == 1) {
-			if (told)
-				error_print("process %d: the late sample came "
-				            "after %.1f s",
-				    app->pid, (*snap)->sample_ms / 1000);
-			return 0;
-		}
-		if (rc < 0) {
-			(*snap)->state = sampler_end_state(app->sampler);
-			return err < 0 ? err : 1;
-		}
-		if (!told && sampler_late(app->sampler)) {
-			error_print(
-			    "process %d: sample late: reading its /proc "
-			    "files has taken %.0f s so far (a target in D "
-			    "state "
-			    "or a frozen cgroup?); still waiting",
-			    app->pid, sampler_busy(app->sampler));
-			told = true;
-		}
-	}
-	return 0;
-}
-
 int
 batch_run(struct app *app, const struct batch_opts *bo)
 {
-	struct snapshot *snap = snapshot_new();
 	unsigned long printed = 0;
-	size_t base = SIZE_MAX;
 	struct sigaction sa;
-	char *cause = NULL;
-	int rc, wrc;
+	bool told = false;
+	int what, wrc;
+	double wall;
 
 	memset(&sa, 0, sizeof sa);
 	sa.sa_handler = batch_on_signal;
@@ -355,52 +422,53 @@ batch_run(struct app *app, const struct batch_opts *bo)
 	sigaction(SIGTERM, &sa, NULL);
 	sigaction(SIGHUP, &sa, NULL);
 	batch_stop = 0;
-	if (app->replay_path == NULL)
-		app->sampler = sampler_start(app->source, app->interval);
 	while (!batch_stop) {
-		rc = batch_next(app, &snap, &cause);
+		/* A live sample is taken on the sampler's thread, so that a
+		 * read stuck on a target in D state or a frozen cgroup leaves
+		 * this loop free to say so and to stop on a signal (which may
+		 * land on another thread: look again soon).  A recording is
+		 * read as fast as it decodes. */
+		struct pollfd pfd = { pump_fd(app->pump), POLLIN, 0 };
+
+		if (pfd.fd >= 0)
+			poll(&pfd, 1, 200);
 		if (batch_stop)
 			break;
-		if (rc != 0) {
-			app_end(app, cause, rc < 0 ? rc : 0, snap->state);
-			break;
+		what = pump_step(app->pump);
+		if (what & PUMP_SAMPLE) {
+			if (told)
+				error_print("process %d: the late sample came "
+				            "after %.1f s",
+				    app->pid,
+				    model_last_sample_ms(app->model) / 1000);
+			told = false;
+			wall = model_last_wall(app->model);
+			if (app->quiet || (app->from > 0 && wall < app->from))
+				wrc = 0;
+			else if (app->to > 0 && wall > app->to)
+				break;
+			else
+				wrc = batch_print(
+				    stdout, app->model, bo, printed++);
+			if (wrc == -EPIPE)
+				break;
+			if (wrc != 0)
+				fatal(EXIT_FAILURE_GENERIC,
+				    "writing output: %s", strerror(-wrc));
 		}
-		if ((rc = app_ingest(app, snap, &cause)) != 0) {
-			/* A recording that cannot be written: stop, say why. */
-			app_end(app, cause, rc, snap->state);
+		if (what & (PUMP_END | PUMP_LIMIT))
 			break;
+		if (!told && app->sampler != NULL &&
+		    sampler_late(app->sampler)) {
+			error_print(
+			    "process %d: sample late: reading its /proc "
+			    "files has taken %.0f s so far (a target in D "
+			    "state or a frozen cgroup?); still waiting",
+			    app->pid, sampler_busy(app->sampler));
+			told = true;
 		}
-		/* The baseline where the user moved it live (m, M), so the
-		 * deltas are the ones the dashboard showed. */
-		if (app->replay_path != NULL)
-			base = app_replay_baseline(
-			    app, replay_position(app->source) - 1, base);
-		if (app->quiet || (app->from > 0 && snap->wall < app->from))
-			wrc = 0;
-		else if (app->to > 0 && snap->wall > app->to)
-			break;
-		else
-			wrc = batch_print(stdout, app->model, bo, printed++);
-		if (wrc == -EPIPE)
-			break;
-		if (wrc != 0)
-			fatal(EXIT_FAILURE_GENERIC, "writing output: %s",
-			    strerror(-wrc));
-		if (app->max_samples > 0 && app->samples >= app->max_samples)
-			break;
 	}
-	if (app->sampler != NULL && !sampler_stop(app->sampler))
-		app->source = NULL; /* still in the stuck thread's hands */
-	app->sampler = NULL;
-	snapshot_free(snap);
-	if (app->ended && app->end_cause != NULL)
-		error_print("%s", app->end_cause);
-	if (app_close_recording(app, &cause) != 0) {
-		if (!app->ended || app->end_err == 0)
-			error_print("%s", cause);
-		free(cause);
-		if (app->end_err == 0)
-			return EXIT_FAILURE_GENERIC;
-	}
-	return app_exit_code(app);
+	if (pump_ended(app->pump) && pump_end_cause(app->pump) != NULL)
+		error_print("%s", pump_end_cause(app->pump));
+	return pump_exit_code(app->pump);
 }

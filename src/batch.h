@@ -16,7 +16,7 @@ int batch_format_lookup(const char *name);
 
 struct batch_opts {
 	enum batch_format format;
-	enum column sort;
+	enum field_id sort;
 	bool descending;
 	const struct rx *filter; /* may be NULL */
 };
@@ -30,10 +30,10 @@ int batch_print(
 struct app;
 
 /*
- * memtop -b: sample (live, on the sampler's thread) or read (replay), feed
- * the model and the recorder, print each sample as bo says, until -n, the
- * end of the source, or SIGINT/SIGTERM/SIGHUP.  Says on stderr when a live
- * sample is late.  Returns the exit code.
+ * memtop -b: run app's pump and print each sample as bo says, until -n,
+ * the end of the source, or SIGINT/SIGTERM/SIGHUP; then say on stderr how
+ * the run ended.  Says on stderr when a live sample is late.  main opened
+ * and closes everything.  Returns the exit code of how the run ended.
  */
 int batch_run(struct app *app, const struct batch_opts *bo);
 

@@ -17,7 +17,7 @@
 #include "app.h"
 #include "batch.h"
 #include "demo.h"
-#include "session.h"
+#include "field.h"
 #include "supervise.h"
 #include "util.h"
 #include "view.h"
@@ -25,7 +25,25 @@
 static void
 usage(FILE *f)
 {
-	fputs(
+	char names[256], cols[512], *w, *save = NULL;
+	size_t n, line = 0;
+
+	/* The registry's columns, wrapped under the option's text. */
+	field_column_names(names, sizeof names, " ");
+	n = (size_t)snprintf(cols, sizeof cols, "sort by");
+	for (w = strtok_r(names, " ", &save); w != NULL;
+	     w = strtok_r(NULL, " ", &save)) {
+		if (n - line + strlen(w) > 54) {
+			n += (size_t)snprintf(
+			    cols + n, sizeof cols - n, "\n%23s%s", "", w);
+			line = n - strlen(w) - 23;
+		} else
+			n += (size_t)snprintf(
+			    cols + n, sizeof cols - n, " %s", w);
+	}
+	snprintf(cols + n, sizeof cols - n,
+	    "\n%23s(default rss, biggest first)", "");
+	fprintf(f,
 	    "usage: memtop -p PID [-d SECONDS] [-n COUNT] [-s COLUMN] [-f "
 	    "PATTERN]\n"
 	    "                     [-w FILE [--keep DURATION]]\n"
@@ -41,10 +59,7 @@ usage(FILE *f)
 	    "  -n, --iterations N   stop after N samples (dashboard too)\n"
 	    "  -d, --delay SECONDS  interval between samples (default 2; 0.1 "
 	    "at least)\n"
-	    "  -s, --sort COLUMN    addr perms class path size rss pss "
-	    "private_dirty\n"
-	    "                       swap delta rate (default rss, biggest "
-	    "first)\n"
+	    "  -s, --sort COLUMN    %s\n"
 	    "  -f, --filter REGEX   only regions whose class or path matches "
 	    "(pcre2)\n"
 	    "      --format FMT     batch output: text, csv or json (JSON "
@@ -69,7 +84,7 @@ usage(FILE *f)
 	    "\n"
 	    "Exit status: 0 ok, 2 usage, 3 target gone, 4 permission denied,\n"
 	    "5 bad session file, 6 no usable terminal, 1 other errors.\n",
-	    f);
+	    cols);
 }
 
 static long
@@ -90,12 +105,12 @@ parse_long(const char *s, const char *what, long min, long max)
 
 /* Report the damage a replay found, one line each; true if any. */
 static bool
-report_damage(struct source *src)
+report_damage(const struct player *pl)
 {
 	struct session_summary sum;
 	size_t i;
 
-	replay_summary(src, &sum);
+	player_summary(pl, &sum);
 	for (i = 0; i < sum.ndamage; i++)
 		error_print("damaged recording: segment %d, offset "
 		            "%llu: %s",
@@ -107,7 +122,7 @@ report_damage(struct source *src)
 
 /* memtop -r FILE --info */
 static int
-print_info(struct source *src, const char *path)
+print_info(struct player *pl, const char *path)
 {
 	struct session_summary sum;
 	char cmd[1024], file[1024], version[256], host[512], kernel[512];
@@ -115,17 +130,18 @@ print_info(struct source *src, const char *path)
 	bool utf8 = locale_is_utf8();
 	time_t t;
 	struct snapshot *snap = snapshot_new();
+	struct player_step step;
 	char *cause = NULL;
 	struct tm tm;
 	size_t i;
 
 	/* Decode every sample: a frame whose checksum holds can still be
 	 * impossible inside, and that is damage too. */
-	while (source_next(src, snap, &cause) == 0)
+	while (player_take(pl, snap, &step, &cause) == SOURCE_SAMPLE)
 		continue;
 	free(cause);
 	snapshot_free(snap);
-	replay_summary(src, &sum);
+	player_summary(pl, &sum);
 	/* Every string here came from the file, made who knows where. */
 	esc_text(sum.header.cmdline, strlen(sum.header.cmdline), cmd,
 	    sizeof cmd, utf8);
@@ -207,8 +223,10 @@ main(int argc, char **argv)
 		{ "help", no_argument, NULL, 'h' },
 		{ "version", no_argument, NULL, 'V' }, { NULL, 0, NULL, 0 } };
 	struct demo_opts demo = { DEMO_LEAK_KB_S, 0, false, false };
-	struct batch_opts bo = { BATCH_TEXT, COL_RSS, true, NULL };
+	struct batch_opts bo = { BATCH_TEXT, FIELD_RSS, true, NULL };
 	struct app app;
+	struct pump_config pc;
+	const char *replay_path = NULL, *rec_path = NULL;
 	bool batch = false, run_demo = false, format_given = false,
 	     info = false;
 	const char *from = NULL, *to = NULL;
@@ -219,7 +237,7 @@ main(int argc, char **argv)
 
 	memset(&app, 0, sizeof app);
 	app.interval = 2;
-	app.sort = COL_RSS;
+	app.sort = FIELD_RSS;
 	app.sort_desc = true;
 	setlocale(LC_ALL, "");
 
@@ -246,15 +264,16 @@ main(int argc, char **argv)
 				    optarg);
 			break;
 		case 's':
-			if ((c = column_lookup(optarg)) < 0)
+			if ((c = field_lookup(optarg)) < 0) {
+				char cols[256];
+
+				field_column_names(cols, sizeof cols, ", ");
 				fatal(EXIT_USAGE,
-				    "unknown column '%s' (try rss, "
-				    "pss, swap, size, rate, delta, addr, "
-				    "class, "
-				    "path, perms, private_dirty)",
-				    optarg);
-			app.sort = (enum column)c;
-			app.sort_desc = column_desc_default(app.sort);
+				    "unknown column '%s' (try %s)", optarg,
+				    cols);
+			}
+			app.sort = (enum field_id)c;
+			app.sort_desc = field_get(app.sort)->desc;
 			break;
 		case 'f':
 			app.filter = optarg;
@@ -286,10 +305,10 @@ main(int argc, char **argv)
 			demo.churn = true;
 			break;
 		case 'w':
-			app.rec_path = optarg;
+			rec_path = optarg;
 			break;
 		case 'r':
-			app.replay_path = optarg;
+			replay_path = optarg;
 			break;
 		case OPT_KEEP:
 			keep = parse_duration(optarg);
@@ -329,26 +348,26 @@ main(int argc, char **argv)
 		    argv[optind]);
 	if (run_demo)
 		return demo_main(&demo);
-	if (app.replay_path != NULL && (app.pid != 0 || app.rec_path != NULL))
+	if (replay_path != NULL && (app.pid != 0 || rec_path != NULL))
 		fatal(EXIT_USAGE,
 		    "-r replays a recording: it goes with neither "
 		    "-p nor -w");
-	if (app.pid == 0 && app.replay_path == NULL)
+	if (app.pid == 0 && replay_path == NULL)
 		fatal(EXIT_USAGE,
 		    "no target: give -p PID, or -r FILE to replay "
 		    "a recording (or --demo to start the demo workload; see "
 		    "memtop --help)");
 	if (format_given && !batch)
 		fatal(EXIT_USAGE, "--format goes with -b (batch mode)");
-	if ((info || from || to) && app.replay_path == NULL)
+	if ((info || from || to) && replay_path == NULL)
 		fatal(EXIT_USAGE, "--info, --from and --to go with -r FILE");
 	if ((from || to) && (!batch || info))
 		fatal(EXIT_USAGE,
 		    "--from and --to go with -r FILE -b (in the "
 		    "replay dashboard, t jumps to a time)");
-	if (keep > 0 && app.rec_path == NULL)
+	if (keep > 0 && rec_path == NULL)
 		fatal(EXIT_USAGE, "--keep goes with -w FILE");
-	app.quiet = batch && app.rec_path != NULL && !format_given;
+	app.quiet = batch && rec_path != NULL && !format_given;
 
 	if (app.filter != NULL) {
 		filter = rx_compile(app.filter, &err_msg);
@@ -364,32 +383,34 @@ main(int argc, char **argv)
 
 	if (!batch && !info)
 		supervise_dashboard();
-	if (app.replay_path != NULL) {
+	memset(&pc, 0, sizeof pc);
+	if (replay_path != NULL) {
 		struct session_summary sum;
 
-		app.source = source_replay_open(app.replay_path, &cause, &err);
-		if (app.source == NULL)
+		app.player = player_open(replay_path,
+		    batch || info ? PLAYER_ONCE : PLAYER_TIMED, &cause, &err);
+		if (app.player == NULL)
 			fatal(err == -ENOENT ? EXIT_USAGE : EXIT_BAD_SESSION,
 			    "%s", cause);
 		if (info) {
-			code = print_info(app.source, app.replay_path);
-			source_close(app.source);
+			code = print_info(app.player, replay_path);
+			player_free(app.player);
 			if (fflush(stdout) != 0 || ferror(stdout))
 				fatal(EXIT_FAILURE_GENERIC,
 				    "writing output: %s", strerror(errno));
 			return code;
 		}
-		replay_summary(app.source, &sum);
+		player_summary(app.player, &sum);
 		app.pid = sum.header.pid;
 		app.interval = sum.header.interval;
 		if (from != NULL &&
-		    (app.from = app_parse_time(
+		    (app.from = parse_time(
 		         from, sum.first_wall, sum.last_wall)) < 0)
 			fatal(EXIT_USAGE, "--from: cannot read the time '%s'",
 			    from);
 		if (to != NULL &&
-		    (app.to = app_parse_time(
-		         to, sum.first_wall, sum.last_wall)) < 0)
+		    (app.to = parse_time(to, sum.first_wall, sum.last_wall)) <
+		        0)
 			fatal(
 			    EXIT_USAGE, "--to: cannot read the time '%s'", to);
 		if (from != NULL && to != NULL && app.from > app.to)
@@ -397,6 +418,8 @@ main(int argc, char **argv)
 			    "--from %s is after --to %s: no sample "
 			    "lies between",
 			    from, to);
+		/* The replay dashboard plays on; -n bounds batch output. */
+		pc.max_samples = batch ? app.max_samples : 0;
 	} else {
 		app.source = source_live_open(app.pid, &cause, &err);
 		if (app.source == NULL)
@@ -409,45 +432,57 @@ main(int argc, char **argv)
 		/* Past a file-size limit, write() says EFBIG and the
 		 * recording ends at its last whole frame; SIGXFSZ would
 		 * kill memtop in the middle of one. */
-		if (app.rec_path != NULL)
+		if (rec_path != NULL)
 			signal(SIGXFSZ, SIG_IGN);
-		if (app.rec_path != NULL &&
+		if (rec_path != NULL &&
 		    (app.rec = recorder_open(
-		         app.rec_path, app.interval, keep, &cause)) == NULL)
+		         rec_path, app.interval, keep, &cause)) == NULL)
 			fatal(EXIT_FAILURE_GENERIC, "%s", cause);
+		app.sampler = sampler_start(app.source, app.interval);
+		pc.max_samples = app.max_samples;
 	}
 	app.model = model_new();
+	pc.model = app.model;
+	pc.sampler = app.sampler;
+	pc.player = app.player;
+	pc.rec = app.rec;
+	pc.pid = app.pid;
+	pc.stop_on_record_error = batch;
+	app.pump = pump_new(&pc);
 
 	if (batch) {
 		signal(SIGPIPE, SIG_IGN);
 		code = batch_run(&app, &bo);
-		if (app.replay_path != NULL && report_damage(app.source))
-			code = EXIT_BAD_SESSION;
-	} else {
-		if (app.replay_path == NULL)
-			app.sampler = sampler_start(app.source, app.interval);
+	} else
 		code = view_run(&app);
-		if (app.sampler != NULL && !sampler_stop(app.sampler))
-			app.source =
-			    NULL; /* still in the stuck thread's hands */
-		/* The header showed it; the shell hears it too. */
-		if (app.replay_path != NULL && report_damage(app.source) &&
-		    code == EXIT_OK)
-			code = EXIT_BAD_SESSION;
-		if (app_close_recording(&app, &cause) != 0) {
+
+	if (app.sampler != NULL && !sampler_stop(app.sampler))
+		app.source = NULL; /* still in the stuck thread's hands */
+	/* The header showed it; the shell hears it too. */
+	if (app.player != NULL && report_damage(app.player) &&
+	    (batch || code == EXIT_OK))
+		code = EXIT_BAD_SESSION;
+	if (app.rec != NULL &&
+	    recorder_close(app.rec, pump_end_state(app.pump), &cause) != 0) {
+		/* Unless the run ended on an error it has told of. */
+		if (pump_exit_code(app.pump) == EXIT_OK ||
+		    pump_exit_code(app.pump) == EXIT_TARGET_GONE) {
 			error_print("%s", cause);
 			code = EXIT_FAILURE_GENERIC;
 		}
-		/* The header said so while it ran; the shell hears it too. */
-		if (app.rec_error != NULL) {
-			error_print("recording stopped: %s", app.rec_error);
-			code = EXIT_FAILURE_GENERIC;
-		}
+		free(cause);
 	}
+	/* The dashboard said so while it ran; the shell hears it too (batch
+	 * stopped on it, and said so). */
+	if (!batch && pump_record_error(app.pump) != NULL) {
+		error_print(
+		    "recording stopped: %s", pump_record_error(app.pump));
+		code = EXIT_FAILURE_GENERIC;
+	}
+	pump_free(app.pump);
 	source_close(app.source);
+	player_free(app.player);
 	model_free(app.model);
 	rx_free(filter);
-	free(app.end_cause);
-	free(app.rec_error);
 	return code;
 }

@@ -66,22 +66,22 @@ struct model {
 	uint64_t groups_seq; /* nsamples when computed, 0 never */
 };
 
-static const enum smaps_field series_fields[SERIES_COUNT] = { SF_RSS, SF_PSS,
-	SF_SWAP, SF_PRIVATE_DIRTY };
+static const enum smaps_field series_fields[SERIES_TOTAL_COUNT] = { SF_RSS,
+	SF_PSS, SF_SWAP, SF_PRIVATE_DIRTY, SF_ANONYMOUS };
 
 const char *
 series_name(enum series s)
 {
-	static const char *const names[SERIES_COUNT] = { "RSS", "PSS", "Swap",
-		"Private dirty" };
+	static const char *const names[SERIES_TOTAL_COUNT] = { "RSS", "PSS",
+		"Swap", "Private dirty", "Anon" };
 
-	return s < SERIES_COUNT ? names[s] : "?";
+	return s < SERIES_TOTAL_COUNT ? names[s] : "?";
 }
 
 enum smaps_field
 series_field(enum series s)
 {
-	return series_fields[s < SERIES_COUNT ? s : 0];
+	return series_fields[s < SERIES_TOTAL_COUNT ? s : 0];
 }
 
 const char *
@@ -96,25 +96,22 @@ group_by_name(enum group_by g)
 	return g == GROUP_CLASS ? "class" : g == GROUP_FILE ? "file" : "region";
 }
 
-struct model *
-model_new(void)
+/* *m (all zero) as a new model. */
+static void
+model_init(struct model *m)
 {
-	struct model *m = xcalloc(1, sizeof *m);
-
 	m->next_id = 1;
 	m->refs_cap = 1024;
 	m->refs = xcalloc(m->refs_cap, sizeof *m->refs);
 	m->nrefs = 1; /* id 0: no path */
 	m->hash_cap = 2048;
 	m->hash = xcalloc(m->hash_cap, sizeof *m->hash);
-	return m;
 }
 
-void
-model_free(struct model *m)
+/* Free what *m holds, not m. */
+static void
+model_release(struct model *m)
 {
-	if (m == NULL)
-		return;
 	free(m->pool);
 	free(m->free_slots);
 	free(m->ord);
@@ -126,7 +123,32 @@ model_free(struct model *m)
 	free(m->refs);
 	free(m->hash);
 	free(m->groups);
+}
+
+struct model *
+model_new(void)
+{
+	struct model *m = xcalloc(1, sizeof *m);
+
+	model_init(m);
+	return m;
+}
+
+void
+model_free(struct model *m)
+{
+	if (m == NULL)
+		return;
+	model_release(m);
 	free(m);
+}
+
+void
+model_reset(struct model *m)
+{
+	model_release(m);
+	memset(m, 0, sizeof *m);
+	model_init(m);
 }
 
 static void
@@ -373,7 +395,7 @@ match_old(struct model *m, const struct region *r, uint32_t path_id, size_t *j)
 	return best;
 }
 
-int
+void
 model_ingest(struct model *m, const struct snapshot *s)
 {
 	uint64_t seq = m->nsamples;
@@ -463,7 +485,7 @@ model_ingest(struct model *m, const struct snapshot *s)
 	for (i = 0; i < s->nregions; i++)
 		tot->kb[SF_SIZE] +=
 		    (s->regions[i].end - s->regions[i].start) / 1024;
-	for (sr = 0; sr < SERIES_COUNT; sr++)
+	for (sr = 0; sr < SERIES_TOTAL_COUNT; sr++)
 		tot->hist[sr].v[seq % MODEL_HISTORY] =
 		    sat32(tot->kb[series_fields[sr]]);
 	if (seq == 0) {
@@ -480,7 +502,6 @@ model_ingest(struct model *m, const struct snapshot *s)
 	m->torn = s->torn;
 	m->nsamples++;
 	m->groups_seq = 0;
-	return 0;
 }
 
 uint64_t

@@ -20,13 +20,16 @@
 #define MODEL_GONE_TTL    10  /* samples a gone region stays visible */
 #define MODEL_RATE_WINDOW 30  /* samples in the least-squares rate window */
 
-/* Series kept in the history rings. */
+/* Series kept in the history rings: the first SERIES_COUNT per region,
+ * per group and for the totals, the rest for the totals only. */
 enum series {
 	SERIES_RSS,
 	SERIES_PSS,
 	SERIES_SWAP,
 	SERIES_PRIVATE_DIRTY,
-	SERIES_COUNT
+	SERIES_COUNT,
+	SERIES_ANON = SERIES_COUNT, /* Anonymous: */
+	SERIES_TOTAL_COUNT
 };
 const char *series_name(enum series s);
 /* The smaps field a series follows. */
@@ -78,7 +81,7 @@ struct model_totals {
 	uint64_t base_kb[SF_COUNT];
 	uint64_t prev_kb[SF_COUNT];
 	size_t nregions; /* not gone */
-	struct history hist[SERIES_COUNT];
+	struct history hist[SERIES_TOTAL_COUNT];
 };
 
 /* An aggregate of regions: by class, or by file object (path). */
@@ -103,12 +106,16 @@ struct model;
 
 struct model *model_new(void);
 void model_free(struct model *m);
+/* Forget every sample: m is then as model_new() made it (a replay that
+ * jumps starts it again; pointers into it are no longer valid). */
+void model_reset(struct model *m);
 
 /*
  * Ingest the next snapshot.  Classifies its regions, matches them to tracked
- * regions, updates history, ages out gone regions.  0 or -ENOMEM.
+ * regions, updates history, ages out gone regions.  Memory comes from
+ * xmalloc(), which exits when there is none: nothing here fails.
  */
-int model_ingest(struct model *m, const struct snapshot *s);
+void model_ingest(struct model *m, const struct snapshot *s);
 
 /* Number of samples ingested so far; the latest is model_samples() - 1. */
 uint64_t model_samples(const struct model *m);

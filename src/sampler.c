@@ -86,24 +86,24 @@ sampler_thread(void *arg)
 		pthread_mutex_lock(&sp->lock);
 		sp->busy_since = 0;
 		pthread_cond_broadcast(&sp->wake); /* sampler_stop waits */
-		if (rc == 0) {
+		if (rc == SOURCE_SAMPLE) {
 			struct snapshot *t = sp->ready;
 
 			sp->ready = work;
 			work = t;
 			sp->have_ready = true;
-			/* The next sample is due an interval after this one began,
-			 * or at once if this one took longer than that. */
-			due += sp->interval;
-			if (due < clock_mono())
-				due = clock_mono();
-		} else {
+		} else if (rc != SOURCE_AGAIN) {
 			sp->ended = true;
 			sp->err = rc < 0 ? rc : 0;
 			sp->end_state = work->state;
 			sp->cause = cause;
 			cause = NULL;
 		}
+		/* The next sample is due an interval after this one began, or
+		 * at once if this one took longer than that. */
+		due += sp->interval;
+		if (due < clock_mono())
+			due = clock_mono();
 		sampler_notify(sp);
 		if (sp->ended)
 			break;
@@ -147,10 +147,10 @@ sampler_fd(const struct sampler *sp)
 }
 
 int
-sampler_take(struct sampler *sp, struct snapshot **snap, char **cause, int *err)
+sampler_take(struct sampler *sp, struct snapshot **snap, char **cause)
 {
 	char buf[64];
-	int rc = 0;
+	int rc = SOURCE_AGAIN;
 
 	while (read(sp->pipe[0], buf, sizeof buf) > 0)
 		continue;
@@ -161,12 +161,14 @@ sampler_take(struct sampler *sp, struct snapshot **snap, char **cause, int *err)
 		sp->ready = *snap;
 		*snap = t;
 		sp->have_ready = false;
-		rc = 1;
+		rc = SOURCE_SAMPLE;
+		/* The end came too: the pipe says so again. */
+		if (sp->ended)
+			sampler_notify(sp);
 	} else if (sp->ended) {
 		*cause = sp->cause;
-		*err = sp->err;
 		sp->cause = NULL;
-		rc = -1;
+		rc = sp->err < 0 ? sp->err : SOURCE_END;
 	}
 	pthread_mutex_unlock(&sp->lock);
 	return rc;
@@ -209,19 +211,18 @@ sampler_paused(const struct sampler *sp)
 }
 
 double
-sampler_busy(const struct sampler *sp)
+sampler_busy(struct sampler *sp)
 {
-	struct sampler *w = (struct sampler *)(uintptr_t)sp;
 	double since;
 
-	pthread_mutex_lock(&w->lock);
-	since = w->busy_since;
-	pthread_mutex_unlock(&w->lock);
+	pthread_mutex_lock(&sp->lock);
+	since = sp->busy_since;
+	pthread_mutex_unlock(&sp->lock);
 	return since > 0 ? clock_mono() - since : 0;
 }
 
 bool
-sampler_late(const struct sampler *sp)
+sampler_late(struct sampler *sp)
 {
 	return sampler_busy(sp) > sp->interval + 1;
 }

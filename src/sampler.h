@@ -21,25 +21,25 @@ int sampler_fd(const struct sampler *sp);
 
 /*
  * Take the newest finished sample: swaps *snap with the sampler's ready
- * buffer (both owned by their holder).  Returns 1 with a new sample, 0 when
- * none is ready, -1 when the source ended: then *cause (malloc'd, may be
- * NULL) says why and *err is the source's -errno (0 when the target simply
- * went away: sampler_end_state() tells how).
+ * buffer (both owned by their holder).  Returns SOURCE_SAMPLE with a new
+ * sample, SOURCE_AGAIN when none is ready, SOURCE_END when the target went
+ * away (sampler_end_state() tells how), or the source's -errno when it
+ * failed; at the end *cause (malloc'd, may be NULL) says why.
  */
-int sampler_take(
-    struct sampler *sp, struct snapshot **snap, char **cause, int *err);
+int sampler_take(struct sampler *sp, struct snapshot **snap, char **cause);
 
-/* After sampler_take() returned -1: how the target ended. */
+/* After sampler_take() said the end: how the target ended. */
 enum target_state sampler_end_state(const struct sampler *sp);
 
 void sampler_set_interval(struct sampler *sp, double interval);
 double sampler_interval(const struct sampler *sp);
 void sampler_pause(struct sampler *sp, bool paused);
 bool sampler_paused(const struct sampler *sp);
-/* Seconds the sample in progress has taken so far; 0 when idle. */
-double sampler_busy(const struct sampler *sp);
+/* Seconds the sample in progress has taken so far; 0 when idle.  It reads
+ * what the thread writes, under the lock: sp is not const. */
+double sampler_busy(struct sampler *sp);
 /* Whether the sample in progress is overdue (busy > interval + 1 s). */
-bool sampler_late(const struct sampler *sp);
+bool sampler_late(struct sampler *sp);
 
 /* Stop.  Returns at once even when the thread is stuck in a read: it is then
  * left to die with the process, and false says the source is still in use

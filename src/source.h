@@ -9,15 +9,26 @@
 
 struct source;
 
+/*
+ * What asking for a sample gave: the one set of results of a source's
+ * next(), the sampler's sampler_take() and the player's player_take().  A
+ * negative errno instead says the source failed (and has ended); *cause is
+ * then a malloc'd one-line message.
+ */
+enum source_result {
+	SOURCE_SAMPLE = 0, /* a sample was written to *out */
+	SOURCE_END = 1,    /* the end of the stream: no sample */
+	SOURCE_AGAIN = 2   /* no sample yet: ask again later */
+};
+
 struct source_ops {
 	const char *name;
 	/*
 	 * Fill *out with the next sample (its buffers are reused).
-	 * Returns 0 with a sample, 1 at the end of the stream (replay: no more
-	 * frames; live: the target is gone and out->state says how), 2 for
-	 * "no sample yet, try again later" (replay in follow mode of a file
-	 * still being written; see replay.h), or a negative errno with
-	 * *cause set to a malloc'd one-line message.
+	 * SOURCE_SAMPLE, SOURCE_END at the end of the stream (replay: no more
+	 * frames; live: the target is gone and out->state says how),
+	 * SOURCE_AGAIN (replay in follow mode of a file still being written;
+	 * see replay.h), or -errno with *cause.
 	 */
 	int (*next)(struct source *src, struct snapshot *out, char **cause);
 	void (*close)(struct source *src);

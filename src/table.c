@@ -1,68 +1,13 @@
 /*
- * table.c - columns, sorting and filtering of the region list.
+ * table.c - sorting and filtering of the region list.
  */
 #include "config.h"
 
-#include <math.h>
 #include <stdlib.h>
 #include <string.h>
-#include <strings.h>
 
 #include "table.h"
 #include "util.h"
-
-static const struct column_def {
-	const char *name;
-	const char *title;
-	bool desc;
-} columns[COL_COUNT] = {
-	[COL_ADDR] = { "addr", "Address", false },
-	[COL_PERMS] = { "perms", "Perm", false },
-	[COL_CLASS] = { "class", "Class", false },
-	[COL_PATH] = { "path", "Path", false },
-	[COL_SIZE] = { "size", "Size", true },
-	[COL_RSS] = { "rss", "RSS", true },
-	[COL_PSS] = { "pss", "PSS", true },
-	[COL_PDIRTY] = { "private_dirty", "PrivDirty", true },
-	[COL_SWAP] = { "swap", "Swap", true },
-	[COL_DELTA] = { "delta", "Delta", true },
-	[COL_RATE] = { "rate", "Rate/s", true },
-};
-
-const char *
-column_name(enum column c)
-{
-	return c < COL_COUNT ? columns[c].name : "?";
-}
-
-const char *
-column_title(enum column c)
-{
-	return c < COL_COUNT ? columns[c].title : "?";
-}
-
-bool
-column_desc_default(enum column c)
-{
-	return c < COL_COUNT && columns[c].desc;
-}
-
-int
-column_lookup(const char *name)
-{
-	int c;
-
-	for (c = 0; c < COL_COUNT; c++) {
-		if (strcasecmp(name, columns[c].name) == 0 ||
-		    strcasecmp(name, columns[c].title) == 0)
-			return c;
-	}
-	if (strcasecmp(name, "pdirty") == 0 || strcasecmp(name, "dirty") == 0)
-		return COL_PDIRTY;
-	if (strcasecmp(name, "address") == 0 || strcasecmp(name, "start") == 0)
-		return COL_ADDR;
-	return -1;
-}
 
 bool
 table_row_matches(
@@ -88,10 +33,13 @@ table_keep(
 	return table_row_matches(m, r, ctx);
 }
 
-/* qsort has no context argument: the sort key travels in these. */
-static const struct model *sort_model;
-static enum column sort_col;
-static int sort_sign;
+/* The sort key, passed to qsort_r: nothing global, so two tables of two
+ * models sort at once. */
+struct table_sort {
+	const struct model *m;
+	enum field_id col;
+	int sign;
+};
 
 static int
 cmp_u64(uint64_t a, uint64_t b)
@@ -100,109 +48,27 @@ cmp_u64(uint64_t a, uint64_t b)
 }
 
 static int
-cmp_bytes(const char *a, size_t alen, const char *b, size_t blen)
+table_cmp(const void *pa, const void *pb, void *arg)
 {
-	int c = memcmp(a, b, alen < blen ? alen : blen);
+	const struct table_sort *k = arg;
+	struct field_row a = { k->m, *(const struct tracked_region *const *)pa,
+		NULL, 0 };
+	struct field_row b = { k->m, *(const struct tracked_region *const *)pb,
+		NULL, 0 };
+	int c = field_compare(k->col, &a, &b);
 
-	return c != 0 ? c : cmp_u64(alen, blen);
-}
-
-/* What a region and a group both have, for the columns of numbers. */
-struct sort_nums {
-	const uint64_t *kb, *base_kb;
-	uint64_t size_kb;
-	double rate; /* only read for COL_RATE */
-};
-
-/* Compare by one of the columns of numbers; 0 on a tie, and for the
- * other columns. */
-static int
-cmp_nums(enum column col, const struct sort_nums *a, const struct sort_nums *b)
-{
-	int64_t da, db;
-	double ra, rb;
-
-	switch (col) {
-	case COL_SIZE:
-		return cmp_u64(a->size_kb, b->size_kb);
-	case COL_RSS:
-		return cmp_u64(a->kb[SF_RSS], b->kb[SF_RSS]);
-	case COL_PSS:
-		return cmp_u64(a->kb[SF_PSS], b->kb[SF_PSS]);
-	case COL_PDIRTY:
-		return cmp_u64(
-		    a->kb[SF_PRIVATE_DIRTY], b->kb[SF_PRIVATE_DIRTY]);
-	case COL_SWAP:
-		return cmp_u64(a->kb[SF_SWAP], b->kb[SF_SWAP]);
-	case COL_DELTA:
-		da = (int64_t)a->kb[SF_RSS] - (int64_t)a->base_kb[SF_RSS];
-		db = (int64_t)b->kb[SF_RSS] - (int64_t)b->base_kb[SF_RSS];
-		return da < db ? -1 : da > db;
-	case COL_RATE:
-		/* To the 0.1 kB/s shown: a fit's rounding noise around 0 is
-		 * a tie, and tied rows keep their order. */
-		ra = round(a->rate * 10);
-		rb = round(b->rate * 10);
-		return ra < rb ? -1 : ra > rb;
-	default:
-		return 0;
-	}
-}
-
-static int
-table_cmp(const void *pa, const void *pb)
-{
-	const struct tracked_region *a =
-	    *(const struct tracked_region *const *)pa;
-	const struct tracked_region *b =
-	    *(const struct tracked_region *const *)pb;
-	char la[160], lb[160];
-	const char *sa, *sb;
-	size_t na, nb;
-	int c = 0;
-
-	switch (sort_col) {
-	case COL_ADDR:
-		c = cmp_u64(a->start, b->start);
-		break;
-	case COL_PERMS:
-		c = strcmp(a->perms, b->perms);
-		break;
-	case COL_CLASS:
-		na = model_class_label(sort_model, a, la, sizeof la);
-		nb = model_class_label(sort_model, b, lb, sizeof lb);
-		c = cmp_bytes(la, na, lb, nb);
-		break;
-	case COL_PATH:
-		sa = model_path(sort_model, a->path_id, &na);
-		sb = model_path(sort_model, b->path_id, &nb);
-		c = cmp_bytes(sa, na, sb, nb);
-		break;
-	default: {
-		struct sort_nums xa = { a->kb, a->base_kb,
-			(a->end - a->start) / 1024, 0 };
-		struct sort_nums xb = { b->kb, b->base_kb,
-			(b->end - b->start) / 1024, 0 };
-
-		if (sort_col == COL_RATE) {
-			xa.rate = model_region_rate(sort_model, a, SERIES_RSS);
-			xb.rate = model_region_rate(sort_model, b, SERIES_RSS);
-		}
-		c = cmp_nums(sort_col, &xa, &xb);
-		break;
-	}
-	}
 	if (c != 0)
-		return c * sort_sign;
+		return c * k->sign;
 	/* Ties by address, then id: equal rows keep their order. */
-	c = cmp_u64(a->start, b->start);
-	return c != 0 ? c : cmp_u64(a->id, b->id);
+	c = cmp_u64(a.r->start, b.r->start);
+	return c != 0 ? c : cmp_u64(a.r->id, b.r->id);
 }
 
 void
-table_build(struct table *t, const struct model *m, enum column col,
+table_build(struct table *t, const struct model *m, enum field_id col,
     bool descending, const struct rx *filter, const struct region_group *group)
 {
+	struct table_sort k = { m, col, descending ? -1 : 1 };
 	size_t i, n = model_nregions(m);
 
 	if (t->cap < n) {
@@ -219,67 +85,40 @@ table_build(struct table *t, const struct model *m, enum column col,
 			continue;
 		t->rows[t->nrows++] = r;
 	}
-	if (t->nrows < 2)
-		return;
-	sort_model = m;
-	sort_col = col < COL_COUNT ? col : COL_RSS;
-	sort_sign = descending ? -1 : 1;
-	qsort(t->rows, t->nrows, sizeof *t->rows, table_cmp);
-	sort_model = NULL;
+	if (col >= FIELD_COUNT)
+		k.col = FIELD_RSS;
+	if (t->nrows > 1)
+		qsort_r(t->rows, t->nrows, sizeof *t->rows, table_cmp, &k);
 }
 
 static int
-group_cmp_col(const void *pa, const void *pb)
+group_cmp(const void *pa, const void *pb, void *arg)
 {
-	const struct region_group *a = pa, *b = pb;
-	const char *sa, *sb;
-	size_t na, nb;
-	int c = 0;
+	const struct table_sort *k = arg;
+	struct field_row a = { k->m, NULL, pa, 0 }, b = { k->m, NULL, pb, 0 };
+	int c = field_compare(k->col, &a, &b);
 
-	switch (sort_col) {
-	case COL_CLASS:
-	case COL_PATH:
-		sa = a->path_id ? model_path(sort_model, a->path_id, &na) :
-		                  a->label;
-		sb = b->path_id ? model_path(sort_model, b->path_id, &nb) :
-		                  b->label;
-		if (a->path_id == 0)
-			na = strlen(sa);
-		if (b->path_id == 0)
-			nb = strlen(sb);
-		c = cmp_bytes(sa, na, sb, nb);
-		break;
-	case COL_ADDR:
-	case COL_PERMS:
-		/* Groups have none: by RSS, biggest first. */
-		c = cmp_u64(a->kb[SF_RSS], b->kb[SF_RSS]);
-		return c != 0 ? -c : cmp_u64(a->key, b->key);
-	default: {
-		struct sort_nums xa = { a->kb, a->base_kb, a->kb[SF_SIZE],
-			a->rate_kb_s };
-		struct sort_nums xb = { b->kb, b->base_kb, b->kb[SF_SIZE],
-			b->rate_kb_s };
-
-		c = cmp_nums(sort_col, &xa, &xb);
-		break;
-	}
-	}
 	if (c != 0)
-		return c * sort_sign;
-	return cmp_u64(a->key, b->key);
+		return c * k->sign;
+	return cmp_u64(a.g->key, b.g->key);
 }
 
 void
 table_sort_groups(const struct model *m, struct region_group *g, size_t n,
-    enum column col, bool descending)
+    enum field_id col, bool descending)
 {
+	struct table_sort k = { m, col, descending ? -1 : 1 };
+	struct field_row row = { m, NULL, g, 0 };
+	struct field_value v;
+
 	if (n < 2)
 		return;
-	sort_model = m;
-	sort_col = col < COL_COUNT ? col : COL_RSS;
-	sort_sign = descending ? -1 : 1;
-	qsort(g, n, sizeof *g, group_cmp_col);
-	sort_model = NULL;
+	if (col >= FIELD_COUNT || !field_read(col, &row, &v)) {
+		/* Groups have no address or permissions: by RSS. */
+		k.col = FIELD_RSS;
+		k.sign = -1;
+	}
+	qsort_r(g, n, sizeof *g, group_cmp, &k);
 }
 
 void

@@ -1,6 +1,6 @@
 /*
- * table.h - columns, sort and filter of the region list: data only, shared by
- * the batch printer and the view.
+ * table.h - the rows of the region list: filter and sort by a field of the
+ * registry (field.h); data only, shared by the batch printer and the view.
  */
 #ifndef MEMTOP_TABLE_H
 #define MEMTOP_TABLE_H
@@ -8,35 +8,12 @@
 #include <stdbool.h>
 #include <stddef.h>
 
+#include "field.h"
 #include "model.h"
 #include "rx.h"
 
-enum column {
-	COL_ADDR,
-	COL_PERMS,
-	COL_CLASS,
-	COL_PATH,
-	COL_SIZE,
-	COL_RSS,
-	COL_PSS,
-	COL_PDIRTY,
-	COL_SWAP,
-	COL_DELTA,
-	COL_RATE,
-	COL_COUNT
-};
-
-/* "rss", "pss", "private_dirty"...: the names -s and the view use. */
-const char *column_name(enum column c);
-/* Column heading ("RSS", "PrivDirty"). */
-const char *column_title(enum column c);
-/* -1 if unknown; accepts the name or the heading, any case. */
-int column_lookup(const char *name);
-/* Whether a column sorts biggest-first by default (sizes, rates). */
-bool column_desc_default(enum column c);
-
 /* Rows of the region table: borrowed pointers into the model, valid until
- * the next model_ingest(). */
+ * the next model_ingest().  Zero it before the first table_build(). */
 struct table {
 	const struct tracked_region **rows;
 	size_t nrows, cap;
@@ -45,9 +22,10 @@ struct table {
 /*
  * Rebuild t from m: keep regions whose class label or path matches filter
  * (NULL: all; gone ones included) and, when group is not NULL, that belong to
- * it; sort by col, ties by address (so equal rows never swap).
+ * it; sort by field col, ties by address (so equal rows never swap).  Any
+ * number of tables and models may be in use at once.
  */
-void table_build(struct table *t, const struct model *m, enum column col,
+void table_build(struct table *t, const struct model *m, enum field_id col,
     bool descending, const struct rx *filter, const struct region_group *group);
 /* Whether one region matches a pattern (class label or path). */
 bool table_row_matches(
@@ -55,10 +33,10 @@ bool table_row_matches(
 /* table_row_matches() as a region_pred: ctx is the struct rx. */
 bool table_keep(
     const struct model *m, const struct tracked_region *r, const void *ctx);
-/* Sort groups by col (the columns a group has; others leave the order by
- * RSS), ties by their key. */
+/* Sort groups by field col, ties by their key; by a field groups do not
+ * have (the address), by RSS biggest first. */
 void table_sort_groups(const struct model *m, struct region_group *g, size_t n,
-    enum column col, bool descending);
+    enum field_id col, bool descending);
 void table_free(struct table *t);
 
 #endif

@@ -5,12 +5,16 @@
 
 #include <errno.h>
 #include <langinfo.h>
+#include <math.h>
+#include <pthread.h>
+#include <signal.h>
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
 #include <sys/stat.h>
 #include <time.h>
+#include <unistd.h>
 
 #include "util.h"
 
@@ -200,6 +204,22 @@ fmt_kb_delta(int64_t kb, char *buf, size_t size)
 }
 
 char *
+fmt_rate(double kb_s, char *buf, size_t size)
+{
+	double a = kb_s < 0 ? -kb_s : kb_s;
+
+	if (a < 0.05)
+		snprintf(buf, size, "0");
+	else if (a < 999.95)
+		snprintf(buf, size, "%+.1fK", kb_s);
+	else if (a < 999.95 * 1024)
+		snprintf(buf, size, "%+.1fM", kb_s / 1024);
+	else
+		snprintf(buf, size, "%+.1fG", kb_s / (1024 * 1024));
+	return buf;
+}
+
+char *
 fmt_duration(double seconds, char *buf, size_t size)
 {
 	unsigned long long s = seconds > 0 ? (unsigned long long)seconds : 0;
@@ -285,6 +305,44 @@ parse_duration(const char *s)
 	return v;
 }
 
+double
+parse_time(const char *spec, double first, double last)
+{
+	static const char *const formats[] = { "%Y-%m-%d %H:%M:%S",
+		"%Y-%m-%d %H:%M", "%H:%M:%S", "%H:%M" };
+	struct tm tm;
+	const char *end;
+	size_t i;
+	char *e;
+	double v;
+	time_t t;
+
+	if (spec == NULL || *spec == '\0')
+		return -1;
+	if (spec[0] == '+' || spec[0] == '-') {
+		v = parse_duration(spec + 1);
+		if (v < 0)
+			return -1;
+		return spec[0] == '+' ? first + v : last - v;
+	}
+	v = strtod(spec, &e);
+	if (*e == '\0' && e != spec)
+		return isfinite(v) && v >= 0 ? v : -1;
+	/* A local date and time, or a time on the day of the first sample. */
+	for (i = 0; i < sizeof formats / sizeof formats[0]; i++) {
+		/* A failed strptime may have written some fields: start over. */
+		t = (time_t)first;
+		localtime_r(&t, &tm);
+		tm.tm_sec = 0;
+		end = strptime(spec, formats[i], &tm);
+		if (end != NULL && *end == '\0') {
+			tm.tm_isdst = -1;
+			return (double)mktime(&tm);
+		}
+	}
+	return -1;
+}
+
 uint32_t
 hash_bytes(const void *p, size_t len)
 {
@@ -349,11 +407,22 @@ xasprintf(const char *fmt, ...)
 }
 
 static void (*fatal_hook)(void);
+static pthread_t fatal_hook_thread;
+static int fatal_wake_fd = -1;
+/* A fatal() of another thread, waiting for the hook's thread. */
+static pthread_mutex_t fatal_lock = PTHREAD_MUTEX_INITIALIZER;
+static char *fatal_msg;
+static int fatal_code;
+static volatile sig_atomic_t fatal_pending;
 
 void
-fatal_set_hook(void (*hook)(void))
+fatal_set_hook(void (*hook)(void), int wake_fd)
 {
+	pthread_mutex_lock(&fatal_lock);
 	fatal_hook = hook;
+	fatal_hook_thread = pthread_self();
+	fatal_wake_fd = hook != NULL ? wake_fd : -1;
+	pthread_mutex_unlock(&fatal_lock);
 }
 
 /* "memtop: MESSAGE\n" on stderr, the message escaped as in esc_text: it
@@ -387,17 +456,64 @@ error_print(const char *fmt, ...)
 	va_end(ap);
 }
 
+/* fatal() off the hook's thread: hand the message over and wait. */
+static void __attribute__((noreturn))
+fatal_hand_over(int code, const char *fmt, va_list ap)
+{
+	struct timespec tick = { 0, 50 * 1000 * 1000 };
+	char *msg = NULL, c = 'F';
+	int i;
+
+	if (vasprintf(&msg, fmt, ap) < 0)
+		msg = NULL;
+	pthread_mutex_lock(&fatal_lock);
+	if (!fatal_pending) {
+		fatal_msg = msg;
+		fatal_code = code;
+		fatal_pending = 1;
+	}
+	if (fatal_wake_fd >= 0 && write(fatal_wake_fd, &c, 1) < 0)
+		c = 0;
+	pthread_mutex_unlock(&fatal_lock);
+	for (i = 0; i < 100; i++)
+		nanosleep(&tick, NULL);
+	/* The hook's thread is stuck: say it without the hook. */
+	error_print("%s", msg != NULL ? msg : "out of memory");
+	_exit(code);
+}
+
+void
+fatal_check(void)
+{
+	char *msg;
+	int code;
+
+	if (!fatal_pending)
+		return;
+	pthread_mutex_lock(&fatal_lock);
+	msg = fatal_msg;
+	code = fatal_code;
+	pthread_mutex_unlock(&fatal_lock);
+	fatal(code, "%s", msg != NULL ? msg : "out of memory");
+}
+
 void
 fatal(int code, const char *fmt, ...)
 {
+	void (*hook)(void);
 	va_list ap;
 
-	if (fatal_hook != NULL) {
-		void (*hook)(void) = fatal_hook;
-
-		fatal_hook = NULL;
-		hook();
+	pthread_mutex_lock(&fatal_lock);
+	hook = fatal_hook;
+	if (hook != NULL && !pthread_equal(pthread_self(), fatal_hook_thread)) {
+		pthread_mutex_unlock(&fatal_lock);
+		va_start(ap, fmt);
+		fatal_hand_over(code, fmt, ap);
 	}
+	fatal_hook = NULL;
+	pthread_mutex_unlock(&fatal_lock);
+	if (hook != NULL)
+		hook();
 	va_start(ap, fmt);
 	error_vprint(fmt, ap);
 	va_end(ap);

@@ -32,6 +32,9 @@ void csv_put_field(FILE *f, const char *s, size_t len);
 char *fmt_kb(uint64_t kb, char *buf, size_t size);
 /* Signed: "+1.2M", "-512K", "0". */
 char *fmt_kb_delta(int64_t kb, char *buf, size_t size);
+/* A growth rate in kB/s in at most 7 columns: "0" (under 0.05), "+64.0K",
+ * "-1.5M", "+2.0G" (per second). */
+char *fmt_rate(double kb_s, char *buf, size_t size);
 /* "1h02m", "3m05s", "42s". */
 char *fmt_duration(double seconds, char *buf, size_t size);
 
@@ -49,6 +52,13 @@ double parse_duration(const char *s);
  * directory", "a FIFO", "a device", ...), or NULL when it is one. */
 const char *mode_not_regular(unsigned mode);
 
+/*
+ * A time given by the user: unix seconds ("1700000000.5"), "+DURATION"
+ * after first, "-DURATION" before last, or a local "HH:MM[:SS]" (on the
+ * day of first) or "YYYY-MM-DD HH:MM[:SS]".  -1 if it is none of these.
+ */
+double parse_time(const char *spec, double first, double last);
+
 /* FNV-1a of the bytes: the hash of the path tables. */
 uint32_t hash_bytes(const void *p, size_t len);
 
@@ -64,8 +74,18 @@ char *xasprintf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
  * quote a path or an argument). */
 void error_print(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 
-/* Called by fatal() before it prints and exits; the view registers one. */
-void fatal_set_hook(void (*hook)(void));
+/*
+ * Called by fatal() before it prints and exits; the view registers one to
+ * restore the terminal (NULL: none).  The hook runs on the thread that set
+ * it, never on another: fatal() on another thread (the sampler's, out of
+ * memory) hands its message to that thread instead, writes a byte to
+ * wake_fd (-1: none) and waits; that thread calls fatal_check() when it
+ * wakes, which exits as fatal() would.  Should it not come within 5 s,
+ * fatal() prints and exits without the hook.
+ */
+void fatal_set_hook(void (*hook)(void), int wake_fd);
+/* On the hook's thread: if another thread called fatal(), exit now. */
+void fatal_check(void);
 void fatal(int code, const char *fmt, ...)
     __attribute__((format(printf, 2, 3), noreturn));
 

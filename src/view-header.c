@@ -8,6 +8,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "field.h"
 #include "spark.h"
 #include "util.h"
 #include "view-int.h"
@@ -26,7 +27,7 @@ view_metric_draw(struct view *v, int y, int x, const char *name, uint64_t kb,
 
 	fmt_kb(kb, val, sizeof val);
 	spark_render(h, n, METRIC_SPARK, v->utf8, spark, sizeof spark);
-	view_fmt_rate(r, rate, sizeof rate);
+	fmt_rate(r, rate, sizeof rate);
 	strcat(rate, "/s");
 	w = 5 + 1 + 6 + 1 + METRIC_SPARK + 1 + 10;
 	if (x + w > COLS)
@@ -49,64 +50,21 @@ view_metric_draw(struct view *v, int y, int x, const char *name, uint64_t kb,
 	return x + w + 1;
 }
 
-/* A total the model keeps a series of. */
+/* A header total of the registry: its value, its trend and its rate, all
+ * from the model. */
 static int
-view_metric(struct view *v, int y, int x, const char *name, enum series s,
-    enum smaps_field f)
+view_metric(struct view *v, int y, int x, enum field_id id)
 {
+	const struct field *f = field_get(id);
 	const struct model *m = v->app->model;
 	const struct model_totals *t = model_totals(m);
 	uint64_t h[MODEL_HISTORY];
 	size_t n;
 
-	n = model_history(m, &t->hist[s], 0, UINT64_MAX, h, METRIC_SPARK);
-	return view_metric_draw(
-	    v, y, x, name, t->kb[f], h, n, model_totals_rate(m, s));
-}
-
-void
-view_header_sample(struct view *v)
-{
-	const struct model *m = v->app->model;
-	uint64_t s = model_samples(m);
-
-	if (s == 0 || s == v->anon_seq)
-		return;
-	if (s != v->anon_seq + 1)
-		v->anon_n = 0;
-	v->anon_seq = s;
-	if (v->anon_n == MODEL_HISTORY) {
-		memmove(v->anon_kb, v->anon_kb + 1,
-		    (MODEL_HISTORY - 1) * sizeof v->anon_kb[0]);
-		memmove(v->anon_t, v->anon_t + 1,
-		    (MODEL_HISTORY - 1) * sizeof v->anon_t[0]);
-		v->anon_n--;
-	}
-	v->anon_kb[v->anon_n] = model_totals(m)->kb[SF_ANONYMOUS];
-	v->anon_t[v->anon_n] = model_last_wall(m);
-	v->anon_n++;
-}
-
-/* kB/s of the anonymous total: least squares over the model's window. */
-static double
-view_anon_rate(const struct view *v)
-{
-	size_t n = v->anon_n < MODEL_RATE_WINDOW ? v->anon_n :
-	                                           MODEL_RATE_WINDOW,
-	       i, from = v->anon_n - n;
-	double st = 0, sv = 0, stt = 0, stv = 0, t, d;
-
-	if (n < 2)
-		return 0;
-	for (i = from; i < v->anon_n; i++) {
-		t = v->anon_t[i] - v->anon_t[from];
-		st += t;
-		sv += (double)v->anon_kb[i];
-		stt += t * t;
-		stv += t * (double)v->anon_kb[i];
-	}
-	d = (double)n * stt - st * st;
-	return d > 1e-9 ? ((double)n * stv - st * sv) / d : 0;
+	n = model_history(
+	    m, &t->hist[f->series], 0, UINT64_MAX, h, METRIC_SPARK);
+	return view_metric_draw(v, y, x, f->title, t->kb[f->sf], h, n,
+	    model_totals_rate(m, f->series));
 }
 
 /* What the dashboard says of the target's state, or NULL when all is well. */
@@ -119,9 +77,10 @@ view_state_text(struct view *v, char *buf, size_t size)
 		view_replay_status(v, buf, size);
 		return buf;
 	}
-	if (app->ended) {
+	if (pump_ended(app->pump)) {
 		snprintf(buf, size, "%s",
-		    app->end_cause ? app->end_cause : "sampling ended");
+		    pump_end_cause(app->pump) ? pump_end_cause(app->pump) :
+		                                "sampling ended");
 		return buf;
 	}
 	if (app->sampler != NULL && sampler_late(app->sampler)) {
@@ -131,8 +90,9 @@ view_state_text(struct view *v, char *buf, size_t size)
 		    sampler_busy(app->sampler));
 		return buf;
 	}
-	if (app->rec_error != NULL) {
-		snprintf(buf, size, "recording stopped: %s", app->rec_error);
+	if (pump_record_error(app->pump) != NULL) {
+		snprintf(buf, size, "recording stopped: %s",
+		    pump_record_error(app->pump));
 		return buf;
 	}
 	if (app->sampler != NULL && sampler_paused(app->sampler))
@@ -166,8 +126,7 @@ view_draw_header(struct view *v)
 	bool mem_shown = false;
 	size_t o;
 	double rate;
-
-	view_header_sample(v);
+	int k, id;
 
 	/* Line 0: who, what is wrong if anything, how long, how often, and
 	 * at what cost.  The state comes early so a narrow screen shows it. */
@@ -202,8 +161,13 @@ view_draw_header(struct view *v)
 	if (x < COLS)
 		view_put_plain(0, x, buf, COLS - x);
 	if (HEADER_ROWS < 5) {
-		/* A short screen: the RSS total alone. */
-		view_metric(v, 1, 0, "RSS", SERIES_RSS, SF_RSS);
+		/* A short screen: the first total alone. */
+		for (id = 0; id < FIELD_COUNT; id++) {
+			if (field_get(id)->flags & FIELD_HEADER) {
+				view_metric(v, 1, 0, id);
+				break;
+			}
+		}
 		return;
 	}
 
@@ -211,19 +175,15 @@ view_draw_header(struct view *v)
 	mvaddstr(1, 0, "cmd ");
 	view_put(v, 1, 4, info->cmdline, info->cmdline_len, COLS - 4, false);
 
-	/* Lines 2-3: the totals, each with its trend and rate. */
-	x = view_metric(v, 2, 0, "RSS", SERIES_RSS, SF_RSS);
-	if (x > 0)
-		x = view_metric(v, 2, x, "PSS", SERIES_PSS, SF_PSS);
-	if (x > 0)
-		view_metric(
-		    v, 2, x, "Dirty", SERIES_PRIVATE_DIRTY, SF_PRIVATE_DIRTY);
-	x = view_metric(v, 3, 0, "Swap", SERIES_SWAP, SF_SWAP);
-	if (x > 0) {
-		size_t n = v->anon_n < METRIC_SPARK ? v->anon_n : METRIC_SPARK;
-
-		x = view_metric_draw(v, 3, x, "Anon", t->kb[SF_ANONYMOUS],
-		    v->anon_kb + v->anon_n - n, n, view_anon_rate(v));
+	/* Lines 2-3: the registry's header totals, three on the first line,
+	 * each with its trend and rate. */
+	for (k = 0, x = 0, id = 0; id < FIELD_COUNT; id++) {
+		if (!(field_get(id)->flags & FIELD_HEADER))
+			continue;
+		if (k++ == 3)
+			x = 0;
+		if (x >= 0)
+			x = view_metric(v, k <= 3 ? 2 : 3, x, id);
 	}
 	if (x < 0)
 		x = 0;
@@ -245,7 +205,7 @@ view_draw_header(struct view *v)
 		o += (size_t)snprintf(buf, sizeof buf, "MemAvailable %s  ",
 		    fmt_kb(info->mem_available_kb, a, sizeof a));
 	rate = model_totals_rate(m, SERIES_RSS);
-	view_fmt_rate(rate, rs, sizeof rs); /* as the totals show it */
+	fmt_rate(rate, rs, sizeof rs); /* as the totals show it */
 	if (info->has_cgroup && info->cg_max != UINT64_MAX) {
 		double left =
 		    (double)(info->cg_max -

@@ -104,20 +104,31 @@ view_help_key(struct view *v, int ch)
 void
 view_draw_sort_menu(struct view *v)
 {
-	int c, y = HEADER_ROWS + 1, room = LINES - 1 - y, first = 0;
+	int y = HEADER_ROWS + 1, room = LINES - 1 - y, at = 0, chosen = 0;
+	int first = 0, id;
 
 	view_put_plain(
 	    HEADER_ROWS, 1, "Sort by (Enter chooses, Esc cancels):", COLS - 2);
+	for (id = 0; id < FIELD_COUNT; id++) {
+		if (field_get(id)->flags & FIELD_COLUMN) {
+			if (id == (int)v->sort_menu)
+				chosen = at;
+			at++;
+		}
+	}
 	/* On a short screen the list scrolls to keep the choice in view. */
-	if (room > 0 && v->sort_menu >= room)
-		first = v->sort_menu - room + 1;
-	for (c = first; c < COL_COUNT && y < LINES - 1; c++, y++) {
-		if (c == v->sort_menu)
+	if (room > 0 && chosen >= room)
+		first = chosen - room + 1;
+	for (at = 0, id = 0; id < FIELD_COUNT && y < LINES - 1; id++) {
+		if (!(field_get(id)->flags & FIELD_COLUMN) || at++ < first)
+			continue;
+		if (id == (int)v->sort_menu)
 			attron(A_REVERSE);
-		mvprintw(y, 3, " %-10s ", column_title((enum column)c));
+		mvprintw(y, 3, " %-10s ", field_get(id)->title);
 		attroff(A_REVERSE);
-		if (c == (int)v->sort)
+		if (id == (int)v->sort)
 			addstr(v->desc ? " (current, descending)" :
 			                 " (current, ascending)");
+		y++;
 	}
 }

@@ -10,6 +10,7 @@
 
 #include "app.h"
 #include "model.h"
+#include "field.h"
 #include "table.h"
 
 enum view_screen { SCR_TABLE, SCR_DETAIL, SCR_HELP, SCR_SORT };
@@ -35,7 +36,7 @@ struct view {
 	enum group_by group_by;        /* g cycles */
 	bool in_group;                 /* drilled into one group */
 	struct region_group group;     /* copy of the drilled group */
-	enum column sort;
+	enum field_id sort;
 	bool desc;
 	struct rx *filter, *search;
 	char filter_text[256], search_text[256];
@@ -43,42 +44,26 @@ struct view {
 	uint64_t cursor_key; /* region id or group key under it */
 	size_t group_cursor; /* cursor to restore out of a group */
 	uint64_t detail_id;
-	enum series series; /* detail chart */
-	int sort_menu;      /* highlighted entry in SCR_SORT */
-	int help_top;       /* first help line shown */
-	int trend_w;        /* the table's trend, as laid out */
-	int addr_digits;    /* hex digits of an address: 12 or 16 */
+	enum series series;      /* detail chart */
+	enum field_id sort_menu; /* highlighted entry in SCR_SORT */
+	int help_top;            /* first help line shown */
+	int trend_w;             /* the table's trend, as laid out */
+	int addr_digits;         /* hex digits of an address: 12 or 16 */
 	char status[512];
 	double status_until;
 	int prompt; /* 0, '/' or '\\' while typing */
 	char input[256];
 	size_t input_len;
 	bool utf8, colors, quit, rebuild;
-	struct snapshot *snap; /* live: what sampler_take fills */
-	/* The anonymous total (SF_ANONYMOUS) has no model series: the header
-	 * keeps its own, one value per model sample, oldest first. */
-	uint64_t anon_kb[MODEL_HISTORY];
-	double anon_t[MODEL_HISTORY];
-	size_t anon_n;
-	uint64_t anon_seq; /* model_samples() at the last value */
 	struct table table;
 	const struct region_group *groups; /* gbuf, as shown */
 	size_t ngroups;
 	struct region_group *gbuf; /* filtered and sorted copy */
 	size_t gcap;
-
-	/* Replay (app->replay_path set): the sample the model shows. */
-	struct snapshot *rsnap;
-	size_t rpos;  /* SIZE_MAX before the first */
-	size_t rbase; /* the baseline's sample (app.h) */
-	bool rplaying;
-	int rspeed;   /* 1, 2, 4 ... 64 */
-	double rnext; /* clock_mono() when the next is due */
 };
 
 /*
- * The screen as data: view_init() borrows app (its model may be replaced by
- * a replay), view_draw() paints stdscr from the model, view_key() applies
+ * The screen as data: view_init() borrows app, view_draw() paints stdscr from the model, view_key() applies
  * one key.  view_run() drives them; tests/test-view.c drives them headless
  * on a newterm() screen.
  */
@@ -88,14 +73,12 @@ void view_free(struct view *v);
 void view_init_colors(struct view *v);
 void view_draw(struct view *v);
 void view_key(struct view *v, int ch);
-/* Live: take every sample the sampler has ready into the model; at the end
- * of the source, app_end(): the header says why, the last data stays. */
-void view_take_samples(struct view *v);
+/* Run the pump once: what the sampler or the player has ready goes into
+ * the model; at the end of the source the header says why, and the last
+ * data stays. */
+void view_pump(struct view *v);
 
 /* view-table.c: the region and group tables. */
-/* A growth rate in at most 7 columns: "0", "+64.0K", "-1.5M", "+2.0G"
- * (per second). */
-char *view_fmt_rate(double kb_s, char *buf, size_t size);
 #define TABLE_TOP   (HEADER_ROWS + 2) /* screen line of the first row */
 #define NEW_SAMPLES 5 /* a new region is marked for this many samples */
 bool view_region_new(const struct view *v, const struct tracked_region *r);
@@ -132,16 +115,8 @@ void view_set_status(struct view *v, const char *fmt, ...)
     __attribute__((format(printf, 2, 3)));
 
 void view_draw_header(struct view *v);
-/* After each app_ingest(): the header follows the totals the model keeps
- * no series of (anonymous memory).  A jump in sample numbers (a replay
- * seek) starts them again. */
-void view_header_sample(struct view *v);
 
 bool view_replaying(const struct view *v);
-void view_replay_init(struct view *v);
-void view_replay_free(struct view *v);
-/* Advance a playing replay; the poll timeout (ms) until the next step. */
-int view_replay_tick(struct view *v);
 bool view_replay_key(struct view *v, int ch);
 /* Go to the time typed at the t prompt. */
 void view_replay_goto_time(struct view *v, const char *spec);

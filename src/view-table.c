@@ -40,41 +40,25 @@ static const struct vcol_def {
 	const char *title;
 	int width;
 	bool right;
-	enum column sort; /* COL_COUNT: not a sort key */
-	int drop;         /* dropped first when narrow: higher */
+	enum field_id sort; /* FIELD_COUNT: not a sort key */
+	int drop;           /* dropped first when narrow: higher */
 } vcols[VC_N] = {
-	[VC_MARK] = { "", 1, false, COL_COUNT, 0 },
-	[VC_NAME] = { "Group", 24, false, COL_PATH, 0 },
-	[VC_ADDR] = { "Address", 25, false, COL_ADDR, 10 },
-	[VC_PERMS] = { "Perm", 4, false, COL_PERMS, 9 },
-	[VC_CLASS] = { "Class", 13, false, COL_CLASS, 0 },
-	[VC_COUNT] = { "Count", 5, true, COL_COUNT, 4 },
-	[VC_SIZE] = { "Size", 6, true, COL_SIZE, 5 },
-	[VC_RSS] = { "RSS", 6, true, COL_RSS, 0 },
-	[VC_PSS] = { "PSS", 6, true, COL_PSS, 8 },
-	[VC_PDIRTY] = { "PrvDrt", 6, true, COL_PDIRTY, 6 },
-	[VC_SWAP] = { "Swap", 6, true, COL_SWAP, 7 },
-	[VC_DELTA] = { "Delta", 7, true, COL_DELTA, 3 },
-	[VC_RATE] = { "Rate/s", 7, true, COL_RATE, 0 },
-	[VC_TREND] = { "Trend", TREND_WIDTH, false, COL_COUNT, 2 },
-	[VC_PATH] = { "Path", 0, false, COL_PATH, 0 },
+	[VC_MARK] = { "", 1, false, FIELD_COUNT, 0 },
+	[VC_NAME] = { "Group", 24, false, FIELD_PATH, 0 },
+	[VC_ADDR] = { "Address", 25, false, FIELD_ADDR, 10 },
+	[VC_PERMS] = { "Perm", 4, false, FIELD_PERMS, 9 },
+	[VC_CLASS] = { "Class", 13, false, FIELD_CLASS, 0 },
+	[VC_COUNT] = { "Count", 5, true, FIELD_COUNT, 4 },
+	[VC_SIZE] = { "Size", 6, true, FIELD_SIZE, 5 },
+	[VC_RSS] = { "RSS", 6, true, FIELD_RSS, 0 },
+	[VC_PSS] = { "PSS", 6, true, FIELD_PSS, 8 },
+	[VC_PDIRTY] = { "Dirty", 6, true, FIELD_PRIVATE_DIRTY, 6 },
+	[VC_SWAP] = { "Swap", 6, true, FIELD_SWAP, 7 },
+	[VC_DELTA] = { "Delta", 7, true, FIELD_DELTA, 3 },
+	[VC_RATE] = { "Rate/s", 7, true, FIELD_RATE, 0 },
+	[VC_TREND] = { "Trend", TREND_WIDTH, false, FIELD_COUNT, 2 },
+	[VC_PATH] = { "Path", 0, false, FIELD_PATH, 0 },
 };
-
-char *
-view_fmt_rate(double kb_s, char *buf, size_t size)
-{
-	double a = kb_s < 0 ? -kb_s : kb_s;
-
-	if (a < 0.05)
-		snprintf(buf, size, "0");
-	else if (a < 999.95)
-		snprintf(buf, size, "%+.1fK", kb_s);
-	else if (a < 999.95 * 1024)
-		snprintf(buf, size, "%+.1fM", kb_s / 1024);
-	else
-		snprintf(buf, size, "%+.1fG", kb_s / (1024 * 1024));
-	return buf;
-}
 
 /* A region that appeared in one of the last NEW_SAMPLES samples: marked
  * "+" long enough to be seen, as a gone one stays marked "-" a while. */
@@ -179,7 +163,7 @@ region_cell(struct view *v, const struct tracked_region *r, int c, char *buf,
 		fmt_kb_delta(tracked_delta_base(r, SF_RSS), buf, size);
 		break;
 	case VC_RATE: {
-		view_fmt_rate(model_region_rate(m, r, SERIES_RSS), buf, size);
+		fmt_rate(model_region_rate(m, r, SERIES_RSS), buf, size);
 		break;
 	}
 	case VC_TREND: {
@@ -225,7 +209,7 @@ group_cell(
 		    size);
 		break;
 	case VC_RATE:
-		view_fmt_rate(g->rate_kb_s, buf, size);
+		fmt_rate(g->rate_kb_s, buf, size);
 		break;
 	case VC_TREND: {
 		uint64_t h[MODEL_HISTORY];
@@ -351,7 +335,7 @@ view_draw_table(struct view *v)
 	}
 	x = view_put_plain(y, 0, info, COLS);
 	snprintf(info, sizeof info, "   sort %s %s%s%s   %zu %s",
-	    column_title(v->sort),
+	    field_get(v->sort)->title,
 	    v->desc ? (v->utf8 ? "\u2193" : "v") : (v->utf8 ? "\u2191" : "^"),
 	    v->filter ? "   filter: " : "", v->filter ? v->filter_text : "", n,
 	    view_grouped(v) ? (n == 1 ? "group" : "groups") : "shown");
@@ -375,7 +359,7 @@ view_draw_table(struct view *v)
 		else if (c == VC_NAME)
 			w = name_w;
 		if (!view_grouped(v) && vcols[c].sort == v->sort &&
-		    vcols[c].sort != COL_COUNT && c != VC_NAME)
+		    vcols[c].sort != FIELD_COUNT && c != VC_NAME)
 			attron(A_BOLD);
 		snprintf(buf, sizeof buf, vcols[c].right ? "%*s" : "%-*s", w,
 		    vcols[c].title);

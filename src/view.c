@@ -455,12 +455,12 @@ view_step_interval(struct view *v, int dir)
 }
 
 static void
-view_set_sort(struct view *v, enum column c, bool desc)
+view_set_sort(struct view *v, enum field_id c, bool desc)
 {
 	v->sort = c;
 	v->desc = desc;
 	v->rebuild = true;
-	view_set_status(v, "sorted by %s, %s", column_title(c),
+	view_set_status(v, "sorted by %s, %s", field_get(c)->title,
 	    desc ? "biggest first" : "smallest first");
 }
 
@@ -484,19 +484,24 @@ view_key(struct view *v, int ch)
 		return;
 	}
 	if (v->screen == SCR_SORT) {
+		enum field_id first = field_next_column(FIELD_COUNT - 1, 1);
+		enum field_id last = field_next_column(first, -1);
+
 		if (ch == KEY_UP || ch == 'k')
-			v->sort_menu = v->sort_menu > 0 ? v->sort_menu - 1 : 0;
+			v->sort_menu = v->sort_menu != first ?
+			    field_next_column(v->sort_menu, -1) :
+			    first;
 		else if (ch == KEY_DOWN || ch == 'j')
-			v->sort_menu = v->sort_menu + 1 < COL_COUNT ?
-			    v->sort_menu + 1 :
-			    v->sort_menu;
+			v->sort_menu = v->sort_menu != last ?
+			    field_next_column(v->sort_menu, 1) :
+			    last;
 		else if (ch == KEY_HOME || ch == KEY_PPAGE)
-			v->sort_menu = 0;
+			v->sort_menu = first;
 		else if (ch == KEY_END || ch == KEY_NPAGE)
-			v->sort_menu = COL_COUNT - 1;
+			v->sort_menu = last;
 		else if (ch == '\n' || ch == '\r' || ch == KEY_ENTER) {
-			view_set_sort(v, (enum column)v->sort_menu,
-			    column_desc_default((enum column)v->sort_menu));
+			view_set_sort(
+			    v, v->sort_menu, field_get(v->sort_menu)->desc);
 			v->screen = SCR_TABLE;
 		} else if (ch == 27 || ch == 'q' || ch == KEY_F(6))
 			v->screen = SCR_TABLE;
@@ -567,16 +572,15 @@ view_key(struct view *v, int ch)
 		v->rebuild = true;
 		break;
 	case '<':
-	case '>':
-		view_set_sort(v,
-		    (enum column)((v->sort + (ch == '>' ? 1 : COL_COUNT - 1)) %
-		        COL_COUNT),
-		    column_desc_default((enum column)(
-		        (v->sort + (ch == '>' ? 1 : COL_COUNT - 1)) %
-		        COL_COUNT)));
+	case '>': {
+		enum field_id c =
+		    field_next_column(v->sort, ch == '>' ? 1 : -1);
+
+		view_set_sort(v, c, field_get(c)->desc);
 		break;
+	}
 	case KEY_F(6):
-		v->sort_menu = (int)v->sort;
+		v->sort_menu = v->sort;
 		v->screen = SCR_SORT;
 		break;
 	case 'I':
@@ -594,17 +598,17 @@ view_key(struct view *v, int ch)
 		view_search_next(v, -1, false);
 		break;
 	case 'm':
-		app_mark(v->app, false);
+		pump_mark(v->app->pump, false);
 		v->rebuild = true;
 		view_set_status(v, "baseline set: Delta counts from now");
 		break;
 	case 'M':
-		app_mark(v->app, true);
+		pump_mark(v->app->pump, true);
 		v->rebuild = true;
 		view_set_status(v, "baseline: the first sample");
 		break;
 	case ' ':
-		if (v->app->sampler != NULL && !v->app->ended) {
+		if (v->app->sampler != NULL && !pump_ended(v->app->pump)) {
 			bool p = !sampler_paused(v->app->sampler);
 
 			sampler_pause(v->app->sampler, p);
@@ -638,29 +642,16 @@ view_key(struct view *v, int ch)
 /* ------------------------------------------------------------------ */
 
 void
-view_take_samples(struct view *v)
+view_pump(struct view *v)
 {
-	char *cause = NULL;
-	int rc, err = 0;
+	int what = pump_step(v->app->pump);
 
-	if (v->snap == NULL)
-		v->snap = snapshot_new();
-	while (
-	    (rc = sampler_take(v->app->sampler, &v->snap, &cause, &err)) != 0) {
-		if (rc < 0) {
-			app_end(v->app, cause, err,
-			    sampler_end_state(v->app->sampler));
-			v->rebuild = true;
-			break;
-		}
-		if (app_ingest(v->app, v->snap, &cause) != 0) {
-			view_set_status(v, "%s", cause);
-			free(cause);
-			cause = NULL;
-		}
-		view_header_sample(v);
+	if (what & PUMP_WARN)
+		view_set_status(v, "%s", pump_warning(v->app->pump));
+	if (what & (PUMP_SAMPLE | PUMP_END))
 		v->rebuild = true;
-	}
+	if (what & PUMP_LIMIT)
+		v->quit = true;
 }
 
 void
@@ -739,10 +730,7 @@ view_free(struct view *v)
 	free(v->gbuf);
 	v->gbuf = NULL;
 	v->groups = NULL;
-	if (v->snap != NULL)
-		snapshot_free(v->snap);
 	v->filter = v->search = NULL;
-	v->snap = NULL;
 }
 
 /* Read what the signal handler wrote, so poll() sleeps again. */
@@ -773,19 +761,17 @@ view_run(struct app *app)
 	sigaction(SIGQUIT, &sa, NULL);
 	sigaction(SIGTSTP, &sa, NULL); /* before initscr: ncurses leaves it */
 	sigaction(SIGCONT, &sa, NULL); /* after a SIGSTOP from outside */
-	fatal_set_hook(view_restore_terminal);
+	fatal_set_hook(view_restore_terminal, view_sigpipe[1]);
 	view_init_curses(&v);
 
-	if (view_replaying(&v))
-		view_replay_init(&v);
+	view_pump(&v); /* a replay shows its first sample at once */
 	while (!v.quit && view_signal == 0) {
 		struct pollfd pfd[3] = {
 			{ STDIN_FILENO, POLLIN, 0 },
 			{ view_sigpipe[0], POLLIN, 0 },
-			{ app->sampler ? sampler_fd(app->sampler) : -1, POLLIN,
-			    0 },
+			{ pump_fd(app->pump), POLLIN, 0 },
 		};
-		int ch, timeout = 250;
+		int ch, timeout = pump_timeout(app->pump);
 
 		if (view_tstp)
 			view_suspend();
@@ -797,34 +783,26 @@ view_run(struct app *app)
 			clearok(curscr, TRUE);
 		}
 		view_draw(&v);
-		if (view_replaying(&v))
-			timeout = view_replay_tick(&v);
-		if (v.rebuild)
-			continue; /* a replay step: show it first */
 		/* At most 250 ms asleep: a stuck sample never freezes keys,
 		 * and "sample late" appears on time. */
+		if (timeout < 0 || timeout > 250)
+			timeout = 250;
 		if (poll(pfd, 3, timeout) < 0 && errno != EINTR)
 			break;
 		if (pfd[1].revents & POLLIN)
 			view_drain_signals();
+		fatal_check(); /* the sampler's thread may have hit one */
 		/* Keys first: they may look at rows of the model as drawn. */
 		while (!v.quit && (ch = getch()) != ERR)
 			view_key(&v, ch);
-		if (app->sampler != NULL && !app->ended &&
-		    (pfd[2].revents & POLLIN))
-			view_take_samples(&v);
-		if (app->max_samples > 0 && app->samples >= app->max_samples &&
-		    !view_replaying(&v))
-			v.quit = true;
+		view_pump(&v);
 	}
 	view_restore_terminal();
-	fatal_set_hook(NULL);
+	fatal_set_hook(NULL, -1);
 	delscreen(view_screen);
 	view_screen = NULL;
 	if (view_signal != 0)
 		code = 128 + view_signal;
-	if (view_replaying(&v))
-		view_replay_free(&v);
 	view_free(&v);
 	for (i = 0; i < 2; i++) {
 		close(view_sigpipe[i]);

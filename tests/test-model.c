@@ -514,7 +514,7 @@ static void
 test_many(void)
 {
 	struct model *m = model_new();
-	int k, good = 1;
+	int k;
 	uint64_t i;
 
 	for (k = 0; k < 2; k++) {
@@ -524,9 +524,9 @@ test_many(void)
 			    0x10000000 + i * 0x2000 + 0x1000,
 			    (i & 1) ? "r--p" : "rw-p",
 			    (i % 3) ? "" : "/lib/libbig.so", 4);
-		good &= model_ingest(m, snap) == 0;
+		model_ingest(m, snap);
 	}
-	ok(good && model_nregions(m) == 65000 &&
+	ok(model_nregions(m) == 65000 &&
 	        model_totals(m)->kb[SF_RSS] == 65000 * 4,
 	    "65,000 regions, twice, all matched");
 	ok(model_region(m, 64999)->id == 65000, "identities kept");

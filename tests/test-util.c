@@ -3,12 +3,14 @@
  */
 #include "config.h"
 
+#include <poll.h>
+#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
-
+#include <sys/wait.h>
 #include <time.h>
+#include <unistd.h>
 
-#include "app.h"
 #include "table.h"
 #include "tap.h"
 #include "util.h"
@@ -105,10 +107,11 @@ test_columns_rx(void)
 	char *err = NULL;
 	struct rx *rx;
 
-	ok(column_lookup("rss") == COL_RSS && column_lookup("RSS") == COL_RSS,
+	ok(field_lookup("rss") == FIELD_RSS && field_lookup("RSS") == FIELD_RSS,
 	    "column names match in any case");
-	ok(column_lookup("private_dirty") == COL_PDIRTY, "private_dirty");
-	ok(column_lookup("bogus") == -1, "unknown column refused");
+	ok(field_lookup("private_dirty") == FIELD_PRIVATE_DIRTY,
+	    "private_dirty");
+	ok(field_lookup("bogus") == -1, "unknown column refused");
 	rx = rx_compile("lib(c|m)\\.so", &err);
 	ok(rx != NULL && rx_match(rx, "/usr/lib/libc.so.6", 18) &&
 	        !rx_match(rx, "/usr/lib/libz.so", 16),
@@ -136,24 +139,112 @@ test_times(void)
 
 	setenv("TZ", "UTC", 1);
 	tzset();
-	ok(app_parse_time("+10s", first, last) == first + 10 &&
-	        app_parse_time("-30s", first, last) == last - 30 &&
-	        app_parse_time("-0", first, last) == last,
+	ok(parse_time("+10s", first, last) == first + 10 &&
+	        parse_time("-30s", first, last) == last - 30 &&
+	        parse_time("-0", first, last) == last,
 	    "+DURATION from the start, -DURATION from the end");
-	ok(app_parse_time("1700000123.5", first, last) == 1700000123.5,
+	ok(parse_time("1700000123.5", first, last) == 1700000123.5,
 	    "unix seconds");
-	ok(app_parse_time("22:15:00", first, last) == first + 100 &&
-	        app_parse_time("22:15", first, last) == first + 100,
+	ok(parse_time("22:15:00", first, last) == first + 100 &&
+	        parse_time("22:15", first, last) == first + 100,
 	    "HH:MM:SS and HH:MM on the day of the first sample");
-	ok(app_parse_time("2023-11-14 22:15:00", first, last) == first + 100 &&
-	        app_parse_time("2023-11-14 22:15", first, last) == first + 100,
+	ok(parse_time("2023-11-14 22:15:00", first, last) == first + 100 &&
+	        parse_time("2023-11-14 22:15", first, last) == first + 100,
 	    "a local date and time");
-	ok(app_parse_time("soon", first, last) < 0 &&
-	        app_parse_time("22:15 tomorrow", first, last) < 0 &&
-	        app_parse_time("nan", first, last) < 0 &&
-	        app_parse_time("inf", first, last) < 0 &&
-	        app_parse_time("", first, last) < 0,
+	ok(parse_time("soon", first, last) < 0 &&
+	        parse_time("22:15 tomorrow", first, last) < 0 &&
+	        parse_time("nan", first, last) < 0 &&
+	        parse_time("inf", first, last) < 0 &&
+	        parse_time("", first, last) < 0,
 	    "anything else refused");
+}
+
+static void
+test_rates(void)
+{
+	char buf[32];
+	double r;
+	bool fits = true;
+
+	is_str(fmt_rate(0.01, buf, sizeof buf), "0", "a still rate: 0");
+	is_str(fmt_rate(64, buf, sizeof buf), "+64.0K", "64 kB/s");
+	is_str(fmt_rate(-1536, buf, sizeof buf), "-1.5M", "-1.5 MB/s");
+	is_str(fmt_rate(10240, buf, sizeof buf), "+10.0M", "10 MB/s");
+	for (r = 0.03; r < 1e9; r *= 1.07) {
+		if (strlen(fmt_rate(-r, buf, sizeof buf)) > 7) {
+			diag("%g kB/s: %s", -r, buf);
+			fits = false;
+		}
+	}
+	ok(fits, "every rate fits the 7-column Rate cell");
+}
+
+/* fatal() on a thread of its own while the view's hook is set: the hook
+ * (which restores the terminal) must run on the thread that set it. */
+static pthread_t hook_owner;
+static int hook_out = -1;
+
+static void
+hook_where(void)
+{
+	const char *where =
+	    pthread_equal(pthread_self(), hook_owner) ? "owner" : "other";
+
+	if (write(hook_out, where, strlen(where)) < 0)
+		_exit(99);
+}
+
+static void *
+fatal_thread(void *arg)
+{
+	fatal(7, "out of memory on the sampler's thread");
+	return arg;
+}
+
+static void
+test_fatal_thread(void)
+{
+	int out[2], err[2], wake[2], status = 0;
+	char said[256] = "", why[512] = "";
+	ssize_t n;
+	pid_t pid;
+
+	if (pipe(out) != 0 || pipe(err) != 0 || pipe(wake) != 0) {
+		ok(0, "pipes");
+		return;
+	}
+	if ((pid = fork()) == 0) {
+		struct pollfd pfd = { wake[0], POLLIN, 0 };
+		pthread_t t;
+
+		dup2(err[1], 2);
+		hook_out = out[1];
+		hook_owner = pthread_self();
+		fatal_set_hook(hook_where, wake[1]);
+		pthread_create(&t, NULL, fatal_thread, NULL);
+		/* The loop of the hook's thread: woken, it checks. */
+		if (poll(&pfd, 1, 10000) == 1)
+			fatal_check();
+		_exit(98);
+	}
+	close(out[1]);
+	close(err[1]);
+	waitpid(pid, &status, 0);
+	n = read(out[0], said, sizeof said - 1);
+	said[n > 0 ? n : 0] = '\0';
+	n = read(err[0], why, sizeof why - 1);
+	why[n > 0 ? n : 0] = '\0';
+	ok(WIFEXITED(status) && WEXITSTATUS(status) == 7 &&
+	        strcmp(said, "owner") == 0,
+	    "fatal() on another thread: the hook runs on its own thread, "
+	    "and the exit code is fatal's (hook on %s, status %d)",
+	    said, WIFEXITED(status) ? WEXITSTATUS(status) : -1);
+	ok(strstr(why, "memtop: out of memory on the sampler's thread") != NULL,
+	    "and the message is said");
+	close(out[0]);
+	close(err[0]);
+	close(wake[0]);
+	close(wake[1]);
 }
 
 int
@@ -164,5 +255,7 @@ main(void)
 	test_fmt();
 	test_columns_rx();
 	test_times();
+	test_rates();
+	test_fatal_thread();
 	return tap_done();
 }

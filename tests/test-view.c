@@ -114,8 +114,7 @@ static void
 sample(int k)
 {
 	build(k);
-	app_ingest(&app, snap, NULL);
-	view_header_sample(&v);
+	model_ingest(app.model, snap);
 	v.rebuild = true;
 }
 
@@ -544,8 +543,7 @@ test_exec(void)
 {
 	build(8);
 	snap->state = TARGET_EXECED;
-	app_ingest(&app, snap, NULL);
-	view_header_sample(&v);
+	model_ingest(app.model, snap);
 	sample(9);
 	sample(10);
 	view_draw(&v);
@@ -557,7 +555,7 @@ test_exec(void)
 static void
 test_end(void)
 {
-	app_end(&app, NULL, 0, TARGET_EXITED);
+	pump_end(app.pump, NULL, 0);
 	v.rebuild = true;
 	view_draw(&v);
 	ok(strstr(row(0), "process 4242 exited") != NULL,
@@ -654,8 +652,9 @@ static void
 test_batch_stuck(void)
 {
 	struct source src = { &stuck_ops, NULL };
-	struct batch_opts bo = { BATCH_TEXT, COL_RSS, true, NULL };
+	struct batch_opts bo = { BATCH_TEXT, FIELD_RSS, true, NULL };
 	struct app a = { .pid = 4242, .source = &src, .interval = 0.1 };
+	struct pump_config pc = { .pid = 4242, .stop_on_record_error = true };
 	char path[] = "/tmp/memtop-test-XXXXXX", said[512] = "";
 	int fd = mkstemp(path), saved = dup(2), code;
 	double t0 = clock_mono();
@@ -663,6 +662,10 @@ test_batch_stuck(void)
 	ssize_t n;
 
 	a.model = model_new();
+	a.sampler = sampler_start(&src, 0.1);
+	pc.model = a.model;
+	pc.sampler = a.sampler;
+	a.pump = pump_new(&pc);
 	dup2(fd, 2);
 	pthread_create(&killer, NULL, send_term, NULL);
 	code = batch_run(&a, &bo);
@@ -680,8 +683,9 @@ test_batch_stuck(void)
 	if (!ok(strstr(said, "process 4242: sample late") != NULL,
 	        "and stderr said the sample was late"))
 		diag("stderr: %s", said);
-	ok(a.source == NULL && a.samples == 0,
+	ok(!sampler_stop(a.sampler) && pump_samples(a.pump) == 0,
 	    "the stuck source is left to the thread; nothing was sampled");
+	pump_free(a.pump);
 	signal(SIGTERM, SIG_DFL);
 	model_free(a.model);
 }
@@ -691,16 +695,20 @@ test_live(void)
 {
 	struct source src = { &fake_ops, NULL };
 	struct model *old = app.model;
+	struct pump *oldp = app.pump;
+	struct pump_config pc = { .pid = 4242 };
 	double t0;
 
 	app.model = model_new();
-	app.samples = 0;
 	build(0);
 	app.sampler = sampler_start(&src, 0.1);
 	app.interval = 0.1;
+	pc.model = app.model;
+	pc.sampler = app.sampler;
+	app.pump = pump_new(&pc);
 	v.rebuild = true;
 	ok(wait_sample(app.sampler, 5), "the sampler gives a first sample");
-	view_take_samples(&v);
+	view_pump(&v);
 	view_draw(&v);
 	if (!ok(find("[heap]", TABLE_TOP) > 0, "live: its regions are listed"))
 		dump();
@@ -719,39 +727,19 @@ test_live(void)
 	keys("gg");
 	fake_release = 1;
 	ok(wait_sample(app.sampler, 5), "the source ends");
-	view_take_samples(&v);
+	view_pump(&v);
 	view_draw(&v);
-	ok(app.ended && strstr(row(0), "PID now belongs to another process"),
+	ok(pump_ended(app.pump) &&
+	        strstr(row(0), "PID now belongs to another process"),
 	    "the header says the PID was reused");
 	ok(find("[heap]", TABLE_TOP) > 0, "and the last regions stay");
 	ok(sampler_stop(app.sampler), "the sampler stops");
 	app.sampler = NULL;
-	app.ended = false;
-	free(app.end_cause);
-	app.end_cause = NULL;
+	pump_free(app.pump);
+	app.pump = oldp;
 	model_free(app.model);
 	app.model = old;
 	v.rebuild = true;
-}
-
-static void
-test_rates(void)
-{
-	char buf[32];
-	double r;
-	bool fits = true;
-
-	is_str(view_fmt_rate(0.01, buf, sizeof buf), "0", "a still rate: 0");
-	is_str(view_fmt_rate(64, buf, sizeof buf), "+64.0K", "64 kB/s");
-	is_str(view_fmt_rate(-1536, buf, sizeof buf), "-1.5M", "-1.5 MB/s");
-	is_str(view_fmt_rate(10240, buf, sizeof buf), "+10.0M", "10 MB/s");
-	for (r = 0.03; r < 1e9; r *= 1.07) {
-		if (strlen(view_fmt_rate(-r, buf, sizeof buf)) > 7) {
-			diag("%g kB/s: %s", -r, buf);
-			fits = false;
-		}
-	}
-	ok(fits, "every rate fits the 7-column Rate cell");
 }
 
 /* 65,000 regions: moving the cursor must not sort again. */
@@ -767,7 +755,7 @@ test_big(void)
 	begin();
 	for (i = 0, a = 0x10000000; i < 65000; i++, a += 0x2000)
 		add(a, a + 0x1000, "rw-p", "", (uint64_t)(i % 97), 0);
-	app_ingest(&app, snap, NULL);
+	model_ingest(app.model, snap);
 	v.rebuild = true;
 	view_draw(&v);
 	ok(strstr(row(TABLE_TOP - 2), "65000 shown") != NULL,
@@ -802,7 +790,7 @@ test_deleted(void)
 	    "shards/0042/index-of-everything.bin",
 	    4, 0);
 	snap->regions[snap->nregions - 1].deleted = 1;
-	app_ingest(&app, snap, NULL);
+	model_ingest(app.model, snap);
 	v.rebuild = true;
 	screen_size(24, 80);
 	y = find("everything", TABLE_TOP);
@@ -827,6 +815,7 @@ test_deleted(void)
 int
 main(void)
 {
+	struct pump_config pc = { 0 };
 	FILE *out, *in;
 	SCREEN *scr;
 	int k;
@@ -848,8 +837,11 @@ main(void)
 	snap = snapshot_new();
 	app.pid = 4242;
 	app.model = model_new();
+	pc.model = app.model;
+	pc.pid = app.pid;
+	app.pump = pump_new(&pc);
 	app.interval = 1;
-	app.sort = COL_RSS;
+	app.sort = FIELD_RSS;
 	app.sort_desc = true;
 	view_init(&v, &app);
 	v.colors = false;
@@ -861,7 +853,6 @@ main(void)
 	test_groups();
 	test_sizes();
 	test_ascii();
-	test_rates();
 	test_big();
 	test_deleted();
 	test_live();
@@ -875,8 +866,8 @@ main(void)
 	delscreen(scr);
 	fclose(out);
 	fclose(in);
+	pump_free(app.pump);
 	model_free(app.model);
-	free(app.end_cause);
 	snapshot_free(snap);
 	return tap_done();
 }
