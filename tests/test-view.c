@@ -17,6 +17,7 @@
 #include <wchar.h>
 
 #include "batch.h"
+#include "session.h"
 #include "spark.h"
 #include "tap.h"
 #include "util.h"
@@ -181,6 +182,64 @@ dump(void)
 		diag("%2d|%s", y, row(y));
 }
 
+/* A message in the footer lasts seconds: a golden screen shows none. */
+static void
+quiet(void)
+{
+	v.status[0] = '\0';
+	view_draw(&v);
+}
+
+/*
+ * The whole screen against tests/golden/NAME.txt, line by line (trailing
+ * blanks dropped).  MEMTOP_GOLDEN_UPDATE=1 in the environment writes the
+ * file instead, in the source tree: review the diff, commit it.
+ */
+static void
+golden(const char *name)
+{
+	const char *dir = getenv("srcdir");
+	char path[4096], want[512];
+	bool same = true;
+	FILE *f;
+	int y;
+
+	snprintf(
+	    path, sizeof path, "%s/tests/golden/%s.txt", dir ? dir : ".", name);
+	if (getenv("MEMTOP_GOLDEN_UPDATE") != NULL) {
+		f = fopen(path, "w");
+		for (y = 0; f != NULL && y < LINES; y++)
+			fprintf(f, "%s\n", row(y));
+		ok(f != NULL && fclose(f) == 0, "golden %s written", path);
+		return;
+	}
+	if ((f = fopen(path, "r")) == NULL) {
+		ok(0,
+		    "golden %s: no such file (MEMTOP_GOLDEN_UPDATE=1 writes "
+		    "it)",
+		    path);
+		return;
+	}
+	for (y = 0; y < LINES; y++) {
+		const char *got = row(y);
+
+		if (fgets(want, sizeof want, f) == NULL)
+			want[0] = '\0';
+		want[strcspn(want, "\n")] = '\0';
+		if (strcmp(want, got) != 0) {
+			if (same)
+				diag("%s differs from line %d:", name, y);
+			diag("want %2d|%s", y, want);
+			diag("got  %2d|%s", y, got);
+			same = false;
+		}
+	}
+	if (fgets(want, sizeof want, f) != NULL)
+		same = false;
+	fclose(f);
+	ok(same, "the screen is as tests/golden/%s.txt shows", name);
+}
+
 static void
 screen_size(int lines, int cols)
 {
@@ -207,6 +266,7 @@ test_table(void)
 	char want[32];
 
 	screen_size(40, 170);
+	golden("regions-170x40");
 	ok(strstr(row(0), "pid 4242") && strstr(row(0), "leaky"),
 	    "the header names the pid and the command");
 	ok(strstr(row(1), "leaky --serve \\e[2J") != NULL,
@@ -353,6 +413,8 @@ test_detail(void)
 	keys("/\\[heap\n");
 	y = cursor_line();
 	keys("\n");
+	quiet();
+	golden("detail-heap");
 	ok(find("VmFlags: rd wr", 0) > 0 && find("Private_Dirty", 0) > 0,
 	    "Enter opens the detail: counters and VmFlags");
 	ok(find("identity: appeared as 600000-900000, grew", 0) > 0,
@@ -420,6 +482,8 @@ test_groups(void)
 	int y;
 
 	keys("g");
+	quiet();
+	golden("groups-by-class");
 	ok(find("[By class]", 0) > 0, "g: grouped by class");
 	y = find("anon ", TABLE_TOP);
 	ok(y > 0 && strstr(row(y), " 2 ") != NULL,
@@ -427,6 +491,8 @@ test_groups(void)
 	keys("/^anon$\n");
 	ok(cursor_line() == y, "/ searches the group names");
 	keys("\n");
+	quiet();
+	golden("group-members");
 	if (!ok(find("By class >", 0) > 0 &&
 	            rows_containing("7f0000000000-") == 1,
 	        "Enter on a group lists its members"))
@@ -457,6 +523,8 @@ test_sizes(void)
 	bool fits = true;
 
 	screen_size(24, 80);
+	quiet();
+	golden("regions-80x24");
 	y = TABLE_TOP - 1;
 	ok(strstr(row(y), "Class") && strstr(row(y), "RSS") &&
 	        strstr(row(y), "Rate/s") && strstr(row(y), "Path") &&
@@ -487,6 +555,8 @@ test_sizes(void)
 	    "at 80 columns, sorted by PSS: the PSS column stays");
 	keys("<");
 	screen_size(10, 40);
+	quiet();
+	golden("regions-40x10");
 	y = TABLE_TOP - 1;
 	for (int i = 0; i < LINES; i++)
 		fits &= (int)strlen(row(i)) <= 40 * 3;
@@ -497,12 +567,14 @@ test_sizes(void)
 	ok(find("[heap]", TABLE_TOP) > 0 || find("heap", TABLE_TOP) > 0,
 	    "at 40x10 rows are still listed");
 	screen_size(5, 20);
+	golden("too-small");
 	ok(find("too small", 0) >= 0 && find("20x5, needs 40x10", 0) >= 0,
 	    "at 20x5 it says the terminal is too small, and what it needs");
 	screen_size(40, 120);
 	ok(find("Rate/s", 0) > 0 && find("Trend", 0) > 0,
 	    "back at 120x40 the full table");
 	keys("?");
+	golden("help-120x40");
 	ok(find("memtop - keys", 0) == 0 && find("F10", 0) > 0 &&
 	        find("F6", 0) > 0 && find("Delta is", 0) > 0,
 	    "? shows the keys");
@@ -812,6 +884,99 @@ test_deleted(void)
 	screen_size(40, 120);
 }
 
+/* F6: the sort menu, and Enter chooses. */
+static void
+test_sort_menu(void)
+{
+	view_key(&v, KEY_F(6));
+	view_draw(&v);
+	golden("sort-menu");
+	view_key(&v, KEY_DOWN);
+	keys("\n");
+	ok(strstr(row(TABLE_TOP - 2), "sort PSS") != NULL,
+	    "F6, Down, Enter: sorted by the next column");
+	keys("<");
+	quiet();
+}
+
+/* The dashboard over a recording of ten samples of the same service, with
+ * the baseline moved (m) at the fifth. */
+static void
+test_replay(void)
+{
+	char dir[] = "/tmp/memtop-view-XXXXXX", path[64], *cause = NULL;
+	struct model *old = app.model;
+	struct pump *oldp = app.pump;
+	struct pump_config pc = { .pid = 4242 };
+	struct recorder *rec;
+	struct player *pl;
+	int err = 0, k, y;
+
+	if (mkdtemp(dir) == NULL) {
+		ok(0, "a directory for the recording");
+		return;
+	}
+	snprintf(path, sizeof path, "%s/rec.mt", dir);
+	rec = recorder_open(path, 1, 0, &cause);
+	for (k = 0; rec != NULL && k < 10; k++) {
+		build(k);
+		recorder_write(rec, snap, &cause);
+		if (k == 4)
+			recorder_mark(rec, false, &cause);
+	}
+	if (rec != NULL)
+		recorder_close(rec, TARGET_EXITED, &cause);
+	pl = player_open(path, PLAYER_TIMED, &cause, &err);
+	if (!ok(pl != NULL, "the recording opens for replay")) {
+		diag("%s", cause ? cause : "?");
+		free(cause);
+		return;
+	}
+	player_play(pl, false); /* no clock in a golden screen */
+	app.model = model_new();
+	app.player = pl;
+	pc.model = app.model;
+	pc.player = pl;
+	app.pump = pump_new(&pc);
+	view_pump(&v);
+	v.rebuild = true;
+	view_key(&v, KEY_RIGHT);
+	view_key(&v, KEY_RIGHT);
+	view_pump(&v);
+	quiet();
+	golden("replay-paused");
+	ok(strstr(row(0), "REPLAY 1x paused  sample 3/10") != NULL,
+	    "Right twice: the third sample of ten, paused");
+	view_key(&v, KEY_END);
+	view_pump(&v);
+	view_draw(&v);
+	y = find(" 1.0G ", TABLE_TOP);
+	if (!ok(strstr(row(0), "sample 10/10") && y > 0 &&
+	            strstr(row(y), "+320K") != NULL,
+	        "End: the last sample, the leak's delta since the recorded m"))
+		dump();
+	view_key(&v, KEY_HOME);
+	view_pump(&v);
+	view_draw(&v);
+	y = find(" 1.0G ", TABLE_TOP);
+	ok(strstr(row(0), "sample 1/10") && y > 0 && strstr(row(y), " 0 "),
+	    "Home: the first sample again, the model started over");
+	keys("t+5\n");
+	view_pump(&v);
+	view_draw(&v);
+	ok(strstr(row(0), "sample 6/10") != NULL, "t +5: five seconds in");
+	pump_free(app.pump);
+	player_free(pl);
+	model_free(app.model);
+	app.pump = oldp;
+	app.player = NULL;
+	app.model = old;
+	v.rebuild = true;
+	unlink(path);
+	rmdir(dir);
+	quiet();
+}
+
 int
 main(void)
 {
@@ -820,6 +985,9 @@ main(void)
 	SCREEN *scr;
 	int k;
 
+	/* Times on the screen are local: golden screens are in UTC. */
+	setenv("TZ", "UTC", 1);
+	tzset();
 	if (setlocale(LC_ALL, "C.UTF-8") == NULL &&
 	    setlocale(LC_ALL, "en_US.UTF-8") == NULL) {
 		printf("1..0 # SKIP no UTF-8 locale\n");
@@ -855,6 +1023,8 @@ main(void)
 	test_ascii();
 	test_big();
 	test_deleted();
+	test_sort_menu();
+	test_replay();
 	test_live();
 	test_exec();
 	test_end();
