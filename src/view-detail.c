@@ -14,7 +14,7 @@
 #include "view-int.h"
 
 static void
-view_story(const struct tracked_region *r, char *buf, size_t size)
+view_detail_story(const struct tracked_region *r, char *buf, size_t size)
 {
 	static const struct {
 		uint32_t bit;
@@ -49,7 +49,8 @@ view_story(const struct tracked_region *r, char *buf, size_t size)
  * the right, scaled min..max like the sparklines), and a time axis.
  */
 static void
-view_chart(struct view *v, const struct tracked_region *r, int y0, int rows)
+view_detail_chart(
+    struct view *v, const struct tracked_region *r, int y0, int rows)
 {
 	const struct model *m = v->app->model;
 	uint64_t h[MODEL_HISTORY], lo = UINT64_MAX, hi = 0, last = 0;
@@ -120,8 +121,8 @@ view_chart(struct view *v, const struct tracked_region *r, int y0, int rows)
 	view_put_plain(y0 + bars, COLS - 4, "now", 3);
 }
 
-void
-view_draw_detail(struct view *v)
+static void
+view_detail_draw(struct view *v)
 {
 	const struct model *m = v->app->model;
 	const struct tracked_region *r = model_region_by_id(m, v->detail_id);
@@ -143,14 +144,14 @@ view_draw_detail(struct view *v)
 	    r->end, r->perms);
 	attron(A_BOLD);
 	col = view_put_plain(y, 0, buf, COLS);
-	col += view_put(v, y, col, label, len, COLS - col, false);
+	col += view_put(v->utf8, y, col, label, len, COLS - col, false);
 	path = model_path(m, r->path_id, &len);
 	if (r->deleted)
 		view_put_plain(y, col, "  the file is deleted", COLS - col);
 	/* The whole path, on lines of its own: here is where it can be
 	 * read in full. */
 	if (len > 0)
-		y += view_put_wrapped(v, y + 1, path, len,
+		y += view_put_wrapped(v->utf8, y + 1, path, len,
 		    LINES >= 30     ? 4 :
 		        LINES >= 18 ? 2 :
 		                      1);
@@ -175,7 +176,7 @@ view_draw_detail(struct view *v)
 	view_put_plain(y++, 0, buf, COLS);
 	if (v->colors)
 		attroff(COLOR_PAIR(PAIR_NEW) | COLOR_PAIR(PAIR_GONE));
-	view_story(r, label, sizeof label);
+	view_detail_story(r, label, sizeof label);
 	snprintf(buf, sizeof buf, "identity: %s", label);
 	view_put_plain(y++, 0, buf, COLS);
 	if (r->inode != 0 || r->offset != 0 || r->dev_major != 0) {
@@ -230,28 +231,99 @@ view_draw_detail(struct view *v)
 		view_put_plain(cy, cx, buf, COLS / ncols - 1);
 	}
 	y += per + 1;
-	view_chart(v, r, y, LINES - 1 - y);
+	view_detail_chart(v, r, y, LINES - 1 - y);
 }
 
-bool
-view_detail_key(struct view *v, int ch)
+/* Actions. */
+
+static int
+view_detail_back(struct view *v, int key)
 {
-	switch (ch) {
+	view_close(v);
+	return VIEW_DONE;
+}
+
+/* The previous or next region of the table. */
+static int
+view_detail_region(struct view *v, int key)
+{
+	if ((key == KEY_UP || key == 'k') && v->cursor > 0)
+		v->cursor--;
+	else if ((key == KEY_DOWN || key == 'j') &&
+	    v->cursor + 1 < view_rows_count(v))
+		v->cursor++;
+	return VIEW_DONE;
+}
+
+static int
+view_detail_series(struct view *v, int key)
+{
+	switch (key) {
 	case '\t':
 		v->series = (enum series)((v->series + 1) % SERIES_COUNT);
-		return true;
+		break;
 	case 'r':
 		v->series = SERIES_RSS;
-		return true;
+		break;
 	case 'p':
 		v->series = SERIES_PSS;
-		return true;
+		break;
 	case 's':
 		v->series = SERIES_SWAP;
-		return true;
+		break;
 	case 'd':
 		v->series = SERIES_PRIVATE_DIRTY;
-		return true;
+		break;
 	}
-	return false;
+	return VIEW_DONE;
 }
+
+/* The region shown follows the cursor through the table's rows. */
+static void
+view_detail_follow(struct view *v)
+{
+	view_rows_follow(v);
+	if (!view_rows_grouped(v) && !v->rebuild && v->cursor < v->table.nrows)
+		v->detail_id = v->table.rows[v->cursor]->id;
+}
+
+static const struct view_action act_back = { "back", "back to the table",
+	"Back", view_detail_back };
+static const struct view_action act_region = { "region",
+	"the previous / next region of the table", "Region",
+	view_detail_region };
+static const struct view_action act_series_next = { "series-next",
+	"chart the next series", "Series", view_detail_series };
+static const struct view_action act_series = { "series",
+	"chart RSS, PSS, swap, private dirty", NULL, view_detail_series };
+
+static const struct view_binding view_detail_bindings[] = {
+	{ 27, &act_back, false },
+	{ KEY_BACKSPACE, &act_back, true },
+	{ 127, &act_back, true },
+	{ 8, &act_back, true },
+	{ KEY_UP, &act_region, false },
+	{ KEY_DOWN, &act_region, false },
+	{ 'k', &act_region, true },
+	{ 'j', &act_region, true },
+	{ '\t', &act_series_next, false },
+	{ 'r', &act_series, false },
+	{ 'p', &act_series, false },
+	{ 's', &act_series, false },
+	{ 'd', &act_series, false },
+	{ 0, NULL, false },
+};
+
+static const struct view_keys view_keys_detail = { "Detail",
+	view_detail_bindings };
+
+static const struct view_keys *const view_detail_tables[] = { &view_keys_detail,
+	&view_keys_sorting, &view_keys_rows, NULL };
+
+const struct view_screen view_screen_detail = {
+	.name = "detail",
+	.flags = VIEW_ROWS,
+	.keys = view_detail_tables,
+	.draw = view_detail_draw,
+	.after_key = view_detail_follow,
+};

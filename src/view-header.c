@@ -13,14 +13,13 @@
 #include "util.h"
 #include "view-int.h"
 
-#define METRIC_SPARK  12
-#define EXEC_NOTICE_S 60 /* how long the header tells of an exec */
+#define METRIC_SPARK 12
 
 /* "RSS    14.0M ▁▂▃▅ +64.0K/s" at x from a value, its history (oldest
  * first) and its rate; returns the next x, or -1 if there is no room. */
 static int
-view_metric_draw(struct view *v, int y, int x, const char *name, uint64_t kb,
-    const uint64_t *h, size_t n, double r)
+view_header_metric_draw(struct view *v, int y, int x, const char *name,
+    uint64_t kb, const uint64_t *h, size_t n, double r)
 {
 	char val[16], spark[64], rate[32], buf[160];
 	int w;
@@ -53,7 +52,7 @@ view_metric_draw(struct view *v, int y, int x, const char *name, uint64_t kb,
 /* A header total of the registry: its value, its trend and its rate, all
  * from the model. */
 static int
-view_metric(struct view *v, int y, int x, enum field_id id)
+view_header_metric(struct view *v, int y, int x, enum field_id id)
 {
 	const struct field *f = field_get(id);
 	const struct model *m = v->app->model;
@@ -63,59 +62,12 @@ view_metric(struct view *v, int y, int x, enum field_id id)
 
 	n = model_history(
 	    m, &t->hist[f->series], 0, UINT64_MAX, h, METRIC_SPARK);
-	return view_metric_draw(v, y, x, f->title, t->kb[f->sf], h, n,
+	return view_header_metric_draw(v, y, x, f->title, t->kb[f->sf], h, n,
 	    model_totals_rate(m, f->series));
 }
 
-/* What the dashboard says of the target's state, or NULL when all is well. */
-static const char *
-view_state_text(struct view *v, char *buf, size_t size)
-{
-	struct app *app = v->app;
-
-	if (view_replaying(v)) {
-		view_replay_status(v, buf, size);
-		return buf;
-	}
-	if (pump_ended(app->pump)) {
-		snprintf(buf, size, "%s",
-		    pump_end_cause(app->pump) ? pump_end_cause(app->pump) :
-		                                "sampling ended");
-		return buf;
-	}
-	if (app->sampler != NULL && sampler_late(app->sampler)) {
-		snprintf(buf, size,
-		    "sample late (%.0fs): the target may be "
-		    "frozen or in D state",
-		    sampler_busy(app->sampler));
-		return buf;
-	}
-	if (pump_record_error(app->pump) != NULL) {
-		snprintf(buf, size, "recording stopped: %s",
-		    pump_record_error(app->pump));
-		return buf;
-	}
-	if (app->sampler != NULL && sampler_paused(app->sampler))
-		return "PAUSED";
-	if (model_exec_wall(app->model) > 0 &&
-	    model_last_wall(app->model) - model_exec_wall(app->model) <
-	        EXEC_NOTICE_S) {
-		char when[16];
-		time_t t = (time_t)model_exec_wall(app->model);
-		struct tm tm;
-
-		localtime_r(&t, &tm);
-		strftime(when, sizeof when, "%H:%M:%S", &tm);
-		snprintf(buf, size, "ran exec at %s: a new program", when);
-		return buf;
-	}
-	if (model_samples(app->model) == 0)
-		return "waiting for the first sample";
-	return NULL;
-}
-
 void
-view_draw_header(struct view *v)
+view_header_draw(struct view *v)
 {
 	const struct model *m = v->app->model;
 	const struct snapshot_info *info = model_info(m);
@@ -136,19 +88,21 @@ view_draw_header(struct view *v)
 	snprintf(
 	    buf, sizeof buf, "  pid %d", info->pid ? info->pid : v->app->pid);
 	x = 6 + view_put_plain(0, 6, buf, COLS - 6);
-	if ((st = view_state_text(v, state, sizeof state)) != NULL &&
+	if (v->overlay != NULL && v->overlay->state != NULL &&
+	    (st = v->overlay->state(v, state, sizeof state)) != NULL &&
 	    x + 2 < COLS) {
 		int attr =
 		    v->colors ? COLOR_PAIR(PAIR_GONE) | A_BOLD : A_REVERSE;
 
 		attron(attr);
 		x += 2 +
-		    view_put(v, 0, x + 2, st, strlen(st), COLS - x - 2, false);
+		    view_put(
+		        v->utf8, 0, x + 2, st, strlen(st), COLS - x - 2, false);
 		attroff(attr);
 	}
 	if (x + 2 < COLS)
 		x += 2 +
-		    view_put(v, 0, x + 2, info->comm, strlen(info->comm),
+		    view_put(v->utf8, 0, x + 2, info->comm, strlen(info->comm),
 		        COLS - x - 2 < 24 ? COLS - x - 2 : 24, false);
 	snprintf(buf, sizeof buf,
 	    "  up %s  every %gs  sample %.1f ms  %zu "
@@ -164,7 +118,7 @@ view_draw_header(struct view *v)
 		/* A short screen: the first total alone. */
 		for (id = 0; id < FIELD_COUNT; id++) {
 			if (field_get(id)->flags & FIELD_HEADER) {
-				view_metric(v, 1, 0, id);
+				view_header_metric(v, 1, 0, id);
 				break;
 			}
 		}
@@ -173,7 +127,8 @@ view_draw_header(struct view *v)
 
 	/* Line 1: the command line, escaped. */
 	mvaddstr(1, 0, "cmd ");
-	view_put(v, 1, 4, info->cmdline, info->cmdline_len, COLS - 4, false);
+	view_put(
+	    v->utf8, 1, 4, info->cmdline, info->cmdline_len, COLS - 4, false);
 
 	/* Lines 2-3: the registry's header totals, three on the first line,
 	 * each with its trend and rate. */
@@ -183,7 +138,7 @@ view_draw_header(struct view *v)
 		if (k++ == 3)
 			x = 0;
 		if (x >= 0)
-			x = view_metric(v, k <= 3 ? 2 : 3, x, id);
+			x = view_header_metric(v, k <= 3 ? 2 : 3, x, id);
 	}
 	if (x < 0)
 		x = 0;
@@ -247,6 +202,6 @@ view_draw_header(struct view *v)
 	    info->cg_max != UINT64_MAX &&
 	    info->cg_current > info->cg_max / 10 * 9)
 		attron(COLOR_PAIR(PAIR_WARN) | A_BOLD);
-	view_put(v, 4, 0, buf, strlen(buf), COLS, false);
+	view_put(v->utf8, 4, 0, buf, strlen(buf), COLS, false);
 	attroff(COLOR_PAIR(PAIR_WARN) | A_BOLD);
 }

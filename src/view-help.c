@@ -1,57 +1,62 @@
 /*
- * view-help.c - the help screen (every key) and the F6 sort menu.
+ * view-help.c - the help: the keys of the screen it was opened from, made
+ * from the key tables that bind them (view-keys.c), and what the columns
+ * mean.
  */
 #include "config.h"
 
 #include <curses.h>
+#include <string.h>
 
 #include "view-int.h"
 
-static const char *const help_lines[] = {
-	"memtop - keys",
-	"",
-	"  q F10        quit",
-	"  Up Down j k PgUp PgDn Home End   move",
-	"  Enter        detail of a region, or the members of a group",
-	"  Esc Bksp     back (detail -> table, group -> groups)",
-	"  g            regions / by class / by file object",
-	"  < >          sort by the previous / next column",
-	"  F6           choose the sort column;  I  invert the order",
-	"  /            search (pcre2 on class and path);  n N  next/previous",
-	"  \\            filter (pcre2 on class and path; empty clears)",
-	"  m            baseline = now (Delta counts from here)",
-	"  M            baseline = the first sample",
-	"  space        pause / resume sampling (the screen stays live)",
-	"  + -          sample less / more often",
-	"  Tab r p s d  detail chart: next, RSS, PSS, swap, private dirty",
-	"  Up Down      in the detail: the previous / next region of the table",
-	"  ? F1         this help;  Ctrl-L  redraw",
-	"  replay:      space play/pause, Left Right step, [ ] slower/faster,",
-	"               Home End first/last sample, t jump to a time",
-	"               (-30s from the end, +2m from the start, 14:05:30)",
-	"",
+#define HELP_MAX   96  /* text */
+#define HELP_WIDTH 160 /* columns of a line */
+
+static const char *const view_help_notes[] = {
 	"Marks: + a new region, - a region gone (kept for a few samples).",
 	"Rate is the RSS growth in kB/s, a least-squares fit over the last",
 	"samples; Trend is the RSS history, scaled to each line's own range.",
 	"Delta is the RSS change since the baseline (m sets it).",
 };
-#define HELP_LINES (sizeof help_lines / sizeof help_lines[0])
+#define HELP_NOTES (sizeof view_help_notes / sizeof view_help_notes[0])
+
+/* Every line of the help; the count. */
+static size_t
+view_help_text(struct view *v, char (*text)[HELP_WIDTH])
+{
+	size_t n = 0, i;
+
+	snprintf(text[n++], HELP_WIDTH, "memtop - keys");
+	text[n++][0] = '\0';
+	n += view_keys_help(v, view_under(v), text[n], HELP_WIDTH,
+	    HELP_MAX - n - HELP_NOTES - 1);
+	text[n++][0] = '\0';
+	for (i = 0; i < HELP_NOTES; i++)
+		snprintf(text[n++], HELP_WIDTH, "%s", view_help_notes[i]);
+	return n;
+}
 
 /* The help takes the whole screen; it scrolls when it does not fit. */
-void
-view_draw_help(struct view *v)
+static void
+view_help_draw(struct view *v)
 {
-	int rows = LINES - 1, i, max;
+	static char text[HELP_MAX][HELP_WIDTH];
+	int rows = LINES - 1, i, max, n = (int)view_help_text(v, text);
 
-	max = (int)HELP_LINES > rows ? (int)HELP_LINES - rows : 0;
+	max = n > rows ? n - rows : 0;
 	if (v->help_top > max)
 		v->help_top = max;
 	if (v->help_top < 0)
 		v->help_top = 0;
-	for (i = 0; i < rows && v->help_top + i < (int)HELP_LINES; i++) {
-		if (i == 0 && v->help_top == 0)
+	for (i = 0; i < rows && v->help_top + i < n; i++) {
+		const char *line = text[v->help_top + i];
+
+		/* The title and the sections' titles in bold. */
+		if (line[0] != ' ' && line[0] != '\0' &&
+		    v->help_top + i < n - (int)HELP_NOTES)
 			attron(A_BOLD);
-		view_put_plain(i, 1, help_lines[v->help_top + i], COLS - 2);
+		view_put_plain(i, 1, line, COLS - 2);
 		attroff(A_BOLD);
 	}
 	attron(A_REVERSE);
@@ -64,11 +69,10 @@ view_draw_help(struct view *v)
 	attroff(A_REVERSE);
 }
 
-/* Keys on the help: scroll, or leave. */
-void
-view_help_key(struct view *v, int ch)
+static int
+view_help_scroll(struct view *v, int key)
 {
-	switch (ch) {
+	switch (key) {
 	case KEY_UP:
 	case 'k':
 		v->help_top--;
@@ -90,45 +94,57 @@ view_help_key(struct view *v, int ch)
 		break;
 	case KEY_END:
 	case 'G':
-		v->help_top = (int)HELP_LINES; /* drawn as the last page */
-		break;
-	case KEY_RESIZE:
-		break;
-	default:
-		v->screen = v->back;
-		v->help_top = 0;
+		v->help_top = HELP_MAX; /* drawn as the last page */
 		break;
 	}
+	return VIEW_DONE;
 }
 
-void
-view_draw_sort_menu(struct view *v)
+static int
+view_help_ignore(struct view *v, int key)
 {
-	int y = HEADER_ROWS + 1, room = LINES - 1 - y, at = 0, chosen = 0;
-	int first = 0, id;
-
-	view_put_plain(
-	    HEADER_ROWS, 1, "Sort by (Enter chooses, Esc cancels):", COLS - 2);
-	for (id = 0; id < FIELD_COUNT; id++) {
-		if (field_get(id)->flags & FIELD_COLUMN) {
-			if (id == (int)v->sort_menu)
-				chosen = at;
-			at++;
-		}
-	}
-	/* On a short screen the list scrolls to keep the choice in view. */
-	if (room > 0 && chosen >= room)
-		first = chosen - room + 1;
-	for (at = 0, id = 0; id < FIELD_COUNT && y < LINES - 1; id++) {
-		if (!(field_get(id)->flags & FIELD_COLUMN) || at++ < first)
-			continue;
-		if (id == (int)v->sort_menu)
-			attron(A_REVERSE);
-		mvprintw(y, 3, " %-10s ", field_get(id)->title);
-		attroff(A_REVERSE);
-		if (id == (int)v->sort)
-			addstr(v->desc ? " (current, descending)" :
-			                 " (current, ascending)");
-		y++;
-	}
+	return VIEW_DONE;
 }
+
+/* Any other key leaves. */
+static int
+view_help_key(struct view *v, int key)
+{
+	v->help_top = 0;
+	view_close(v);
+	return VIEW_DONE;
+}
+
+static const struct view_action act_scroll = { "scroll", "scroll", NULL,
+	view_help_scroll };
+static const struct view_action act_resize = { "resize", NULL, NULL,
+	view_help_ignore };
+
+static const struct view_binding view_help_bindings[] = {
+	{ KEY_UP, &act_scroll, false },
+	{ KEY_DOWN, &act_scroll, false },
+	{ 'k', &act_scroll, true },
+	{ 'j', &act_scroll, true },
+	{ KEY_PPAGE, &act_scroll, false },
+	{ KEY_NPAGE, &act_scroll, false },
+	{ ' ', &act_scroll, true },
+	{ KEY_HOME, &act_scroll, false },
+	{ 'g', &act_scroll, true },
+	{ KEY_END, &act_scroll, false },
+	{ 'G', &act_scroll, true },
+	{ KEY_RESIZE, &act_resize, false },
+	{ 0, NULL, false },
+};
+
+static const struct view_keys view_help_keys = { "Help", view_help_bindings };
+
+static const struct view_keys *const view_help_tables[] = { &view_help_keys,
+	NULL };
+
+const struct view_screen view_screen_help = {
+	.name = "help",
+	.flags = VIEW_FULL | VIEW_MODAL,
+	.keys = view_help_tables,
+	.draw = view_help_draw,
+	.key = view_help_key,
+};

@@ -1,6 +1,23 @@
 /*
- * view-int.h - what the view files share.  Curses lives only here and in
- * src/view*.c.
+ * view-int.h - what the view files share: the view's state, and the screen
+ * ops and key tables every screen is made of.  Curses lives only here and
+ * in src/view*.c.
+ *
+ * A screen (the region table, the groups, the detail, the help, the sort
+ * menu; the live and replay overlays) is a const struct view_screen in a
+ * file of its own: how it draws, the key tables it binds, what it does
+ * with a key no table binds.  A key table maps keys to named actions; an
+ * action returns what the view must do next (VIEW_REBUILD, VIEW_QUIT).
+ * view.c only dispatches: a key goes to the overlay's tables, then the
+ * screen's, then the ones of every screen (view.c's), and the help and the
+ * footer are made from those same tables (view-keys.c), so they cannot say
+ * other than what the keys do.  Adding a screen is one file with its ops
+ * and key table, and a line in view.c's list of screens.
+ *
+ * The files call each other one way: view.c -> the screens (view-table.c
+ * -> view-detail.c) -> view-sort.c -> view-rows.c -> view-prompt.c,
+ * view-keys.c -> view-put.c, the leaf.  A screen that opens another
+ * refers to its ops object; nothing refers back.
  */
 #ifndef MEMTOP_VIEW_INT_H
 #define MEMTOP_VIEW_INT_H
@@ -9,120 +26,224 @@
 #include <stdbool.h>
 
 #include "app.h"
-#include "model.h"
 #include "field.h"
+#include "model.h"
 #include "table.h"
+#include "view-put.h"
 
-enum view_screen { SCR_TABLE, SCR_DETAIL, SCR_HELP, SCR_SORT };
+/* What an action did, as bits: what the view does next. */
+#define VIEW_DONE    0x00 /* nothing more (it drew nothing itself) */
+#define VIEW_REBUILD 0x01 /* the rows must be built again from the model */
+#define VIEW_QUIT    0x02
+#define VIEW_UNBOUND 0x04 /* (a screen's key()) the key is not its */
 
-/* Colour pairs. */
-enum {
-	PAIR_HEAD = 1,
-	PAIR_NEW,
-	PAIR_GONE,
-	PAIR_UP,
-	PAIR_DOWN,
-	PAIR_BAR,
-	PAIR_WARN,
-	PAIR_SEL
+struct view;
+
+/* Something a key does, by name: "sort-next", "detail", "quit". */
+struct view_action {
+	const char *name;
+	const char *help; /* its line in the help, or NULL: not listed */
+	const char *hint; /* its word in the footer ("Sort"), or NULL */
+	int (*run)(struct view *v, int key);
+};
+
+struct view_binding {
+	int key; /* a character, or a curses KEY_* code; 0 ends a table */
+	const struct view_action *action;
+	bool alias; /* another key for it: in the help, not the footer */
+};
+
+struct view_keys {
+	const char *title; /* its section of the help */
+	const struct view_binding *bindings;
+};
+
+/* Screen flags. */
+#define VIEW_FULL  0x01 /* draws the whole screen: no header, no footer */
+#define VIEW_MODAL 0x02 /* only its own keys: no overlay, no common keys */
+#define VIEW_ROWS  0x04 /* shows the rows (the cursor follows its region) */
+
+struct view_screen {
+	const char *name;
+	unsigned flags;
+	const struct view_keys *const *keys; /* NULL-terminated, in order */
+	/* Draw what lies between the header and the footer (VIEW_FULL: the
+	 * whole screen).  NULL for an overlay. */
+	void (*draw)(struct view *v);
+	/* A key none of its tables binds: VIEW_* bits, VIEW_UNBOUND if it is
+	 * not its either.  May be NULL. */
+	int (*key)(struct view *v, int key);
+	/* After each key it took (the cursor may have moved).  May be NULL. */
+	void (*after_key)(struct view *v);
+	/* An overlay's word on the target for the header ("PAUSED", "REPLAY
+	 * 1x ..."), in buf or static; NULL when all is well. */
+	const char *(*state)(struct view *v, char *buf, size_t size);
 };
 
 /* Lines above the table: 5, or 2 on a short screen (under 18 lines). */
-#define HEADER_ROWS (LINES >= 18 ? 5 : 2)
+#define HEADER_ROWS  (LINES >= 18 ? 5 : 2)
+#define TABLE_TOP    (HEADER_ROWS + 2) /* screen line of the first row */
+#define NEW_SAMPLES  5 /* a new region is marked for this many samples */
+#define VIEW_DEPTH   8 /* screens open over each other */
+#define VIEW_BINDS   16
+#define VIEW_PATTERN 256 /* bytes of a pattern typed */
+
+/* A line being typed in the footer (/, \, t). */
+struct view_prompt {
+	const char *label; /* "Search:", NULL when none is open */
+	void (*done)(struct view *v, const char *text);
+	char input[256];
+	size_t len;
+};
 
 struct view {
 	struct app *app;
-	enum view_screen screen, back; /* back: where help/sort return */
-	enum group_by group_by;        /* g cycles */
-	bool in_group;                 /* drilled into one group */
-	struct region_group group;     /* copy of the drilled group */
+	const struct view_screen *screen;
+	const struct view_screen *stack[VIEW_DEPTH]; /* what back returns to */
+	int depth;
+	const struct view_screen *overlay; /* the source's: live or replay */
+	/* The keys of every screen but the modal ones: the help key, shown
+	 * first, and the others (quit...), shown last (view.c). */
+	const struct view_keys *lead, *common;
+	struct {
+		const struct view_keys *table;
+		int key;
+		const struct view_action *action; /* NULL: unbound */
+	} binds[VIEW_BINDS];                      /* view_bind() */
+	size_t nbinds;
+
+	/* The rows (view-rows.c). */
+	enum group_by group_by;    /* g cycles */
+	bool in_group;             /* drilled into one group */
+	struct region_group group; /* copy of the drilled group */
 	enum field_id sort;
 	bool desc;
 	struct rx *filter, *search;
-	char filter_text[256], search_text[256];
+	char filter_text[VIEW_PATTERN], search_text[VIEW_PATTERN];
 	size_t cursor, top;  /* row under the cursor, first shown */
 	uint64_t cursor_key; /* region id or group key under it */
 	size_t group_cursor; /* cursor to restore out of a group */
-	uint64_t detail_id;
-	enum series series;      /* detail chart */
-	enum field_id sort_menu; /* highlighted entry in SCR_SORT */
-	int help_top;            /* first help line shown */
-	int trend_w;             /* the table's trend, as laid out */
-	int addr_digits;         /* hex digits of an address: 12 or 16 */
-	char status[512];
-	double status_until;
-	int prompt; /* 0, '/' or '\\' while typing */
-	char input[256];
-	size_t input_len;
-	bool utf8, colors, quit, rebuild;
 	struct table table;
 	const struct region_group *groups; /* gbuf, as shown */
 	size_t ngroups;
 	struct region_group *gbuf; /* filtered and sorted copy */
 	size_t gcap;
+	int addr_digits; /* hex digits of an address: 12 or 16 */
+	int trend_w;     /* the table's trend, as laid out */
+
+	uint64_t detail_id;      /* view-detail.c */
+	enum series series;      /* the detail's chart */
+	enum field_id sort_menu; /* view-sort.c: the highlighted entry */
+	int help_top;            /* view-help.c: first line shown */
+
+	struct view_prompt prompt;
+	struct view_status status;
+	bool utf8, colors, quit, rebuild;
 };
 
-/*
- * The screen as data: view_init() borrows app, view_draw() paints stdscr from the model, view_key() applies
- * one key.  view_run() drives them; tests/test-view.c drives them headless
- * on a newterm() screen.
- */
+/* Open screen s over the current one; back returns. */
+static inline void
+view_open(struct view *v, const struct view_screen *s)
+{
+	if (v->depth < VIEW_DEPTH)
+		v->stack[v->depth++] = v->screen;
+	v->screen = s;
+}
+
+/* Back to the screen under this one. */
+static inline void
+view_close(struct view *v)
+{
+	if (v->depth > 0)
+		v->screen = v->stack[--v->depth];
+}
+
+/* The screen under the current one (the help's subject), or it. */
+static inline const struct view_screen *
+view_under(const struct view *v)
+{
+	return v->depth > 0 ? v->stack[v->depth - 1] : v->screen;
+}
+
+/* The screens. */
+extern const struct view_screen view_screen_regions; /* view-table.c */
+extern const struct view_screen view_screen_groups;  /* view-table.c */
+extern const struct view_screen view_screen_detail;  /* view-detail.c */
+extern const struct view_screen view_screen_help;    /* view-help.c */
+extern const struct view_screen view_screen_sort;    /* view-sort.c */
+extern const struct view_screen view_overlay_live;   /* view-live.c */
+extern const struct view_screen view_overlay_replay; /* view-replay.c */
+
+/* view.c: the view as data.  view_init() borrows app; view_draw() paints
+ * stdscr from the model; view_key() applies one key; view_pump() runs the
+ * pump once.  view_run() drives them; tests/test-view.c drives them
+ * headless on a newterm() screen. */
 void view_init(struct view *v, struct app *app);
 void view_free(struct view *v);
 /* Colour pairs; after initscr() or newterm(). */
 void view_init_colors(struct view *v);
 void view_draw(struct view *v);
 void view_key(struct view *v, int ch);
-/* Run the pump once: what the sampler or the player has ready goes into
- * the model; at the end of the source the header says why, and the last
- * data stays. */
+/* What the sampler or the player has ready goes into the model; at the
+ * end of the source the header says why, and the last data stays. */
 void view_pump(struct view *v);
 
-/* view-table.c: the region and group tables. */
-#define TABLE_TOP   (HEADER_ROWS + 2) /* screen line of the first row */
-#define NEW_SAMPLES 5 /* a new region is marked for this many samples */
-bool view_region_new(const struct view *v, const struct tracked_region *r);
-bool view_grouped(const struct view *v);
-size_t view_nrows(const struct view *v);
+/* view-keys.c: key tables. */
+/* The action key has in table t for this view (with view_bind()'s
+ * changes), or NULL. */
+const struct view_action *view_keys_action(
+    const struct view *v, const struct view_keys *t, int key);
+/* Bind key in table t to action a (NULL: unbind it) for this view, over
+ * the table's own binding: what a user's keymap (and a test) changes. */
+void view_bind(struct view *v, const struct view_keys *t, int key,
+    const struct view_action *a);
+/* The tables a key on screen s is looked up in, in order (the overlay's,
+ * s's, the common ones); NULL-terminated.  Returns the count. */
+size_t view_keys_chain(const struct view *v, const struct view_screen *s,
+    const struct view_keys **out, size_t max);
+/* Run the action key has on the current screen: VIEW_* bits, or
+ * VIEW_UNBOUND. */
+int view_keys_run(struct view *v, int key);
+/* "Up", "F10", "Ctrl-L", "space", "q". */
+const char *view_keys_name(int key, char *buf, size_t size);
+/* The footer of screen s: " ? Help  Enter Detail ..." (the bindings with a
+ * hint that a key on s reaches). */
+void view_keys_hints(
+    const struct view *v, const struct view_screen *s, char *buf, size_t size);
+/* The help of screen s: its lines, at most max of size width each, into
+ * out[i * width]; a section's title is a line that does not start with a
+ * blank.  Returns the count. */
+size_t view_keys_help(const struct view *v, const struct view_screen *s,
+    char *out, size_t width, size_t max);
+
+/* view-prompt.c: a line typed in the footer; done gets it on Enter (not
+ * on Esc). */
+void view_prompt_open(struct view *v, const char *label,
+    void (*done)(struct view *v, const char *text));
+bool view_prompt_active(const struct view *v);
+void view_prompt_key(struct view *v, int ch);
+void view_prompt_draw(struct view *v, int y);
+
+/* view-rows.c: the rows of the tables, the cursor, search and filter;
+ * their keys (moving, searching, marking). */
+extern const struct view_keys view_keys_rows;
+bool view_rows_grouped(const struct view *v);
+size_t view_rows_count(const struct view *v);
 /* Region id (or group key) of row i; 0 past the end. */
-uint64_t view_row_key(const struct view *v, size_t i);
-/* Rebuild the rows from the model, keeping the cursor on its region. */
-void view_rebuild(struct view *v);
-void view_draw_table(struct view *v);
-/* Move to the next (dir 1) or previous (-1) row matching the search. */
-void view_search_next(struct view *v, int dir, bool include_current);
-void view_enter(struct view *v);
-void view_back(struct view *v);
+uint64_t view_rows_key(const struct view *v, size_t i);
+/* A region that appeared in the last NEW_SAMPLES samples. */
+bool view_rows_new(const struct view *v, const struct tracked_region *r);
+/* Build the rows from the model, keeping the cursor on its region. */
+void view_rows_rebuild(struct view *v);
+/* After a key: the cursor's region is the one to follow. */
+void view_rows_follow(struct view *v);
+/* Sort by field c (desc: biggest first), and say so. */
+void view_rows_sort(struct view *v, enum field_id c, bool desc);
 
-/* view-help.c */
-void view_draw_help(struct view *v);
-void view_help_key(struct view *v, int ch);
-void view_draw_sort_menu(struct view *v);
+/* view-sort.c: the sort keys of the screens of rows (< > I F6). */
+extern const struct view_keys view_keys_sorting;
 
-/* Draw text from the target (or anything) at y,x in at most `cols` screen
- * columns, escaped; `tail` keeps the end (paths) with a leading ellipsis.
- * Returns the columns used. */
-int view_put(struct view *v, int y, int x, const char *s, size_t len, int cols,
-    bool tail);
-/* Text from the target on whole lines from y, wrapped, escaped, in at most
- * maxlines (the last keeps the end).  Returns the lines used. */
-int view_put_wrapped(
-    struct view *v, int y, const char *s, size_t len, int maxlines);
-/* Same for text of our own (already safe, may hold UTF-8 glyphs). */
-int view_put_plain(int y, int x, const char *s, int cols);
-
-void view_set_status(struct view *v, const char *fmt, ...)
-    __attribute__((format(printf, 2, 3)));
-
-void view_draw_header(struct view *v);
-
-bool view_replaying(const struct view *v);
-bool view_replay_key(struct view *v, int ch);
-/* Go to the time typed at the t prompt. */
-void view_replay_goto_time(struct view *v, const char *spec);
-/* "REPLAY 4x > 12/300 10:26:42" */
-void view_replay_status(struct view *v, char *buf, size_t size);
-void view_draw_detail(struct view *v);
-bool view_detail_key(struct view *v, int ch);
+/* view-header.c */
+void view_header_draw(struct view *v);
 
 #endif

@@ -1,77 +1,22 @@
 /*
- * view-replay.c - the dashboard over a recording: the keys that drive the
- * player (play, pause, step, speed, jump to a time) and the status line.
- * The pump feeds the model what the player yields, so deltas, rates and
- * sparklines show what they showed live at that moment.
+ * view-replay.c - the overlay of a recording: the keys that drive the
+ * player (play, pause, step, speed, jump to a time) and the header's
+ * REPLAY line.  The pump feeds the model what the player yields, so
+ * deltas, rates and sparklines show what they showed live at that moment.
  */
 #include "config.h"
 
+#include <curses.h>
 #include <stdint.h>
-#include <stdlib.h>
-#include <string.h>
+#include <stdio.h>
 #include <time.h>
 
 #include "util.h"
 #include "view-int.h"
 
-bool
-view_replaying(const struct view *v)
-{
-	return v->app->player != NULL;
-}
-
-void
-view_replay_goto_time(struct view *v, const char *spec)
-{
-	struct player *pl = v->app->player;
-
-	if (player_seek_time(pl, spec) < 0) {
-		view_set_status(v,
-		    "not a time: '%s' (try -30s, +2m, 14:05 or "
-		    "14:05:30)",
-		    spec);
-		return;
-	}
-	view_set_status(v, "jumped to sample %zu", player_target(pl) + 1);
-}
-
-bool
-view_replay_key(struct view *v, int ch)
-{
-	struct player *pl = v->app->player;
-
-	switch (ch) {
-	case ' ':
-		player_play(pl, !player_playing(pl));
-		return true;
-	case KEY_RIGHT:
-		player_step(pl, 1);
-		return true;
-	case KEY_LEFT:
-		player_step(pl, -1);
-		return true;
-	case '[':
-		player_faster(pl, -1);
-		return true;
-	case ']':
-		player_faster(pl, 1);
-		return true;
-	case KEY_HOME:
-		player_seek(pl, 0);
-		return true;
-	case KEY_END:
-		player_seek(pl, SIZE_MAX);
-		return true;
-	case 't':
-		v->prompt = 't';
-		v->input_len = 0;
-		return true;
-	}
-	return false;
-}
-
-void
-view_replay_status(struct view *v, char *buf, size_t size)
+/* "REPLAY 4x playing  sample 12/300  2026-11-24 10:26:42" */
+static const char *
+view_replay_state(struct view *v, char *buf, size_t size)
 {
 	struct player *pl = v->app->player;
 	size_t n = player_count(pl), pos = player_position(pl), len;
@@ -107,4 +52,95 @@ view_replay_status(struct view *v, char *buf, size_t size)
 	if (sum.ndamage + sum.damage_more > 1 && len < size)
 		snprintf(buf + len, size - len, " and %zu more",
 		    sum.ndamage + sum.damage_more - 1);
+	return buf;
 }
+
+/* The time typed at the t prompt. */
+static void
+view_replay_time_done(struct view *v, const char *spec)
+{
+	struct player *pl = v->app->player;
+
+	if (*spec == '\0')
+		return;
+	if (player_seek_time(pl, spec) < 0) {
+		view_put_status_set(&v->status,
+		    "not a time: '%s' (try -30s, +2m, 14:05 or "
+		    "14:05:30)",
+		    spec);
+		return;
+	}
+	view_put_status_set(
+	    &v->status, "jumped to sample %zu", player_target(pl) + 1);
+}
+
+static int
+view_replay_play(struct view *v, int key)
+{
+	player_play(v->app->player, !player_playing(v->app->player));
+	return VIEW_DONE;
+}
+
+static int
+view_replay_step(struct view *v, int key)
+{
+	player_step(v->app->player, key == KEY_LEFT ? -1 : 1);
+	return VIEW_DONE;
+}
+
+static int
+view_replay_speed(struct view *v, int key)
+{
+	player_faster(v->app->player, key == '[' ? -1 : 1);
+	return VIEW_DONE;
+}
+
+static int
+view_replay_ends(struct view *v, int key)
+{
+	player_seek(v->app->player, key == KEY_HOME ? 0 : SIZE_MAX);
+	return VIEW_DONE;
+}
+
+static int
+view_replay_time(struct view *v, int key)
+{
+	view_prompt_open(v, "Time:  ", view_replay_time_done);
+	return VIEW_DONE;
+}
+
+static const struct view_action act_play = { "play", "play / pause", "Play",
+	view_replay_play };
+static const struct view_action act_step = { "step",
+	"one sample back / on (pauses)", "Step", view_replay_step };
+static const struct view_action act_speed = { "speed",
+	"half / double speed (1x to 64x)", "Speed", view_replay_speed };
+static const struct view_action act_ends = { "first-last",
+	"the first / last sample", NULL, view_replay_ends };
+static const struct view_action act_time = { "time",
+	"jump to a time (-30s from the end, +2m from the start, 14:05:30)",
+	"Time", view_replay_time };
+
+static const struct view_binding view_replay_bindings[] = {
+	{ ' ', &act_play, false },
+	{ KEY_LEFT, &act_step, false },
+	{ KEY_RIGHT, &act_step, false },
+	{ '[', &act_speed, false },
+	{ ']', &act_speed, false },
+	{ KEY_HOME, &act_ends, false },
+	{ KEY_END, &act_ends, false },
+	{ 't', &act_time, false },
+	{ 0, NULL, false },
+};
+
+static const struct view_keys view_keys_replay = { "Replay",
+	view_replay_bindings };
+
+static const struct view_keys *const view_replay_tables[] = { &view_keys_replay,
+	NULL };
+
+const struct view_screen view_overlay_replay = {
+	.name = "replay",
+	.keys = view_replay_tables,
+	.state = view_replay_state,
+};

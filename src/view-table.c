@@ -1,6 +1,8 @@
 /*
  * view-table.c - the region table and the group table: which columns fit,
- * the cells, the rows kept in step with the model, search, drill down.
+ * the cells, the tab line; Enter, g and back.  The columns are the field
+ * registry's (field.h) around the dashboard's own (mark, group name and
+ * count, trend).
  */
 #include "config.h"
 
@@ -17,304 +19,185 @@
 #define TREND_MIN   10 /* it shrinks to this before the path does */
 #define PATH_MIN    24 /* the path's room before the trend shrinks */
 
-enum vcol {
-	VC_MARK,
-	VC_NAME,
-	VC_ADDR,
-	VC_PERMS,
-	VC_CLASS,
-	VC_COUNT,
-	VC_SIZE,
-	VC_RSS,
-	VC_PSS,
-	VC_PDIRTY,
-	VC_SWAP,
-	VC_DELTA,
-	VC_RATE,
-	VC_TREND,
-	VC_PATH,
-	VC_N
+/* The dashboard's own columns, around the registry's fields. */
+enum view_own { VO_FIELD, VO_MARK, VO_NAME, VO_COUNT, VO_TREND };
+
+struct view_col {
+	enum view_own own;
+	enum field_id field; /* VO_FIELD */
+	bool show;
+	int width;
 };
 
-static const struct vcol_def {
+static const struct view_own_def {
 	const char *title;
 	int width;
-	bool right;
-	enum field_id sort; /* FIELD_COUNT: not a sort key */
-	int drop;           /* dropped first when narrow: higher */
-} vcols[VC_N] = {
-	[VC_MARK] = { "", 1, false, FIELD_COUNT, 0 },
-	[VC_NAME] = { "Group", 24, false, FIELD_PATH, 0 },
-	[VC_ADDR] = { "Address", 25, false, FIELD_ADDR, 10 },
-	[VC_PERMS] = { "Perm", 4, false, FIELD_PERMS, 9 },
-	[VC_CLASS] = { "Class", 13, false, FIELD_CLASS, 0 },
-	[VC_COUNT] = { "Count", 5, true, FIELD_COUNT, 4 },
-	[VC_SIZE] = { "Size", 6, true, FIELD_SIZE, 5 },
-	[VC_RSS] = { "RSS", 6, true, FIELD_RSS, 0 },
-	[VC_PSS] = { "PSS", 6, true, FIELD_PSS, 8 },
-	[VC_PDIRTY] = { "Dirty", 6, true, FIELD_PRIVATE_DIRTY, 6 },
-	[VC_SWAP] = { "Swap", 6, true, FIELD_SWAP, 7 },
-	[VC_DELTA] = { "Delta", 7, true, FIELD_DELTA, 3 },
-	[VC_RATE] = { "Rate/s", 7, true, FIELD_RATE, 0 },
-	[VC_TREND] = { "Trend", TREND_WIDTH, false, FIELD_COUNT, 2 },
-	[VC_PATH] = { "Path", 0, false, FIELD_PATH, 0 },
+	int drop; /* dropped first when narrow: higher; 0 never */
+} view_own[] = {
+	[VO_FIELD] = { "", 0, 0 },
+	[VO_MARK] = { "", 1, 0 },
+	[VO_NAME] = { "Group", 24, 0 },
+	[VO_COUNT] = { "Count", 5, 4 },
+	[VO_TREND] = { "Trend", TREND_WIDTH, 2 },
 };
 
-/* A region that appeared in one of the last NEW_SAMPLES samples: marked
- * "+" long enough to be seen, as a gone one stays marked "-" a while. */
-bool
-view_region_new(const struct view *v, const struct tracked_region *r)
-{
-	uint64_t n = model_samples(v->app->model);
+#define VIEW_MAX_COLS (FIELD_COUNT + 4)
 
-	return r->state != TR_GONE && r->first_seq > 0 &&
-	    r->first_seq + NEW_SAMPLES >= n;
+/*
+ * The columns, left to right: the mark, a group's name and count, the
+ * registry's columns in its order, the trend, and last the columns of no
+ * fixed width (the path).  Returns the count.
+ */
+static int
+view_table_layout(struct view_col *col)
+{
+	int n = 0, id, pass;
+
+	memset(col, 0, VIEW_MAX_COLS * sizeof *col);
+	col[n++].own = VO_MARK;
+	col[n++].own = VO_NAME;
+	col[n++].own = VO_COUNT;
+	for (pass = 0; pass < 2; pass++) {
+		if (pass == 1)
+			col[n++].own = VO_TREND;
+		for (id = 0; id < FIELD_COUNT; id++) {
+			const struct field *f = field_get(id);
+
+			if ((f->flags & FIELD_COLUMN) &&
+			    !(f->flags & FIELD_TAIL) == (pass == 0)) {
+				col[n].own = VO_FIELD;
+				col[n++].field = (enum field_id)id;
+			}
+		}
+	}
+	return n;
 }
 
-bool
-view_grouped(const struct view *v)
+static const char *
+view_table_title(const struct view_col *c)
 {
-	return v->group_by != GROUP_NONE && !v->in_group;
+	return c->own == VO_FIELD ? field_get(c->field)->title :
+	                            view_own[c->own].title;
+}
+
+static bool
+view_table_right(const struct view_col *c)
+{
+	return c->own == VO_COUNT ||
+	    (c->own == VO_FIELD && field_right(c->field));
+}
+
+/* Whether column c is the sort column (never dropped, its title bold). */
+static bool
+view_table_sorted(const struct view *v, const struct view_col *c)
+{
+	return c->own == VO_FIELD && c->field == v->sort;
 }
 
 /*
  * Which columns fit in `width` and how wide each is: the trend gives up
  * columns down to TREND_MIN so that the path keeps PATH_MIN, then whole
- * columns go, highest drop level first.
+ * columns go, highest drop level first.  A group shows only numbers.
  */
-static void
-view_columns(const struct view *v, int width, bool *show, int *w)
+static int
+view_table_columns(const struct view *v, int width, struct view_col *col)
 {
-	int c, need, level;
+	bool grouped = view_rows_grouped(v);
+	int n = view_table_layout(col), c, need, level, trend = -1;
 
-	for (c = 0; c < VC_N; c++) {
-		show[c] = true;
-		w[c] = c == VC_ADDR ? 2 * v->addr_digits + 1 : vcols[c].width;
-		if (view_grouped(v) &&
-		    (c == VC_ADDR || c == VC_PERMS || c == VC_CLASS ||
-		        c == VC_PATH))
-			show[c] = false;
-		if (!view_grouped(v) && (c == VC_NAME || c == VC_COUNT))
-			show[c] = false;
+	for (c = 0; c < n; c++) {
+		struct view_col *k = &col[c];
+
+		k->show = true;
+		if (k->own == VO_FIELD) {
+			k->width = field_get(k->field)->type == FT_RANGE ?
+			    2 * v->addr_digits + 1 :
+			    field_get(k->field)->width;
+			if (grouped && !field_right(k->field))
+				k->show = false;
+		} else
+			k->width = view_own[k->own].width;
+		if (!grouped && (k->own == VO_NAME || k->own == VO_COUNT))
+			k->show = false;
+		if (k->own == VO_TREND)
+			trend = c;
 	}
 	for (level = 10; level > 0; level--) {
-		w[VC_TREND] = TREND_WIDTH;
-		need = view_grouped(v) ? 0 : PATH_MIN;
-		for (c = 0; c < VC_N; c++) {
-			if (show[c])
-				need += w[c] + 1;
+		col[trend].width = TREND_WIDTH;
+		need = grouped ? 0 : PATH_MIN;
+		for (c = 0; c < n; c++) {
+			if (col[c].show)
+				need += col[c].width + 1;
 		}
-		if (need > width && show[VC_TREND]) {
+		if (need > width && col[trend].show) {
 			int cut = need - width;
 
 			if (cut > TREND_WIDTH - TREND_MIN)
 				cut = TREND_WIDTH - TREND_MIN;
-			w[VC_TREND] -= cut;
+			col[trend].width -= cut;
 			need -= cut;
 		}
 		if (need <= width)
-			return;
-		/* Never the column the table is sorted by. */
-		for (c = 0; c < VC_N; c++) {
-			if (vcols[c].drop == level && vcols[c].sort != v->sort)
-				show[c] = false;
-		}
-	}
-}
-
-/* Text of one cell of a region row. */
-static void
-region_cell(struct view *v, const struct tracked_region *r, int c, char *buf,
-    size_t size)
-{
-	const struct model *m = v->app->model;
-
-	buf[0] = '\0';
-	switch (c) {
-	case VC_MARK:
-		snprintf(buf, size, "%s",
-		    view_region_new(v, r)   ? "+" :
-		        r->state == TR_GONE ? "-" :
-		                              " ");
-		break;
-	case VC_ADDR:
-		snprintf(buf, size, "%0*" PRIx64 "-%0*" PRIx64, v->addr_digits,
-		    r->start, v->addr_digits, r->end);
-		break;
-	case VC_PERMS:
-		snprintf(buf, size, "%s", r->perms);
-		break;
-	case VC_SIZE:
-		fmt_kb((r->end - r->start) / 1024, buf, size);
-		break;
-	case VC_RSS:
-		fmt_kb(r->kb[SF_RSS], buf, size);
-		break;
-	case VC_PSS:
-		fmt_kb(r->kb[SF_PSS], buf, size);
-		break;
-	case VC_PDIRTY:
-		fmt_kb(r->kb[SF_PRIVATE_DIRTY], buf, size);
-		break;
-	case VC_SWAP:
-		fmt_kb(r->kb[SF_SWAP], buf, size);
-		break;
-	case VC_DELTA:
-		fmt_kb_delta(tracked_delta_base(r, SF_RSS), buf, size);
-		break;
-	case VC_RATE: {
-		fmt_rate(model_region_rate(m, r, SERIES_RSS), buf, size);
-		break;
-	}
-	case VC_TREND: {
-		uint64_t h[MODEL_HISTORY];
-		size_t n = model_history(m, &r->hist[SERIES_RSS], r->first_seq,
-		    r->last_seq, h, (size_t)v->trend_w);
-
-		spark_render(h, n, (size_t)v->trend_w, v->utf8, buf, size);
-		break;
-	}
-	}
-}
-
-static void
-group_cell(
-    struct view *v, const struct region_group *g, int c, char *buf, size_t size)
-{
-	const struct model *m = v->app->model;
-
-	buf[0] = '\0';
-	switch (c) {
-	case VC_COUNT:
-		snprintf(buf, size, "%zu", g->nregions);
-		break;
-	case VC_SIZE:
-		fmt_kb(g->kb[SF_SIZE], buf, size);
-		break;
-	case VC_RSS:
-		fmt_kb(g->kb[SF_RSS], buf, size);
-		break;
-	case VC_PSS:
-		fmt_kb(g->kb[SF_PSS], buf, size);
-		break;
-	case VC_PDIRTY:
-		fmt_kb(g->kb[SF_PRIVATE_DIRTY], buf, size);
-		break;
-	case VC_SWAP:
-		fmt_kb(g->kb[SF_SWAP], buf, size);
-		break;
-	case VC_DELTA:
-		fmt_kb_delta(
-		    (int64_t)g->kb[SF_RSS] - (int64_t)g->base_kb[SF_RSS], buf,
-		    size);
-		break;
-	case VC_RATE:
-		fmt_rate(g->rate_kb_s, buf, size);
-		break;
-	case VC_TREND: {
-		uint64_t h[MODEL_HISTORY];
-		size_t n = model_history(m, &g->hist[SERIES_RSS], 0, UINT64_MAX,
-		    h, (size_t)v->trend_w);
-
-		spark_render(h, n, (size_t)v->trend_w, v->utf8, buf, size);
-		break;
-	}
-	}
-}
-
-size_t
-view_nrows(const struct view *v)
-{
-	return view_grouped(v) ? v->ngroups : v->table.nrows;
-}
-
-uint64_t
-view_row_key(const struct view *v, size_t i)
-{
-	if (i >= view_nrows(v))
-		return 0;
-	return view_grouped(v) ? v->groups[i].key : v->table.rows[i]->id;
-}
-
-/* Rebuild the rows from the model, keeping the cursor on its region. */
-void
-view_rebuild(struct view *v)
-{
-	struct model *m = v->app->model;
-	size_t i, n;
-
-	if (view_grouped(v)) {
-		const struct region_group *g;
-
-		/* The filter and the sort apply to groups too. */
-		n = model_groups_of(m, v->group_by,
-		    v->filter ? table_keep : NULL, v->filter, &g);
-		if (n > v->gcap) {
-			v->gcap = n + n / 2 + 16;
-			v->gbuf = xrealloc(v->gbuf, v->gcap * sizeof *v->gbuf);
-		}
-		if (n > 0)
-			memcpy(v->gbuf, g, n * sizeof *g);
-		table_sort_groups(m, v->gbuf, n, v->sort, v->desc);
-		v->groups = v->gbuf;
-		v->ngroups = n;
-	} else {
-		table_build(&v->table, m, v->sort, v->desc, v->filter,
-		    v->in_group ? &v->group : NULL);
-	}
-	/* Addresses in 12 hex digits, or 16 when one needs them
-	 * ([vsyscall], a 57-bit address space): the regions are in address
-	 * order, so the last one tells. */
-	n = model_nregions(m);
-	v->addr_digits =
-	    n > 0 && model_region(m, n - 1)->end > UINT64_C(0x1000000000000) ?
-	    16 :
-	    12;
-	n = view_nrows(v);
-	for (i = 0; i < n && v->cursor_key != 0; i++) {
-		if (view_row_key(v, i) == v->cursor_key) {
-			v->cursor = i;
 			break;
+		for (c = 0; c < n; c++) {
+			int drop = col[c].own == VO_FIELD ?
+			    field_get(col[c].field)->drop :
+			    view_own[col[c].own].drop;
+
+			if (drop == level && !view_table_sorted(v, &col[c]))
+				col[c].show = false;
 		}
 	}
-	if (v->cursor >= n)
-		v->cursor = n ? n - 1 : 0;
-	v->cursor_key = view_row_key(v, v->cursor);
-	v->rebuild = false;
+	return n;
 }
 
-void
-view_draw_table(struct view *v)
+/* Text of a cell of the dashboard's own columns, or a number's. */
+static void
+view_table_cell(struct view *v, const struct field_row *row,
+    const struct view_col *c, char *buf, size_t size)
 {
-	bool show[VC_N];
-	int width[VC_N];
-	int rows = LINES - HEADER_ROWS - 3, y, c, x, pathw, name_w;
-	size_t i, n = view_nrows(v);
-	char buf[256], info[400];
+	const struct model *m = v->app->model;
+	uint64_t h[MODEL_HISTORY];
+	size_t n;
 
-	view_columns(v, COLS, show, width);
-	v->trend_w = width[VC_TREND];
-	if (rows < 1)
-		rows = 1;
-	/* In the group view the name takes what the numbers leave. */
-	name_w = COLS;
-	for (c = 0; c < VC_N; c++) {
-		if (show[c] && c != VC_NAME)
-			name_w -= width[c] + 1;
+	buf[0] = '\0';
+	switch (c->own) {
+	case VO_MARK:
+		if (row->r != NULL)
+			snprintf(buf, size, "%s",
+			    view_rows_new(v, row->r)     ? "+" :
+			        row->r->state == TR_GONE ? "-" :
+			                                   " ");
+		break;
+	case VO_COUNT:
+		if (row->g != NULL)
+			snprintf(buf, size, "%zu", row->g->nregions);
+		break;
+	case VO_TREND:
+		if (row->r != NULL)
+			n = model_history(m, &row->r->hist[SERIES_RSS],
+			    row->r->first_seq, row->r->last_seq, h,
+			    (size_t)v->trend_w);
+		else
+			n = model_history(m, &row->g->hist[SERIES_RSS], 0,
+			    UINT64_MAX, h, (size_t)v->trend_w);
+		spark_render(h, n, (size_t)v->trend_w, v->utf8, buf, size);
+		break;
+	case VO_FIELD:
+		field_format(c->field, row, buf, size);
+		break;
+	case VO_NAME:
+		break;
 	}
-	if (name_w > 60)
-		name_w = 60;
-	if (name_w < 12)
-		name_w = 12;
-	if (v->cursor < v->top)
-		v->top = v->cursor;
-	if (v->cursor >= v->top + (size_t)rows)
-		v->top = v->cursor - (size_t)rows + 1;
-	if (v->top + (size_t)rows > n)
-		v->top = n > (size_t)rows ? n - (size_t)rows : 0;
+}
 
-	/* The tab line: what is shown, sorted how, filtered by what. */
-	y = HEADER_ROWS;
+/* The tab line: what is shown, sorted how, filtered by what. */
+static void
+view_table_tabs(struct view *v, size_t n)
+{
+	char info[400];
+	int y = HEADER_ROWS, x;
+
 	if (v->in_group) {
 		const char *p;
 		size_t len;
@@ -338,31 +221,39 @@ view_draw_table(struct view *v)
 	    field_get(v->sort)->title,
 	    v->desc ? (v->utf8 ? "\u2193" : "v") : (v->utf8 ? "\u2191" : "^"),
 	    v->filter ? "   filter: " : "", v->filter ? v->filter_text : "", n,
-	    view_grouped(v) ? (n == 1 ? "group" : "groups") : "shown");
-	view_put(v, y, x, info, strlen(info), COLS - x, false);
+	    view_rows_grouped(v) ? (n == 1 ? "group" : "groups") : "shown");
+	view_put(v->utf8, y, x, info, strlen(info), COLS - x, false);
+}
 
-	/* Column headings, the sort column marked. */
-	y++;
+/* Column headings, the sort column marked. */
+static void
+view_table_headings(
+    struct view *v, const struct view_col *col, int n, int name_w)
+{
+	char buf[256];
+	int y = HEADER_ROWS + 1, x, c;
+
 	if (v->colors)
 		attron(COLOR_PAIR(PAIR_HEAD));
 	else
 		attron(A_REVERSE);
 	move(y, 0);
 	clrtoeol();
-	for (x = 0, c = 0; c < VC_N; c++) {
-		int w = width[c];
+	for (x = 0, c = 0; c < n; c++) {
+		int w = col[c].width;
 
-		if (!show[c])
+		if (!col[c].show)
 			continue;
-		if (c == VC_PATH)
+		if (col[c].own == VO_FIELD &&
+		    field_get(col[c].field)->width == 0)
 			w = COLS - x;
-		else if (c == VC_NAME)
+		else if (col[c].own == VO_NAME)
 			w = name_w;
-		if (!view_grouped(v) && vcols[c].sort == v->sort &&
-		    vcols[c].sort != FIELD_COUNT && c != VC_NAME)
+		if (!view_rows_grouped(v) && view_table_sorted(v, &col[c]))
 			attron(A_BOLD);
-		snprintf(buf, sizeof buf, vcols[c].right ? "%*s" : "%-*s", w,
-		    vcols[c].title);
+		snprintf(buf, sizeof buf,
+		    view_table_right(&col[c]) ? "%*s" : "%-*s", w,
+		    view_table_title(&col[c]));
 		view_put_plain(y, x, buf, w);
 		attroff(A_BOLD);
 		x += w + 1;
@@ -373,174 +264,243 @@ view_draw_table(struct view *v)
 		attroff(COLOR_PAIR(PAIR_HEAD));
 	else
 		attroff(A_REVERSE);
+}
 
-	for (i = v->top; i < n && (int)(i - v->top) < rows; i++) {
-		const struct tracked_region *r =
-		    view_grouped(v) ? NULL : v->table.rows[i];
-		const struct region_group *g =
-		    view_grouped(v) ? &v->groups[i] : NULL;
-		int attr = 0;
+/* One row at y: a region's, or a group's. */
+static void
+view_table_row(struct view *v, const struct field_row *row, bool at_cursor,
+    const struct view_col *col, int n, int name_w, int y)
+{
+	const struct tracked_region *r = row->r;
+	int attr = 0, x, c;
+	char buf[256];
 
-		y = TABLE_TOP + (int)(i - v->top);
-		move(y, 0);
-		clrtoeol();
-		if (r != NULL && view_region_new(v, r))
-			attr = v->colors ? COLOR_PAIR(PAIR_NEW) : A_BOLD;
-		else if (r != NULL && r->state == TR_GONE)
-			attr = v->colors ? COLOR_PAIR(PAIR_GONE) : A_DIM;
-		if (i == v->cursor)
-			attr = v->colors ? COLOR_PAIR(PAIR_SEL) : A_REVERSE;
-		attron(attr);
-		if (i == v->cursor)
-			mvhline(y, 0, ' ', COLS);
-		for (x = 0, c = 0; c < VC_N && x < COLS; c++) {
-			int w = width[c];
+	move(y, 0);
+	clrtoeol();
+	if (r != NULL && view_rows_new(v, r))
+		attr = v->colors ? COLOR_PAIR(PAIR_NEW) : A_BOLD;
+	else if (r != NULL && r->state == TR_GONE)
+		attr = v->colors ? COLOR_PAIR(PAIR_GONE) : A_DIM;
+	if (at_cursor)
+		attr = v->colors ? COLOR_PAIR(PAIR_SEL) : A_REVERSE;
+	attron(attr);
+	if (at_cursor)
+		mvhline(y, 0, ' ', COLS);
+	for (x = 0, c = 0; c < n && x < COLS; c++) {
+		const struct view_col *k = &col[c];
+		struct field_value fv;
+		int w = k->width, hot = 0;
 
-			if (!show[c])
-				continue;
-			pathw = COLS - x;
-			if (c == VC_PATH && r != NULL) {
-				size_t len;
-				const char *p =
-				    model_path(v->app->model, r->path_id, &len);
+		if (!k->show)
+			continue;
+		if (k->own == VO_NAME) {
+			field_read(FIELD_PATH, row, &fv);
+			view_put(v->utf8, y, x, fv.s, fv.len, name_w, true);
+			x += name_w + 1;
+			continue;
+		}
+		if (k->own == VO_FIELD &&
+		    field_get(k->field)->type == FT_TEXT) {
+			bool tail = field_get(k->field)->width == 0;
+			int room = tail ? COLS - x : w, used;
+			/* A long path gives way to " (deleted)": that the file
+			 * is gone matters more. */
+			int sfx = tail && r != NULL && r->deleted && room > 20 ?
+			    10 :
+			    0;
 
-				/* A long path gives way to " (deleted)":
-				 * that the file is gone matters more. */
-				int sfx = r->deleted && pathw > 20 ? 10 : 0;
-
-				x += view_put(
-				    v, y, x, p, len, pathw - sfx, true);
+			field_read(k->field, row, &fv);
+			used = view_put(
+			    v->utf8, y, x, fv.s, fv.len, room - sfx, tail);
+			if (tail) {
 				if (sfx)
-					view_put_plain(
-					    y, x, " (deleted)", COLS - x);
+					view_put_plain(y, x + used,
+					    " (deleted)", COLS - x - used);
 				break;
 			}
-			if (c == VC_CLASS && r != NULL) {
-				char label[160];
-				size_t len = model_class_label(
-				    v->app->model, r, label, sizeof label);
-
-				view_put(v, y, x, label, len, w, false);
-			} else if (c == VC_NAME && g != NULL) {
-				const char *p;
-				size_t len;
-
-				p = model_path(v->app->model, g->path_id, &len);
-				if (len == 0) {
-					p = g->label;
-					len = strlen(p);
-				}
-				view_put(v, y, x, p, len, name_w, true);
-				x += name_w + 1;
-				continue;
-			} else {
-				int hot = 0;
-
-				if (r != NULL)
-					region_cell(v, r, c, buf, sizeof buf);
-				else
-					group_cell(v, g, c, buf, sizeof buf);
-				/* What grows stands out: rate and trend of
-				 * a row growing by 1 kB/s or more. */
-				if (v->colors && i != v->cursor &&
-				    (c == VC_RATE || c == VC_TREND) &&
-				    (r != NULL ?
-				            model_region_rate(
-				                v->app->model, r, SERIES_RSS) :
-				            g->rate_kb_s) >= 1.0)
-					hot = COLOR_PAIR(PAIR_UP) | A_BOLD;
-				attron(hot);
-				if (vcols[c].right) {
-					char pad[64];
-
-					snprintf(
-					    pad, sizeof pad, "%*s", w, buf);
-					view_put_plain(y, x, pad, w);
-				} else
-					view_put_plain(y, x, buf, w);
-				attroff(hot);
-				if (hot)
-					attron(attr);
-			}
 			x += w + 1;
+			continue;
 		}
-		attroff(attr);
+		view_table_cell(v, row, k, buf, sizeof buf);
+		/* What grows stands out: rate and trend of a row growing by
+		 * 1 kB/s or more. */
+		if (v->colors && !at_cursor &&
+		    (k->own == VO_TREND ||
+		        (k->own == VO_FIELD && k->field == FIELD_RATE)) &&
+		    field_read(FIELD_RATE, row, &fv) && fv.d >= 1.0)
+			hot = COLOR_PAIR(PAIR_UP) | A_BOLD;
+		attron(hot);
+		if (view_table_right(k)) {
+			char pad[64];
+
+			snprintf(pad, sizeof pad, "%*s", w, buf);
+			view_put_plain(y, x, pad, w);
+		} else
+			view_put_plain(y, x, buf, w);
+		attroff(hot);
+		if (hot)
+			attron(attr);
+		x += w + 1;
 	}
-	if (n == 0)
+	attroff(attr);
+}
+
+/* Both tables: the rows as view-rows.c built them. */
+static void
+view_table_draw(struct view *v)
+{
+	struct view_col col[VIEW_MAX_COLS];
+	int rows = LINES - HEADER_ROWS - 3, c, n, name_w;
+	size_t i, nrows = view_rows_count(v);
+	bool grouped = view_rows_grouped(v);
+
+	n = view_table_columns(v, COLS, col);
+	for (c = 0; c < n; c++) {
+		if (col[c].own == VO_TREND)
+			v->trend_w = col[c].width;
+	}
+	if (rows < 1)
+		rows = 1;
+	/* In the group view the name takes what the numbers leave. */
+	name_w = COLS;
+	for (c = 0; c < n; c++) {
+		if (col[c].show && col[c].own != VO_NAME)
+			name_w -= col[c].width + 1;
+	}
+	if (name_w > 60)
+		name_w = 60;
+	if (name_w < 12)
+		name_w = 12;
+	if (v->cursor < v->top)
+		v->top = v->cursor;
+	if (v->cursor >= v->top + (size_t)rows)
+		v->top = v->cursor - (size_t)rows + 1;
+	if (v->top + (size_t)rows > nrows)
+		v->top = nrows > (size_t)rows ? nrows - (size_t)rows : 0;
+
+	view_table_tabs(v, nrows);
+	view_table_headings(v, col, n, name_w);
+	for (i = v->top; i < nrows && (int)(i - v->top) < rows; i++) {
+		struct field_row row = { v->app->model,
+			grouped ? NULL : v->table.rows[i],
+			grouped ? &v->groups[i] : NULL, v->addr_digits };
+
+		view_table_row(v, &row, i == v->cursor, col, n, name_w,
+		    TABLE_TOP + (int)(i - v->top));
+	}
+	if (nrows == 0)
 		mvaddstr(TABLE_TOP, 1,
 		    v->filter ? "no region matches the "
 		                "filter (\\ and Enter clears it)" :
 		                "no regions");
 }
 
-/* Keys. */
+/* Actions. */
 
-static bool
-view_row_matches(struct view *v, size_t i, const struct rx *rx)
+static int
+view_table_detail(struct view *v, int key)
 {
-	if (view_grouped(v)) {
-		const struct region_group *g = &v->groups[i];
-		size_t len;
-		const char *p = model_path(v->app->model, g->path_id, &len);
-
-		return rx_match(rx, g->label, strlen(g->label)) ||
-		    (len > 0 && rx_match(rx, p, len));
-	}
-	return table_row_matches(v->app->model, v->table.rows[i], rx);
-}
-
-/* Move to the next (dir 1) or previous (-1) row matching the search. */
-void
-view_search_next(struct view *v, int dir, bool include_current)
-{
-	size_t n = view_nrows(v), k, i;
-
-	if (v->search == NULL) {
-		view_set_status(v, "no search yet: press / to search");
-		return;
-	}
-	for (k = include_current ? 0 : 1; k <= n && n > 0; k++) {
-		i = dir > 0 ? (v->cursor + k) % n : (v->cursor + n - k % n) % n;
-		if (view_row_matches(v, i, v->search)) {
-			v->cursor = i;
-			v->cursor_key = view_row_key(v, i);
-			v->status[0] = '\0'; /* an old "no match" is over */
-			return;
-		}
-	}
-	view_set_status(v, "no match for /%s", v->search_text);
-}
-
-void
-view_enter(struct view *v)
-{
-	if (view_nrows(v) == 0)
-		return;
-	if (view_grouped(v)) {
-		v->group = v->groups[v->cursor];
-		v->in_group = true;
-		v->group_cursor = v->cursor;
-		v->cursor = 0;
-		v->cursor_key = 0;
-		v->top = 0;
-		v->rebuild = true;
-		return;
-	}
+	if (view_rows_count(v) == 0)
+		return VIEW_DONE;
 	v->detail_id = v->table.rows[v->cursor]->id;
-	v->screen = SCR_DETAIL;
+	view_open(v, &view_screen_detail);
+	return VIEW_DONE;
 }
 
-void
-view_back(struct view *v)
+static int
+view_table_members(struct view *v, int key)
 {
-	if (v->screen != SCR_TABLE) {
-		v->screen = SCR_TABLE;
-		return;
-	}
-	if (v->in_group) {
-		v->in_group = false;
-		v->cursor = v->group_cursor;
-		v->cursor_key = v->group.key;
-		v->rebuild = true;
-	}
+	if (view_rows_count(v) == 0)
+		return VIEW_DONE;
+	v->group = v->groups[v->cursor];
+	v->in_group = true;
+	v->group_cursor = v->cursor;
+	v->cursor = 0;
+	v->cursor_key = 0;
+	v->top = 0;
+	v->screen = &view_screen_regions;
+	return VIEW_REBUILD;
 }
+
+/* Out of a group's members, back to the groups. */
+static int
+view_table_leave(struct view *v, int key)
+{
+	if (!v->in_group)
+		return VIEW_DONE;
+	v->in_group = false;
+	v->cursor = v->group_cursor;
+	v->cursor_key = v->group.key;
+	v->screen = &view_screen_groups;
+	return VIEW_REBUILD;
+}
+
+static int
+view_table_group(struct view *v, int key)
+{
+	v->group_by = (enum group_by)((v->group_by + 1) % GROUP_COUNT);
+	v->in_group = false;
+	v->cursor = 0;
+	v->cursor_key = 0;
+	v->top = 0;
+	v->screen = v->group_by == GROUP_NONE ? &view_screen_regions :
+	                                        &view_screen_groups;
+	return VIEW_REBUILD;
+}
+
+static const struct view_action act_detail = { "detail",
+	"the detail of a region", "Detail", view_table_detail };
+static const struct view_action act_members = { "members",
+	"the members of a group", "Members", view_table_members };
+static const struct view_action act_leave = { "leave-group",
+	"back to the groups (from a group's members)", NULL, view_table_leave };
+static const struct view_action act_group = { "group",
+	"regions / by class / by file object", "Group", view_table_group };
+
+static const struct view_binding view_table_region_keys[] = {
+	{ '\r', &act_detail, false },
+	{ '\n', &act_detail, true },
+	{ KEY_ENTER, &act_detail, true },
+	{ 'g', &act_group, false },
+	{ 27, &act_leave, false },
+	{ KEY_BACKSPACE, &act_leave, false },
+	{ 127, &act_leave, true },
+	{ 8, &act_leave, true },
+	{ 0, NULL, false },
+};
+
+static const struct view_binding view_table_group_keys[] = {
+	{ '\r', &act_members, false },
+	{ '\n', &act_members, true },
+	{ KEY_ENTER, &act_members, true },
+	{ 'g', &act_group, false },
+	{ 0, NULL, false },
+};
+
+static const struct view_keys view_keys_regions = { "Region table",
+	view_table_region_keys };
+static const struct view_keys view_keys_groups = { "Groups",
+	view_table_group_keys };
+
+static const struct view_keys *const view_table_region_tables[] = {
+	&view_keys_regions, &view_keys_sorting, &view_keys_rows, NULL
+};
+static const struct view_keys *const view_table_group_tables[] = {
+	&view_keys_groups, &view_keys_sorting, &view_keys_rows, NULL
+};
+
+const struct view_screen view_screen_regions = {
+	.name = "regions",
+	.flags = VIEW_ROWS,
+	.keys = view_table_region_tables,
+	.draw = view_table_draw,
+	.after_key = view_rows_follow,
+};
+
+const struct view_screen view_screen_groups = {
+	.name = "groups",
+	.flags = VIEW_ROWS,
+	.keys = view_table_group_tables,
+	.draw = view_table_draw,
+	.after_key = view_rows_follow,
+};

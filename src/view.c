@@ -1,7 +1,8 @@
 /*
- * view.c - the dashboard: the terminal, signals, the loop, drawing the
- * screens in turn and the keys.  The tables are in view-table.c, the header
- * in view-header.c, the detail in view-detail.c, help in view-help.c.
+ * view.c - the dashboard: the terminal, signals, the loop, and the
+ * dispatch: a frame is the header, the current screen and the footer; a
+ * key goes to the action the key tables give it (view-keys.c).  The
+ * screens are in files of their own (view-int.h).
  */
 #include "config.h"
 
@@ -11,15 +12,12 @@
 #include <inttypes.h>
 #include <poll.h>
 #include <signal.h>
-#include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
 #include <term.h>
 #include <time.h>
 #include <unistd.h>
-#include <wchar.h>
 
-#include "spark.h"
 #include "util.h"
 #include "view-int.h"
 #include "view.h"
@@ -109,232 +107,89 @@ view_terminal_usable(char **why)
 	return true;
 }
 
-void
-view_set_status(struct view *v, const char *fmt, ...)
+/* The keys of every screen but the modal ones. */
+
+static int
+view_quit(struct view *v, int key)
 {
-	va_list ap;
-
-	va_start(ap, fmt);
-	vsnprintf(v->status, sizeof v->status, fmt, ap);
-	va_end(ap);
-	v->status_until = clock_mono() + 4;
-}
-
-/* Columns a wide string takes, and how many of its chars fit in cols. */
-static size_t
-wide_fit(const wchar_t *w, size_t n, int cols, int *used)
-{
-	size_t i;
-	int c = 0;
-
-	for (i = 0; i < n; i++) {
-		int cw = wcwidth(w[i]);
-
-		if (cw < 0)
-			cw = 1;
-		if (c + cw > cols)
-			break;
-		c += cw;
-	}
-	*used = c;
-	return i;
-}
-
-/*
- * Whether a wide char could move the cursor or reorder the line on some
- * terminal although esc_text passed it as valid UTF-8: non-printables,
- * bidi controls, zero-width format characters.
- */
-static bool
-wide_unsafe(wchar_t c)
-{
-	if (wcwidth(c) < 0)
-		return true;
-	return (c >= 0x200b && c <= 0x200f) || (c >= 0x202a && c <= 0x202e) ||
-	    (c >= 0x2060 && c <= 0x206f) || c == 0xfeff ||
-	    (c >= 0xfff9 && c <= 0xfffb);
-}
-
-/* s as wide chars into a malloc'd array (*n of them); NULL if s is not
- * valid in the locale.  With escape, unsafe chars become "\u202e". */
-static wchar_t *
-wide_from(const char *s, bool escape, size_t *n)
-{
-	size_t len = strlen(s), i, o;
-	wchar_t *w, *e;
-
-	w = xcalloc(len + 1, sizeof *w);
-	if ((*n = mbstowcs(w, s, len + 1)) == (size_t)-1) {
-		free(w);
-		return NULL;
-	}
-	if (!escape)
-		return w;
-	for (i = 0, o = 0; i < *n; i++)
-		o += wide_unsafe(w[i]) ? 8 : 1;
-	if (o == *n)
-		return w;
-	e = xcalloc(o + 1, sizeof *e);
-	for (i = 0, o = 0; i < *n; i++) {
-		if (wide_unsafe(w[i]))
-			o += (size_t)swprintf(
-			    e + o, 9, L"\\u%04x", (unsigned)w[i]);
-		else
-			e[o++] = w[i];
-	}
-	free(w);
-	*n = o;
-	return e;
+	return VIEW_QUIT;
 }
 
 static int
-view_put_wide(int y, int x, const char *s, int cols, bool tail, bool escape)
+view_help(struct view *v, int key)
 {
-	wchar_t *w;
-	size_t n, k, from;
-	int used, c, cw;
-
-	if (cols <= 0)
-		return 0;
-	if ((w = wide_from(s, escape, &n)) == NULL) {
-		mvaddnstr(y, x, s, cols); /* ASCII by construction */
-		return cols;
-	}
-	k = wide_fit(w, n, cols, &used);
-	if (k < n && tail && cols > 1) {
-		/* Keep the end: the file name matters more than the dirs. */
-		for (c = 0, from = n; from > 0; from--, c += cw) {
-			cw = wcwidth(w[from - 1]);
-			if (cw < 0)
-				cw = 1;
-			if (c + cw > cols - 1)
-				break;
-		}
-		mvaddnwstr(y, x, MB_CUR_MAX > 1 ? L"\u2026" : L"<", 1);
-		addnwstr(w + from, (int)(n - from));
-		used = c + 1;
-	} else
-		mvaddnwstr(y, x, w, (int)k);
-	free(w);
-	return used;
+	v->help_top = 0;
+	view_open(v, &view_screen_help);
+	return VIEW_DONE;
 }
 
-/* s escaped for the screen: in stack when it fits, else malloc'd (the
- * caller frees what is not stack). */
-static char *
-view_escape(
-    const struct view *v, const char *s, size_t len, char *stack, size_t size)
+static int
+view_redraw(struct view *v, int key)
 {
-	size_t need = len * 4 + 1;
-	char *buf = need > size ? xmalloc(need) : stack;
-
-	esc_text(s, len, buf, need, v->utf8);
-	return buf;
+	clearok(curscr, TRUE);
+	return VIEW_DONE;
 }
 
-int
-view_put(struct view *v, int y, int x, const char *s, size_t len, int cols,
-    bool tail)
+static int
+view_ignore(struct view *v, int key)
 {
-	char stackbuf[2048];
-	char *buf = view_escape(v, s, len, stackbuf, sizeof stackbuf);
-	int used;
-
-	used = view_put_wide(y, x, buf, cols, tail, true);
-	if (buf != stackbuf)
-		free(buf);
-	return used;
+	return VIEW_DONE;
 }
 
-int
-view_put_wrapped(struct view *v, int y, const char *s, size_t len, int maxlines)
-{
-	char stackbuf[2048];
-	char *buf = view_escape(v, s, len, stackbuf, sizeof stackbuf);
-	size_t n, at = 0, k;
-	int nl = 0, used;
-	wchar_t *w;
+static const struct view_action act_help = { "help", "this help", "Help",
+	view_help };
+static const struct view_action act_quit = { "quit", "quit", "Quit",
+	view_quit };
+static const struct view_action act_redraw = { "redraw", "redraw", NULL,
+	view_redraw };
+static const struct view_action act_resize = { "resize", NULL, NULL,
+	view_ignore };
 
-	if ((w = wide_from(buf, true, &n)) != NULL) {
-		while (at < n && nl < maxlines) {
-			k = wide_fit(w + at, n - at, COLS, &used);
-			if (k == 0)
-				break;
-			/* The last line ends with the file name. */
-			if (nl + 1 == maxlines && at + k < n) {
-				mvaddnwstr(y + nl, 0,
-				    MB_CUR_MAX > 1 ? L"\u2026" : L"<", 1);
-				at = n - (k > 1 ? k - 1 : k);
-				addnwstr(w + at, (int)(n - at));
-			} else
-				mvaddnwstr(y + nl, 0, w + at, (int)k);
-			at += k;
-			nl++;
-		}
-		free(w);
-	}
-	if (buf != stackbuf)
-		free(buf);
-	return nl;
-}
+static const struct view_binding view_lead_bindings[] = {
+	{ '?', &act_help, false },
+	{ 'h', &act_help, true },
+	{ KEY_F(1), &act_help, true },
+	{ 0, NULL, false },
+};
 
-int
-view_put_plain(int y, int x, const char *s, int cols)
-{
-	return view_put_wide(y, x, s, cols, false, false);
-}
+static const struct view_binding view_global_bindings[] = {
+	{ 'q', &act_quit, false },
+	{ KEY_F(10), &act_quit, true },
+	{ 12, &act_redraw, false }, /* Ctrl-L */
+	{ KEY_RESIZE, &act_resize, false },
+	{ 0, NULL, false },
+};
 
-/* A line of key hints, items two spaces apart: those that fit, whole. */
-static void
-view_put_keys(int y, const char *keys)
-{
-	int n = (int)strlen(keys);
+static const struct view_keys view_keys_lead = { "Everywhere",
+	view_lead_bindings };
+static const struct view_keys view_keys_global = { "Everywhere",
+	view_global_bindings };
 
-	while (n > COLS) {
-		const char *p = keys + n - 1;
-
-		while (p > keys && !(p[0] == ' ' && p[-1] == ' '))
-			p--;
-		n = p > keys ? (int)(p - keys) - 1 : COLS;
-	}
-	mvhline(y, 0, ' ', COLS);
-	mvaddnstr(y, 0, keys, n);
-}
-
+/* The footer: a prompt, a message, or the keys of the screen. */
 static void
 view_draw_footer(struct view *v)
 {
+	char hints[1024];
 	int y = LINES - 1;
 
 	move(y, 0);
 	clrtoeol();
-	if (v->prompt) {
-		mvprintw(y, 0, "%s ",
-		    v->prompt == '/'     ? "Search:" :
-		        v->prompt == 't' ? "Time:  " :
-		                           "Filter:");
-		view_put(v, y, 8, v->input, v->input_len, COLS - 9, true);
-		curs_set(1);
+	if (view_prompt_active(v)) {
+		view_prompt_draw(v, y);
 		return;
 	}
 	curs_set(0);
-	if (v->status[0] != '\0' && clock_mono() < v->status_until) {
+	if (view_put_status_live(&v->status)) {
 		if (v->colors)
 			attron(COLOR_PAIR(PAIR_WARN));
-		view_put(v, y, 0, v->status, strlen(v->status), COLS, false);
+		view_put(v->utf8, y, 0, v->status.text, strlen(v->status.text),
+		    COLS, false);
 		if (v->colors)
 			attroff(COLOR_PAIR(PAIR_WARN));
 		return;
 	}
-	attron(A_REVERSE);
-	view_put_keys(y,
-	    v->screen == SCR_DETAIL ?
-	        " Esc Back  Up Down Region  Tab Series  m Mark  space Pause  "
-	        "? Help  q Quit" :
-	        " ? Help  Enter Detail  / Search  \\ Filter  g Group  < > Sort "
-	        " "
-	        "m Mark  space Pause  + - Interval  q Quit");
-	attroff(A_REVERSE);
+	view_keys_hints(v, v->screen, hints, sizeof hints);
+	view_put_hints(y, hints);
 }
 
 void
@@ -355,291 +210,41 @@ view_draw(struct view *v)
 		return;
 	}
 	if (v->rebuild)
-		view_rebuild(v);
-	if (v->screen == SCR_HELP) {
-		view_draw_help(v);
+		view_rows_rebuild(v);
+	if (v->screen->flags & VIEW_FULL) {
+		v->screen->draw(v);
 		refresh();
 		return;
 	}
-	view_draw_header(v);
-	switch (v->screen) {
-	case SCR_TABLE:
-		view_draw_table(v);
-		break;
-	case SCR_DETAIL:
-		view_draw_detail(v);
-		break;
-	case SCR_HELP:
-		break;
-	case SCR_SORT:
-		view_draw_sort_menu(v);
-		break;
-	}
+	view_header_draw(v);
+	v->screen->draw(v);
 	view_draw_footer(v);
 	refresh();
-}
-
-static void
-view_prompt_done(struct view *v)
-{
-	char *err = NULL;
-	struct rx *rx = NULL;
-
-	v->input[v->input_len] = '\0';
-	if (v->prompt == 't') {
-		v->prompt = 0;
-		if (v->input_len > 0)
-			view_replay_goto_time(v, v->input);
-		return;
-	}
-	if (v->input_len > 0 && (rx = rx_compile(v->input, &err)) == NULL) {
-		view_set_status(
-		    v, "%s: %s", v->prompt == '/' ? "search" : "filter", err);
-		free(err);
-		v->prompt = 0;
-		return;
-	}
-	if (v->prompt == '/') {
-		rx_free(v->search);
-		v->search = rx;
-		snprintf(v->search_text, sizeof v->search_text, "%s", v->input);
-		if (rx != NULL)
-			view_search_next(v, 1, true);
-	} else {
-		rx_free(v->filter);
-		v->filter = rx;
-		snprintf(v->filter_text, sizeof v->filter_text, "%s", v->input);
-		v->rebuild = true;
-	}
-	v->prompt = 0;
-}
-
-static void
-view_prompt_key(struct view *v, int ch)
-{
-	if (ch == '\n' || ch == '\r' || ch == KEY_ENTER)
-		view_prompt_done(v);
-	else if (ch == 27)
-		v->prompt = 0;
-	else if (ch == KEY_BACKSPACE || ch == 127 || ch == 8) {
-		if (v->input_len > 0)
-			v->input_len--;
-	} else if (ch >= 32 && ch < 256 && ch != 127 &&
-	    v->input_len + 1 < sizeof v->input)
-		v->input[v->input_len++] = (char)ch;
-}
-
-static const double intervals[] = { 0.1, 0.2, 0.5, 1, 2, 5, 10, 30, 60, 300 };
-
-static void
-view_step_interval(struct view *v, int dir)
-{
-	struct sampler *sp = v->app->sampler;
-	size_t i, n = sizeof intervals / sizeof intervals[0];
-	double cur;
-
-	if (sp == NULL)
-		return;
-	cur = sampler_interval(sp);
-	for (i = 0; i < n && intervals[i] < cur - 1e-9; i++)
-		continue;
-	if (dir > 0 && i + 1 < n && intervals[i] <= cur + 1e-9)
-		i++;
-	else if (dir < 0 && i > 0)
-		i--;
-	if (i >= n)
-		i = n - 1;
-	sampler_set_interval(sp, intervals[i]);
-	v->app->interval = intervals[i];
-	view_set_status(v, "sampling every %gs", intervals[i]);
-}
-
-static void
-view_set_sort(struct view *v, enum field_id c, bool desc)
-{
-	v->sort = c;
-	v->desc = desc;
-	v->rebuild = true;
-	view_set_status(v, "sorted by %s, %s", field_get(c)->title,
-	    desc ? "biggest first" : "smallest first");
 }
 
 void
 view_key(struct view *v, int ch)
 {
-	int rows = LINES - HEADER_ROWS - 3;
-	size_t n;
+	int what;
 
 	/* Keys act on the rows as they are now (a sort or a sample before
 	 * this key in the same batch has changed them). */
 	if (v->rebuild && COLS >= MIN_COLS && LINES >= MIN_LINES)
-		view_rebuild(v);
-	n = view_nrows(v);
-	if (v->prompt) {
+		view_rows_rebuild(v);
+	if (view_prompt_active(v)) {
 		view_prompt_key(v, ch);
 		return;
 	}
-	if (v->screen == SCR_HELP) {
-		view_help_key(v, ch);
+	what = view_keys_run(v, ch);
+	if (what & VIEW_UNBOUND)
 		return;
-	}
-	if (v->screen == SCR_SORT) {
-		enum field_id first = field_next_column(FIELD_COUNT - 1, 1);
-		enum field_id last = field_next_column(first, -1);
-
-		if (ch == KEY_UP || ch == 'k')
-			v->sort_menu = v->sort_menu != first ?
-			    field_next_column(v->sort_menu, -1) :
-			    first;
-		else if (ch == KEY_DOWN || ch == 'j')
-			v->sort_menu = v->sort_menu != last ?
-			    field_next_column(v->sort_menu, 1) :
-			    last;
-		else if (ch == KEY_HOME || ch == KEY_PPAGE)
-			v->sort_menu = first;
-		else if (ch == KEY_END || ch == KEY_NPAGE)
-			v->sort_menu = last;
-		else if (ch == '\n' || ch == '\r' || ch == KEY_ENTER) {
-			view_set_sort(
-			    v, v->sort_menu, field_get(v->sort_menu)->desc);
-			v->screen = SCR_TABLE;
-		} else if (ch == 27 || ch == 'q' || ch == KEY_F(6))
-			v->screen = SCR_TABLE;
-		else if (ch == KEY_F(10))
-			v->quit = true;
-		return;
-	}
-	if (v->screen == SCR_DETAIL && view_detail_key(v, ch))
-		return;
-	if (view_replaying(v) && view_replay_key(v, ch))
-		return;
-
-	switch (ch) {
-	case 'q':
-	case KEY_F(10):
+	if (what & VIEW_REBUILD)
+		v->rebuild = true;
+	if (what & VIEW_QUIT)
 		v->quit = true;
-		break;
-	case '?':
-	case 'h':
-	case KEY_F(1):
-		v->back = v->screen;
-		v->screen = SCR_HELP;
-		break;
-	case KEY_UP:
-	case 'k':
-		if (v->cursor > 0)
-			v->cursor--;
-		break;
-	case KEY_DOWN:
-	case 'j':
-		if (v->cursor + 1 < n)
-			v->cursor++;
-		break;
-	case KEY_PPAGE:
-		v->cursor =
-		    v->cursor > (size_t)rows ? v->cursor - (size_t)rows : 0;
-		break;
-	case KEY_NPAGE:
-		v->cursor += (size_t)rows;
-		if (v->cursor >= n)
-			v->cursor = n ? n - 1 : 0;
-		break;
-	case KEY_HOME:
-		v->cursor = 0;
-		break;
-	case KEY_END:
-		v->cursor = n ? n - 1 : 0;
-		break;
-	case '\n':
-	case '\r':
-	case KEY_ENTER:
-		view_enter(v);
-		break;
-	case 27:
-	case KEY_BACKSPACE:
-	case 127:
-	case 8:
-		view_back(v);
-		break;
-	case 'g':
-		if (v->screen != SCR_TABLE)
-			break;
-		v->group_by = (enum group_by)((v->group_by + 1) % GROUP_COUNT);
-		v->in_group = false;
-		v->cursor = 0;
-		v->cursor_key = 0;
-		v->top = 0;
-		v->rebuild = true;
-		break;
-	case '<':
-	case '>': {
-		enum field_id c =
-		    field_next_column(v->sort, ch == '>' ? 1 : -1);
-
-		view_set_sort(v, c, field_get(c)->desc);
-		break;
-	}
-	case KEY_F(6):
-		v->sort_menu = v->sort;
-		v->screen = SCR_SORT;
-		break;
-	case 'I':
-		view_set_sort(v, v->sort, !v->desc);
-		break;
-	case '/':
-	case '\\':
-		v->prompt = ch;
-		v->input_len = 0;
-		break;
-	case 'n':
-		view_search_next(v, 1, false);
-		break;
-	case 'N':
-		view_search_next(v, -1, false);
-		break;
-	case 'm':
-		pump_mark(v->app->pump, false);
-		v->rebuild = true;
-		view_set_status(v, "baseline set: Delta counts from now");
-		break;
-	case 'M':
-		pump_mark(v->app->pump, true);
-		v->rebuild = true;
-		view_set_status(v, "baseline: the first sample");
-		break;
-	case ' ':
-		if (v->app->sampler != NULL && !pump_ended(v->app->pump)) {
-			bool p = !sampler_paused(v->app->sampler);
-
-			sampler_pause(v->app->sampler, p);
-			view_set_status(v,
-			    p ? "paused: space resumes" : "sampling resumed");
-		}
-		break;
-	case '+':
-	case '=':
-		view_step_interval(v, 1);
-		break;
-	case '-':
-		view_step_interval(v, -1);
-		break;
-	case 12: /* Ctrl-L */
-		clearok(curscr, TRUE);
-		break;
-	case KEY_RESIZE:
-		break;
-	default:
-		break;
-	}
-	if (!v->rebuild)
-		v->cursor_key = view_row_key(v, v->cursor);
-	/* In the detail, moving goes to the previous or next region. */
-	if (v->screen == SCR_DETAIL && !view_grouped(v) && !v->rebuild &&
-	    v->cursor < v->table.nrows)
-		v->detail_id = v->table.rows[v->cursor]->id;
+	if (v->screen->after_key != NULL)
+		v->screen->after_key(v);
 }
-
-/* ------------------------------------------------------------------ */
 
 void
 view_pump(struct view *v)
@@ -647,7 +252,8 @@ view_pump(struct view *v)
 	int what = pump_step(v->app->pump);
 
 	if (what & PUMP_WARN)
-		view_set_status(v, "%s", pump_warning(v->app->pump));
+		view_put_status_set(
+		    &v->status, "%s", pump_warning(v->app->pump));
 	if (what & (PUMP_SAMPLE | PUMP_END))
 		v->rebuild = true;
 	if (what & PUMP_LIMIT)
@@ -702,6 +308,11 @@ view_init(struct view *v, struct app *app)
 {
 	memset(v, 0, sizeof *v);
 	v->app = app;
+	v->screen = &view_screen_regions;
+	v->overlay =
+	    app->player != NULL ? &view_overlay_replay : &view_overlay_live;
+	v->lead = &view_keys_lead;
+	v->common = &view_keys_global;
 	v->sort = app->sort;
 	v->desc = app->sort_desc;
 	v->utf8 = locale_is_utf8();
@@ -713,7 +324,7 @@ view_init(struct view *v, struct app *app)
 
 		v->filter = rx_compile(app->filter, &err);
 		if (v->filter == NULL) {
-			view_set_status(v, "filter: %s", err);
+			view_put_status_set(&v->status, "filter: %s", err);
 			free(err);
 		} else
 			snprintf(v->filter_text, sizeof v->filter_text, "%s",

@@ -186,7 +186,7 @@ dump(void)
 static void
 quiet(void)
 {
-	v.status[0] = '\0';
+	view_put_status_clear(&v.status);
 	view_draw(&v);
 }
 
@@ -538,7 +538,7 @@ test_sizes(void)
 		    "at 80 columns the trend narrows, "
 		    "the path keeps 24 columns");
 	}
-	v.status[0] = '\0'; /* the key hints, not a message */
+	view_put_status_clear(&v.status); /* the key hints, not a message */
 	screen_size(24, 80);
 	{
 		const char *f = row(LINES - 1);
@@ -938,6 +938,7 @@ test_replay(void)
 	pc.model = app.model;
 	pc.player = pl;
 	app.pump = pump_new(&pc);
+	v.overlay = &view_overlay_replay; /* as view_init() sets it */
 	view_pump(&v);
 	v.rebuild = true;
 	view_key(&v, KEY_RIGHT);
@@ -947,6 +948,16 @@ test_replay(void)
 	golden("replay-paused");
 	ok(strstr(row(0), "REPLAY 1x paused  sample 3/10") != NULL,
 	    "Right twice: the third sample of ten, paused");
+	ok(strstr(row(LINES - 1), "Step") != NULL &&
+	        strstr(row(LINES - 1), "Pause") == NULL &&
+	        strstr(row(LINES - 1), "Interval") == NULL,
+	    "the footer of a replay shows its keys, and no live key");
+	view_key(&v, '?');
+	view_draw(&v);
+	ok(find("Left Right", 0) > 0 && find("sample less often", 0) < 0 &&
+	        find("End ", 0) > 0,
+	    "and so does its help");
+	view_key(&v, 'x');
 	view_key(&v, KEY_END);
 	view_pump(&v);
 	view_draw(&v);
@@ -971,9 +982,61 @@ test_replay(void)
 	app.pump = oldp;
 	app.player = NULL;
 	app.model = old;
+	v.overlay = &view_overlay_live;
 	v.rebuild = true;
 	unlink(path);
 	rmdir(dir);
+	quiet();
+	ok(strstr(row(LINES - 1), "Pause") != NULL &&
+	        strstr(row(LINES - 1), "Step") == NULL,
+	    "live again: the footer shows live keys, no replay key");
+}
+
+/* The help and the footer are made from the key tables: bind g's action
+ * to G instead, and both say G. */
+static void
+test_rebind(void)
+{
+	const struct view_keys *chain[16];
+	const struct view_action *group = NULL;
+	size_t i, n;
+
+	screen_size(40, 120);
+	quiet();
+	n = view_keys_chain(&v, v.screen, chain, 16);
+	for (i = 0; i < n && group == NULL; i++)
+		group = view_keys_action(&v, chain[i], 'g');
+	if (!ok(group != NULL && strcmp(group->name, "group") == 0,
+	        "g is bound to the action named group"))
+		return;
+	ok(strstr(row(LINES - 1), " g Group ") != NULL &&
+	        strstr(row(LINES - 1), " G Group ") == NULL,
+	    "the footer says g Group");
+	view_bind(&v, chain[i - 1], 'g', NULL);
+	view_bind(&v, chain[i - 1], 'G', group);
+	quiet();
+	ok(strstr(row(LINES - 1), " G Group ") != NULL &&
+	        strstr(row(LINES - 1), " g Group ") == NULL,
+	    "bound to G instead: the footer says G Group");
+	keys("?");
+	ok(find("  G            regions / by class / by file object", 0) > 0 &&
+	        find("  g            regions", 0) < 0,
+	    "the help lists G for it, not g");
+	golden("help-rebound");
+	keys("x");
+	keys("g");
+	ok(find("[Regions]", 0) > 0, "g does nothing now");
+	keys("G");
+	ok(find("[By class]", 0) > 0, "G groups");
+	keys("gg"); /* the groups' own g, back to the regions */
+	view_bind(&v, chain[i - 1], 'G', NULL);
+	view_bind(&v, chain[i - 1], 'g', group);
+	quiet();
+	ok(strstr(row(LINES - 1), " g Group ") != NULL,
+	    "bound back: the footer says g again");
+	keys("g");
+	ok(find("[By class]", 0) > 0, "and g groups");
+	keys("gg");
 	quiet();
 }
 
@@ -1025,6 +1088,7 @@ main(void)
 	test_deleted();
 	test_sort_menu();
 	test_replay();
+	test_rebind();
 	test_live();
 	test_exec();
 	test_end();

@@ -1,0 +1,130 @@
+/*
+ * view-live.c - the overlay of a live target: its keys (pause, the
+ * interval) and what the header says of it (ended, late, paused, exec).
+ */
+#include "config.h"
+
+#include <curses.h>
+#include <stdio.h>
+#include <time.h>
+
+#include "view-int.h"
+
+#define EXEC_NOTICE_S 60 /* how long the header tells of an exec */
+
+/* What the dashboard says of the target's state, or NULL when all is well. */
+static const char *
+view_live_state(struct view *v, char *buf, size_t size)
+{
+	struct app *app = v->app;
+
+	if (pump_ended(app->pump)) {
+		snprintf(buf, size, "%s",
+		    pump_end_cause(app->pump) ? pump_end_cause(app->pump) :
+		                                "sampling ended");
+		return buf;
+	}
+	if (app->sampler != NULL && sampler_late(app->sampler)) {
+		snprintf(buf, size,
+		    "sample late (%.0fs): the target may be "
+		    "frozen or in D state",
+		    sampler_busy(app->sampler));
+		return buf;
+	}
+	if (pump_record_error(app->pump) != NULL) {
+		snprintf(buf, size, "recording stopped: %s",
+		    pump_record_error(app->pump));
+		return buf;
+	}
+	if (app->sampler != NULL && sampler_paused(app->sampler))
+		return "PAUSED";
+	if (model_exec_wall(app->model) > 0 &&
+	    model_last_wall(app->model) - model_exec_wall(app->model) <
+	        EXEC_NOTICE_S) {
+		char when[16];
+		time_t t = (time_t)model_exec_wall(app->model);
+		struct tm tm;
+
+		localtime_r(&t, &tm);
+		strftime(when, sizeof when, "%H:%M:%S", &tm);
+		snprintf(buf, size, "ran exec at %s: a new program", when);
+		return buf;
+	}
+	if (model_samples(app->model) == 0)
+		return "waiting for the first sample";
+	return NULL;
+}
+
+static int
+view_live_pause(struct view *v, int key)
+{
+	struct sampler *sp = v->app->sampler;
+	bool p;
+
+	if (sp == NULL || pump_ended(v->app->pump))
+		return VIEW_DONE;
+	p = !sampler_paused(sp);
+	sampler_pause(sp, p);
+	view_put_status_set(
+	    &v->status, "%s", p ? "paused: space resumes" : "sampling resumed");
+	return VIEW_DONE;
+}
+
+static const double view_live_intervals[] = { 0.1, 0.2, 0.5, 1, 2, 5, 10, 30,
+	60, 300 };
+
+/* + samples less often, - more often, along view_live_intervals. */
+static int
+view_live_interval(struct view *v, int key)
+{
+	struct sampler *sp = v->app->sampler;
+	size_t i,
+	    n = sizeof view_live_intervals / sizeof view_live_intervals[0];
+	int dir = key == '-' ? -1 : 1;
+	double cur;
+
+	if (sp == NULL)
+		return VIEW_DONE;
+	cur = sampler_interval(sp);
+	for (i = 0; i < n && view_live_intervals[i] < cur - 1e-9; i++)
+		continue;
+	if (dir > 0 && i + 1 < n && view_live_intervals[i] <= cur + 1e-9)
+		i++;
+	else if (dir < 0 && i > 0)
+		i--;
+	if (i >= n)
+		i = n - 1;
+	sampler_set_interval(sp, view_live_intervals[i]);
+	v->app->interval = view_live_intervals[i];
+	view_put_status_set(
+	    &v->status, "sampling every %gs", view_live_intervals[i]);
+	return VIEW_DONE;
+}
+
+static const struct view_action act_pause = { "pause",
+	"pause / resume sampling (the screen stays live)", "Pause",
+	view_live_pause };
+static const struct view_action act_slower = { "interval-up",
+	"sample less often", "Interval", view_live_interval };
+static const struct view_action act_faster = { "interval-down",
+	"sample more often", "Interval", view_live_interval };
+
+static const struct view_binding view_live_bindings[] = {
+	{ ' ', &act_pause, false },
+	{ '+', &act_slower, false },
+	{ '=', &act_slower, true },
+	{ '-', &act_faster, false },
+	{ 0, NULL, false },
+};
+
+static const struct view_keys view_keys_live = { "Live target",
+	view_live_bindings };
+
+static const struct view_keys *const view_live_tables[] = { &view_keys_live,
+	NULL };
+
+const struct view_screen view_overlay_live = {
+	.name = "live",
+	.keys = view_live_tables,
+	.state = view_live_state,
+};

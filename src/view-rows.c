@@ -1,0 +1,284 @@
+/*
+ * view-rows.c - the rows the tables and the detail show: built from the
+ * model (regions, or groups of them), sorted and filtered, the cursor kept
+ * on its region; and the keys that move, search, filter, sort and mark,
+ * which every screen of rows shares.
+ */
+#include "config.h"
+
+#include <curses.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "util.h"
+#include "view-int.h"
+
+bool
+view_rows_grouped(const struct view *v)
+{
+	return v->group_by != GROUP_NONE && !v->in_group;
+}
+
+size_t
+view_rows_count(const struct view *v)
+{
+	return view_rows_grouped(v) ? v->ngroups : v->table.nrows;
+}
+
+uint64_t
+view_rows_key(const struct view *v, size_t i)
+{
+	if (i >= view_rows_count(v))
+		return 0;
+	return view_rows_grouped(v) ? v->groups[i].key : v->table.rows[i]->id;
+}
+
+/* Marked "+" long enough to be seen, as a gone one stays marked "-". */
+bool
+view_rows_new(const struct view *v, const struct tracked_region *r)
+{
+	uint64_t n = model_samples(v->app->model);
+
+	return r->state != TR_GONE && r->first_seq > 0 &&
+	    r->first_seq + NEW_SAMPLES >= n;
+}
+
+void
+view_rows_rebuild(struct view *v)
+{
+	struct model *m = v->app->model;
+	size_t i, n;
+
+	if (view_rows_grouped(v)) {
+		const struct region_group *g;
+
+		/* The filter and the sort apply to groups too. */
+		n = model_groups_of(m, v->group_by,
+		    v->filter ? table_keep : NULL, v->filter, &g);
+		if (n > v->gcap) {
+			v->gcap = n + n / 2 + 16;
+			v->gbuf = xrealloc(v->gbuf, v->gcap * sizeof *v->gbuf);
+		}
+		if (n > 0)
+			memcpy(v->gbuf, g, n * sizeof *g);
+		table_sort_groups(m, v->gbuf, n, v->sort, v->desc);
+		v->groups = v->gbuf;
+		v->ngroups = n;
+	} else {
+		table_build(&v->table, m, v->sort, v->desc, v->filter,
+		    v->in_group ? &v->group : NULL);
+	}
+	/* Addresses in 12 hex digits, or 16 when one needs them
+	 * ([vsyscall], a 57-bit address space): the regions are in address
+	 * order, so the last one tells. */
+	n = model_nregions(m);
+	v->addr_digits =
+	    n > 0 && model_region(m, n - 1)->end > UINT64_C(0x1000000000000) ?
+	    16 :
+	    12;
+	n = view_rows_count(v);
+	for (i = 0; i < n && v->cursor_key != 0; i++) {
+		if (view_rows_key(v, i) == v->cursor_key) {
+			v->cursor = i;
+			break;
+		}
+	}
+	if (v->cursor >= n)
+		v->cursor = n ? n - 1 : 0;
+	v->cursor_key = view_rows_key(v, v->cursor);
+	v->rebuild = false;
+}
+
+void
+view_rows_follow(struct view *v)
+{
+	if (!v->rebuild)
+		v->cursor_key = view_rows_key(v, v->cursor);
+}
+
+void
+view_rows_sort(struct view *v, enum field_id c, bool desc)
+{
+	v->sort = c;
+	v->desc = desc;
+	v->rebuild = true;
+	view_put_status_set(&v->status, "sorted by %s, %s", field_get(c)->title,
+	    desc ? "biggest first" : "smallest first");
+}
+
+static bool
+view_rows_matches(struct view *v, size_t i, const struct rx *rx)
+{
+	if (view_rows_grouped(v)) {
+		const struct region_group *g = &v->groups[i];
+		size_t len;
+		const char *p = model_path(v->app->model, g->path_id, &len);
+
+		return rx_match(rx, g->label, strlen(g->label)) ||
+		    (len > 0 && rx_match(rx, p, len));
+	}
+	return table_row_matches(v->app->model, v->table.rows[i], rx);
+}
+
+/* Move to the next (dir 1) or previous (-1) row matching the search. */
+static void
+view_rows_search_next(struct view *v, int dir, bool include_current)
+{
+	size_t n = view_rows_count(v), k, i;
+
+	if (v->search == NULL) {
+		view_put_status_set(
+		    &v->status, "no search yet: press / to search");
+		return;
+	}
+	for (k = include_current ? 0 : 1; k <= n && n > 0; k++) {
+		i = dir > 0 ? (v->cursor + k) % n : (v->cursor + n - k % n) % n;
+		if (view_rows_matches(v, i, v->search)) {
+			v->cursor = i;
+			v->cursor_key = view_rows_key(v, i);
+			view_put_status_clear(&v->status); /* an old "no
+			                                       match" is over */
+			return;
+		}
+	}
+	view_put_status_set(&v->status, "no match for /%s", v->search_text);
+}
+
+/* A pattern typed at the / or \ prompt into *rx and text (VIEW_PATTERN bytes):
+ * false (and a status, *rx as it was) if it does not compile. */
+static bool
+view_rows_pattern(struct view *v, const char *what, const char *typed,
+    struct rx **rx, char *text)
+{
+	struct rx *new = NULL;
+	char *err = NULL;
+
+	if (*typed != '\0' && (new = rx_compile(typed, &err)) == NULL) {
+		view_put_status_set(&v->status, "%s: %s", what, err);
+		free(err);
+		return false;
+	}
+	rx_free(*rx);
+	*rx = new;
+	snprintf(text, VIEW_PATTERN, "%s", typed);
+	return true;
+}
+
+static void
+view_rows_search_done(struct view *v, const char *typed)
+{
+	if (view_rows_pattern(v, "search", typed, &v->search, v->search_text) &&
+	    v->search != NULL)
+		view_rows_search_next(v, 1, true);
+}
+
+static void
+view_rows_filter_done(struct view *v, const char *typed)
+{
+	if (view_rows_pattern(v, "filter", typed, &v->filter, v->filter_text))
+		v->rebuild = true;
+}
+
+/* Actions. */
+
+static int
+view_rows_move(struct view *v, int key)
+{
+	size_t n = view_rows_count(v);
+	size_t page = LINES - HEADER_ROWS - 3 > 1 ? LINES - HEADER_ROWS - 3 : 1;
+
+	switch (key) {
+	case KEY_UP:
+	case 'k':
+		if (v->cursor > 0)
+			v->cursor--;
+		break;
+	case KEY_DOWN:
+	case 'j':
+		if (v->cursor + 1 < n)
+			v->cursor++;
+		break;
+	case KEY_PPAGE:
+		v->cursor = v->cursor > page ? v->cursor - page : 0;
+		break;
+	case KEY_NPAGE:
+		v->cursor += page;
+		if (v->cursor >= n)
+			v->cursor = n ? n - 1 : 0;
+		break;
+	case KEY_HOME:
+		v->cursor = 0;
+		break;
+	case KEY_END:
+		v->cursor = n ? n - 1 : 0;
+		break;
+	}
+	return VIEW_DONE;
+}
+
+static int
+view_rows_search(struct view *v, int key)
+{
+	view_prompt_open(v, "Search:", view_rows_search_done);
+	return VIEW_DONE;
+}
+
+static int
+view_rows_filter(struct view *v, int key)
+{
+	view_prompt_open(v, "Filter:", view_rows_filter_done);
+	return VIEW_DONE;
+}
+
+static int
+view_rows_next_match(struct view *v, int key)
+{
+	view_rows_search_next(v, key == 'N' ? -1 : 1, false);
+	return VIEW_DONE;
+}
+
+static int
+view_rows_mark(struct view *v, int key)
+{
+	bool reset = key == 'M';
+
+	pump_mark(v->app->pump, reset);
+	view_put_status_set(&v->status, "%s",
+	    reset ? "baseline: the first sample" :
+	            "baseline set: Delta counts from now");
+	return VIEW_REBUILD;
+}
+
+static const struct view_action act_move = { "move", "move", NULL,
+	view_rows_move };
+static const struct view_action act_search = { "search",
+	"search (pcre2 on class and path)", "Search", view_rows_search };
+static const struct view_action act_next_match = { "search-next",
+	"the next / previous match", NULL, view_rows_next_match };
+static const struct view_action act_filter = { "filter",
+	"filter (pcre2 on class and path; empty clears)", "Filter",
+	view_rows_filter };
+static const struct view_action act_mark = { "mark",
+	"baseline = now (Delta counts from here)", "Mark", view_rows_mark };
+static const struct view_action act_mark_first = { "mark-first",
+	"baseline = the first sample", NULL, view_rows_mark };
+
+static const struct view_binding view_rows_bindings[] = {
+	{ KEY_UP, &act_move, false },
+	{ KEY_DOWN, &act_move, false },
+	{ 'k', &act_move, true },
+	{ 'j', &act_move, true },
+	{ KEY_PPAGE, &act_move, false },
+	{ KEY_NPAGE, &act_move, false },
+	{ KEY_HOME, &act_move, false },
+	{ KEY_END, &act_move, false },
+	{ '/', &act_search, false },
+	{ 'n', &act_next_match, false },
+	{ 'N', &act_next_match, false },
+	{ '\\', &act_filter, false },
+	{ 'm', &act_mark, false },
+	{ 'M', &act_mark_first, false },
+	{ 0, NULL, false },
+};
+
+const struct view_keys view_keys_rows = { "Rows", view_rows_bindings };
