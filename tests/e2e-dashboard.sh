@@ -3,27 +3,17 @@
 # sorting, filtering, detail, the leak's sparkline, resizes, escaped paths,
 # and a terminal left usable after SIGTERM and SIGKILL.
 . "$srcdir/tests/lib.sh"
-
-command -v tmux >/dev/null || { diag "tmux is not installed"; ok 1 "tmux"; finish; }
-sock=memtop-e2e-$$
-tm() { tmux -L "$sock" -f /dev/null "$@"; }
-screen() { tm capture-pane -p -t e2e; }
-# wait_screen SECONDS PATTERN: until the screen shows an extended regex.
-wait_screen() { wait_for "$1" sh -c "tmux -L '$sock' capture-pane -p -t e2e | grep -Eq -- \"\$0\"" "$2"; }
-keys() { tm send-keys -t e2e "$@"; sleep 0.4; }
-trap 'tm kill-server 2>/dev/null; for p in $cleanup_pids; do kill -9 "$p" 2>/dev/null; done; rm -rf "$tmp"' EXIT
+. "$srcdir/tests/tmux.sh"
 
 start_demo --demo-rate 512 --demo-hostile || { ok 1 "demo starts"; finish; }
 
-tm new-session -d -s e2e -x 120 -y 40 "env PS1='PROMPT\$ ' LANG=C.UTF-8 LC_ALL=C.UTF-8 TERM=screen bash --norc --noprofile"
-tm set-option -t e2e status off >/dev/null
-sleep 0.3
+tmux_shell e2e 120 40
 keys "stty sane" Enter
 keys "$MEMTOP -p $demo_pid -d 0.5" Enter
 check "the dashboard comes up with the demo's pid" wait_screen 10 "pid $demo_pid" ||
 	screen | diag_file /dev/stdin
 check "the alternate screen is on while it runs" \
-	test "$(tm display -p -t e2e '#{alternate_on}')" = 1
+	test "$(alt)" = 1
 
 # Group view: the demo's classes are all there.
 keys g
@@ -42,7 +32,7 @@ wait_screen 5 "\[Regions\]" >/dev/null
 
 # Sorting: < goes from RSS to Size, biggest first; I inverts.
 sizes_sorted() {
-	tm capture-pane -p -t e2e >"$tmp/sorted"
+	screen >"$tmp/sorted"
 	python3 -c "
 import sys
 lines = open(sys.argv[1], encoding='utf-8').read().splitlines()
@@ -69,12 +59,15 @@ keys '>'
 # to full blocks, its rate near the demo's 512 kB/s.
 keys '>' '>' '>' '>' '>' Home
 check "> five times reaches the Rate column" wait_screen 3 "sort Rate/s"
-sleep 3
-screen >"$tmp/leak"
-check "the leaking region's sparkline rises" sh -c \
-	"sed -n 8p '$tmp/leak' | grep -q '▁.*█'" || diag_file "$tmp/leak"
-check "and its rate is near 512 kB/s" sh -c \
-	"sed -n 8p '$tmp/leak' | grep -Eq '\+(4[0-9]{2}|5[0-9]{2}|6[0-2][0-9])\.[0-9]K'"
+leak_rises() { screen >"$tmp/leak"; sed -n 8p "$tmp/leak" | grep -q '▁.*█'; }
+check "the leaking region's sparkline rises" wait_for 10 leak_rises ||
+	diag_file "$tmp/leak"
+leak_rate() {
+	screen >"$tmp/leak"
+	sed -n 8p "$tmp/leak" | grep -Eq '\+(4[0-9]{2}|5[0-9]{2}|6[0-2][0-9])\.[0-9]K'
+}
+check "and its rate is near 512 kB/s" wait_for 10 leak_rate ||
+	diag_file "$tmp/leak"
 keys '<' '<' '<' '<' '<'
 
 # Filter: \ narrows the table; a bad pattern shows an error, no crash.
@@ -89,19 +82,19 @@ check "a bad pattern shows an error in the status line" wait_screen 3 "bad patte
 	screen | diag_file /dev/stdin
 keys '\' Enter
 check "an empty filter shows everything again" sh -c \
-	"! tmux -L '$sock' capture-pane -p -t e2e | sed -n 6p | grep -q 'filter:'"
+	"! tmux -L '$tmux_sock' capture-pane -p -t e2e | sed -n 6p | grep -q 'filter:'"
 
 # A path holding an escape sequence is shown escaped.
 keys '/' 'evil' Enter
 check "an escape sequence in a path is shown as text" wait_screen 3 'm\\e\]0;pwned\\x07\.bin' ||
 	screen | diag_file /dev/stdin
 check "search moved the cursor to it" sh -c \
-	"tmux -L '$sock' capture-pane -p -e -t e2e | grep 'pwned' | head -1 | grep -q \"\$(printf '\\033')\""
+	"tmux -L '$tmux_sock' capture-pane -p -e -t e2e | grep 'pwned' | head -1 | grep -q \"\$(printf '\\033')\""
 
 # Detail and back.
 keys Home Enter
 check "Enter opens the region's detail" wait_screen 3 "VmFlags:"
-check "the detail lists counters" sh -c "tmux -L '$sock' capture-pane -p -t e2e | grep -q 'Private_Dirty'"
+check "the detail lists counters" wait_screen 3 'Private_Dirty'
 keys Tab
 check "Tab switches the chart to PSS" wait_screen 3 "^PSS over the last"
 keys Escape
@@ -113,14 +106,16 @@ keys x
 
 # Resizes: down to 40x10, a storm, 20x5, and back.
 tm resize-window -t e2e -x 40 -y 10
-sleep 0.5
-screen >"$tmp/small"
-check "at 40x10 the header and rows still fit" python3 -c "
+small_fits() {
+	screen >"$tmp/small"
+	python3 -c "
 import sys
 lines = open(sys.argv[1], encoding='utf-8').read().splitlines()
 assert any('memtop' in l for l in lines) and any('RSS' in l for l in lines)
 assert all(len(l) <= 40 for l in lines)
-" "$tmp/small" ||
+" "$tmp/small"
+}
+check "at 40x10 the header and rows still fit" wait_for 5 small_fits ||
 	diag_file "$tmp/small"
 for s in 100x30 50x12 90x20 41x11 130x45 60x15 40x10 120x40; do
 	tm resize-window -t e2e -x "${s%x*}" -y "${s#*x}"
@@ -135,20 +130,19 @@ keys C-z
 check "^Z suspends: the shell prompt is back" wait_screen 5 'PROMPT\$ *$' ||
 	screen | diag_file /dev/stdin
 check "suspended: the alternate screen is off" \
-	test "$(tm display -p -t e2e '#{alternate_on}')" = 0
+	test "$(alt)" = 0
 keys fg Enter
 check "fg resumes and redraws the dashboard" wait_screen 5 "Rate/s.*Trend"
 check "resumed: the alternate screen is on again" \
-	test "$(tm display -p -t e2e '#{alternate_on}')" = 1
+	test "$(alt)" = 1
 
 # SIGTERM: the shell prompt is back, the terminal cooked.
-shell=$(tm display -p -t e2e '#{pane_pid}')
-parent=$(pgrep -P "$shell" | head -1)
+parent=$(pane_children | head -1)
 child=$(pgrep -P "$parent" | head -1)
 kill -TERM "$child"
-check "after SIGTERM the pane is back at a shell prompt" wait_screen 5 'PROMPT\$ *$'
+check "after SIGTERM the pane is back at a shell prompt" prompt_back 10
 check "after SIGTERM the alternate screen is off" \
-	test "$(tm display -p -t e2e '#{alternate_on}')" = 0
+	test "$(alt)" = 0
 keys 'stty -a | tr " " "\n" | grep -E "^-?(icanon|echo)$" | tr "\n" " "; echo' Enter
 check "after SIGTERM the terminal is in cooked mode with echo" \
 	wait_screen 3 '^icanon echo'
@@ -157,12 +151,12 @@ check "after SIGTERM the terminal is in cooked mode with echo" \
 keys clear Enter
 keys "$MEMTOP -p $demo_pid -d 0.5" Enter
 wait_screen 10 "pid $demo_pid" >/dev/null
-parent=$(pgrep -P "$shell" | head -1)
+parent=$(pane_children | head -1)
 child=$(pgrep -P "$parent" | head -1)
 kill -KILL "$child"
 check "after SIGKILL the parent says so" wait_screen 5 'killed by signal 9'
 check "after SIGKILL the alternate screen is off" \
-	test "$(tm display -p -t e2e '#{alternate_on}')" = 0
+	test "$(alt)" = 0
 keys 'stty -a | tr " " "\n" | grep -E "^-?(icanon|echo)$" | tr "\n" " "; echo' Enter
 check "after SIGKILL the terminal is in cooked mode with echo" \
 	wait_screen 3 '^icanon echo'
@@ -175,17 +169,19 @@ kill "$demo_pid"
 check "when the target exits the header says so" wait_screen 5 "process $demo_pid exited"
 check "and the last regions stay on screen" wait_screen 2 "heap"
 keys q
-check "q quits to the prompt" wait_screen 5 'PROMPT\$ *$'
+check "q quits to the prompt" prompt_back 10
 
 # LC_ALL=C: ASCII sparklines, no UTF-8 block.
 start_demo --demo-rate 512 || ok 1 "demo starts"
 keys clear Enter
 keys "LC_ALL=C LANG=C $MEMTOP -p $demo_pid -d 0.5" Enter
-sleep 3
-screen >"$tmp/ascii"
-check "LC_ALL=C: ASCII sparklines only" sh -c \
-	"grep -q 'pid $demo_pid' '$tmp/ascii' && ! grep -q '[▁▂▃▄▅▆▇█]' '$tmp/ascii' &&
-	 grep '1.0G' '$tmp/ascii' | grep -q '_.*#'" || diag_file "$tmp/ascii"
+ascii_sparks() {
+	screen >"$tmp/ascii"
+	grep -q "pid $demo_pid" "$tmp/ascii" && ! grep -q '[▁▂▃▄▅▆▇█]' "$tmp/ascii" &&
+		grep '1.0G' "$tmp/ascii" | grep -q '_.*#'
+}
+check "LC_ALL=C: ASCII sparklines only" wait_for 10 ascii_sparks ||
+	diag_file "$tmp/ascii"
 keys q
 
 # No terminal: say so and suggest -b.

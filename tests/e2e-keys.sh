@@ -3,27 +3,19 @@
 # and resume, the interval, the baseline, -n, and the keyboard signals (^C,
 # ^\) and SIGHUP each leaving a usable terminal with the right exit code.
 . "$srcdir/tests/lib.sh"
+. "$srcdir/tests/tmux.sh"
 
-command -v tmux >/dev/null || { diag "tmux is not installed"; ok 1 "tmux"; finish; }
-sock=memtop-keys-$$
-tm() { tmux -L "$sock" -f /dev/null "$@"; }
-screen() { tm capture-pane -p -t k; }
-wait_screen() { wait_for "$1" sh -c "tmux -L '$sock' capture-pane -p -t k | grep -Eq -- \"\$0\"" "$2"; }
-keys() { tm send-keys -t k "$@"; sleep 0.4; }
-alt() { tm display -p -t k '#{alternate_on}'; }
 # The leak's row (the 1 GiB mapping) as shown now.
 leak_row() { screen | grep ' 1\.0G ' | head -1; }
-trap 'tm kill-server 2>/dev/null; for p in $cleanup_pids; do kill -9 "$p" 2>/dev/null; done; rm -rf "$tmp"' EXIT
 
 start_demo --demo-rate 512 || { ok 1 "demo starts"; finish; }
 
-tm new-session -d -s k -x 150 -y 40 "env PS1='PROMPT\$ ' LANG=C.UTF-8 LC_ALL=C.UTF-8 TERM=screen bash --norc --noprofile"
-tm set-option -t k status off >/dev/null
-sleep 0.3
+tmux_shell k 150 40
 keys "$MEMTOP -p $demo_pid -d 0.5" Enter
 check "the dashboard comes up" wait_screen 10 "pid $demo_pid" ||
 	screen | diag_file /dev/stdin
-sleep 1.5
+leak_shown() { test -n "$(leak_row)"; }
+wait_for 10 leak_shown
 
 # Pause: the header says so and the numbers stop; the screen stays live.
 keys Space
@@ -40,10 +32,8 @@ check "while paused the screen still answers keys (g)" wait_screen 3 "\[By class
 keys g g
 keys Space
 check "space resumes sampling" wait_screen 3 "sampling resumed"
-sleep 2
-after=$(leak_row)
-check "after resuming the leak's row moves again" \
-	test -n "$after" -a "$before" != "$after" ||
+leak_moved() { after=$(leak_row); test -n "$after" -a "$before" != "$after"; }
+check "after resuming the leak's row moves again" wait_for 10 leak_moved ||
 	{ diag "before: $before"; diag "after:  $after"; }
 
 # The interval: + samples less often, - more often.
@@ -57,7 +47,7 @@ delta_before=$(leak_row)
 keys m
 check "m sets the baseline" wait_screen 3 "baseline set"
 check "after m the leak's delta starts again from 0 (in kB, not MB)" \
-	wait_for 3 sh -c "tmux -L '$sock' capture-pane -p -t k | grep ' 1\.0G ' |
+	wait_for 3 sh -c "tmux -L '$tmux_sock' capture-pane -p -t k | grep ' 1\.0G ' |
 	 head -1 | grep -Eq ' (0|\+[0-9.]+K) +\+[0-9.]+K'" ||
 	{ diag "before m: $delta_before"; diag "after m:  $(leak_row)"; }
 keys M
@@ -65,7 +55,7 @@ check "M goes back to the first sample" wait_screen 3 "baseline: the first sampl
 
 # ^C: SIGINT restores the terminal; the exit code says so (128 + 2).
 keys C-c
-check "^C: the shell prompt is back" wait_screen 5 'PROMPT\$ *$' ||
+check "^C: the shell prompt is back" prompt_back 10 ||
 	screen | diag_file /dev/stdin
 check "^C: the alternate screen is off" test "$(alt)" = 0
 keys 'echo "code=$?"' Enter
@@ -76,7 +66,7 @@ keys clear Enter
 keys "$MEMTOP -p $demo_pid -d 0.5" Enter
 wait_screen 10 "pid $demo_pid" >/dev/null
 keys 'C-\'
-check "^\\: the shell prompt is back" wait_screen 5 'PROMPT\$ *$'
+check "^\\: the shell prompt is back" prompt_back 10
 check "^\\: the alternate screen is off" test "$(alt)" = 0
 keys 'echo "code=$?"' Enter
 check "^\\: exit code 131" wait_screen 3 '^code=131'
@@ -86,22 +76,20 @@ keys clear Enter
 keys "$MEMTOP -p $demo_pid -d 0.5" Enter
 check "the dashboard runs again" wait_screen 10 "pid $demo_pid" ||
 	screen | diag_file /dev/stdin
-shell=$(tm display -p -t k '#{pane_pid}')
-parent=$(pgrep -P "$shell" | head -1)
+parent=$(pane_children | head -1)
 child=$(pgrep -P "$parent" | head -1)
 kill -HUP "${child:-$parent}"
-check "SIGHUP: the shell prompt is back" wait_screen 5 'PROMPT\$ *$'
+check "SIGHUP: the shell prompt is back" prompt_back 10
 check "SIGHUP: the alternate screen is off" test "$(alt)" = 0
 
 # kill -INT of the PID a shell knows (the supervisor's) stops memtop too.
 keys clear Enter
 keys "$MEMTOP -p $demo_pid -d 0.5" Enter
 wait_screen 10 "pid $demo_pid" >/dev/null
-shell=$(tm display -p -t k '#{pane_pid}')
-parent=$(pgrep -P "$shell" | head -1)
+parent=$(pane_children | head -1)
 kill -INT "$parent"
 check "SIGINT to the supervisor: the shell prompt is back" \
-	wait_screen 5 'PROMPT\$ *$' || screen | diag_file /dev/stdin
+	prompt_back 10 || screen | diag_file /dev/stdin
 check "SIGINT to the supervisor: the alternate screen is off" \
 	test "$(alt)" = 0
 keys 'echo "code=$?"' Enter
@@ -121,7 +109,7 @@ keys "$MEMTOP -p $demo_pid -d 30" Enter
 wait_screen 10 "pid $demo_pid" >/dev/null
 t0=$(date +%s%N)
 tm send-keys -t k q
-wait_screen 5 'PROMPT\$ *$'
+prompt_back 5
 t1=$(date +%s%N)
 check "q quits within a second even with a 30 s interval" \
 	test $(((t1 - t0) / 1000000)) -lt 1000 ||

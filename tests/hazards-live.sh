@@ -67,7 +67,10 @@ exec_samples() {
 	python3 -c "$2" &
 	epid=$!
 	kill_later $epid
-	sleep 0.3
+	# The first sample must see python itself, not what runs before it
+	# and execs it (the shell's fork, a pyenv shim whose comm already
+	# says python3): that exec would count as one more.
+	wait_for 10 sh -c "readlink /proc/$epid/exe | grep -q '/python[^/]*\$'"
 	limit 30 "$MEMTOP" -b -n 8 -d 0.5 -p "$epid" --format "${3:-json}" \
 		>"$tmp/$1.out" 2>"$tmp/$1.err"
 }
@@ -175,7 +178,7 @@ if [ "$root" = yes ] && unshare --pid --fork --mount-proc true 2>/dev/null; then
 		sh -c "test \$(wc -l <'$tmp/reuse.err') = 1 && grep -q 'now belongs to another process' '$tmp/reuse.err'" ||
 		diag_file "$tmp/reuse.err"
 else
-	diag "skipping PID namespace test: needs root and unshare --pid"
+	skip "PID reuse in a new PID namespace" "needs root and unshare --pid"
 fi
 
 # Permission: another user's memtop on our demo; root without CAP_SYS_PTRACE
@@ -235,7 +238,8 @@ time.sleep(30)' &
 		"test $code = 3 && grep -q 'no process' '$tmp/hide.err'" ||
 		diag_file "$tmp/hide.err"
 else
-	diag "skipping permission tests: need root to switch users"
+	skip "another user's process, capabilities, hidepid" \
+		"needs root to switch users"
 fi
 
 # A frozen target (the cgroup freezer, v1 or v2): sampling still answers.
@@ -274,7 +278,8 @@ if [ -n "$frozen" ]; then
 	check "a frozen target ($frozen) is sampled without a hang" sh -c \
 		"test $code = 0 && grep -q ' heap ' '$tmp/frozen'"
 else
-	diag "skipping the freezer test: no cgroup freezer to write to"
+	skip "a frozen target is sampled without a hang" \
+		"no cgroup freezer to write to"
 fi
 
 # Churning mappings: /proc reads of a process that maps and unmaps all the

@@ -1,5 +1,6 @@
-# lib.sh - shared helpers for the shell tests: TAP output, the demo workload,
-# bounded waits, cleanup.  Source it; $MEMTOP is the binary under test.
+# lib.sh - shared helpers for the shell tests: TAP output (skips too), the
+# demo workload, bounded waits, cleanup.  Source it; $MEMTOP is the binary
+# under test.  tmux.sh adds the terminal of the end-to-end scripts.
 set -u
 
 : "${MEMTOP:=./memtop}"
@@ -34,6 +35,18 @@ check() {
 }
 
 diag() { printf '# %s\n' "$*"; }
+
+# skip DESCRIPTION REASON: a test that cannot run here, said as a skip.
+skip() {
+	tap_n=$((tap_n + 1))
+	echo "ok $tap_n - $1 # SKIP $2"
+}
+
+# skip_all REASON: the whole script cannot run here.
+skip_all() {
+	echo "1..0 # SKIP $1"
+	exit 0
+}
 
 # Print the file into the TAP log as comments (for a failed check).
 diag_file() { sed 's/^/#   /' "$1" | head -n "${2:-40}"; }

@@ -4,12 +4,9 @@
 # replayed output, damaged and foreign files, the lock, the flight recorder,
 # and the replay dashboard in tmux.
 . "$srcdir/tests/lib.sh"
+. "$srcdir/tests/tmux.sh"
 
 py() { python3 - "$@"; }
-sock=memtop-rr-$$
-tm() { tmux -L "$sock" -f /dev/null "$@"; }
-wait_screen() { wait_for "$1" sh -c "tmux -L '$sock' capture-pane -p -t rr | grep -Eq -- \"\$0\"" "$2"; }
-trap 'tm kill-server 2>/dev/null; for p in $cleanup_pids; do kill -9 "$p" 2>/dev/null; done; rm -rf "$tmp"' EXIT
 
 # The target is SIGKILLed (as by the OOM killer): the recorder ends by
 # itself and the file says how.
@@ -119,7 +116,7 @@ check "--info finds a frame that checks out but cannot be decoded (exit 5)" sh -
 	"test $code = 5 && grep -q 'cannot be decoded' '$tmp/inside.info'" ||
 	diag_file "$tmp/inside.info"
 # In the dashboard too: the header says so, and so does the exit.
-tm new-session -d -s rr -x 120 -y 40 "env LANG=C.UTF-8 TERM=screen $MEMTOP -r $tmp/damaged.mt 2>$tmp/ddash.err; echo \$? >$tmp/ddash.code; sleep 30"
+tmux_run rr 120 40 "env LANG=C.UTF-8 TERM=screen $MEMTOP -r $tmp/damaged.mt 2>$tmp/ddash.err; echo \$? >$tmp/ddash.code; sleep 30"
 check "replaying a damaged recording: the header names the offset" \
 	wait_screen 5 "DAMAGED at offset [0-9]+"
 tm send-keys -t rr q
@@ -220,7 +217,7 @@ if [ "$(id -u)" = 0 ] && mkdir -p "$tmp/full" &&
 	tm new-session -d -s full -x 120 -y 40 "env LANG=C.UTF-8 TERM=screen \
 	    $MEMTOP -d 0.1 -p $demo_pid -w $tmp/full/dash.mt \
 	    2>$tmp/full.derr; echo \$? >$tmp/full.dcode"
-	wait_for 30 sh -c "tmux -L '$sock' capture-pane -p -t full |
+	wait_for 30 sh -c "tmux -L '$tmux_sock' capture-pane -p -t full |
 	    grep -q 'recording stopped'"
 	check "disk full in the dashboard: the header says the recording stopped" \
 		test $? = 0
@@ -233,7 +230,7 @@ if [ "$(id -u)" = 0 ] && mkdir -p "$tmp/full" &&
 	tm kill-session -t full 2>/dev/null
 	umount "$tmp/full"
 else
-	diag "skipping the disk-full test: needs root to mount a small tmpfs"
+	skip "disk full while recording" "needs root to mount a small tmpfs"
 fi
 
 # Flight recorder: --keep 2s holds only about the last two seconds.
@@ -259,7 +256,7 @@ sleep 5
 tm send-keys -t mk m
 sleep 1.5
 tm send-keys -t mk q
-wait_for 5 sh -c "! tmux -L '$sock' has-session -t mk 2>/dev/null"
+wait_for 5 sh -c "! tmux -L '$tmux_sock' has-session -t mk 2>/dev/null"
 "$MEMTOP" -r "$tmp/mark.mt" -b --format json >"$tmp/mark.json"
 py "$tmp/mark.json" "$leak" >"$tmp/mark.check" 2>&1 <<'EOF'
 import json, sys
@@ -274,10 +271,10 @@ print("fine")
 EOF
 check "m while recording: the replay's deltas count from it, as live" \
 	grep -q fine "$tmp/mark.check" || diag_file "$tmp/mark.check"
-tm new-session -d -s rr -x 150 -y 40 "env LANG=C.UTF-8 TERM=screen $MEMTOP -r $tmp/mark.mt"
+tmux_run rr 150 40 "env LANG=C.UTF-8 TERM=screen $MEMTOP -r $tmp/mark.mt"
 tm send-keys -t rr ' ' End
 check "  ... and in the replay dashboard, at the end, in kB not MB" \
-	wait_for 3 sh -c "tmux -L '$sock' capture-pane -p -t rr | grep ' 1\.0G ' |
+	wait_for 3 sh -c "tmux -L '$tmux_sock' capture-pane -p -t rr | grep ' 1\.0G ' |
 	 head -1 | grep -Eq ' (0|\+[0-9.]+K) +\+[0-9.]+K'" ||
 	tm capture-pane -p -t rr | diag_file /dev/stdin
 tm kill-session -t rr
@@ -286,8 +283,8 @@ tm kill-session -t rr
 "$MEMTOP" -b -p "$demo_pid" -d 0.2 -w "$tmp/follow.mt" &
 rec=$!
 kill_later $rec
-sleep 1
-tm new-session -d -s rr -x 120 -y 40 "env LANG=C.UTF-8 TERM=screen $MEMTOP -r $tmp/follow.mt"
+wait_for 10 test -s "$tmp/follow.mt"
+tmux_run rr 120 40 "env LANG=C.UTF-8 TERM=screen $MEMTOP -r $tmp/follow.mt"
 check "the replay dashboard opens" wait_screen 5 "REPLAY 1x"
 tm send-keys -t rr ' '
 check "space pauses" wait_screen 3 "REPLAY 1x paused"
@@ -317,12 +314,12 @@ check "Right steps forward one sample at a time" wait_screen 3 "paused  sample 3
 tm send-keys -t rr '['
 check "[ slows down to 2x" wait_screen 3 "REPLAY 2x paused"
 tm send-keys -t rr End
-check "End goes to the last sample" wait_for 3 sh -c "tmux -L '$sock' capture-pane -p -t rr |
+check "End goes to the last sample" wait_for 3 sh -c "tmux -L '$tmux_sock' capture-pane -p -t rr |
 	head -1 | grep -Eq 'sample ([0-9]+)/\\1([^0-9]|\$)'"
 tm send-keys -t rr Home
 check "Home goes back to the first" wait_screen 3 "paused  sample 1/"
 tm send-keys -t rr t '-0' Enter
-check "t -0 jumps to the end, relative to it" wait_for 3 sh -c "tmux -L '$sock' capture-pane -p -t rr |
+check "t -0 jumps to the end, relative to it" wait_for 3 sh -c "tmux -L '$tmux_sock' capture-pane -p -t rr |
 	head -1 | grep -Eq 'sample ([0-9]+)/\\1([^0-9]|\$)'"
 tm send-keys -t rr Home Right Enter
 check "Enter opens the region's detail, as of that sample" \
