@@ -486,7 +486,7 @@ live_next(struct source *src, struct snapshot *out, char **cause)
 	int mm;
 
 	if ((out->state = live_state(l, &st, &mm)) != TARGET_ALIVE)
-		return 1;
+		return SOURCE_END;
 	n = live_read(l, mm, "smaps");
 	if (n == -EACCES || n == -EPERM) {
 		*cause = denied_cause(l->pid, "smaps");
@@ -494,7 +494,7 @@ live_next(struct source *src, struct snapshot *out, char **cause)
 		return -EACCES;
 	}
 	if (n <= 0 && (out->state = live_state(l, &st, &mm)) != TARGET_ALIVE)
-		return 1; /* exited, or a zombie, between the two reads */
+		return SOURCE_END; /* exited, or a zombie, between the two reads */
 	if (n < 0) {
 		*cause = xasprintf("cannot read /proc/%d/smaps: %s", l->pid,
 		    strerror((int)-n));
@@ -554,7 +554,7 @@ live_next(struct source *src, struct snapshot *out, char **cause)
 
 		if (now != TARGET_ALIVE) {
 			out->state = now;
-			return 1;
+			return SOURCE_END;
 		}
 	}
 	out->sample_ms = (clock_mono() - t0) * 1000;

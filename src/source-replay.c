@@ -554,14 +554,14 @@ replay_next(struct source *src, struct snapshot *out, char **cause)
 		if (rp->pos < rp->n)
 			continue;
 		if (replay_writer_active(rp))
-			return 2;
+			return SOURCE_AGAIN;
 		/* Frames written just before the recorder let go. */
 		replay_refresh(src);
 		if (rp->pos >= rp->n)
 			break;
 	}
 	out->state = rp->ended ? rp->final : TARGET_ALIVE;
-	return 1;
+	return SOURCE_END;
 }
 
 static void
