@@ -145,6 +145,8 @@ player_take(struct player *pl, struct snapshot *out, struct player_step *step,
 	if (pl->mode == PLAYER_ONCE)
 		return player_take_once(pl, out, step, cause);
 	now = clock_mono();
+	if (pl->at == pl->nqueue)
+		player_refresh(pl, now); /* a recording still written grows */
 	n = replay_count(pl->src);
 	if (pl->at == pl->nqueue) {
 		/* No jump under way: one asked for, or the next sample due. */
@@ -166,11 +168,9 @@ player_take(struct player *pl, struct snapshot *out, struct player_step *step,
 		if (pl->want == SIZE_MAX || pl->want == pl->pos || n == 0) {
 			if (pl->want == pl->pos)
 				pl->want = SIZE_MAX;
-			if (pl->pos == SIZE_MAX || pl->pos + 1 >= n) {
-				pl->next =
-				    now; /* at the end: go on with more */
-				player_refresh(pl, now);
-			}
+			/* At the end: go on at once with more. */
+			if (pl->pos == SIZE_MAX || pl->pos + 1 >= n)
+				pl->next = now;
 			return SOURCE_AGAIN;
 		}
 		player_plan(pl, pl->want);

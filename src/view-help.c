@@ -41,7 +41,7 @@ view_help_text(struct view *v, char (*text)[HELP_WIDTH])
 static void
 view_help_draw(struct view *v)
 {
-	static char text[HELP_MAX][HELP_WIDTH];
+	char text[HELP_MAX][HELP_WIDTH];
 	int rows = LINES - 1, i, max, n = (int)view_help_text(v, text);
 
 	max = n > rows ? n - rows : 0;

@@ -251,7 +251,7 @@ view_pump(struct view *v)
 {
 	int what = pump_step(v->app->pump);
 
-	if (what & PUMP_WARN)
+	if ((what & PUMP_WARN) && pump_warning(v->app->pump) != NULL)
 		view_put_status_set(
 		    &v->status, "%s", pump_warning(v->app->pump));
 	if (what & (PUMP_SAMPLE | PUMP_END))
