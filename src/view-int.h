@@ -12,7 +12,8 @@
  * screen's, then the ones of every screen (view.c's), and the help and the
  * footer are made from those same tables (view-keys.c), so they cannot say
  * other than what the keys do.  Adding a screen is one file with its ops
- * and key table, and a line in view.c's list of screens.
+ * and key table (its extern below, and mk/view.am); an action of another
+ * screen opens it with view_open(), and the help and footer follow.
  *
  * The files call each other one way: view.c -> the screens (view-table.c
  * -> view-detail.c) -> view-sort.c -> view-rows.c -> view-prompt.c,
