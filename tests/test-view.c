@@ -204,6 +204,8 @@ golden(const char *name)
 	FILE *f;
 	int y;
 
+	/* A message lasts seconds: under load it would be gone, or not. */
+	quiet();
 	snprintf(
 	    path, sizeof path, "%s/tests/golden/%s.txt", dir ? dir : ".", name);
 	if (getenv("MEMTOP_GOLDEN_UPDATE") != NULL) {
