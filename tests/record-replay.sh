@@ -11,6 +11,22 @@ tm() { tmux -L "$sock" -f /dev/null "$@"; }
 wait_screen() { wait_for "$1" sh -c "tmux -L '$sock' capture-pane -p -t rr | grep -Eq -- \"\$0\"" "$2"; }
 trap 'tm kill-server 2>/dev/null; for p in $cleanup_pids; do kill -9 "$p" 2>/dev/null; done; rm -rf "$tmp"' EXIT
 
+# Recordings made by earlier memtops (formats 1.0, 1.1, 1.2: see
+# tests/fixtures/session/README) replay, undamaged, into the very JSON
+# they gave then.
+for f in "$srcdir"/tests/fixtures/session/*.mt; do
+	name=$(basename "$f" .mt)
+	"$MEMTOP" -r "$f" -b --format json >"$tmp/$name.json" 2>"$tmp/$name.err"
+	code=$?
+	gzip -dc "${f%.mt}.json.gz" >"$tmp/$name.want"
+	check "a $name recording replays into the same JSON as before" sh -c \
+		"test $code = 0 && cmp -s '$tmp/$name.want' '$tmp/$name.json'" ||
+		{ diag_file "$tmp/$name.err"; diff "$tmp/$name.want" "$tmp/$name.json" | head -c 2000 | diag_file /dev/stdin; }
+	"$MEMTOP" -r "$f" --info >"$tmp/$name.info" 2>&1
+	check "  ... and --info finds no damage in it" grep -q '^damage: *none' "$tmp/$name.info" ||
+		diag_file "$tmp/$name.info"
+done
+
 # The target is SIGKILLed (as by the OOM killer): the recorder ends by
 # itself and the file says how.
 start_demo --demo-rate 256 || ok 1 "demo starts"
