@@ -22,11 +22,6 @@
 
 #define KEEP_SEGMENTS 4 /* older segments beside the current one */
 
-struct key_ref {
-	uint64_t off, seq;
-	double wall;
-};
-
 struct recorder {
 	struct recorder *next; /* this process's recorders */
 	pid_t owner;           /* the process that opened it */
@@ -38,11 +33,11 @@ struct recorder {
 	double seg_start; /* wall time of the segment's first frame */
 	bool header_done;
 	unsigned key_every;
-	uint64_t frames;      /* samples in this segment */
-	uint64_t since_key;   /* delta frames since the last key */
-	size_t last_key_len;  /* payload bytes of the last key frame */
-	uint64_t bytes, good; /* written in all; this file's good end */
-	struct key_ref *keys; /* this segment's key frames (INDEX) */
+	uint64_t frames;        /* samples in this segment */
+	uint64_t since_key;     /* delta frames since the last key */
+	size_t last_key_len;    /* payload bytes of the last key frame */
+	uint64_t bytes, good;   /* written in all; this file's good end */
+	struct codec_key *keys; /* this segment's key frames (INDEX) */
 	size_t nkeys, keys_cap;
 	struct snapshot *prev;
 	struct strtab tab;
@@ -339,53 +334,53 @@ recorder_set_key_every(struct recorder *rec, unsigned n)
 	rec->key_every = n > 0 ? n : SESSION_KEY_EVERY;
 }
 
+/* This machine's boot id (/proc/sys/kernel/random/boot_id), or "". */
+static void
+record_boot_id(char *out, size_t size)
+{
+	ssize_t n = -1;
+	int fd = open(
+	    "/proc/sys/kernel/random/boot_id", O_RDONLY | O_CLOEXEC | O_NOCTTY);
+
+	if (fd >= 0) {
+		n = read(fd, out, size - 1);
+		close(fd);
+	}
+	if (n < 0)
+		n = 0;
+	out[n] = '\0';
+	out[strcspn(out, "\n")] = '\0';
+}
+
+/* Append the header block for a segment whose first sample is s. */
 static void
 record_header(struct recorder *rec, const struct snapshot *s)
 {
-	struct buf *h = &rec->frame, *p = &rec->payload;
+	struct session_header *h = xcalloc(1, sizeof *h);
 	struct utsname u;
-	char host[256] = "";
-	long page = sysconf(_SC_PAGESIZE);
+	long page = sysconf(_SC_PAGESIZE), ticks = sysconf(_SC_CLK_TCK);
 
-	buf_reset(p);
-	if (uname(&u) != 0)
-		memset(&u, 0, sizeof u);
-	gethostname(host, sizeof host - 1);
-	buf_varint(p, page > 0 ? (uint64_t)page : 0);
-	buf_varint(p, (uint64_t)s->info.pid);
-	buf_varint(p, s->info.start_time);
-	buf_f64(p, rec->interval);
-	buf_f64(p, s->wall);
-	buf_bytes(p, u.release, strnlen(u.release, sizeof u.release));
-	buf_bytes(p, host, strlen(host));
-	buf_bytes(
-	    p, "memtop " PACKAGE_VERSION, strlen("memtop " PACKAGE_VERSION));
-	buf_bytes(p, s->info.cmdline, s->info.cmdline_len);
-
-	buf_raw(h, SESSION_MAGIC, 8);
-	buf_u16(h, SESSION_MAJOR);
-	buf_u16(h, SESSION_MINOR);
-	buf_u32(h, 0); /* flags: none yet */
-	buf_u32(h, (uint32_t)p->len);
-	buf_raw(h, p->p, p->len);
-	buf_u32(h, crc32_update(0, p->p, p->len));
+	if (uname(&u) == 0)
+		snprintf(h->kernel, sizeof h->kernel, "%s", u.release);
+	gethostname(h->host, sizeof h->host - 1);
+	snprintf(h->version, sizeof h->version, "memtop %s", PACKAGE_VERSION);
+	h->page_size = page > 0 ? (uint32_t)page : 0;
+	h->pid = s->info.pid;
+	h->start_time = s->info.start_time;
+	h->interval = rec->interval;
+	h->created = s->wall;
+	memcpy(h->cmdline, s->info.cmdline, s->info.cmdline_len);
+	h->clock_ticks = ticks > 0 ? (uint32_t)ticks : 0;
+	record_boot_id(h->boot_id, sizeof h->boot_id);
+	codec_encode_header(&rec->frame, h);
+	free(h);
 }
 
 /* Append a frame of type with rec->payload to rec->frame. */
 static void
 record_frame(struct recorder *rec, enum frame_type type)
 {
-	struct buf *f = &rec->frame;
-	size_t at = f->len;
-	uint32_t crc;
-
-	buf_u32(f, SESSION_SYNC);
-	buf_u8(f, (uint8_t)type);
-	buf_u32(f, (uint32_t)rec->payload.len);
-	crc = crc32_update(0, f->p + at + 4, 5);
-	crc = crc32_update(crc, rec->payload.p, rec->payload.len);
-	buf_u32(f, crc);
-	buf_raw(f, rec->payload.p, rec->payload.len);
+	codec_frame(&rec->frame, type, rec->payload.p, rec->payload.len);
 }
 
 /* Write rec->frame in one write and count it; on failure cut the file
@@ -505,7 +500,8 @@ recorder_mark(struct recorder *rec, bool reset, char **cause)
 		return 0; /* no sample yet: nothing to mark */
 	buf_reset(&rec->frame);
 	buf_reset(&rec->payload);
-	buf_u8(&rec->payload, reset ? 1 : 0);
+	codec_encode_mark(
+	    &rec->payload, reset ? SESSION_MARK_RESET : SESSION_MARK_HERE);
 	record_frame(rec, FRAME_MARK);
 	return record_flush(rec, cause);
 }
@@ -513,8 +509,19 @@ recorder_mark(struct recorder *rec, bool reset, char **cause)
 int
 recorder_close(struct recorder *rec, enum target_state final, char **cause)
 {
+	struct session_end end;
+
+	memset(&end, 0, sizeof end);
+	end.final = final;
+	return recorder_finish(rec, &end, cause);
+}
+
+int
+recorder_finish(
+    struct recorder *rec, const struct session_end *how, char **cause)
+{
 	struct recorder **pp;
-	size_t i;
+	struct session_end end;
 	int rc = 0;
 
 	if (rec == NULL)
@@ -530,16 +537,14 @@ recorder_close(struct recorder *rec, enum target_state final, char **cause)
 		 * always has its index. */
 		buf_reset(&rec->frame);
 		buf_reset(&rec->payload);
-		buf_varint(&rec->payload, rec->nkeys);
-		for (i = 0; i < rec->nkeys; i++) {
-			buf_varint(&rec->payload, rec->keys[i].off);
-			buf_varint(&rec->payload, rec->keys[i].seq);
-			buf_f64(&rec->payload, rec->keys[i].wall);
-		}
+		codec_encode_index(&rec->payload, rec->keys, rec->nkeys);
 		record_frame(rec, FRAME_INDEX);
 		buf_reset(&rec->payload);
-		buf_u8(&rec->payload, (uint8_t) final);
-		buf_f64(&rec->payload, clock_wall());
+		end = *how;
+		end.time = clock_wall();
+		end.samples = rec->frames;
+		end.last_seq = rec->prev->seq;
+		codec_encode_end(&rec->payload, &end);
 		record_frame(rec, FRAME_END);
 		rc = record_flush(rec, cause);
 	}

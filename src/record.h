@@ -11,6 +11,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+#include "session.h"
 #include "snapshot.h"
 
 struct recorder;
@@ -39,16 +40,21 @@ void recorder_set_key_every(struct recorder *rec, unsigned n);
 int recorder_write(
     struct recorder *rec, const struct snapshot *s, char **cause);
 
+/* The user moved the baseline after the last sample written: to it (m),
+ * or back to the first sample (M, reset).  0 or -errno with *cause. */
+int recorder_mark(struct recorder *rec, bool reset, char **cause);
+
 /*
  * Write the INDEX and END frames (END says how the target ended: final is
  * TARGET_ALIVE when the recording was merely stopped), unlock and close.
  * Frees rec whatever happens.  0 or -errno with *cause.
  */
-/* The user moved the baseline after the last sample written: to it (m),
- * or back to the first sample (M, reset).  0 or -errno with *cause. */
-int recorder_mark(struct recorder *rec, bool reset, char **cause);
-
 int recorder_close(struct recorder *rec, enum target_state final, char **cause);
+/* The same with all an END frame can say: the recorder fills in the time
+ * and the samples it wrote, the rest (how the target ended) comes from
+ * how. */
+int recorder_finish(
+    struct recorder *rec, const struct session_end *how, char **cause);
 
 /* Bytes written so far (all segments). */
 uint64_t recorder_bytes(const struct recorder *rec);

@@ -68,6 +68,42 @@ check "and replays up to its last complete sample" sh -c \
 "$MEMTOP" -r "$tmp/same.mt" -b --format json >"$tmp/replay.json"
 check "replayed JSON is byte for byte what was printed live" \
 	cmp -s "$tmp/live.json" "$tmp/replay.json"
+# What a newer memtop may add (doc/session-format.md, extension records): an
+# unknown record at the end of the header and of every frame, and a frame
+# of an unknown type.  This memtop reads it as it reads the file without.
+py "$tmp/same.mt" "$tmp/newer.mt" <<'EOF'
+import struct, sys, zlib
+def varint(v):
+    out = bytearray()
+    while v >= 0x80:
+        out.append(v & 0x7f | 0x80); v >>= 7
+    return bytes(out + bytes([v]))
+def record(tag, value):
+    return varint(tag) + varint(len(value)) + value
+def frame(typ, payload):
+    head = bytes([typ]) + struct.pack("<I", len(payload))
+    return b"DTFR" + head + struct.pack("<I", zlib.crc32(head + payload)) + payload
+data = open(sys.argv[1], "rb").read()
+hlen = struct.unpack_from("<I", data, 16)[0]
+hp = data[20:20 + hlen] + record(1000, b"a header fact from the future")
+out = data[:16] + struct.pack("<I", len(hp)) + hp + struct.pack("<I", zlib.crc32(hp))
+off = 20 + hlen + 4
+while off + 13 <= len(data):
+    typ, length = struct.unpack_from("<BI", data, off + 4)
+    payload = data[off + 13:off + 13 + length] + record(2000 + typ, b"\x01\x02")
+    if typ == 3:
+        out += frame(66, b"a frame type from the future")
+    out += frame(typ, payload)
+    off += 13 + length
+open(sys.argv[2], "wb").write(out)
+EOF
+"$MEMTOP" -r "$tmp/newer.mt" -b --format json >"$tmp/newer.json" 2>"$tmp/newer.err"
+code=$?
+"$MEMTOP" -r "$tmp/newer.mt" --info >"$tmp/newer.info" 2>&1
+check "unknown extension records (header, key, delta, index, end) and frame types: skipped, same JSON, no damage" sh -c \
+	"test $code = 0 && cmp -s '$tmp/live.json' '$tmp/newer.json' && grep -q '^damage: *none' '$tmp/newer.info' &&
+	 grep -q '^ended: *cleanly' '$tmp/newer.info'" ||
+	{ diag_file "$tmp/newer.err"; diag_file "$tmp/newer.info"; }
 "$MEMTOP" -r "$tmp/same.mt" -b --format csv --from +0.5 --to +1.3 >"$tmp/range.csv"
 py "$tmp/range.csv" "$tmp/live.json" >"$tmp/range.check" 2>&1 <<'EOF'
 import csv, json, sys

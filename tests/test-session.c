@@ -472,10 +472,11 @@ test_index(void)
 {
 	struct rec_opts o = { 20, 2, true, true, 16, 0 };
 	struct frame fr[200];
-	size_t len, hdr, nf, i, nkeys = 0, good = 0;
-	struct rd r;
-	uint64_t count, off;
+	struct codec_key keys[16];
+	size_t len, hdr, nf, i, nkeys = 0, good = 0, count = 0;
+	const char *why = NULL;
 	uint8_t *data;
+	int rc;
 
 	record("indexed", 100, &o);
 	data = slurp(path_of("indexed"), &len);
@@ -483,19 +484,16 @@ test_index(void)
 	for (i = 0; i < nf; i++)
 		nkeys += fr[i].type == FRAME_KEY;
 	ok(nf >= 2 && fr[nf - 2].type == FRAME_INDEX, "an INDEX frame");
-	r.p = data + fr[nf - 2].off + FRAME_HEAD;
-	r.end = data + fr[nf - 2].end;
-	r.err = 0;
-	count = rd_varint(&r);
-	for (i = 0; i < count && !r.err; i++) {
-		off = rd_varint(&r);
-		(void)rd_varint(&r);
-		(void)rd_f64(&r);
-		if (off + FRAME_HEAD <= len && data[off + 4] == FRAME_KEY)
+	rc = codec_decode_index(data + fr[nf - 2].off + FRAME_HEAD,
+	    fr[nf - 2].end - fr[nf - 2].off - FRAME_HEAD, keys, 16, &count,
+	    &why);
+	for (i = 0; rc == 0 && i < count && i < 16; i++) {
+		if (keys[i].off + FRAME_HEAD <= len &&
+		    data[keys[i].off + 4] == FRAME_KEY && keys[i].seq == i * 16)
 			good++;
 	}
-	ok(count == nkeys && good == nkeys && nkeys == 7 && rd_left(&r) == 0,
-	    "lists the offset of each of the %zu key frames", nkeys);
+	ok(rc == 0 && count == nkeys && good == nkeys && nkeys == 7,
+	    "lists the offset and seq of each of the %zu key frames", nkeys);
 	free(data);
 }
 
@@ -825,6 +823,332 @@ test_crafted(void)
 	buf_free(&p);
 }
 
+/* An extension record of a newer memtop: tag, length, value. */
+static void
+put_record(struct buf *b, uint64_t tag, const char *value)
+{
+	buf_varint(b, tag);
+	buf_bytes(b, value, strlen(value));
+}
+
+/*
+ * A file as a newer memtop could write it: an unknown record at the end of
+ * the header, of each key and delta frame and of the END frame, and a
+ * frame type this reader does not know.  It reads exactly as without them.
+ */
+static void
+test_unknown_extensions(void)
+{
+	struct snapshot *want = snapshot_new(), *got = snapshot_new();
+	struct snapshot *prev = snapshot_new();
+	struct session_header *h = calloc(1, sizeof *h);
+	struct buf f = { NULL, 0, 0 }, p = { NULL, 0, 0 };
+	struct session_end end = { TARGET_ZOMBIE, 1700000100, 0, 0 };
+	struct session_summary sum;
+	struct strtab tab;
+	struct source *src;
+	const char *bad = NULL;
+	char *cause = NULL;
+	unsigned k, n = 0;
+	int err;
+
+	memset(&tab, 0, sizeof tab);
+	h->pid = 4242;
+	h->interval = 1;
+	h->created = 1700000000;
+	strcpy(h->version, "memtop 9.9");
+	codec_encode_header(&f, h);
+	/* A record in the header: its length and CRC made to match. */
+	{
+		uint32_t hlen;
+		size_t at;
+
+		memcpy(&hlen, f.p + 16, 4);
+		f.len -= 4; /* the CRC */
+		at = f.len;
+		put_record(&f, 4000, "a header fact of a newer memtop");
+		hlen += (uint32_t)(f.len - at);
+		memcpy(f.p + 16, &hlen, 4);
+		buf_u32(&f, crc32_update(0, f.p + SESSION_HEAD, hlen));
+	}
+	for (k = 0; k < 6; k++) {
+		make_snapshot(want, 40, k, 5, true);
+		buf_reset(&p);
+		if (k % 3 == 0)
+			codec_encode_key(&p, &tab, want);
+		else
+			codec_encode_delta(&p, &tab, prev, want);
+		put_record(&p, 7 + k, "a sample fact");
+		put_record(&p, 1ULL << 40, "");
+		codec_frame(
+		    &f, k % 3 == 0 ? FRAME_KEY : FRAME_DELTA, p.p, p.len);
+		snapshot_copy(prev, want);
+		if (k == 3) {
+			buf_reset(&p);
+			put_record(&p, 1, "a frame type of a newer memtop");
+			codec_frame(&f, 42, p.p, p.len);
+		}
+	}
+	buf_reset(&p);
+	codec_encode_end(&p, &end);
+	put_record(&p, 99, "how it ended, as a newer memtop says");
+	codec_frame(&f, FRAME_END, p.p, p.len);
+
+	src = source_replay_open_buffer(f.p, f.len, &cause, &err);
+	ok(src != NULL, "a file with unknown extension records opens%s%s",
+	    cause ? ": " : "", cause ? cause : "");
+	for (k = 0; src != NULL && source_next(src, got, &cause) == 0; k++) {
+		make_snapshot(want, 40, k, 5, true);
+		if (bad == NULL && (bad = diff_snapshot(want, got)) != NULL)
+			diag("sample %u: %s", k, bad);
+		n++;
+	}
+	if (src != NULL)
+		replay_summary(src, &sum);
+	ok(src != NULL && n == 6 && bad == NULL && sum.ndamage == 0 &&
+	        sum.ended && sum.final == TARGET_ZOMBIE &&
+	        sum.header.pid == 4242 && sum.header.interval == 1,
+	    "unknown records in the header, key, delta and END frames and "
+	    "an unknown frame type are skipped: every sample reads as "
+	    "written, no damage");
+	source_close(src);
+
+	/* A record whose length runs past its frame is damage. */
+	buf_reset(&f);
+	codec_encode_header(&f, h);
+	buf_reset(&p);
+	make_snapshot(want, 4, 0, 1, false);
+	codec_encode_key(&p, &tab, want);
+	buf_varint(&p, 5);
+	buf_varint(&p, 100);
+	buf_raw(&p, "short", 5);
+	codec_frame(&f, FRAME_KEY, p.p, p.len);
+	src = source_replay_open_buffer(f.p, f.len, &cause, &err);
+	n = 0;
+	while (src != NULL && source_next(src, got, &cause) == 0)
+		n++;
+	if (src != NULL)
+		replay_summary(src, &sum);
+	ok(src != NULL && n == 0 && sum.ndamage == 1 &&
+	        strstr(sum.damage[0].reason, "extension record"),
+	    "a record longer than its frame: the frame is damaged (%s)",
+	    src != NULL && sum.ndamage ? sum.damage[0].reason : "-");
+	source_close(src);
+	strtab_free(&tab);
+	buf_free(&f);
+	buf_free(&p);
+	free(h);
+	snapshot_free(want);
+	snapshot_free(got);
+	snapshot_free(prev);
+}
+
+/* A table of facts over a struct of the test's own, as a new fact would be
+ * added to sample_facts: what a delta frame carries, and what it reads. */
+struct facts {
+	uint64_t limit; /* 0: unknown */
+	char runtime[16];
+};
+
+static void
+limit_encode(struct buf *b, const void *obj)
+{
+	const struct facts *x = obj;
+
+	if (x->limit != 0)
+		buf_varint(b, x->limit);
+}
+
+static int
+limit_decode(struct rd *r, void *obj)
+{
+	((struct facts *)obj)->limit = rd_varint(r);
+	return 0;
+}
+
+static void
+limit_clear(void *obj)
+{
+	((struct facts *)obj)->limit = 0;
+}
+
+static void
+runtime_encode(struct buf *b, const void *obj)
+{
+	const struct facts *x = obj;
+
+	if (x->runtime[0] != '\0')
+		buf_bytes(b, x->runtime, strlen(x->runtime));
+}
+
+static int
+runtime_decode(struct rd *r, void *obj)
+{
+	struct facts *x = obj;
+
+	rd_str(r, x->runtime, sizeof x->runtime);
+	return 0;
+}
+
+static void
+runtime_clear(void *obj)
+{
+	((struct facts *)obj)->runtime[0] = '\0';
+}
+
+static const struct codec_fact fact_table[] = {
+	{ 1, "limit", limit_encode, limit_decode, limit_clear },
+	{ 300, "runtime", runtime_encode, runtime_decode, runtime_clear },
+	{ 0, NULL, NULL, NULL, NULL },
+};
+
+static bool
+facts_read(const struct buf *b, struct facts *x, bool carry)
+{
+	struct rd r = { b->p, b->p + b->len, 0 };
+	const char *why = NULL;
+
+	return codec_facts_decode(&r, fact_table, x, carry, &why) == 0;
+}
+
+static void
+test_facts(void)
+{
+	struct facts a = { 1ULL << 30, "go1.22" }, b = a, got;
+	struct buf buf = { NULL, 0, 0 };
+
+	codec_facts_encode(&buf, fact_table, &a, NULL);
+	memset(&got, 0x55, sizeof got);
+	ok(facts_read(&buf, &got, false) && got.limit == a.limit &&
+	        strcmp(got.runtime, "go1.22") == 0,
+	    "facts round-trip as a key frame carries them (%zu bytes)",
+	    buf.len);
+	buf_reset(&buf);
+	codec_facts_encode(&buf, fact_table, &b, &a);
+	ok(buf.len == 0,
+	    "a delta frame carries nothing for facts that did not change");
+	b.limit = 1ULL << 31;
+	buf_reset(&buf);
+	codec_facts_encode(&buf, fact_table, &b, &a);
+	got = a;
+	ok(buf.len == 7 && facts_read(&buf, &got, true) &&
+	        got.limit == b.limit && strcmp(got.runtime, "go1.22") == 0,
+	    "one that changed costs its record alone (%zu bytes); the other "
+	    "is carried from the sample before",
+	    buf.len);
+	b.runtime[0] = '\0';
+	buf_reset(&buf);
+	codec_facts_encode(&buf, fact_table, &b, &a);
+	got = a;
+	ok(facts_read(&buf, &got, true) && got.runtime[0] == '\0' &&
+	        got.limit == b.limit,
+	    "a fact the sample no longer has is dropped (an empty record)");
+	got = a;
+	buf_reset(&buf);
+	ok(facts_read(&buf, &got, false) && got.limit == 0 &&
+	        got.runtime[0] == '\0',
+	    "a key frame without records has none of the facts");
+	put_record(&buf, 2, "unknown");
+	codec_facts_encode(&buf, fact_table, &a, NULL);
+	ok(facts_read(&buf, &got, false) && got.limit == a.limit,
+	    "an unknown tag before known ones is skipped");
+	buf_reset(&buf);
+	buf_varint(&buf, 0);
+	buf_varint(&buf, 0);
+	ok(!facts_read(&buf, &got, false), "tag 0 is damage");
+	buf_free(&buf);
+}
+
+/* What memtop 1.3 puts in the header and the END frame of its own. */
+static void
+test_known_facts(void)
+{
+	struct rec_opts o = { 5, 1, false, true, 0, 0 };
+	struct session_summary sum;
+	struct source *src;
+	char *cause = NULL, boot[64] = "";
+	FILE *bf = fopen("/proc/sys/kernel/random/boot_id", "r");
+	int err;
+
+	if (bf != NULL) {
+		if (fgets(boot, sizeof boot, bf) == NULL)
+			boot[0] = '\0';
+		boot[strcspn(boot, "\n")] = '\0';
+		fclose(bf);
+	}
+	record("facts", 7, &o);
+	src = source_replay_open(path_of("facts"), &cause, &err);
+	if (src == NULL) {
+		ok(0, "a recording opens: %s", cause);
+		return;
+	}
+	replay_summary(src, &sum);
+	ok(sum.header.minor == SESSION_MINOR &&
+	        sum.header.clock_ticks == (uint32_t)sysconf(_SC_CLK_TCK) &&
+	        strcmp(sum.header.boot_id, boot) == 0 &&
+	        sum.header.recreated_at == 0,
+	    "the header says the clock ticks (%u) and the boot id (%s)",
+	    sum.header.clock_ticks, sum.header.boot_id);
+	ok(sum.end.samples == 7 && sum.end.last_seq == 6 &&
+	        sum.end.final == TARGET_EXITED && sum.end.time > 1.7e9,
+	    "the END frame counts the samples (%llu, the last seq %llu)",
+	    (unsigned long long)sum.end.samples,
+	    (unsigned long long)sum.end.last_seq);
+	source_close(src);
+}
+
+/* More damaged spans than are reported: the count of a run of change
+ * frames skipped after the last one never lands on another entry. */
+static void
+test_damage_overflow(void)
+{
+	struct session_header h;
+	struct snapshot *s = snapshot_new();
+	struct buf f = { NULL, 0, 0 }, key = { NULL, 0, 0 };
+	struct buf delta = { NULL, 0, 0 };
+	struct session_summary sum;
+	struct strtab tab;
+	struct source *src;
+	char *cause = NULL;
+	int err, k;
+	bool kept = true;
+
+	memset(&h, 0, sizeof h);
+	memset(&tab, 0, sizeof tab);
+	codec_encode_header(&f, &h);
+	make_snapshot(s, 3, 0, 1, false);
+	codec_encode_key(&key, &tab, s);
+	codec_encode_delta(&delta, &tab, s, s);
+	/* 1100 spans of junk, each followed by a good key frame, then junk
+	 * and a run of change frames that cannot be applied. */
+	for (k = 0; k < 1100; k++) {
+		buf_raw(&f, "junk", 4);
+		codec_frame(&f, FRAME_KEY, key.p, key.len);
+	}
+	buf_raw(&f, "junk", 4);
+	for (k = 0; k < 3; k++)
+		codec_frame(&f, FRAME_DELTA, delta.p, delta.len);
+	src = source_replay_open_buffer(f.p, f.len, &cause, &err);
+	if (src == NULL) {
+		ok(0, "the file opens: %s", cause);
+		return;
+	}
+	replay_summary(src, &sum);
+	for (k = 0; k < (int)sum.ndamage; k++)
+		kept = kept && strncmp(sum.damage[k].reason, "no sync", 7) == 0;
+	ok(sum.ndamage == 1000 && sum.damage_more == 1100 + 2 - 1000 && kept &&
+	        sum.samples == 1100,
+	    "1102 damaged spans: 1000 reported, %zu counted, and every "
+	    "reported one still says what it was",
+	    sum.damage_more);
+	source_close(src);
+	strtab_free(&tab);
+	buf_free(&f);
+	buf_free(&key);
+	buf_free(&delta);
+	snapshot_free(s);
+}
+
 static void
 test_lock_and_errors(void)
 {
@@ -990,6 +1314,38 @@ test_follow(void)
 	snapshot_free(got);
 }
 
+/* Give the recording at path another header: fix changes it. */
+static void
+rewrite_header(const char *path, void (*fix)(struct session_header *))
+{
+	struct session_header *h = calloc(1, sizeof *h);
+	struct buf b = { NULL, 0, 0 };
+	char *cause = NULL;
+	size_t len, used = 0;
+	uint8_t *data = slurp(path, &len);
+	FILE *f;
+
+	if (codec_decode_header(data, len, path, h, &used, &cause) != 0) {
+		diag("%s", cause);
+		exit(1);
+	}
+	fix(h);
+	codec_encode_header(&b, h);
+	buf_raw(&b, data + used, len - used);
+	f = fopen(path, "w");
+	if (f == NULL || fwrite(b.p, 1, b.len, f) != b.len || fclose(f) != 0)
+		exit(1);
+	buf_free(&b);
+	free(data);
+	free(h);
+}
+
+static void
+set_other_boot(struct session_header *h)
+{
+	strcpy(h->boot_id, "00000000-0000-0000-0000-another-boot");
+}
+
 static void
 test_keep(void)
 {
@@ -1067,6 +1423,14 @@ test_keep(void)
 	ok(src != NULL && sum.segments == 1 && sum.samples == 3,
 	    "a FILE.1 of another process is left out");
 	source_close(src);
+	record("reboot", 1, &o);
+	rewrite_header(path_of("reboot"), set_other_boot);
+	rename(path_of("reboot"), name);
+	src = source_replay_open(path_of("flight"), &cause, &err);
+	replay_summary(src, &sum);
+	ok(src != NULL && sum.segments == 1 && sum.samples == 3,
+	    "and so is one of the same pid and start time in another boot");
+	source_close(src);
 	snapshot_free(want);
 	snapshot_free(got);
 }
@@ -1124,6 +1488,10 @@ main(void)
 	test_index();
 	test_damage();
 	test_crafted();
+	test_unknown_extensions();
+	test_facts();
+	test_known_facts();
+	test_damage_overflow();
 	test_lock_and_errors();
 	test_follow();
 	test_keep();
