@@ -412,9 +412,11 @@ main(int argc, char **argv)
 		if (app.rec_path != NULL)
 			signal(SIGXFSZ, SIG_IGN);
 		if (app.rec_path != NULL &&
-		    (app.rec = recorder_open(
-		         app.rec_path, app.interval, keep, &cause)) == NULL)
-			fatal(EXIT_FAILURE_GENERIC, "%s", cause);
+		    (app.rec = recorder_open(app.rec_path, app.interval, keep,
+		         &cause, &err)) == NULL)
+			fatal(
+			    err == -EINVAL ? EXIT_USAGE : EXIT_FAILURE_GENERIC,
+			    "%s", cause);
 	}
 	app.model = model_new();
 

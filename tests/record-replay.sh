@@ -205,8 +205,11 @@ check "a missing file: a clear message" grep -q 'cannot open' "$tmp/none.err"
 # Writing: never over a foreign file; one writer at a time.
 echo "precious" >"$tmp/precious"
 "$MEMTOP" -b -n 1 -p "$demo_pid" -w "$tmp/precious" 2>"$tmp/precious.err"
-check "-w refuses to overwrite a file that is not a recording" sh -c \
-	"grep -q precious '$tmp/precious' && grep -q 'not a memtop session file' '$tmp/precious.err'"
+code=$?
+check "-w refuses to overwrite a file that is not a recording: exit 2 (a bad -w FILE, as memtop(1) says)" sh -c \
+	"test $code = 2 && grep -q precious '$tmp/precious' && grep -q 'not a memtop session file' '$tmp/precious.err'"
+check "  ... and memtop(1) lists that under exit status 2" sh -c \
+	"sed -n '/^\\.SH EXIT STATUS/,/^\\.SH SECURITY/p' '$srcdir/doc/memtop.1' | tr '\\n' ' ' | grep -q 'not a recording'"
 # Nor over what it would move aside: FILE.old, or a flight recorder's
 # FILE.1 ...; nor into a FIFO (it would block) or a device.
 "$MEMTOP" -b -n 1 -p "$demo_pid" -w "$tmp/aside.mt" 2>/dev/null
@@ -221,10 +224,134 @@ check "--keep never rotates over a FILE.N that is not a recording" sh -c \
 mkfifo "$tmp/fifo"
 limit 10 "$MEMTOP" -b -n 1 -p "$demo_pid" -w "$tmp/fifo" 2>"$tmp/fifo.err"
 code=$?
-check "-w to a FIFO: refused at once, one line" sh -c \
-	"test $code = 1 && test \$(wc -l <'$tmp/fifo.err') = 1 && grep -q 'a FIFO, not a regular file' '$tmp/fifo.err'"
+check "-w to a FIFO: refused at once (exit 2), one line" sh -c \
+	"test $code = 2 && test \$(wc -l <'$tmp/fifo.err') = 1 && grep -q 'a FIFO, not a regular file' '$tmp/fifo.err'"
 "$MEMTOP" -b -n 1 -p "$demo_pid" -w /dev/null 2>"$tmp/devnull.err"
 check "-w to a device: refused, saying so" grep -q 'a device, not a regular file' "$tmp/devnull.err"
+
+# Symlinks under -w: another user plants them where root will record, in a
+# sticky directory (like /tmp) and in a plain world-writable one.  memtop
+# never writes through them, nor touches that user's files there.
+skip() { tap_n=$((tap_n + 1)); echo "ok $tap_n # SKIP $*"; }
+if [ "$(id -u)" = 0 ] && command -v setpriv >/dev/null; then
+	as_nobody() { setpriv --reuid=nobody --regid=nogroup --clear-groups "$@"; }
+	chmod 755 "$tmp"
+	mkdir "$tmp/victim"
+	: >"$tmp/victim/empty"
+	cp "$tmp/same.mt" "$tmp/victim/rec.mt"
+	for kind in sticky shared; do
+		d=$tmp/$kind
+		mkdir "$d"
+		if [ $kind = sticky ]; then chmod 1777 "$d"; else chmod 0777 "$d"; fi
+		as_nobody ln -s "$tmp/victim/pwned" "$d/dangling.mt"
+		as_nobody ln -s "$tmp/victim/empty" "$d/empty.mt"
+		as_nobody ln -s "$tmp/victim/rec.mt" "$d/rec.mt"
+		for name in dangling empty rec; do
+			"$MEMTOP" -b -n 1 -p "$demo_pid" -w "$d/$name.mt" 2>"$tmp/sl.err"
+			code=$?
+			check "$kind directory, a symlink to $name at FILE: refused, exit 2" sh -c \
+				"test $code = 2 && grep -q 'is a symbolic link' '$tmp/sl.err'" ||
+				diag_file "$tmp/sl.err"
+		done
+		check "  ... nothing created, written or moved where they point" sh -c \
+			"test ! -e '$tmp/victim/pwned' && test ! -s '$tmp/victim/empty' &&
+			 cmp -s '$tmp/same.mt' '$tmp/victim/rec.mt' && test ! -e '$tmp/victim/rec.mt.old' &&
+			 test -L '$d/rec.mt' && test ! -e '$d/rec.mt.old'"
+		"$MEMTOP" -b -n 1 -p "$demo_pid" -w "$d/mine.mt" 2>"$tmp/mine.err"
+		check "  ... where root records to a new file of its own" sh -c \
+			"test \$(stat -c %u '$d/mine.mt') = 0 && '$MEMTOP' -r '$d/mine.mt' --info >/dev/null" ||
+			diag_file "$tmp/mine.err"
+		as_nobody ln -s "$tmp/victim/pwned" "$d/mine.mt.old"
+		"$MEMTOP" -b -n 1 -p "$demo_pid" -w "$d/mine.mt" 2>"$tmp/old.err"
+		code=$?
+		check "  ... a symlink at FILE.old: refused (exit 2), FILE not moved" sh -c \
+			"test $code = 2 && grep -q 'mine.mt.old is a symbolic link' '$tmp/old.err' &&
+			 test -f '$d/mine.mt' && test ! -e '$tmp/victim/pwned'" || diag_file "$tmp/old.err"
+		as_nobody ln -s "$tmp/victim/pwned" "$d/fl.mt.2"
+		"$MEMTOP" -b -n 1 -p "$demo_pid" -w "$d/fl.mt" --keep 1m 2>"$tmp/seg.err"
+		code=$?
+		check "  ... a symlink at a flight recorder's FILE.2: refused (exit 2)" sh -c \
+			"test $code = 2 && grep -q 'fl.mt.2 is a symbolic link' '$tmp/seg.err' &&
+			 test ! -e '$tmp/victim/pwned'" || diag_file "$tmp/seg.err"
+		as_nobody cp "$tmp/same.mt" "$d/theirs.mt"
+		"$MEMTOP" -b -n 1 -p "$demo_pid" -w "$d/theirs.mt" 2>"$tmp/theirs.err"
+		code=$?
+		check "  ... another user's recording there: left alone (exit 2)" sh -c \
+			"test $code = 2 && grep -q 'belongs to another user' '$tmp/theirs.err' &&
+			 cmp -s '$tmp/same.mt' '$d/theirs.mt' && test ! -e '$d/theirs.mt.old'" ||
+			diag_file "$tmp/theirs.err"
+	done
+	# In a directory only root writes, a file another user owns is root's
+	# to replace: nobody else can swap it.
+	cp "$tmp/same.mt" "$tmp/victim/given.mt"
+	chown nobody "$tmp/victim/given.mt"
+	"$MEMTOP" -b -n 1 -p "$demo_pid" -w "$tmp/victim/given.mt" 2>"$tmp/given.err"
+	check "a private directory: root records over a recording it was given" sh -c \
+		"test -f '$tmp/victim/given.mt.old' && '$MEMTOP' -r '$tmp/victim/given.mt' --info >/dev/null" ||
+		diag_file "$tmp/given.err"
+else
+	skip "symlinks planted by another user: needs root and setpriv to act as nobody"
+fi
+
+# FILE deleted while recording: memtop notices at the next sample, goes on
+# in a new FILE, and says so at the end (exit 1).
+"$MEMTOP" -b -p "$demo_pid" -d 0.1 -n 25 -w "$tmp/del.mt" 2>"$tmp/del.err" &
+rec=$!
+kill_later $rec
+wait_for 10 sh -c "'$MEMTOP' -r '$tmp/del.mt' --info 2>/dev/null | grep -Eq '^samples: +([4-9]|[1-9][0-9]) '"
+rm "$tmp/del.mt"
+wait $rec
+code=$?
+check "rm FILE while recording: exit 1, saying it was deleted and recreated" sh -c \
+	"test $code = 1 && grep -q 'del.mt was deleted while memtop recorded into it' '$tmp/del.err' &&
+	 grep -q 'went on in a new' '$tmp/del.err'" || diag_file "$tmp/del.err"
+"$MEMTOP" -r "$tmp/del.mt" --info >"$tmp/del.info" 2>&1
+py "$tmp/del.mt" >"$tmp/del.check" 2>&1 <<'EOF'
+import struct, sys
+data = open(sys.argv[1], "rb").read()
+def varint(b, i):
+    v = s = 0
+    while True:
+        c = b[i]; i += 1
+        v |= (c & 0x7f) << s; s += 7
+        if not c & 0x80:
+            return v, i
+hlen = struct.unpack_from("<I", data, 16)[0]
+p, i = data[20:20 + hlen], 0
+for _ in range(3):
+    _, i = varint(p, i)
+i += 16
+for _ in range(4):
+    n, i = varint(p, i); i += n
+tags = {}
+while i < len(p):
+    tag, i = varint(p, i); n, i = varint(p, i)
+    tags[tag] = p[i:i + n]; i += n
+assert 3 in tags, tags
+when, = struct.unpack_from("<d", tags[3])
+lost, _ = varint(tags[3], 8)
+assert when > 1.6e9 and lost >= 4, (when, lost)
+print("fine")
+EOF
+check "  ... the new FILE replays, undamaged, its header saying it was recreated" sh -c \
+	"grep -q fine '$tmp/del.check' && grep -q '^damage: *none' '$tmp/del.info' &&
+	 grep -Eq '^samples: +([1-9]|1[0-9]|2[01]) ' '$tmp/del.info'" ||
+	{ diag_file "$tmp/del.check"; diag_file "$tmp/del.info"; }
+# A flight recorder: rotation survives the missing FILE.
+"$MEMTOP" -b -p "$demo_pid" -d 0.1 -n 40 -w "$tmp/fdel.mt" --keep 2s 2>"$tmp/fdel.err" &
+rec=$!
+kill_later $rec
+wait_for 10 test -e "$tmp/fdel.mt.1"
+rm "$tmp/fdel.mt"
+wait $rec
+code=$?
+"$MEMTOP" -r "$tmp/fdel.mt" --info >"$tmp/fdel.info" 2>&1
+check "rm FILE under --keep: the rotation goes on (exit 1, saying so; no 'cannot rotate')" sh -c \
+	"test $code = 1 && grep -q 'was deleted while memtop' '$tmp/fdel.err' && ! grep -q 'cannot rotate' '$tmp/fdel.err'" ||
+	diag_file "$tmp/fdel.err"
+check "  ... and -r FILE finds every segment, undamaged" sh -c \
+	"grep -q '^damage: *none' '$tmp/fdel.info' && grep -Eq '\\(([2-5]) segments' '$tmp/fdel.info'" ||
+	diag_file "$tmp/fdel.info"
 
 # A file-size limit (ulimit -f): EFBIG, not SIGXFSZ in the middle of a
 # frame; the recording keeps every whole sample.

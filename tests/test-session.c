@@ -204,7 +204,7 @@ record(const char *name, unsigned samples, const struct rec_opts *o)
 	struct stat st;
 	unsigned k;
 
-	rec = recorder_open(path_of(name), 1, o->keep, &cause);
+	rec = recorder_open(path_of(name), 1, o->keep, &cause, NULL);
 	if (rec == NULL) {
 		diag("recorder_open: %s", cause);
 		exit(1);
@@ -390,7 +390,7 @@ test_tiny_regions(void)
 		snapshot_add_region(s, &r, "", 0);
 	}
 	s->wall = 1700000000;
-	rec = recorder_open(path_of("tiny"), 1, 0, &cause);
+	rec = recorder_open(path_of("tiny"), 1, 0, &cause, NULL);
 	recorder_write(rec, s, &cause);
 	recorder_close(rec, TARGET_ALIVE, &cause);
 	src = source_replay_open(path_of("tiny"), &cause, &err);
@@ -429,7 +429,7 @@ test_sizes(void)
 		char *cause = NULL;
 		unsigned k;
 
-		rec = recorder_open(path_of("allmove"), 1, 0, &cause);
+		rec = recorder_open(path_of("allmove"), 1, 0, &cause, NULL);
 		for (k = 0; k < 10; k++) {
 			struct region r;
 			char path[64];
@@ -1156,14 +1156,14 @@ test_lock_and_errors(void)
 	struct snapshot *s = snapshot_new();
 	struct recorder *rec, *second;
 	char *cause = NULL, want[64];
-	int fd, pid, status, k, rc = 0;
+	int fd, pid, status, k, rc = 0, err = 0;
 	size_t nd;
 	long n;
 
-	rec = recorder_open(path_of("locked"), 1, 0, &cause);
+	rec = recorder_open(path_of("locked"), 1, 0, &cause, NULL);
 	make_snapshot(s, 10, 0, 1, false);
 	recorder_write(rec, s, &cause);
-	second = recorder_open(path_of("locked"), 1, 0, &cause);
+	second = recorder_open(path_of("locked"), 1, 0, &cause, NULL);
 	ok(second == NULL && cause && strstr(cause, "is being written by "),
 	    "a second recorder on the same file is "
 	    "refused (same process)");
@@ -1171,7 +1171,7 @@ test_lock_and_errors(void)
 	cause = NULL;
 	pid = fork();
 	if (pid == 0) {
-		second = recorder_open(path_of("locked"), 1, 0, &cause);
+		second = recorder_open(path_of("locked"), 1, 0, &cause, NULL);
 		snprintf(want, sizeof want, "another memtop (pid %d)",
 		    (int)getppid());
 		if (second == NULL && cause && strstr(cause, want))
@@ -1189,9 +1189,10 @@ test_lock_and_errors(void)
 	fd = open(path_of("precious"), O_WRONLY | O_CREAT, 0644);
 	ok(write(fd, "data", 4) == 4, "a file of other data");
 	close(fd);
-	rec = recorder_open(path_of("precious"), 1, 0, &cause);
-	ok(rec == NULL && cause && strstr(cause, "not a memtop session"),
-	    "is not overwritten by a recording");
+	rec = recorder_open(path_of("precious"), 1, 0, &cause, &err);
+	ok(rec == NULL && cause && strstr(cause, "not a memtop session") &&
+	        err == -EINVAL,
+	    "is not overwritten by a recording (-EINVAL: a usage error)");
 	free(cause);
 	cause = NULL;
 
@@ -1210,7 +1211,7 @@ test_lock_and_errors(void)
 
 		signal(SIGXFSZ, SIG_IGN);
 		setrlimit(RLIMIT_FSIZE, &rl);
-		rec = recorder_open(path_of("full"), 1, 0, &cause);
+		rec = recorder_open(path_of("full"), 1, 0, &cause, NULL);
 		for (k = 0; k < 200 && rc == 0; k++) {
 			make_snapshot(s, 20, (unsigned)k, 20, false);
 			rc = recorder_write(rec, s, &cause);
@@ -1232,6 +1233,181 @@ test_lock_and_errors(void)
 	free(cause);
 }
 
+/* -w never goes through a symlink, at FILE, FILE.old or FILE.N. */
+static void
+test_symlinks(void)
+{
+	struct rec_opts o = { 5, 1, false, true, 0, 0 };
+	static const char *const targets[] = { "nowhere", "empty", "rec" };
+	char *cause = NULL, link[320], target[300];
+	struct recorder *rec;
+	struct stat st;
+	size_t len, len2;
+	void *before, *after;
+	int err = 0, k, fd;
+
+	fd = open(path_of("empty"), O_WRONLY | O_CREAT | O_TRUNC, 0644);
+	close(fd);
+	record("rec", 2, &o);
+	before = slurp(path_of("rec"), &len);
+	for (k = 0; k < 3; k++) {
+		snprintf(target, sizeof target, "%s", path_of(targets[k]));
+		snprintf(link, sizeof link, "%s.link", target);
+		if (symlink(target, link) != 0)
+			diag("symlink: %s", strerror(errno));
+		rec = recorder_open(link, 1, 0, &cause, &err);
+		ok(rec == NULL && err == -EINVAL && cause &&
+		        strstr(cause, "is a symbolic link"),
+		    "a symlink at FILE (to %s) is refused: %s", targets[k],
+		    cause ? cause : "(opened)");
+		free(cause);
+		cause = NULL;
+		recorder_close(rec, TARGET_ALIVE, &cause);
+	}
+	after = slurp(path_of("rec"), &len2);
+	ok(stat(path_of("nowhere"), &st) != 0 &&
+	        stat(path_of("empty"), &st) == 0 && st.st_size == 0 &&
+	        len == len2 && memcmp(before, after, len) == 0 &&
+	        stat(path_of("rec.old"), &st) != 0,
+	    "and nothing is created, written or moved where they point");
+	free(before);
+	free(after);
+
+	/* FILE.old, and a flight recorder's FILE.N. */
+	record("aside", 1, &o);
+	snprintf(target, sizeof target, "%s", path_of("nowhere"));
+	if (symlink(target, path_of("aside.old")) != 0)
+		diag("symlink: %s", strerror(errno));
+	rec = recorder_open(path_of("aside"), 1, 0, &cause, &err);
+	ok(rec == NULL && err == -EINVAL && cause &&
+	        strstr(cause, "aside.old is a symbolic link") &&
+	        recovered_file("aside", NULL) == 1,
+	    "a symlink at FILE.old: refused, FILE left where it is");
+	free(cause);
+	cause = NULL;
+	record("seg", 1, &o);
+	if (symlink(target, path_of("seg.3")) != 0)
+		diag("symlink: %s", strerror(errno));
+	rec = recorder_open(path_of("seg"), 1, 60, &cause, &err);
+	ok(rec == NULL && err == -EINVAL && cause &&
+	        strstr(cause, "seg.3 is a symbolic link") &&
+	        stat(path_of("nowhere"), &st) != 0,
+	    "a symlink at FILE.3 of a flight recorder: refused");
+	free(cause);
+}
+
+/* FILE deleted, moved away or replaced while memtop records into it. */
+static void
+test_deleted(void)
+{
+	struct snapshot *s = snapshot_new(), *got = snapshot_new();
+	struct session_summary sum;
+	struct recorder *rec;
+	struct source *src;
+	char *cause = NULL, moved[300];
+	int err = 0, rc, k, n;
+	size_t len;
+	void *data;
+
+	rec = recorder_open(path_of("deleted"), 1, 0, &cause, &err);
+	for (k = 0; k < 5; k++) {
+		make_snapshot(s, 10, (unsigned)k, 2, false);
+		if (k == 3)
+			unlink(path_of("deleted"));
+		rc = recorder_write(rec, s, &cause);
+	}
+	ok(rc == 0, "a recording whose FILE was deleted goes on");
+	rc = recorder_close(rec, TARGET_EXITED, &cause);
+	ok(rc == -ENOENT && cause &&
+	        strstr(cause, "was deleted while memtop recorded into it") &&
+	        strstr(cause, "the 3 samples in it are gone"),
+	    "and closing says so: %s", cause ? cause : "(nothing)");
+	free(cause);
+	cause = NULL;
+	src = source_replay_open(path_of("deleted"), &cause, &err);
+	n = 0;
+	while (src != NULL && source_next(src, got, &cause) == 0)
+		n += got->seq == (uint64_t)(3 + n);
+	if (src != NULL)
+		replay_summary(src, &sum);
+	ok(src != NULL && n == 2 && sum.ndamage == 0 && sum.ended &&
+	        sum.header.recreated_at > 0 && sum.header.lost_samples == 3,
+	    "a new FILE holds the samples from then on, its header saying "
+	    "it was recreated and 3 samples were lost");
+	source_close(src);
+
+	rec = recorder_open(path_of("moved"), 1, 0, &cause, &err);
+	snprintf(moved, sizeof moved, "%s.elsewhere", path_of("moved"));
+	for (k = 0; k < 4; k++) {
+		make_snapshot(s, 10, (unsigned)k, 2, false);
+		if (k == 2)
+			rename(path_of("moved"), moved);
+		recorder_write(rec, s, &cause);
+	}
+	rc = recorder_close(rec, TARGET_EXITED, &cause);
+	data = slurp(moved, &len);
+	ok(rc == -ENOENT && cause && strstr(cause, "was moved away") &&
+	        recovered(data, len, NULL) == 2 &&
+	        recovered_file("moved", NULL) == 2,
+	    "moved away: the moved file keeps its samples, a new FILE the "
+	    "rest");
+	free(data);
+	free(cause);
+	cause = NULL;
+
+	rec = recorder_open(path_of("taken"), 1, 0, &cause, &err);
+	make_snapshot(s, 10, 0, 2, false);
+	recorder_write(rec, s, &cause);
+	unlink(path_of("taken"));
+	k = open(path_of("taken"), O_WRONLY | O_CREAT, 0644);
+	rc = write(k, "theirs", 6) == 6 ? 0 : -1;
+	close(k);
+	make_snapshot(s, 10, 1, 2, false);
+	rc = recorder_write(rec, s, &cause);
+	data = slurp(path_of("taken"), &len);
+	ok(rc == -EEXIST && cause &&
+	        strstr(cause, "replaced by another file") && len == 6 &&
+	        memcmp(data, "theirs", 6) == 0,
+	    "another file at FILE: the recording stops, the file untouched");
+	free(data);
+	free(cause);
+	cause = NULL;
+	recorder_close(rec, TARGET_ALIVE, &cause);
+	free(cause);
+	cause = NULL;
+
+	/* A flight recorder (2 s segments) whose FILE is deleted: it goes on,
+	 * rotates, and the segments chain. */
+	rec = recorder_open(path_of("fdel"), 1, 8, &cause, &err);
+	for (k = 0; k < 12; k++) {
+		make_snapshot(s, 10, (unsigned)k, 2, false);
+		if (k == 5)
+			unlink(path_of("fdel"));
+		if ((rc = recorder_write(rec, s, &cause)) != 0)
+			break;
+	}
+	ok(rc == 0,
+	    "a flight recorder whose FILE was deleted goes on, and "
+	    "rotates%s%s",
+	    cause ? ": " : "", cause ? cause : "");
+	recorder_close(rec, TARGET_EXITED, &cause);
+	free(cause);
+	cause = NULL;
+	src = source_replay_open(path_of("fdel"), &cause, &err);
+	n = 0;
+	while (src != NULL && source_next(src, got, &cause) == 0)
+		n++;
+	if (src != NULL)
+		replay_summary(src, &sum);
+	ok(src != NULL && sum.segments >= 3 && sum.ndamage == 0 && n >= 7 &&
+	        replay_time_of(src, (size_t)n - 1) == 1700000011,
+	    "its segments replay, chained, up to the last sample (%d)", n);
+	source_close(src);
+	snapshot_free(s);
+	snapshot_free(got);
+	free(cause);
+}
+
 static void
 test_follow(void)
 {
@@ -1242,7 +1418,7 @@ test_follow(void)
 	int err, k, rc, seen = 0, pending = 0;
 	size_t before;
 
-	rec = recorder_open(path_of("follow"), 1, 0, &cause);
+	rec = recorder_open(path_of("follow"), 1, 0, &cause, NULL);
 	make_snapshot(s, 10, 0, 1, false);
 	recorder_write(rec, s, &cause);
 	src = source_replay_open(path_of("follow"), &cause, &err);
@@ -1273,7 +1449,7 @@ test_follow(void)
 	source_close(src);
 
 	/* A recorder that died without an END frame: not waited for. */
-	rec = recorder_open(path_of("follow2"), 1, 0, &cause);
+	rec = recorder_open(path_of("follow2"), 1, 0, &cause, NULL);
 	recorder_write(rec, s, &cause);
 	src = source_replay_open(path_of("follow2"), &cause, &err);
 	replay_follow(src, true);
@@ -1286,7 +1462,7 @@ test_follow(void)
 	source_close(src);
 
 	/* Following a flight recorder across its rotations. */
-	rec = recorder_open(path_of("follow3"), 1, 8, &cause);
+	rec = recorder_open(path_of("follow3"), 1, 8, &cause, NULL);
 	make_snapshot(s, 10, 0, 1, false);
 	recorder_write(rec, s, &cause);
 	src = source_replay_open(path_of("follow3"), &cause, &err);
@@ -1410,7 +1586,7 @@ test_keep(void)
 	source_close(src);
 	{
 		struct recorder *rec =
-		    recorder_open(path_of("other"), 1, 0, &cause);
+		    recorder_open(path_of("other"), 1, 0, &cause, NULL);
 
 		make_snapshot(want, 10, 0, 1, false);
 		want->info.pid = 99;
@@ -1450,7 +1626,7 @@ test_marks(void)
 	int err = 0;
 	unsigned k;
 
-	rec = recorder_open(path_of("marks"), 1, 0, &cause);
+	rec = recorder_open(path_of("marks"), 1, 0, &cause, NULL);
 	ok(rec != NULL && recorder_mark(rec, false, &cause) == 0,
 	    "a mark before any sample is no error");
 	for (k = 0; rec != NULL && k < 8; k++) {
@@ -1493,6 +1669,8 @@ main(void)
 	test_known_facts();
 	test_damage_overflow();
 	test_lock_and_errors();
+	test_symlinks();
+	test_deleted();
 	test_follow();
 	test_keep();
 	test_marks();
