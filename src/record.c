@@ -671,6 +671,14 @@ recorder_write(struct recorder *rec, const struct snapshot *s, char **cause)
 	    s->wall - rec->seg_start >= rec->keep_s / KEEP_SEGMENTS &&
 	    (rc = record_rotate(rec, cause)) != 0)
 		return rc;
+	if (s->nregions > SESSION_MAX_REGIONS) {
+		*cause =
+		    xasprintf("%s: the target has %zu mappings, more than a "
+		              "recording holds (%d): the recording stops "
+		              "here",
+		        rec->path, s->nregions, SESSION_MAX_REGIONS);
+		return -EFBIG;
+	}
 	buf_reset(&rec->frame);
 	if (!rec->header_done) {
 		/* The header goes in the same write as the first key frame. */

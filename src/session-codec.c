@@ -259,6 +259,7 @@ strtab_free(struct strtab *t)
 	free(t->hash);
 	free(t->off);
 	free(t->len);
+	free(t->placed);
 	free(t->arena);
 	memset(t, 0, sizeof *t);
 }
@@ -270,6 +271,7 @@ strtab_add(struct strtab *t, const char *p, size_t len)
 		t->cap = t->cap ? t->cap * 2 : 256;
 		t->off = xrealloc(t->off, t->cap * sizeof *t->off);
 		t->len = xrealloc(t->len, t->cap * sizeof *t->len);
+		t->placed = xrealloc(t->placed, t->cap * sizeof *t->placed);
 	}
 	if (t->arena == NULL || t->arena_len + len > t->arena_cap) {
 		t->arena_cap = (t->arena_cap + len) * 2 + 64;
@@ -279,6 +281,7 @@ strtab_add(struct strtab *t, const char *p, size_t len)
 		memcpy(t->arena + t->arena_len, p, len);
 	t->off[t->n] = (uint32_t)t->arena_len;
 	t->len[t->n] = (uint32_t)len;
+	t->placed[t->n] = 0;
 	t->arena_len += len;
 	return (uint32_t)t->n++;
 }
@@ -622,7 +625,11 @@ codec_decode_header(const uint8_t *p, size_t len, const char *name,
 	rd_str(&r, h->host, sizeof h->host);
 	rd_str(&r, h->version, sizeof h->version);
 	rd_str(&r, h->cmdline, sizeof h->cmdline);
-	if (r.err || codec_facts_decode(&r, header_facts, h, false, &why)) {
+	if (!r.err &&
+	    (!codec_time_ok(h->interval) || !codec_time_ok(h->created)))
+		why = "an impossible interval or start time";
+	if (r.err || why != NULL ||
+	    codec_facts_decode(&r, header_facts, h, false, &why)) {
 		*cause = xasprintf("%s: the header is damaged (offset %d%s%s)",
 		    name, SESSION_HEAD, why ? ": " : "", why ? why : "");
 		return -EBADMSG;
@@ -684,6 +691,18 @@ codec_frame_check(const uint8_t *p, size_t avail, uint8_t *type, uint32_t *len)
  * minor (a byte each), perms (4), flags, path index, present mask. */
 #define REGION_MIN_BYTES 13
 
+#define STR_(x) #x
+#define STR(x)  STR_(x)
+#define TOO_MANY_REGIONS                                              \
+	"more regions in one sample than a recording may hold (" STR( \
+	    SESSION_MAX_REGIONS) ")"
+#define TOO_MANY_THREADS                                              \
+	"more threads in one sample than a recording may hold (" STR( \
+	    SESSION_MAX_THREADS) ")"
+#define IMPOSSIBLE_TIME                                                     \
+	"an impossible time or sample cost (not finite, negative, or past " \
+	"the year 5000)"
+
 static void
 encode_head(struct buf *b, const struct snapshot *s)
 {
@@ -732,10 +751,14 @@ encode_info(struct buf *b, const struct snapshot_info *in, bool names)
 static void
 encode_threads(struct buf *b, const struct snapshot *s)
 {
-	size_t i;
+	size_t i, n = s->nthreads;
 
-	buf_varint(b, s->nthreads);
-	for (i = 0; i < s->nthreads; i++)
+	/* Past the cap, the stack pointers of the threads after it are left
+	 * out: they only tell thread stacks apart. */
+	if (n > SESSION_MAX_THREADS)
+		n = SESSION_MAX_THREADS;
+	buf_varint(b, n);
+	for (i = 0; i < n; i++)
 		buf_varint(b, s->thread_sp[i]);
 }
 
@@ -933,6 +956,10 @@ decode_head(struct rd *r, struct snapshot *out)
 	out->torn = (uint32_t)rd_varint(r);
 	if (state > TARGET_DENIED)
 		return -1;
+	if (!codec_time_ok(out->mono) || !codec_time_ok(out->wall) ||
+	    !codec_time_ok(out->sample_ms) ||
+	    !codec_time_ok(out->sample_cpu_ms))
+		return -2;
 	out->state = (enum target_state)state;
 	return r->err ? -1 : 0;
 }
@@ -968,6 +995,8 @@ decode_info(
 	in->state_char = (char)rd_u8(r);
 	in->oom_score_adj = (int32_t)rd_zigzag(r);
 	in->age_s = rd_f64(r);
+	if (!codec_time_ok(in->age_s))
+		return -2;
 	in->has_status = rd_varint(r) & ((1ULL << ST_COUNT) - 1);
 	for (f = 0; f < ST_COUNT; f++) {
 		if (in->has_status & (1ULL << f))
@@ -992,6 +1021,8 @@ decode_threads(struct rd *r, struct snapshot *out)
 
 	if (n > rd_left(r)) /* a varint is at least one byte */
 		return -1;
+	if (n > SESSION_MAX_THREADS)
+		return -3;
 	for (i = 0; i < n; i++) {
 		if (snapshot_add_thread_sp(out, rd_varint(r)) != 0)
 			return -1;
@@ -999,12 +1030,51 @@ decode_threads(struct rd *r, struct snapshot *out)
 	return r->err ? -1 : 0;
 }
 
+/*
+ * Append r to out with the path of len bytes at off in out->strings (put
+ * there for an earlier region), instead of a copy for each region: a
+ * recording can name one long path from any number of regions at a few
+ * bytes each, and must not cost that many copies.
+ */
+static struct region *
+add_region_at(
+    struct snapshot *out, const struct region *r, uint32_t off, uint32_t len)
+{
+	struct region *nr = snapshot_add_region(out, r, NULL, 0);
+
+	if (nr == NULL)
+		return NULL;
+	out->strings_len--; /* the NUL of the empty path it added */
+	nr->path_off = off;
+	nr->path_len = len;
+	return nr;
+}
+
+/* The part key and delta frames share: head, info (with the names of prev
+ * when the frame has none), threads.  0, or -1 with *why. */
+static int
+decode_sample_head(struct rd *r, struct snapshot *out,
+    const struct snapshot_info *prev, const char **why)
+{
+	int rc = decode_head(r, out);
+
+	if (rc == 0)
+		rc = decode_info(r, &out->info, prev);
+	if (rc == 0)
+		rc = decode_threads(r, out);
+	if (rc != 0)
+		*why = rc == -2 ? IMPOSSIBLE_TIME :
+		    rc == -3    ? TOO_MANY_THREADS :
+		                  "a damaged sample header";
+	return rc != 0 ? -1 : 0;
+}
+
 /* One full region; *prev_end is the end of the one before it. */
 static int
 decode_region(struct rd *r, struct strtab *t, struct snapshot *out,
     uint64_t *prev_end, const char **why)
 {
-	struct region reg;
+	struct region reg, *nr;
 	uint64_t gap, size, id;
 	const uint8_t *p;
 	uint8_t flags;
@@ -1058,8 +1128,19 @@ decode_region(struct rd *r, struct strtab *t, struct snapshot *out,
 		*why = "a region's counters are cut short";
 		return -1;
 	}
-	if (snapshot_add_region(out, &reg, t->arena + t->off[id], t->len[id]) ==
-	    NULL) {
+	if (out->nregions >= SESSION_MAX_REGIONS) {
+		*why = TOO_MANY_REGIONS;
+		return -1;
+	}
+	/* Each path once per sample: its bytes go in with the first region
+	 * that has it (in this key frame's chain), later ones point there. */
+	if (t->placed[id] != 0 &&
+	    t->placed[id] - 1 + (uint64_t)t->len[id] < out->strings_len)
+		nr = add_region_at(out, &reg, t->placed[id] - 1, t->len[id]);
+	else if ((nr = snapshot_add_region(
+	              out, &reg, t->arena + t->off[id], t->len[id])) != NULL)
+		t->placed[id] = nr->path_off + 1;
+	if (nr == NULL) {
 		*why = "out of memory";
 		return -1;
 	}
@@ -1076,15 +1157,15 @@ codec_decode_key(const uint8_t *p, size_t len, struct strtab *t,
 
 	snapshot_clear(out);
 	strtab_reset(t);
-	if (decode_head(&r, out) != 0 ||
-	    decode_info(&r, &out->info, NULL) != 0 ||
-	    decode_threads(&r, out) != 0) {
-		*why = "a damaged sample header";
+	if (decode_sample_head(&r, out, NULL, why) != 0)
 		return -EBADMSG;
-	}
 	n = rd_varint(&r);
 	if (r.err || n > rd_left(&r) / REGION_MIN_BYTES) {
 		*why = "an impossible region count";
+		return -EBADMSG;
+	}
+	if (n > SESSION_MAX_REGIONS) {
+		*why = TOO_MANY_REGIONS;
 		return -EBADMSG;
 	}
 	for (i = 0; i < n; i++) {
@@ -1104,18 +1185,17 @@ codec_decode_delta(const uint8_t *p, size_t len, struct strtab *t,
 	uint64_t nops, k, prev_end = 0;
 	size_t i = 0;
 
-	/* out starts as prev: the facts no record changes stand. */
+	/* out starts as prev: the facts no record changes stand, and the
+	 * paths of the regions it keeps are where they were. */
 	if (snapshot_copy(out, prev) != 0) {
 		*why = "out of memory";
 		return -EBADMSG;
 	}
-	snapshot_clear(out);
-	if (decode_head(&r, out) != 0 ||
-	    decode_info(&r, &out->info, &prev->info) != 0 ||
-	    decode_threads(&r, out) != 0) {
-		*why = "a damaged sample header";
+	out->nregions = 0;
+	out->nthreads = 0;
+	out->torn = 0;
+	if (decode_sample_head(&r, out, &prev->info, why) != 0)
 		return -EBADMSG;
-	}
 	nops = rd_varint(&r);
 	if (r.err || nops > rd_left(&r)) {
 		*why = "an impossible change count";
@@ -1139,8 +1219,7 @@ codec_decode_delta(const uint8_t *p, size_t len, struct strtab *t,
 				const struct region *pr = &prev->regions[i];
 
 				if (pr->start < prev_end ||
-				    snapshot_add_region(out, pr,
-				        region_path(prev, pr),
+				    add_region_at(out, pr, pr->path_off,
 				        pr->path_len) == NULL) {
 					*why = "regions out of order";
 					return -EBADMSG;
@@ -1172,8 +1251,7 @@ codec_decode_delta(const uint8_t *p, size_t len, struct strtab *t,
 				}
 			}
 			if (r.err || reg.start < prev_end ||
-			    snapshot_add_region(out, &reg,
-			        region_path(prev, &prev->regions[i]),
+			    add_region_at(out, &reg, reg.path_off,
 			        reg.path_len) == NULL) {
 				*why = "a damaged change";
 				return -EBADMSG;
@@ -1207,7 +1285,9 @@ codec_peek_time(const uint8_t *p, size_t len, uint64_t *seq, double *wall)
 	*seq = rd_varint(&r);
 	(void)rd_f64(&r);
 	*wall = rd_f64(&r);
-	return r.err ? -1 : 0;
+	if (r.err)
+		return -1;
+	return codec_time_ok(*wall) ? 0 : -2;
 }
 
 /* ---- END, INDEX and mark frames ---- */
@@ -1233,10 +1313,14 @@ codec_decode_end(
 	                                                  final :
 	                                              TARGET_EXITED;
 	e->time = rd_f64(&r);
-	if (r.err || !codec_time_ok(e->time)) {
-		/* A cut END still says the recording ended. */
-		e->time = 0;
+	if (r.err) {
+		e->time = 0; /* a cut END still says the recording ended */
 		return 0;
+	}
+	if (!codec_time_ok(e->time)) {
+		e->time = 0;
+		*why = IMPOSSIBLE_TIME;
+		return -EBADMSG;
 	}
 	return codec_facts_decode(&r, end_facts, e, false, why) == 0 ? 0 :
 	                                                               -EBADMSG;

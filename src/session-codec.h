@@ -72,6 +72,9 @@ struct strtab {
 	uint32_t *hash; /* writer: indexes + 1, open addressing */
 	size_t hash_cap;
 	uint32_t *off, *len; /* each path's bytes in arena */
+	uint32_t *placed;    /* reader: 1 + where the path's bytes are in
+	                        the decoded samples of this chain, 0: not
+	                        yet (see add_region_at) */
 	size_t n, cap;
 	char *arena; /* copies of the paths */
 	size_t arena_len, arena_cap;
@@ -175,14 +178,17 @@ int codec_decode_key(const uint8_t *p, size_t len, struct strtab *t,
 int codec_decode_delta(const uint8_t *p, size_t len, struct strtab *t,
     const struct snapshot *prev, struct snapshot *out, const char **why);
 
-/* The sample's seq and wall time from the start of a key or delta payload. */
+/* The sample's seq and wall time from the start of a key or delta payload:
+ * 0, -1 if cut short, -2 if the time is impossible (not finite, negative,
+ * past the year 5000). */
 int codec_peek_time(const uint8_t *p, size_t len, uint64_t *seq, double *wall);
 
 /* ---- END, INDEX and mark frames ---- */
 
 void codec_encode_end(struct buf *b, const struct session_end *e);
-/* 0, or -EBADMSG with *why.  An END frame of format 1.0 with a state this
- * reader does not know reads as TARGET_EXITED. */
+/* 0, or -EBADMSG with *why (its records, or an impossible time: e->final
+ * still holds).  A state this reader does not know reads as
+ * TARGET_EXITED. */
 int codec_decode_end(
     const uint8_t *p, size_t len, struct session_end *e, const char **why);
 

@@ -18,6 +18,17 @@
 #define SESSION_MAJOR     1
 #define SESSION_MINOR     3
 #define SESSION_KEY_EVERY 64 /* a key frame at least every N samples */
+/*
+ * The most regions one sample of a recording may hold: readers refuse more
+ * as damage, and the recorder stops rather than write more.  Four times
+ * the default vm.max_map_count (65530); it bounds what a replay costs
+ * (each region is about 300 bytes decoded, times the samples the reader
+ * holds, and what the model keeps per region).  A literal, for messages.
+ */
+#define SESSION_MAX_REGIONS 262144
+/* The most thread stack pointers one sample holds: the recorder leaves out
+ * the rest. */
+#define SESSION_MAX_THREADS 262144
 
 /*
  * The header of a session file (of each segment of a flight recording).

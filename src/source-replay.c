@@ -302,11 +302,12 @@ replay_scan(struct replay *rp, uint32_t k, bool final_segment)
 		}
 		if (type != FRAME_KEY && type != FRAME_DELTA)
 			continue; /* INDEX, or newer than this reader */
-		if (codec_peek_time(
-		        sg->mem + off + FRAME_HEAD, len, &seq, &wall) != 0) {
+		if ((rc = codec_peek_time(
+		         sg->mem + off + FRAME_HEAD, len, &seq, &wall)) != 0) {
 			replay_damage(rp, (int)k, off,
-			    "a sample without a "
-			    "time");
+			    rc == -2 ? "an impossible time (not finite, "
+			               "negative, or past the year 5000)" :
+			               "a sample without a time");
 			rp->chain_ok = false;
 			continue;
 		}

@@ -6,6 +6,7 @@
 . "$srcdir/tests/lib.sh"
 
 py() { python3 - "$@"; }
+skip() { tap_n=$((tap_n + 1)); echo "ok $tap_n # SKIP $*"; }
 sock=memtop-rr-$$
 tm() { tmux -L "$sock" -f /dev/null "$@"; }
 wait_screen() { wait_for "$1" sh -c "tmux -L '$sock' capture-pane -p -t rr | grep -Eq -- \"\$0\"" "$2"; }
@@ -170,6 +171,110 @@ code=$?
 check "--info finds a frame that checks out but cannot be decoded (exit 5)" sh -c \
 	"test $code = 5 && grep -q 'cannot be decoded' '$tmp/inside.info'" ||
 	diag_file "$tmp/inside.info"
+# Times and sample costs that are NaN, infinite or absurd: damage (--info
+# says so, exit 5), and the JSON holds only finite numbers.
+py "$tmp/same.mt" "$tmp/nan" <<'EOF'
+import struct, sys, zlib
+data = open(sys.argv[1], "rb").read()
+off = 20 + struct.unpack_from("<I", data, 16)[0] + 4
+frames = []
+while off + 13 <= len(data):
+    typ, length = struct.unpack_from("<BI", data, off + 4)
+    frames.append((off, typ, length))
+    off += 13 + length
+def varint_end(b, i):
+    while b[i] & 0x80:
+        i += 1
+    return i + 1
+# Field k (0 mono, 1 wall, 2 sample ms, 3 CPU ms) of the fourth sample.
+for name, k, value in (("wall-nan", 1, float("nan")), ("wall-huge", 1, 1e80),
+                       ("mono-inf", 0, float("inf")), ("cost-nan", 2, float("nan")),
+                       ("cpu-inf", 3, float("-inf"))):
+    off, typ, length = frames[3]
+    payload = bytearray(data[off + 13:off + 13 + length])
+    at = varint_end(payload, 0) + 8 * k
+    struct.pack_into("<d", payload, at, value)
+    head = bytes([typ]) + struct.pack("<I", length)
+    frame = b"DTFR" + head + struct.pack("<I", zlib.crc32(head + payload)) + payload
+    open(sys.argv[2] + "-" + name + ".mt", "wb").write(data[:off] + frame + data[off + 13 + length:])
+EOF
+for name in wall-nan wall-huge mono-inf cost-nan cpu-inf; do
+	f=$tmp/nan-$name.mt
+	"$MEMTOP" -r "$f" --info >"$tmp/nan.info" 2>&1
+	code=$?
+	"$MEMTOP" -r "$f" -b --format json >"$tmp/nan.json" 2>/dev/null
+	py "$tmp/nan.json" >"$tmp/nan.check" 2>&1 <<'EOF'
+import json, sys
+def refuse(c):
+    raise ValueError("not a finite number: " + c)
+n = 0
+for line in open(sys.argv[1]):
+    o = json.loads(line, parse_constant=refuse)
+    assert abs(o["time"]) < 1e11 and o["sample_ms"] < 1e11, line[:200]
+    n += 1
+assert n >= 3, n
+print("fine")
+EOF
+	check "a recording with $name: --info reports the damage (exit 5), the JSON stays finite" sh -c \
+		"test $code = 5 && grep -q 'impossible time' '$tmp/nan.info' && grep -q fine '$tmp/nan.check'" ||
+		{ diag_file "$tmp/nan.info"; diag_file "$tmp/nan.check"; }
+done
+
+# Memory bounded by the file: crafted key frames of minimal regions (13
+# bytes each), and a long path named by each of them.  Peak RSS is measured
+# against the file's size (not under AddressSanitizer, whose RSS is its own).
+py "$tmp" <<'EOF'
+import struct, sys, zlib
+def varint(v):
+    out = bytearray()
+    while v >= 0x80:
+        out.append(v & 0x7f | 0x80); v >>= 7
+    return bytes(out + bytes([v]))
+def bts(b): return varint(len(b)) + b
+def frame(t, p):
+    head = bytes([t]) + struct.pack("<I", len(p))
+    return b"DTFR" + head + struct.pack("<I", zlib.crc32(head + p)) + p
+def craft(name, n, path):
+    hp = (varint(4096) + varint(4242) + varint(777) + struct.pack("<dd", 1, 1.7e9) +
+          bts(b"6.1") + bts(b"h") + bts(b"memtop 0.1.0") + bts(b"x"))
+    hdr = b"MEMTOPSF" + struct.pack("<HHII", 1, 3, 0, len(hp)) + hp + struct.pack("<I", zlib.crc32(hp))
+    head = varint(0) + struct.pack("<dddd", 1, 1.7e9, 1, 1) + b"\0" + varint(0)
+    info = (b"\1" + varint(4242) + varint(777) + bts(b"x") + bts(b"x") + b"\0S" + varint(0) +
+            struct.pack("<d", 1) + varint(0) + varint(0) + varint(0) + b"\0")
+    first = varint(4096) + varint(1) + b"\0\0\0\0rw-p\0" + varint(0) + bts(path) + varint(0)
+    rest = varint(0) + varint(1) + b"\0\0\0\0rw-p\0" + varint(0) + varint(0)
+    payload = head + info + varint(0) + varint(n) + first + rest * (n - 1)
+    open(sys.argv[1] + "/" + name, "wb").write(hdr + frame(1, payload))
+craft("million.mt", 1000000, b"")
+craft("paths.mt", 100000, b"/" + b"p" * 3999)
+EOF
+rss() { py "$@" <<'EOF'
+import resource, subprocess, sys
+p = subprocess.run(sys.argv[1:], stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
+err = p.stdout.decode(errors="replace").replace("\n", " | ")
+print(p.returncode, resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss, err)
+EOF
+}
+if grep -q __asan_init "$MEMTOP" 2>/dev/null; then
+	skip "peak RSS against file size: memtop is built with AddressSanitizer"
+	skip "peak RSS of a path named by 100000 regions: AddressSanitizer build"
+else
+	size=$(($(wc -c <"$tmp/million.mt") / 1024))
+	for mode in --info "-b --format json"; do
+		# shellcheck disable=SC2086
+		set -- $(rss "$MEMTOP" -r "$tmp/million.mt" $mode)
+		code=$1 kb=$2
+		shift 2
+		check "a key frame of 1,000,000 regions ($size kB, $mode): refused as damage (exit 5) in $kb kB" sh -c \
+			"test $code = 5 && test $kb -lt 65536 && echo '$*' |
+			 grep -q 'more regions in one sample than a recording may hold (262144)'" ||
+			diag "$*"
+	done
+	size=$(($(wc -c <"$tmp/paths.mt") / 1024))
+	set -- $(rss "$MEMTOP" -r "$tmp/paths.mt" --info)
+	check "a 4000-byte path named by 100000 regions ($size kB): --info in $2 kB, under 70 times the file" sh -c \
+		"test $1 = 0 && test $2 -lt $((70 * size + 16384))"
+fi
 # In the dashboard too: the header says so, and so does the exit.
 tm new-session -d -s rr -x 120 -y 40 "env LANG=C.UTF-8 TERM=screen $MEMTOP -r $tmp/damaged.mt 2>$tmp/ddash.err; echo \$? >$tmp/ddash.code; sleep 30"
 check "replaying a damaged recording: the header names the offset" \
@@ -232,7 +337,6 @@ check "-w to a device: refused, saying so" grep -q 'a device, not a regular file
 # Symlinks under -w: another user plants them where root will record, in a
 # sticky directory (like /tmp) and in a plain world-writable one.  memtop
 # never writes through them, nor touches that user's files there.
-skip() { tap_n=$((tap_n + 1)); echo "ok $tap_n # SKIP $*"; }
 if [ "$(id -u)" = 0 ] && command -v setpriv >/dev/null; then
 	as_nobody() { setpriv --reuid=nobody --regid=nogroup --clear-groups "$@"; }
 	chmod 755 "$tmp"

@@ -9,6 +9,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <math.h>
 #include <signal.h>
 #include <stdlib.h>
 #include <string.h>
@@ -644,6 +645,38 @@ recovered_file(const char *name, size_t *ndamage)
 	return n;
 }
 
+/* Give the recording at path another header: fix changes it. */
+static void
+rewrite_header(const char *path, void (*fix)(struct session_header *))
+{
+	struct session_header *h = calloc(1, sizeof *h);
+	struct buf b = { NULL, 0, 0 };
+	char *cause = NULL;
+	size_t len, used = 0;
+	uint8_t *data = slurp(path, &len);
+	FILE *f;
+
+	if (codec_decode_header(data, len, path, h, &used, &cause) != 0) {
+		diag("%s", cause);
+		exit(1);
+	}
+	fix(h);
+	codec_encode_header(&b, h);
+	buf_raw(&b, data + used, len - used);
+	f = fopen(path, "w");
+	if (f == NULL || fwrite(b.p, 1, b.len, f) != b.len || fclose(f) != 0)
+		exit(1);
+	buf_free(&b);
+	free(data);
+	free(h);
+}
+
+static void
+set_other_boot(struct session_header *h)
+{
+	strcpy(h->boot_id, "00000000-0000-0000-0000-another-boot");
+}
+
 /* Hand-made frames: absurd lengths, counts, indexes, versions. */
 static void
 put_frame(struct buf *f, uint8_t type, const struct buf *payload)
@@ -1149,6 +1182,271 @@ test_damage_overflow(void)
 	snapshot_free(s);
 }
 
+/* Times and sample costs that are not finite, negative or absurd: damage,
+ * never a sample that prints "nan" or an 80-digit number. */
+static void
+set_wall(struct snapshot *s, double v)
+{
+	s->wall = v;
+}
+
+static void
+set_mono(struct snapshot *s, double v)
+{
+	s->mono = v;
+}
+
+static void
+set_cost(struct snapshot *s, double v)
+{
+	s->sample_ms = v;
+}
+
+static void
+set_cpu(struct snapshot *s, double v)
+{
+	s->sample_cpu_ms = v;
+}
+
+static void
+set_age(struct snapshot *s, double v)
+{
+	s->info.age_s = v;
+}
+
+static void
+set_interval(struct session_header *h)
+{
+	h->interval = NAN;
+}
+
+static void
+set_created(struct session_header *h)
+{
+	h->created = INFINITY;
+}
+
+static void
+test_absurd_times(void)
+{
+	static const struct {
+		const char *name;
+		void (*set)(struct snapshot *, double);
+	} fields[] = {
+		{ "time", set_wall },
+		{ "monotonic time", set_mono },
+		{ "sample cost", set_cost },
+		{ "sample CPU cost", set_cpu },
+		{ "process age", set_age },
+	};
+	static const double bad[] = { NAN, INFINITY, -INFINITY, -1, 1e300 };
+	struct snapshot *s = snapshot_new(), *got = snapshot_new();
+	struct session_summary sum;
+	struct recorder *rec;
+	struct source *src;
+	char *cause = NULL;
+	size_t f, b, n;
+	bool all = true;
+	int err, k;
+
+	for (f = 0; f < sizeof fields / sizeof fields[0]; f++) {
+		for (b = 0; b < sizeof bad / sizeof bad[0]; b++) {
+			rec = recorder_open(
+			    path_of("absurd"), 1, 0, &cause, NULL);
+			recorder_set_key_every(rec, 1);
+			for (k = 0; k < 3; k++) {
+				make_snapshot(s, 5, (unsigned)k, 1, false);
+				if (k == 1)
+					fields[f].set(s, bad[b]);
+				recorder_write(rec, s, &cause);
+			}
+			recorder_close(rec, TARGET_EXITED, &cause);
+			src =
+			    source_replay_open(path_of("absurd"), &cause, &err);
+			n = 0;
+			while (
+			    src != NULL && source_next(src, got, &cause) == 0)
+				n += got->seq != 1;
+			if (src != NULL)
+				replay_summary(src, &sum);
+			if (src == NULL || n != 2 || sum.ndamage != 1 ||
+			    strstr(sum.damage[0].reason, "impossible time") ==
+			        NULL) {
+				diag("%s = %g: %zu samples, %s", fields[f].name,
+				    bad[b], n,
+				    src != NULL && sum.ndamage ?
+				        sum.damage[0].reason :
+				        "no damage");
+				all = false;
+			}
+			source_close(src);
+		}
+	}
+	ok(all,
+	    "a time, monotonic time, sample cost, CPU cost or age that is "
+	    "NaN, infinite, negative or 1e300: that sample is damage, the "
+	    "others replay");
+	record("absurd", 2, &(struct rec_opts){ 5, 1, false, true, 0, 0 });
+	rewrite_header(path_of("absurd"), set_interval);
+	src = source_replay_open(path_of("absurd"), &cause, &err);
+	ok(src == NULL && err == -EBADMSG && cause &&
+	        strstr(cause, "header is damaged"),
+	    "an interval of NaN in the header: refused (%s)",
+	    cause ? cause : "opened");
+	free(cause);
+	cause = NULL;
+	record("absurd", 2, &(struct rec_opts){ 5, 1, false, true, 0, 0 });
+	rewrite_header(path_of("absurd"), set_created);
+	src = source_replay_open(path_of("absurd"), &cause, &err);
+	ok(src == NULL && err == -EBADMSG,
+	    "a creation time of infinity: refused");
+	free(cause);
+	snapshot_free(s);
+	snapshot_free(got);
+}
+
+/* A key frame of n regions of 13 bytes each (no counters), every one with
+ * the path (one string table entry). */
+static void
+put_minimal_key(struct buf *f, size_t n, const char *path)
+{
+	struct buf p = { NULL, 0, 0 };
+	size_t i;
+
+	put_key_head(&p, 1700000000);
+	buf_varint(&p, n);
+	for (i = 0; i < n; i++) {
+		buf_varint(&p, 1); /* gap */
+		buf_varint(&p, 1); /* size */
+		buf_varint(&p, 0);
+		buf_varint(&p, 0);
+		buf_varint(&p, 0);
+		buf_varint(&p, 0);
+		buf_raw(&p, "rw-p", 4);
+		buf_u8(&p, 0);
+		buf_varint(&p, 0);
+		if (i == 0)
+			buf_bytes(&p, path, strlen(path));
+		buf_varint(&p, 0);
+	}
+	put_frame(f, FRAME_KEY, &p);
+	buf_free(&p);
+}
+
+/* What one sample may cost a reader: the region cap, and a path named by
+ * many regions held once. */
+static void
+test_bounded(void)
+{
+	struct buf f = { NULL, 0, 0 }, p = { NULL, 0, 0 };
+	struct snapshot *s = snapshot_new(), *got = snapshot_new();
+	struct session_summary sum;
+	struct recorder *rec;
+	struct source *src;
+	char *cause = NULL, path[4001];
+	size_t i, n;
+	bool same = true;
+	int err, rc;
+
+	put_header(&f, SESSION_MAJOR);
+	put_minimal_key(&f, SESSION_MAX_REGIONS, "");
+	put_minimal_key(&f, SESSION_MAX_REGIONS + 1, "");
+	src = source_replay_open_buffer(f.p, f.len, &cause, &err);
+	n = 0;
+	while (src != NULL && source_next(src, got, &cause) == 0)
+		n = got->nregions;
+	if (src != NULL)
+		replay_summary(src, &sum);
+	ok(src != NULL && n == SESSION_MAX_REGIONS && sum.ndamage == 1 &&
+	        strstr(sum.damage[0].reason,
+	            "more regions in one sample than a recording may hold "
+	            "(262144)"),
+	    "%d regions in a sample replay, one more is damage, saying why",
+	    SESSION_MAX_REGIONS);
+	source_close(src);
+
+	/* The recorder will not write what a reader would refuse. */
+	snapshot_clear(s);
+	for (i = 0; i <= SESSION_MAX_REGIONS; i++) {
+		struct region r;
+
+		memset(&r, 0, sizeof r);
+		r.start = 0x1000 * (i + 1);
+		r.end = r.start + 0x1000;
+		memcpy(r.perms, "rw-p", 5);
+		snapshot_add_region(s, &r, "", 0);
+	}
+	s->wall = 1700000000;
+	rec = recorder_open(path_of("huge"), 1, 0, &cause, NULL);
+	rc = recorder_write(rec, s, &cause);
+	ok(rc == -EFBIG && cause &&
+	        strstr(cause, "more than a recording holds"),
+	    "a target of %d mappings: the recorder stops, saying so",
+	    SESSION_MAX_REGIONS + 1);
+	free(cause);
+	cause = NULL;
+	recorder_close(rec, TARGET_ALIVE, &cause);
+
+	/* One path of 4000 bytes named by 100000 regions of 13 bytes: held
+	 * once, not 100000 times (400 MB). */
+	memset(path, 'p', 4000);
+	path[0] = '/';
+	path[4000] = '\0';
+	buf_reset(&f);
+	put_header(&f, SESSION_MAJOR);
+	put_minimal_key(&f, 100000, path);
+	/* A change frame keeping them all, then one with a new region
+	 * naming the path too. */
+	for (i = 0; i < 2; i++) {
+		buf_reset(&p);
+		put_key_head(&p, 1700000001 + (double)i);
+		p.p[0] = (uint8_t)(i + 1); /* seq */
+		buf_varint(&p, i == 0 ? 1 : 2);
+		buf_u8(&p, 0); /* keep */
+		buf_varint(&p, 100000);
+		if (i == 1) {
+			buf_u8(&p, 3); /* new */
+			buf_varint(&p, 0x1000);
+			buf_varint(&p, 1);
+			buf_varint(&p, 0);
+			buf_varint(&p, 0);
+			buf_varint(&p, 0);
+			buf_varint(&p, 0);
+			buf_raw(&p, "rw-p", 4);
+			buf_u8(&p, 0);
+			buf_varint(&p, 0);
+			buf_varint(&p, 0);
+		}
+		put_frame(&f, FRAME_DELTA, &p);
+	}
+	src = source_replay_open_buffer(f.p, f.len, &cause, &err);
+	n = 0;
+	while (src != NULL && source_next(src, got, &cause) == 0) {
+		n++;
+		for (i = 0; i < got->nregions; i++)
+			same = same && got->regions[i].path_len == 4000 &&
+			    memcmp(region_path(got, &got->regions[i]), path,
+			        4000) == 0;
+		if (got->strings_len > 3 * 4001) {
+			diag("sample %zu: %zu bytes of paths", n,
+			    got->strings_len);
+			same = false;
+		}
+	}
+	if (src != NULL)
+		replay_summary(src, &sum);
+	ok(src != NULL && n == 3 && same && sum.ndamage == 0 &&
+	        got->nregions == 100001,
+	    "a path named by 100000 regions is held once per sample, and "
+	    "reads back for each (%zu bytes of paths)",
+	    got->strings_len);
+	source_close(src);
+	buf_free(&f);
+	buf_free(&p);
+	snapshot_free(s);
+	snapshot_free(got);
+}
+
 static void
 test_lock_and_errors(void)
 {
@@ -1490,38 +1788,6 @@ test_follow(void)
 	snapshot_free(got);
 }
 
-/* Give the recording at path another header: fix changes it. */
-static void
-rewrite_header(const char *path, void (*fix)(struct session_header *))
-{
-	struct session_header *h = calloc(1, sizeof *h);
-	struct buf b = { NULL, 0, 0 };
-	char *cause = NULL;
-	size_t len, used = 0;
-	uint8_t *data = slurp(path, &len);
-	FILE *f;
-
-	if (codec_decode_header(data, len, path, h, &used, &cause) != 0) {
-		diag("%s", cause);
-		exit(1);
-	}
-	fix(h);
-	codec_encode_header(&b, h);
-	buf_raw(&b, data + used, len - used);
-	f = fopen(path, "w");
-	if (f == NULL || fwrite(b.p, 1, b.len, f) != b.len || fclose(f) != 0)
-		exit(1);
-	buf_free(&b);
-	free(data);
-	free(h);
-}
-
-static void
-set_other_boot(struct session_header *h)
-{
-	strcpy(h->boot_id, "00000000-0000-0000-0000-another-boot");
-}
-
 static void
 test_keep(void)
 {
@@ -1668,6 +1934,8 @@ main(void)
 	test_facts();
 	test_known_facts();
 	test_damage_overflow();
+	test_absurd_times();
+	test_bounded();
 	test_lock_and_errors();
 	test_symlinks();
 	test_deleted();
