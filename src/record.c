@@ -475,6 +475,7 @@ recorder_open(
 	int rc;
 
 	rec->fd = -1;
+	rec->dirfd = -1;
 	rec->path = xstrdup(path);
 	rec->interval = interval;
 	rec->keep_s = keep_s;

@@ -1571,6 +1571,15 @@ test_symlinks(void)
 	free(before);
 	free(after);
 
+	/* A name that is a directory. */
+	snprintf(link, sizeof link, "%s/", dir);
+	rec = recorder_open(link, 1, 0, &cause, &err);
+	ok(rec == NULL && err == -EINVAL && cause &&
+	        strstr(cause, "is a directory, not a regular file"),
+	    "-w DIR/: refused as a directory (%s)", cause ? cause : "opened");
+	free(cause);
+	cause = NULL;
+
 	/* FILE.old, and a flight recorder's FILE.N. */
 	record("aside", 1, &o);
 	snprintf(target, sizeof target, "%s", path_of("nowhere"));
