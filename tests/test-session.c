@@ -746,6 +746,26 @@ put_key_head(struct buf *p, double wall)
 	buf_varint(p, 0); /* threads */
 }
 
+/* A region with no counters (13 bytes when small): gap, size, path index,
+ * and the path's bytes when it is a new one (path not NULL). */
+static void
+put_region(
+    struct buf *p, uint64_t gap, uint64_t size, uint64_t id, const char *path)
+{
+	buf_varint(p, gap);
+	buf_varint(p, size);
+	buf_varint(p, 0); /* offset, inode, device */
+	buf_varint(p, 0);
+	buf_varint(p, 0);
+	buf_varint(p, 0);
+	buf_raw(p, "rw-p", 4);
+	buf_u8(p, 0);
+	buf_varint(p, id);
+	if (path != NULL)
+		buf_bytes(p, path, strlen(path));
+	buf_varint(p, 0); /* no counters */
+}
+
 static void
 test_crafted(void)
 {
@@ -812,16 +832,7 @@ test_crafted(void)
 	put_header(&f, SESSION_MAJOR);
 	put_key_head(&p, 1700000000);
 	buf_varint(&p, 1);
-	buf_varint(&p, 0x1000);
-	buf_varint(&p, 0x1000);
-	buf_varint(&p, 0);
-	buf_varint(&p, 0);
-	buf_varint(&p, 0);
-	buf_varint(&p, 0);
-	buf_raw(&p, "rw-p", 4);
-	buf_u8(&p, 0);
-	buf_varint(&p, 5); /* the table is empty */
-	buf_varint(&p, 0);
+	put_region(&p, 0x1000, 0x1000, 5, NULL); /* the table is empty */
 	put_frame(&f, FRAME_KEY, &p);
 	ok(recovered(f.p, f.len, &nd) == 0 && nd == 1,
 	    "a string index out of range: refused as damage");
@@ -1184,34 +1195,14 @@ test_damage_overflow(void)
 
 /* Times and sample costs that are not finite, negative or absurd: damage,
  * never a sample that prints "nan" or an 80-digit number. */
+/* Set the time field named k (as test_absurd_times lists them) to v. */
 static void
-set_wall(struct snapshot *s, double v)
+set_time(struct snapshot *s, size_t k, double v)
 {
-	s->wall = v;
-}
+	double *field[] = { &s->wall, &s->mono, &s->sample_ms,
+		&s->sample_cpu_ms, &s->info.age_s };
 
-static void
-set_mono(struct snapshot *s, double v)
-{
-	s->mono = v;
-}
-
-static void
-set_cost(struct snapshot *s, double v)
-{
-	s->sample_ms = v;
-}
-
-static void
-set_cpu(struct snapshot *s, double v)
-{
-	s->sample_cpu_ms = v;
-}
-
-static void
-set_age(struct snapshot *s, double v)
-{
-	s->info.age_s = v;
+	*field[k] = v;
 }
 
 static void
@@ -1229,16 +1220,8 @@ set_created(struct session_header *h)
 static void
 test_absurd_times(void)
 {
-	static const struct {
-		const char *name;
-		void (*set)(struct snapshot *, double);
-	} fields[] = {
-		{ "time", set_wall },
-		{ "monotonic time", set_mono },
-		{ "sample cost", set_cost },
-		{ "sample CPU cost", set_cpu },
-		{ "process age", set_age },
-	};
+	static const char *const fields[] = { "time", "monotonic time",
+		"sample cost", "sample CPU cost", "process age" };
 	static const double bad[] = { NAN, INFINITY, -INFINITY, -1, 1e300 };
 	struct snapshot *s = snapshot_new(), *got = snapshot_new();
 	struct session_summary sum;
@@ -1257,7 +1240,7 @@ test_absurd_times(void)
 			for (k = 0; k < 3; k++) {
 				make_snapshot(s, 5, (unsigned)k, 1, false);
 				if (k == 1)
-					fields[f].set(s, bad[b]);
+					set_time(s, f, bad[b]);
 				recorder_write(rec, s, &cause);
 			}
 			recorder_close(rec, TARGET_EXITED, &cause);
@@ -1272,7 +1255,7 @@ test_absurd_times(void)
 			if (src == NULL || n != 2 || sum.ndamage != 1 ||
 			    strstr(sum.damage[0].reason, "impossible time") ==
 			        NULL) {
-				diag("%s = %g: %zu samples, %s", fields[f].name,
+				diag("%s = %g: %zu samples, %s", fields[f],
 				    bad[b], n,
 				    src != NULL && sum.ndamage ?
 				        sum.damage[0].reason :
@@ -1315,20 +1298,8 @@ put_minimal_key(struct buf *f, size_t n, const char *path)
 
 	put_key_head(&p, 1700000000);
 	buf_varint(&p, n);
-	for (i = 0; i < n; i++) {
-		buf_varint(&p, 1); /* gap */
-		buf_varint(&p, 1); /* size */
-		buf_varint(&p, 0);
-		buf_varint(&p, 0);
-		buf_varint(&p, 0);
-		buf_varint(&p, 0);
-		buf_raw(&p, "rw-p", 4);
-		buf_u8(&p, 0);
-		buf_varint(&p, 0);
-		if (i == 0)
-			buf_bytes(&p, path, strlen(path));
-		buf_varint(&p, 0);
-	}
+	for (i = 0; i < n; i++)
+		put_region(&p, 1, 1, 0, i == 0 ? path : NULL);
 	put_frame(f, FRAME_KEY, &p);
 	buf_free(&p);
 }
@@ -1406,16 +1377,7 @@ test_bounded(void)
 		buf_varint(&p, 100000);
 		if (i == 1) {
 			buf_u8(&p, 3); /* new */
-			buf_varint(&p, 0x1000);
-			buf_varint(&p, 1);
-			buf_varint(&p, 0);
-			buf_varint(&p, 0);
-			buf_varint(&p, 0);
-			buf_varint(&p, 0);
-			buf_raw(&p, "rw-p", 4);
-			buf_u8(&p, 0);
-			buf_varint(&p, 0);
-			buf_varint(&p, 0);
+			put_region(&p, 0x1000, 1, 0, NULL);
 		}
 		put_frame(&f, FRAME_DELTA, &p);
 	}
