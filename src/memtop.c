@@ -435,9 +435,11 @@ main(int argc, char **argv)
 		if (rec_path != NULL)
 			signal(SIGXFSZ, SIG_IGN);
 		if (rec_path != NULL &&
-		    (app.rec = recorder_open(
-		         rec_path, app.interval, keep, &cause)) == NULL)
-			fatal(EXIT_FAILURE_GENERIC, "%s", cause);
+		    (app.rec = recorder_open(rec_path, app.interval, keep,
+		         &cause, &err)) == NULL)
+			fatal(
+			    err == -EINVAL ? EXIT_USAGE : EXIT_FAILURE_GENERIC,
+			    "%s", cause);
 		app.sampler = sampler_start(app.source, app.interval);
 		pc.max_samples = app.max_samples;
 	}

@@ -22,28 +22,30 @@
 
 #define KEEP_SEGMENTS 4 /* older segments beside the current one */
 
-struct key_ref {
-	uint64_t off, seq;
-	double wall;
-};
-
 struct recorder {
 	struct recorder *next; /* this process's recorders */
 	pid_t owner;           /* the process that opened it */
 	dev_t dev;             /* of the current segment */
 	ino_t ino;
-	char *path;
+	char *path;  /* FILE as given, for messages */
+	char *name;  /* its last component, in dirfd */
+	int dirfd;   /* the directory FILE is in: every name is
+	                opened, moved and removed relative to it */
+	bool shared; /* others may write into that directory */
 	int fd;
 	double interval, keep_s;
 	double seg_start; /* wall time of the segment's first frame */
 	bool header_done;
 	unsigned key_every;
-	uint64_t frames;      /* samples in this segment */
-	uint64_t since_key;   /* delta frames since the last key */
-	size_t last_key_len;  /* payload bytes of the last key frame */
-	uint64_t bytes, good; /* written in all; this file's good end */
-	struct key_ref *keys; /* this segment's key frames (INDEX) */
+	uint64_t frames;        /* samples in this segment */
+	uint64_t since_key;     /* delta frames since the last key */
+	size_t last_key_len;    /* payload bytes of the last key frame */
+	uint64_t bytes, good;   /* written in all; this file's good end */
+	struct codec_key *keys; /* this segment's key frames (INDEX) */
 	size_t nkeys, keys_cap;
+	double recreated_at;   /* FILE was gone: the next header says so */
+	uint64_t lost_samples; /* with the file that was gone */
+	char *notice;          /* said by recorder_close() */
 	struct snapshot *prev;
 	struct strtab tab;
 	struct buf frame, payload;
@@ -54,20 +56,31 @@ struct recorder {
  * fcntl locks on it, and with them the pid a refusal names). */
 static struct recorder *record_open_list;
 
+/* FILE with suffix ("", ".old", ".3"): its name in the directory, and as
+ * the user would spell it. */
+static void
+record_names(const struct recorder *rec, const char *suffix, char *name,
+    size_t name_size, char *shown, size_t shown_size)
+{
+	snprintf(name, name_size, "%s%s", rec->name, suffix);
+	if (shown != NULL)
+		snprintf(shown, shown_size, "%s%s", rec->path, suffix);
+}
+
 static int
-record_busy_here(const char *path, char **cause)
+record_busy_here(const struct recorder *rec, char **cause)
 {
 	struct recorder *r;
 	struct stat st;
 
-	if (stat(path, &st) != 0)
+	if (fstatat(rec->dirfd, rec->name, &st, AT_SYMLINK_NOFOLLOW) != 0)
 		return 0;
 	for (r = record_open_list; r != NULL; r = r->next) {
 		if (r->fd >= 0 && r->owner == getpid() && r->dev == st.st_dev &&
 		    r->ino == st.st_ino) {
 			*cause = xasprintf("%s is being written by another "
 			                   "recorder of this memtop (pid %d)",
-			    path, (int)getpid());
+			    rec->path, (int)getpid());
 			return -EBUSY;
 		}
 	}
@@ -133,25 +146,172 @@ record_write_all(int fd, const uint8_t *p, size_t len)
 	return 0;
 }
 
-/* Open (and lock) a new segment file at rec->path. */
+/*
+ * Open the directory FILE is in.  Whether others may write into it decides
+ * how far memtop trusts the files it finds there: in a shared directory
+ * (writable by a group, by all, or owned by another user: /tmp, a team
+ * directory) it touches none that another user owns.
+ */
 static int
-record_open_file(struct recorder *rec, char **cause)
+record_open_dir(struct recorder *rec, char **cause)
+{
+	const char *slash = strrchr(rec->path, '/');
+	char *dir;
+	struct stat st;
+	int rc;
+
+	rec->name = xstrdup(slash != NULL ? slash + 1 : rec->path);
+	if (rec->name[0] == '\0' || strcmp(rec->name, ".") == 0 ||
+	    strcmp(rec->name, "..") == 0) {
+		*cause = xasprintf("%s is a directory, not a regular file: "
+		                   "memtop records to a file",
+		    rec->path);
+		return -EINVAL;
+	}
+	dir = slash == NULL ?
+	    xstrdup(".") :
+	    slash == rec->path ?
+	    xstrdup("/") :
+	    xasprintf("%.*s", (int)(slash - rec->path), rec->path);
+	rec->dirfd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (rec->dirfd < 0 || fstat(rec->dirfd, &st) != 0) {
+		rc = -errno;
+		*cause = xasprintf(
+		    "cannot write %s: %s", rec->path, strerror(errno));
+		free(dir);
+		return rc;
+	}
+	free(dir);
+	rec->shared = (st.st_mode & (S_IWGRP | S_IWOTH)) != 0 ||
+	    (st.st_uid != geteuid() && st.st_uid != 0);
+	return 0;
+}
+
+/*
+ * What is at FILE + suffix, looked at without following a symlink: 0 if
+ * nothing, 1 if a file memtop may move, replace or remove, or -EINVAL with
+ * *cause: a symlink (memtop never writes through one), not a regular file
+ * (a FIFO would block it, a device cannot hold a recording), or a file of
+ * another user in a shared directory.  *st is what is there.
+ */
+static int
+record_check(const struct recorder *rec, const char *suffix, struct stat *st,
+    char **cause)
+{
+	char name[NAME_MAX + 16], shown[PATH_MAX + 16];
+	const char *what;
+
+	record_names(rec, suffix, name, sizeof name, shown, sizeof shown);
+	if (fstatat(rec->dirfd, name, st, AT_SYMLINK_NOFOLLOW) != 0)
+		return 0;
+	if (S_ISLNK(st->st_mode)) {
+		*cause =
+		    xasprintf("%s is a symbolic link: memtop never records "
+		              "through one (name the file itself)",
+		        shown);
+		return -EINVAL;
+	}
+	if ((what = mode_not_regular(st->st_mode)) != NULL) {
+		*cause = xasprintf("%s is %s, not a regular file: memtop "
+		                   "records to a file",
+		    shown, what);
+		return -EINVAL;
+	}
+	if (rec->shared && st->st_uid != geteuid()) {
+		*cause = xasprintf("%s belongs to another user (uid %u) in a "
+		                   "directory others can write to: memtop "
+		                   "leaves it alone",
+		    shown, (unsigned)st->st_uid);
+		return -EINVAL;
+	}
+	return 1;
+}
+
+/* Open FILE + suffix (checked by record_check, as *st) for flags, never
+ * through a symlink, and make sure it is still the file that was checked. */
+static int
+record_open_checked(const struct recorder *rec, const char *suffix,
+    const struct stat *st, int flags)
+{
+	char name[NAME_MAX + 16];
+	struct stat now;
+	int fd;
+
+	record_names(rec, suffix, name, sizeof name, NULL, 0);
+	fd = openat(rec->dirfd, name,
+	    flags | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC | O_NOCTTY);
+	if (fd < 0)
+		return -errno;
+	if (fstat(fd, &now) != 0 || now.st_dev != st->st_dev ||
+	    now.st_ino != st->st_ino) {
+		close(fd);
+		return -ESTALE; /* swapped since it was checked */
+	}
+	return fd;
+}
+
+/*
+ * 1 if FILE + suffix is a session file memtop may replace, 0 if there is
+ * nothing there or an empty file, -EINVAL with *cause (when cause) if it
+ * may not be touched or is something else.
+ */
+static int
+record_is_session(const struct recorder *rec, const char *suffix, char **cause)
+{
+	char magic[8], shown[PATH_MAX + 16], name[NAME_MAX + 16];
+	char *ignored = NULL;
+	struct stat st;
+	ssize_t n;
+	int fd, rc;
+
+	rc = record_check(rec, suffix, &st, cause ? cause : &ignored);
+	free(ignored);
+	if (rc <= 0)
+		return rc;
+	if ((fd = record_open_checked(rec, suffix, &st, O_RDONLY)) < 0)
+		return 0;
+	n = read(fd, magic, sizeof magic);
+	close(fd);
+	if (n <= 0)
+		return 0;
+	if (n == 8 && memcmp(magic, SESSION_MAGIC, 8) == 0)
+		return 1;
+	if (cause != NULL) {
+		record_names(
+		    rec, suffix, name, sizeof name, shown, sizeof shown);
+		*cause = xasprintf("%s exists and is not a memtop session "
+		                   "file: not overwriting it",
+		    shown);
+	}
+	return -EINVAL;
+}
+
+/* Open (and lock) a new segment file at FILE: created here, so never a
+ * symlink and never anybody else's file. */
+static int
+record_create(struct recorder *rec, char **cause)
 {
 	struct stat st;
 	int fd, rc;
 
-	fd = open(rec->path, O_WRONLY | O_CREAT | O_CLOEXEC | O_NOCTTY, 0644);
+	fd = openat(rec->dirfd, rec->name,
+	    O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC | O_NOCTTY,
+	    0644);
 	if (fd < 0) {
 		rc = -errno;
-		*cause = xasprintf(
-		    "cannot write %s: %s", rec->path, strerror(errno));
+		*cause = errno == EEXIST ?
+		    xasprintf("%s appeared while memtop was about to create "
+		              "it: not writing over it",
+		        rec->path) :
+		    xasprintf(
+		        "cannot write %s: %s", rec->path, strerror(errno));
 		return rc;
 	}
 	if ((rc = record_lock(fd, rec->path, cause)) != 0) {
 		close(fd);
 		return rc;
 	}
-	if (ftruncate(fd, 0) != 0 || fstat(fd, &st) != 0) {
+	if (fstat(fd, &st) != 0) {
 		rc = -errno;
 		*cause = xasprintf(
 		    "cannot write %s: %s", rec->path, strerror(errno));
@@ -169,168 +329,178 @@ record_open_file(struct recorder *rec, char **cause)
 	return 0;
 }
 
-/* 1 if path is a session file, 0 if absent or empty, -EEXIST otherwise. */
+/* Refuse (-EBUSY with *cause) if another memtop writes FILE, checked as
+ * *st; before memtop moves or removes it. */
 static int
-record_is_session(const char *path, char **cause)
+record_not_busy(const struct recorder *rec, const struct stat *st, char **cause)
 {
-	char magic[8];
-	ssize_t n;
-	int fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK);
+	int fd = record_open_checked(rec, "", st, O_WRONLY);
+	int rc = 0;
 
-	if (fd < 0)
-		return 0;
-	n = read(fd, magic, sizeof magic);
-	close(fd);
-	if (n <= 0)
-		return 0;
-	if (n != 8 || memcmp(magic, SESSION_MAGIC, 8) != 0) {
-		if (cause != NULL)
-			*cause = xasprintf("%s exists and is not a memtop "
-			                   "session file: not overwriting it",
-			    path);
-		return -EEXIST;
+	if (fd >= 0) {
+		rc = record_lock(fd, rec->path, cause);
+		close(fd);
 	}
-	return 1;
+	return rc;
 }
 
-/* Shift the segments: PATH.3 -> PATH.4 ... PATH -> PATH.1, the oldest
- * dropped. */
+/*
+ * Shift the segments: FILE.3 -> FILE.4 ... FILE -> FILE.1, the oldest
+ * dropped.  Every FILE.N is checked first (a symlink or another user's
+ * file stops it, before anything moves).  With no FILE there (it was
+ * deleted), nothing moves: the next FILE just begins.
+ */
 static int
-record_shift(const char *path, char **cause)
+record_shift(struct recorder *rec, char **cause)
 {
-	char from[PATH_MAX + 16], to[PATH_MAX + 16];
+	char from[NAME_MAX + 16], to[NAME_MAX + 16], suffix[16];
+	struct stat st;
 	int k, rc;
 
-	snprintf(to, sizeof to, "%s.%d", path, KEEP_SEGMENTS);
-	unlink(to);
-	for (k = KEEP_SEGMENTS - 1; k >= 1; k--) {
-		snprintf(from, sizeof from, "%s.%d", path, k);
-		snprintf(to, sizeof to, "%s.%d", path, k + 1);
-		rename(from, to);
+	for (k = 1; k <= KEEP_SEGMENTS; k++) {
+		snprintf(suffix, sizeof suffix, ".%d", k);
+		if (record_check(rec, suffix, &st, cause) < 0)
+			return -EINVAL;
 	}
-	snprintf(to, sizeof to, "%s.1", path);
-	if (rename(path, to) != 0) {
+	if ((rc = record_check(rec, "", &st, cause)) <= 0)
+		return rc;
+	record_names(rec, ".4", to, sizeof to, NULL, 0);
+	unlinkat(rec->dirfd, to, 0);
+	for (k = KEEP_SEGMENTS - 1; k >= 1; k--) {
+		snprintf(suffix, sizeof suffix, ".%d", k);
+		record_names(rec, suffix, from, sizeof from, NULL, 0);
+		snprintf(suffix, sizeof suffix, ".%d", k + 1);
+		record_names(rec, suffix, to, sizeof to, NULL, 0);
+		renameat(rec->dirfd, from, rec->dirfd, to);
+	}
+	record_names(rec, ".1", to, sizeof to, NULL, 0);
+	if (renameat(rec->dirfd, rec->name, rec->dirfd, to) != 0 &&
+	    errno != ENOENT) {
 		rc = -errno;
-		*cause =
-		    xasprintf("cannot rotate %s: %s", path, strerror(errno));
+		*cause = xasprintf(
+		    "cannot rotate %s: %s", rec->path, strerror(errno));
 		return rc;
 	}
 	return 0;
 }
 
-/* Remove segments PATH.1 ... of an earlier flight recording (session files
- * only), so that a replay of the new recording does not chain them. */
+/* Remove segments FILE.1 ... of an earlier flight recording (session files
+ * memtop may touch only), so that a replay of the new recording does not
+ * chain them. */
 static void
-record_drop_segments(const char *path)
+record_drop_segments(struct recorder *rec)
 {
-	char name[PATH_MAX + 16];
+	char name[NAME_MAX + 16], suffix[16];
 	int k;
 
 	for (k = 1; k <= KEEP_SEGMENTS; k++) {
-		snprintf(name, sizeof name, "%s.%d", path, k);
-		if (record_is_session(name, NULL) == 1)
-			unlink(name);
+		snprintf(suffix, sizeof suffix, ".%d", k);
+		record_names(rec, suffix, name, sizeof name, NULL, 0);
+		if (record_is_session(rec, suffix, NULL) == 1)
+			unlinkat(rec->dirfd, name, 0);
 	}
 }
 
-/* 0 if path is absent or a regular file, else -EINVAL with *cause: a
- * FIFO would block the recorder, a device cannot hold a recording. */
+/* 0 if every file the recording may move or replace (FILE.old, or the
+ * segments FILE.1 ...) is absent or a recording memtop may touch; else
+ * -EINVAL with *cause. */
 static int
-record_regular(const char *path, char **cause)
+record_others_safe(struct recorder *rec, double keep_s, char **cause)
 {
-	const char *what;
+	char suffix[16];
+	int k;
+
+	if (keep_s <= 0)
+		return record_is_session(rec, ".old", cause) < 0 ? -EINVAL : 0;
+	for (k = 1; k <= KEEP_SEGMENTS; k++) {
+		snprintf(suffix, sizeof suffix, ".%d", k);
+		if (record_is_session(rec, suffix, cause) < 0)
+			return -EINVAL;
+	}
+	return 0;
+}
+
+static void
+record_free(struct recorder *rec)
+{
+	if (rec->fd >= 0)
+		close(rec->fd);
+	if (rec->dirfd >= 0)
+		close(rec->dirfd);
+	snapshot_free(rec->prev);
+	strtab_free(&rec->tab);
+	buf_free(&rec->frame);
+	buf_free(&rec->payload);
+	free(rec->keys);
+	free(rec->notice);
+	free(rec->name);
+	free(rec->path);
+	free(rec);
+}
+
+/* Make room at FILE for a new recording: an earlier recording is moved
+ * aside (FILE.old, or FILE.1 for a flight recorder that goes on from its
+ * segments), an empty file removed.  Refuses a file another memtop writes. */
+static int
+record_make_room(struct recorder *rec, char **cause)
+{
+	char old[NAME_MAX + 16];
 	struct stat st;
+	int rc;
 
-	/* stat, not open: closing any descriptor of a file drops the
-	 * process's fcntl lock on it. */
-	if (stat(path, &st) != 0 ||
-	    (what = mode_not_regular(st.st_mode)) == NULL)
-		return 0;
-	*cause = xasprintf("%s is %s, not a regular file: memtop records to "
-	                   "a file",
-	    path, what);
-	return -EINVAL;
-}
-
-/* 0 if every file the recording may move or replace (PATH.old, or the
- * segments PATH.1 ...) is absent or a recording; else -EEXIST. */
-static int
-record_others_safe(const char *path, double keep_s, char **cause)
-{
-	char name[PATH_MAX + 16];
-	int k;
-
-	if (keep_s <= 0) {
-		snprintf(name, sizeof name, "%s.old", path);
-		return record_regular(name, cause) != 0 ||
-		        record_is_session(name, cause) < 0 ?
-		    -EEXIST :
-		    0;
-	}
-	for (k = 1; k <= KEEP_SEGMENTS; k++) {
-		snprintf(name, sizeof name, "%s.%d", path, k);
-		if (record_regular(name, cause) != 0 ||
-		    record_is_session(name, cause) < 0)
-			return -EEXIST;
+	if ((rc = record_check(rec, "", &st, cause)) <= 0)
+		return rc;
+	/* Here FILE is a recording, or empty (record_is_session said). */
+	if ((rc = record_not_busy(rec, &st, cause)) != 0)
+		return rc;
+	if (rec->keep_s > 0 && st.st_size > 0)
+		return record_shift(rec, cause);
+	record_names(
+	    rec, st.st_size > 0 ? ".old" : "", old, sizeof old, NULL, 0);
+	if ((st.st_size > 0 ? renameat(rec->dirfd, rec->name, rec->dirfd, old) :
+	                      unlinkat(rec->dirfd, rec->name, 0)) != 0) {
+		rc = -errno;
+		*cause = xasprintf(
+		    "cannot move %s aside: %s", rec->path, strerror(errno));
+		return rc;
 	}
 	return 0;
 }
 
 struct recorder *
-recorder_open(const char *path, double interval, double keep_s, char **cause)
+recorder_open(
+    const char *path, double interval, double keep_s, char **cause, int *err)
 {
-	struct recorder *rec;
-	char *old;
-	int rc, fd;
+	struct recorder *rec = xcalloc(1, sizeof *rec);
+	int rc;
 
-	if (record_busy_here(path, cause) != 0 ||
-	    record_regular(path, cause) != 0 ||
-	    (rc = record_is_session(path, cause)) < 0 ||
-	    ((rc == 1 || keep_s > 0) &&
-	        record_others_safe(path, keep_s, cause) != 0))
-		return NULL;
-	if (rc == 1) {
-		/* Refuse before moving anything if another memtop writes it. */
-		fd = open(path, O_WRONLY | O_CLOEXEC);
-		if (fd >= 0 && record_lock(fd, path, cause) != 0) {
-			close(fd);
-			return NULL;
-		}
-		if (fd >= 0)
-			close(fd);
-		if (keep_s > 0) {
-			/* A flight recorder goes on from the segments there. */
-			if (record_shift(path, cause) != 0)
-				return NULL;
-		} else {
-			old = xasprintf("%s.old", path);
-			if (rename(path, old) != 0) {
-				*cause = xasprintf("cannot move %s aside: %s",
-				    path, strerror(errno));
-				free(old);
-				return NULL;
-			}
-			free(old);
-		}
-	}
-	if (keep_s <= 0)
-		record_drop_segments(path);
-	rec = xcalloc(1, sizeof *rec);
+	rec->fd = -1;
+	rec->dirfd = -1;
 	rec->path = xstrdup(path);
 	rec->interval = interval;
 	rec->keep_s = keep_s;
 	rec->key_every = SESSION_KEY_EVERY;
 	rec->prev = snapshot_new();
-	if (record_open_file(rec, cause) != 0) {
-		snapshot_free(rec->prev);
-		free(rec->path);
-		free(rec);
-		return NULL;
-	}
+	if ((rc = record_open_dir(rec, cause)) != 0 ||
+	    (rc = record_busy_here(rec, cause)) != 0 ||
+	    (rc = record_is_session(rec, "", cause)) < 0 ||
+	    ((rc == 1 || keep_s > 0) &&
+	        (rc = record_others_safe(rec, keep_s, cause)) != 0) ||
+	    (rc = record_make_room(rec, cause)) != 0)
+		goto fail;
+	if (keep_s <= 0)
+		record_drop_segments(rec);
+	if ((rc = record_create(rec, cause)) != 0)
+		goto fail;
 	rec->owner = getpid();
 	rec->next = record_open_list;
 	record_open_list = rec;
 	return rec;
+fail:
+	if (err != NULL)
+		*err = rc;
+	record_free(rec);
+	return NULL;
 }
 
 void
@@ -339,53 +509,55 @@ recorder_set_key_every(struct recorder *rec, unsigned n)
 	rec->key_every = n > 0 ? n : SESSION_KEY_EVERY;
 }
 
+/* This machine's boot id (/proc/sys/kernel/random/boot_id), or "". */
+static void
+record_boot_id(char *out, size_t size)
+{
+	ssize_t n = -1;
+	int fd = open(
+	    "/proc/sys/kernel/random/boot_id", O_RDONLY | O_CLOEXEC | O_NOCTTY);
+
+	if (fd >= 0) {
+		n = read(fd, out, size - 1);
+		close(fd);
+	}
+	if (n < 0)
+		n = 0;
+	out[n] = '\0';
+	out[strcspn(out, "\n")] = '\0';
+}
+
+/* Append the header block for a segment whose first sample is s. */
 static void
 record_header(struct recorder *rec, const struct snapshot *s)
 {
-	struct buf *h = &rec->frame, *p = &rec->payload;
+	struct session_header *h = xcalloc(1, sizeof *h);
 	struct utsname u;
-	char host[256] = "";
-	long page = sysconf(_SC_PAGESIZE);
+	long page = sysconf(_SC_PAGESIZE), ticks = sysconf(_SC_CLK_TCK);
 
-	buf_reset(p);
-	if (uname(&u) != 0)
-		memset(&u, 0, sizeof u);
-	gethostname(host, sizeof host - 1);
-	buf_varint(p, page > 0 ? (uint64_t)page : 0);
-	buf_varint(p, (uint64_t)s->info.pid);
-	buf_varint(p, s->info.start_time);
-	buf_f64(p, rec->interval);
-	buf_f64(p, s->wall);
-	buf_bytes(p, u.release, strnlen(u.release, sizeof u.release));
-	buf_bytes(p, host, strlen(host));
-	buf_bytes(
-	    p, "memtop " PACKAGE_VERSION, strlen("memtop " PACKAGE_VERSION));
-	buf_bytes(p, s->info.cmdline, s->info.cmdline_len);
-
-	buf_raw(h, SESSION_MAGIC, 8);
-	buf_u16(h, SESSION_MAJOR);
-	buf_u16(h, SESSION_MINOR);
-	buf_u32(h, 0); /* flags: none yet */
-	buf_u32(h, (uint32_t)p->len);
-	buf_raw(h, p->p, p->len);
-	buf_u32(h, crc32_update(0, p->p, p->len));
+	if (uname(&u) == 0)
+		snprintf(h->kernel, sizeof h->kernel, "%s", u.release);
+	gethostname(h->host, sizeof h->host - 1);
+	snprintf(h->version, sizeof h->version, "memtop %s", PACKAGE_VERSION);
+	h->page_size = page > 0 ? (uint32_t)page : 0;
+	h->pid = s->info.pid;
+	h->start_time = s->info.start_time;
+	h->interval = rec->interval;
+	h->created = s->wall;
+	memcpy(h->cmdline, s->info.cmdline, s->info.cmdline_len);
+	h->clock_ticks = ticks > 0 ? (uint32_t)ticks : 0;
+	record_boot_id(h->boot_id, sizeof h->boot_id);
+	h->recreated_at = rec->recreated_at;
+	h->lost_samples = rec->lost_samples;
+	codec_encode_header(&rec->frame, h);
+	free(h);
 }
 
 /* Append a frame of type with rec->payload to rec->frame. */
 static void
 record_frame(struct recorder *rec, enum frame_type type)
 {
-	struct buf *f = &rec->frame;
-	size_t at = f->len;
-	uint32_t crc;
-
-	buf_u32(f, SESSION_SYNC);
-	buf_u8(f, (uint8_t)type);
-	buf_u32(f, (uint32_t)rec->payload.len);
-	crc = crc32_update(0, f->p + at + 4, 5);
-	crc = crc32_update(crc, rec->payload.p, rec->payload.len);
-	buf_u32(f, crc);
-	buf_raw(f, rec->payload.p, rec->payload.len);
+	codec_frame(&rec->frame, type, rec->payload.p, rec->payload.len);
 }
 
 /* Write rec->frame in one write and count it; on failure cut the file
@@ -417,13 +589,65 @@ record_flush(struct recorder *rec, char **cause)
 static int
 record_rotate(struct recorder *rec, char **cause)
 {
-	int rc = record_shift(rec->path, cause);
+	int rc = record_shift(rec, cause);
 
 	if (rc != 0)
 		return rc;
 	close(rec->fd);
 	rec->fd = -1;
-	return record_open_file(rec, cause);
+	return record_create(rec, cause);
+}
+
+/*
+ * Whether FILE still names the file being written: 0 if it does, 1 if
+ * nothing is there any more (the file was deleted, or moved away), or
+ * -EEXIST with *cause if another file took the name: memtop never writes
+ * over it.
+ */
+static int
+record_still_there(const struct recorder *rec, char **cause)
+{
+	struct stat st;
+
+	if (fstatat(rec->dirfd, rec->name, &st, AT_SYMLINK_NOFOLLOW) != 0)
+		return errno == ENOENT ? 1 : 0;
+	if (st.st_dev == rec->dev && st.st_ino == rec->ino)
+		return 0;
+	*cause = xasprintf("%s was replaced by another file while memtop "
+	                   "recorded into it: the recording stops here (memtop "
+	                   "does not write over it)",
+	    rec->path);
+	return -EEXIST;
+}
+
+/* FILE is gone: begin a new one (a new segment, whose header says so), and
+ * keep what happened for recorder_close() to say. */
+static int
+record_recreate(struct recorder *rec, char **cause)
+{
+	struct stat st;
+	bool deleted = fstat(rec->fd, &st) == 0 && st.st_nlink == 0;
+	time_t now = time(NULL);
+	char when[32] = "";
+	struct tm tm;
+
+	if (localtime_r(&now, &tm) != NULL)
+		strftime(when, sizeof when, "%H:%M:%S", &tm);
+	free(rec->notice);
+	rec->notice = deleted ?
+	    xasprintf("%s was deleted while memtop recorded into it (the "
+	              "%llu samples in it are gone); the recording went on "
+	              "in a new %s from %s",
+	        rec->path, (unsigned long long)rec->frames, rec->path, when) :
+	    xasprintf("%s was moved away while memtop recorded into it (with "
+	              "%llu samples); the recording went on in a new %s "
+	              "from %s",
+	        rec->path, (unsigned long long)rec->frames, rec->path, when);
+	rec->recreated_at = clock_wall();
+	rec->lost_samples = rec->frames;
+	close(rec->fd);
+	rec->fd = -1;
+	return record_create(rec, cause);
 }
 
 int
@@ -439,10 +663,23 @@ recorder_write(struct recorder *rec, const struct snapshot *s, char **cause)
 		    rec->path);
 		return -EBADF;
 	}
+	/* Deleted or moved away (rm FILE, a cleaner of /tmp): a new FILE,
+	 * rather than samples written where nobody can read them. */
+	if ((rc = record_still_there(rec, cause)) < 0 ||
+	    (rc > 0 && (rc = record_recreate(rec, cause)) != 0))
+		return rc;
 	if (rec->keep_s > 0 && rec->header_done &&
 	    s->wall - rec->seg_start >= rec->keep_s / KEEP_SEGMENTS &&
 	    (rc = record_rotate(rec, cause)) != 0)
 		return rc;
+	if (s->nregions > SESSION_MAX_REGIONS) {
+		*cause =
+		    xasprintf("%s: the target has %zu mappings, more than a "
+		              "recording holds (%d): the recording stops "
+		              "here",
+		        rec->path, s->nregions, SESSION_MAX_REGIONS);
+		return -EFBIG;
+	}
 	buf_reset(&rec->frame);
 	if (!rec->header_done) {
 		/* The header goes in the same write as the first key frame. */
@@ -483,6 +720,8 @@ recorder_write(struct recorder *rec, const struct snapshot *s, char **cause)
 	}
 	if ((rc = record_flush(rec, cause)) != 0)
 		return rc;
+	if (!rec->header_done)
+		rec->recreated_at = 0; /* said in this segment's header */
 	rec->header_done = true;
 	rec->frames++;
 	if (key) {
@@ -505,7 +744,8 @@ recorder_mark(struct recorder *rec, bool reset, char **cause)
 		return 0; /* no sample yet: nothing to mark */
 	buf_reset(&rec->frame);
 	buf_reset(&rec->payload);
-	buf_u8(&rec->payload, reset ? 1 : 0);
+	codec_encode_mark(
+	    &rec->payload, reset ? SESSION_MARK_RESET : SESSION_MARK_HERE);
 	record_frame(rec, FRAME_MARK);
 	return record_flush(rec, cause);
 }
@@ -513,8 +753,19 @@ recorder_mark(struct recorder *rec, bool reset, char **cause)
 int
 recorder_close(struct recorder *rec, enum target_state final, char **cause)
 {
+	struct session_end end;
+
+	memset(&end, 0, sizeof end);
+	end.final = final;
+	return recorder_finish(rec, &end, cause);
+}
+
+int
+recorder_finish(
+    struct recorder *rec, const struct session_end *how, char **cause)
+{
 	struct recorder **pp;
-	size_t i;
+	struct session_end end;
 	int rc = 0;
 
 	if (rec == NULL)
@@ -530,16 +781,14 @@ recorder_close(struct recorder *rec, enum target_state final, char **cause)
 		 * always has its index. */
 		buf_reset(&rec->frame);
 		buf_reset(&rec->payload);
-		buf_varint(&rec->payload, rec->nkeys);
-		for (i = 0; i < rec->nkeys; i++) {
-			buf_varint(&rec->payload, rec->keys[i].off);
-			buf_varint(&rec->payload, rec->keys[i].seq);
-			buf_f64(&rec->payload, rec->keys[i].wall);
-		}
+		codec_encode_index(&rec->payload, rec->keys, rec->nkeys);
 		record_frame(rec, FRAME_INDEX);
 		buf_reset(&rec->payload);
-		buf_u8(&rec->payload, (uint8_t) final);
-		buf_f64(&rec->payload, clock_wall());
+		end = *how;
+		end.time = clock_wall();
+		end.samples = rec->frames;
+		end.last_seq = rec->prev->seq;
+		codec_encode_end(&rec->payload, &end);
 		record_frame(rec, FRAME_END);
 		rc = record_flush(rec, cause);
 	}
@@ -548,13 +797,14 @@ recorder_close(struct recorder *rec, enum target_state final, char **cause)
 		*cause =
 		    xasprintf("closing %s: %s", rec->path, strerror(errno));
 	}
-	snapshot_free(rec->prev);
-	strtab_free(&rec->tab);
-	buf_free(&rec->frame);
-	buf_free(&rec->payload);
-	free(rec->keys);
-	free(rec->path);
-	free(rec);
+	rec->fd = -1;
+	if (rc == 0 && rec->notice != NULL) {
+		/* Closed well, but the user has to hear of it. */
+		rc = -ENOENT;
+		*cause = rec->notice;
+		rec->notice = NULL;
+	}
+	record_free(rec);
 	return rc;
 }
 

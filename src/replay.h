@@ -13,22 +13,9 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "session.h"
 #include "snapshot.h"
 #include "source.h"
-
-struct session_header {
-	uint16_t major, minor;
-	uint32_t flags;
-	uint32_t page_size;
-	int pid;
-	uint64_t start_time;
-	double interval;
-	double created; /* wall clock of the first sample */
-	char kernel[128];
-	char host[128];
-	char version[32];
-	char cmdline[SNAP_CMDLINE_MAX];
-};
 
 /* One damaged span: "damaged frame at offset N: reason". */
 struct session_damage {
@@ -43,7 +30,8 @@ struct session_summary {
 	size_t segments;
 	double first_wall, last_wall;
 	bool ended;              /* an END frame was found */
-	enum target_state final; /* from the END frame */
+	enum target_state final; /* from the END frame (= end.final) */
+	struct session_end end;  /* all the last END frame says */
 	size_t ndamage;
 	const struct session_damage *damage; /* valid until the next call */
 	size_t damage_more;                  /* spans past the reported ones */

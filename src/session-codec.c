@@ -12,6 +12,14 @@
 #include "session-codec.h"
 #include "util.h"
 
+/* A unix time or a duration that a recording may hold: finite, not
+ * negative, and before the year 5000 (NaN fails both tests). */
+static bool
+codec_time_ok(double t)
+{
+	return t >= 0 && t < 1e11;
+}
+
 /* ---- writing ---- */
 
 static void
@@ -58,15 +66,25 @@ buf_u32(struct buf *b, uint32_t v)
 	buf_u16(b, (uint16_t)(v >> 16));
 }
 
+/* v as a varint at out (room for 10 bytes); returns the bytes written. */
+static size_t
+varint_put(uint8_t *out, uint64_t v)
+{
+	size_t n = 0;
+
+	while (v >= 0x80) {
+		out[n++] = (uint8_t)(v | 0x80);
+		v >>= 7;
+	}
+	out[n++] = (uint8_t)v;
+	return n;
+}
+
 void
 buf_varint(struct buf *b, uint64_t v)
 {
 	buf_need(b, 10);
-	while (v >= 0x80) {
-		b->p[b->len++] = (uint8_t)(v | 0x80);
-		v >>= 7;
-	}
-	b->p[b->len++] = (uint8_t)v;
+	b->len += varint_put(b->p + b->len, v);
 }
 
 void
@@ -187,6 +205,19 @@ rd_bytes(struct rd *r, size_t *len)
 	return p;
 }
 
+void
+rd_str(struct rd *r, char *dst, size_t size)
+{
+	size_t len;
+	const uint8_t *p = rd_bytes(r, &len);
+
+	if (len >= size)
+		len = size - 1;
+	if (p != NULL && len > 0)
+		memcpy(dst, p, len);
+	dst[len] = '\0';
+}
+
 /* ---- CRC-32 (IEEE 802.3, as zlib computes it) ---- */
 
 uint32_t
@@ -228,6 +259,7 @@ strtab_free(struct strtab *t)
 	free(t->hash);
 	free(t->off);
 	free(t->len);
+	free(t->placed);
 	free(t->arena);
 	memset(t, 0, sizeof *t);
 }
@@ -239,6 +271,7 @@ strtab_add(struct strtab *t, const char *p, size_t len)
 		t->cap = t->cap ? t->cap * 2 : 256;
 		t->off = xrealloc(t->off, t->cap * sizeof *t->off);
 		t->len = xrealloc(t->len, t->cap * sizeof *t->len);
+		t->placed = xrealloc(t->placed, t->cap * sizeof *t->placed);
 	}
 	if (t->arena == NULL || t->arena_len + len > t->arena_cap) {
 		t->arena_cap = (t->arena_cap + len) * 2 + 64;
@@ -248,6 +281,7 @@ strtab_add(struct strtab *t, const char *p, size_t len)
 		memcpy(t->arena + t->arena_len, p, len);
 	t->off[t->n] = (uint32_t)t->arena_len;
 	t->len[t->n] = (uint32_t)len;
+	t->placed[t->n] = 0;
 	t->arena_len += len;
 	return (uint32_t)t->n++;
 }
@@ -286,11 +320,388 @@ strtab_find(struct strtab *t, const char *p, size_t len, bool *is_new)
 	return id;
 }
 
+/* ---- extension records ---- */
+
+void
+codec_facts_encode(struct buf *b, const struct codec_fact *tab, const void *obj,
+    const void *prev)
+{
+	const struct codec_fact *f;
+	uint8_t head[20];
+	size_t at, len, hl;
+
+	for (f = tab; f->tag != 0; f++) {
+		at = b->len;
+		f->encode(b, obj);
+		len = b->len - at;
+		if (prev != NULL) {
+			/* prev's value after obj's, compared, then dropped */
+			f->encode(b, prev);
+			if (b->len - at - len == len &&
+			    memcmp(b->p + at, b->p + at + len, len) == 0) {
+				b->len = at;
+				continue;
+			}
+			b->len = at + len;
+		} else if (len == 0)
+			continue;
+		/* The tag and length go before the value. */
+		hl = varint_put(head, f->tag);
+		hl += varint_put(head + hl, len);
+		buf_need(b, hl);
+		memmove(b->p + at + hl, b->p + at, len);
+		memcpy(b->p + at, head, hl);
+		b->len += hl;
+	}
+}
+
+int
+codec_facts_decode(struct rd *r, const struct codec_fact *tab, void *obj,
+    bool carry, const char **why)
+{
+	const struct codec_fact *f;
+	uint64_t tag, len;
+	struct rd v;
+
+	for (f = tab; !carry && f->tag != 0; f++)
+		f->clear(obj);
+	while (rd_left(r) > 0) {
+		tag = rd_varint(r);
+		len = rd_varint(r);
+		if (r->err || tag == 0 || len > rd_left(r)) {
+			*why = "a damaged extension record";
+			return -1;
+		}
+		v.p = r->p;
+		v.end = r->p + len;
+		v.err = 0;
+		r->p += len;
+		for (f = tab; f->tag != 0 && f->tag != tag; f++)
+			continue;
+		if (f->tag == 0)
+			continue; /* a fact of a newer memtop */
+		if (len == 0)
+			f->clear(obj);
+		else if (f->decode(&v, obj) != 0 || v.err) {
+			f->clear(obj);
+			*why = f->name;
+			return -1;
+		}
+	}
+	return r->err ? -1 : 0;
+}
+
+/* ---- the facts: one row per fact, in tables by what carries them ---- */
+
+static void
+hdr_clock_ticks_encode(struct buf *b, const void *obj)
+{
+	const struct session_header *h = obj;
+
+	if (h->clock_ticks != 0)
+		buf_varint(b, h->clock_ticks);
+}
+
+static int
+hdr_clock_ticks_decode(struct rd *r, void *obj)
+{
+	struct session_header *h = obj;
+	uint64_t v = rd_varint(r);
+
+	h->clock_ticks = v <= UINT32_MAX ? (uint32_t)v : 0;
+	return v == 0 || v > UINT32_MAX ? -1 : 0;
+}
+
+static void
+hdr_clock_ticks_clear(void *obj)
+{
+	((struct session_header *)obj)->clock_ticks = 0;
+}
+
+static void
+hdr_boot_id_encode(struct buf *b, const void *obj)
+{
+	const struct session_header *h = obj;
+	size_t len = strnlen(h->boot_id, sizeof h->boot_id);
+
+	if (len > 0)
+		buf_bytes(b, h->boot_id, len);
+}
+
+static int
+hdr_boot_id_decode(struct rd *r, void *obj)
+{
+	struct session_header *h = obj;
+
+	rd_str(r, h->boot_id, sizeof h->boot_id);
+	return 0;
+}
+
+static void
+hdr_boot_id_clear(void *obj)
+{
+	((struct session_header *)obj)->boot_id[0] = '\0';
+}
+
+static void
+hdr_recreated_encode(struct buf *b, const void *obj)
+{
+	const struct session_header *h = obj;
+
+	if (h->recreated_at > 0) {
+		buf_f64(b, h->recreated_at);
+		buf_varint(b, h->lost_samples);
+	}
+}
+
+static int
+hdr_recreated_decode(struct rd *r, void *obj)
+{
+	struct session_header *h = obj;
+
+	h->recreated_at = rd_f64(r);
+	h->lost_samples = rd_varint(r);
+	return codec_time_ok(h->recreated_at) ? 0 : -1;
+}
+
+static void
+hdr_recreated_clear(void *obj)
+{
+	struct session_header *h = obj;
+
+	h->recreated_at = 0;
+	h->lost_samples = 0;
+}
+
+/* Header facts.  Tags: 1 clock ticks, 2 boot id, 3 recreated. */
+static const struct codec_fact header_facts[] = {
+	{ 1, "a damaged clock-ticks record", hdr_clock_ticks_encode,
+	    hdr_clock_ticks_decode, hdr_clock_ticks_clear },
+	{ 2, "a damaged boot-id record", hdr_boot_id_encode, hdr_boot_id_decode,
+	    hdr_boot_id_clear },
+	{ 3, "a damaged recreated record", hdr_recreated_encode,
+	    hdr_recreated_decode, hdr_recreated_clear },
+	{ 0, NULL, NULL, NULL, NULL },
+};
+
+/* Sample facts, over struct snapshot, in key and delta frames: none yet. */
+static const struct codec_fact sample_facts[] = {
+	{ 0, NULL, NULL, NULL, NULL },
+};
+
+static void
+end_samples_encode(struct buf *b, const void *obj)
+{
+	const struct session_end *e = obj;
+
+	if (e->samples > 0) {
+		buf_varint(b, e->samples);
+		buf_varint(b, e->last_seq);
+	}
+}
+
+static int
+end_samples_decode(struct rd *r, void *obj)
+{
+	struct session_end *e = obj;
+
+	e->samples = rd_varint(r);
+	e->last_seq = rd_varint(r);
+	return 0;
+}
+
+static void
+end_samples_clear(void *obj)
+{
+	struct session_end *e = obj;
+
+	e->samples = 0;
+	e->last_seq = 0;
+}
+
+/* END frame facts.  Tags: 1 samples. */
+static const struct codec_fact end_facts[] = {
+	{ 1, "a damaged samples record", end_samples_encode, end_samples_decode,
+	    end_samples_clear },
+	{ 0, NULL, NULL, NULL, NULL },
+};
+
+/* Mark and INDEX frames: no facts yet; their records are skipped. */
+static const struct codec_fact no_facts[] = {
+	{ 0, NULL, NULL, NULL, NULL },
+};
+
+/* ---- the header block ---- */
+
+void
+codec_encode_header(struct buf *b, const struct session_header *h)
+{
+	size_t at, len;
+
+	buf_raw(b, SESSION_MAGIC, 8);
+	buf_u16(b, SESSION_MAJOR);
+	buf_u16(b, SESSION_MINOR);
+	buf_u32(b, 0); /* flags: none */
+	buf_u32(b, 0); /* the length, set below */
+	at = b->len;
+	buf_varint(b, h->page_size);
+	buf_varint(b, (uint64_t)h->pid);
+	buf_varint(b, h->start_time);
+	buf_f64(b, h->interval);
+	buf_f64(b, h->created);
+	buf_bytes(b, h->kernel, strnlen(h->kernel, sizeof h->kernel));
+	buf_bytes(b, h->host, strnlen(h->host, sizeof h->host));
+	buf_bytes(b, h->version, strnlen(h->version, sizeof h->version));
+	buf_bytes(b, h->cmdline, strnlen(h->cmdline, sizeof h->cmdline));
+	codec_facts_encode(b, header_facts, h, NULL);
+	len = b->len - at;
+	b->p[at - 4] = (uint8_t)len;
+	b->p[at - 3] = (uint8_t)(len >> 8);
+	b->p[at - 2] = (uint8_t)(len >> 16);
+	b->p[at - 1] = (uint8_t)(len >> 24);
+	buf_u32(b, crc32_update(0, b->p + at, len));
+}
+
+int
+codec_decode_header(const uint8_t *p, size_t len, const char *name,
+    struct session_header *h, size_t *used, char **cause)
+{
+	struct rd r = { p, p + len, 0 };
+	const uint8_t *payload;
+	const char *why = NULL;
+	uint32_t hlen, crc;
+
+	memset(h, 0, sizeof *h);
+	if (len == 0) {
+		*cause =
+		    xasprintf("%s is empty: not a memtop session file", name);
+		return -EBADMSG;
+	}
+	if (len < 8 || memcmp(p, SESSION_MAGIC, 8) != 0) {
+		*cause = xasprintf("%s is not a memtop session file", name);
+		return -EBADMSG;
+	}
+	r.p += 8;
+	h->major = rd_u16(&r);
+	h->minor = rd_u16(&r);
+	h->flags = rd_u32(&r); /* none defined in 1.x: ignored */
+	hlen = rd_u32(&r);
+	if (!r.err && h->major > SESSION_MAJOR) {
+		*cause = xasprintf(
+		    "%s was made by a newer memtop (format "
+		    "%u.%u); this is memtop %s, which reads format %d.%d",
+		    name, h->major, h->minor, PACKAGE_VERSION, SESSION_MAJOR,
+		    SESSION_MINOR);
+		return -EPROTONOSUPPORT;
+	}
+	if (r.err || h->major == 0 || hlen > rd_left(&r) ||
+	    rd_left(&r) - hlen < 4) {
+		*cause = xasprintf("%s: the header is cut short or damaged "
+		                   "(offset 8)",
+		    name);
+		return -EBADMSG;
+	}
+	payload = r.p;
+	r.p += hlen;
+	crc = rd_u32(&r);
+#ifdef FUZZING_BUILD_MODE_UNSAFE_FOR_PRODUCTION
+	crc = crc32_update(0, payload, hlen);
+#endif
+	if (crc != crc32_update(0, payload, hlen)) {
+		*cause = xasprintf("%s: the header is damaged (checksum "
+		                   "mismatch at offset %u)",
+		    name, SESSION_HEAD + hlen);
+		return -EBADMSG;
+	}
+	*used = (size_t)(r.p - p);
+	r.p = payload;
+	r.end = payload + hlen;
+	h->page_size = (uint32_t)rd_varint(&r);
+	h->pid = (int)rd_varint(&r);
+	h->start_time = rd_varint(&r);
+	h->interval = rd_f64(&r);
+	h->created = rd_f64(&r);
+	rd_str(&r, h->kernel, sizeof h->kernel);
+	rd_str(&r, h->host, sizeof h->host);
+	rd_str(&r, h->version, sizeof h->version);
+	rd_str(&r, h->cmdline, sizeof h->cmdline);
+	if (!r.err &&
+	    (!codec_time_ok(h->interval) || !codec_time_ok(h->created)))
+		why = "an impossible interval or start time";
+	if (r.err || why != NULL ||
+	    codec_facts_decode(&r, header_facts, h, false, &why)) {
+		*cause = xasprintf("%s: the header is damaged (offset %d%s%s)",
+		    name, SESSION_HEAD, why ? ": " : "", why ? why : "");
+		return -EBADMSG;
+	}
+	return 0;
+}
+
+/* ---- frames ---- */
+
+static uint32_t
+le32(const uint8_t *p)
+{
+	return (uint32_t)p[0] | (uint32_t)p[1] << 8 | (uint32_t)p[2] << 16 |
+	    (uint32_t)p[3] << 24;
+}
+
+void
+codec_frame(
+    struct buf *b, enum frame_type type, const void *payload, size_t len)
+{
+	size_t at = b->len;
+	uint32_t crc;
+
+	buf_u32(b, SESSION_SYNC);
+	buf_u8(b, (uint8_t)type);
+	buf_u32(b, (uint32_t)len);
+	crc = crc32_update(0, b->p + at + 4, 5);
+	crc = crc32_update(crc, payload, len);
+	buf_u32(b, crc);
+	buf_raw(b, payload, len);
+}
+
+int
+codec_frame_check(const uint8_t *p, size_t avail, uint8_t *type, uint32_t *len)
+{
+	uint32_t crc;
+
+	if (avail < FRAME_HEAD)
+		return 1; /* cut short */
+	if (le32(p) != SESSION_SYNC)
+		return -1;
+	*type = p[4];
+	*len = le32(p + 5);
+	if (*type == 0 || *len > FRAME_MAX)
+		return -1;
+	if (*len > avail - FRAME_HEAD)
+		return 1; /* cut short (or a bad length) */
+	crc = crc32_update(0, p + 4, 5);
+	crc = crc32_update(crc, p + FRAME_HEAD, *len);
+#ifdef FUZZING_BUILD_MODE_UNSAFE_FOR_PRODUCTION
+	crc = le32(p + 9); /* let the fuzzer reach the decoders */
+#endif
+	return crc == le32(p + 9) ? 0 : -1;
+}
+
 /* ---- snapshots ---- */
 
 /* The smallest a region can be encoded: gap, size, offset, inode, major,
  * minor (a byte each), perms (4), flags, path index, present mask. */
 #define REGION_MIN_BYTES 13
+
+#define STR_(x) #x
+#define STR(x)  STR_(x)
+#define TOO_MANY_REGIONS                                              \
+	"more regions in one sample than a recording may hold (" STR( \
+	    SESSION_MAX_REGIONS) ")"
+#define TOO_MANY_THREADS                                              \
+	"more threads in one sample than a recording may hold (" STR( \
+	    SESSION_MAX_THREADS) ")"
+#define IMPOSSIBLE_TIME                                                     \
+	"an impossible time or sample cost (not finite, negative, or past " \
+	"the year 5000)"
 
 static void
 encode_head(struct buf *b, const struct snapshot *s)
@@ -340,10 +751,14 @@ encode_info(struct buf *b, const struct snapshot_info *in, bool names)
 static void
 encode_threads(struct buf *b, const struct snapshot *s)
 {
-	size_t i;
+	size_t i, n = s->nthreads;
 
-	buf_varint(b, s->nthreads);
-	for (i = 0; i < s->nthreads; i++)
+	/* Past the cap, the stack pointers of the threads after it are left
+	 * out: they only tell thread stacks apart. */
+	if (n > SESSION_MAX_THREADS)
+		n = SESSION_MAX_THREADS;
+	buf_varint(b, n);
+	for (i = 0; i < n; i++)
 		buf_varint(b, s->thread_sp[i]);
 }
 
@@ -392,6 +807,7 @@ codec_encode_key(struct buf *b, struct strtab *t, const struct snapshot *s)
 		encode_region(b, t, s, &s->regions[i], prev_end);
 		prev_end = s->regions[i].end;
 	}
+	codec_facts_encode(b, sample_facts, s, NULL);
 }
 
 enum { OP_KEEP, OP_DROP, OP_CHANGE, OP_NEW };
@@ -523,6 +939,7 @@ codec_encode_delta(struct buf *b, struct strtab *t, const struct snapshot *prev,
 	buf_varint(b, o.nops);
 	buf_raw(b, ops.p, ops.len);
 	buf_free(&ops);
+	codec_facts_encode(b, sample_facts, s, prev);
 }
 
 static int
@@ -539,18 +956,12 @@ decode_head(struct rd *r, struct snapshot *out)
 	out->torn = (uint32_t)rd_varint(r);
 	if (state > TARGET_DENIED)
 		return -1;
+	if (!codec_time_ok(out->mono) || !codec_time_ok(out->wall) ||
+	    !codec_time_ok(out->sample_ms) ||
+	    !codec_time_ok(out->sample_cpu_ms))
+		return -2;
 	out->state = (enum target_state)state;
 	return r->err ? -1 : 0;
-}
-
-static void
-copy_str(char *dst, size_t size, const uint8_t *p, size_t len)
-{
-	if (len >= size)
-		len = size - 1;
-	if (len > 0)
-		memcpy(dst, p, len);
-	dst[len] = '\0';
 }
 
 /* prev: the info to keep the names from when the frame has none. */
@@ -571,19 +982,21 @@ decode_info(
 	in->pid = (int)rd_varint(r);
 	in->start_time = rd_varint(r);
 	if (names) {
+		rd_str(r, in->comm, sizeof in->comm);
 		p = rd_bytes(r, &len);
-		copy_str(in->comm, sizeof in->comm, p, len);
-		p = rd_bytes(r, &len);
-		copy_str(in->cmdline, sizeof in->cmdline, p, len);
-		in->cmdline_len =
-		    (uint32_t)strnlen(in->cmdline, sizeof in->cmdline);
-		if (len < sizeof in->cmdline)
-			in->cmdline_len = (uint32_t)len;
+		if (len >= sizeof in->cmdline)
+			len = sizeof in->cmdline - 1;
+		if (p != NULL && len > 0)
+			memcpy(in->cmdline, p, len);
+		in->cmdline[len] = '\0';
+		in->cmdline_len = (uint32_t)len;
 		in->cmdline_truncated = rd_u8(r) != 0;
 	}
 	in->state_char = (char)rd_u8(r);
 	in->oom_score_adj = (int32_t)rd_zigzag(r);
 	in->age_s = rd_f64(r);
+	if (!codec_time_ok(in->age_s))
+		return -2;
 	in->has_status = rd_varint(r) & ((1ULL << ST_COUNT) - 1);
 	for (f = 0; f < ST_COUNT; f++) {
 		if (in->has_status & (1ULL << f))
@@ -596,8 +1009,7 @@ decode_info(
 		in->cg_current = rd_varint(r);
 		in->cg_max = rd_varint(r);
 		in->cg_oom_kills = rd_varint(r);
-		p = rd_bytes(r, &len);
-		copy_str(in->cgroup_path, sizeof in->cgroup_path, p, len);
+		rd_str(r, in->cgroup_path, sizeof in->cgroup_path);
 	}
 	return r->err ? -1 : 0;
 }
@@ -609,6 +1021,8 @@ decode_threads(struct rd *r, struct snapshot *out)
 
 	if (n > rd_left(r)) /* a varint is at least one byte */
 		return -1;
+	if (n > SESSION_MAX_THREADS)
+		return -3;
 	for (i = 0; i < n; i++) {
 		if (snapshot_add_thread_sp(out, rd_varint(r)) != 0)
 			return -1;
@@ -616,12 +1030,51 @@ decode_threads(struct rd *r, struct snapshot *out)
 	return r->err ? -1 : 0;
 }
 
+/*
+ * Append r to out with the path of len bytes at off in out->strings (put
+ * there for an earlier region), instead of a copy for each region: a
+ * recording can name one long path from any number of regions at a few
+ * bytes each, and must not cost that many copies.
+ */
+static struct region *
+add_region_at(
+    struct snapshot *out, const struct region *r, uint32_t off, uint32_t len)
+{
+	struct region *nr = snapshot_add_region(out, r, NULL, 0);
+
+	if (nr == NULL)
+		return NULL;
+	out->strings_len--; /* the NUL of the empty path it added */
+	nr->path_off = off;
+	nr->path_len = len;
+	return nr;
+}
+
+/* The part key and delta frames share: head, info (with the names of prev
+ * when the frame has none), threads.  0, or -1 with *why. */
+static int
+decode_sample_head(struct rd *r, struct snapshot *out,
+    const struct snapshot_info *prev, const char **why)
+{
+	int rc = decode_head(r, out);
+
+	if (rc == 0)
+		rc = decode_info(r, &out->info, prev);
+	if (rc == 0)
+		rc = decode_threads(r, out);
+	if (rc != 0)
+		*why = rc == -2 ? IMPOSSIBLE_TIME :
+		    rc == -3    ? TOO_MANY_THREADS :
+		                  "a damaged sample header";
+	return rc != 0 ? -1 : 0;
+}
+
 /* One full region; *prev_end is the end of the one before it. */
 static int
 decode_region(struct rd *r, struct strtab *t, struct snapshot *out,
     uint64_t *prev_end, const char **why)
 {
-	struct region reg;
+	struct region reg, *nr;
 	uint64_t gap, size, id;
 	const uint8_t *p;
 	uint8_t flags;
@@ -675,8 +1128,19 @@ decode_region(struct rd *r, struct strtab *t, struct snapshot *out,
 		*why = "a region's counters are cut short";
 		return -1;
 	}
-	if (snapshot_add_region(out, &reg, t->arena + t->off[id], t->len[id]) ==
-	    NULL) {
+	if (out->nregions >= SESSION_MAX_REGIONS) {
+		*why = TOO_MANY_REGIONS;
+		return -1;
+	}
+	/* Each path once per sample: its bytes go in with the first region
+	 * that has it (in this key frame's chain), later ones point there. */
+	if (t->placed[id] != 0 &&
+	    t->placed[id] - 1 + (uint64_t)t->len[id] < out->strings_len)
+		nr = add_region_at(out, &reg, t->placed[id] - 1, t->len[id]);
+	else if ((nr = snapshot_add_region(
+	              out, &reg, t->arena + t->off[id], t->len[id])) != NULL)
+		t->placed[id] = nr->path_off + 1;
+	if (nr == NULL) {
 		*why = "out of memory";
 		return -1;
 	}
@@ -693,26 +1157,24 @@ codec_decode_key(const uint8_t *p, size_t len, struct strtab *t,
 
 	snapshot_clear(out);
 	strtab_reset(t);
-	if (decode_head(&r, out) != 0 ||
-	    decode_info(&r, &out->info, NULL) != 0 ||
-	    decode_threads(&r, out) != 0) {
-		*why = "a damaged sample header";
+	if (decode_sample_head(&r, out, NULL, why) != 0)
 		return -EBADMSG;
-	}
 	n = rd_varint(&r);
 	if (r.err || n > rd_left(&r) / REGION_MIN_BYTES) {
 		*why = "an impossible region count";
+		return -EBADMSG;
+	}
+	if (n > SESSION_MAX_REGIONS) {
+		*why = TOO_MANY_REGIONS;
 		return -EBADMSG;
 	}
 	for (i = 0; i < n; i++) {
 		if (decode_region(&r, t, out, &prev_end, why) != 0)
 			return -EBADMSG;
 	}
-	if (rd_left(&r) != 0) {
-		*why = "bytes left over after the last region";
-		return -EBADMSG;
-	}
-	return 0;
+	return codec_facts_decode(&r, sample_facts, out, false, why) == 0 ?
+	    0 :
+	    -EBADMSG;
 }
 
 int
@@ -723,13 +1185,17 @@ codec_decode_delta(const uint8_t *p, size_t len, struct strtab *t,
 	uint64_t nops, k, prev_end = 0;
 	size_t i = 0;
 
-	snapshot_clear(out);
-	if (decode_head(&r, out) != 0 ||
-	    decode_info(&r, &out->info, &prev->info) != 0 ||
-	    decode_threads(&r, out) != 0) {
-		*why = "a damaged sample header";
+	/* out starts as prev: the facts no record changes stand, and the
+	 * paths of the regions it keeps are where they were. */
+	if (snapshot_copy(out, prev) != 0) {
+		*why = "out of memory";
 		return -EBADMSG;
 	}
+	out->nregions = 0;
+	out->nthreads = 0;
+	out->torn = 0;
+	if (decode_sample_head(&r, out, &prev->info, why) != 0)
+		return -EBADMSG;
 	nops = rd_varint(&r);
 	if (r.err || nops > rd_left(&r)) {
 		*why = "an impossible change count";
@@ -753,8 +1219,7 @@ codec_decode_delta(const uint8_t *p, size_t len, struct strtab *t,
 				const struct region *pr = &prev->regions[i];
 
 				if (pr->start < prev_end ||
-				    snapshot_add_region(out, pr,
-				        region_path(prev, pr),
+				    add_region_at(out, pr, pr->path_off,
 				        pr->path_len) == NULL) {
 					*why = "regions out of order";
 					return -EBADMSG;
@@ -786,8 +1251,7 @@ codec_decode_delta(const uint8_t *p, size_t len, struct strtab *t,
 				}
 			}
 			if (r.err || reg.start < prev_end ||
-			    snapshot_add_region(out, &reg,
-			        region_path(prev, &prev->regions[i]),
+			    add_region_at(out, &reg, reg.path_off,
 			        reg.path_len) == NULL) {
 				*why = "a damaged change";
 				return -EBADMSG;
@@ -804,11 +1268,13 @@ codec_decode_delta(const uint8_t *p, size_t len, struct strtab *t,
 			return -EBADMSG;
 		}
 	}
-	if (i != prev->nregions || rd_left(&r) != 0) {
+	if (i != prev->nregions) {
 		*why = "changes that do not cover the regions";
 		return -EBADMSG;
 	}
-	return 0;
+	return codec_facts_decode(&r, sample_facts, out, true, why) == 0 ?
+	    0 :
+	    -EBADMSG;
 }
 
 int
@@ -819,5 +1285,111 @@ codec_peek_time(const uint8_t *p, size_t len, uint64_t *seq, double *wall)
 	*seq = rd_varint(&r);
 	(void)rd_f64(&r);
 	*wall = rd_f64(&r);
-	return r.err ? -1 : 0;
+	if (r.err)
+		return -1;
+	return codec_time_ok(*wall) ? 0 : -2;
+}
+
+/* ---- END, INDEX and mark frames ---- */
+
+void
+codec_encode_end(struct buf *b, const struct session_end *e)
+{
+	buf_u8(b, (uint8_t)e->final);
+	buf_f64(b, e->time);
+	codec_facts_encode(b, end_facts, e, NULL);
+}
+
+int
+codec_decode_end(
+    const uint8_t *p, size_t len, struct session_end *e, const char **why)
+{
+	struct rd r = { p, p + len, 0 };
+	uint8_t final;
+
+	memset(e, 0, sizeof *e);
+	final = rd_u8(&r);
+	e->final = !r.err && final <= TARGET_DENIED ? (enum target_state)
+	                                                  final :
+	                                              TARGET_EXITED;
+	e->time = rd_f64(&r);
+	if (r.err) {
+		e->time = 0; /* a cut END still says the recording ended */
+		return 0;
+	}
+	if (!codec_time_ok(e->time)) {
+		e->time = 0;
+		*why = IMPOSSIBLE_TIME;
+		return -EBADMSG;
+	}
+	return codec_facts_decode(&r, end_facts, e, false, why) == 0 ? 0 :
+	                                                               -EBADMSG;
+}
+
+void
+codec_encode_index(struct buf *b, const struct codec_key *keys, size_t nkeys)
+{
+	size_t i;
+
+	buf_varint(b, nkeys);
+	for (i = 0; i < nkeys; i++) {
+		buf_varint(b, keys[i].off);
+		buf_varint(b, keys[i].seq);
+		buf_f64(b, keys[i].wall);
+	}
+	codec_facts_encode(b, no_facts, NULL, NULL);
+}
+
+int
+codec_decode_index(const uint8_t *p, size_t len, struct codec_key *keys,
+    size_t max, size_t *n, const char **why)
+{
+	struct rd r = { p, p + len, 0 };
+	struct codec_key k;
+	uint64_t count, i;
+
+	*n = 0;
+	count = rd_varint(&r);
+	if (r.err || count > rd_left(&r) / 10) { /* an entry: 10 bytes+ */
+		*why = "an impossible key frame count";
+		return -EBADMSG;
+	}
+	for (i = 0; i < count; i++) {
+		k.off = rd_varint(&r);
+		k.seq = rd_varint(&r);
+		k.wall = rd_f64(&r);
+		if (i < max && !r.err)
+			keys[i] = k;
+	}
+	*n = (size_t)count;
+	if (r.err) {
+		*why = "an index cut short";
+		return -EBADMSG;
+	}
+	return codec_facts_decode(&r, no_facts, NULL, false, why) == 0 ?
+	    0 :
+	    -EBADMSG;
+}
+
+void
+codec_encode_mark(struct buf *b, enum session_mark kind)
+{
+	buf_u8(b, (uint8_t)kind);
+	codec_facts_encode(b, no_facts, NULL, NULL);
+}
+
+int
+codec_decode_mark(
+    const uint8_t *p, size_t len, unsigned *kind, const char **why)
+{
+	struct rd r = { p, p + len, 0 };
+
+	*kind = rd_u8(&r);
+	if (r.err) {
+		*why = "an empty mark";
+		return -EBADMSG;
+	}
+	return codec_facts_decode(&r, no_facts, NULL, false, why) == 0 ?
+	    0 :
+	    -EBADMSG;
 }

@@ -62,11 +62,13 @@ struct replay {
 	size_t n, cap;
 	struct session_damage *damage;
 	size_t ndamage, damage_cap, damage_more;
-	size_t skipped; /* change frames skipped in a row */
+	size_t skipped;    /* change frames skipped in a row */
+	size_t skipped_at; /* the damage entry that counts them, SIZE_MAX:
+	                      none (past MAX_DAMAGE) */
 	bool chain_ok, ended;
 	size_t last_key;
 	double last_wall;
-	enum target_state final;
+	struct session_end end; /* of the last END frame */
 
 	size_t base; /* the baseline as the scan left it */
 
@@ -76,14 +78,16 @@ struct replay {
 	size_t pos; /* what source_next() yields next */
 };
 
-static void
+/* Report a damaged span; returns its entry, or SIZE_MAX when it is only
+ * counted (past MAX_DAMAGE). */
+static size_t
 replay_damage(struct replay *rp, int seg, uint64_t off, const char *why)
 {
 	struct session_damage *d;
 
 	if (rp->ndamage >= MAX_DAMAGE) {
 		rp->damage_more++;
-		return;
+		return SIZE_MAX;
 	}
 	if (rp->ndamage == rp->damage_cap) {
 		rp->damage_cap = rp->damage_cap ? rp->damage_cap * 2 : 8;
@@ -94,128 +98,34 @@ replay_damage(struct replay *rp, int seg, uint64_t off, const char *why)
 	d->segment = seg;
 	d->offset = off;
 	snprintf(d->reason, sizeof d->reason, "%s", why);
+	return rp->ndamage - 1;
 }
 
 /* ---- the header ---- */
 
+/* Read segment sg's header; its frames start after it.  0, or -errno with
+ * *cause as codec_decode_header() says. */
 static int
-parse_header(struct segment *sg, char **cause)
+segment_header(struct segment *sg, char **cause)
 {
-	struct session_header *h = &sg->header;
-	struct rd r = { sg->mem, sg->mem + sg->size, 0 };
-	const uint8_t *p, *payload;
-	uint32_t hlen, crc;
-	size_t len;
+	size_t used = 0;
+	int rc = codec_decode_header(
+	    sg->mem, sg->size, sg->path, &sg->header, &used, cause);
 
-	memset(h, 0, sizeof *h);
-	if (sg->size == 0) {
-		*cause = xasprintf(
-		    "%s is empty: not a memtop session file", sg->path);
-		return -EBADMSG;
-	}
-	if (sg->size < 8 || memcmp(sg->mem, SESSION_MAGIC, 8) != 0) {
-		*cause = xasprintf("%s is not a memtop session file", sg->path);
-		return -EBADMSG;
-	}
-	r.p += 8;
-	h->major = rd_u16(&r);
-	h->minor = rd_u16(&r);
-	h->flags = rd_u32(&r); /* none defined in 1.x: ignored */
-	hlen = rd_u32(&r);
-	if (!r.err && h->major > SESSION_MAJOR) {
-		*cause = xasprintf(
-		    "%s was made by a newer memtop (format "
-		    "%u.%u); this is memtop %s, which reads format %d.%d",
-		    sg->path, h->major, h->minor, PACKAGE_VERSION,
-		    SESSION_MAJOR, SESSION_MINOR);
-		return -EPROTONOSUPPORT;
-	}
-	if (r.err || h->major == 0 || hlen > rd_left(&r) ||
-	    rd_left(&r) - hlen < 4) {
-		*cause = xasprintf("%s: the header is cut short or damaged "
-		                   "(offset 8)",
-		    sg->path);
-		return -EBADMSG;
-	}
-	payload = r.p;
-	r.p += hlen;
-	crc = rd_u32(&r);
-#ifdef FUZZING_BUILD_MODE_UNSAFE_FOR_PRODUCTION
-	crc = crc32_update(0, payload, hlen);
-#endif
-	if (crc != crc32_update(0, payload, hlen)) {
-		*cause = xasprintf("%s: the header is damaged (checksum "
-		                   "mismatch at offset %u)",
-		    sg->path, 20 + hlen);
-		return -EBADMSG;
-	}
-	sg->scan = (uint64_t)(r.p - sg->mem);
-	r.p = payload;
-	r.end = payload + hlen;
-	h->page_size = (uint32_t)rd_varint(&r);
-	h->pid = (int)rd_varint(&r);
-	h->start_time = rd_varint(&r);
-	h->interval = rd_f64(&r);
-	h->created = rd_f64(&r);
-#define STR(field)                                 \
-	do {                                       \
-		p = rd_bytes(&r, &len);            \
-		if (len >= sizeof h->field)        \
-			len = sizeof h->field - 1; \
-		if (p != NULL && len > 0)          \
-			memcpy(h->field, p, len);  \
-		h->field[len] = '\0';              \
-	} while (0)
-	STR(kernel);
-	STR(host);
-	STR(version);
-	STR(cmdline);
-#undef STR
-	if (r.err) {
-		*cause = xasprintf(
-		    "%s: the header is damaged (offset 20)", sg->path);
-		return -EBADMSG;
-	}
+	if (rc != 0)
+		return rc;
+	sg->scan = used;
 	sg->have_header = true;
 	return 0;
 }
 
 /* ---- indexing ---- */
 
-static uint32_t
-le32(const uint8_t *p)
-{
-	return (uint32_t)p[0] | (uint32_t)p[1] << 8 | (uint32_t)p[2] << 16 |
-	    (uint32_t)p[3] << 24;
-}
-
-/*
- * Whether a whole, valid frame starts at off: 0 with its type and length,
- * 1 if the bytes stop before its end, -1 if it is not a frame.  Types this
- * reader does not know are valid frames (the caller skips them).
- */
+/* codec_frame_check() at offset off of segment sg. */
 static int
 frame_at(const struct segment *sg, uint64_t off, uint8_t *type, uint32_t *len)
 {
-	const uint8_t *p = sg->mem + off;
-	uint32_t crc;
-
-	if (sg->size - off < FRAME_HEAD)
-		return 1; /* cut short */
-	if (le32(p) != SESSION_SYNC)
-		return -1;
-	*type = p[4];
-	*len = le32(p + 5);
-	if (*type == 0 || *len > FRAME_MAX)
-		return -1;
-	if (*len > sg->size - off - FRAME_HEAD)
-		return 1; /* cut short (or a bad length) */
-	crc = crc32_update(0, p + 4, 5);
-	crc = crc32_update(crc, p + FRAME_HEAD, *len);
-#ifdef FUZZING_BUILD_MODE_UNSAFE_FOR_PRODUCTION
-	crc = le32(p + 9); /* let the fuzzer reach the decoders */
-#endif
-	return crc == le32(p + 9) ? 0 : -1;
+	return codec_frame_check(sg->mem + off, sg->size - off, type, len);
 }
 
 /* The next offset after off where a valid frame starts, or sg->size. */
@@ -268,6 +178,8 @@ replay_untail(struct replay *rp)
 		memmove(&rp->damage[rp->tail], &rp->damage[rp->tail + 1],
 		    (rp->ndamage - rp->tail - 1) * sizeof *rp->damage);
 		rp->ndamage--;
+		if (rp->skipped_at != SIZE_MAX && rp->skipped_at > rp->tail)
+			rp->skipped_at--;
 	}
 	rp->tail = SIZE_MAX;
 }
@@ -281,6 +193,17 @@ replay_add_mark(struct replay *rp, bool reset)
 	rp->samples[rp->n - 1].base = rp->base;
 }
 
+/* A frame that checks out but whose content does not decode. */
+static void
+replay_undecodable(
+    struct replay *rp, uint32_t k, uint64_t off, const char *what)
+{
+	char why[96];
+
+	snprintf(why, sizeof why, "cannot be decoded: %s", what);
+	replay_damage(rp, (int)k, off, why);
+}
+
 /*
  * Index the frames of segment k from where its scan stopped.  Damage is
  * reported and skipped up to the next frame whose checksum verifies; change
@@ -291,6 +214,7 @@ static void
 replay_scan(struct replay *rp, uint32_t k, bool final_segment)
 {
 	struct segment *sg = &rp->seg[k];
+	const char *what;
 	char why[96];
 
 	if (!sg->have_header) {
@@ -298,7 +222,7 @@ replay_scan(struct replay *rp, uint32_t k, bool final_segment)
 
 		if (sg->size == 0 || sg->bad_header)
 			return; /* a new segment, not written yet */
-		if (parse_header(sg, &cause) != 0) {
+		if (segment_header(sg, &cause) != 0) {
 			replay_damage(rp, (int)k, 0, cause);
 			free(cause);
 			sg->bad_header = true;
@@ -346,7 +270,7 @@ replay_scan(struct replay *rp, uint32_t k, bool final_segment)
 		if (rc < 0) {
 			next = frame_resync(sg, off);
 			snprintf(why, sizeof why, "%s (%llu bytes skipped)",
-			    le32(sg->mem + off) != SESSION_SYNC ?
+			    memcmp(sg->mem + off, "DTFR", 4) != 0 ?
 			        "no sync marker" :
 			        type == 0 || len > FRAME_MAX ?
 			        "an absurd type or length" :
@@ -359,36 +283,42 @@ replay_scan(struct replay *rp, uint32_t k, bool final_segment)
 		}
 		sg->scan = off + FRAME_HEAD + len;
 		if (type == FRAME_END) {
-			const uint8_t *p = sg->mem + off + FRAME_HEAD;
-
+			/* Damaged or not, it says the recording ended. */
 			rp->ended = true;
-			rp->final = len >= 1 && p[0] <= TARGET_DENIED ?
-			    (enum target_state)p[0] :
-			    TARGET_EXITED;
+			if (codec_decode_end(sg->mem + off + FRAME_HEAD, len,
+			        &rp->end, &what) != 0)
+				replay_undecodable(rp, k, off, what);
 			continue;
 		}
 		if (type == FRAME_MARK) {
-			if (rp->n > 0 && len >= 1)
-				replay_add_mark(
-				    rp, sg->mem[off + FRAME_HEAD] == 1);
+			unsigned kind;
+
+			if (codec_decode_mark(sg->mem + off + FRAME_HEAD, len,
+			        &kind, &what) != 0)
+				replay_undecodable(rp, k, off, what);
+			else if (rp->n > 0 && kind <= SESSION_MARK_RESET)
+				replay_add_mark(rp, kind == SESSION_MARK_RESET);
 			continue;
 		}
 		if (type != FRAME_KEY && type != FRAME_DELTA)
 			continue; /* INDEX, or newer than this reader */
-		if (codec_peek_time(
-		        sg->mem + off + FRAME_HEAD, len, &seq, &wall) != 0) {
+		if ((rc = codec_peek_time(
+		         sg->mem + off + FRAME_HEAD, len, &seq, &wall)) != 0) {
 			replay_damage(rp, (int)k, off,
-			    "a sample without a "
-			    "time");
+			    rc == -2 ? "an impossible time (not finite, "
+			               "negative, or past the year 5000)" :
+			               "a sample without a time");
 			rp->chain_ok = false;
 			continue;
 		}
 		if (type == FRAME_DELTA && !rp->chain_ok) {
-			/* One line for the whole run of them. */
+			/* One line for the whole run of them (if there is
+			 * still room for it). */
 			if (rp->skipped++ == 0)
-				replay_damage(rp, (int)k, off, "");
-			if (rp->ndamage > 0)
-				snprintf(rp->damage[rp->ndamage - 1].reason,
+				rp->skipped_at =
+				    replay_damage(rp, (int)k, off, "");
+			if (rp->skipped_at != SIZE_MAX)
+				snprintf(rp->damage[rp->skipped_at].reason,
 				    sizeof rp->damage[0].reason,
 				    "%zu change "
 				    "frame%s after damage skipped, up to the "
@@ -525,7 +455,6 @@ replay_next(struct source *src, struct snapshot *out, char **cause)
 	struct replay *rp = src->priv;
 	const char *why = NULL;
 	size_t bad;
-	char *msg;
 
 	for (;;) {
 		while (rp->pos < rp->n) {
@@ -539,10 +468,8 @@ replay_next(struct source *src, struct snapshot *out, char **cause)
 			}
 			/* A frame that checks out but does not decode:
 			 * damage; go on from the next key frame. */
-			msg = xasprintf("cannot be decoded: %s", why);
-			replay_damage(rp, (int)rp->samples[bad].seg,
-			    rp->samples[bad].off - FRAME_HEAD, msg);
-			free(msg);
+			replay_undecodable(rp, rp->samples[bad].seg,
+			    rp->samples[bad].off - FRAME_HEAD, why);
 			rp->pos = bad + 1;
 			while (rp->pos < rp->n &&
 			    rp->samples[rp->pos].type != FRAME_KEY)
@@ -560,7 +487,7 @@ replay_next(struct source *src, struct snapshot *out, char **cause)
 		if (rp->pos >= rp->n)
 			break;
 	}
-	out->state = rp->ended ? rp->final : TARGET_ALIVE;
+	out->state = rp->ended ? rp->end.final : TARGET_ALIVE;
 	return SOURCE_END;
 }
 
@@ -612,6 +539,7 @@ replay_new(void)
 	rp->cur_index = SIZE_MAX;
 	rp->tail = SIZE_MAX;
 	rp->base = SIZE_MAX;
+	rp->skipped_at = SIZE_MAX;
 	src->ops = &replay_ops;
 	src->priv = rp;
 	return src;
@@ -634,6 +562,18 @@ replay_add_segment(struct replay *rp, const char *name, int fd)
 	return sg;
 }
 
+/* Whether segment sg's header names the process of ref (its pid, start
+ * time and, when both say it, boot). */
+static bool
+segment_same_process(const struct segment *sg, const struct session_header *ref)
+{
+	const struct session_header *h = &sg->header;
+
+	return h->pid == ref->pid && h->start_time == ref->start_time &&
+	    (h->boot_id[0] == '\0' || ref->boot_id[0] == '\0' ||
+	        strcmp(h->boot_id, ref->boot_id) == 0);
+}
+
 /*
  * Check the headers, keep the segments that belong to the newest one's
  * process (older FILE.N of another recording are left out), and index them
@@ -644,10 +584,8 @@ static struct source *
 replay_start(struct source *src, char **cause, int *err)
 {
 	struct replay *rp = src->priv;
-	const struct session_header *ref = NULL;
-	uint64_t ref_start = 0;
+	struct session_header *ref = NULL;
 	struct segment *sg;
-	int ref_pid = 0;
 	char *why = NULL;
 	size_t k;
 	int rc;
@@ -656,17 +594,17 @@ replay_start(struct source *src, char **cause, int *err)
 		sg = &rp->seg[k];
 		if (k + 1 == rp->nseg && sg->size == 0 && rp->nseg > 1)
 			continue;
-		if ((rc = parse_header(sg, &why)) == 0) {
+		if ((rc = segment_header(sg, &why)) == 0) {
 			if (ref == NULL) {
-				ref = &sg->header;
-				ref_pid = ref->pid;
-				ref_start = ref->start_time;
+				ref = xmalloc(sizeof *ref);
+				*ref = sg->header;
 			}
 			continue;
 		}
 		if (k + 1 == rp->nseg || rc == -EPROTONOSUPPORT) {
 			*cause = why;
 			*err = rc;
+			free(ref);
 			replay_close(src);
 			return NULL;
 		}
@@ -684,9 +622,7 @@ replay_start(struct source *src, char **cause, int *err)
 	}
 	for (k = 0; k + 1 < rp->nseg;) {
 		sg = &rp->seg[k];
-		if (sg->have_header &&
-		    (sg->header.pid != ref_pid ||
-		        sg->header.start_time != ref_start)) {
+		if (sg->have_header && !segment_same_process(sg, ref)) {
 			segment_close(sg);
 			memmove(sg, sg + 1, (rp->nseg - k - 1) * sizeof *sg);
 			rp->nseg--;
@@ -694,6 +630,7 @@ replay_start(struct source *src, char **cause, int *err)
 		}
 		k++;
 	}
+	free(ref);
 	for (k = 0; k < rp->nseg; k++) {
 		rp->chain_ok = false;
 		replay_scan(rp, (uint32_t)k, k + 1 == rp->nseg);
@@ -874,7 +811,8 @@ replay_summary(struct source *src, struct session_summary *sum)
 	sum->first_wall = rp->n ? rp->samples[0].wall : 0;
 	sum->last_wall = rp->n ? rp->samples[rp->n - 1].wall : 0;
 	sum->ended = rp->ended;
-	sum->final = rp->final;
+	sum->final = rp->end.final;
+	sum->end = rp->end;
 	sum->ndamage = rp->ndamage;
 	sum->damage = rp->damage;
 	sum->damage_more = rp->damage_more;

@@ -8,6 +8,22 @@
 
 py() { python3 - "$@"; }
 
+# Recordings made by earlier memtops (formats 1.0, 1.1, 1.2: see
+# tests/fixtures/session/README) replay, undamaged, into the very JSON
+# they gave then.
+for f in "$srcdir"/tests/fixtures/session/*.mt; do
+	name=$(basename "$f" .mt)
+	"$MEMTOP" -r "$f" -b --format json >"$tmp/$name.json" 2>"$tmp/$name.err"
+	code=$?
+	gzip -dc "${f%.mt}.json.gz" >"$tmp/$name.want"
+	check "a $name recording replays into the same JSON as before" sh -c \
+		"test $code = 0 && cmp -s '$tmp/$name.want' '$tmp/$name.json'" ||
+		{ diag_file "$tmp/$name.err"; diff "$tmp/$name.want" "$tmp/$name.json" | cut -c1-300 | diag_file /dev/stdin; }
+	"$MEMTOP" -r "$f" --info >"$tmp/$name.info" 2>&1
+	check "  ... and --info finds no damage in it" grep -q '^damage: *none' "$tmp/$name.info" ||
+		diag_file "$tmp/$name.info"
+done
+
 # The target is SIGKILLed (as by the OOM killer): the recorder ends by
 # itself and the file says how.
 start_demo --demo-rate 256 || ok 1 "demo starts"
@@ -49,6 +65,42 @@ check "and replays up to its last complete sample" sh -c \
 "$MEMTOP" -r "$tmp/same.mt" -b --format json >"$tmp/replay.json"
 check "replayed JSON is byte for byte what was printed live" \
 	cmp -s "$tmp/live.json" "$tmp/replay.json"
+# What a newer memtop may add (doc/session-format.md, extension records): an
+# unknown record at the end of the header and of every frame, and a frame
+# of an unknown type.  This memtop reads it as it reads the file without.
+py "$tmp/same.mt" "$tmp/newer.mt" <<'EOF'
+import struct, sys, zlib
+def varint(v):
+    out = bytearray()
+    while v >= 0x80:
+        out.append(v & 0x7f | 0x80); v >>= 7
+    return bytes(out + bytes([v]))
+def record(tag, value):
+    return varint(tag) + varint(len(value)) + value
+def frame(typ, payload):
+    head = bytes([typ]) + struct.pack("<I", len(payload))
+    return b"DTFR" + head + struct.pack("<I", zlib.crc32(head + payload)) + payload
+data = open(sys.argv[1], "rb").read()
+hlen = struct.unpack_from("<I", data, 16)[0]
+hp = data[20:20 + hlen] + record(1000, b"a header fact from the future")
+out = data[:16] + struct.pack("<I", len(hp)) + hp + struct.pack("<I", zlib.crc32(hp))
+off = 20 + hlen + 4
+while off + 13 <= len(data):
+    typ, length = struct.unpack_from("<BI", data, off + 4)
+    payload = data[off + 13:off + 13 + length] + record(2000 + typ, b"\x01\x02")
+    if typ == 3:
+        out += frame(66, b"a frame type from the future")
+    out += frame(typ, payload)
+    off += 13 + length
+open(sys.argv[2], "wb").write(out)
+EOF
+"$MEMTOP" -r "$tmp/newer.mt" -b --format json >"$tmp/newer.json" 2>"$tmp/newer.err"
+code=$?
+"$MEMTOP" -r "$tmp/newer.mt" --info >"$tmp/newer.info" 2>&1
+check "unknown extension records (header, key, delta, index, end) and frame types: skipped, same JSON, no damage" sh -c \
+	"test $code = 0 && cmp -s '$tmp/live.json' '$tmp/newer.json' && grep -q '^damage: *none' '$tmp/newer.info' &&
+	 grep -q '^ended: *cleanly' '$tmp/newer.info'" ||
+	{ diag_file "$tmp/newer.err"; diag_file "$tmp/newer.info"; }
 "$MEMTOP" -r "$tmp/same.mt" -b --format csv --from +0.5 --to +1.3 >"$tmp/range.csv"
 py "$tmp/range.csv" "$tmp/live.json" >"$tmp/range.check" 2>&1 <<'EOF'
 import csv, json, sys
@@ -115,6 +167,110 @@ code=$?
 check "--info finds a frame that checks out but cannot be decoded (exit 5)" sh -c \
 	"test $code = 5 && grep -q 'cannot be decoded' '$tmp/inside.info'" ||
 	diag_file "$tmp/inside.info"
+# Times and sample costs that are NaN, infinite or absurd: damage (--info
+# says so, exit 5), and the JSON holds only finite numbers.
+py "$tmp/same.mt" "$tmp/nan" <<'EOF'
+import struct, sys, zlib
+data = open(sys.argv[1], "rb").read()
+off = 20 + struct.unpack_from("<I", data, 16)[0] + 4
+frames = []
+while off + 13 <= len(data):
+    typ, length = struct.unpack_from("<BI", data, off + 4)
+    frames.append((off, typ, length))
+    off += 13 + length
+def varint_end(b, i):
+    while b[i] & 0x80:
+        i += 1
+    return i + 1
+# Field k (0 mono, 1 wall, 2 sample ms, 3 CPU ms) of the fourth sample.
+for name, k, value in (("wall-nan", 1, float("nan")), ("wall-huge", 1, 1e80),
+                       ("mono-inf", 0, float("inf")), ("cost-nan", 2, float("nan")),
+                       ("cpu-inf", 3, float("-inf"))):
+    off, typ, length = frames[3]
+    payload = bytearray(data[off + 13:off + 13 + length])
+    at = varint_end(payload, 0) + 8 * k
+    struct.pack_into("<d", payload, at, value)
+    head = bytes([typ]) + struct.pack("<I", length)
+    frame = b"DTFR" + head + struct.pack("<I", zlib.crc32(head + payload)) + payload
+    open(sys.argv[2] + "-" + name + ".mt", "wb").write(data[:off] + frame + data[off + 13 + length:])
+EOF
+for name in wall-nan wall-huge mono-inf cost-nan cpu-inf; do
+	f=$tmp/nan-$name.mt
+	"$MEMTOP" -r "$f" --info >"$tmp/nan.info" 2>&1
+	code=$?
+	"$MEMTOP" -r "$f" -b --format json >"$tmp/nan.json" 2>/dev/null
+	py "$tmp/nan.json" >"$tmp/nan.check" 2>&1 <<'EOF'
+import json, sys
+def refuse(c):
+    raise ValueError("not a finite number: " + c)
+n = 0
+for line in open(sys.argv[1]):
+    o = json.loads(line, parse_constant=refuse)
+    assert abs(o["time"]) < 1e11 and o["sample_ms"] < 1e11, line[:200]
+    n += 1
+assert n >= 3, n
+print("fine")
+EOF
+	check "a recording with $name: --info reports the damage (exit 5), the JSON stays finite" sh -c \
+		"test $code = 5 && grep -q 'impossible time' '$tmp/nan.info' && grep -q fine '$tmp/nan.check'" ||
+		{ diag_file "$tmp/nan.info"; diag_file "$tmp/nan.check"; }
+done
+
+# Memory bounded by the file: crafted key frames of minimal regions (13
+# bytes each), and a long path named by each of them.  Peak RSS is measured
+# against the file's size (not under AddressSanitizer, whose RSS is its own).
+py "$tmp" <<'EOF'
+import struct, sys, zlib
+def varint(v):
+    out = bytearray()
+    while v >= 0x80:
+        out.append(v & 0x7f | 0x80); v >>= 7
+    return bytes(out + bytes([v]))
+def bts(b): return varint(len(b)) + b
+def frame(t, p):
+    head = bytes([t]) + struct.pack("<I", len(p))
+    return b"DTFR" + head + struct.pack("<I", zlib.crc32(head + p)) + p
+def craft(name, n, path):
+    hp = (varint(4096) + varint(4242) + varint(777) + struct.pack("<dd", 1, 1.7e9) +
+          bts(b"6.1") + bts(b"h") + bts(b"memtop 0.1.0") + bts(b"x"))
+    hdr = b"MEMTOPSF" + struct.pack("<HHII", 1, 3, 0, len(hp)) + hp + struct.pack("<I", zlib.crc32(hp))
+    head = varint(0) + struct.pack("<dddd", 1, 1.7e9, 1, 1) + b"\0" + varint(0)
+    info = (b"\1" + varint(4242) + varint(777) + bts(b"x") + bts(b"x") + b"\0S" + varint(0) +
+            struct.pack("<d", 1) + varint(0) + varint(0) + varint(0) + b"\0")
+    first = varint(4096) + varint(1) + b"\0\0\0\0rw-p\0" + varint(0) + bts(path) + varint(0)
+    rest = varint(0) + varint(1) + b"\0\0\0\0rw-p\0" + varint(0) + varint(0)
+    payload = head + info + varint(0) + varint(n) + first + rest * (n - 1)
+    open(sys.argv[1] + "/" + name, "wb").write(hdr + frame(1, payload))
+craft("million.mt", 1000000, b"")
+craft("paths.mt", 100000, b"/" + b"p" * 3999)
+EOF
+rss() { py "$@" <<'EOF'
+import resource, subprocess, sys
+p = subprocess.run(sys.argv[1:], stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
+err = p.stdout.decode(errors="replace").replace("\n", " | ")
+print(p.returncode, resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss, err)
+EOF
+}
+if grep -q __asan_init "$MEMTOP" 2>/dev/null; then
+	skip "peak RSS against file size: memtop is built with AddressSanitizer"
+	skip "peak RSS of a path named by 100000 regions: AddressSanitizer build"
+else
+	size=$(($(wc -c <"$tmp/million.mt") / 1024))
+	for mode in --info "-b --format json"; do
+		# shellcheck disable=SC2086
+		set -- $(rss "$MEMTOP" -r "$tmp/million.mt" $mode)
+		code=$1 kb=$2
+		shift 2
+		check "a key frame of 1,000,000 regions ($size kB, $mode): refused as damage (exit 5) in $kb kB" sh -c \
+			"test $code = 5 && test $kb -lt 65536 && echo '$*' |
+			 grep -q 'more regions in one sample than a recording may hold (262144)'" ||
+			diag "$*"
+	done
+	size=$(($(wc -c <"$tmp/paths.mt") / 1024))
+	set -- $(rss "$MEMTOP" -r "$tmp/paths.mt" --info)
+	check "a 4000-byte path named by 100000 regions ($size kB): --info in $2 kB, under 70 times the file" sh -c \
+		"test $1 = 0 && test $2 -lt $((70 * size + 16384))"
+fi
 # In the dashboard too: the header says so, and so does the exit.
 tmux_run rr 120 40 "env LANG=C.UTF-8 TERM=screen $MEMTOP -r $tmp/damaged.mt 2>$tmp/ddash.err; echo \$? >$tmp/ddash.code; sleep 30"
 check "replaying a damaged recording: the header names the offset" \
@@ -150,8 +306,11 @@ check "a missing file: a clear message" grep -q 'cannot open' "$tmp/none.err"
 # Writing: never over a foreign file; one writer at a time.
 echo "precious" >"$tmp/precious"
 "$MEMTOP" -b -n 1 -p "$demo_pid" -w "$tmp/precious" 2>"$tmp/precious.err"
-check "-w refuses to overwrite a file that is not a recording" sh -c \
-	"grep -q precious '$tmp/precious' && grep -q 'not a memtop session file' '$tmp/precious.err'"
+code=$?
+check "-w refuses to overwrite a file that is not a recording: exit 2 (a bad -w FILE, as memtop(1) says)" sh -c \
+	"test $code = 2 && grep -q precious '$tmp/precious' && grep -q 'not a memtop session file' '$tmp/precious.err'"
+check "  ... and memtop(1) lists that under exit status 2" sh -c \
+	"sed -n '/^\\.SH EXIT STATUS/,/^\\.SH SECURITY/p' '$srcdir/doc/memtop.1' | tr '\\n' ' ' | grep -q 'not a recording'"
 # Nor over what it would move aside: FILE.old, or a flight recorder's
 # FILE.1 ...; nor into a FIFO (it would block) or a device.
 "$MEMTOP" -b -n 1 -p "$demo_pid" -w "$tmp/aside.mt" 2>/dev/null
@@ -166,10 +325,133 @@ check "--keep never rotates over a FILE.N that is not a recording" sh -c \
 mkfifo "$tmp/fifo"
 limit 10 "$MEMTOP" -b -n 1 -p "$demo_pid" -w "$tmp/fifo" 2>"$tmp/fifo.err"
 code=$?
-check "-w to a FIFO: refused at once, one line" sh -c \
-	"test $code = 1 && test \$(wc -l <'$tmp/fifo.err') = 1 && grep -q 'a FIFO, not a regular file' '$tmp/fifo.err'"
+check "-w to a FIFO: refused at once (exit 2), one line" sh -c \
+	"test $code = 2 && test \$(wc -l <'$tmp/fifo.err') = 1 && grep -q 'a FIFO, not a regular file' '$tmp/fifo.err'"
 "$MEMTOP" -b -n 1 -p "$demo_pid" -w /dev/null 2>"$tmp/devnull.err"
 check "-w to a device: refused, saying so" grep -q 'a device, not a regular file' "$tmp/devnull.err"
+
+# Symlinks under -w: another user plants them where root will record, in a
+# sticky directory (like /tmp) and in a plain world-writable one.  memtop
+# never writes through them, nor touches that user's files there.
+if [ "$(id -u)" = 0 ] && command -v setpriv >/dev/null; then
+	as_nobody() { setpriv --reuid=nobody --regid=nogroup --clear-groups "$@"; }
+	chmod 755 "$tmp"
+	mkdir "$tmp/victim"
+	: >"$tmp/victim/empty"
+	cp "$tmp/same.mt" "$tmp/victim/rec.mt"
+	for kind in sticky shared; do
+		d=$tmp/$kind
+		mkdir "$d"
+		if [ $kind = sticky ]; then chmod 1777 "$d"; else chmod 0777 "$d"; fi
+		as_nobody ln -s "$tmp/victim/pwned" "$d/dangling.mt"
+		as_nobody ln -s "$tmp/victim/empty" "$d/empty.mt"
+		as_nobody ln -s "$tmp/victim/rec.mt" "$d/rec.mt"
+		for name in dangling empty rec; do
+			"$MEMTOP" -b -n 1 -p "$demo_pid" -w "$d/$name.mt" 2>"$tmp/sl.err"
+			code=$?
+			check "$kind directory, a symlink to $name at FILE: refused, exit 2" sh -c \
+				"test $code = 2 && grep -q 'is a symbolic link' '$tmp/sl.err'" ||
+				diag_file "$tmp/sl.err"
+		done
+		check "  ... nothing created, written or moved where they point" sh -c \
+			"test ! -e '$tmp/victim/pwned' && test ! -s '$tmp/victim/empty' &&
+			 cmp -s '$tmp/same.mt' '$tmp/victim/rec.mt' && test ! -e '$tmp/victim/rec.mt.old' &&
+			 test -L '$d/rec.mt' && test ! -e '$d/rec.mt.old'"
+		"$MEMTOP" -b -n 1 -p "$demo_pid" -w "$d/mine.mt" 2>"$tmp/mine.err"
+		check "  ... where root records to a new file of its own" sh -c \
+			"test \$(stat -c %u '$d/mine.mt') = 0 && '$MEMTOP' -r '$d/mine.mt' --info >/dev/null" ||
+			diag_file "$tmp/mine.err"
+		as_nobody ln -s "$tmp/victim/pwned" "$d/mine.mt.old"
+		"$MEMTOP" -b -n 1 -p "$demo_pid" -w "$d/mine.mt" 2>"$tmp/old.err"
+		code=$?
+		check "  ... a symlink at FILE.old: refused (exit 2), FILE not moved" sh -c \
+			"test $code = 2 && grep -q 'mine.mt.old is a symbolic link' '$tmp/old.err' &&
+			 test -f '$d/mine.mt' && test ! -e '$tmp/victim/pwned'" || diag_file "$tmp/old.err"
+		as_nobody ln -s "$tmp/victim/pwned" "$d/fl.mt.2"
+		"$MEMTOP" -b -n 1 -p "$demo_pid" -w "$d/fl.mt" --keep 1m 2>"$tmp/seg.err"
+		code=$?
+		check "  ... a symlink at a flight recorder's FILE.2: refused (exit 2)" sh -c \
+			"test $code = 2 && grep -q 'fl.mt.2 is a symbolic link' '$tmp/seg.err' &&
+			 test ! -e '$tmp/victim/pwned'" || diag_file "$tmp/seg.err"
+		as_nobody cp "$tmp/same.mt" "$d/theirs.mt"
+		"$MEMTOP" -b -n 1 -p "$demo_pid" -w "$d/theirs.mt" 2>"$tmp/theirs.err"
+		code=$?
+		check "  ... another user's recording there: left alone (exit 2)" sh -c \
+			"test $code = 2 && grep -q 'belongs to another user' '$tmp/theirs.err' &&
+			 cmp -s '$tmp/same.mt' '$d/theirs.mt' && test ! -e '$d/theirs.mt.old'" ||
+			diag_file "$tmp/theirs.err"
+	done
+	# In a directory only root writes, a file another user owns is root's
+	# to replace: nobody else can swap it.
+	cp "$tmp/same.mt" "$tmp/victim/given.mt"
+	chown nobody "$tmp/victim/given.mt"
+	"$MEMTOP" -b -n 1 -p "$demo_pid" -w "$tmp/victim/given.mt" 2>"$tmp/given.err"
+	check "a private directory: root records over a recording it was given" sh -c \
+		"test -f '$tmp/victim/given.mt.old' && '$MEMTOP' -r '$tmp/victim/given.mt' --info >/dev/null" ||
+		diag_file "$tmp/given.err"
+else
+	skip "symlinks planted by another user: needs root and setpriv to act as nobody"
+fi
+
+# FILE deleted while recording: memtop notices at the next sample, goes on
+# in a new FILE, and says so at the end (exit 1).
+"$MEMTOP" -b -p "$demo_pid" -d 0.1 -n 25 -w "$tmp/del.mt" 2>"$tmp/del.err" &
+rec=$!
+kill_later $rec
+wait_for 10 sh -c "'$MEMTOP' -r '$tmp/del.mt' --info 2>/dev/null | grep -Eq '^samples: +([4-9]|[1-9][0-9]) '"
+rm "$tmp/del.mt"
+wait $rec
+code=$?
+check "rm FILE while recording: exit 1, saying it was deleted and recreated" sh -c \
+	"test $code = 1 && grep -q 'del.mt was deleted while memtop recorded into it' '$tmp/del.err' &&
+	 grep -q 'went on in a new' '$tmp/del.err'" || diag_file "$tmp/del.err"
+"$MEMTOP" -r "$tmp/del.mt" --info >"$tmp/del.info" 2>&1
+py "$tmp/del.mt" >"$tmp/del.check" 2>&1 <<'EOF'
+import struct, sys
+data = open(sys.argv[1], "rb").read()
+def varint(b, i):
+    v = s = 0
+    while True:
+        c = b[i]; i += 1
+        v |= (c & 0x7f) << s; s += 7
+        if not c & 0x80:
+            return v, i
+hlen = struct.unpack_from("<I", data, 16)[0]
+p, i = data[20:20 + hlen], 0
+for _ in range(3):
+    _, i = varint(p, i)
+i += 16
+for _ in range(4):
+    n, i = varint(p, i); i += n
+tags = {}
+while i < len(p):
+    tag, i = varint(p, i); n, i = varint(p, i)
+    tags[tag] = p[i:i + n]; i += n
+assert 3 in tags, tags
+when, = struct.unpack_from("<d", tags[3])
+lost, _ = varint(tags[3], 8)
+assert when > 1.6e9 and lost >= 4, (when, lost)
+print("fine")
+EOF
+check "  ... the new FILE replays, undamaged, its header saying it was recreated" sh -c \
+	"grep -q fine '$tmp/del.check' && grep -q '^damage: *none' '$tmp/del.info' &&
+	 grep -Eq '^samples: +([1-9]|1[0-9]|2[01]) ' '$tmp/del.info'" ||
+	{ diag_file "$tmp/del.check"; diag_file "$tmp/del.info"; }
+# A flight recorder: rotation survives the missing FILE.
+"$MEMTOP" -b -p "$demo_pid" -d 0.1 -n 40 -w "$tmp/fdel.mt" --keep 2s 2>"$tmp/fdel.err" &
+rec=$!
+kill_later $rec
+wait_for 10 test -e "$tmp/fdel.mt.1"
+rm "$tmp/fdel.mt"
+wait $rec
+code=$?
+"$MEMTOP" -r "$tmp/fdel.mt" --info >"$tmp/fdel.info" 2>&1
+check "rm FILE under --keep: the rotation goes on (exit 1, saying so; no 'cannot rotate')" sh -c \
+	"test $code = 1 && grep -q 'was deleted while memtop' '$tmp/fdel.err' && ! grep -q 'cannot rotate' '$tmp/fdel.err'" ||
+	diag_file "$tmp/fdel.err"
+check "  ... and -r FILE finds every segment, undamaged" sh -c \
+	"grep -q '^damage: *none' '$tmp/fdel.info' && grep -Eq '\\(([2-5]) segments' '$tmp/fdel.info'" ||
+	diag_file "$tmp/fdel.info"
 
 # A file-size limit (ulimit -f): EFBIG, not SIGXFSZ in the middle of a
 # frame; the recording keeps every whole sample.

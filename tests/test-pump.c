@@ -56,7 +56,7 @@ record(void)
 	int k;
 
 	snprintf(path, sizeof path, "%s/rec.mt", dir);
-	if ((rec = recorder_open(path, 1, 0, &cause)) == NULL) {
+	if ((rec = recorder_open(path, 1, 0, &cause, NULL)) == NULL) {
 		diag("%s", cause);
 		free(cause);
 		snapshot_free(s);
@@ -287,7 +287,7 @@ test_record_error(void)
 		int what = 0, n;
 
 		snprintf(rp, sizeof rp, "%s/full%d.mt", dir, k);
-		if ((pc.rec = recorder_open(rp, 1, 0, &cause)) == NULL) {
+		if ((pc.rec = recorder_open(rp, 1, 0, &cause, NULL)) == NULL) {
 			ok(0, "a recorder opens: %s", cause);
 			free(cause);
 			model_free(m);

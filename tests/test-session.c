@@ -9,6 +9,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <math.h>
 #include <signal.h>
 #include <stdlib.h>
 #include <string.h>
@@ -204,7 +205,7 @@ record(const char *name, unsigned samples, const struct rec_opts *o)
 	struct stat st;
 	unsigned k;
 
-	rec = recorder_open(path_of(name), 1, o->keep, &cause);
+	rec = recorder_open(path_of(name), 1, o->keep, &cause, NULL);
 	if (rec == NULL) {
 		diag("recorder_open: %s", cause);
 		exit(1);
@@ -390,7 +391,7 @@ test_tiny_regions(void)
 		snapshot_add_region(s, &r, "", 0);
 	}
 	s->wall = 1700000000;
-	rec = recorder_open(path_of("tiny"), 1, 0, &cause);
+	rec = recorder_open(path_of("tiny"), 1, 0, &cause, NULL);
 	recorder_write(rec, s, &cause);
 	recorder_close(rec, TARGET_ALIVE, &cause);
 	src = source_replay_open(path_of("tiny"), &cause, &err);
@@ -429,7 +430,7 @@ test_sizes(void)
 		char *cause = NULL;
 		unsigned k;
 
-		rec = recorder_open(path_of("allmove"), 1, 0, &cause);
+		rec = recorder_open(path_of("allmove"), 1, 0, &cause, NULL);
 		for (k = 0; k < 10; k++) {
 			struct region r;
 			char path[64];
@@ -472,10 +473,11 @@ test_index(void)
 {
 	struct rec_opts o = { 20, 2, true, true, 16, 0 };
 	struct frame fr[200];
-	size_t len, hdr, nf, i, nkeys = 0, good = 0;
-	struct rd r;
-	uint64_t count, off;
+	struct codec_key keys[16];
+	size_t len, hdr, nf, i, nkeys = 0, good = 0, count = 0;
+	const char *why = NULL;
 	uint8_t *data;
+	int rc;
 
 	record("indexed", 100, &o);
 	data = slurp(path_of("indexed"), &len);
@@ -483,19 +485,16 @@ test_index(void)
 	for (i = 0; i < nf; i++)
 		nkeys += fr[i].type == FRAME_KEY;
 	ok(nf >= 2 && fr[nf - 2].type == FRAME_INDEX, "an INDEX frame");
-	r.p = data + fr[nf - 2].off + FRAME_HEAD;
-	r.end = data + fr[nf - 2].end;
-	r.err = 0;
-	count = rd_varint(&r);
-	for (i = 0; i < count && !r.err; i++) {
-		off = rd_varint(&r);
-		(void)rd_varint(&r);
-		(void)rd_f64(&r);
-		if (off + FRAME_HEAD <= len && data[off + 4] == FRAME_KEY)
+	rc = codec_decode_index(data + fr[nf - 2].off + FRAME_HEAD,
+	    fr[nf - 2].end - fr[nf - 2].off - FRAME_HEAD, keys, 16, &count,
+	    &why);
+	for (i = 0; rc == 0 && i < count && i < 16; i++) {
+		if (keys[i].off + FRAME_HEAD <= len &&
+		    data[keys[i].off + 4] == FRAME_KEY && keys[i].seq == i * 16)
 			good++;
 	}
-	ok(count == nkeys && good == nkeys && nkeys == 7 && rd_left(&r) == 0,
-	    "lists the offset of each of the %zu key frames", nkeys);
+	ok(rc == 0 && count == nkeys && good == nkeys && nkeys == 7,
+	    "lists the offset and seq of each of the %zu key frames", nkeys);
 	free(data);
 }
 
@@ -646,6 +645,38 @@ recovered_file(const char *name, size_t *ndamage)
 	return n;
 }
 
+/* Give the recording at path another header: fix changes it. */
+static void
+rewrite_header(const char *path, void (*fix)(struct session_header *))
+{
+	struct session_header *h = calloc(1, sizeof *h);
+	struct buf b = { NULL, 0, 0 };
+	char *cause = NULL;
+	size_t len, used = 0;
+	uint8_t *data = slurp(path, &len);
+	FILE *f;
+
+	if (codec_decode_header(data, len, path, h, &used, &cause) != 0) {
+		diag("%s", cause);
+		exit(1);
+	}
+	fix(h);
+	codec_encode_header(&b, h);
+	buf_raw(&b, data + used, len - used);
+	f = fopen(path, "w");
+	if (f == NULL || fwrite(b.p, 1, b.len, f) != b.len || fclose(f) != 0)
+		exit(1);
+	buf_free(&b);
+	free(data);
+	free(h);
+}
+
+static void
+set_other_boot(struct session_header *h)
+{
+	strcpy(h->boot_id, "00000000-0000-0000-0000-another-boot");
+}
+
 /* Hand-made frames: absurd lengths, counts, indexes, versions. */
 static void
 put_frame(struct buf *f, uint8_t type, const struct buf *payload)
@@ -715,6 +746,26 @@ put_key_head(struct buf *p, double wall)
 	buf_varint(p, 0); /* threads */
 }
 
+/* A region with no counters (13 bytes when small): gap, size, path index,
+ * and the path's bytes when it is a new one (path not NULL). */
+static void
+put_region(
+    struct buf *p, uint64_t gap, uint64_t size, uint64_t id, const char *path)
+{
+	buf_varint(p, gap);
+	buf_varint(p, size);
+	buf_varint(p, 0); /* offset, inode, device */
+	buf_varint(p, 0);
+	buf_varint(p, 0);
+	buf_varint(p, 0);
+	buf_raw(p, "rw-p", 4);
+	buf_u8(p, 0);
+	buf_varint(p, id);
+	if (path != NULL)
+		buf_bytes(p, path, strlen(path));
+	buf_varint(p, 0); /* no counters */
+}
+
 static void
 test_crafted(void)
 {
@@ -781,16 +832,7 @@ test_crafted(void)
 	put_header(&f, SESSION_MAJOR);
 	put_key_head(&p, 1700000000);
 	buf_varint(&p, 1);
-	buf_varint(&p, 0x1000);
-	buf_varint(&p, 0x1000);
-	buf_varint(&p, 0);
-	buf_varint(&p, 0);
-	buf_varint(&p, 0);
-	buf_varint(&p, 0);
-	buf_raw(&p, "rw-p", 4);
-	buf_u8(&p, 0);
-	buf_varint(&p, 5); /* the table is empty */
-	buf_varint(&p, 0);
+	put_region(&p, 0x1000, 0x1000, 5, NULL); /* the table is empty */
 	put_frame(&f, FRAME_KEY, &p);
 	ok(recovered(f.p, f.len, &nd) == 0 && nd == 1,
 	    "a string index out of range: refused as damage");
@@ -825,6 +867,548 @@ test_crafted(void)
 	buf_free(&p);
 }
 
+/* An extension record of a newer memtop: tag, length, value. */
+static void
+put_record(struct buf *b, uint64_t tag, const char *value)
+{
+	buf_varint(b, tag);
+	buf_bytes(b, value, strlen(value));
+}
+
+/*
+ * A file as a newer memtop could write it: an unknown record at the end of
+ * the header, of each key and delta frame and of the END frame, and a
+ * frame type this reader does not know.  It reads exactly as without them.
+ */
+static void
+test_unknown_extensions(void)
+{
+	struct snapshot *want = snapshot_new(), *got = snapshot_new();
+	struct snapshot *prev = snapshot_new();
+	struct session_header *h = calloc(1, sizeof *h);
+	struct buf f = { NULL, 0, 0 }, p = { NULL, 0, 0 };
+	struct session_end end = { TARGET_ZOMBIE, 1700000100, 0, 0 };
+	struct session_summary sum;
+	struct strtab tab;
+	struct source *src;
+	const char *bad = NULL;
+	char *cause = NULL;
+	unsigned k, n = 0;
+	int err;
+
+	memset(&tab, 0, sizeof tab);
+	h->pid = 4242;
+	h->interval = 1;
+	h->created = 1700000000;
+	strcpy(h->version, "memtop 9.9");
+	codec_encode_header(&f, h);
+	/* A record in the header: its length and CRC made to match. */
+	{
+		uint32_t hlen;
+		size_t at;
+
+		memcpy(&hlen, f.p + 16, 4);
+		f.len -= 4; /* the CRC */
+		at = f.len;
+		put_record(&f, 4000, "a header fact of a newer memtop");
+		hlen += (uint32_t)(f.len - at);
+		memcpy(f.p + 16, &hlen, 4);
+		buf_u32(&f, crc32_update(0, f.p + SESSION_HEAD, hlen));
+	}
+	for (k = 0; k < 6; k++) {
+		make_snapshot(want, 40, k, 5, true);
+		buf_reset(&p);
+		if (k % 3 == 0)
+			codec_encode_key(&p, &tab, want);
+		else
+			codec_encode_delta(&p, &tab, prev, want);
+		put_record(&p, 7 + k, "a sample fact");
+		put_record(&p, 1ULL << 40, "");
+		codec_frame(
+		    &f, k % 3 == 0 ? FRAME_KEY : FRAME_DELTA, p.p, p.len);
+		snapshot_copy(prev, want);
+		if (k == 3) {
+			buf_reset(&p);
+			put_record(&p, 1, "a frame type of a newer memtop");
+			codec_frame(&f, 42, p.p, p.len);
+		}
+	}
+	buf_reset(&p);
+	codec_encode_end(&p, &end);
+	put_record(&p, 99, "how it ended, as a newer memtop says");
+	codec_frame(&f, FRAME_END, p.p, p.len);
+
+	src = source_replay_open_buffer(f.p, f.len, &cause, &err);
+	ok(src != NULL, "a file with unknown extension records opens%s%s",
+	    cause ? ": " : "", cause ? cause : "");
+	for (k = 0; src != NULL && source_next(src, got, &cause) == 0; k++) {
+		make_snapshot(want, 40, k, 5, true);
+		if (bad == NULL && (bad = diff_snapshot(want, got)) != NULL)
+			diag("sample %u: %s", k, bad);
+		n++;
+	}
+	if (src != NULL)
+		replay_summary(src, &sum);
+	ok(src != NULL && n == 6 && bad == NULL && sum.ndamage == 0 &&
+	        sum.ended && sum.final == TARGET_ZOMBIE &&
+	        sum.header.pid == 4242 && sum.header.interval == 1,
+	    "unknown records in the header, key, delta and END frames and "
+	    "an unknown frame type are skipped: every sample reads as "
+	    "written, no damage");
+	source_close(src);
+
+	/* A record whose length runs past its frame is damage. */
+	buf_reset(&f);
+	codec_encode_header(&f, h);
+	buf_reset(&p);
+	make_snapshot(want, 4, 0, 1, false);
+	codec_encode_key(&p, &tab, want);
+	buf_varint(&p, 5);
+	buf_varint(&p, 100);
+	buf_raw(&p, "short", 5);
+	codec_frame(&f, FRAME_KEY, p.p, p.len);
+	src = source_replay_open_buffer(f.p, f.len, &cause, &err);
+	n = 0;
+	while (src != NULL && source_next(src, got, &cause) == 0)
+		n++;
+	if (src != NULL)
+		replay_summary(src, &sum);
+	ok(src != NULL && n == 0 && sum.ndamage == 1 &&
+	        strstr(sum.damage[0].reason, "extension record"),
+	    "a record longer than its frame: the frame is damaged (%s)",
+	    src != NULL && sum.ndamage ? sum.damage[0].reason : "-");
+	source_close(src);
+	strtab_free(&tab);
+	buf_free(&f);
+	buf_free(&p);
+	free(h);
+	snapshot_free(want);
+	snapshot_free(got);
+	snapshot_free(prev);
+}
+
+/* A table of facts over a struct of the test's own, as a new fact would be
+ * added to sample_facts: what a delta frame carries, and what it reads. */
+struct facts {
+	uint64_t limit; /* 0: unknown */
+	char runtime[16];
+};
+
+static void
+limit_encode(struct buf *b, const void *obj)
+{
+	const struct facts *x = obj;
+
+	if (x->limit != 0)
+		buf_varint(b, x->limit);
+}
+
+static int
+limit_decode(struct rd *r, void *obj)
+{
+	((struct facts *)obj)->limit = rd_varint(r);
+	return 0;
+}
+
+static void
+limit_clear(void *obj)
+{
+	((struct facts *)obj)->limit = 0;
+}
+
+static void
+runtime_encode(struct buf *b, const void *obj)
+{
+	const struct facts *x = obj;
+
+	if (x->runtime[0] != '\0')
+		buf_bytes(b, x->runtime, strlen(x->runtime));
+}
+
+static int
+runtime_decode(struct rd *r, void *obj)
+{
+	struct facts *x = obj;
+
+	rd_str(r, x->runtime, sizeof x->runtime);
+	return 0;
+}
+
+static void
+runtime_clear(void *obj)
+{
+	((struct facts *)obj)->runtime[0] = '\0';
+}
+
+static const struct codec_fact fact_table[] = {
+	{ 1, "limit", limit_encode, limit_decode, limit_clear },
+	{ 300, "runtime", runtime_encode, runtime_decode, runtime_clear },
+	{ 0, NULL, NULL, NULL, NULL },
+};
+
+static bool
+facts_read(const struct buf *b, struct facts *x, bool carry)
+{
+	struct rd r = { b->p, b->p + b->len, 0 };
+	const char *why = NULL;
+
+	return codec_facts_decode(&r, fact_table, x, carry, &why) == 0;
+}
+
+static void
+test_facts(void)
+{
+	struct facts a = { 1ULL << 30, "go1.22" }, b = a, got;
+	struct buf buf = { NULL, 0, 0 };
+
+	codec_facts_encode(&buf, fact_table, &a, NULL);
+	memset(&got, 0x55, sizeof got);
+	ok(facts_read(&buf, &got, false) && got.limit == a.limit &&
+	        strcmp(got.runtime, "go1.22") == 0,
+	    "facts round-trip as a key frame carries them (%zu bytes)",
+	    buf.len);
+	buf_reset(&buf);
+	codec_facts_encode(&buf, fact_table, &b, &a);
+	ok(buf.len == 0,
+	    "a delta frame carries nothing for facts that did not change");
+	b.limit = 1ULL << 31;
+	buf_reset(&buf);
+	codec_facts_encode(&buf, fact_table, &b, &a);
+	got = a;
+	ok(buf.len == 7 && facts_read(&buf, &got, true) &&
+	        got.limit == b.limit && strcmp(got.runtime, "go1.22") == 0,
+	    "one that changed costs its record alone (%zu bytes); the other "
+	    "is carried from the sample before",
+	    buf.len);
+	b.runtime[0] = '\0';
+	buf_reset(&buf);
+	codec_facts_encode(&buf, fact_table, &b, &a);
+	got = a;
+	ok(facts_read(&buf, &got, true) && got.runtime[0] == '\0' &&
+	        got.limit == b.limit,
+	    "a fact the sample no longer has is dropped (an empty record)");
+	got = a;
+	buf_reset(&buf);
+	ok(facts_read(&buf, &got, false) && got.limit == 0 &&
+	        got.runtime[0] == '\0',
+	    "a key frame without records has none of the facts");
+	put_record(&buf, 2, "unknown");
+	codec_facts_encode(&buf, fact_table, &a, NULL);
+	ok(facts_read(&buf, &got, false) && got.limit == a.limit,
+	    "an unknown tag before known ones is skipped");
+	buf_reset(&buf);
+	buf_varint(&buf, 0);
+	buf_varint(&buf, 0);
+	ok(!facts_read(&buf, &got, false), "tag 0 is damage");
+	buf_free(&buf);
+}
+
+/* What memtop 1.3 puts in the header and the END frame of its own. */
+static void
+test_known_facts(void)
+{
+	struct rec_opts o = { 5, 1, false, true, 0, 0 };
+	struct session_summary sum;
+	struct source *src;
+	char *cause = NULL, boot[64] = "";
+	FILE *bf = fopen("/proc/sys/kernel/random/boot_id", "r");
+	int err;
+
+	if (bf != NULL) {
+		if (fgets(boot, sizeof boot, bf) == NULL)
+			boot[0] = '\0';
+		boot[strcspn(boot, "\n")] = '\0';
+		fclose(bf);
+	}
+	record("facts", 7, &o);
+	src = source_replay_open(path_of("facts"), &cause, &err);
+	if (src == NULL) {
+		ok(0, "a recording opens: %s", cause);
+		return;
+	}
+	replay_summary(src, &sum);
+	ok(sum.header.minor == SESSION_MINOR &&
+	        sum.header.clock_ticks == (uint32_t)sysconf(_SC_CLK_TCK) &&
+	        strcmp(sum.header.boot_id, boot) == 0 &&
+	        sum.header.recreated_at == 0,
+	    "the header says the clock ticks (%u) and the boot id (%s)",
+	    sum.header.clock_ticks, sum.header.boot_id);
+	ok(sum.end.samples == 7 && sum.end.last_seq == 6 &&
+	        sum.end.final == TARGET_EXITED && sum.end.time > 1.7e9,
+	    "the END frame counts the samples (%llu, the last seq %llu)",
+	    (unsigned long long)sum.end.samples,
+	    (unsigned long long)sum.end.last_seq);
+	source_close(src);
+}
+
+/* More damaged spans than are reported: the count of a run of change
+ * frames skipped after the last one never lands on another entry. */
+static void
+test_damage_overflow(void)
+{
+	struct session_header h;
+	struct snapshot *s = snapshot_new();
+	struct buf f = { NULL, 0, 0 }, key = { NULL, 0, 0 };
+	struct buf delta = { NULL, 0, 0 };
+	struct session_summary sum;
+	struct strtab tab;
+	struct source *src;
+	char *cause = NULL;
+	int err, k;
+	bool kept = true;
+
+	memset(&h, 0, sizeof h);
+	memset(&tab, 0, sizeof tab);
+	codec_encode_header(&f, &h);
+	make_snapshot(s, 3, 0, 1, false);
+	codec_encode_key(&key, &tab, s);
+	codec_encode_delta(&delta, &tab, s, s);
+	/* 1100 spans of junk, each followed by a good key frame, then junk
+	 * and a run of change frames that cannot be applied. */
+	for (k = 0; k < 1100; k++) {
+		buf_raw(&f, "junk", 4);
+		codec_frame(&f, FRAME_KEY, key.p, key.len);
+	}
+	buf_raw(&f, "junk", 4);
+	for (k = 0; k < 3; k++)
+		codec_frame(&f, FRAME_DELTA, delta.p, delta.len);
+	src = source_replay_open_buffer(f.p, f.len, &cause, &err);
+	if (src == NULL) {
+		ok(0, "the file opens: %s", cause);
+		return;
+	}
+	replay_summary(src, &sum);
+	for (k = 0; k < (int)sum.ndamage; k++)
+		kept = kept && strncmp(sum.damage[k].reason, "no sync", 7) == 0;
+	ok(sum.ndamage == 1000 && sum.damage_more == 1100 + 2 - 1000 && kept &&
+	        sum.samples == 1100,
+	    "1102 damaged spans: 1000 reported, %zu counted, and every "
+	    "reported one still says what it was",
+	    sum.damage_more);
+	source_close(src);
+	strtab_free(&tab);
+	buf_free(&f);
+	buf_free(&key);
+	buf_free(&delta);
+	snapshot_free(s);
+}
+
+/* Times and sample costs that are not finite, negative or absurd: damage,
+ * never a sample that prints "nan" or an 80-digit number. */
+/* Set the time field named k (as test_absurd_times lists them) to v. */
+static void
+set_time(struct snapshot *s, size_t k, double v)
+{
+	double *field[] = { &s->wall, &s->mono, &s->sample_ms,
+		&s->sample_cpu_ms, &s->info.age_s };
+
+	*field[k] = v;
+}
+
+static void
+set_interval(struct session_header *h)
+{
+	h->interval = NAN;
+}
+
+static void
+set_created(struct session_header *h)
+{
+	h->created = INFINITY;
+}
+
+static void
+test_absurd_times(void)
+{
+	static const char *const fields[] = { "time", "monotonic time",
+		"sample cost", "sample CPU cost", "process age" };
+	static const double bad[] = { NAN, INFINITY, -INFINITY, -1, 1e300 };
+	struct snapshot *s = snapshot_new(), *got = snapshot_new();
+	struct session_summary sum;
+	struct recorder *rec;
+	struct source *src;
+	char *cause = NULL;
+	size_t f, b, n;
+	bool all = true;
+	int err, k;
+
+	for (f = 0; f < sizeof fields / sizeof fields[0]; f++) {
+		for (b = 0; b < sizeof bad / sizeof bad[0]; b++) {
+			rec = recorder_open(
+			    path_of("absurd"), 1, 0, &cause, NULL);
+			recorder_set_key_every(rec, 1);
+			for (k = 0; k < 3; k++) {
+				make_snapshot(s, 5, (unsigned)k, 1, false);
+				if (k == 1)
+					set_time(s, f, bad[b]);
+				recorder_write(rec, s, &cause);
+			}
+			recorder_close(rec, TARGET_EXITED, &cause);
+			src =
+			    source_replay_open(path_of("absurd"), &cause, &err);
+			n = 0;
+			while (
+			    src != NULL && source_next(src, got, &cause) == 0)
+				n += got->seq != 1;
+			if (src != NULL)
+				replay_summary(src, &sum);
+			if (src == NULL || n != 2 || sum.ndamage != 1 ||
+			    strstr(sum.damage[0].reason, "impossible time") ==
+			        NULL) {
+				diag("%s = %g: %zu samples, %s", fields[f],
+				    bad[b], n,
+				    src != NULL && sum.ndamage ?
+				        sum.damage[0].reason :
+				        "no damage");
+				all = false;
+			}
+			source_close(src);
+		}
+	}
+	ok(all,
+	    "a time, monotonic time, sample cost, CPU cost or age that is "
+	    "NaN, infinite, negative or 1e300: that sample is damage, the "
+	    "others replay");
+	record("absurd", 2, &(struct rec_opts){ 5, 1, false, true, 0, 0 });
+	rewrite_header(path_of("absurd"), set_interval);
+	src = source_replay_open(path_of("absurd"), &cause, &err);
+	ok(src == NULL && err == -EBADMSG && cause &&
+	        strstr(cause, "header is damaged"),
+	    "an interval of NaN in the header: refused (%s)",
+	    cause ? cause : "opened");
+	free(cause);
+	cause = NULL;
+	record("absurd", 2, &(struct rec_opts){ 5, 1, false, true, 0, 0 });
+	rewrite_header(path_of("absurd"), set_created);
+	src = source_replay_open(path_of("absurd"), &cause, &err);
+	ok(src == NULL && err == -EBADMSG,
+	    "a creation time of infinity: refused");
+	free(cause);
+	snapshot_free(s);
+	snapshot_free(got);
+}
+
+/* A key frame of n regions of 13 bytes each (no counters), every one with
+ * the path (one string table entry). */
+static void
+put_minimal_key(struct buf *f, size_t n, const char *path)
+{
+	struct buf p = { NULL, 0, 0 };
+	size_t i;
+
+	put_key_head(&p, 1700000000);
+	buf_varint(&p, n);
+	for (i = 0; i < n; i++)
+		put_region(&p, 1, 1, 0, i == 0 ? path : NULL);
+	put_frame(f, FRAME_KEY, &p);
+	buf_free(&p);
+}
+
+/* What one sample may cost a reader: the region cap, and a path named by
+ * many regions held once. */
+static void
+test_bounded(void)
+{
+	struct buf f = { NULL, 0, 0 }, p = { NULL, 0, 0 };
+	struct snapshot *s = snapshot_new(), *got = snapshot_new();
+	struct session_summary sum;
+	struct recorder *rec;
+	struct source *src;
+	char *cause = NULL, path[4001];
+	size_t i, n;
+	bool same = true;
+	int err, rc;
+
+	put_header(&f, SESSION_MAJOR);
+	put_minimal_key(&f, SESSION_MAX_REGIONS, "");
+	put_minimal_key(&f, SESSION_MAX_REGIONS + 1, "");
+	src = source_replay_open_buffer(f.p, f.len, &cause, &err);
+	n = 0;
+	while (src != NULL && source_next(src, got, &cause) == 0)
+		n = got->nregions;
+	if (src != NULL)
+		replay_summary(src, &sum);
+	ok(src != NULL && n == SESSION_MAX_REGIONS && sum.ndamage == 1 &&
+	        strstr(sum.damage[0].reason,
+	            "more regions in one sample than a recording may hold "
+	            "(262144)"),
+	    "%d regions in a sample replay, one more is damage, saying why",
+	    SESSION_MAX_REGIONS);
+	source_close(src);
+
+	/* The recorder will not write what a reader would refuse. */
+	snapshot_clear(s);
+	for (i = 0; i <= SESSION_MAX_REGIONS; i++) {
+		struct region r;
+
+		memset(&r, 0, sizeof r);
+		r.start = 0x1000 * (i + 1);
+		r.end = r.start + 0x1000;
+		memcpy(r.perms, "rw-p", 5);
+		snapshot_add_region(s, &r, "", 0);
+	}
+	s->wall = 1700000000;
+	rec = recorder_open(path_of("huge"), 1, 0, &cause, NULL);
+	rc = recorder_write(rec, s, &cause);
+	ok(rc == -EFBIG && cause &&
+	        strstr(cause, "more than a recording holds"),
+	    "a target of %d mappings: the recorder stops, saying so",
+	    SESSION_MAX_REGIONS + 1);
+	free(cause);
+	cause = NULL;
+	recorder_close(rec, TARGET_ALIVE, &cause);
+
+	/* One path of 4000 bytes named by 100000 regions of 13 bytes: held
+	 * once, not 100000 times (400 MB). */
+	memset(path, 'p', 4000);
+	path[0] = '/';
+	path[4000] = '\0';
+	buf_reset(&f);
+	put_header(&f, SESSION_MAJOR);
+	put_minimal_key(&f, 100000, path);
+	/* A change frame keeping them all, then one with a new region
+	 * naming the path too. */
+	for (i = 0; i < 2; i++) {
+		buf_reset(&p);
+		put_key_head(&p, 1700000001 + (double)i);
+		p.p[0] = (uint8_t)(i + 1); /* seq */
+		buf_varint(&p, i == 0 ? 1 : 2);
+		buf_u8(&p, 0); /* keep */
+		buf_varint(&p, 100000);
+		if (i == 1) {
+			buf_u8(&p, 3); /* new */
+			put_region(&p, 0x1000, 1, 0, NULL);
+		}
+		put_frame(&f, FRAME_DELTA, &p);
+	}
+	src = source_replay_open_buffer(f.p, f.len, &cause, &err);
+	n = 0;
+	while (src != NULL && source_next(src, got, &cause) == 0) {
+		n++;
+		for (i = 0; i < got->nregions; i++)
+			same = same && got->regions[i].path_len == 4000 &&
+			    memcmp(region_path(got, &got->regions[i]), path,
+			        4000) == 0;
+		if (got->strings_len > 3 * 4001) {
+			diag("sample %zu: %zu bytes of paths", n,
+			    got->strings_len);
+			same = false;
+		}
+	}
+	if (src != NULL)
+		replay_summary(src, &sum);
+	ok(src != NULL && n == 3 && same && sum.ndamage == 0 &&
+	        got->nregions == 100001,
+	    "a path named by 100000 regions is held once per sample, and "
+	    "reads back for each (%zu bytes of paths)",
+	    got->strings_len);
+	source_close(src);
+	buf_free(&f);
+	buf_free(&p);
+	snapshot_free(s);
+	snapshot_free(got);
+}
+
 static void
 test_lock_and_errors(void)
 {
@@ -832,14 +1416,14 @@ test_lock_and_errors(void)
 	struct snapshot *s = snapshot_new();
 	struct recorder *rec, *second;
 	char *cause = NULL, want[64];
-	int fd, pid, status, k, rc = 0;
+	int fd, pid, status, k, rc = 0, err = 0;
 	size_t nd;
 	long n;
 
-	rec = recorder_open(path_of("locked"), 1, 0, &cause);
+	rec = recorder_open(path_of("locked"), 1, 0, &cause, NULL);
 	make_snapshot(s, 10, 0, 1, false);
 	recorder_write(rec, s, &cause);
-	second = recorder_open(path_of("locked"), 1, 0, &cause);
+	second = recorder_open(path_of("locked"), 1, 0, &cause, NULL);
 	ok(second == NULL && cause && strstr(cause, "is being written by "),
 	    "a second recorder on the same file is "
 	    "refused (same process)");
@@ -847,7 +1431,7 @@ test_lock_and_errors(void)
 	cause = NULL;
 	pid = fork();
 	if (pid == 0) {
-		second = recorder_open(path_of("locked"), 1, 0, &cause);
+		second = recorder_open(path_of("locked"), 1, 0, &cause, NULL);
 		snprintf(want, sizeof want, "another memtop (pid %d)",
 		    (int)getppid());
 		if (second == NULL && cause && strstr(cause, want))
@@ -865,9 +1449,10 @@ test_lock_and_errors(void)
 	fd = open(path_of("precious"), O_WRONLY | O_CREAT, 0644);
 	ok(write(fd, "data", 4) == 4, "a file of other data");
 	close(fd);
-	rec = recorder_open(path_of("precious"), 1, 0, &cause);
-	ok(rec == NULL && cause && strstr(cause, "not a memtop session"),
-	    "is not overwritten by a recording");
+	rec = recorder_open(path_of("precious"), 1, 0, &cause, &err);
+	ok(rec == NULL && cause && strstr(cause, "not a memtop session") &&
+	        err == -EINVAL,
+	    "is not overwritten by a recording (-EINVAL: a usage error)");
 	free(cause);
 	cause = NULL;
 
@@ -886,7 +1471,7 @@ test_lock_and_errors(void)
 
 		signal(SIGXFSZ, SIG_IGN);
 		setrlimit(RLIMIT_FSIZE, &rl);
-		rec = recorder_open(path_of("full"), 1, 0, &cause);
+		rec = recorder_open(path_of("full"), 1, 0, &cause, NULL);
 		for (k = 0; k < 200 && rc == 0; k++) {
 			make_snapshot(s, 20, (unsigned)k, 20, false);
 			rc = recorder_write(rec, s, &cause);
@@ -908,6 +1493,190 @@ test_lock_and_errors(void)
 	free(cause);
 }
 
+/* -w never goes through a symlink, at FILE, FILE.old or FILE.N. */
+static void
+test_symlinks(void)
+{
+	struct rec_opts o = { 5, 1, false, true, 0, 0 };
+	static const char *const targets[] = { "nowhere", "empty", "rec" };
+	char *cause = NULL, link[320], target[300];
+	struct recorder *rec;
+	struct stat st;
+	size_t len, len2;
+	void *before, *after;
+	int err = 0, k, fd;
+
+	fd = open(path_of("empty"), O_WRONLY | O_CREAT | O_TRUNC, 0644);
+	close(fd);
+	record("rec", 2, &o);
+	before = slurp(path_of("rec"), &len);
+	for (k = 0; k < 3; k++) {
+		snprintf(target, sizeof target, "%s", path_of(targets[k]));
+		snprintf(link, sizeof link, "%s.link", target);
+		if (symlink(target, link) != 0)
+			diag("symlink: %s", strerror(errno));
+		rec = recorder_open(link, 1, 0, &cause, &err);
+		ok(rec == NULL && err == -EINVAL && cause &&
+		        strstr(cause, "is a symbolic link"),
+		    "a symlink at FILE (to %s) is refused: %s", targets[k],
+		    cause ? cause : "(opened)");
+		free(cause);
+		cause = NULL;
+		recorder_close(rec, TARGET_ALIVE, &cause);
+	}
+	after = slurp(path_of("rec"), &len2);
+	ok(stat(path_of("nowhere"), &st) != 0 &&
+	        stat(path_of("empty"), &st) == 0 && st.st_size == 0 &&
+	        len == len2 && memcmp(before, after, len) == 0 &&
+	        stat(path_of("rec.old"), &st) != 0,
+	    "and nothing is created, written or moved where they point");
+	free(before);
+	free(after);
+
+	/* A name that is a directory. */
+	snprintf(link, sizeof link, "%s/", dir);
+	rec = recorder_open(link, 1, 0, &cause, &err);
+	ok(rec == NULL && err == -EINVAL && cause &&
+	        strstr(cause, "is a directory, not a regular file"),
+	    "-w DIR/: refused as a directory (%s)", cause ? cause : "opened");
+	free(cause);
+	cause = NULL;
+
+	/* FILE.old, and a flight recorder's FILE.N. */
+	record("aside", 1, &o);
+	snprintf(target, sizeof target, "%s", path_of("nowhere"));
+	if (symlink(target, path_of("aside.old")) != 0)
+		diag("symlink: %s", strerror(errno));
+	rec = recorder_open(path_of("aside"), 1, 0, &cause, &err);
+	ok(rec == NULL && err == -EINVAL && cause &&
+	        strstr(cause, "aside.old is a symbolic link") &&
+	        recovered_file("aside", NULL) == 1,
+	    "a symlink at FILE.old: refused, FILE left where it is");
+	free(cause);
+	cause = NULL;
+	record("seg", 1, &o);
+	if (symlink(target, path_of("seg.3")) != 0)
+		diag("symlink: %s", strerror(errno));
+	rec = recorder_open(path_of("seg"), 1, 60, &cause, &err);
+	ok(rec == NULL && err == -EINVAL && cause &&
+	        strstr(cause, "seg.3 is a symbolic link") &&
+	        stat(path_of("nowhere"), &st) != 0,
+	    "a symlink at FILE.3 of a flight recorder: refused");
+	free(cause);
+}
+
+/* FILE deleted, moved away or replaced while memtop records into it. */
+static void
+test_deleted(void)
+{
+	struct snapshot *s = snapshot_new(), *got = snapshot_new();
+	struct session_summary sum;
+	struct recorder *rec;
+	struct source *src;
+	char *cause = NULL, moved[300];
+	int err = 0, rc, k, n;
+	size_t len;
+	void *data;
+
+	rec = recorder_open(path_of("deleted"), 1, 0, &cause, &err);
+	for (k = 0; k < 5; k++) {
+		make_snapshot(s, 10, (unsigned)k, 2, false);
+		if (k == 3)
+			unlink(path_of("deleted"));
+		rc = recorder_write(rec, s, &cause);
+	}
+	ok(rc == 0, "a recording whose FILE was deleted goes on");
+	rc = recorder_close(rec, TARGET_EXITED, &cause);
+	ok(rc == -ENOENT && cause &&
+	        strstr(cause, "was deleted while memtop recorded into it") &&
+	        strstr(cause, "the 3 samples in it are gone"),
+	    "and closing says so: %s", cause ? cause : "(nothing)");
+	free(cause);
+	cause = NULL;
+	src = source_replay_open(path_of("deleted"), &cause, &err);
+	n = 0;
+	while (src != NULL && source_next(src, got, &cause) == 0)
+		n += got->seq == (uint64_t)(3 + n);
+	if (src != NULL)
+		replay_summary(src, &sum);
+	ok(src != NULL && n == 2 && sum.ndamage == 0 && sum.ended &&
+	        sum.header.recreated_at > 0 && sum.header.lost_samples == 3,
+	    "a new FILE holds the samples from then on, its header saying "
+	    "it was recreated and 3 samples were lost");
+	source_close(src);
+
+	rec = recorder_open(path_of("moved"), 1, 0, &cause, &err);
+	snprintf(moved, sizeof moved, "%s.elsewhere", path_of("moved"));
+	for (k = 0; k < 4; k++) {
+		make_snapshot(s, 10, (unsigned)k, 2, false);
+		if (k == 2)
+			rename(path_of("moved"), moved);
+		recorder_write(rec, s, &cause);
+	}
+	rc = recorder_close(rec, TARGET_EXITED, &cause);
+	data = slurp(moved, &len);
+	ok(rc == -ENOENT && cause && strstr(cause, "was moved away") &&
+	        recovered(data, len, NULL) == 2 &&
+	        recovered_file("moved", NULL) == 2,
+	    "moved away: the moved file keeps its samples, a new FILE the "
+	    "rest");
+	free(data);
+	free(cause);
+	cause = NULL;
+
+	rec = recorder_open(path_of("taken"), 1, 0, &cause, &err);
+	make_snapshot(s, 10, 0, 2, false);
+	recorder_write(rec, s, &cause);
+	unlink(path_of("taken"));
+	k = open(path_of("taken"), O_WRONLY | O_CREAT, 0644);
+	rc = write(k, "theirs", 6) == 6 ? 0 : -1;
+	close(k);
+	make_snapshot(s, 10, 1, 2, false);
+	rc = recorder_write(rec, s, &cause);
+	data = slurp(path_of("taken"), &len);
+	ok(rc == -EEXIST && cause &&
+	        strstr(cause, "replaced by another file") && len == 6 &&
+	        memcmp(data, "theirs", 6) == 0,
+	    "another file at FILE: the recording stops, the file untouched");
+	free(data);
+	free(cause);
+	cause = NULL;
+	recorder_close(rec, TARGET_ALIVE, &cause);
+	free(cause);
+	cause = NULL;
+
+	/* A flight recorder (2 s segments) whose FILE is deleted: it goes on,
+	 * rotates, and the segments chain. */
+	rec = recorder_open(path_of("fdel"), 1, 8, &cause, &err);
+	for (k = 0; k < 12; k++) {
+		make_snapshot(s, 10, (unsigned)k, 2, false);
+		if (k == 5)
+			unlink(path_of("fdel"));
+		if ((rc = recorder_write(rec, s, &cause)) != 0)
+			break;
+	}
+	ok(rc == 0,
+	    "a flight recorder whose FILE was deleted goes on, and "
+	    "rotates%s%s",
+	    cause ? ": " : "", cause ? cause : "");
+	recorder_close(rec, TARGET_EXITED, &cause);
+	free(cause);
+	cause = NULL;
+	src = source_replay_open(path_of("fdel"), &cause, &err);
+	n = 0;
+	while (src != NULL && source_next(src, got, &cause) == 0)
+		n++;
+	if (src != NULL)
+		replay_summary(src, &sum);
+	ok(src != NULL && sum.segments >= 3 && sum.ndamage == 0 && n >= 7 &&
+	        replay_time_of(src, (size_t)n - 1) == 1700000011,
+	    "its segments replay, chained, up to the last sample (%d)", n);
+	source_close(src);
+	snapshot_free(s);
+	snapshot_free(got);
+	free(cause);
+}
+
 static void
 test_follow(void)
 {
@@ -918,7 +1687,7 @@ test_follow(void)
 	int err, k, rc, seen = 0, pending = 0;
 	size_t before;
 
-	rec = recorder_open(path_of("follow"), 1, 0, &cause);
+	rec = recorder_open(path_of("follow"), 1, 0, &cause, NULL);
 	make_snapshot(s, 10, 0, 1, false);
 	recorder_write(rec, s, &cause);
 	src = source_replay_open(path_of("follow"), &cause, &err);
@@ -949,7 +1718,7 @@ test_follow(void)
 	source_close(src);
 
 	/* A recorder that died without an END frame: not waited for. */
-	rec = recorder_open(path_of("follow2"), 1, 0, &cause);
+	rec = recorder_open(path_of("follow2"), 1, 0, &cause, NULL);
 	recorder_write(rec, s, &cause);
 	src = source_replay_open(path_of("follow2"), &cause, &err);
 	replay_follow(src, true);
@@ -962,7 +1731,7 @@ test_follow(void)
 	source_close(src);
 
 	/* Following a flight recorder across its rotations. */
-	rec = recorder_open(path_of("follow3"), 1, 8, &cause);
+	rec = recorder_open(path_of("follow3"), 1, 8, &cause, NULL);
 	make_snapshot(s, 10, 0, 1, false);
 	recorder_write(rec, s, &cause);
 	src = source_replay_open(path_of("follow3"), &cause, &err);
@@ -1054,7 +1823,7 @@ test_keep(void)
 	source_close(src);
 	{
 		struct recorder *rec =
-		    recorder_open(path_of("other"), 1, 0, &cause);
+		    recorder_open(path_of("other"), 1, 0, &cause, NULL);
 
 		make_snapshot(want, 10, 0, 1, false);
 		want->info.pid = 99;
@@ -1066,6 +1835,14 @@ test_keep(void)
 	replay_summary(src, &sum);
 	ok(src != NULL && sum.segments == 1 && sum.samples == 3,
 	    "a FILE.1 of another process is left out");
+	source_close(src);
+	record("reboot", 1, &o);
+	rewrite_header(path_of("reboot"), set_other_boot);
+	rename(path_of("reboot"), name);
+	src = source_replay_open(path_of("flight"), &cause, &err);
+	replay_summary(src, &sum);
+	ok(src != NULL && sum.segments == 1 && sum.samples == 3,
+	    "and so is one of the same pid and start time in another boot");
 	source_close(src);
 	snapshot_free(want);
 	snapshot_free(got);
@@ -1086,7 +1863,7 @@ test_marks(void)
 	int err = 0;
 	unsigned k;
 
-	rec = recorder_open(path_of("marks"), 1, 0, &cause);
+	rec = recorder_open(path_of("marks"), 1, 0, &cause, NULL);
 	ok(rec != NULL && recorder_mark(rec, false, &cause) == 0,
 	    "a mark before any sample is no error");
 	for (k = 0; rec != NULL && k < 8; k++) {
@@ -1124,7 +1901,15 @@ main(void)
 	test_index();
 	test_damage();
 	test_crafted();
+	test_unknown_extensions();
+	test_facts();
+	test_known_facts();
+	test_damage_overflow();
+	test_absurd_times();
+	test_bounded();
 	test_lock_and_errors();
+	test_symlinks();
+	test_deleted();
 	test_follow();
 	test_keep();
 	test_marks();

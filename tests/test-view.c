@@ -919,7 +919,7 @@ test_replay(void)
 		return;
 	}
 	snprintf(path, sizeof path, "%s/rec.mt", dir);
-	rec = recorder_open(path, 1, 0, &cause);
+	rec = recorder_open(path, 1, 0, &cause, NULL);
 	for (k = 0; rec != NULL && k < 10; k++) {
 		build(k);
 		recorder_write(rec, snap, &cause);
