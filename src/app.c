@@ -61,18 +61,27 @@ app_mark(struct app *app, bool reset)
 	free(cause);
 }
 
-/* Why a live target stopped being sampled, in a user's words. */
+/* Why a live target stopped being sampled, in a user's words: how it
+ * ended where the source could tell (verdict.h). */
 static char *
 app_end_message(const struct app *app, enum target_state state)
 {
+	char how[CG_PATH_MAX + 64] = "";
+
+	if (app->end_verdict.known) {
+		memcpy(how, ": ", 3);
+		verdict_format(&app->end_verdict, how + 2, sizeof how - 2);
+	}
 	switch (state) {
 	case TARGET_ZOMBIE:
 		return xasprintf(
-		    "process %d exited (a zombie, not yet reaped)", app->pid);
+		    "process %d exited%s (a zombie, not yet reaped)", app->pid,
+		    how);
 	case TARGET_REUSED:
-		return xasprintf("process %d exited and its PID now belongs to "
-		                 "another process",
-		    app->pid);
+		return xasprintf(
+		    "process %d exited%s and its PID now belongs to "
+		    "another process",
+		    app->pid, how);
 	case TARGET_KERNEL_THREAD:
 		return xasprintf("PID %d is a kernel thread: it has no user "
 		                 "memory",
@@ -81,13 +90,16 @@ app_end_message(const struct app *app, enum target_state state)
 		return xasprintf(
 		    "permission denied reading process %d", app->pid);
 	default:
-		return xasprintf("process %d exited", app->pid);
+		return xasprintf("process %d exited%s", app->pid, how);
 	}
 }
 
 void
 app_end(struct app *app, char *cause, int err, enum target_state state)
 {
+	memset(&app->end_verdict, 0, sizeof app->end_verdict);
+	if (app->sampler != NULL)
+		app->end_verdict = *sampler_end_verdict(app->sampler);
 	if (cause == NULL && app->replay_path == NULL)
 		cause = app_end_message(app, state);
 	app->ended = true;

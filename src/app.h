@@ -8,6 +8,7 @@
 #include <stdbool.h>
 
 #include "model.h"
+#include "oom.h"
 #include "sampler.h"
 #include "source.h"
 #include "table.h"
@@ -28,13 +29,16 @@ struct app {
 	long samples;     /* ingested so far */
 	enum column sort; /* -s */
 	bool sort_desc;
-	const char *filter;          /* -f PATTERN (pcre2), or NULL */
-	double from, to;             /* --from/--to wall times, or 0 */
-	bool quiet;                  /* -b -w without --format: print none */
-	bool ended;                  /* the source has ended (target gone) */
-	char *end_cause;             /* why, malloc'd; may be NULL */
-	int end_err;                 /* -errno that ended it, or 0 */
-	enum target_state end_state; /* how the target ended */
+	const char *filter;             /* -f PATTERN (pcre2), or NULL */
+	double from, to;                /* --from/--to wall times, or 0 */
+	bool quiet;                     /* -b -w without --format: print none */
+	bool ended;                     /* the source has ended (target gone) */
+	char *end_cause;                /* why, malloc'd; may be NULL */
+	int end_err;                    /* -errno that ended it, or 0 */
+	enum target_state end_state;    /* how the target ended */
+	struct end_verdict end_verdict; /* ... and why (known: a live */
+	                                /* target that died) */
+	struct oom_self self_oom;       /* memtop's own oom_score_adj */
 };
 
 /*
@@ -56,7 +60,8 @@ void app_mark(struct app *app, bool reset);
  */
 size_t app_replay_baseline(struct app *app, size_t i, size_t before);
 
-/* Note the end of the source (target gone, replay over). */
+/* Note the end of the source (target gone, replay over); a live source's
+ * verdict is taken from the sampler while it runs. */
 void app_end(struct app *app, char *cause, int err, enum target_state state);
 
 /* Exit code for how the run ended (util.h enum memtop_exit). */

@@ -11,6 +11,7 @@
 
 #include "cgroup.h"
 #include "snapshot.h"
+#include "verdict.h"
 
 /*
  * Parse the text of /proc/PID/smaps (or /proc/PID/maps: then regions have no
@@ -106,15 +107,6 @@ int parse_cgroup_mounts(const char *buf, size_t len, struct cgroup_mounts *m);
  * pod (cgroupfs and systemd drivers), a container, a systemd unit. */
 void parse_cgroup_owner(const char *path, size_t len, struct cgroup_owner *o);
 
-/* What the kernel log says about an OOM kill of one process. */
-struct kmsg_oom {
-	uint8_t killed;     /* "...: Killed process PID (" */
-	uint8_t memcg;      /* "Memory cgroup out of memory: Killed..." */
-	uint8_t constraint; /* an "oom-kill:constraint=...,pid=PID" line */
-	uint8_t constraint_memcg; /* constraint=CONSTRAINT_MEMCG */
-	char oom_memcg[256];      /* its oom_memcg=: whose limit, or "" */
-	char comm[64];            /* the name in "Killed process PID (comm)" */
-};
 /*
  * Scan /dev/kmsg records ("prio,seq,usec,flags;message\n", continuation
  * lines starting with a space) for the OOM kill of pid.  Returns 1 when a

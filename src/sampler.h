@@ -31,6 +31,8 @@ int sampler_take(
 
 /* After sampler_take() returned -1: how the target ended. */
 enum target_state sampler_end_state(const struct sampler *sp);
+/* ... and the source's verdict on it (known clear when it gave none). */
+const struct end_verdict *sampler_end_verdict(const struct sampler *sp);
 
 void sampler_set_interval(struct sampler *sp, double interval);
 double sampler_interval(const struct sampler *sp);

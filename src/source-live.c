@@ -22,6 +22,7 @@
 #include <libproc2/meminfo.h>
 
 #include "cgroup.h"
+#include "end-watch.h"
 #include "proc-parse.h"
 #include "source.h"
 #include "util.h"
@@ -44,6 +45,7 @@ struct live {
 	size_t cap;
 	struct meminfo_info *meminfo; /* libproc2's, opened on first use */
 	struct cgroup_reader *cg;     /* the memory cgroup: cgroup.c */
+	struct end_watch *end;        /* how it ends: end-watch.c */
 };
 
 /* Read a whole file at dirfd/name into l->buf; its length or -errno. */
@@ -210,12 +212,13 @@ live_cgroup(struct live *l, struct snapshot_info *info)
 	info->has_cgroup = 1;
 }
 
-/* The system's MemTotal and MemAvailable, through libproc2. */
+/* The system's MemTotal, MemAvailable, SwapTotal and SwapFree, through
+ * libproc2. */
 static void
 live_meminfo(struct live *l, struct snapshot_info *info)
 {
 	static enum meminfo_item items[] = { MEMINFO_MEM_TOTAL,
-		MEMINFO_MEM_AVAILABLE };
+		MEMINFO_MEM_AVAILABLE, MEMINFO_SWAP_TOTAL, MEMINFO_SWAP_FREE };
 	struct meminfo_stack *st;
 
 	if (l->meminfo == NULL && procps_meminfo_new(&l->meminfo) < 0) {
@@ -223,11 +226,13 @@ live_meminfo(struct live *l, struct snapshot_info *info)
 		return;
 	}
 	/* select reads /proc/meminfo afresh (get would cache it for 1 s). */
-	st = procps_meminfo_select(l->meminfo, items, 2);
+	st = procps_meminfo_select(l->meminfo, items, 4);
 	if (st == NULL)
 		return;
 	info->mem_total_kb = MEMINFO_VAL(0, ul_int, st, l->meminfo);
 	info->mem_available_kb = MEMINFO_VAL(1, ul_int, st, l->meminfo);
+	info->swap_total_kb = MEMINFO_VAL(2, ul_int, st, l->meminfo);
+	info->swap_free_kb = MEMINFO_VAL(3, ul_int, st, l->meminfo);
 }
 
 /* A stack pointer for every thread whose syscall file we can read. */
@@ -479,6 +484,19 @@ live_facts(struct live *l, int mm, const struct proc_stat *st,
 	}
 	live_meminfo(l, info);
 	live_cgroup(l, info);
+	end_watch_sample(l->end, info);
+}
+
+/* The end: out->state says how the target went; where it died, the
+ * verdict on how (end-watch.c).  Returns 1, the end of the stream. */
+static int
+live_ended(struct live *l, struct snapshot *out)
+{
+	memset(&out->end, 0, sizeof out->end);
+	if (out->state == TARGET_EXITED || out->state == TARGET_ZOMBIE ||
+	    out->state == TARGET_REUSED)
+		end_watch_finish(l->end, &out->end);
+	return 1;
 }
 
 /*
@@ -495,10 +513,11 @@ live_next(struct source *src, struct snapshot *out, char **cause)
 	enum target_state now;
 	int mm, rc;
 
+	memset(&out->end, 0, sizeof out->end);
 	if ((out->state = live_state(l, &st, &mm)) != TARGET_ALIVE)
-		return 1;
+		return live_ended(l, out);
 	if ((rc = live_regions(l, &mm, &st, out, cause)) != 0)
-		return rc;
+		return rc == 1 ? live_ended(l, out) : rc;
 	out->seq = l->seq++;
 	out->mono = t0;
 	out->wall = clock_wall();
@@ -509,7 +528,7 @@ live_next(struct source *src, struct snapshot *out, char **cause)
 	 * empty address space: that is no sample, the one before stays. */
 	if ((now = live_state(l, &st, &mm)) != TARGET_ALIVE) {
 		out->state = now;
-		return 1;
+		return live_ended(l, out);
 	}
 	out->sample_ms = (clock_mono() - t0) * 1000;
 	out->sample_cpu_ms = (clock_cpu() - c0) * 1000;
@@ -524,6 +543,7 @@ live_free(struct live *l)
 		close(l->taskfd);
 	if (l->meminfo != NULL)
 		procps_meminfo_unref(&l->meminfo);
+	end_watch_close(l->end);
 	cgroup_reader_close(l->cg);
 	free(l->buf);
 	free(l);
@@ -628,6 +648,7 @@ source_live_open(int pid, char **cause, int *err)
 	}
 	close(fd);
 	l->cg = cgroup_reader_open(l->dirfd);
+	l->end = end_watch_open(pid, l->dirfd, l->cg);
 	src = xcalloc(1, sizeof *src);
 	src->ops = &live_ops;
 	src->priv = l;
