@@ -314,15 +314,30 @@ cg_pin(struct cgroup_reader *r, const char *v1, const char *v2, int found)
 	         &depth)) >= 0) {
 		r->version = CGROUP_V1;
 		snprintf(r->path, sizeof r->path, "%s", v1);
-	} else if ((found & 2) &&
-	    (fd = cg_open_dir(r->mounts.v2, r->mounts.v2_root, v2, &depth)) >=
-	        0) {
-		if (faccessat(fd, "memory.current", R_OK, 0) != 0) {
-			close(fd);
+	} else if (found & 2) {
+		/* Where the memory controller is not enabled down to the
+		 * cgroup, its memory is charged to the nearest ancestor that
+		 * has it (memory.current). */
+		char path[CG_PATH_MAX];
+		char *slash;
+
+		snprintf(path, sizeof path, "%s", v2);
+		for (;;) {
+			fd = cg_open_dir(
+			    r->mounts.v2, r->mounts.v2_root, path, &depth);
+			if (fd >= 0 &&
+			    faccessat(fd, "memory.current", R_OK, 0) == 0) {
+				r->version = CGROUP_V2;
+				snprintf(r->path, sizeof r->path, "%s", path);
+				break;
+			}
+			if (fd >= 0)
+				close(fd);
 			fd = -1;
-		} else {
-			r->version = CGROUP_V2;
-			snprintf(r->path, sizeof r->path, "%s", v2);
+			if ((slash = strrchr(path, '/')) == NULL ||
+			    slash == path)
+				break;
+			*slash = '\0';
 		}
 	} else
 		fd = -1;

@@ -293,6 +293,26 @@ test_reader_v2(void)
 	close(fd);
 }
 
+/* A cgroup below the last one with the memory controller: its memory is
+ * charged to that one. */
+static void
+test_reader_v2_sub(void)
+{
+	struct cgroup_facts f;
+	struct cgroup_reader *r;
+	int fd;
+
+	r = open_fixture("cgroup/proc-v2-sub", NULL, "cgroup/v2", &fd);
+	ok(cgroup_read(r, &f) == 0 && f.version == CGROUP_V2 &&
+	        strstr(f.path, "/no-memory-here") == NULL &&
+	        strstr(f.path, "cri-containerd-") != NULL &&
+	        f.v[CG_CURRENT] == 104857600,
+	    "v2 without the memory controller down to the cgroup: the "
+	    "nearest ancestor that has it");
+	cgroup_reader_close(r);
+	close(fd);
+}
+
 static void
 test_reader_v1(void)
 {
@@ -384,6 +404,7 @@ main(void)
 	test_owner();
 	test_kmsg();
 	test_reader_v2();
+	test_reader_v2_sub();
 	test_reader_v1();
 	test_reader_bad();
 	return tap_done();
