@@ -553,15 +553,38 @@ cg_binding(struct cgroup_reader *r, struct cgroup_facts *f)
 	}
 }
 
+/* The one-value files of each version (keyed_field's name is the file's). */
+static const struct keyed_field v2_values[] = {
+	{ "memory.current", CG_CURRENT },
+	{ "memory.peak", CG_PEAK },
+	{ "memory.max", CG_MAX },
+	{ "memory.high", CG_HIGH },
+	{ "memory.swap.current", CG_SWAP },
+	{ "memory.swap.max", CG_SWAP_MAX },
+};
+static const struct keyed_field v1_values[] = {
+	{ "memory.usage_in_bytes", CG_CURRENT },
+	{ "memory.max_usage_in_bytes", CG_PEAK },
+	{ "memory.limit_in_bytes", CG_MAX },
+	{ "memory.soft_limit_in_bytes", CG_SOFT_LIMIT },
+	{ "memory.memsw.limit_in_bytes", CG_MEMSW_MAX },
+	{ "memory.kmem.usage_in_bytes", CG_KERNEL },
+};
+
+static void
+cg_values(struct cgroup_reader *r, const struct keyed_field *t, size_t n,
+    struct cgroup_facts *f)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		cg_value(r, r->dirfd, t[i].name, f, (enum cg_field)t[i].index);
+}
+
 static void
 cg_read_v2(struct cgroup_reader *r, struct cgroup_facts *f)
 {
-	cg_value(r, r->dirfd, "memory.current", f, CG_CURRENT);
-	cg_value(r, r->dirfd, "memory.peak", f, CG_PEAK);
-	cg_value(r, r->dirfd, "memory.max", f, CG_MAX);
-	cg_value(r, r->dirfd, "memory.high", f, CG_HIGH);
-	cg_value(r, r->dirfd, "memory.swap.current", f, CG_SWAP);
-	cg_value(r, r->dirfd, "memory.swap.max", f, CG_SWAP_MAX);
+	cg_values(r, v2_values, NFIELDS(v2_values), f);
 	cg_stat(r, r->dirfd, "memory.stat", f->v, &f->has);
 	cg_keyed(r, r->dirfd, "memory.events", v2_events, NFIELDS(v2_events),
 	    f->v, &f->has);
@@ -575,12 +598,7 @@ cg_read_v1(struct cgroup_reader *r, struct cgroup_facts *f)
 	uint64_t hier[2] = { 0, 0 }, hhas = 0;
 	ssize_t n;
 
-	cg_value(r, r->dirfd, "memory.usage_in_bytes", f, CG_CURRENT);
-	cg_value(r, r->dirfd, "memory.max_usage_in_bytes", f, CG_PEAK);
-	cg_value(r, r->dirfd, "memory.limit_in_bytes", f, CG_MAX);
-	cg_value(r, r->dirfd, "memory.soft_limit_in_bytes", f, CG_SOFT_LIMIT);
-	cg_value(r, r->dirfd, "memory.memsw.limit_in_bytes", f, CG_MEMSW_MAX);
-	cg_value(r, r->dirfd, "memory.kmem.usage_in_bytes", f, CG_KERNEL);
+	cg_values(r, v1_values, NFIELDS(v1_values), f);
 	if ((n = cg_read(r, r->dirfd, "memory.stat")) >= 0) {
 		parse_keyed(r->buf, (size_t)n, v1_stat, NFIELDS(v1_stat), f->v,
 		    &f->has);

@@ -357,6 +357,25 @@ reaper_start(struct reaper *rp, pid_t pid)
 	pthread_create(&rp->thread, NULL, reaper_run, rp);
 }
 
+/* Start a leaker of 4M/s in cgroup dir and watch it until it is gone,
+ * reaped at once by its parent; its wait status into *status. */
+static int
+leak_and_watch(const char *dir, struct run *r, int *status)
+{
+	struct reaper rp;
+	struct child c;
+
+	if (child_start(&c, dir, LEAK, 4 * MiB, 0, NULL) != 0) {
+		ok(0, "the leaker starts in %s", dir);
+		return -1;
+	}
+	reaper_start(&rp, c.pid);
+	watch(c.pid, 0.5, 90, r, NULL, NULL);
+	pthread_join(rp.thread, NULL);
+	*status = rp.status;
+	return 0;
+}
+
 /* ---- the cases ---- */
 
 static bool kmsg_readable;
@@ -369,24 +388,18 @@ test_oom_v1(const char *dir, uint64_t *total_kills)
 	uint64_t before = read_counter(dir, "memory.oom_control", "oom_kill");
 	uint64_t vm_before = read_counter("/proc", "vmstat", "oom_kill"), after,
 	         vm_after;
-	struct reaper rp;
-	struct child c;
 	struct run r;
 	char line[512];
 	double predicted, actual;
+	int status;
 
-	if (child_start(&c, dir, LEAK, 4 * MiB, 0, NULL) != 0) {
-		ok(0, "the leaker starts in %s", dir);
+	if (leak_and_watch(dir, &r, &status) != 0)
 		return;
-	}
-	reaper_start(&rp, c.pid);
-	watch(c.pid, 0.5, 90, &r, NULL, NULL);
-	pthread_join(rp.thread, NULL);
 	after = read_counter(dir, "memory.oom_control", "oom_kill");
 	vm_after = read_counter("/proc", "vmstat", "oom_kill");
 	*total_kills = after;
 
-	ok(WIFSIGNALED(rp.status) && WTERMSIG(rp.status) == SIGKILL &&
+	ok(WIFSIGNALED(status) && WTERMSIG(status) == SIGKILL &&
 	        after == before + 1,
 	    "the kernel OOM-killed the leaker (SIGKILL, oom_kill %llu -> "
 	    "%llu)",
@@ -687,18 +700,12 @@ test_oom_v2(void)
 	write_file(dir, "memory.swap.max", "0");
 	snprintf(made[3], sizeof made[3], "%s", dir);
 	{
-		struct reaper rp;
-		struct child c;
 		struct run r;
 		char line[512];
+		int status;
 
-		if (child_start(&c, dir, LEAK, 4 * MiB, 0, NULL) != 0) {
-			ok(0, "the leaker starts in %s", dir);
+		if (leak_and_watch(dir, &r, &status) != 0)
 			return;
-		}
-		reaper_start(&rp, c.pid);
-		watch(c.pid, 0.5, 90, &r, NULL, NULL);
-		pthread_join(rp.thread, NULL);
 		total = read_counter(dir, "memory.events", "oom_kill");
 		ok(r.first.version == CGROUP_V2 && total >= 1 && r.etas > 0 &&
 		        r.verdict.reason == END_OOM_KILLED &&
