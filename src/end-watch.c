@@ -185,6 +185,7 @@ watch_kmsg(struct end_watch *w)
 		if (n <= 0)
 			break;
 		parse_kmsg_oom(w->buf, (size_t)n, w->pid, &rec);
+		k->other_kills += rec.other_kills;
 		if (rec.killed) {
 			k->killed = 1;
 			k->memcg = rec.memcg;
@@ -199,6 +200,13 @@ watch_kmsg(struct end_watch *w)
 	}
 	if (k->killed)
 		w->ev.have |= END_EV_KMSG;
+}
+
+/* Whether a counter rose by more kills than the log told of. */
+static bool
+watch_untold(bool have, uint64_t before, uint64_t after, uint32_t told)
+{
+	return have && after > before && after - before > told;
 }
 
 void
@@ -241,13 +249,14 @@ end_watch_finish(struct end_watch *w, struct end_verdict *v)
 	if (!ev->has_vm_counts || watch_vmstat(w, &ev->vm_kills_after) != 0)
 		ev->has_vm_counts = 0;
 
-	/* The log line comes after the kill: wait for it a little when a
-	 * counter says there was one. */
+	/* The log line comes after the kill: wait for it a little while a
+	 * counter says there was a kill the log has not told of yet. */
 	watch_kmsg(w);
 	while (w->kmsgfd >= 0 && !ev->kmsg.killed &&
-	    ((ev->has_cg_counts && ev->cg_kills_after > ev->cg_kills_before) ||
-	        (ev->has_vm_counts &&
-	            ev->vm_kills_after > ev->vm_kills_before)) &&
+	    (watch_untold(ev->has_cg_counts, ev->cg_kills_before,
+	         ev->cg_kills_after, ev->kmsg.other_kills) ||
+	        watch_untold(ev->has_vm_counts, ev->vm_kills_before,
+	            ev->vm_kills_after, ev->kmsg.other_kills)) &&
 	    clock_mono() < deadline) {
 		struct pollfd p = { w->kmsgfd, POLLIN, 0 };
 

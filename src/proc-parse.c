@@ -936,10 +936,13 @@ parse_kmsg_oom(const char *buf, size_t len, int pid, struct kmsg_oom *k)
 		    !has_prefix(msg, n, "Out of memory"))
 			continue;
 		at = memmem(msg, n, killed, sizeof killed - 1);
-		if (at == NULL || at - msg < 2 ||
-		    memcmp(at - 2, ": ", 2) != 0 ||
-		    !pid_at(at + sizeof killed - 1, le, pid, " "))
+		if (at == NULL || at - msg < 2 || memcmp(at - 2, ": ", 2) != 0)
 			continue;
+		if (!pid_at(at + sizeof killed - 1, le, pid, " ")) {
+			if (k->other_kills < UINT32_MAX)
+				k->other_kills++; /* another process's */
+			continue;
+		}
 		k->killed = 1;
 		k->memcg = has_prefix(msg, n, "Memory cgroup out of memory");
 		at = memchr(at, '(', (size_t)(le - at));

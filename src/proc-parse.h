@@ -110,7 +110,8 @@ void parse_cgroup_owner(const char *path, size_t len, struct cgroup_owner *o);
 /*
  * Scan /dev/kmsg records ("prio,seq,usec,flags;message\n", continuation
  * lines starting with a space) for the OOM kill of pid.  Returns 1 when a
- * "Killed process PID" line was found, else 0; k is filled with what was.
+ * "Killed process PID" line was found, else 0; k is filled with what was,
+ * and counts the kills of other processes.
  */
 int parse_kmsg_oom(const char *buf, size_t len, int pid, struct kmsg_oom *k);
 

@@ -71,6 +71,11 @@ verdict_decide(const struct end_evidence *e, struct end_verdict *v)
 	bool cg_rise = e->has_cg_counts &&
 	    (e->cg_kills_after > e->cg_kills_before ||
 	        e->cg_group_after > e->cg_group_before);
+	/* The log, read in full, told of as many kills of other processes
+	 * as the cgroup counted, and of none of ours: they explain it. */
+	bool explained = (e->have & END_EV_KMSG_READ) && !kmsg &&
+	    e->has_cg_counts &&
+	    e->cg_kills_after - e->cg_kills_before <= e->kmsg.other_kills;
 	bool vm_rise =
 	    e->has_vm_counts && e->vm_kills_after > e->vm_kills_before;
 	double wall = v->wall;
@@ -110,7 +115,7 @@ verdict_decide(const struct end_evidence *e, struct end_verdict *v)
 	/* Killed by SIGKILL, or how is not known. */
 	if (kmsg)
 		verdict_oom(e, v, true, vm_rise);
-	else if (cg_rise)
+	else if (cg_rise && !explained)
 		verdict_oom(e, v, false, vm_rise);
 	else if (vm_rise && !e->has_cg_counts)
 		verdict_oom(e, v, false, vm_rise); /* no cgroup to ask */

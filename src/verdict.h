@@ -42,7 +42,8 @@ struct kmsg_oom {
 	uint8_t constraint; /* an "oom-kill:constraint=...,pid=PID" line */
 	uint8_t constraint_memcg;    /* constraint=CONSTRAINT_MEMCG */
 	char oom_memcg[CG_PATH_MAX]; /* its oom_memcg=: whose limit, or "" */
-	char comm[64]; /* the name in "Killed process PID (comm)" */
+	char comm[64];        /* the name in "Killed process PID (comm)" */
+	uint32_t other_kills; /* "Killed process N" lines of other PIDs */
 };
 
 /* What the source found when the target was gone. */

@@ -402,6 +402,20 @@ test_verdict(void)
 	verdict_decide(&e, &v);
 	ok(v.reason == END_SIGNALED, "a system kill elsewhere: plain SIGKILL");
 
+	/* SIGKILLed by a user while the OOM killer took another process
+	 * of its cgroup, which the log names. */
+	e = evidence(W_SIG(SIGKILL), END_EV_PIDFD | END_EV_KMSG_READ);
+	e.cg_kills_after = 5;
+	e.kmsg.other_kills = 1;
+	verdict_decide(&e, &v);
+	ok(v.reason == END_SIGNALED && v.signal == SIGKILL,
+	    "the log names another victim for the cgroup's kill: plain "
+	    "SIGKILL");
+	e.kmsg.other_kills = 0;
+	verdict_decide(&e, &v);
+	ok(v.reason == END_OOM_KILLED && v.likely,
+	    "the log silent about the kill the cgroup counted: likely");
+
 	/* No exit status (an old kernel, reaped): the counters. */
 	e = evidence(0, 0);
 	e.cg_kills_after = 5;
