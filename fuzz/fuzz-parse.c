@@ -101,6 +101,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	}
 	check_regions(s);
 	parse_status(buf, size, &info);
+	parse_status_pending(buf, size, &a);
 	parse_stat(buf, size, &st);
 	parse_syscall_sp(buf, size, &a);
 	parse_cgroup_path(buf, size, path, sizeof path);

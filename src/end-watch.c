@@ -6,6 +6,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <poll.h>
+#include <signal.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/ioctl.h>
@@ -34,7 +35,8 @@ struct watch_pidfd_info {
 	_IOWR(WATCH_PIDFS_IOCTL_MAGIC, 11, struct watch_pidfd_info)
 #define WATCH_PIDFD_INFO_EXIT (1UL << 3)
 
-#define WATCH_WAIT_S 0.5 /* for the exit status and the log line */
+#define WATCH_WAIT_S     0.5        /* for the exit status and the log line */
+#define WATCH_PF_EXITING 0x00000004 /* stat's flags: on its way out */
 
 struct end_watch {
 	int pid;
@@ -98,24 +100,52 @@ end_watch_close(struct end_watch *w)
 	free(w);
 }
 
+/*
+ * Whether the target is already on its way out: SIGKILL pending
+ * (/proc/PID/status SigPnd:, ShdPnd:), or, read after that, exiting or
+ * gone (stat's PF_EXITING, Z, X).  The OOM killer counts its kill, then
+ * sends SIGKILL, which the target takes and then exits: counters read
+ * before these two checks may hold its kill only if one of them sees it.
+ */
+static bool
+watch_doomed(struct end_watch *w)
+{
+	struct proc_stat st;
+	uint64_t mask;
+	long n = read_file_at(w->procfd, "status", w->buf, sizeof w->buf);
+
+	if (n <= 0 ||
+	    (parse_status_pending(w->buf, (size_t)n, &mask) == 0 &&
+	        ((mask >> (SIGKILL - 1)) & 1)))
+		return true;
+	n = read_file_at(w->procfd, "stat", w->buf, sizeof w->buf);
+	return n <= 0 || parse_stat(w->buf, (size_t)n, &st) != 0 ||
+	    (st.flags & WATCH_PF_EXITING) || st.state == 'Z' || st.state == 'X';
+}
+
 void
 end_watch_sample(struct end_watch *w, const struct snapshot_info *info)
 {
 	const struct cgroup_facts *f = &info->cg;
 	struct end_evidence *ev = &w->ev;
-	uint64_t vm;
+	uint64_t vm = 0;
+	int vm_ok = watch_vmstat(w, &vm);
 
-	ev->has_cg_counts =
-	    f->version != CGROUP_NONE && cg_has(f, CG_EV_OOM_KILL);
-	if (ev->has_cg_counts) {
-		ev->cg_kills_before = f->v[CG_EV_OOM_KILL];
-		ev->cg_group_before = cg_has(f, CG_EV_OOM_GROUP_KILL) ?
-		    f->v[CG_EV_OOM_GROUP_KILL] :
-		    0;
-	}
-	if (watch_vmstat(w, &vm) == 0) {
-		ev->vm_kills_before = vm;
-		ev->has_vm_counts = 1;
+	/* The counters were read before this check: a target already
+	 * sentenced may be counted in them, so they are no "before". */
+	if (!watch_doomed(w)) {
+		ev->has_cg_counts =
+		    f->version != CGROUP_NONE && cg_has(f, CG_EV_OOM_KILL);
+		if (ev->has_cg_counts) {
+			ev->cg_kills_before = f->v[CG_EV_OOM_KILL];
+			ev->cg_group_before = cg_has(f, CG_EV_OOM_GROUP_KILL) ?
+			    f->v[CG_EV_OOM_GROUP_KILL] :
+			    0;
+		}
+		if (vm_ok == 0) {
+			ev->vm_kills_before = vm;
+			ev->has_vm_counts = 1;
+		}
 	}
 	ev->limit_bytes =
 	    f->version != CGROUP_NONE ? f->limit.max : CG_UNLIMITED;

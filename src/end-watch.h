@@ -20,8 +20,9 @@ struct end_watch;
 struct end_watch *end_watch_open(int pid, int procfd, struct cgroup_reader *cg);
 void end_watch_close(struct end_watch *w);
 
-/* A sample was taken: keep its counters and binding limit as the "before"
- * of the death. */
+/* A whole sample of the live target was taken: keep its counters (unless
+ * SIGKILL is already pending) and binding limit as the "before" of the
+ * death. */
 void end_watch_sample(struct end_watch *w, const struct snapshot_info *info);
 
 /*

@@ -270,6 +270,32 @@ parse_status(const char *buf, size_t len, struct snapshot_info *info)
 }
 
 int
+parse_status_pending(const char *buf, size_t len, uint64_t *mask)
+{
+	const char *p = buf, *end = buf + len;
+	int found = 0;
+
+	*mask = 0;
+	while (p < end) {
+		const char *nl = memchr(p, '\n', (size_t)(end - p));
+		const char *le = nl != NULL ? nl : end, *q;
+		uint64_t v;
+
+		if (le - p > 7 &&
+		    (memcmp(p, "SigPnd:", 7) == 0 ||
+		        memcmp(p, "ShdPnd:", 7) == 0)) {
+			q = skip_blanks(p + 7, le);
+			if (scan_hex(&q, le, &v)) {
+				*mask |= v;
+				found = 1;
+			}
+		}
+		p = nl != NULL ? nl + 1 : end;
+	}
+	return found ? 0 : -ENOENT;
+}
+
+int
 parse_stat(const char *buf, size_t len, struct proc_stat *st)
 {
 	const char *end = buf + len, *open, *close = NULL, *p;

@@ -26,6 +26,11 @@ int parse_smaps(const char *buf, size_t len, struct snapshot *s);
 /* /proc/PID/status: fills info->status / has_status / comm (Name:). */
 void parse_status(const char *buf, size_t len, struct snapshot_info *info);
 
+/* /proc/PID/status: the signals pending for the thread (SigPnd:) and the
+ * whole process (ShdPnd:), or'd, as a mask with bit (sig - 1) for signal
+ * sig.  0 and *mask, or -ENOENT when neither line is there. */
+int parse_status_pending(const char *buf, size_t len, uint64_t *mask);
+
 /* The fields of /proc/PID/stat memtop uses. */
 struct proc_stat {
 	int pid;

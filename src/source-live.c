@@ -484,7 +484,6 @@ live_facts(struct live *l, int mm, const struct proc_stat *st,
 	}
 	live_meminfo(l, info);
 	live_cgroup(l, info);
-	end_watch_sample(l->end, info);
 }
 
 /* The end: out->state says how the target went; where it died, the
@@ -530,6 +529,9 @@ live_next(struct source *src, struct snapshot *out, char **cause)
 		out->state = now;
 		return live_ended(l, out);
 	}
+	/* A whole sample of a live target: its OOM counters are the
+	 * "before" of a death to come. */
+	end_watch_sample(l->end, &out->info);
 	out->sample_ms = (clock_mono() - t0) * 1000;
 	out->sample_cpu_ms = (clock_cpu() - c0) * 1000;
 	return 0;

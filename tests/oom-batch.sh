@@ -59,7 +59,9 @@ assert len(s) >= 4, "want the samples up to the kill, got %d" % len(s)
 cg = [o["cgroup"] for o in s]
 assert all(c["path"] == sys.argv[2] and c["max_bytes"] == 64 << 20 for c in cg), cg[0]
 assert cg[-1]["current_bytes"] > 40 << 20, cg[-1]
-assert all(c["oom_kills"] == 0 for c in cg), "a kill counted before it came"
+# The last may have been taken between the kill and the death.
+assert all(c["oom_kills"] == 0 for c in cg[:-1]), "a kill counted before it came"
+assert cg[-1]["oom_kills"] <= 1, cg[-1]
 print("fine")
 PY
 check "every sample up to the kill is whole JSON, the cgroup filling up" \
