@@ -424,6 +424,8 @@ parse_cgroup_paths(const char *buf, size_t len, char *v1, size_t v1size,
 	const char *p = buf, *end = buf + len, *ls, *le;
 	int found = 0;
 
+	copy_cut(v1, v1size, "", 0);
+	copy_cut(v2, v2size, "", 0);
 	while (next_line(&p, end, &ls, &le)) {
 		const char *c1 = memchr(ls, ':', (size_t)(le - ls));
 		const char *c2 =

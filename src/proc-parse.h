@@ -65,7 +65,8 @@ int parse_syscall_sp(const char *buf, size_t len, uint64_t *sp);
  * when there is no v1 one, -ENOENT for neither. */
 int parse_cgroup_path(const char *buf, size_t len, char *path, size_t size);
 /* The same, both paths: the v1 memory controller's into v1, the v2 line's
- * ("0::/path") into v2.  Returns bit 1 when v1 was found, bit 2 for v2. */
+ * ("0::/path") into v2, "" for one not found.  Returns bit 1 when v1 was
+ * found, bit 2 for v2. */
 int parse_cgroup_paths(const char *buf, size_t len, char *v1, size_t v1size,
     char *v2, size_t v2size);
 
