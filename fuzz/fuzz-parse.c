@@ -7,6 +7,7 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include "model.h"
 #include "proc-parse.h"
@@ -27,6 +28,54 @@ check_regions(const struct snapshot *s)
 		    s->strings[r->path_off + r->path_len] != '\0')
 			abort();
 	}
+}
+
+/* A string field that must end inside its array. */
+#define CHECK_STR(a)                                      \
+	do {                                              \
+		if (memchr((a), '\0', sizeof(a)) == NULL) \
+			abort();                          \
+	} while (0)
+
+/* The parsers of cgroup files, /proc/vmstat, mountinfo and /dev/kmsg. */
+static void
+fuzz_cgroup(const char *buf, size_t size)
+{
+	static const struct keyed_field fields[] = { { "anon", 0 },
+		{ "oom_kill", 1 }, { "total_rss", 2 }, { "bad", 64 },
+		{ "oom", 63 } };
+	struct cgroup_mounts mounts;
+	struct cgroup_owner owner;
+	struct kmsg_oom kmsg;
+	struct psi psi;
+	char v1[32], v2[8];
+	uint64_t vals[64], has = 0, v;
+
+	if (parse_keyed(buf, size, fields, 5, vals, &has) < 0 ||
+	    (has & ~((uint64_t)7 | (uint64_t)1 << 63)) != 0)
+		abort();
+	if (parse_cg_value(buf, size, &v) == 0 && v == 0 && size == 0)
+		abort(); /* an empty file is no value */
+	if (parse_psi(buf, size, &psi) > 2 ||
+	    (psi.full.present && psi.full.avg10 > 1e9))
+		abort();
+	parse_cgroup_paths(buf, size, v1, sizeof v1, v2, sizeof v2);
+	CHECK_STR(v1);
+	CHECK_STR(v2);
+	parse_cgroup_mounts(buf, size, &mounts);
+	CHECK_STR(mounts.v2);
+	CHECK_STR(mounts.v1_memory_root);
+	parse_cgroup_owner(buf, size, &owner);
+	CHECK_STR(owner.pod_uid);
+	CHECK_STR(owner.qos);
+	CHECK_STR(owner.runtime);
+	CHECK_STR(owner.container_id);
+	CHECK_STR(owner.unit);
+	if (owner.kind > OWNER_ROOT)
+		abort();
+	parse_kmsg_oom(buf, size, 1234, &kmsg);
+	CHECK_STR(kmsg.oom_memcg);
+	CHECK_STR(kmsg.comm);
 }
 
 int
@@ -52,8 +101,10 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	}
 	check_regions(s);
 	parse_status(buf, size, &info);
+	parse_status_pending(buf, size, &a);
 	parse_stat(buf, size, &st);
 	parse_syscall_sp(buf, size, &a);
 	parse_cgroup_path(buf, size, path, sizeof path);
+	fuzz_cgroup(buf, size);
 	return 0;
 }

@@ -13,6 +13,7 @@
 #include "player.h"
 #include "pump.h"
 #include "record.h"
+#include "oom.h"
 #include "sampler.h"
 
 struct app {
@@ -27,9 +28,10 @@ struct app {
 	long max_samples;     /* -n, 0 = unbounded */
 	enum field_id sort;   /* -s */
 	bool sort_desc;
-	const char *filter; /* -f PATTERN (pcre2), or NULL */
-	double from, to;    /* --from/--to wall times, or 0 */
-	bool quiet;         /* -b -w without --format: print none */
+	const char *filter;       /* -f PATTERN (pcre2), or NULL */
+	double from, to;          /* --from/--to wall times, or 0 */
+	bool quiet;               /* -b -w without --format: print none */
+	struct oom_self self_oom; /* memtop's own oom_score_adj */
 };
 
 #endif

@@ -429,6 +429,10 @@ main(int argc, char **argv)
 			        err == -EINVAL ? EXIT_USAGE :
 			                         EXIT_FAILURE_GENERIC,
 			    "%s", cause);
+		/* A memtop in its target's cgroup (a sidecar) must not be
+		 * the OOM killer's choice; whether it could be kept out of
+		 * the way is in app.self_oom. */
+		oom_self_protect(app.pid, &app.self_oom);
 		/* Past a file-size limit, write() says EFBIG and the
 		 * recording ends at its last whole frame; SIGXFSZ would
 		 * kill memtop in the middle of one. */

@@ -395,6 +395,35 @@ match_old(struct model *m, const struct region *r, uint32_t path_id, size_t *j)
 	return best;
 }
 
+/* What the kernel cannot reclaim (kB; TOTALS_ABSENT for unknown), into
+ * the totals' facts series at ring slot h: the process's from
+ * /proc/PID/status (smaps' Anonymous + Swap without it), the binding
+ * cgroup's from the source's cgroup facts. */
+static void
+totals_facts(struct model_totals *tot, const struct snapshot *s, size_t h)
+{
+	const struct snapshot_info *in = &s->info;
+	const uint64_t want = ((uint64_t)1 << ST_RSS_ANON) |
+	    ((uint64_t)1 << ST_RSS_SHMEM) | ((uint64_t)1 << ST_VM_SWAP);
+	const struct cgroup_limit *l = &in->cg.limit;
+	uint32_t v;
+
+	if ((in->has_status & want) == want)
+		v = sat32(in->status[ST_RSS_ANON] + in->status[ST_RSS_SHMEM] +
+		    in->status[ST_VM_SWAP]);
+	else
+		v = sat32(tot->kb[SF_ANONYMOUS] + tot->kb[SF_SWAP]);
+	tot->facts[TS_UNRECLAIMABLE].v[h] = v;
+	tot->facts[TS_CG_UNRECLAIMABLE].v[h] =
+	    in->cg.version != CGROUP_NONE && l->has_usage ?
+	    sat32(l->unreclaimable / 1024) :
+	    TOTALS_ABSENT;
+	tot->facts[TS_CG_SWAP].v[h] =
+	    in->cg.version != CGROUP_NONE && l->has_usage ?
+	    sat32(l->swap / 1024) :
+	    TOTALS_ABSENT;
+}
+
 void
 model_ingest(struct model *m, const struct snapshot *s)
 {
@@ -488,6 +517,7 @@ model_ingest(struct model *m, const struct snapshot *s)
 	for (sr = 0; sr < SERIES_TOTAL_COUNT; sr++)
 		tot->hist[sr].v[seq % MODEL_HISTORY] =
 		    sat32(tot->kb[series_fields[sr]]);
+	totals_facts(tot, s, seq % MODEL_HISTORY);
 	if (seq == 0) {
 		memcpy(tot->base_kb, tot->kb, sizeof tot->kb);
 		memcpy(m->first_tot_kb, tot->kb, sizeof tot->kb);
@@ -661,6 +691,33 @@ double
 model_totals_rate(const struct model *m, enum series s)
 {
 	return history_rate(m, &m->tot.hist[s], 0, UINT64_MAX);
+}
+
+size_t
+model_totals_series(const struct model *m, enum totals_series s,
+    double window_s, double *t, double *kb, size_t max)
+{
+	uint64_t latest, from, seq;
+	double now;
+	size_t n = 0;
+
+	if (m->nsamples == 0 || s >= TS_COUNT)
+		return 0;
+	latest = m->nsamples - 1;
+	from = m->nsamples > MODEL_HISTORY ? m->nsamples - MODEL_HISTORY : 0;
+	if (max < latest + 1 - from)
+		from = latest + 1 - max; /* the newest */
+	now = m->mono[latest % MODEL_HISTORY];
+	for (seq = from; seq <= latest && n < max; seq++) {
+		uint32_t v = m->tot.facts[s].v[seq % MODEL_HISTORY];
+		double when = m->mono[seq % MODEL_HISTORY];
+
+		if (v == TOTALS_ABSENT || now - when > window_s)
+			continue;
+		t[n] = when;
+		kb[n++] = v;
+	}
+	return n;
 }
 
 int64_t

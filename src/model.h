@@ -75,6 +75,20 @@ struct tracked_region {
 	struct history hist[SERIES_COUNT];
 };
 
+/*
+ * Series of the totals alone, from each sample's facts rather than its
+ * regions: what the kernel cannot reclaim, which the OOM projection follows
+ * (oom.h).  kB; a sample without the figure holds TOTALS_ABSENT.
+ */
+enum totals_series {
+	TS_UNRECLAIMABLE,    /* the process: RssAnon + RssShmem + VmSwap */
+	TS_CG_UNRECLAIMABLE, /* the cgroup whose limit binds: anon + shmem */
+	                     /* + unreclaimable kernel (cgroup_limit) */
+	TS_CG_SWAP,          /* that cgroup's swap in use */
+	TS_COUNT
+};
+#define TOTALS_ABSENT UINT32_MAX
+
 /* Totals over the regions that are not gone, per sample. */
 struct model_totals {
 	uint64_t kb[SF_COUNT];
@@ -82,6 +96,7 @@ struct model_totals {
 	uint64_t prev_kb[SF_COUNT];
 	size_t nregions; /* not gone */
 	struct history hist[SERIES_TOTAL_COUNT];
+	struct history facts[TS_COUNT];
 };
 
 /* An aggregate of regions: by class, or by file object (path). */
@@ -160,6 +175,15 @@ size_t model_history(const struct model *m, const struct history *h,
 double model_region_rate(
     const struct model *m, const struct tracked_region *r, enum series s);
 double model_totals_rate(const struct model *m, enum series s);
+
+/*
+ * A totals series over the last window_s seconds (at most MODEL_HISTORY
+ * samples), oldest first: each sample's CLOCK_MONOTONIC time into t[] and
+ * its value (kB) into kb[]; samples without the figure are left out.
+ * Returns the number written (<= max).
+ */
+size_t model_totals_series(const struct model *m, enum totals_series s,
+    double window_s, double *t, double *kb, size_t max);
 
 /* Deltas in kB (signed) of a counter. */
 int64_t tracked_delta_prev(const struct tracked_region *r, enum smaps_field f);

@@ -9,6 +9,7 @@
 
 #include "pump.h"
 #include "util.h"
+#include "verdict.h"
 
 struct pump {
 	struct pump_config cfg;
@@ -19,7 +20,8 @@ struct pump {
 	char *end_cause;
 	int end_err;
 	enum target_state end_state;
-	char *rec_error; /* the recording stopped: why */
+	struct end_verdict end_verdict; /* a live target's: how it went */
+	char *rec_error;                /* the recording stopped: why */
 	char *warning;
 };
 
@@ -52,27 +54,34 @@ pump_warn(struct pump *p, char *msg)
 	p->warning = msg;
 }
 
-/* Why a live target stopped being sampled, in a user's words. */
+/* Why a live target stopped being sampled, in a user's words: how it
+ * ended where the source could tell (verdict.h). */
 static char *
 pump_end_message(const struct pump *p, enum target_state state)
 {
+	char how[CG_PATH_MAX + 64] = "";
 	int pid = p->cfg.pid;
 
+	if (p->end_verdict.known) {
+		memcpy(how, ": ", 3);
+		verdict_format(&p->end_verdict, how + 2, sizeof how - 2);
+	}
 	switch (state) {
 	case TARGET_ZOMBIE:
 		return xasprintf(
-		    "process %d exited (a zombie, not yet reaped)", pid);
+		    "process %d exited%s (a zombie, not yet reaped)", pid, how);
 	case TARGET_REUSED:
-		return xasprintf("process %d exited and its PID now belongs to "
-		                 "another process",
-		    pid);
+		return xasprintf(
+		    "process %d exited%s and its PID now belongs to "
+		    "another process",
+		    pid, how);
 	case TARGET_KERNEL_THREAD:
 		return xasprintf(
 		    "PID %d is a kernel thread: it has no user memory", pid);
 	case TARGET_DENIED:
 		return xasprintf("permission denied reading process %d", pid);
 	default:
-		return xasprintf("process %d exited", pid);
+		return xasprintf("process %d exited%s", pid, how);
 	}
 }
 
@@ -136,6 +145,7 @@ pump_step_live(struct pump *p)
 		return 0;
 	if (rc == SOURCE_SAMPLE)
 		return pump_ingest(p);
+	p->end_verdict = *sampler_end_verdict(p->cfg.sampler);
 	pump_set_end(
 	    p, cause, rc < 0 ? rc : 0, sampler_end_state(p->cfg.sampler));
 	return PUMP_END;
@@ -247,6 +257,12 @@ const char *
 pump_end_cause(const struct pump *p)
 {
 	return p->end_cause;
+}
+
+const struct end_verdict *
+pump_end_verdict(const struct pump *p)
+{
+	return &p->end_verdict;
 }
 
 enum target_state

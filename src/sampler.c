@@ -33,6 +33,7 @@ struct sampler {
 	char *cause;
 	int err;
 	enum target_state end_state;
+	struct end_verdict end_verdict;
 };
 
 static void
@@ -96,6 +97,7 @@ sampler_thread(void *arg)
 			sp->ended = true;
 			sp->err = rc < 0 ? rc : 0;
 			sp->end_state = work->state;
+			sp->end_verdict = work->end;
 			sp->cause = cause;
 			cause = NULL;
 		}
@@ -178,6 +180,12 @@ enum target_state
 sampler_end_state(const struct sampler *sp)
 {
 	return sp->end_state;
+}
+
+const struct end_verdict *
+sampler_end_verdict(const struct sampler *sp)
+{
+	return &sp->end_verdict;
 }
 
 void

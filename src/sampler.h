@@ -30,6 +30,8 @@ int sampler_take(struct sampler *sp, struct snapshot **snap, char **cause);
 
 /* After sampler_take() said the end: how the target ended. */
 enum target_state sampler_end_state(const struct sampler *sp);
+/* ... and the source's verdict on it (known clear when it gave none). */
+const struct end_verdict *sampler_end_verdict(const struct sampler *sp);
 
 void sampler_set_interval(struct sampler *sp, double interval);
 double sampler_interval(const struct sampler *sp);

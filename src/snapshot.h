@@ -14,6 +14,9 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "cgroup.h"
+#include "verdict.h"
+
 /* Every counter smaps gives, in kB (the "kB" lines of /proc/PID/smaps). */
 enum smaps_field {
 	SF_SIZE,             /* Size: */
@@ -123,12 +126,17 @@ struct snapshot_info {
 	uint64_t has_status;       /* bit (1 << ST_x) */
 	uint64_t mem_available_kb; /* /proc/meminfo MemAvailable, 0 unknown */
 	uint64_t mem_total_kb;     /* /proc/meminfo MemTotal */
-	/* cgroup v2 of the target: memory.current / memory.max / events */
+	uint64_t swap_total_kb;    /* /proc/meminfo SwapTotal */
+	uint64_t swap_free_kb;     /* /proc/meminfo SwapFree */
+	/* The target's memory cgroup in short, from cg below: */
 	uint8_t has_cgroup;
-	uint64_t cg_current;   /* bytes */
-	uint64_t cg_max;       /* bytes; UINT64_MAX for "max" */
-	uint64_t cg_oom_kills; /* memory.events oom_kill */
+	uint64_t cg_current;   /* bytes: memory.current / usage_in_bytes */
+	uint64_t cg_max;       /* bytes; UINT64_MAX for "max" (its own) */
+	uint64_t cg_oom_kills; /* OOM kills since memtop began to watch */
 	char cgroup_path[256];
+	/* All memtop knows of it (cgroup.h); version CGROUP_NONE when none.
+	 * A live source fills it; a recording may not hold it. */
+	struct cgroup_facts cg;
 };
 
 /* One sample.  Owned by whoever made it with snapshot_new(). */
@@ -139,6 +147,9 @@ struct snapshot {
 	double sample_ms;     /* wall time the sample took */
 	double sample_cpu_ms; /* CPU time memtop spent on it */
 	enum target_state state;
+	/* When a live source returns the end of a target that died: how it
+	 * ended (end.known set); else zero. */
+	struct end_verdict end;
 	uint32_t torn; /* overlapping/backward ranges dropped */
 	struct snapshot_info info;
 

@@ -21,6 +21,8 @@
 
 #include <libproc2/meminfo.h>
 
+#include "cgroup.h"
+#include "end-watch.h"
 #include "proc-parse.h"
 #include "source.h"
 #include "util.h"
@@ -42,9 +44,8 @@ struct live {
 	char *buf; /* reused for every file read */
 	size_t cap;
 	struct meminfo_info *meminfo; /* libproc2's, opened on first use */
-	int cg_kind;                  /* -1 none, 0 cgroup v2, 1 v1 memory */
-	char cg_dir[512];             /* the cgroup's directory under /sys */
-	char cg_path[256];
+	struct cgroup_reader *cg;     /* the memory cgroup: cgroup.c */
+	struct end_watch *end;        /* how it ends: end-watch.c */
 };
 
 /* Read a whole file at dirfd/name into l->buf; its length or -errno. */
@@ -190,103 +191,34 @@ proc_hidepid(void)
 	return hidden;
 }
 
-static void
-live_find_cgroup(struct live *l)
-{
-	static const char *const v2_roots[] = { "/sys/fs/cgroup",
-		"/sys/fs/cgroup/unified" };
-	ssize_t n;
-	size_t i;
-	int kind;
-
-	l->cg_kind = -1;
-	n = live_read(l, l->dirfd, "cgroup");
-	if (n < 0)
-		return;
-	kind =
-	    parse_cgroup_path(l->buf, (size_t)n, l->cg_path, sizeof l->cg_path);
-	if (kind == 1) {
-		snprintf(l->cg_dir, sizeof l->cg_dir, "/sys/fs/cgroup/memory%s",
-		    l->cg_path);
-		if (access(l->cg_dir, R_OK) == 0)
-			l->cg_kind = 1;
-		return;
-	}
-	if (kind != 0)
-		return;
-	for (i = 0; i < sizeof v2_roots / sizeof v2_roots[0]; i++) {
-		char probe[600];
-
-		snprintf(l->cg_dir, sizeof l->cg_dir, "%s%s", v2_roots[i],
-		    l->cg_path);
-		snprintf(probe, sizeof probe, "%s/memory.current", l->cg_dir);
-		if (access(probe, R_OK) == 0) {
-			l->cg_kind = 0;
-			return;
-		}
-	}
-}
-
-/* A number from a one-value cgroup file; "max" reads UINT64_MAX. */
-static int
-live_cg_value(struct live *l, const char *file, uint64_t *v)
-{
-	char path[700];
-	const char *p;
-	ssize_t n;
-
-	snprintf(path, sizeof path, "%s/%s", l->cg_dir, file);
-	n = live_read(l, AT_FDCWD, path);
-	if (n <= 0)
-		return -1;
-	if (strncmp(l->buf, "max", 3) == 0) {
-		*v = UINT64_MAX;
-		return 0;
-	}
-	*v = strtoull(l->buf, NULL, 10);
-	if ((p = strstr(l->buf, "oom_kill ")) != NULL)
-		*v = strtoull(p + 9, NULL, 10);
-	return 0;
-}
-
+/*
+ * The memory cgroup's facts (cgroup.c), and the older summary fields the
+ * header and batch output read: the cgroup's own usage and memory.max, and
+ * the OOM kills since memtop began to watch it.
+ */
 static void
 live_cgroup(struct live *l, struct snapshot_info *info)
 {
-	uint64_t v;
+	const struct cgroup_facts *f = &info->cg;
 
 	info->has_cgroup = 0;
-	if (l->cg_kind < 0)
+	if (cgroup_read(l->cg, &info->cg) != 0 || f->version == CGROUP_NONE ||
+	    !cg_has(f, CG_CURRENT))
 		return;
-	snprintf(info->cgroup_path, sizeof info->cgroup_path, "%s", l->cg_path);
-	if (l->cg_kind == 0) {
-		if (live_cg_value(l, "memory.current", &info->cg_current) != 0)
-			return;
-		if (live_cg_value(l, "memory.max", &info->cg_max) != 0)
-			info->cg_max = UINT64_MAX;
-		info->cg_oom_kills = 0;
-		if (live_cg_value(l, "memory.events", &v) == 0)
-			info->cg_oom_kills = v;
-	} else {
-		if (live_cg_value(
-		        l, "memory.usage_in_bytes", &info->cg_current) != 0)
-			return;
-		if (live_cg_value(l, "memory.limit_in_bytes", &info->cg_max) !=
-		        0 ||
-		    info->cg_max >= (UINT64_C(1) << 62))
-			info->cg_max = UINT64_MAX; /* v1's "no limit" */
-		info->cg_oom_kills = 0;
-		if (live_cg_value(l, "memory.oom_control", &v) == 0)
-			info->cg_oom_kills = v;
-	}
+	snprintf(info->cgroup_path, sizeof info->cgroup_path, "%s", f->path);
+	info->cg_current = f->v[CG_CURRENT];
+	info->cg_max = cg_has(f, CG_MAX) ? f->v[CG_MAX] : CG_UNLIMITED;
+	info->cg_oom_kills = f->oom_kills;
 	info->has_cgroup = 1;
 }
 
-/* The system's MemTotal and MemAvailable, through libproc2. */
+/* The system's MemTotal, MemAvailable, SwapTotal and SwapFree, through
+ * libproc2. */
 static void
 live_meminfo(struct live *l, struct snapshot_info *info)
 {
 	static enum meminfo_item items[] = { MEMINFO_MEM_TOTAL,
-		MEMINFO_MEM_AVAILABLE };
+		MEMINFO_MEM_AVAILABLE, MEMINFO_SWAP_TOTAL, MEMINFO_SWAP_FREE };
 	struct meminfo_stack *st;
 
 	if (l->meminfo == NULL && procps_meminfo_new(&l->meminfo) < 0) {
@@ -294,11 +226,13 @@ live_meminfo(struct live *l, struct snapshot_info *info)
 		return;
 	}
 	/* select reads /proc/meminfo afresh (get would cache it for 1 s). */
-	st = procps_meminfo_select(l->meminfo, items, 2);
+	st = procps_meminfo_select(l->meminfo, items, 4);
 	if (st == NULL)
 		return;
 	info->mem_total_kb = MEMINFO_VAL(0, ul_int, st, l->meminfo);
 	info->mem_available_kb = MEMINFO_VAL(1, ul_int, st, l->meminfo);
+	info->swap_total_kb = MEMINFO_VAL(2, ul_int, st, l->meminfo);
+	info->swap_free_kb = MEMINFO_VAL(3, ul_int, st, l->meminfo);
 }
 
 /* A stack pointer for every thread whose syscall file we can read. */
@@ -475,32 +409,28 @@ denied_cause(int pid, const char *file)
 	    pid, file, yama, scope);
 }
 
+/*
+ * The regions, from /proc/PID/smaps (in mm, the directory live_state gave),
+ * into out.  0; 1 when the target went while we read; -errno with *cause.
+ */
 static int
-live_next(struct source *src, struct snapshot *out, char **cause)
+live_regions(struct live *l, int *mm, struct proc_stat *st,
+    struct snapshot *out, char **cause)
 {
-	struct live *l = src->priv;
-	double t0 = clock_mono(), c0 = clock_cpu();
-	struct snapshot_info *info = &out->info;
-	struct proc_stat st;
-	ssize_t n;
-	int mm;
+	ssize_t n = live_read(l, *mm, "smaps");
 
-	if ((out->state = live_state(l, &st, &mm)) != TARGET_ALIVE)
-		return SOURCE_END;
-	n = live_read(l, mm, "smaps");
 	if (n == -EACCES || n == -EPERM) {
 		*cause = denied_cause(l->pid, "smaps");
 		out->state = TARGET_DENIED;
 		return -EACCES;
 	}
-	if (n <= 0 && (out->state = live_state(l, &st, &mm)) != TARGET_ALIVE)
+	if (n <= 0 && (out->state = live_state(l, st, mm)) != TARGET_ALIVE)
 		return SOURCE_END; /* exited, or a zombie, between the two reads */
 	if (n < 0) {
 		*cause = xasprintf("cannot read /proc/%d/smaps: %s", l->pid,
 		    strerror((int)-n));
 		return (int)n;
 	}
-
 	snapshot_clear(out);
 	out->state = TARGET_ALIVE;
 	if (parse_smaps(l->buf, (size_t)n, out) < 0) {
@@ -509,17 +439,28 @@ live_next(struct source *src, struct snapshot *out, char **cause)
 		return -ENOMEM;
 	}
 	live_undelete(l, out);
-	out->seq = l->seq++;
-	out->mono = t0;
-	out->wall = clock_wall();
+	live_threads(l, out);
+	return 0;
+}
+
+/*
+ * The facts of the sample beside its regions: the process's stat, status,
+ * cmdline and oom_score_adj (from mm and the pinned /proc/PID), the
+ * machine's memory, the memory cgroup's.
+ */
+static void
+live_facts(struct live *l, int mm, const struct proc_stat *st,
+    struct snapshot_info *info)
+{
+	ssize_t n;
 
 	info->pid = l->pid;
 	info->start_time = l->start_time;
-	info->state_char = st.state;
+	info->state_char = st->state;
 	if ((n = live_read(l, mm, "status")) > 0)
 		parse_status(l->buf, (size_t)n, info);
 	/* stat's comm is raw bytes; status's Name: is escaped by the kernel. */
-	memcpy(info->comm, st.comm, sizeof info->comm);
+	memcpy(info->comm, st->comm, sizeof info->comm);
 	if ((n = live_read(l, mm, "cmdline")) >= 0) {
 		size_t i, len = (size_t)n;
 
@@ -543,20 +484,54 @@ live_next(struct source *src, struct snapshot *out, char **cause)
 	}
 	live_meminfo(l, info);
 	live_cgroup(l, info);
-	live_threads(l, out);
+}
 
+/* The end: out->state says how the target went; where it died, the
+ * verdict on how (end-watch.c).  Returns SOURCE_END. */
+static int
+live_ended(struct live *l, struct snapshot *out)
+{
+	memset(&out->end, 0, sizeof out->end);
+	if (out->state == TARGET_EXITED || out->state == TARGET_ZOMBIE ||
+	    out->state == TARGET_REUSED)
+		end_watch_finish(l->end, &out->end);
+	return SOURCE_END;
+}
+
+/*
+ * One sample: how the target is (live_state), its regions, the facts, and
+ * how it is after them.  Returns 0 with a sample; 1 at the end, with
+ * out->state saying how the target went; -errno with *cause.
+ */
+static int
+live_next(struct source *src, struct snapshot *out, char **cause)
+{
+	struct live *l = src->priv;
+	double t0 = clock_mono(), c0 = clock_cpu();
+	struct proc_stat st;
+	enum target_state now;
+	int mm, rc;
+
+	memset(&out->end, 0, sizeof out->end);
+	if ((out->state = live_state(l, &st, &mm)) != TARGET_ALIVE)
+		return live_ended(l, out);
+	if ((rc = live_regions(l, &mm, &st, out, cause)) != 0)
+		return rc == SOURCE_END ? live_ended(l, out) : rc;
+	out->seq = l->seq++;
+	out->mono = t0;
+	out->wall = clock_wall();
+	live_facts(l, mm, &st, &out->info);
 	if (live_execed(l, mm, &st) && out->seq > 0)
 		out->state = TARGET_EXECED;
 	/* A process that began to exit while we read it showed a torn or
 	 * empty address space: that is no sample, the one before stays. */
-	{
-		enum target_state now = live_state(l, &st, &mm);
-
-		if (now != TARGET_ALIVE) {
-			out->state = now;
-			return SOURCE_END;
-		}
+	if ((now = live_state(l, &st, &mm)) != TARGET_ALIVE) {
+		out->state = now;
+		return live_ended(l, out);
 	}
+	/* A whole sample of a live target: its OOM counters are the
+	 * "before" of a death to come. */
+	end_watch_sample(l->end, &out->info);
 	out->sample_ms = (clock_mono() - t0) * 1000;
 	out->sample_cpu_ms = (clock_cpu() - c0) * 1000;
 	return 0;
@@ -570,6 +545,8 @@ live_free(struct live *l)
 		close(l->taskfd);
 	if (l->meminfo != NULL)
 		procps_meminfo_unref(&l->meminfo);
+	end_watch_close(l->end);
+	cgroup_reader_close(l->cg);
 	free(l->buf);
 	free(l);
 }
@@ -672,7 +649,8 @@ source_live_open(int pid, char **cause, int *err)
 		goto fail;
 	}
 	close(fd);
-	live_find_cgroup(l);
+	l->cg = cgroup_reader_open(l->dirfd);
+	l->end = end_watch_open(pid, l->dirfd, l->cg);
 	src = xcalloc(1, sizeof *src);
 	src->ops = &live_ops;
 	src->priv = l;

@@ -4,6 +4,7 @@
 #include "config.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <langinfo.h>
 #include <math.h>
 #include <pthread.h>
@@ -534,4 +535,27 @@ mode_not_regular(unsigned mode)
 	if (S_ISSOCK(mode))
 		return "a socket";
 	return "not a plain file";
+}
+
+long
+read_file_at(int dirfd, const char *name, char *buf, size_t size)
+{
+	size_t len = 0;
+	ssize_t n = 0;
+	int fd;
+
+	if (size == 0)
+		return -EINVAL;
+	fd = openat(dirfd, name, O_RDONLY | O_CLOEXEC | O_NOCTTY);
+	if (fd < 0)
+		return -errno;
+	while (len < size - 1 &&
+	    ((n = read(fd, buf + len, size - 1 - len)) > 0 ||
+	        (n < 0 && errno == EINTR)))
+		len += n > 0 ? (size_t)n : 0;
+	if (n < 0)
+		n = -errno;
+	close(fd);
+	buf[len] = '\0';
+	return n < 0 ? (long)n : (long)len;
 }

@@ -59,6 +59,11 @@ const char *mode_not_regular(unsigned mode);
  */
 double parse_time(const char *spec, double first, double last);
 
+/* Read the file name at dirfd (AT_FDCWD: from the working directory) into
+ * buf: at most size - 1 bytes, then a NUL; the rest of a longer file is
+ * left unread.  Its length, or -errno. */
+long read_file_at(int dirfd, const char *name, char *buf, size_t size);
+
 /* FNV-1a of the bytes: the hash of the path tables. */
 uint32_t hash_bytes(const void *p, size_t len);
 

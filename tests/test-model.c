@@ -533,6 +533,50 @@ test_many(void)
 	model_free(m);
 }
 
+/* The totals' facts series: what the kernel cannot reclaim, per sample. */
+static void
+test_facts_series(void)
+{
+	struct model *m = model_new();
+	double t[8], kb[8];
+	size_t n;
+	int i;
+
+	memset(&snap->info, 0, sizeof snap->info);
+	for (i = 0; i < 5; i++) {
+		begin();
+		add(0x1000, 0x2000, "rw-p", "", 4);
+		snap->regions[0].kb[SF_ANONYMOUS] = 3;
+		snap->info.has_status = ((uint64_t)1 << ST_RSS_ANON) |
+		    ((uint64_t)1 << ST_RSS_SHMEM) | ((uint64_t)1 << ST_VM_SWAP);
+		snap->info.status[ST_RSS_ANON] = 1000 + 100 * (uint64_t)i;
+		snap->info.status[ST_RSS_SHMEM] = 10;
+		snap->info.status[ST_VM_SWAP] = 1;
+		snap->info.cg.version = i == 2 ? CGROUP_NONE : CGROUP_V1;
+		snap->info.cg.limit.has_usage = 1;
+		snap->info.cg.limit.unreclaimable = (2048 + 1024 * i) * 1024ull;
+		snap->info.cg.limit.swap = 4096;
+		if (i == 4) /* no status: smaps' Anonymous + Swap */
+			snap->info.has_status = 0;
+		model_ingest(m, snap);
+	}
+	n = model_totals_series(m, TS_UNRECLAIMABLE, 60, t, kb, 8);
+	ok(n == 5 && kb[0] == 1011 && kb[3] == 1311 && kb[4] == 3 &&
+	        t[4] == now && t[0] == now - 4,
+	    "the process: RssAnon + RssShmem + VmSwap, at monotonic times");
+	n = model_totals_series(m, TS_CG_UNRECLAIMABLE, 60, t, kb, 8);
+	ok(n == 4 && kb[0] == 2048 && kb[2] == 5120 && t[2] == now - 1,
+	    "the cgroup's, without the sample that had none");
+	n = model_totals_series(m, TS_CG_SWAP, 60, t, kb, 8);
+	ok(n == 4 && kb[1] == 4, "the cgroup's swap");
+	n = model_totals_series(m, TS_CG_UNRECLAIMABLE, 1.5, t, kb, 8);
+	ok(n == 2 && t[0] == now - 1, "only the window asked for");
+	n = model_totals_series(m, TS_UNRECLAIMABLE, 60, t, kb, 2);
+	ok(n == 2 && t[1] == now, "the newest when cut");
+	memset(&snap->info, 0, sizeof snap->info);
+	model_free(m);
+}
+
 int
 main(void)
 {
@@ -547,6 +591,7 @@ main(void)
 	test_rate_window();
 	test_info_history();
 	test_groups();
+	test_facts_series();
 	test_many();
 	snapshot_free(snap);
 	return tap_done();

@@ -335,7 +335,32 @@ test_small_parsers(void)
 	ok(st.state == 'S' && st.ppid == 1 && st.start_time == 98765 &&
 	        st.rss_pages == 250,
 	    "stat state, ppid, start time, rss");
+	ok(!st.has_exit_code, "a stat line short of field 52: no exit code");
 	ok(parse_stat("garbage", 7, &st) != 0, "stat garbage refused");
+	{
+		const char pend[] =
+		    "Name:\tx\nSigPnd:\t0000000000000000\n"
+		    "ShdPnd:\t0000000000000100\nSigBlk:\tffff\n";
+		uint64_t mask;
+
+		ok(parse_status_pending(pend, sizeof pend - 1, &mask) == 0 &&
+		        mask == 0x100,
+		    "status: SIGKILL pending for the process (ShdPnd bit 8)");
+		ok(parse_status_pending("Name:\tx\n", 8, &mask) == -ENOENT &&
+		        mask == 0,
+		    "status without the pending lines");
+	}
+	{
+		const char zombie[] =
+		    "77 (leaker) Z 1 77 77 0 -1 4227084 0 0 0 0 0 0 0 0 20 0 1 "
+		    "0 500 0 0 18446744073709551615 0 0 0 0 0 0 0 0 0 0 0 0 17 "
+		    "1 0 0 0 0 0 0 0 0 0 0 0 0 9\n";
+
+		ok(parse_stat(zombie, sizeof zombie - 1, &st) == 0 &&
+		        st.state == 'Z' && st.has_exit_code &&
+		        st.exit_code == 9,
+		    "stat field 52: a zombie's exit code (SIGKILL)");
+	}
 	buf = slurp("stat-python.txt", &len);
 	ok(parse_stat(buf, len, &st) == 0 && strcmp(st.comm, "python3") == 0,
 	    "a real stat line");
