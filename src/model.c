@@ -38,7 +38,8 @@ struct model {
 	struct ord_entry *ord;        /* sorted by start, gone ones too */
 	struct ord_entry *live, *tmp; /* scratch for the next order */
 	size_t norder, order_cap;
-	uint8_t *cls; /* per snapshot region */
+	uint8_t *cls;          /* per snapshot region */
+	struct class_why *why; /* and why it has its class */
 	size_t cls_cap;
 	uint32_t *path_ids; /* per snapshot region */
 
@@ -121,6 +122,7 @@ model_free(struct model *m)
 	free(m->live);
 	free(m->tmp);
 	free(m->cls);
+	free(m->why);
 	free(m->path_ids);
 	free(m->paths);
 	free(m->refs);
@@ -315,6 +317,7 @@ ensure_capacity(struct model *m, size_t nnew, size_t nold)
 	if (nnew > m->cls_cap) {
 		m->cls_cap = nnew + nnew / 2;
 		m->cls = xrealloc(m->cls, m->cls_cap);
+		m->why = xrealloc(m->why, m->cls_cap * sizeof *m->why);
 		m->path_ids =
 		    xrealloc(m->path_ids, m->cls_cap * sizeof *m->path_ids);
 	}
@@ -383,7 +386,7 @@ model_ingest(struct model *m, const struct snapshot *s)
 	int f, sr;
 
 	ensure_capacity(m, s->nregions, m->norder);
-	classify_snapshot(s, m->cls);
+	classify_snapshot_why(s, m->cls, m->why);
 	for (k = 0; k < m->norder; k++)
 		m->ord[k].matched = 0;
 	m->mono[seq % MODEL_HISTORY] = s->mono;
@@ -413,6 +416,9 @@ model_ingest(struct model *m, const struct snapshot *s)
 			    (enum region_class)m->cls[i], m->path_ids[i], seq,
 			    s->wall);
 		}
+		/* Why, unless a stack kept its class (tracked_update). */
+		if (m->pool[e->slot].cls == m->cls[i])
+			m->pool[e->slot].why = m->why[i];
 		e->start = r->start;
 		e->end = r->end;
 		e->path_id = m->path_ids[i];

@@ -21,6 +21,7 @@
 
 #include <libproc2/meminfo.h>
 
+#include "exe-probe.h"
 #include "proc-parse.h"
 #include "source.h"
 #include "util.h"
@@ -45,6 +46,7 @@ struct live {
 	int cg_kind;                  /* -1 none, 0 cgroup v2, 1 v1 memory */
 	char cg_dir[512];             /* the cgroup's directory under /sys */
 	char cg_path[256];
+	struct runtime_facts runtime; /* exe-probe.c: at open, after exec */
 };
 
 /* Read a whole file at dirfd/name into l->buf; its length or -errno. */
@@ -545,8 +547,11 @@ live_next(struct source *src, struct snapshot *out, char **cause)
 	live_cgroup(l, info);
 	live_threads(l, out);
 
-	if (live_execed(l, mm, &st) && out->seq > 0)
+	if (live_execed(l, mm, &st) && out->seq > 0) {
 		out->state = TARGET_EXECED;
+		exe_probe_dir(mm, &l->runtime);
+	}
+	info->runtime = l->runtime;
 	/* A process that began to exit while we read it showed a torn or
 	 * empty address space: that is no sample, the one before stays. */
 	{
@@ -673,6 +678,7 @@ source_live_open(int pid, char **cause, int *err)
 	}
 	close(fd);
 	live_find_cgroup(l);
+	exe_probe_dir(mm, &l->runtime);
 	src = xcalloc(1, sizeof *src);
 	src->ops = &live_ops;
 	src->priv = l;

@@ -87,7 +87,7 @@ test_layout(void)
 	is_str(label(s, cls, i++), "code", "a file's r-xp is code");
 	is_str(label(s, cls, i++), "data", "a file's rw-p is data");
 	is_str(label(s, cls, i++), "bss", "anon right after data is bss");
-	is_str(label(s, cls, i++), "heap", "[heap]");
+	is_str(label(s, cls, i++), "brk-heap", "[heap] is the brk heap");
 	is_str(label(s, cls, i++), "malloc-arena", "64 MiB aligned arena");
 	is_str(label(s, cls, i++), "guard", "the arena's reserve is guard");
 	is_str(label(s, cls, i++), "guard", "a guard page");
@@ -303,8 +303,8 @@ test_python(void)
 	ok(s->nthreads == 2, "python: two stack pointers read");
 	ok(count(s, cls, RC_CODE, "bin/python3.11") == 1,
 	    "python: the interpreter's r-x mapping is code");
-	ok(count(s, cls, RC_HEAP, "[heap]") == 1 &&
-	        count(s, cls, RC_HEAP, "") == 1,
+	ok(count(s, cls, RC_BRK_HEAP, "[heap]") == 1 &&
+	        count(s, cls, RC_BRK_HEAP, "") == 1,
 	    "python: one heap");
 	ok(count(s, cls, RC_STACK, "[stack]") == 1, "python: main stack");
 	ok(count(s, cls, RC_CODE, "libc.so") == 1 &&
@@ -343,18 +343,19 @@ test_java(void)
 	        count(s, cls, RC_CODE, "libjvm.so") == 1,
 	    "java: java and libjvm "
 	    "code");
-	ok(count(s, cls, RC_HEAP, "") == 1, "java: the brk heap");
+	ok(count(s, cls, RC_BRK_HEAP, "") == 1, "java: the brk heap");
 	is_u64(count(s, cls, RC_MALLOC_ARENA, ""), 15,
 	    "java: every 64 MiB aligned arena with its reserve");
 	is_u64(count(s, cls, RC_THREAD_STACK, ""), 19,
 	    "java: no SPs read, thread stacks from the guard pattern");
 	k = find(s, 0x7fc9db400000ULL);
-	ok(k >= 0 && cls[k] == RC_ANON,
+	ok(k >= 0 && cls[k] == RC_JAVA_META,
 	    "java: a 64 KiB mapping above a 4 MiB "
-	    "reservation is no stack");
+	    "reservation is no stack: metaspace, below the CDS archive");
 	k = find(s, 0xffe00000ULL);
-	ok(k >= 0 && cls[k] == RC_DATA && cls[k + 1] == RC_ANON,
-	    "java: anon after the CDS archive is not bss");
+	ok(k >= 0 && cls[k] == RC_JAVA_CDS && cls[k + 1] == RC_JAVA_HEAP,
+	    "java: anon after the CDS archive's heap objects is not bss: "
+	    "the Java heap");
 	k = find(s, 0x7fca59e34000ULL);
 	ok(k >= 0 && cls[k] == RC_BSS, "java: libc's bss");
 	k = find(s, 0x7fca59b12000ULL);
@@ -378,7 +379,7 @@ test_redis(void)
 	classify_snapshot(s, cls);
 	ok(count(s, cls, RC_CODE, "/usr/bin/redis") == 1,
 	    "redis: its r-x mapping is code");
-	ok(count(s, cls, RC_HEAP, "") == 0 &&
+	ok(count(s, cls, RC_BRK_HEAP, "") == 0 &&
 	        count(s, cls, RC_MALLOC_ARENA, "") == 0,
 	    "redis: jemalloc, no brk heap and no glibc arena");
 	is_u64(count(s, cls, RC_THREAD_STACK, ""), 4,
