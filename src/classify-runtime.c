@@ -179,12 +179,26 @@ anon_rw_or_none(const struct snapshot *s, const struct region *r)
 
 /* ---- Go ---- */
 
-/* Go before 1.26 puts its arenas at hints 0x00c0 << 32 | i << 40 and up. */
+/* Go before 1.26 puts its heap arenas at hints i << 40 | 0x00c0 << 32
+ * (i < 0x40) and up from there: far below where mmap puts glibc's. */
 static bool
 go_hint(const struct runtime_facts *rt, uint64_t a)
 {
 	return rt->go_major == 1 && rt->go_minor > 0 && rt->go_minor < 26 &&
-	    ((a >> 32) & 0xff) >= 0xc0 && a < (0x80ULL << 40);
+	    ((a >> 32) & 0xff) >= 0xc0 && a < (0x40ULL << 40);
+}
+
+/* Whether anonymous rw-p region i continues the Go metadata region k, its
+ * contiguous neighbour. */
+static bool
+go_meta_next(const struct snapshot *s, const uint8_t *cls,
+    const struct class_why *why, size_t i, size_t k)
+{
+	const struct region *r = &s->regions[i], *n = &s->regions[k];
+
+	return cls[k] == RC_GO_META && cls[i] == RC_ANON &&
+	    refinable(cls, why, i) && is_anon(r) && perms_are(r, "rw-p") &&
+	    (r->end == n->start || n->end == r->start) && !guard_below(s, i);
 }
 
 /*
@@ -261,6 +275,18 @@ classify_go(const struct snapshot *s, const struct runtime_facts *rt,
 			set(cls, why, i, RC_GO_META, CR_GO_META, 0);
 		else if (near)
 			set(cls, why, i, RC_GO_META, CR_GO_META_NEAR, 0);
+	}
+	if (pure)
+		return;
+	/* With cgo, what adjoins that metadata is the runtime's too (the
+	 * arena index, span and bitmap chunks), up to a C stack's guard. */
+	for (i = 1; i < s->nregions; i++) {
+		if (go_meta_next(s, cls, why, i, i - 1))
+			set(cls, why, i, RC_GO_META, CR_GO_META_NEAR, 0);
+	}
+	for (i = s->nregions; i-- > 1;) {
+		if (go_meta_next(s, cls, why, i - 1, i))
+			set(cls, why, i - 1, RC_GO_META, CR_GO_META_NEAR, 0);
 	}
 }
 

@@ -517,9 +517,10 @@ classify_explain(enum region_class c, const struct class_why *why,
 		snprintf(text, sizeof text, "fingerprint: %s", reason);
 		break;
 	case CW_STACK_PTR:
-		snprintf(text, sizeof text,
-		    "stack pointer: %u thread%s' stack pointer inside, %s",
-		    (unsigned)why->nsp, why->nsp == 1 ? "" : "s",
+		snprintf(text, sizeof text, "stack pointer: %u %s inside, %s",
+		    (unsigned)why->nsp,
+		    why->nsp == 1 ? "thread's stack pointer" :
+		                    "threads' stack pointers",
 		    why->reason == CR_SP_GUARD ? "a guard page below" :
 		                                 "a stack's size");
 		break;
@@ -535,8 +536,9 @@ classify_explain(enum region_class c, const struct class_why *why,
 	n = (size_t)snprintf(buf, size, "%s", text);
 	if (why->nsp > 0 && why->how != CW_STACK_PTR && c != RC_STACK &&
 	    c != RC_THREAD_STACK && n < size)
-		n += (size_t)snprintf(buf + n, size - n,
-		    "; %u thread%s' stack pointer%s inside", (unsigned)why->nsp,
-		    why->nsp == 1 ? "" : "s", why->nsp == 1 ? "" : "s");
+		n += (size_t)snprintf(buf + n, size - n, "; %u %s inside",
+		    (unsigned)why->nsp,
+		    why->nsp == 1 ? "thread's stack pointer" :
+		                    "threads' stack pointers");
 	return n < size ? n : size - 1;
 }
