@@ -750,6 +750,50 @@ test_rules(void)
 	snapshot_free(s);
 }
 
+/* The man page lists every class, as .B NAME (hyphens escaped). */
+static void
+test_man(void)
+{
+	char path[4096], *buf = NULL, want[80], list[80], esc[64];
+	const char *dir = getenv("srcdir");
+	size_t len = 0, k, n;
+	int c, missing = 0;
+	FILE *f;
+
+	snprintf(path, sizeof path, "%s/doc/memtop.1", dir ? dir : ".");
+	f = fopen(path, "r");
+	if (f == NULL || getdelim(&buf, &len, '\0', f) < 0) {
+		ok(0, "doc/memtop.1 readable");
+		if (f != NULL)
+			fclose(f);
+		free(buf);
+		return;
+	}
+	fclose(f);
+	for (c = 0; c < RC_COUNT; c++) {
+		const char *name = region_class_name(c);
+
+		if (c == RC_ANON_NAMED)
+			continue;
+		for (k = 0, n = 0; name[k] != '\0' && n + 2 < sizeof esc; k++) {
+			if (name[k] == '-')
+				esc[n++] = '\\';
+			esc[n++] = name[k];
+		}
+		esc[n] = '\0';
+		/* ".B name" on its line, or in a list: ".BR code \", \" rodata" */
+		snprintf(want, sizeof want, "\n.B %s\n", esc); /* +3: " x\n" */
+		snprintf(list, sizeof list, " %s ", esc);
+		if (strstr(buf, want) == NULL && strstr(buf, list) == NULL &&
+		    strstr(buf, want + 3) == NULL) {
+			diag("the man page does not list %s", name);
+			missing++;
+		}
+	}
+	ok(missing == 0, "the man page lists every class");
+	free(buf);
+}
+
 int
 main(void)
 {
@@ -768,5 +812,6 @@ main(void)
 	test_java_leak();
 	test_python_c();
 	test_rules();
+	test_man();
 	return tap_done();
 }
