@@ -79,7 +79,8 @@ test_heap_growth(void)
 	t = at(m, 0x500000);
 	ok(same && model_nregions(m) == 2, "a brk heap stays one region");
 	ok(t->events & TR_EVENT_GREW, "and is marked grown");
-	ok(t->cls == RC_BRK_HEAP && t->state == TR_LIVE, "class brk-heap, live");
+	ok(t->cls == RC_BRK_HEAP && t->state == TR_LIVE,
+	    "class brk-heap, live");
 	n = model_history(m, &t->hist[SERIES_RSS], t->first_seq, t->last_seq, h,
 	    MODEL_HISTORY);
 	for (i = 1; i < n; i++)
