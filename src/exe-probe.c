@@ -259,8 +259,8 @@ read_segments(struct elf_in *in, uint64_t phoff, unsigned phentsize,
 	}
 }
 
-/* Section headers: .go.buildinfo and .PyRuntime, by name.  0 when a Go
- * build information section was found and read. */
+/* Section headers: .go.buildinfo and .PyRuntime, by name.  0 when the
+ * section headers could be read (whatever they hold), -1 when not. */
 static int
 read_sections(const struct elf_in *in, uint64_t shoff, unsigned shentsize,
     uint64_t shnum, uint64_t shstrndx, struct runtime_facts *out)
@@ -268,7 +268,6 @@ read_sections(const struct elf_in *in, uint64_t shoff, unsigned shentsize,
 	uint8_t sh[64], name[16];
 	uint64_t stroff, strsize, i;
 	unsigned need = in->is64 ? 64 : 40;
-	int found = -1;
 
 	if (shoff == 0 || shentsize < need || shoff > in->size)
 		return -1;
@@ -301,11 +300,11 @@ read_sections(const struct elf_in *in, uint64_t shoff, unsigned shentsize,
 		off = in->is64 ? in_uint(in, sh + 24, 8) :
 		                 in_uint(in, sh + 16, 4);
 		if (memcmp(name, ".go.buildinfo", 14) == 0)
-			found = read_buildinfo(in, off, out);
+			read_buildinfo(in, off, out);
 		else if (memcmp(name, ".PyRuntime", 11) == 0)
 			out->flags |= RT_CPYTHON;
 	}
-	return found;
+	return 0;
 }
 
 static int
@@ -345,8 +344,8 @@ probe(struct elf_in *in, const char *name, struct runtime_facts *out)
 		shstrndx = (unsigned)in_uint(in, eh + 50, 2);
 	}
 	read_segments(in, phoff, phentsize, phnum, out);
-	if (read_sections(in, shoff, shentsize, shnum, shstrndx, out) != 0 &&
-	    !(out->flags & RT_GO))
+	/* A file with no section headers left may still be Go. */
+	if (read_sections(in, shoff, shentsize, shnum, shstrndx, out) != 0)
 		scan_buildinfo(in, out);
 	return 0;
 }

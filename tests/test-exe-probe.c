@@ -62,6 +62,12 @@ test_go(void)
 		free(t);
 	}
 	ok(b != NULL && bad == 0, "every truncated copy probes safely");
+	/* Stripped of its section headers: found in the writable segment. */
+	if (b != NULL)
+		memset(b + 40, 0, 8);
+	ok(b != NULL && exe_probe_mem(b, len, NULL, &rt) == 0 &&
+	        (rt.flags & RT_GO) && strcmp(rt.go_version, "go1.19.8") == 0,
+	    "without section headers: found by its magic (%s)", rt.go_version);
 	free(b);
 
 	b = seed("go-cgo.elf", &len);
