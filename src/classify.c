@@ -1,18 +1,26 @@
 /*
- * classify.c - what each mapping is: heap, stacks, arenas, code, shm...
+ * classify.c - what each mapping is: brk heap, stacks, arenas, code, shm...
+ * The passes in order; the runtimes' names and fingerprints are in
+ * classify-runtime.c, the user rules in classify-rules.c.
  */
 #include "config.h"
 
 #include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
+#include "classify-rules.h"
 #include "classify.h"
+#include "util.h"
 
-#define ARENA_SIZE (64ULL << 20) /* glibc HEAP_MAX_SIZE on 64-bit */
-#define GUARD_MAX  (64ULL << 10) /* biggest thread stack guard taken */
+#define ARENA_SIZE (64ULL << 20)  /* glibc HEAP_MAX_SIZE on 64-bit */
+#define GUARD_MAX  (64ULL << 10)  /* biggest thread stack guard taken */
+#define STACK_MAX  (256ULL << 20) /* biggest region an SP makes a stack */
+#define STACK_BARE (16ULL << 20)  /* biggest without a guard below */
 
 static const char *const class_names[RC_COUNT] = {
-	[RC_HEAP] = "heap",
+	[RC_BRK_HEAP] = "brk-heap",
 	[RC_STACK] = "stack",
 	[RC_THREAD_STACK] = "thread-stack",
 	[RC_MALLOC_ARENA] = "malloc-arena",
@@ -29,12 +37,25 @@ static const char *const class_names[RC_COUNT] = {
 	[RC_KERNEL] = "kernel",
 	[RC_HUGETLB] = "hugetlb",
 	[RC_DEVICE] = "device",
+	[RC_GO_HEAP] = "go-heap",
+	[RC_GO_RESERVED] = "go-reserved",
+	[RC_GO_META] = "go-meta",
+	[RC_JAVA_HEAP] = "java-heap",
+	[RC_JAVA_CLASS] = "java-class",
+	[RC_JAVA_META] = "java-meta",
+	[RC_JAVA_CDS] = "java-cds",
+	[RC_JAVA_CODE] = "java-code",
+	[RC_JAVA_GC] = "java-gc",
+	[RC_PYTHON_ARENA] = "python-arena",
+	[RC_MALLOC] = "malloc",
 };
 
 const char *
 region_class_name(enum region_class c)
 {
-	return c < RC_COUNT ? class_names[c] : "?";
+	if ((unsigned)c < RC_COUNT)
+		return class_names[c];
+	return classify_rules_class_name(classify_rules_installed(), (int)c);
 }
 
 int
@@ -48,7 +69,7 @@ region_class_lookup(const char *name)
 		if (c != RC_ANON_NAMED && strcmp(name, class_names[c]) == 0)
 			return c;
 	}
-	return -1;
+	return classify_rules_class_lookup(classify_rules_installed(), name);
 }
 
 static bool
@@ -118,18 +139,27 @@ exec_object(const struct snapshot *s, size_t i)
 	return s->regions[k].perms[2] == 'x';
 }
 
-/* Kernel-made [names]: [heap], [stack], [anon:x], [vdso]... */
-static enum region_class
-classify_bracketed(const char *p, size_t len)
+/* Kernel-made [names]: [heap], [stack], [anon:x], [vdso]...; *how says
+ * whether a runtime's name made it. */
+static int
+classify_bracketed(const char *p, size_t len, uint8_t *how)
 {
+	int c;
+
 	if (is_exactly(p, len, "[heap]"))
-		return RC_HEAP;
+		return RC_BRK_HEAP;
 	if (is_exactly(p, len, "[stack]"))
 		return RC_STACK;
 	if (has_prefix(p, len, "[stack:")) /* before Linux 4.5 */
 		return RC_THREAD_STACK;
-	if (has_prefix(p, len, "[anon:"))
-		return RC_ANON_NAMED;
+	if (has_prefix(p, len, "[anon:")) {
+		c = classify_runtime_name(
+		    p + 6, len - 6 - (p[len - 1] == ']' ? 1 : 0));
+		if (c < 0)
+			return RC_ANON_NAMED;
+		*how = CW_NAME;
+		return c;
+	}
 	if (has_prefix(p, len, "[anon_shmem:"))
 		return RC_SHM;
 	return RC_KERNEL; /* [vdso] [vvar] [vvar_vclock] [vsyscall]... */
@@ -176,9 +206,10 @@ malloc_arena(const struct region *r, const struct region *next)
 	    next->start == r->end && next->end == r->start + ARENA_SIZE;
 }
 
-/* Anonymous region i (not ---p); prev_cls is the class of region i - 1. */
+/* Anonymous region i (not ---p); prev_cls is the class of region i - 1;
+ * *reason says which fingerprint, if one. */
 static enum region_class
-classify_anon(const struct snapshot *s, size_t i, int prev_cls)
+classify_anon(const struct snapshot *s, size_t i, int prev_cls, uint8_t *reason)
 {
 	const struct region *r = &s->regions[i];
 	const struct region *prev = i > 0 ? r - 1 : NULL;
@@ -187,8 +218,10 @@ classify_anon(const struct snapshot *s, size_t i, int prev_cls)
 
 	if (r->perms[3] == 's')
 		return RC_SHM;
-	if (malloc_arena(r, next))
+	if (malloc_arena(r, next)) {
+		*reason = CR_GLIBC_ARENA;
 		return RC_MALLOC_ARENA;
+	}
 	if (!private_rw(r))
 		return RC_ANON;
 	/* .bss: anonymous, right after an executable object's writable data. */
@@ -202,8 +235,10 @@ classify_anon(const struct snapshot *s, size_t i, int prev_cls)
 	if (s->nthreads == 0 && prev != NULL && prev->end == r->start &&
 	    anon(prev) && no_access(prev) &&
 	    prev->end - prev->start <= GUARD_MAX && size >= (16 << 10) &&
-	    size <= (64ULL << 20) && r->start % ARENA_SIZE != 0)
+	    size <= (64ULL << 20) && r->start % ARENA_SIZE != 0) {
+		*reason = CR_GUARD_PATTERN;
 		return RC_THREAD_STACK;
+	}
 	return RC_ANON;
 }
 
@@ -226,17 +261,72 @@ region_find(const struct snapshot *s, uint64_t addr)
 	return -1;
 }
 
+/* Whether region k, holding a thread's stack pointer, looks like a stack:
+ * a guard right below, or no bigger than a stack without one would be.
+ * *reason: which. */
+static bool
+stack_like(const struct snapshot *s, size_t k, uint8_t *reason)
+{
+	const struct region *r = &s->regions[k];
+	const struct region *prev = k > 0 ? r - 1 : NULL;
+	uint64_t size = r->end - r->start;
+
+	if (size > STACK_MAX)
+		return false;
+	if (prev != NULL && prev->end == r->start && anon(prev) &&
+	    no_access(prev) && prev->end - prev->start <= GUARD_MAX) {
+		*reason = CR_SP_GUARD;
+		return true;
+	}
+	*reason = CR_SP_SIZE;
+	return size <= STACK_BARE;
+}
+
+/* A mapping that holds a thread's stack pointer is its stack, if it looks
+ * like one and no runtime's heap: Go runs goroutine stacks, and its
+ * threads' g0 stacks, inside its heap arenas. */
+static void
+classify_stack_pointers(
+    const struct snapshot *s, uint8_t *cls, struct class_why *why)
+{
+	uint8_t reason;
+	size_t i;
+
+	for (i = 0; i < s->nthreads; i++) {
+		long k = region_find(s, s->thread_sp[i]);
+
+		if (k >= 0 && why[k].nsp < UINT16_MAX)
+			why[k].nsp++;
+	}
+	for (i = 0; i < s->nregions; i++) {
+		int c = cls[i];
+
+		if (why[i].nsp == 0 || classify_is_runtime_heap(c) ||
+		    (c != RC_ANON && c != RC_BSS && c != RC_MALLOC_ARENA &&
+		        c != RC_THREAD_STACK) ||
+		    !stack_like(s, i, &reason) ||
+		    (c == RC_MALLOC_ARENA && reason != CR_SP_GUARD))
+			continue;
+		cls[i] = RC_THREAD_STACK;
+		why[i].how = CW_STACK_PTR;
+		why[i].reason = reason;
+	}
+}
+
 /*
  * One pass in address order (each rule looks only at a region's neighbours),
- * then a binary search per thread stack pointer: O(n + t log n).
+ * the runtimes' pass (runs of neighbours), then a binary search per thread
+ * stack pointer: O(n + t log n), and the user rules last.
  */
 void
-classify_snapshot(const struct snapshot *s, uint8_t *cls)
+classify_builtin_why(
+    const struct snapshot *s, uint8_t *cls, struct class_why *why)
 {
 	int ht = vmflag_lookup("ht");
 	uint64_t base_kps = 0;
 	size_t i;
 
+	memset(why, 0, s->nregions * sizeof *why);
 	for (i = 0; i < s->nregions; i++) {
 		const struct region *r = &s->regions[i];
 
@@ -248,27 +338,46 @@ classify_snapshot(const struct snapshot *s, uint8_t *cls)
 	for (i = 0; i < s->nregions; i++) {
 		const struct region *r = &s->regions[i];
 		const char *p = region_path(s, r);
-		enum region_class c;
+		uint8_t how = CW_LAYOUT, reason = CR_NONE;
+		int c;
 
 		if (r->path_len > 0 && p[0] == '[')
-			c = classify_bracketed(p, r->path_len);
+			c = classify_bracketed(p, r->path_len, &how);
 		else if (no_access(r))
 			c = RC_GUARD;
 		else if (!anon(r))
 			c = classify_file(r, p, r->path_len, ht, base_kps);
 		else
-			c = classify_anon(s, i, i > 0 ? cls[i - 1] : -1);
+			c = classify_anon(
+			    s, i, i > 0 ? cls[i - 1] : -1, &reason);
 		cls[i] = (uint8_t)c;
+		why[i].how = reason != CR_NONE ? CW_FINGERPRINT : how;
+		why[i].reason = reason;
 	}
-	/* A mapping that holds a thread's stack pointer is its stack. */
-	for (i = 0; i < s->nthreads; i++) {
-		long k = region_find(s, s->thread_sp[i]);
+	classify_runtime(s, cls, why);
+	classify_stack_pointers(s, cls, why);
+}
 
-		if (k >= 0 &&
-		    (cls[k] == RC_ANON || cls[k] == RC_BSS ||
-		        cls[k] == RC_MALLOC_ARENA))
-			cls[k] = RC_THREAD_STACK;
-	}
+void
+classify_snapshot_why(
+    const struct snapshot *s, uint8_t *cls, struct class_why *why_out)
+{
+	struct class_why one[256], *why = why_out;
+
+	/* Without a caller's array, a local one. */
+	if (why == NULL)
+		why = s->nregions <= 256 ? one :
+		                           xcalloc(s->nregions, sizeof *why);
+	classify_builtin_why(s, cls, why);
+	classify_rules_apply(classify_rules_installed(), s, cls, why);
+	if (why != why_out && why != one)
+		free(why);
+}
+
+void
+classify_snapshot(const struct snapshot *s, uint8_t *cls)
+{
+	classify_snapshot_why(s, cls, NULL);
 }
 
 size_t
@@ -297,4 +406,147 @@ region_class_label(enum region_class c, const char *path, size_t path_len,
 	}
 	buf[n] = '\0';
 	return n;
+}
+
+/* The fingerprint's words; rt for the runtime's version. */
+static void
+explain_reason(const struct class_why *w, const struct runtime_facts *rt,
+    char *buf, size_t size)
+{
+	char go[48];
+
+	if (rt != NULL && rt->go_version[0] != '\0')
+		snprintf(go, sizeof go, "a %s binary", rt->go_version);
+	else
+		snprintf(go, sizeof go, "a Go binary");
+	switch (w->reason) {
+	case CR_GUARD_PATTERN:
+		snprintf(buf, size,
+		    "glibc's thread stack: a guard page right below a "
+		    "stack-sized mapping (no stack pointer was read)");
+		break;
+	case CR_GLIBC_ARENA:
+		snprintf(buf, size,
+		    "glibc malloc arena: 64 MiB aligned (HEAP_MAX_SIZE), its "
+		    "PROT_NONE reserve right above");
+		break;
+	case CR_GO_ARENA:
+		snprintf(buf, size,
+		    "Go heap arena: 64 MiB aligned run of %u arena%s, %s",
+		    (unsigned)w->arg, w->arg == 1 ? "" : "s", go);
+		break;
+	case CR_GO_ARENA_TAIL:
+		snprintf(buf, size,
+		    "the uncommitted rest of a Go heap arena (64 MiB "
+		    "aligned), %s",
+		    go);
+		break;
+	case CR_GO_RESERVED:
+		snprintf(buf, size,
+		    "PROT_NONE reservation of the Go runtime (page allocator, "
+		    "heap hints), %s",
+		    go);
+		break;
+	case CR_GO_META:
+		snprintf(buf, size,
+		    "Go runtime memory off the heap arenas: %s without cgo "
+		    "has no other allocator",
+		    go);
+		break;
+	case CR_GO_META_NEAR:
+		snprintf(buf, size,
+		    "Go runtime metadata: committed inside its reservations, "
+		    "%s",
+		    go);
+		break;
+	case CR_JAVA_HEAP_XMX:
+		snprintf(buf, size,
+		    "Java heap: the reservation as big as -Xmx (%u MiB), "
+		    "libjvm.so mapped",
+		    (unsigned)w->arg);
+		break;
+	case CR_JAVA_HEAP_OOPS:
+		snprintf(buf, size,
+		    "Java heap: the reservation compressed oops end at %u GiB, "
+		    "libjvm.so mapped",
+		    (unsigned)w->arg);
+		break;
+	case CR_JAVA_CDS:
+		snprintf(buf, size,
+		    "class data sharing archive: a .jsa file, or the rest of "
+		    "its reservation");
+		break;
+	case CR_JAVA_CLASS:
+		snprintf(buf, size,
+		    "compressed class space: the reservation right above the "
+		    "CDS archive");
+		break;
+	case CR_JAVA_META:
+		snprintf(buf, size,
+		    "metaspace: the reservation right below the CDS archive");
+		break;
+	case CR_JAVA_CODE:
+		snprintf(buf, size, "code cache: the JVM's rwx reservation");
+		break;
+	case CR_JAVA_GC:
+		snprintf(buf, size,
+		    "GC side table: 1/64 or 1/512 of the %u MiB Java heap "
+		    "(mark bitmap, card table)",
+		    (unsigned)w->arg);
+		break;
+	case CR_PY_ARENA:
+		snprintf(buf, size,
+		    "pymalloc arenas: anonymous rw-p in whole %u KiB arenas, "
+		    "CPython %u.%u",
+		    (unsigned)(w->arg & 0xffff), (unsigned)(w->arg >> 24),
+		    (unsigned)((w->arg >> 16) & 0xff));
+		break;
+	default:
+		snprintf(buf, size, "its shape");
+	}
+}
+
+size_t
+classify_explain(enum region_class c, const struct class_why *why,
+    const struct runtime_facts *rt, char *buf, size_t size)
+{
+	char text[256], reason[200];
+	size_t n;
+
+	if (size == 0)
+		return 0;
+	switch (why->how) {
+	case CW_NAME:
+		snprintf(text, sizeof text,
+		    "certain: the runtime named this mapping");
+		break;
+	case CW_FINGERPRINT:
+		explain_reason(why, rt, reason, sizeof reason);
+		snprintf(text, sizeof text, "fingerprint: %s", reason);
+		break;
+	case CW_STACK_PTR:
+		snprintf(text, sizeof text, "stack pointer: %u %s inside, %s",
+		    (unsigned)why->nsp,
+		    why->nsp == 1 ? "thread's stack pointer" :
+		                    "threads' stack pointers",
+		    why->reason == CR_SP_GUARD ? "a guard page below" :
+		                                 "a stack's size");
+		break;
+	case CW_RULE:
+		snprintf(text, sizeof text, "user rule %s",
+		    classify_rules_where(classify_rules_installed(), why->arg));
+		break;
+	default:
+		snprintf(text, sizeof text,
+		    "certain: from the kernel's name, the file and the "
+		    "permissions");
+	}
+	n = (size_t)snprintf(buf, size, "%s", text);
+	if (why->nsp > 0 && why->how != CW_STACK_PTR && c != RC_STACK &&
+	    c != RC_THREAD_STACK && n < size)
+		n += (size_t)snprintf(buf + n, size - n, "; %u %s inside",
+		    (unsigned)why->nsp,
+		    why->nsp == 1 ? "thread's stack pointer" :
+		                    "threads' stack pointers");
+	return n < size ? n : size - 1;
 }

@@ -16,6 +16,7 @@
 
 #include "app.h"
 #include "batch.h"
+#include "classify-rules.h"
 #include "demo.h"
 #include "field.h"
 #include "supervise.h"
@@ -78,6 +79,8 @@ usage(FILE *f)
 	    "range\n"
 	    "                       (unix seconds, +DURATION from the start,\n"
 	    "                       -DURATION from the end, or HH:MM[:SS])\n"
+	    "      --rules FILE     classification rules (default "
+	    "~/.config/memtop/rules)\n"
 	    "      --demo           run the demo workload (a target that "
 	    "leaks)\n"
 	    "  -h, --help           this text;  -V, --version  the version\n"
@@ -195,8 +198,35 @@ enum {
 	OPT_KEEP,
 	OPT_INFO,
 	OPT_FROM,
-	OPT_TO
+	OPT_TO,
+	OPT_RULES
 };
+
+/* The user's rules: --rules FILE, else the default file if there is one.
+ * A bad line, or a file that cannot be read, is said on stderr and memtop
+ * goes on without it. */
+static struct classify_rules *
+load_rules(const char *given)
+{
+	struct classify_rules *r = classify_rules_new();
+	char *path = given != NULL ? NULL : classify_rules_default_path();
+	char *msgs = NULL, *line, *next;
+
+	if (given != NULL)
+		classify_rules_load(r, given, &msgs);
+	else if (path != NULL && access(path, F_OK) == 0)
+		classify_rules_load(r, path, &msgs);
+	for (line = msgs; line != NULL && *line != '\0'; line = next) {
+		next = strchr(line, '\n');
+		if (next != NULL)
+			*next++ = '\0';
+		error_print("rules: %s", line);
+	}
+	free(msgs);
+	free(path);
+	classify_rules_install(r);
+	return r;
+}
 
 int
 main(int argc, char **argv)
@@ -220,6 +250,7 @@ main(int argc, char **argv)
 		{ "info", no_argument, NULL, OPT_INFO },
 		{ "from", required_argument, NULL, OPT_FROM },
 		{ "to", required_argument, NULL, OPT_TO },
+		{ "rules", required_argument, NULL, OPT_RULES },
 		{ "help", no_argument, NULL, 'h' },
 		{ "version", no_argument, NULL, 'V' }, { NULL, 0, NULL, 0 } };
 	struct demo_opts demo = { DEMO_LEAK_KB_S, 0, false, false };
@@ -229,7 +260,8 @@ main(int argc, char **argv)
 	const char *replay_path = NULL, *rec_path = NULL;
 	bool batch = false, run_demo = false, format_given = false,
 	     info = false;
-	const char *from = NULL, *to = NULL;
+	const char *from = NULL, *to = NULL, *rules_path = NULL;
+	struct classify_rules *rules;
 	double keep = 0;
 	char *cause = NULL, *err_msg = NULL;
 	struct rx *filter = NULL;
@@ -327,6 +359,9 @@ main(int argc, char **argv)
 		case OPT_TO:
 			to = optarg;
 			break;
+		case OPT_RULES:
+			rules_path = optarg;
+			break;
 		case 'h':
 			usage(stdout);
 			return EXIT_OK;
@@ -374,6 +409,7 @@ main(int argc, char **argv)
 		if (filter == NULL)
 			fatal(EXIT_USAGE, "-f: %s", err_msg);
 	}
+	rules = load_rules(rules_path);
 	bo.sort = app.sort;
 	bo.descending = app.sort_desc;
 	bo.filter = filter;
@@ -489,6 +525,8 @@ main(int argc, char **argv)
 	source_close(app.source);
 	player_free(app.player);
 	model_free(app.model);
+	classify_rules_install(NULL);
+	classify_rules_free(rules);
 	rx_free(filter);
 	return code;
 }

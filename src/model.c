@@ -14,6 +14,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "classify-rules.h"
 #include "model.h"
 #include "util.h"
 
@@ -38,7 +39,8 @@ struct model {
 	struct ord_entry *ord;        /* sorted by start, gone ones too */
 	struct ord_entry *live, *tmp; /* scratch for the next order */
 	size_t norder, order_cap;
-	uint8_t *cls; /* per snapshot region */
+	uint8_t *cls;          /* per snapshot region */
+	struct class_why *why; /* and why it has its class */
 	size_t cls_cap;
 	uint32_t *path_ids; /* per snapshot region */
 
@@ -118,6 +120,7 @@ model_release(struct model *m)
 	free(m->live);
 	free(m->tmp);
 	free(m->cls);
+	free(m->why);
 	free(m->path_ids);
 	free(m->paths);
 	free(m->refs);
@@ -257,6 +260,27 @@ sat32(uint64_t v)
 	return v > UINT32_MAX ? UINT32_MAX : (uint32_t)v;
 }
 
+/* Region i of s is tracked by t, whose built-in class tracked_update()
+ * has set: its class is what the first user rule matching it says, else
+ * that; and why, unless a stack kept its class without a reason now. */
+static void
+model_classify(struct model *m, struct tracked_region *t,
+    const struct snapshot *s, size_t i)
+{
+	const struct classify_rules *rules = classify_rules_installed();
+	int k = classify_rules_match(rules, s, i, t->builtin);
+
+	if (t->builtin == m->cls[i])
+		t->why = m->why[i];
+	if (k >= 0) {
+		t->cls = (enum region_class)classify_rules_class(rules, k);
+		t->why.how = CW_RULE;
+		t->why.reason = CR_NONE;
+		t->why.arg = (uint32_t)k;
+	} else
+		t->cls = t->builtin;
+}
+
 /* Record the region's counters for sample seq. */
 static void
 tracked_update(struct tracked_region *t, const struct region *r,
@@ -281,9 +305,10 @@ tracked_update(struct tracked_region *t, const struct region *r,
 	memcpy(t->perms, r->perms, sizeof t->perms);
 	t->deleted = r->deleted;
 	/* A thread stack whose thread was running (no SP this sample) or has
-	 * gone to glibc's stack cache is still a stack: no flicker to anon. */
-	if (!(t->cls == RC_THREAD_STACK && c == RC_ANON))
-		t->cls = c;
+	 * gone to glibc's stack cache is still a stack: no flicker to anon.
+	 * The user's rules refine what this says (model_classify). */
+	if (!(t->builtin == RC_THREAD_STACK && c == RC_ANON))
+		t->builtin = c;
 	t->present = r->present;
 	t->vmflags = r->vmflags;
 	t->has_vmflags = r->has_vmflags;
@@ -337,6 +362,7 @@ ensure_capacity(struct model *m, size_t nnew, size_t nold)
 	if (nnew > m->cls_cap) {
 		m->cls_cap = nnew + nnew / 2;
 		m->cls = xrealloc(m->cls, m->cls_cap);
+		m->why = xrealloc(m->why, m->cls_cap * sizeof *m->why);
 		m->path_ids =
 		    xrealloc(m->path_ids, m->cls_cap * sizeof *m->path_ids);
 	}
@@ -434,7 +460,7 @@ model_ingest(struct model *m, const struct snapshot *s)
 	int f, sr;
 
 	ensure_capacity(m, s->nregions, m->norder);
-	classify_snapshot(s, m->cls);
+	classify_builtin_why(s, m->cls, m->why);
 	for (k = 0; k < m->norder; k++)
 		m->ord[k].matched = 0;
 	m->mono[seq % MODEL_HISTORY] = s->mono;
@@ -464,6 +490,7 @@ model_ingest(struct model *m, const struct snapshot *s)
 			    (enum region_class)m->cls[i], m->path_ids[i], seq,
 			    s->wall);
 		}
+		model_classify(m, &m->pool[e->slot], s, i);
 		e->start = r->start;
 		e->end = r->end;
 		e->path_id = m->path_ids[i];

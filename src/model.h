@@ -59,6 +59,9 @@ struct tracked_region {
 	uint8_t deleted;
 	uint32_t path_id; /* model_path(); 0 = anonymous */
 	enum region_class cls;
+	enum region_class builtin; /* before the user rules (stays a thread
+	                              stack across a sample without an SP) */
+	struct class_why why;      /* classify_explain() says it in words */
 	enum tracked_state state;
 	uint64_t present; /* smaps fields seen in the last sample */
 	uint64_t vmflags;

@@ -111,6 +111,25 @@ const char *status_field_name(enum status_field f);
 #define SNAP_COMM_MAX    64
 #define SNAP_CMDLINE_MAX 4096
 
+/*
+ * What the target's program is, learnt outside smaps: from the ELF file
+ * of /proc/PID/exe (exe-probe.c), once at open and after an exec.  The
+ * classifier reads it, so a replay needs it recorded: flat, fixed-size,
+ * all zero when nothing is known.
+ */
+#define RT_GO      0x01 /* a .go.buildinfo section: a Go program */
+#define RT_DYNAMIC 0x02 /* a PT_INTERP: dynamically linked (Go: cgo) */
+#define RT_CPYTHON 0x04 /* a .PyRuntime section: the CPython interpreter */
+struct runtime_facts {
+	uint8_t probed;      /* 1 once the exe was read, whatever it was */
+	uint8_t flags;       /* RT_* */
+	uint8_t go_major;    /* 1 of go1.19.8; 0 when unknown */
+	uint8_t go_minor;    /* 19 */
+	uint8_t py_major;    /* 3 of python3.11; 0 when unknown */
+	uint8_t py_minor;    /* 11 */
+	char go_version[32]; /* "go1.19.8" as the binary says, NUL-ended */
+};
+
 /* Per-sample facts about the process and the machine.  Copyable by value. */
 struct snapshot_info {
 	int pid;
@@ -137,6 +156,7 @@ struct snapshot_info {
 	/* All memtop knows of it (cgroup.h); version CGROUP_NONE when none.
 	 * A live source fills it; a recording may not hold it. */
 	struct cgroup_facts cg;
+	struct runtime_facts runtime; /* of the program it runs */
 };
 
 /* One sample.  Owned by whoever made it with snapshot_new(). */

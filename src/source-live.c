@@ -23,6 +23,7 @@
 
 #include "cgroup.h"
 #include "end-watch.h"
+#include "exe-probe.h"
 #include "proc-parse.h"
 #include "source.h"
 #include "util.h"
@@ -46,6 +47,7 @@ struct live {
 	struct meminfo_info *meminfo; /* libproc2's, opened on first use */
 	struct cgroup_reader *cg;     /* the memory cgroup: cgroup.c */
 	struct end_watch *end;        /* how it ends: end-watch.c */
+	struct runtime_facts runtime; /* exe-probe.c: at open, after exec */
 };
 
 /* Read a whole file at dirfd/name into l->buf; its length or -errno. */
@@ -500,7 +502,7 @@ live_ended(struct live *l, struct snapshot *out)
 
 /*
  * One sample: how the target is (live_state), its regions, the facts, and
- * how it is after them.  Returns 0 with a sample; 1 at the end, with
+ * how it is after them.  Returns SOURCE_SAMPLE; SOURCE_END at the end, with
  * out->state saying how the target went; -errno with *cause.
  */
 static int
@@ -521,8 +523,11 @@ live_next(struct source *src, struct snapshot *out, char **cause)
 	out->mono = t0;
 	out->wall = clock_wall();
 	live_facts(l, mm, &st, &out->info);
-	if (live_execed(l, mm, &st) && out->seq > 0)
+	if (live_execed(l, mm, &st) && out->seq > 0) {
 		out->state = TARGET_EXECED;
+		exe_probe_dir(mm, &l->runtime);
+	}
+	out->info.runtime = l->runtime;
 	/* A process that began to exit while we read it showed a torn or
 	 * empty address space: that is no sample, the one before stays. */
 	if ((now = live_state(l, &st, &mm)) != TARGET_ALIVE) {
@@ -651,6 +656,7 @@ source_live_open(int pid, char **cause, int *err)
 	close(fd);
 	l->cg = cgroup_reader_open(l->dirfd);
 	l->end = end_watch_open(pid, l->dirfd, l->cg);
+	exe_probe_dir(mm, &l->runtime);
 	src = xcalloc(1, sizeof *src);
 	src->ops = &live_ops;
 	src->priv = l;

@@ -179,6 +179,10 @@ view_detail_draw(struct view *v)
 	view_detail_story(r, label, sizeof label);
 	snprintf(buf, sizeof buf, "identity: %s", label);
 	view_put_plain(y++, 0, buf, COLS);
+	classify_explain(
+	    r->cls, &r->why, &model_info(m)->runtime, label, sizeof label);
+	snprintf(buf, sizeof buf, "class: %s", label);
+	view_put_plain(y++, 0, buf, COLS);
 	if (r->inode != 0 || r->offset != 0 || r->dev_major != 0) {
 		snprintf(buf, sizeof buf,
 		    "file: offset 0x%" PRIx64 ", inode %" PRIu64

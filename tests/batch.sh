@@ -12,7 +12,7 @@ limit 20 "$MEMTOP" -b -n 1 -p "$demo_pid" >"$tmp/text" 2>"$tmp/err"
 check "text batch exits 0" test $? = 0
 check "text header names the pid and comm" \
 	grep -q "pid $demo_pid (memtop)" "$tmp/text"
-for class in heap stack thread-stack anon guard shm code rodata data file kernel; do
+for class in brk-heap stack thread-stack anon guard shm code rodata data file kernel; do
 	check "text shows a $class region" \
 		grep -Eq "^. [0-9a-f]{16}-[0-9a-f]{16} [-rwxps]{4} $class " "$tmp/text"
 done
@@ -170,7 +170,7 @@ import json, sys
 s = [json.loads(l) for l in open(sys.argv[1])]
 assert len(s) == 3 and s[0]['comm'].startswith('python')
 cls = set(r['class'] for r in s[-1]['regions'])
-assert {'heap', 'code', 'rodata', 'data', 'stack'} <= cls, cls
+assert {'brk-heap', 'code', 'rodata', 'data', 'stack'} <= cls, cls
 " "$tmp/server.json"
 kill $server
 

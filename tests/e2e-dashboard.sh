@@ -19,7 +19,7 @@ check "the alternate screen is on while it runs" \
 keys g
 wait_screen 5 "By class\]" >/dev/null
 screen >"$tmp/classes"
-for class in heap thread-stack shm guard code anon stack; do
+for class in brk-heap thread-stack shm guard code anon stack; do
 	check "group view lists $class" grep -Eq "^.{0,3}$class " "$tmp/classes" ||
 		diag_file "$tmp/classes"
 done
@@ -167,7 +167,7 @@ keys "$MEMTOP -p $demo_pid -d 0.5" Enter
 wait_screen 10 "pid $demo_pid" >/dev/null
 kill "$demo_pid"
 check "when the target exits the header says so" wait_screen 5 "process $demo_pid exited"
-check "and the last regions stay on screen" wait_screen 2 "heap"
+check "and the last regions stay on screen" wait_screen 2 "brk-heap"
 keys q
 check "q quits to the prompt" prompt_back 10
 

@@ -139,7 +139,7 @@ import json, sys
 s = [json.loads(l) for l in open(sys.argv[1])]
 assert len(s) == 2 and s[-1]["state"] == "running", s
 classes = {c["class"] for c in s[-1]["classes"]}
-assert {"heap", "thread-stack", "code"} <= classes, classes
+assert {"brk-heap", "thread-stack", "code"} <= classes, classes
 assert "threading" in s[-1]["cmdline"]
 print("fine")
 EOF
@@ -276,7 +276,7 @@ elif [ "$root" = yes ] && [ -n "$fz2" ] && mkdir "$fz2" 2>/dev/null; then
 fi
 if [ -n "$frozen" ]; then
 	check "a frozen target ($frozen) is sampled without a hang" sh -c \
-		"test $code = 0 && grep -q ' heap ' '$tmp/frozen'"
+		"test $code = 0 && grep -q ' brk-heap ' '$tmp/frozen'"
 else
 	skip "a frozen target is sampled without a hang" \
 		"no cgroup freezer to write to"

@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "classify-rules.h"
 #include "classify.h"
 #include "proc-parse.h"
 #include "tap.h"
@@ -87,7 +88,7 @@ test_layout(void)
 	is_str(label(s, cls, i++), "code", "a file's r-xp is code");
 	is_str(label(s, cls, i++), "data", "a file's rw-p is data");
 	is_str(label(s, cls, i++), "bss", "anon right after data is bss");
-	is_str(label(s, cls, i++), "heap", "[heap]");
+	is_str(label(s, cls, i++), "brk-heap", "[heap] is the brk heap");
 	is_str(label(s, cls, i++), "malloc-arena", "64 MiB aligned arena");
 	is_str(label(s, cls, i++), "guard", "the arena's reserve is guard");
 	is_str(label(s, cls, i++), "guard", "a guard page");
@@ -303,8 +304,8 @@ test_python(void)
 	ok(s->nthreads == 2, "python: two stack pointers read");
 	ok(count(s, cls, RC_CODE, "bin/python3.11") == 1,
 	    "python: the interpreter's r-x mapping is code");
-	ok(count(s, cls, RC_HEAP, "[heap]") == 1 &&
-	        count(s, cls, RC_HEAP, "") == 1,
+	ok(count(s, cls, RC_BRK_HEAP, "[heap]") == 1 &&
+	        count(s, cls, RC_BRK_HEAP, "") == 1,
 	    "python: one heap");
 	ok(count(s, cls, RC_STACK, "[stack]") == 1, "python: main stack");
 	ok(count(s, cls, RC_CODE, "libc.so") == 1 &&
@@ -343,18 +344,19 @@ test_java(void)
 	        count(s, cls, RC_CODE, "libjvm.so") == 1,
 	    "java: java and libjvm "
 	    "code");
-	ok(count(s, cls, RC_HEAP, "") == 1, "java: the brk heap");
+	ok(count(s, cls, RC_BRK_HEAP, "") == 1, "java: the brk heap");
 	is_u64(count(s, cls, RC_MALLOC_ARENA, ""), 15,
 	    "java: every 64 MiB aligned arena with its reserve");
 	is_u64(count(s, cls, RC_THREAD_STACK, ""), 19,
 	    "java: no SPs read, thread stacks from the guard pattern");
 	k = find(s, 0x7fc9db400000ULL);
-	ok(k >= 0 && cls[k] == RC_ANON,
+	ok(k >= 0 && cls[k] == RC_JAVA_META,
 	    "java: a 64 KiB mapping above a 4 MiB "
-	    "reservation is no stack");
+	    "reservation is no stack: metaspace, below the CDS archive");
 	k = find(s, 0xffe00000ULL);
-	ok(k >= 0 && cls[k] == RC_DATA && cls[k + 1] == RC_ANON,
-	    "java: anon after the CDS archive is not bss");
+	ok(k >= 0 && cls[k] == RC_JAVA_CDS && cls[k + 1] == RC_JAVA_HEAP,
+	    "java: anon after the CDS archive's heap objects is not bss: "
+	    "the Java heap");
 	k = find(s, 0x7fca59e34000ULL);
 	ok(k >= 0 && cls[k] == RC_BSS, "java: libc's bss");
 	k = find(s, 0x7fca59b12000ULL);
@@ -378,7 +380,7 @@ test_redis(void)
 	classify_snapshot(s, cls);
 	ok(count(s, cls, RC_CODE, "/usr/bin/redis") == 1,
 	    "redis: its r-x mapping is code");
-	ok(count(s, cls, RC_HEAP, "") == 0 &&
+	ok(count(s, cls, RC_BRK_HEAP, "") == 0 &&
 	        count(s, cls, RC_MALLOC_ARENA, "") == 0,
 	    "redis: jemalloc, no brk heap and no glibc arena");
 	is_u64(count(s, cls, RC_THREAD_STACK, ""), 4,
@@ -393,10 +395,13 @@ test_redis(void)
 	snapshot_free(s);
 }
 
+/* The Go capture with its threads' stack pointers inside the heap arena,
+ * as a live pure-Go program has them (goroutine and g0 stacks live in
+ * the heap). */
 static void
 test_go(void)
 {
-	struct snapshot *s = load("smaps-go.txt", NULL);
+	struct snapshot *s = load("smaps-go.txt", "syscall-go.txt");
 	uint8_t *cls;
 	long k;
 
@@ -405,20 +410,388 @@ test_go(void)
 		return;
 	}
 	cls = calloc(s->nregions, 1);
+	ok(s->nthreads == 4, "go: four stack pointers read");
+	/* Without the exe's facts (an old recording): no stack all the same. */
+	classify_snapshot(s, cls);
+	k = find(s, 0xc000000000ULL);
+	ok(k >= 0 && cls[k] == RC_ANON,
+	    "go, exe unknown: the arena holding three stack pointers is no "
+	    "thread stack (68 MiB, no guard)");
+	/* As the probe says it: a static Go 1.19 binary. */
+	s->info.runtime.probed = 1;
+	s->info.runtime.flags = RT_GO;
 	classify_snapshot(s, cls);
 	ok(cls[0] == RC_CODE && cls[1] == RC_RODATA && cls[2] == RC_DATA &&
 	        cls[3] == RC_BSS,
 	    "go: a static binary's code, rodata, data, bss");
-	k = find(s, 0xc000000000ULL);
-	ok(k >= 0 && cls[k] == RC_ANON && cls[k + 1] == RC_GUARD,
-	    "go: its heap arena is anon (not a glibc arena), reserve guard");
+	ok(k >= 0 && cls[k] == RC_GO_HEAP && cls[k + 1] == RC_GO_RESERVED,
+	    "go: its heap arena is go-heap, its reserve go-reserved");
 	ok(count(s, cls, RC_THREAD_STACK, "") == 0,
-	    "go: its reservations are not taken for thread stacks");
+	    "go: no thread stack: the stack pointers are in the heap");
 	ok(count(s, cls, RC_KERNEL, "") == 4 &&
 	        count(s, cls, RC_STACK, "") == 1,
 	    "go: vvar, vvar_vclock, vdso, vsyscall; the main stack");
+	ok(count(s, cls, RC_ANON, "") == 0 && count(s, cls, RC_GUARD, "") == 0,
+	    "go: pure Go: every other anonymous mapping is the runtime's");
 	free(cls);
 	snapshot_free(s);
+}
+
+/* A capture with the facts the exe probe gave for it, classified, with
+ * why; NULL (and a failed test) when the fixture is missing. */
+static struct snapshot *
+classified(const char *smaps, const char *syscall, uint8_t flags,
+    const char *go, uint8_t **cls, struct class_why **why)
+{
+	struct snapshot *s = load(smaps, syscall);
+
+	if (s == NULL) {
+		ok(0, "%s readable", smaps);
+		return NULL;
+	}
+	s->info.runtime.probed = 1;
+	s->info.runtime.flags = flags;
+	if (go != NULL) {
+		snprintf(s->info.runtime.go_version,
+		    sizeof s->info.runtime.go_version, "%s", go);
+		s->info.runtime.go_major = 1;
+		s->info.runtime.go_minor = (uint8_t)atoi(go + 4);
+	}
+	*cls = calloc(s->nregions + 1, 1);
+	*why = calloc(s->nregions + 1, sizeof **why);
+	classify_snapshot_why(s, *cls, *why);
+	return s;
+}
+
+static void
+done(struct snapshot *s, uint8_t *cls, struct class_why *why)
+{
+	free(cls);
+	free(why);
+	snapshot_free(s);
+}
+
+/* Explanation of region k, for the detail screen. */
+static const char *
+explain(const struct snapshot *s, const uint8_t *cls,
+    const struct class_why *why, long k)
+{
+	static char buf[256];
+
+	if (k < 0)
+		return "(no region)";
+	classify_explain((enum region_class)cls[k], &why[k], &s->info.runtime,
+	    buf, sizeof buf);
+	return buf;
+}
+
+/* Every naming scheme: a runtime's name is its class, and stays the path. */
+static void
+test_runtime_names(void)
+{
+	static const struct {
+		const char *path;
+		const char *cls;
+	} want[] = {
+		{ "[anon: Go: heap]", "go-heap" },
+		{ "[anon: Go: heap reservation]", "go-reserved" },
+		{ "[anon: Go: heap index]", "go-meta" },
+		{ "[anon: Go: immortal metadata]", "go-meta" },
+		{ "[anon: Go: allspans array]", "go-meta" },
+		{ "[anon: Go: gc bits]", "go-meta" },
+		{ "[anon: Go: page alloc]", "go-meta" },
+		{ "[anon: Go: page alloc index]", "go-meta" },
+		{ "[anon: Go: page summary]", "go-meta" },
+		{ "[anon: Go: scavenge index]", "go-meta" },
+		{ "[anon: glibc: malloc arena]", "malloc-arena" },
+		{ "[anon: glibc: malloc]", "malloc" },
+		{ "[anon: glibc: pthread stack guard]", "guard" },
+		{ "[anon: glibc: pthread stack: 4242]", "thread-stack" },
+		{ "[anon: glibc: pthread user stack: 4243]", "thread-stack" },
+		{ "[anon: glibc: unused stack]", "thread-stack" },
+		{ "[anon:mimalloc]", "malloc" },
+		{ "[anon:tcmalloc_region_PAGE_HEAP]", "malloc" },
+		{ "[anon:jemalloc_pg]", "malloc" },
+		{ "[anon:libc_malloc]", "malloc" },
+		{ "[anon:scudo:primary]", "malloc" },
+		{ "[anon:stack_and_tls:4244]", "thread-stack" },
+		{ "[anon:render cache]", "anon:render cache" },
+	};
+	struct snapshot *s;
+	struct class_why *why;
+	uint8_t *cls;
+	size_t i, k;
+
+	/* No facts at all: names need none. */
+	s = classified("smaps-names.txt", NULL, 0, NULL, &cls, &why);
+	if (s == NULL)
+		return;
+	snapshot_add_thread_sp(s, 0x1f3c001000ULL); /* in the Go heap */
+	snapshot_add_thread_sp(s, 0x7f10000b0000ULL + 0x100); /* bionic's */
+	classify_snapshot_why(s, cls, why);
+	for (i = 0; i < sizeof want / sizeof want[0]; i++) {
+		for (k = 0; k < s->nregions; k++) {
+			const struct region *r = &s->regions[k];
+
+			if (r->path_len == strlen(want[i].path) &&
+			    memcmp(region_path(s, r), want[i].path,
+			        r->path_len) == 0)
+				break;
+		}
+		is_str(k < s->nregions ? label(s, cls, k) : "(missing)",
+		    want[i].cls, "%s", want[i].path);
+	}
+	k = (size_t)find(s, 0x1f3c000000ULL);
+	ok(strstr(
+	       explain(s, cls, why, (long)k), "certain: the runtime named") &&
+	        strstr(
+	            explain(s, cls, why, (long)k), "1 thread's stack pointer"),
+	    "a named Go heap: certain, and the stack pointer inside is "
+	    "counted (%s)",
+	    explain(s, cls, why, (long)k));
+	done(s, cls, why);
+}
+
+/* Go 1.26 with cgo: the heap base random, in the mmap area, beside glibc's
+ * arenas; by fingerprint, not by address. */
+static void
+test_go126(void)
+{
+	struct class_why *why;
+	uint8_t *cls;
+	struct snapshot *s = classified("smaps-go126.txt", "syscall-go126.txt",
+	    RT_GO | RT_DYNAMIC, "go1.26.0", &cls, &why);
+	long k;
+
+	if (s == NULL)
+		return;
+	k = find(s, 0x7e5a64000000ULL);
+	ok(k >= 0 && cls[k] == RC_GO_HEAP && cls[k + 1] == RC_GO_RESERVED,
+	    "go 1.26: the heap at a random base is go-heap, its rest "
+	    "go-reserved");
+	ok(k >= 0 && why[k].nsp == 2 && why[k].how == CW_FINGERPRINT,
+	    "go 1.26: two stack pointers inside, by fingerprint");
+	ok(strstr(explain(s, cls, why, k), "Go heap arena: 64 MiB aligned") &&
+	        strstr(explain(s, cls, why, k), "go1.26.0") &&
+	        strstr(explain(s, cls, why, k), "2 threads' stack pointers"),
+	    "go 1.26: the detail says so (%s)", explain(s, cls, why, k));
+	k = find(s, 0x7f2a40000000ULL);
+	ok(k >= 0 && cls[k] == RC_MALLOC_ARENA && cls[k + 1] == RC_GUARD &&
+	        cls[k + 2] == RC_MALLOC_ARENA,
+	    "go 1.26: glibc's arenas beside it stay malloc-arena");
+	k = find(s, 0x7f2a90001000ULL);
+	ok(k >= 0 && cls[k] == RC_THREAD_STACK,
+	    "go 1.26: a C thread's stack with its SP is a thread stack");
+	/* The same without the probe's facts: no Go class at all. */
+	memset(&s->info.runtime, 0, sizeof s->info.runtime);
+	classify_snapshot_why(s, cls, why);
+	ok(count(s, cls, RC_GO_HEAP, "") == 0 &&
+	        cls[find(s, 0x7e5a64000000ULL)] != RC_THREAD_STACK,
+	    "go 1.26 unprobed: no go class from the address alone, and no "
+	    "stack");
+	done(s, cls, why);
+}
+
+static void
+test_go_live_captures(void)
+{
+	struct class_why *why;
+	uint8_t *cls;
+	struct snapshot *s;
+	long k;
+
+	s = classified("smaps-go-cgo.txt", "syscall-go-cgo.txt",
+	    RT_GO | RT_DYNAMIC, "go1.19.8", &cls, &why);
+	if (s != NULL) {
+		k = find(s, 0xc000000000ULL);
+		ok(k >= 0 && cls[k] == RC_GO_HEAP, "cgo: the heap is go-heap");
+		is_u64(count(s, cls, RC_MALLOC_ARENA, ""), 5,
+		    "cgo: glibc's five arenas stay malloc-arena");
+		is_u64(count(s, cls, RC_THREAD_STACK, ""), 4,
+		    "cgo: its pthread stacks (M stacks) that hold a stack "
+		    "pointer "
+		    "are thread stacks");
+		ok(count(s, cls, RC_GO_RESERVED, "") >= 4 &&
+		        count(s, cls, RC_GO_META, "") >= 4,
+		    "cgo: the runtime's reservations and metadata");
+		done(s, cls, why);
+	}
+	s = classified("smaps-go-goroutines.txt", "syscall-go-goroutines.txt",
+	    RT_GO, "go1.19.8", &cls, &why);
+	if (s != NULL) {
+		k = find(s, 0xc000000000ULL);
+		ok(k >= 0 && cls[k] == RC_GO_HEAP && why[k].nsp >= 2,
+		    "2,000 goroutines: their heap, with %u stack pointers",
+		    k >= 0 ? why[k].nsp : 0);
+		is_u64(count(s, cls, RC_THREAD_STACK, ""), 0,
+		    "2,000 goroutines: no thread stack");
+		done(s, cls, why);
+	}
+}
+
+static void
+test_java_leak(void)
+{
+	static const char cmd[] = "java -Xmx64m -cp . Leak";
+	struct class_why *why;
+	uint8_t *cls;
+	struct snapshot *s = classified("smaps-java-leak.txt",
+	    "syscall-java-leak.txt", RT_DYNAMIC, NULL, &cls, &why);
+	long k;
+
+	if (s == NULL)
+		return;
+	memcpy(s->info.cmdline, cmd, sizeof cmd);
+	s->info.cmdline_len = sizeof cmd - 1;
+	classify_snapshot_why(s, cls, why);
+	k = find(s, 0xfc000000ULL);
+	ok(k >= 0 && cls[k] == RC_JAVA_HEAP &&
+	        why[k].reason == CR_JAVA_HEAP_XMX,
+	    "jvm: the heap is java-heap, as big as -Xmx (%s)",
+	    explain(s, cls, why, k));
+	ok(count(s, cls, RC_JAVA_CDS, ".jsa") == 3, "jvm: the CDS archive");
+	ok(count(s, cls, RC_JAVA_CLASS, "") >= 3 &&
+	        count(s, cls, RC_JAVA_META, "") >= 2,
+	    "jvm: compressed class space and metaspace");
+	ok(count(s, cls, RC_JAVA_CODE, "") >= 3, "jvm: the code cache");
+	is_u64(count(s, cls, RC_THREAD_STACK, ""), 19,
+	    "jvm: 19 thread stacks, by their stack pointers");
+	is_u64(
+	    count(s, cls, RC_MALLOC_ARENA, ""), 15, "jvm: glibc's 15 arenas");
+	ok(count(s, cls, RC_BRK_HEAP, "[heap]") == 1,
+	    "jvm: the brk heap is brk-heap, not the Java heap");
+	/* Without -Xmx: the heap is the one compressed oops end at 4 GiB. */
+	s->info.cmdline_len = 0;
+	classify_snapshot_why(s, cls, why);
+	ok(k >= 0 && cls[k] == RC_JAVA_HEAP &&
+	        why[k].reason == CR_JAVA_HEAP_OOPS,
+	    "jvm without -Xmx: java-heap, by compressed oops");
+	done(s, cls, why);
+}
+
+static void
+test_python_c(void)
+{
+	struct class_why *why;
+	uint8_t *cls;
+	struct snapshot *s;
+
+	s = classified(
+	    "smaps-python-grow.txt", NULL, RT_DYNAMIC, NULL, &cls, &why);
+	if (s != NULL) {
+		ok(count(s, cls, RC_PYTHON_ARENA, "") >= 5,
+		    "python 3.11 (from libpython's name): pymalloc arenas");
+		done(s, cls, why);
+	}
+	s = classified("smaps-c-threads.txt", "syscall-c-threads.txt",
+	    RT_DYNAMIC, NULL, &cls, &why);
+	if (s != NULL) {
+		is_u64(count(s, cls, RC_MALLOC_ARENA, ""), 4,
+		    "C threads that malloc: four malloc arenas");
+		is_u64(count(s, cls, RC_THREAD_STACK, ""), 4,
+		    "C threads: four pthread stacks");
+		done(s, cls, why);
+	}
+}
+
+/* User rules: refine any class, first match wins, bad lines told. */
+static void
+test_rules(void)
+{
+	static const char text[] =
+	    "# my rules\n"
+	    "\n"
+	    "^\\[anon:\\s*Go:\\sheap\\]$ rw-p hot-cache\n"
+	    "^$ rw-p @thread-stack worker-stack\n"
+	    "(unclosed stack\n"
+	    "^/opt/ r... @rodata tables\n"
+	    "^/opt/ opt-files\n"
+	    "x rwzp nope\n"
+	    "x Bad:Name\n"
+	    "^\\[heap\\]$ anon\n";
+	struct classify_rules *r = classify_rules_new();
+	struct snapshot *s = snapshot_new();
+	struct class_why why[8];
+	char *msgs = NULL;
+	uint8_t cls[8];
+	size_t i = 0;
+	int bad;
+
+	bad = classify_rules_parse(r, "rules", text, sizeof text - 1, &msgs);
+	is_u64(bad, 3, "three bad lines");
+	ok(msgs != NULL && strstr(msgs, "rules:5: bad pattern") &&
+	        strstr(msgs, "rules:8: ") && strstr(msgs, "rules:9: "),
+	    "each told with file and line");
+	is_u64(classify_rules_count(r), 5, "five rules kept");
+	add(s, 0x400000, 0x401000, "r--p", "/opt/t.db", 0);
+	add(s, 0x401000, 0x402000, "rw-p", "/opt/t.db", 0);
+	add(s, 0x500000, 0x600000, "rw-p", "[heap]", 0);
+	add(s, 0xc000000000ULL, 0xc004000000ULL, "rw-p", "[anon: Go: heap]", 0);
+	add(s, 0x7f0000000000ULL, 0x7f0000001000ULL, "---p", "", 0);
+	add(s, 0x7f0000001000ULL, 0x7f0000801000ULL, "rw-p", "", 0);
+	snapshot_add_thread_sp(s, 0x7f0000800000ULL);
+	classify_rules_install(r);
+	classify_snapshot_why(s, cls, why);
+	is_str(label(s, cls, i++), "tables", "@rodata refines rodata");
+	is_str(label(s, cls, i++), "opt-files", "the next rule, for the rest");
+	is_str(label(s, cls, i++), "anon", "a rule may name a built-in class");
+	is_str(label(s, cls, i), "hot-cache", "a runtime's class refined");
+	ok(region_class_lookup("hot-cache") == cls[i] &&
+	        cls[i] >= RC_USER_FIRST,
+	    "user classes look up by name");
+	ok(strstr(explain(s, cls, why, (long)i), "user rule rules:3") != NULL,
+	    "the detail names the rule (%s)", explain(s, cls, why, (long)i));
+	i += 2;
+	is_str(label(s, cls, i), "worker-stack",
+	    "a thread stack refined (after the stack pointers)");
+	classify_rules_install(NULL);
+	classify_rules_free(r);
+	free(msgs);
+	snapshot_free(s);
+}
+
+/* The man page lists every class, as .B NAME (hyphens escaped). */
+static void
+test_man(void)
+{
+	char path[4096], *buf = NULL, want[80], list[80], esc[64];
+	const char *dir = getenv("srcdir");
+	size_t len = 0, k, n;
+	int c, missing = 0;
+	FILE *f;
+
+	snprintf(path, sizeof path, "%s/doc/memtop.1", dir ? dir : ".");
+	f = fopen(path, "r");
+	if (f == NULL || getdelim(&buf, &len, '\0', f) < 0) {
+		ok(0, "doc/memtop.1 readable");
+		if (f != NULL)
+			fclose(f);
+		free(buf);
+		return;
+	}
+	fclose(f);
+	for (c = 0; c < RC_COUNT; c++) {
+		const char *name = region_class_name(c);
+
+		if (c == RC_ANON_NAMED)
+			continue;
+		for (k = 0, n = 0; name[k] != '\0' && n + 2 < sizeof esc; k++) {
+			if (name[k] == '-')
+				esc[n++] = '\\';
+			esc[n++] = name[k];
+		}
+		esc[n] = '\0';
+		/* ".B name" on its line, or in a list: ".BR code \", \" rodata" */
+		snprintf(want, sizeof want, "\n.B %s\n", esc); /* +3: " x\n" */
+		snprintf(list, sizeof list, " %s ", esc);
+		if (strstr(buf, want) == NULL && strstr(buf, list) == NULL &&
+		    strstr(buf, want + 3) == NULL) {
+			diag("the man page does not list %s", name);
+			missing++;
+		}
+	}
+	ok(missing == 0, "the man page lists every class");
+	free(buf);
 }
 
 int
@@ -433,5 +806,12 @@ main(void)
 	test_java();
 	test_redis();
 	test_go();
+	test_runtime_names();
+	test_go126();
+	test_go_live_captures();
+	test_java_leak();
+	test_python_c();
+	test_rules();
+	test_man();
 	return tap_done();
 }

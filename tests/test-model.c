@@ -79,7 +79,8 @@ test_heap_growth(void)
 	t = at(m, 0x500000);
 	ok(same && model_nregions(m) == 2, "a brk heap stays one region");
 	ok(t->events & TR_EVENT_GREW, "and is marked grown");
-	ok(t->cls == RC_HEAP && t->state == TR_LIVE, "class heap, live");
+	ok(t->cls == RC_BRK_HEAP && t->state == TR_LIVE,
+	    "class brk-heap, live");
 	n = model_history(m, &t->hist[SERIES_RSS], t->first_seq, t->last_seq, h,
 	    MODEL_HISTORY);
 	for (i = 1; i < n; i++)
@@ -478,8 +479,8 @@ test_groups(void)
 	ok(found_anon, "by file: anonymous regions by class");
 	ok(n >= 2 && g[0].kb[SF_RSS] >= g[1].kb[SF_RSS], "sorted by RSS");
 	n = model_groups(m, GROUP_CLASS, &g);
-	ok(n == 5, "by class: code rodata data anon heap (%zu)", n);
-	ok(strcmp(g[0].label, "heap") == 0 &&
+	ok(n == 5, "by class: code rodata data anon brk-heap (%zu)", n);
+	ok(strcmp(g[0].label, "brk-heap") == 0 &&
 	        model_group_has(m, &g[0], at(m, 0x50000)) &&
 	        !model_group_has(m, &g[0], at(m, 0x1000)),
 	    "membership");

@@ -289,7 +289,8 @@ test_table(void)
 		dump();
 
 	y = find("[heap]", TABLE_TOP);
-	ok(y > 0 && strstr(row(y), " heap ") && strstr(row(y), "000000600000-"),
+	ok(y > 0 && strstr(row(y), " brk-heap ") &&
+	        strstr(row(y), "000000600000-"),
 	    "the heap row: class and range");
 	ok(find(" code ", TABLE_TOP) > 0 && find(" shm ", TABLE_TOP) > 0 &&
 	        find(" stack ", TABLE_TOP) > 0 &&
