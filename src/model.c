@@ -495,6 +495,12 @@ model_sample_time(const struct model *m, uint64_t seq)
 	return m->wall[seq % MODEL_HISTORY];
 }
 
+double
+model_sample_mono(const struct model *m, uint64_t seq)
+{
+	return m->mono[seq % MODEL_HISTORY];
+}
+
 const struct snapshot_info *
 model_info(const struct model *m)
 {
@@ -587,6 +593,23 @@ model_history(const struct model *m, const struct history *h,
 		else
 			out[n++] = h->v[seq % MODEL_HISTORY];
 	}
+	return n;
+}
+
+size_t
+model_history_mono(const struct model *m, double *out, size_t max)
+{
+	uint64_t from, seq;
+	size_t n = 0, want;
+
+	if (m->nsamples == 0 || max == 0)
+		return 0;
+	want = max < MODEL_HISTORY ? max : MODEL_HISTORY;
+	if (want > m->nsamples)
+		want = (size_t)m->nsamples;
+	from = m->nsamples - want;
+	for (seq = from; seq < m->nsamples; seq++)
+		out[n++] = m->mono[seq % MODEL_HISTORY];
 	return n;
 }
 

@@ -114,6 +114,7 @@ int model_ingest(struct model *m, const struct snapshot *s);
 uint64_t model_samples(const struct model *m);
 /* Wall/monotonic time of sample seq (must be within the history window). */
 double model_sample_time(const struct model *m, uint64_t seq);
+double model_sample_mono(const struct model *m, uint64_t seq);
 
 /* Facts from the last snapshot (pid, comm, status, cgroup...). */
 const struct snapshot_info *model_info(const struct model *m);
@@ -148,6 +149,10 @@ const struct model_totals *model_totals(const struct model *m);
 #define HISTORY_NONE UINT64_MAX
 size_t model_history(const struct model *m, const struct history *h,
     uint64_t first_seq, uint64_t last_seq, uint64_t *out, size_t max);
+/* The snapshots' monotonic times of the same samples, out[i] the time of
+ * model_history()'s out[i]: the same count for the same max.  Taken as
+ * recorded: a damaged recording may hold times that go backwards. */
+size_t model_history_mono(const struct model *m, double *out, size_t max);
 
 /* Growth rate of a series in kB/s: least squares over the rate window. */
 double model_region_rate(
