@@ -271,6 +271,20 @@ tracked_update(struct tracked_region *t, const struct region *r,
 		    sat32(r->kb[series_fields[s]]);
 }
 
+/* Move the region's low point (model.h) with this sample's RSS. */
+static void
+tracked_track_low(struct tracked_region *t, double mono, double wall)
+{
+	uint64_t rss = t->kb[SF_RSS];
+
+	if (rss > t->low_kb + MODEL_LOW_SLACK(t->low_kb))
+		return;
+	if (rss < t->low_kb)
+		t->low_kb = rss;
+	t->low_mono = mono;
+	t->low_wall = wall;
+}
+
 static void
 tracked_init(struct model *m, struct tracked_region *t, const struct region *r,
     enum region_class c, uint32_t path_id, uint64_t seq, double wall)
@@ -293,6 +307,7 @@ tracked_init(struct model *m, struct tracked_region *t, const struct region *r,
 		memcpy(t->base_kb, r->kb, sizeof t->base_kb);
 		memcpy(t->first_kb, r->kb, sizeof t->first_kb);
 	}
+	t->low_kb = r->kb[SF_RSS];
 }
 
 static void
@@ -413,6 +428,7 @@ model_ingest(struct model *m, const struct snapshot *s)
 			    (enum region_class)m->cls[i], m->path_ids[i], seq,
 			    s->wall);
 		}
+		tracked_track_low(&m->pool[e->slot], s->mono, s->wall);
 		e->start = r->start;
 		e->end = r->end;
 		e->path_id = m->path_ids[i];

@@ -69,8 +69,17 @@ struct tracked_region {
 	double first_time;           /* wall clock when it appeared */
 	uint32_t events;             /* TR_EVENT_* bits */
 	uint64_t first_start, first_end; /* range when it appeared */
+	/* Its last low point: the lowest RSS since it appeared, moved to
+	 * the latest sample that came back within MODEL_LOW_SLACK() of it.
+	 * A region whose RSS is above low_kb has been growing since
+	 * low_mono/low_wall (the leak suspects' "since"). */
+	uint64_t low_kb;
+	double low_mono, low_wall;
 	struct history hist[SERIES_COUNT];
 };
+/* How close to its low a region's RSS must come to be "at its low" again:
+ * a page, plus 1/1024 of the low (noise of big file mappings). */
+#define MODEL_LOW_SLACK(low_kb) (4 + (low_kb) / 1024)
 
 /* Totals over the regions that are not gone, per sample. */
 struct model_totals {
