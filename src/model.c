@@ -856,6 +856,7 @@ model_groups_of(struct model *m, enum group_by by, region_pred keep,
 			gr->kb[f] += t->kb[f];
 			gr->base_kb[f] += t->base_kb[f];
 			gr->prev_kb[f] += t->prev_kb[f];
+			gr->first_kb[f] += t->first_kb[f];
 		}
 		group_add_history(m, gr, t);
 	}

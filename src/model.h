@@ -104,7 +104,8 @@ struct region_group {
 	uint64_t kb[SF_COUNT];
 	uint64_t base_kb[SF_COUNT];
 	uint64_t prev_kb[SF_COUNT];
-	double rate_kb_s; /* of SF_RSS */
+	uint64_t first_kb[SF_COUNT]; /* members' first_kb */
+	double rate_kb_s;            /* of SF_RSS */
 	struct history hist[SERIES_COUNT];
 };
 
