@@ -49,6 +49,7 @@ struct model {
 	uint32_t *hash; /* open addressing: path ids */
 	size_t hash_cap;
 
+	uint64_t serial; /* model_serial() */
 	uint64_t nsamples, next_id, baseline_seq;
 	double mono[MODEL_HISTORY], wall[MODEL_HISTORY];
 	double first_wall;
@@ -99,8 +100,10 @@ group_by_name(enum group_by g)
 struct model *
 model_new(void)
 {
+	static uint64_t serials;
 	struct model *m = xcalloc(1, sizeof *m);
 
+	m->serial = __atomic_add_fetch(&serials, 1, __ATOMIC_RELAXED);
 	m->next_id = 1;
 	m->refs_cap = 1024;
 	m->refs = xcalloc(m->refs_cap, sizeof *m->refs);
@@ -127,6 +130,12 @@ model_free(struct model *m)
 	free(m->hash);
 	free(m->groups);
 	free(m);
+}
+
+uint64_t
+model_serial(const struct model *m)
+{
+	return m->serial;
 }
 
 static void

@@ -113,6 +113,9 @@ struct model;
 
 struct model *model_new(void);
 void model_free(struct model *m);
+/* A number no other model of this process had: tracked region ids mean the
+ * same region only between two states of the same model. */
+uint64_t model_serial(const struct model *m);
 
 /*
  * Ingest the next snapshot.  Classifies its regions, matches them to tracked
