@@ -129,6 +129,8 @@ demo_anon(size_t len, size_t page, const char *what, const char *how)
 	if (p == MAP_FAILED || mprotect(p, len, PROT_READ | PROT_WRITE) != 0)
 		fatal(EXIT_FAILURE_GENERIC, "demo: mmap %s: %s", what,
 		    strerror(errno));
+	/* Page by page, as promised, where huge pages are the default. */
+	madvise(p, len, MADV_NOHUGEPAGE);
 	demo_name(p, len, what);
 	printf("  %-12s %p-%p %s\n", what, (void *)p, (void *)(p + len), how);
 	return p;
