@@ -117,13 +117,14 @@ demo_touch(char *p, size_t want, size_t *done, size_t page)
 	}
 }
 
-/* An anonymous rw mapping of len bytes, named, its range printed.  A guard
- * page after it keeps it from merging with its neighbours where the kernel
- * cannot name it. */
+/* An anonymous rw mapping of len bytes, named, its range printed.  A
+ * read-only page after it keeps it from merging with its neighbours where
+ * the kernel cannot name it (not a ---p guard: below a mapping, that would
+ * make the mapping look like a glibc thread stack). */
 static char *
 demo_anon(size_t len, size_t page, const char *what, const char *how)
 {
-	char *p = mmap(NULL, len + page, PROT_NONE,
+	char *p = mmap(NULL, len + page, PROT_READ,
 	    MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
 
 	if (p == MAP_FAILED || mprotect(p, len, PROT_READ | PROT_WRITE) != 0)
