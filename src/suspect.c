@@ -286,6 +286,16 @@ suspect_analyse(struct suspect_work *w, const double *t, const uint64_t *y,
 	tr->from_mono = w->pt[0];
 	if (k < 2)
 		return;
+	if (k > SUSPECT_PAIR_POINTS) {
+		/* Evenly spread, the first and the last kept. */
+		for (i = 0; i < SUSPECT_PAIR_POINTS; i++) {
+			size_t j = i * (k - 1) / (SUSPECT_PAIR_POINTS - 1);
+
+			w->pt[i] = w->pt[j];
+			w->py[i] = w->py[j];
+		}
+		k = SUSPECT_PAIR_POINTS;
+	}
 	suspect_theil_sen(w, k, &tr->rate_kb_s, &tr->tau);
 	span = w->pt[k - 1] - w->pt[0];
 	for (i = 1; i < k; i++)
@@ -309,8 +319,9 @@ suspect_analyse(struct suspect_work *w, const double *t, const uint64_t *y,
 	if (tr->rate_kb_s <= 0 || tr->growth_kb <= 0)
 		return;
 	tr->steadiness = clamp01(tr->tau) * tr->spread * tr->recent;
-	tr->confidence = tr->steadiness * (1 - exp(-((double)k - 2) / 4)) *
-	    tr->growth_kb / (tr->growth_kb + SUSPECT_MIN_GROWTH_KB);
+	tr->confidence = tr->steadiness *
+	    (1 - exp(-((double)tr->npoints - 2) / 4)) * tr->growth_kb /
+	    (tr->growth_kb + SUSPECT_MIN_GROWTH_KB);
 	if (!tr->cyclic)
 		tr->confidence *= tr->kept;
 }
@@ -395,41 +406,51 @@ suspect_nanalysed(const struct suspect_ranking *sr)
 }
 
 /*
- * The window's prefilter on hist[0..n): whether the series grew over it
- * (last above first, or the low of its second half above the low of its
- * first: a sawtooth whose troughs rise), and by how much (*grown: last
- * minus the window's low).
+ * The window's prefilter on the ring h over samples [from, to] of a window
+ * whose first half ends before mid: whether the series grew over it (last
+ * above first, or the low of its second half above the low of its first: a
+ * sawtooth whose troughs rise), and by how much (*grown: last minus first,
+ * or minus the window's low).  Reads the ring in place, and only the two
+ * ends when they tell: this runs for every region above its low point.
  */
-static bool
-suspect_grew(const uint64_t *h, size_t n, double *grown)
+/* The lowest of the ring h over samples [from, to] (to >= from, at most
+ * MODEL_HISTORY of them): one or two contiguous runs, no branch inside. */
+static uint32_t
+suspect_ring_min(const struct history *h, uint64_t from, uint64_t to)
 {
-	uint64_t first = HISTORY_NONE, last = HISTORY_NONE;
-	uint64_t lo1 = HISTORY_NONE, lo2 = HISTORY_NONE;
-	size_t i;
+	size_t a = (size_t)(from % MODEL_HISTORY);
+	size_t n = (size_t)(to - from) + 1, i, end;
+	uint32_t lo = UINT32_MAX;
 
-	for (i = 0; i < n; i++) {
-		uint64_t v = h[i];
+	end = a + n < MODEL_HISTORY ? a + n : MODEL_HISTORY;
+	for (i = a; i < end; i++)
+		lo = h->v[i] < lo ? h->v[i] : lo;
+	for (i = 0; i < n - (end - a); i++)
+		lo = h->v[i] < lo ? h->v[i] : lo;
+	return lo;
+}
 
-		if (v == HISTORY_NONE)
-			continue;
-		if (first == HISTORY_NONE)
-			first = v;
-		last = v;
-		if (i < n / 2) {
-			if (lo1 == HISTORY_NONE || v < lo1)
-				lo1 = v;
-		} else if (lo2 == HISTORY_NONE || v < lo2)
-			lo2 = v;
-	}
-	if (last == HISTORY_NONE || first == HISTORY_NONE)
+static bool
+suspect_grew(const struct history *h, uint64_t from, uint64_t to, uint64_t mid,
+    double *grown)
+{
+	uint32_t first, last, lo1, lo2;
+
+	if (to < from)
 		return false;
-	if (lo1 == HISTORY_NONE)
-		lo1 = first;
-	if (lo2 == HISTORY_NONE)
-		lo2 = last;
+	first = h->v[from % MODEL_HISTORY];
+	last = h->v[to % MODEL_HISTORY];
+	if (last > first + MODEL_LOW_SLACK(first)) {
+		*grown = (double)last - (double)first; /* enough to order */
+		return true;
+	}
+	lo1 = mid > from ?
+	    suspect_ring_min(h, from, mid - 1 < to ? mid - 1 : to) :
+	    first;
+	lo2 =
+	    mid <= to ? suspect_ring_min(h, mid > from ? mid : from, to) : last;
 	*grown = (double)last - (double)(lo1 < lo2 ? lo1 : lo2);
-	return last > first + MODEL_LOW_SLACK(first) ||
-	    lo2 > lo1 + MODEL_LOW_SLACK(lo1);
+	return lo2 > lo1 + MODEL_LOW_SLACK(lo1);
 }
 
 static void
@@ -444,24 +465,39 @@ suspect_add_candidate(struct suspect_ranking *sr, size_t idx, double grown)
 	sr->ncand++;
 }
 
-static int
-suspect_candidate_cmp(const void *pa, const void *pb)
-{
-	const struct candidate *a = pa, *b = pb;
-
-	if (a->grown != b->grown)
-		return a->grown > b->grown ? -1 : 1;
-	return a->idx < b->idx ? -1 : a->idx > b->idx;
-}
-
-/* How many candidates get the full analysis: the SUSPECT_FULL_MAX that
- * grew the most when there are more (reorders sr->c). */
+/* How many candidates get the full analysis: when there are more than
+ * SUSPECT_FULL_MAX, the SUSPECT_FULL_MAX that grew the most, moved to the
+ * front (a selection, not a sort: their order does not matter). */
 static size_t
 suspect_to_analyse(struct suspect_ranking *sr)
 {
+	long l = 0, r = (long)sr->ncand - 1, k = SUSPECT_FULL_MAX - 1;
+	struct candidate *c = sr->c, tmp;
+
 	if (sr->ncand <= SUSPECT_FULL_MAX)
 		return sr->ncand;
-	qsort(sr->c, sr->ncand, sizeof *sr->c, suspect_candidate_cmp);
+	while (l < r) { /* Wirth's selection, biggest first */
+		double x = c[k].grown;
+		long i = l, j = r;
+
+		do {
+			while (c[i].grown > x)
+				i++;
+			while (x > c[j].grown)
+				j--;
+			if (i <= j) {
+				tmp = c[i];
+				c[i] = c[j];
+				c[j] = tmp;
+				i++;
+				j--;
+			}
+		} while (i <= j);
+		if (j < k)
+			l = i;
+		if (k < i)
+			r = j;
+	}
 	return SUSPECT_FULL_MAX;
 }
 
@@ -509,18 +545,21 @@ suspect_rank_regions(struct suspect_ranking *sr, struct model *m,
     const struct suspect_opts *o, size_t window)
 {
 	size_t i, n = model_nregions(m), na;
+	uint64_t latest = model_samples(m) - 1, from, mid;
 	double grown;
 
+	from = latest + 1 - window;
+	mid = from + window / 2;
 	for (i = 0; i < n; i++) {
 		const struct tracked_region *t = model_region(m, i);
-		size_t nh;
 
 		if (t->state == TR_GONE ||
 		    t->kb[SF_RSS] <= t->low_kb + MODEL_LOW_SLACK(t->low_kb))
 			continue;
-		nh = model_history(m, &t->hist[SERIES_RSS], t->first_seq,
-		    t->last_seq, sr->hist, window);
-		if (suspect_grew(sr->hist, nh, &grown))
+		if (suspect_grew(&t->hist[SERIES_RSS],
+		        t->first_seq > from ? t->first_seq : from,
+		        t->last_seq < latest ? t->last_seq : latest, mid,
+		        &grown))
 			suspect_add_candidate(sr, i, grown);
 	}
 	na = suspect_to_analyse(sr);
@@ -564,17 +603,16 @@ suspect_rank_groups(struct suspect_ranking *sr, struct model *m,
     const struct suspect_opts *o, size_t window)
 {
 	const struct region_group *g;
+	uint64_t latest = model_samples(m) - 1, from;
 	size_t i, n, na;
 	double grown;
 
+	from = latest + 1 - window;
 	n = model_groups(m, o->by, &g);
-	for (i = 0; i < n; i++) {
-		size_t nh = model_history(
-		    m, &g[i].hist[SERIES_RSS], 0, UINT64_MAX, sr->hist, window);
-
-		if (suspect_grew(sr->hist, nh, &grown))
+	for (i = 0; i < n; i++)
+		if (suspect_grew(&g[i].hist[SERIES_RSS], from, latest,
+		        from + window / 2, &grown))
 			suspect_add_candidate(sr, i, grown);
-	}
 	na = suspect_to_analyse(sr);
 	sr->nanalysed = na;
 	for (i = 0; i < na; i++) {
@@ -656,6 +694,8 @@ suspect_rank(struct suspect_ranking *sr, struct model *m,
 	memset(&sr->proc, 0, sizeof sr->proc);
 	if (window > MODEL_HISTORY)
 		window = MODEL_HISTORY;
+	if (window > model_samples(m))
+		window = (size_t)model_samples(m);
 	if (model_samples(m) >= 3) {
 		nm = model_history_mono(m, sr->mono, window);
 		nh = model_history(m, &model_totals(m)->hist[SERIES_RSS], 0,

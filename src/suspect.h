@@ -21,7 +21,8 @@
  *     window's net growth / all its rises, on a 3-sample median (a slow GC
  *     cycle seen once or twice keeps a half or a third);
  *   - the rate is the Theil-Sen slope of the trend points (the median of
- *     the pairwise slopes: a few wild samples do not move it);
+ *     the pairwise slopes: a few wild samples do not move it), over at
+ *     most SUSPECT_PAIR_POINTS of them;
  *   - steadiness = tau+ x spread x recent, each 0..1: Kendall's tau of the
  *     trend points (how consistently later is higher), 1 - the largest
  *     excess of one step's share of the rise over its share of the time (a
@@ -45,6 +46,9 @@
 #define SUSPECT_MIN_TROUGHS   3   /* troughs to judge across cycles */
 #define SUSPECT_MIN_GROWTH_KB 64  /* growth that counts half (c_mag) */
 #define SUSPECT_MAX_POINTS    MODEL_HISTORY
+/* Trend points the Theil-Sen slope and tau are taken over, evenly spread
+ * (1,128 pairs rather than 7,140 for a full window). */
+#define SUSPECT_PAIR_POINTS 48
 /* Candidates analysed in full per ranking (by regions, and by groups):
  * those that grew the most over the window.  Bounds the cost when
  * thousands of regions grow at once. */
