@@ -476,3 +476,15 @@ moment_diff_free(struct moment_diff *d)
 	free(d->d);
 	free(d);
 }
+
+const struct moment_delta *
+moment_diff_find(const struct moment_diff *d, uint64_t start)
+{
+	size_t i;
+
+	for (i = 0; i < d->n; i++)
+		if (moment_delta_start(&d->d[i]) == start &&
+		    (d->d[i].a != NULL || d->d[i].b != NULL))
+			return &d->d[i];
+	return NULL;
+}

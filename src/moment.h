@@ -105,5 +105,9 @@ struct moment_diff {
 struct moment_diff *moment_diff(const struct moment *a, const struct moment *b,
     enum group_by by, bool with_same);
 void moment_diff_free(struct moment_diff *d);
+/* The line of a region diff whose region starts at start (in the later
+ * moment, or the earlier when it is gone), or NULL. */
+const struct moment_delta *moment_diff_find(
+    const struct moment_diff *d, uint64_t start);
 
 #endif

@@ -40,6 +40,7 @@ struct suspect_ranking {
 	struct suspect *s;
 	size_t n, cap;
 	struct candidate *c;
+	double *grown; /* scratch: the candidates' growth */
 	size_t ncand, cand_cap, nanalysed;
 	struct suspect_trend proc;
 	/* What the last result was computed for. */
@@ -384,6 +385,7 @@ suspect_ranking_free(struct suspect_ranking *sr)
 	free(sr->w);
 	free(sr->s);
 	free(sr->c);
+	free(sr->grown);
 	free(sr);
 }
 
@@ -454,11 +456,22 @@ suspect_grew(const struct history *h, uint64_t from, uint64_t to, uint64_t mid,
 }
 
 static void
+suspect_swap(struct candidate *a, struct candidate *b)
+{
+	struct candidate tmp = *a;
+
+	*a = *b;
+	*b = tmp;
+}
+
+static void
 suspect_add_candidate(struct suspect_ranking *sr, size_t idx, double grown)
 {
 	if (sr->ncand == sr->cand_cap) {
 		sr->cand_cap = sr->cand_cap ? sr->cand_cap * 2 : 256;
 		sr->c = xrealloc(sr->c, sr->cand_cap * sizeof *sr->c);
+		sr->grown =
+		    xrealloc(sr->grown, sr->cand_cap * sizeof *sr->grown);
 	}
 	sr->c[sr->ncand].idx = idx;
 	sr->c[sr->ncand].grown = grown;
@@ -471,33 +484,22 @@ suspect_add_candidate(struct suspect_ranking *sr, size_t idx, double grown)
 static size_t
 suspect_to_analyse(struct suspect_ranking *sr)
 {
-	long l = 0, r = (long)sr->ncand - 1, k = SUSPECT_FULL_MAX - 1;
-	struct candidate *c = sr->c, tmp;
+	size_t i, k = 0;
+	double cut;
 
 	if (sr->ncand <= SUSPECT_FULL_MAX)
 		return sr->ncand;
-	while (l < r) { /* Wirth's selection, biggest first */
-		double x = c[k].grown;
-		long i = l, j = r;
-
-		do {
-			while (c[i].grown > x)
-				i++;
-			while (x > c[j].grown)
-				j--;
-			if (i <= j) {
-				tmp = c[i];
-				c[i] = c[j];
-				c[j] = tmp;
-				i++;
-				j--;
-			}
-		} while (i <= j);
-		if (j < k)
-			l = i;
-		if (k < i)
-			r = j;
-	}
+	for (i = 0; i < sr->ncand; i++)
+		sr->grown[i] = sr->c[i].grown;
+	cut =
+	    suspect_select(sr->grown, sr->ncand, sr->ncand - SUSPECT_FULL_MAX);
+	/* Those above the cut, then those at it, to the front. */
+	for (i = 0; i < sr->ncand && k < SUSPECT_FULL_MAX; i++)
+		if (sr->c[i].grown > cut)
+			suspect_swap(&sr->c[k++], &sr->c[i]);
+	for (i = k; i < sr->ncand && k < SUSPECT_FULL_MAX; i++)
+		if (sr->c[i].grown == cut)
+			suspect_swap(&sr->c[k++], &sr->c[i]);
 	return SUSPECT_FULL_MAX;
 }
 

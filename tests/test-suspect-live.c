@@ -80,6 +80,32 @@ sample(int pid, struct model *m, int n,
 	return i;
 }
 
+/* Start the suspects' demo workload, or a python3 that sleeps once it has
+ * said "ready"; *out reads its standard output.  Its pid, or -1. */
+static pid_t
+spawn(bool demo, FILE **out)
+{
+	struct demo_opts o = { 0, 0, false, false, true };
+	int fds[2];
+	pid_t pid;
+
+	if (pipe(fds) != 0 || (pid = fork()) < 0)
+		return -1;
+	if (pid == 0) {
+		close(fds[0]);
+		dup2(fds[1], STDOUT_FILENO);
+		if (demo)
+			_exit(demo_main(&o));
+		execlp("python3", "python3", "-c",
+		    "import time; print('ready', flush=True); time.sleep(60)",
+		    (char *)NULL);
+		_exit(127);
+	}
+	close(fds[1]);
+	*out = fdopen(fds[0], "r");
+	return pid;
+}
+
 /* "  NAME         0xSTART-0xEND ..." from the demo's output. */
 static int
 parse_range(const char *line, const char *name, uint64_t *start)
@@ -145,7 +171,6 @@ watch_each(struct model *m, int i, void *ctx)
 static void
 test_three_regions(void)
 {
-	struct demo_opts o = { 0, 0, false, false, true };
 	struct model *m = model_new();
 	struct suspect_ranking *sr = suspect_ranking_new();
 	struct suspect_opts so;
@@ -153,22 +178,14 @@ test_three_regions(void)
 	struct watch watch = { 0 };
 	uint64_t warm = 0, leak = 0, saw = 0;
 	char line[256], hex[32], full[32];
-	int fds[2], status, got;
+	int status, got;
 	long rl, rw, rs;
 	pid_t pid;
 	FILE *out;
 	size_t n, i;
 
-	if (pipe(fds) != 0)
+	if ((pid = spawn(true, &out)) < 0)
 		return;
-	pid = fork();
-	if (pid == 0) {
-		close(fds[0]);
-		dup2(fds[1], STDOUT_FILENO);
-		_exit(demo_main(&o));
-	}
-	close(fds[1]);
-	out = fdopen(fds[0], "r");
 	while (fgets(line, sizeof line, out) != NULL)
 		if (parse_range(line, "warmup", &warm) ||
 		    parse_range(line, "leak", &leak))
@@ -239,7 +256,7 @@ test_no_growth(void)
 	struct suspect_opts so;
 	const struct suspect *s;
 	char line[64] = "";
-	int fds[2], status;
+	int status;
 	pid_t pid;
 	FILE *out;
 	size_t n;
@@ -250,19 +267,8 @@ test_no_growth(void)
 		model_free(m);
 		return;
 	}
-	if (pipe(fds) != 0)
+	if ((pid = spawn(false, &out)) < 0)
 		return;
-	pid = fork();
-	if (pid == 0) {
-		close(fds[0]);
-		dup2(fds[1], STDOUT_FILENO);
-		execlp("python3", "python3", "-c",
-		    "import time; print('ready', flush=True); time.sleep(60)",
-		    (char *)NULL);
-		_exit(127);
-	}
-	close(fds[1]);
-	out = fdopen(fds[0], "r");
 	if (fgets(line, sizeof line, out) == NULL)
 		diag("python3 said nothing");
 	sample(pid, m, 13, NULL, NULL);
@@ -332,29 +338,14 @@ ask(int cmd, int reply, char c)
 	return (uint64_t)(uintptr_t)p;
 }
 
-static const struct moment_delta *
-delta_at(const struct moment_diff *d, uint64_t start)
-{
-	size_t i;
-
-	for (i = 0; i < d->n; i++) {
-		const struct moment_region *r =
-		    d->d[i].b ? d->d[i].b : d->d[i].a;
-
-		if (r->start == start)
-			return &d->d[i];
-	}
-	return NULL;
-}
-
 /* The leak grew by 2 MB and a 2 MB region is new, from a to b. */
 static void
 check_diff(const struct moment *a, const struct moment *b, uint64_t leak,
     uint64_t fresh, const char *how)
 {
 	struct moment_diff *d = moment_diff(a, b, GROUP_NONE, false);
-	const struct moment_delta *x = delta_at(d, leak);
-	const struct moment_delta *y = delta_at(d, fresh);
+	const struct moment_delta *x = moment_diff_find(d, leak);
+	const struct moment_delta *y = moment_diff_find(d, fresh);
 	int64_t dl = x ? x->delta_kb[SERIES_RSS] : 0;
 	int64_t dn = y ? y->delta_kb[SERIES_RSS] : 0;
 

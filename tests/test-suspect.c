@@ -459,21 +459,6 @@ test_files_and_many(void)
 	suspect_ranking_free(sr);
 }
 
-static const struct moment_delta *
-delta_at(const struct moment_diff *d, uint64_t start)
-{
-	size_t i;
-
-	for (i = 0; i < d->n; i++) {
-		const struct moment_region *r =
-		    d->d[i].b ? d->d[i].b : d->d[i].a;
-
-		if (r->start == start)
-			return &d->d[i];
-	}
-	return NULL;
-}
-
 static void
 test_moments(void)
 {
@@ -518,18 +503,18 @@ test_moments(void)
 	ok(d->n == 4 && d->nnew == 1 && d->ngone == 1 && d->ngrew == 1 &&
 	        d->nshrank == 1,
 	    "new, gone, grown, shrunk; the unchanged left out");
-	x = delta_at(d, 0x400000);
+	x = moment_diff_find(d, 0x400000);
 	ok(x && x->change == MOMENT_GREW && x->delta_kb[SERIES_RSS] == 3000 &&
 	        x->delta_kb[SERIES_PSS] == 3000 &&
 	        x->delta_kb[SERIES_PRIVATE_DIRTY] == 3000 &&
 	        x->delta_kb[SERIES_SWAP] == 0 &&
 	        strcmp(x->label, "anon:leak") == 0,
 	    "the leak with its deltas");
-	x = delta_at(d, 0xb00000);
+	x = moment_diff_find(d, 0xb00000);
 	ok(x && x->change == MOMENT_NEW && x->a == NULL &&
 	        x->delta_kb[SERIES_RSS] == 300,
 	    "the region mapped in between is new");
-	x = delta_at(d, 0x900000);
+	x = moment_diff_find(d, 0x900000);
 	ok(x && x->change == MOMENT_GONE && x->b == NULL &&
 	        x->delta_kb[SERIES_RSS] == -64,
 	    "the unmapped one is gone");
@@ -546,14 +531,14 @@ test_moments(void)
 	moment_diff_free(d);
 
 	d = moment_diff(a, b, GROUP_NONE, true);
-	ok(d->n == 5 && delta_at(d, 0x1000)->change == MOMENT_SAME,
+	ok(d->n == 5 && moment_diff_find(d, 0x1000)->change == MOMENT_SAME,
 	    "with the unchanged on request");
 	moment_diff_free(d);
 
 	base = moment_capture_baseline(m);
 	d = moment_diff(base, b, GROUP_NONE, false);
 	ok(base->baseline && base->seq == 1 && d->nnew == 1 && d->ngone == 1 &&
-	        delta_at(d, 0x400000)->delta_kb[SERIES_RSS] == 3000,
+	        moment_diff_find(d, 0x400000)->delta_kb[SERIES_RSS] == 3000,
 	    "the baseline's moment: the same changes");
 	moment_diff_free(d);
 
@@ -564,6 +549,8 @@ test_moments(void)
 	        d->d[1].delta_kb[SERIES_RSS] == -64 && d->d[1].na == 2 &&
 	        d->d[1].nb == 2,
 	    "by class: anon:leak grew, anon (one gone, one new, one shrunk)");
+	ok(moment_diff_find(d, 0x400000) == NULL,
+	    "no region's line in a group diff");
 	moment_diff_free(d);
 	d = moment_diff(a, b, GROUP_FILE, true);
 	ok(d->n == 3 && d->d[2].path_len == 9 &&
@@ -576,7 +563,7 @@ test_moments(void)
 	c = moment_capture(m2);
 	d = moment_diff(a, c, GROUP_NONE, false);
 	ok(c->model_serial != a->model_serial && d->nnew == 1 &&
-	        d->ngone == 1 && delta_at(d, 0x400000)->a != NULL,
+	        d->ngone == 1 && moment_diff_find(d, 0x400000)->a != NULL,
 	    "across models: paired by address and path");
 	moment_diff_free(d);
 
