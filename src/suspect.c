@@ -514,6 +514,7 @@ suspect_push(struct suspect_ranking *sr)
 	}
 	s = &sr->s[sr->n++];
 	memset(s, 0, sizeof *s);
+	s->since_mono = NAN; /* suspect_fill() sets it unless known */
 	return s;
 }
 
@@ -532,7 +533,7 @@ suspect_fill(struct suspect_ranking *sr, const struct model *m,
 	s->share_cgroup =
 	    o->cgroup_rate_kb_s > 0 ? s->rate_kb_s / o->cgroup_rate_kb_s : NAN;
 	s->oom_s = suspect_time_to_limit(s->rate_kb_s, o->headroom_kb);
-	if (s->since_wall == 0) {
+	if (isnan(s->since_mono)) {
 		s->since_mono = s->trend.from_mono;
 		s->since_wall =
 		    model_last_wall(m) - (last_mono - s->since_mono);
@@ -675,7 +676,7 @@ suspect_cached(const struct suspect_ranking *sr, const struct model *m,
 	return sr->valid && sr->serial == model_serial(m) &&
 	    sr->samples == model_samples(m) &&
 	    sr->baseline == model_baseline_seq(m) && sr->opts.by == o->by &&
-	    sr->opts.window == o->window && sr->opts.max == o->max &&
+	    sr->opts.window == o->window &&
 	    suspect_same_double(sr->opts.headroom_kb, o->headroom_kb) &&
 	    suspect_same_double(sr->opts.cgroup_rate_kb_s, o->cgroup_rate_kb_s);
 }
@@ -688,7 +689,7 @@ suspect_rank(struct suspect_ranking *sr, struct model *m,
 
 	if (suspect_cached(sr, m, o)) {
 		*out = sr->s;
-		return sr->n;
+		return o->max != 0 && sr->n > o->max ? o->max : sr->n;
 	}
 	sr->n = 0;
 	sr->ncand = 0;
@@ -711,15 +712,13 @@ suspect_rank(struct suspect_ranking *sr, struct model *m,
 	}
 	if (sr->n > 1)
 		qsort(sr->s, sr->n, sizeof *sr->s, suspect_cmp);
-	if (o->max != 0 && sr->n > o->max)
-		sr->n = o->max;
 	sr->valid = true;
 	sr->serial = model_serial(m);
 	sr->samples = model_samples(m);
 	sr->baseline = model_baseline_seq(m);
 	sr->opts = *o;
 	*out = sr->s;
-	return sr->n;
+	return o->max != 0 && sr->n > o->max ? o->max : sr->n;
 }
 
 const struct suspect *

@@ -137,7 +137,8 @@ void suspect_ranking_free(struct suspect_ranking *sr);
  * others, each tier by score (rate x confidence).  Only what grows is
  * listed: a positive rate and some confidence.  Gone regions are not.
  * *out is owned by sr, valid until its next call; called again for the
- * same model sample and options it returns the same array without work.
+ * same model sample and options (max aside: the whole ranking is kept and
+ * cut on return) it returns the same array without work.
  * By groups it calls model_groups(), which replaces the array an earlier
  * model_groups() call returned.
  */

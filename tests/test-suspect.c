@@ -394,7 +394,8 @@ test_ranking(void)
 	    "asked again for the same sample: the same ranking");
 	o.max = 1;
 	n = suspect_rank(sr, m, &o, &s);
-	ok(n == 1 && s[0].id == leak_id, "at most max");
+	ok(n == 1 && s[0].id == leak_id && suspect_nanalysed(sr) == i,
+	    "at most max");
 
 	o.max = 0;
 	o.by = GROUP_CLASS;
@@ -405,6 +406,40 @@ test_ranking(void)
 	suspect_line(m, &s[0], line, sizeof line, true);
 	is_str(line, "leak suspect: class anon:leak  +512K/s for 12s, steady",
 	    "its line");
+	model_free(m);
+	suspect_ranking_free(sr);
+}
+
+/* A leak older than the history: since when, from its low point. */
+static void
+test_since_beyond_window(void)
+{
+	struct model *m = model_new();
+	struct suspect_ranking *sr = suspect_ranking_new();
+	struct suspect_opts o;
+	const struct suspect *s;
+	char line[128];
+	size_t n;
+	int k;
+
+	suspect_opts_init(&o);
+	now = 0;
+	for (k = 0; k < 3 * MODEL_HISTORY; k++) {
+		begin();
+		add(LEAK, LEAK + (1 << 30), "", 1000 + 32 * (uint64_t)k);
+		model_ingest(m, snap);
+	}
+	n = suspect_rank(sr, m, &o, &s);
+	ok(n == 1 && fabs(s[0].rate_kb_s - 64) < 1e-6 &&
+	        s[0].confidence >= SUSPECT_CONFIDENT,
+	    "a leak of 64 kB/s over %d samples", 3 * MODEL_HISTORY);
+	ok(n == 1 && fabs(s[0].since_mono - 0.5) < 1e-9 &&
+	        fabs(s[0].growing_s - (3 * MODEL_HISTORY - 1) * DT) < 1e-9 &&
+	        s[0].trend.from_mono > s[0].since_mono,
+	    "growing since its first sample, before the window (%.1f s)",
+	    n ? s[0].growing_s : 0);
+	suspect_line(m, &s[0], line, sizeof line, true);
+	ok(strstr(line, "+64K/s for 2m59s, steady") != NULL, "%s", line);
 	model_free(m);
 	suspect_ranking_free(sr);
 }
@@ -584,6 +619,7 @@ main(void)
 	test_damage();
 	test_model_low_point();
 	test_ranking();
+	test_since_beyond_window();
 	test_files_and_many();
 	test_moments();
 	snapshot_free(snap);
