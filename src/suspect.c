@@ -5,7 +5,8 @@
  * Cost: every region is looked at in O(1) (is it above its low point?);
  * those that are get an O(window) look at their history ring (did it grow
  * over the window?); at most SUSPECT_FULL_MAX of those get the full
- * O(window^2) Theil-Sen analysis.  Scratch memory lives in the ranking.
+ * analysis, O(window) plus a Theil-Sen over at most SUSPECT_PAIR_POINTS
+ * points (their 1,128 pairs).  Scratch memory lives in the ranking.
  */
 #include "config.h"
 
@@ -17,7 +18,11 @@
 #include "suspect.h"
 #include "util.h"
 
-#define NPAIRS (SUSPECT_MAX_POINTS * (SUSPECT_MAX_POINTS - 1) / 2)
+/* The slopes scratch: the Theil-Sen pairs, or a series' single rises. */
+#define NPAIRS (SUSPECT_PAIR_POINTS * (SUSPECT_PAIR_POINTS - 1) / 2)
+#if NPAIRS < SUSPECT_MAX_POINTS
+#error "the slopes scratch must hold a series' rises"
+#endif
 
 /* Scratch of one analysis: the usable samples, the trend points, and the
  * pairwise slopes. */
@@ -219,7 +224,7 @@ suspect_at(const struct suspect_work *w, size_t k, double x)
 }
 
 static double
-clamp01(double v)
+suspect_clamp01(double v)
 {
 	return v < 0 ? 0 : v > 1 ? 1 : v;
 }
@@ -245,7 +250,7 @@ suspect_kept(const struct suspect_work *w, size_t n)
 			up += v - prev;
 		prev = v;
 	}
-	return up > 0 ? clamp01((v - w->y[0]) / up) : 0;
+	return up > 0 ? suspect_clamp01((v - w->y[0]) / up) : 0;
 }
 
 static void
@@ -267,6 +272,7 @@ suspect_analyse(struct suspect_work *w, const double *t, const uint64_t *y,
 		return;
 	nt = suspect_troughs(w, nu, troughs);
 	tr->ntroughs = (uint32_t)nt;
+	tr->kept = suspect_kept(w, nu);
 	if (nt >= SUSPECT_MIN_TROUGHS) {
 		tr->cyclic = true;
 		for (i = 0; i < nt; i++) {
@@ -274,7 +280,6 @@ suspect_analyse(struct suspect_work *w, const double *t, const uint64_t *y,
 			w->py[k++] = w->y[troughs[i]];
 		}
 	} else {
-		tr->kept = suspect_kept(w, nu);
 		from = suspect_last_low(w, nu);
 		if (nt > 0 && troughs[nt - 1] > from)
 			from = troughs[nt - 1];
@@ -310,16 +315,16 @@ suspect_analyse(struct suspect_work *w, const double *t, const uint64_t *y,
 		if (excess > maxexcess)
 			maxexcess = excess;
 	}
-	tr->spread = rise > 0 ? clamp01(1 - maxexcess) : 0;
+	tr->spread = rise > 0 ? suspect_clamp01(1 - maxexcess) : 0;
 	cut = w->pt[k - 1] - span / 3;
 	expect = tr->rate_kb_s * (w->pt[k - 1] - cut);
 	tr->recent = expect > 0 ?
-	    clamp01((w->py[k - 1] - suspect_at(w, k, cut)) / expect) :
+	    suspect_clamp01((w->py[k - 1] - suspect_at(w, k, cut)) / expect) :
 	    0;
 	tr->growth_kb = tr->rate_kb_s * (tr->to_mono - tr->from_mono);
 	if (tr->rate_kb_s <= 0 || tr->growth_kb <= 0)
 		return;
-	tr->steadiness = clamp01(tr->tau) * tr->spread * tr->recent;
+	tr->steadiness = suspect_clamp01(tr->tau) * tr->spread * tr->recent;
 	tr->confidence = tr->steadiness *
 	    (1 - exp(-((double)tr->npoints - 2) / 4)) * tr->growth_kb /
 	    (tr->growth_kb + SUSPECT_MIN_GROWTH_KB);

@@ -44,7 +44,7 @@
 
 #define SUSPECT_CONFIDENT     0.6 /* from here a suspect is named */
 #define SUSPECT_MIN_TROUGHS   3   /* troughs to judge across cycles */
-#define SUSPECT_MIN_GROWTH_KB 64  /* growth that counts half (c_mag) */
+#define SUSPECT_MIN_GROWTH_KB 64  /* growth that counts for half */
 #define SUSPECT_MAX_POINTS    MODEL_HISTORY
 /* Trend points the Theil-Sen slope and tau are taken over, evenly spread
  * (1,128 pairs rather than 7,140 for a full window). */
@@ -61,7 +61,8 @@ struct suspect_trend {
 	double spread;     /* 1 - largest rise's excess share, 0..1 */
 	double recent;     /* last third's growth / rate's, 0..1 */
 	double steadiness; /* tau+ x spread x recent */
-	double kept;       /* net growth / all rises of the window, 0..1 */
+	double kept;       /* net growth / all rises of the window, 0..1 (not
+	                counted against a cyclic series) */
 	double confidence; /* 0..1; 0 when it does not grow */
 	double from_mono;  /* first trend point: growth seen since then */
 	double to_mono;    /* last usable sample */
