@@ -107,6 +107,80 @@ demo_cleanup(void)
 		fprintf(stderr, "memtop demo: could not remove %s\n", demo_dir);
 }
 
+/* Touch the pages of p from *done up to want bytes. */
+static void
+demo_touch(char *p, size_t want, size_t *done, size_t page)
+{
+	while (*done < want) {
+		p[*done] = 1;
+		*done += page;
+	}
+}
+
+/* An anonymous rw mapping of len bytes, named, its range printed.  A
+ * read-only page after it keeps it from merging with its neighbours where
+ * the kernel cannot name it (not a ---p guard: below a mapping, that would
+ * make the mapping look like a glibc thread stack). */
+static char *
+demo_anon(size_t len, size_t page, const char *what, const char *how)
+{
+	char *p = mmap(NULL, len + page, PROT_READ,
+	    MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
+
+	if (p == MAP_FAILED || mprotect(p, len, PROT_READ | PROT_WRITE) != 0)
+		fatal(EXIT_FAILURE_GENERIC, "demo: mmap %s: %s", what,
+		    strerror(errno));
+	/* Page by page, as promised, where huge pages are the default. */
+	madvise(p, len, MADV_NOHUGEPAGE);
+	demo_name(p, len, what);
+	printf("  %-12s %p-%p %s\n", what, (void *)p, (void *)(p + len), how);
+	return p;
+}
+
+/* The leak suspects' workload (demo.h), until a signal. */
+static void
+demo_suspects(void)
+{
+	size_t page = (size_t)sysconf(_SC_PAGESIZE);
+	size_t warm_len = (size_t)DEMO_WARMUP_MB << 20;
+	size_t saw_len = (size_t)DEMO_SAW_MB << 20;
+	size_t warm_done = 0, leak_done = 0, saw_done = 0;
+	char *warm, *leak, *saw;
+	long cycle = 0;
+	double start;
+
+	warm = demo_anon(warm_len, page, "warmup", "48 MB over 2 s, then flat");
+	leak = demo_anon(DEMO_LEAK_SPAN, page, "leak", "leaking 512 kB/s");
+	saw =
+	    demo_anon(saw_len, page, "sawtooth", "+8 MB over 2 s, then freed");
+	fflush(stdout);
+	start = clock_mono();
+	while (!demo_stop) {
+		struct timespec ts = { 0, 20 * 1000 * 1000 };
+		double el = clock_mono() - start, phase;
+		double leak_want = el * DEMO_SUSPECT_KB_S * 1024;
+
+		demo_touch(warm,
+		    el >= DEMO_WARMUP_S ?
+		        warm_len :
+		        (size_t)(el / DEMO_WARMUP_S * (double)warm_len),
+		    &warm_done, page);
+		demo_touch(leak,
+		    leak_want < DEMO_LEAK_SPAN ? (size_t)leak_want :
+		                                 DEMO_LEAK_SPAN,
+		    &leak_done, page);
+		if ((long)(el / DEMO_SAW_S) != cycle) {
+			cycle = (long)(el / DEMO_SAW_S);
+			madvise(saw, saw_len, MADV_DONTNEED);
+			saw_done = 0;
+		}
+		phase = el - (double)cycle * DEMO_SAW_S;
+		demo_touch(saw, (size_t)(phase / DEMO_SAW_S * (double)saw_len),
+		    &saw_done, page);
+		nanosleep(&ts, NULL);
+	}
+}
+
 int
 demo_main(const struct demo_opts *o)
 {
@@ -132,6 +206,11 @@ demo_main(const struct demo_opts *o)
 		    EXIT_FAILURE_GENERIC, "demo: mkdtemp: %s", strerror(errno));
 
 	printf("memtop demo: pid %d\n", (int)getpid());
+	if (o->suspects) {
+		demo_suspects();
+		demo_cleanup();
+		return 0;
+	}
 
 	/* Heap: many small blocks, below the mmap threshold, so brk grows. */
 	heap = xcalloc(2048, sizeof *heap);

@@ -53,6 +53,7 @@ usage(FILE *f)
 	    "       memtop -r FILE [-b [--format F] [--from T] [--to T] | "
 	    "--info]\n"
 	    "       memtop --demo [--demo-rate KB_PER_S] [--demo-maps N]\n"
+	    "       memtop --demo-suspects\n"
 	    "\n"
 	    "  -p, --pid PID        the process to watch\n"
 	    "  -b, --batch          print samples as text (no dashboard), like "
@@ -83,6 +84,7 @@ usage(FILE *f)
 	    "~/.config/memtop/rules)\n"
 	    "      --demo           run the demo workload (a target that "
 	    "leaks)\n"
+	    "      --demo-suspects  a warm-up, a steady leak and a sawtooth\n"
 	    "  -h, --help           this text;  -V, --version  the version\n"
 	    "\n"
 	    "Exit status: 0 ok, 2 usage, 3 target gone, 4 permission denied,\n"
@@ -195,6 +197,7 @@ enum {
 	OPT_DEMO_MAPS,
 	OPT_DEMO_HOSTILE,
 	OPT_DEMO_CHURN,
+	OPT_DEMO_SUSPECTS,
 	OPT_KEEP,
 	OPT_INFO,
 	OPT_FROM,
@@ -244,6 +247,7 @@ main(int argc, char **argv)
 		{ "demo-maps", required_argument, NULL, OPT_DEMO_MAPS },
 		{ "demo-hostile", no_argument, NULL, OPT_DEMO_HOSTILE },
 		{ "demo-churn", no_argument, NULL, OPT_DEMO_CHURN },
+		{ "demo-suspects", no_argument, NULL, OPT_DEMO_SUSPECTS },
 		{ "write", required_argument, NULL, 'w' },
 		{ "replay", required_argument, NULL, 'r' },
 		{ "keep", required_argument, NULL, OPT_KEEP },
@@ -253,7 +257,7 @@ main(int argc, char **argv)
 		{ "rules", required_argument, NULL, OPT_RULES },
 		{ "help", no_argument, NULL, 'h' },
 		{ "version", no_argument, NULL, 'V' }, { NULL, 0, NULL, 0 } };
-	struct demo_opts demo = { DEMO_LEAK_KB_S, 0, false, false };
+	struct demo_opts demo = { DEMO_LEAK_KB_S, 0, false, false, false };
 	struct batch_opts bo = { BATCH_TEXT, FIELD_RSS, true, NULL };
 	struct app app;
 	struct pump_config pc;
@@ -335,6 +339,10 @@ main(int argc, char **argv)
 			break;
 		case OPT_DEMO_CHURN:
 			demo.churn = true;
+			break;
+		case OPT_DEMO_SUSPECTS:
+			run_demo = true;
+			demo.suspects = true;
 			break;
 		case 'w':
 			rec_path = optarg;
@@ -475,8 +483,8 @@ main(int argc, char **argv)
 		if (rec_path != NULL)
 			signal(SIGXFSZ, SIG_IGN);
 		if (rec_path != NULL &&
-		    (app.rec = recorder_open(rec_path, app.interval, keep,
-		         &cause, &err)) == NULL)
+		    (app.rec = recorder_open(
+		         rec_path, app.interval, keep, &cause, &err)) == NULL)
 			fatal(
 			    err == -EINVAL ? EXIT_USAGE : EXIT_FAILURE_GENERIC,
 			    "%s", cause);

@@ -51,6 +51,7 @@ struct model {
 	uint32_t *hash; /* open addressing: path ids */
 	size_t hash_cap;
 
+	uint64_t serial; /* model_serial() */
 	uint64_t nsamples, next_id, baseline_seq;
 	double mono[MODEL_HISTORY], wall[MODEL_HISTORY];
 	double first_wall;
@@ -102,6 +103,9 @@ group_by_name(enum group_by g)
 static void
 model_init(struct model *m)
 {
+	static uint64_t serials;
+
+	m->serial = __atomic_add_fetch(&serials, 1, __ATOMIC_RELAXED);
 	m->next_id = 1;
 	m->refs_cap = 1024;
 	m->refs = xcalloc(m->refs_cap, sizeof *m->refs);
@@ -152,6 +156,12 @@ model_reset(struct model *m)
 	model_release(m);
 	memset(m, 0, sizeof *m);
 	model_init(m);
+}
+
+uint64_t
+model_serial(const struct model *m)
+{
+	return m->serial;
 }
 
 static void
@@ -318,6 +328,20 @@ tracked_update(struct tracked_region *t, const struct region *r,
 		    sat32(r->kb[series_fields[s]]);
 }
 
+/* Move the region's low point (model.h) with this sample's RSS. */
+static void
+tracked_track_low(struct tracked_region *t, double mono, double wall)
+{
+	uint64_t rss = t->kb[SF_RSS];
+
+	if (rss > t->low_kb + MODEL_LOW_SLACK(t->low_kb))
+		return;
+	if (rss < t->low_kb)
+		t->low_kb = rss;
+	t->low_mono = mono;
+	t->low_wall = wall;
+}
+
 static void
 tracked_init(struct model *m, struct tracked_region *t, const struct region *r,
     enum region_class c, uint32_t path_id, uint64_t seq, double wall)
@@ -340,6 +364,7 @@ tracked_init(struct model *m, struct tracked_region *t, const struct region *r,
 		memcpy(t->base_kb, r->kb, sizeof t->base_kb);
 		memcpy(t->first_kb, r->kb, sizeof t->first_kb);
 	}
+	t->low_kb = r->kb[SF_RSS];
 }
 
 static void
@@ -491,6 +516,7 @@ model_ingest(struct model *m, const struct snapshot *s)
 			    s->wall);
 		}
 		model_classify(m, &m->pool[e->slot], s, i);
+		tracked_track_low(&m->pool[e->slot], s->mono, s->wall);
 		e->start = r->start;
 		e->end = r->end;
 		e->path_id = m->path_ids[i];
@@ -571,6 +597,12 @@ double
 model_sample_time(const struct model *m, uint64_t seq)
 {
 	return m->wall[seq % MODEL_HISTORY];
+}
+
+double
+model_sample_mono(const struct model *m, uint64_t seq)
+{
+	return m->mono[seq % MODEL_HISTORY];
 }
 
 const struct snapshot_info *
@@ -665,6 +697,23 @@ model_history(const struct model *m, const struct history *h,
 		else
 			out[n++] = h->v[seq % MODEL_HISTORY];
 	}
+	return n;
+}
+
+size_t
+model_history_mono(const struct model *m, double *out, size_t max)
+{
+	uint64_t from, seq;
+	size_t n = 0, want;
+
+	if (m->nsamples == 0 || max == 0)
+		return 0;
+	want = max < MODEL_HISTORY ? max : MODEL_HISTORY;
+	if (want > m->nsamples)
+		want = (size_t)m->nsamples;
+	from = m->nsamples - want;
+	for (seq = from; seq < m->nsamples; seq++)
+		out[n++] = m->mono[seq % MODEL_HISTORY];
 	return n;
 }
 
@@ -922,6 +971,7 @@ model_groups_of(struct model *m, enum group_by by, region_pred keep,
 			gr->kb[f] += t->kb[f];
 			gr->base_kb[f] += t->base_kb[f];
 			gr->prev_kb[f] += t->prev_kb[f];
+			gr->first_kb[f] += t->first_kb[f];
 		}
 		group_add_history(m, gr, t);
 	}

@@ -75,8 +75,17 @@ struct tracked_region {
 	double first_time;           /* wall clock when it appeared */
 	uint32_t events;             /* TR_EVENT_* bits */
 	uint64_t first_start, first_end; /* range when it appeared */
+	/* Its last low point: the lowest RSS since it appeared, moved to
+	 * the latest sample that came back within MODEL_LOW_SLACK() of it.
+	 * A region whose RSS is above low_kb has been growing since
+	 * low_mono/low_wall (the leak suspects' "since"). */
+	uint64_t low_kb;
+	double low_mono, low_wall;
 	struct history hist[SERIES_COUNT];
 };
+/* How close to its low a region's RSS must come to be "at its low" again:
+ * a page, plus 1/1024 of the low (noise of big file mappings). */
+#define MODEL_LOW_SLACK(low_kb) (4 + (low_kb) / 1024)
 
 /*
  * Series of the totals alone, from each sample's facts rather than its
@@ -116,7 +125,8 @@ struct region_group {
 	uint64_t kb[SF_COUNT];
 	uint64_t base_kb[SF_COUNT];
 	uint64_t prev_kb[SF_COUNT];
-	double rate_kb_s; /* of SF_RSS */
+	uint64_t first_kb[SF_COUNT]; /* members' first_kb */
+	double rate_kb_s;            /* of SF_RSS */
 	struct history hist[SERIES_COUNT];
 };
 
@@ -127,6 +137,9 @@ void model_free(struct model *m);
 /* Forget every sample: m is then as model_new() made it (a replay that
  * jumps starts it again; pointers into it are no longer valid). */
 void model_reset(struct model *m);
+/* A number no other model of this process had: tracked region ids mean the
+ * same region only between two states of the same model. */
+uint64_t model_serial(const struct model *m);
 
 /*
  * Ingest the next snapshot.  Classifies its regions, matches them to tracked
@@ -139,6 +152,7 @@ void model_ingest(struct model *m, const struct snapshot *s);
 uint64_t model_samples(const struct model *m);
 /* Wall/monotonic time of sample seq (must be within the history window). */
 double model_sample_time(const struct model *m, uint64_t seq);
+double model_sample_mono(const struct model *m, uint64_t seq);
 
 /* Facts from the last snapshot (pid, comm, status, cgroup...). */
 const struct snapshot_info *model_info(const struct model *m);
@@ -173,6 +187,10 @@ const struct model_totals *model_totals(const struct model *m);
 #define HISTORY_NONE UINT64_MAX
 size_t model_history(const struct model *m, const struct history *h,
     uint64_t first_seq, uint64_t last_seq, uint64_t *out, size_t max);
+/* The snapshots' monotonic times of the same samples, out[i] the time of
+ * model_history()'s out[i]: the same count for the same max.  Taken as
+ * recorded: a damaged recording may hold times that go backwards. */
+size_t model_history_mono(const struct model *m, double *out, size_t max);
 
 /* Growth rate of a series in kB/s: least squares over the rate window. */
 double model_region_rate(
