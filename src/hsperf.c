@@ -681,7 +681,7 @@ hsperf_open(int procfd, struct rt_figures *f, char *hint, size_t hint_size)
 	else if (fd < 0)
 		rtfig_fail(f, RT_ST_ERROR, "hsperfdata: the target's /tmp: %s",
 		    strerror(-fd));
-	return fd;
+	return fd == -EPERM ? -ENOENT : fd;
 }
 
 int
