@@ -5,8 +5,9 @@
  *   rt-probe hsperf PID [-n N] [-d SECS]      the JVM's hsperfdata
  *   rt-probe file PATH                        parse a saved file or body
  *   rt-probe check URL [-a]                   the URL rule
- *   rt-probe fetch URL [-n N] [-d SECS] [-t TIMEOUT] [-m MAXBYTES] [-a]
- *       the fetcher thread, kicked every SECS; then how long the caller's
+ *   rt-probe fetch URL [-n N] [-d SECS] [-t TIMEOUT] [-m MAXBYTES] [-a] [-w]
+ *       the fetcher thread, kicked every SECS (with -w: kicked again as
+ *       soon as a reading is in, SECS at most); then how long the caller's
  *       calls took at most (calls_max_ms) and rtfetch_stop (stop_ms)
  *
  * A reading: "status=ok source=go-expvar wall_start=T wall_end=T
@@ -113,11 +114,12 @@ probe_file(const char *path)
 }
 
 static int
-probe_fetch(const char *url, int n, double d, struct rtfetch_opts *o)
+probe_fetch(
+    const char *url, int n, double d, bool until_new, struct rtfetch_opts *o)
 {
 	struct rt_figures f, prev;
 	struct rtfetch *rf;
-	double worst = 0, t0, seen = 0, stop;
+	double worst = 0, t0, t1, seen = 0, stop;
 	char why[200];
 	int i;
 
@@ -132,11 +134,16 @@ probe_fetch(const char *url, int n, double d, struct rtfetch_opts *o)
 		rtfetch_kick(rf);
 		if (clock_mono() - t0 > worst)
 			worst = clock_mono() - t0;
-		probe_sleep(d);
-		t0 = clock_mono();
-		rtfetch_latest(rf, &f);
-		if (clock_mono() - t0 > worst)
-			worst = clock_mono() - t0;
+		/* Poll as a sample loop would; with -w, until a reading. */
+		for (t1 = clock_mono(); clock_mono() - t1 < d;) {
+			probe_sleep(until_new ? 0.005 : d);
+			t0 = clock_mono();
+			rtfetch_latest(rf, &f);
+			if (clock_mono() - t0 > worst)
+				worst = clock_mono() - t0;
+			if (until_new && f.mono > seen)
+				break;
+		}
 		if (f.mono > seen) {
 			probe_print(&f, prev.status == RT_ST_OK ? &prev : NULL);
 			seen = f.mono;
@@ -156,6 +163,7 @@ main(int argc, char **argv)
 {
 	struct rtfetch_opts o = { 0, 0, false };
 	double d = 1;
+	bool until_new = false;
 	int n = 1, c;
 	const char *mode, *arg;
 	char why[200];
@@ -163,13 +171,13 @@ main(int argc, char **argv)
 	if (argc < 3) {
 		fprintf(stderr,
 		    "usage: rt-probe hsperf|file|check|fetch ARG "
-		    "[-n N] [-d S] [-t S] [-m BYTES] [-a]\n");
+		    "[-n N] [-d S] [-t S] [-m BYTES] [-a] [-w]\n");
 		return 2;
 	}
 	mode = argv[1];
 	arg = argv[2];
 	optind = 3;
-	while ((c = getopt(argc, argv, "n:d:t:m:a")) != -1) {
+	while ((c = getopt(argc, argv, "n:d:t:m:aw")) != -1) {
 		switch (c) {
 		case 'n':
 			n = atoi(optarg);
@@ -185,6 +193,9 @@ main(int argc, char **argv)
 			break;
 		case 'a':
 			o.any_host = true;
+			break;
+		case 'w':
+			until_new = true;
 			break;
 		default:
 			return 2;
@@ -203,7 +214,7 @@ main(int argc, char **argv)
 		return 1;
 	}
 	if (strcmp(mode, "fetch") == 0)
-		return probe_fetch(arg, n, d, &o);
+		return probe_fetch(arg, n, d, until_new, &o);
 	fprintf(stderr, "rt-probe: unknown mode %s\n", mode);
 	return 2;
 }
