@@ -24,27 +24,6 @@
 #include "tap.h"
 #include "util.h"
 
-static char *
-slurp(const char *name, size_t *len)
-{
-	FILE *f = fopen(fixture_path(name), "rb");
-	char *buf;
-	long n;
-
-	if (f == NULL) {
-		diag("cannot open %s", fixture_path(name));
-		exit(1);
-	}
-	fseek(f, 0, SEEK_END);
-	n = ftell(f);
-	rewind(f);
-	buf = malloc((size_t)n + 1);
-	*len = fread(buf, 1, (size_t)n, f);
-	buf[*len] = '\0';
-	fclose(f);
-	return buf;
-}
-
 /* A value in kB as jstat prints it ("30644.0"). */
 static const char *
 kb1(uint64_t bytes)
@@ -72,7 +51,7 @@ parse_fixture(const char *name, struct hsperf *h, struct rt_figures *f)
 {
 	const char *why;
 	size_t len;
-	char *buf = slurp(name, &len);
+	char *buf = fixture_slurp(name, &len);
 
 	ok(hsperf_parse(buf, len, h, &why) == 0, "%s parses", name);
 	hsperf_figures(h, f);
@@ -339,7 +318,7 @@ test_hsperf_damaged(void)
 	    "a vector longer than its entry: nothing read");
 
 	/* Every truncation of a real file, every bit of its first 4 kB. */
-	buf = slurp("hsperf-g1-jdk17.bin", &len);
+	buf = fixture_slurp("hsperf-g1-jdk17.bin", &len);
 	for (n = 0; n <= len; n += n < 2048 ? 1 : 97) {
 		char *cut = malloc(n + 1); /* exactly n: ASan sees past it */
 
@@ -481,7 +460,7 @@ test_go_fixtures(void)
 	size_t len;
 	char *buf;
 
-	buf = slurp("go-pprof-heap.txt", &len);
+	buf = fixture_slurp("go-pprof-heap.txt", &len);
 	ok(rtgo_parse(buf, len, &f) == 0 && f.source == RT_SRC_GO_PPROF,
 	    "pprof heap?debug=1 from Go 1.19: detected");
 	is_u64(f.v[RTF_GO_HEAP_ALLOC], 4176544, "pprof: HeapAlloc");
@@ -493,7 +472,7 @@ test_go_fixtures(void)
 	is_u64(f.v[RTF_GO_LAST_PAUSE_NS], 122557, "pprof: PauseNs[0]");
 	free(buf);
 
-	buf = slurp("go-expvar.json", &len);
+	buf = fixture_slurp("go-expvar.json", &len);
 	ok(rtgo_parse(buf, len, &f) == 0 && f.source == RT_SRC_GO_EXPVAR,
 	    "expvar /debug/vars from Go 1.19: detected");
 	is_u64(f.v[RTF_GO_HEAP_ALLOC], 4230568, "expvar: HeapAlloc");
@@ -507,7 +486,7 @@ test_go_fixtures(void)
 	    "expvar: LastGC");
 	free(buf);
 
-	buf = slurp("go-prom-memstats.txt", &len);
+	buf = fixture_slurp("go-prom-memstats.txt", &len);
 	ok(rtgo_parse(buf, len, &f) == 0 && f.source == RT_SRC_GO_PROM,
 	    "client_golang 1.14 /metrics: detected");
 	is_u64(f.v[RTF_GO_HEAP_ALLOC], 5592600,
@@ -517,7 +496,7 @@ test_go_fixtures(void)
 	    "prom: HeapSys and HeapIdle");
 	free(buf);
 
-	buf = slurp("go-prom-runtime-metrics.txt", &len);
+	buf = fixture_slurp("go-prom-runtime-metrics.txt", &len);
 	ok(rtgo_parse(buf, len, &f) == 0 && f.source == RT_SRC_GO_PROM,
 	    "client_golang runtime/metrics collection: detected");
 	is_u64(f.v[RTF_GO_HEAP_ALLOC], 5589984,
