@@ -120,6 +120,8 @@ int hsperf_status_ids(const char *buf, size_t len, long *nspid, long *euid);
  *
  * hint, when not NULL, is a buffer of hint_size bytes with the directory name
  * found last time ("" at first), tried before scanning /tmp and updated.
+ * Without a hint every call lists the target's /tmp: call it for JVMs (a
+ * libjvm.so mapping), keep the hint, and it costs ~0.2 ms a sample.
  *
  * Returns 0 with f->status OK; -ENOENT with RT_ST_NONE and a reason when
  * there is nothing to read (no file: -XX:-UsePerfData, not a HotSpot JVM, no

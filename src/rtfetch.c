@@ -505,6 +505,8 @@ rtfetch_do(CURL *c, const struct rtfetch_target *t,
 	}
 	rtfetch_result(c, res, &x, o, err, f);
 out:
+	/* The handle outlives this frame: no pointer into it stays. */
+	lc.easy_setopt(c, CURLOPT_ERRORBUFFER, (char *)NULL);
 	free(next);
 	free(x.body);
 	f->mono = clock_mono();
