@@ -34,6 +34,13 @@ start_jvm() {
 	}
 }
 
+# stop_jvm: SIGTERM, so the JVM removes its hsperfdata file (SIGKILL
+# would leave it behind in /tmp until the next JVM of that user starts).
+stop_jvm() {
+	kill "$jvm_pid" 2>/dev/null
+	wait "$jvm_pid" 2>/dev/null
+}
+
 # reading PID FILE: one line from the reader, into FILE.
 reading() { limit 20 "$probe" hsperf "$1" >"$2"; }
 # field LINE KEY: a key's value in a reading.
@@ -92,7 +99,7 @@ limit 20 "$probe" hsperf "$jvm_pid" -n 3 -d 0.5 >"$tmp/rates.out" 2>&1
 check "G1 leak: the summary says the old gen grows (Java heap: ...; old gen +N/s)" \
 	grep -q 'summary=Java heap: used [0-9.]*[KMG] of committed [0-9.]*[KMG]; old gen +[0-9.]*[KMG]/s' \
 	"$tmp/rates.out" || diag_file "$tmp/rates.out"
-kill -9 "$jvm_pid"
+stop_jvm
 
 # A Parallel GC JVM: other generation names, the same agreement on OU.
 start_jvm parallel -XX:+UseParallelGC
@@ -103,7 +110,7 @@ oc=$(field "$(cat "$tmp/parallel.line")" old_committed)
 check "Parallel JVM: old gen committed ${oc:-?} B is jstat's OC ${js:-?} kB" \
 	python3 -c "import sys; sys.exit(abs(${oc:-0} / 1024 - ${js:-1}) > 0.05)"
 check "Parallel JVM: the collector is named" grep -q 'detail=ParScav:MSC' "$tmp/parallel.line"
-kill -9 "$jvm_pid"
+stop_jvm
 
 # -XX:-UsePerfData: no file, no panel, a quiet reason, no error.
 start_jvm noperf -XX:-UsePerfData
@@ -113,7 +120,7 @@ check "-XX:-UsePerfData: status none, 'no hsperfdata', exit 0, nothing on stderr
 	sh -c "test $code = 0 && test ! -s '$tmp/noperf.err' &&
 		grep -q '^status=none .*reason=no hsperfdata' '$tmp/noperf.line'" ||
 	diag_file "$tmp/noperf.line"
-kill -9 "$jvm_pid"
+stop_jvm
 
 # Another user's JVM: a reader without access to the target says why.
 pub=$tmp/pub
@@ -129,7 +136,7 @@ if [ "$(id -u)" = 0 ] && command -v setpriv >/dev/null; then
 	check "a root JVM read by nobody: an error with a one-line reason" \
 		grep -q "^status=error .*reason=hsperfdata: cannot enter the target's root: Permission denied$" \
 		"$tmp/other.line" || diag_file "$tmp/other.line"
-	kill -9 "$jvm_pid"
+	stop_jvm
 
 	# A JVM of nobody read by nobody: /tmp/hsperfdata_nobody.
 	cp -r "$tmp/java" "$pub/java"
@@ -141,7 +148,7 @@ if [ "$(id -u)" = 0 ] && command -v setpriv >/dev/null; then
 	wait_for 15 sh -c "$nobody '$pub/rt-probe' hsperf $jvm_pid | grep -q '^status=ok'"
 	check "a JVM of nobody read by nobody (same user, no root)" \
 		sh -c "$nobody '$pub/rt-probe' hsperf $jvm_pid | grep -q '^status=ok'"
-	kill -9 "$jvm_pid"
+	stop_jvm
 else
 	echo "ok $((tap_n + 1)) # SKIP another user's JVM: needs root and setpriv"
 	tap_n=$((tap_n + 1))
