@@ -148,7 +148,7 @@ fi
 if ! command -v javac >/dev/null 2>&1 || ! command -v java >/dev/null 2>&1; then
 	skip "no JDK (openjdk-17-jdk-headless): the Java leaker"
 elif limit 120 javac -d "$tmp" "$src/Leak.java" >"$tmp/build.err" 2>&1 &&
-	start java java -Xmx64m -Xss1m -cp "$tmp" Leak; then
+	start java java -Xmx64m -Xss1m -cp "$tmp" Leak 409600 100; then
 	sleep 1
 	sample java --rules /dev/null
 	summary java >"$tmp/java.sum"

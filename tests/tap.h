@@ -73,4 +73,27 @@ fixture_path(const char *name)
 	return buf;
 }
 
+/* A fixture's bytes, malloc'd and NUL-terminated (*len excludes the NUL);
+ * exits when it cannot be read. */
+static inline char *
+fixture_slurp(const char *name, size_t *len)
+{
+	FILE *f = fopen(fixture_path(name), "rb");
+	char *buf;
+	long n;
+
+	if (f == NULL) {
+		printf("# cannot open %s\n", fixture_path(name));
+		exit(1);
+	}
+	fseek(f, 0, SEEK_END);
+	n = ftell(f);
+	rewind(f);
+	buf = malloc((size_t)n + 1);
+	*len = fread(buf, 1, (size_t)n, f);
+	buf[*len] = '\0';
+	fclose(f);
+	return buf;
+}
+
 #endif

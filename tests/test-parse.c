@@ -17,27 +17,6 @@
 #include "source.h"
 #include "tap.h"
 
-static char *
-slurp(const char *name, size_t *len)
-{
-	FILE *f = fopen(fixture_path(name), "rb");
-	char *buf;
-	long n;
-
-	if (f == NULL) {
-		diag("cannot open %s", fixture_path(name));
-		exit(1);
-	}
-	fseek(f, 0, SEEK_END);
-	n = ftell(f);
-	rewind(f);
-	buf = malloc((size_t)n + 1);
-	*len = fread(buf, 1, (size_t)n, f);
-	buf[*len] = '\0';
-	fclose(f);
-	return buf;
-}
-
 /* Header lines counted without the parser: "hex-hex " at line start. */
 static size_t
 count_headers(const char *buf)
@@ -79,8 +58,8 @@ test_capture(const char *what)
 
 	snprintf(name, sizeof name, "smaps-%s.txt", what);
 	snprintf(rname, sizeof rname, "smaps_rollup-%s.txt", what);
-	buf = slurp(name, &len);
-	roll = slurp(rname, &rlen);
+	buf = fixture_slurp(name, &len);
+	roll = fixture_slurp(rname, &rlen);
 	skipped = parse_smaps(buf, len, s);
 	ok(skipped == 0, "%s: no line skipped (%d)", what, skipped);
 	is_u64(s->nregions, count_headers(buf), "%s: one region per mapping",
@@ -218,8 +197,8 @@ test_maps(void)
 	char *buf, *sbuf;
 	size_t len, slen, i, same = 0, bare = 0;
 
-	buf = slurp("maps-python.txt", &len);
-	sbuf = slurp("smaps-python.txt", &slen);
+	buf = fixture_slurp("maps-python.txt", &len);
+	sbuf = fixture_slurp("smaps-python.txt", &slen);
 	ok(parse_smaps(buf, len, m) == 0, "maps: no line skipped");
 	parse_smaps(sbuf, slen, sm);
 	is_u64(m->nregions, count_headers(buf), "maps: one region per line");
@@ -288,7 +267,7 @@ test_tables(void)
 	        strcmp(status_field_name(ST_VM_SWAP), "VmSwap") == 0,
 	    "state and status names");
 
-	buf = slurp("smaps-java.txt", &len);
+	buf = fixture_slurp("smaps-java.txt", &len);
 	parse_smaps(buf, len, s);
 	snapshot_add_thread_sp(s, 0x7ffd0000);
 	ok(snapshot_copy(c, s) == 0 && c->nregions == s->nregions &&
@@ -320,7 +299,7 @@ test_small_parsers(void)
 	    "0 140737488355328 0 0 0 0 0 0 0 0 17 0 0 0 0 0 0\n";
 
 	memset(&info, 0, sizeof info);
-	buf = slurp("status-python.txt", &len);
+	buf = fixture_slurp("status-python.txt", &len);
 	parse_status(buf, len, &info);
 	is_str(info.comm, "python3", "status Name:");
 	ok((info.has_status & (1u << ST_VM_RSS)) && info.status[ST_VM_RSS] > 0,
@@ -361,7 +340,7 @@ test_small_parsers(void)
 		        st.exit_code == 9,
 		    "stat field 52: a zombie's exit code (SIGKILL)");
 	}
-	buf = slurp("stat-python.txt", &len);
+	buf = fixture_slurp("stat-python.txt", &len);
 	ok(parse_stat(buf, len, &st) == 0 && strcmp(st.comm, "python3") == 0,
 	    "a real stat line");
 	ok(st.image[0] == 94376755441664ull &&
@@ -385,7 +364,7 @@ test_small_parsers(void)
 	ok(parse_syscall_sp(S(""), &sp) != 0 &&
 	        parse_syscall_sp(S("7 0x1 zz 0x2\n"), &sp) != 0,
 	    "empty and malformed syscall lines refused");
-	buf = slurp("syscall-python.txt", &len);
+	buf = fixture_slurp("syscall-python.txt", &len);
 	*strchr(buf, '\n') = '\0';
 	ok(parse_syscall_sp(buf, strlen(buf), &sp) == 0 && sp == 0x7ffd07e16650,
 	    "a real syscall line");
