@@ -419,3 +419,25 @@ mode_not_regular(unsigned mode)
 		return "a socket";
 	return "not a plain file";
 }
+
+bool
+proc_hidepid(void)
+{
+	char line[4096];
+	FILE *f = fopen("/proc/self/mountinfo", "re");
+	bool hidden = false;
+
+	if (f == NULL)
+		return false;
+	while (fgets(line, sizeof line, f) != NULL) {
+		char *h;
+
+		if (strstr(line, " /proc ") == NULL ||
+		    strstr(line, " - proc ") == NULL)
+			continue;
+		h = strstr(line, "hidepid=");
+		hidden = h != NULL && h[8] != '0' && strncmp(h + 8, "off", 3);
+	}
+	fclose(f);
+	return hidden;
+}

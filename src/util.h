@@ -49,6 +49,10 @@ double parse_duration(const char *s);
  * directory", "a FIFO", "a device", ...), or NULL when it is one. */
 const char *mode_not_regular(unsigned mode);
 
+/* Whether /proc is mounted with hidepid (other users' processes hidden or
+ * unreadable), from /proc/self/mountinfo. */
+bool proc_hidepid(void);
+
 /* FNV-1a of the bytes: the hash of the path tables. */
 uint32_t hash_bytes(const void *p, size_t len);
 
