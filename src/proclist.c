@@ -581,6 +581,12 @@ proclist_identify(struct proclist *l, struct proc_track **tracks, size_t n)
 			}
 			if (t == NULL)
 				continue;
+			if (t->reidentify &&
+			    t->e.access == PROC_ACCESS_NO_SMAPS) {
+				/* A new program (set-user-ID?): ask again. */
+				t->e.access = PROC_ACCESS_FULL;
+				t->e.pss_errno = 0;
+			}
 			t->identified = true;
 			t->reidentify = false;
 			t->e.start_time =
@@ -710,6 +716,17 @@ static int
 track_tick(struct proclist *l, struct proc_track *t)
 {
 	if (t->e.access == PROC_ACCESS_HIDDEN) {
+		/* In its turn, see whether it is readable now: then it is
+		 * another process (or hidepid went), met afresh. */
+		if ((uint64_t)t->e.pid % PROCLIST_SLOW_EVERY ==
+		    l->seq % PROCLIST_SLOW_EVERY) {
+			int fd = proc_dir_open(t->e.pid);
+
+			if (fd >= 0) {
+				close(fd);
+				return -1;
+			}
+		}
 		l->tick.nhidden++;
 		return 0;
 	}
@@ -791,9 +808,12 @@ rollup_order(const void *a, const void *b, void *arg)
 }
 
 /*
- * PSS for the wanted and the top ones by RSS, least recently read first,
- * until the budget is spent (at least one read per tick, so a budget of
- * 0 still moves).
+ * PSS for the wanted (every tick: they are on screen) and the top ones by
+ * RSS, least recently read first, until the budget is spent (at least one
+ * read per tick, so a budget of 0 still moves).  PSS moves with the
+ * process's own pages (statm) or, slowly, with its sharers: a top one that
+ * kept still is read again only once its PSS is PROCLIST_PSS_MAX_AGE ticks
+ * old.
  */
 static void
 proclist_rollups(struct proclist *l, double t0)
@@ -808,11 +828,6 @@ proclist_rollups(struct proclist *l, double t0)
 
 		if (t->kthread || t->pending || !t->e.mem_known ||
 		    t->e.access != PROC_ACCESS_FULL)
-			continue;
-		/* PSS moves with the process's own pages (statm) or, slowly,
-		 * with its sharers: a still one is read again only when old. */
-		if (t->e.pss_known && t->moved_seq <= t->pss_seq &&
-		    l->seq - t->pss_seq < PROCLIST_PSS_MAX_AGE)
 			continue;
 		if (proclist_wanted(l, t->e.pid)) {
 			cand[ncand++] = t;
@@ -829,8 +844,13 @@ proclist_rollups(struct proclist *l, double t0)
 		}
 		top[j] = t;
 	}
-	for (i = 0; i < ntop; i++)
-		cand[ncand++] = top[i];
+	for (i = 0; i < ntop; i++) {
+		const struct proc_track *t = top[i];
+
+		if (!t->e.pss_known || t->moved_seq > t->pss_seq ||
+		    l->seq - t->pss_seq >= PROCLIST_PSS_MAX_AGE)
+			cand[ncand++] = top[i];
+	}
 	qsort_r(cand, ncand, sizeof *cand, rollup_order, l);
 	for (i = 0; i < ncand; i++) {
 		int fd;

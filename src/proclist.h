@@ -16,9 +16,9 @@
  *   bitmaps, signal masks...), would alone cost about as much as the smaps
  *   read at 2,000 processes, so it is read when statm moved, and in turn;
  * - smaps_rollup (PSS) and oom_score only for the PIDs the caller asks for
- *   (the rows on screen) and the top N by RSS, when statm moved since the
- *   last read or that is PROCLIST_PSS_MAX_AGE ticks old, the least recently
- *   read first, within a time budget;
+ *   (the rows on screen) and the top N by RSS (those when statm moved since
+ *   the last read or that is PROCLIST_PSS_MAX_AGE ticks old), the least
+ *   recently read first, within a time budget;
  * - status, cmdline, cgroup and oom_score of every process at first sight
  *   and again in turn, 1/PROCLIST_SLOW_EVERY of them per tick (and status's
  *   Name changing - an exec - brings the cmdline at once).
@@ -150,8 +150,9 @@ void proclist_free(struct proclist *l);
  */
 int proclist_update(struct proclist *l);
 
-/* The PIDs whose PSS the following ticks read (the rows on screen): copied.
- * They come before the top ones when the budget is short. */
+/* The PIDs whose PSS every following tick reads (the rows on screen),
+ * moving or not: copied.  They share the budget with the top ones, the
+ * least recently read first (the wanted first among equals). */
 void proclist_want_pss(struct proclist *l, const int *pids, size_t n);
 /* How many of the biggest by RSS get PSS each tick (PROCLIST_TOP_DEFAULT). */
 void proclist_set_top(struct proclist *l, size_t n);
