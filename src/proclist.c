@@ -346,6 +346,19 @@ track_status(struct proclist *l, struct proc_track *t)
 	return 0;
 }
 
+/* /proc/PID/oom_score of t, through dirfd. */
+static void
+track_oom(struct proclist *l, struct proc_track *t, int dirfd)
+{
+	ssize_t n = proclist_read_at(l, dirfd, "oom_score");
+
+	if (n > 0) {
+		t->e.oom_score = atoi(l->buf);
+		t->e.oom_known = true;
+		t->e.oom_mono = l->tick.mono;
+	}
+}
+
 /* The slow facts: /proc/PID/cmdline, cgroup (naming it) and oom_score. */
 static void
 track_slow(struct proclist *l, struct proc_track *t)
@@ -389,12 +402,7 @@ track_slow(struct proclist *l, struct proc_track *t)
 		    l->namer(t->e.cgroup, l->namer_arg) :
 		    NULL;
 	}
-	n = proclist_read_at(l, dirfd, "oom_score");
-	if (n > 0) {
-		t->e.oom_score = atoi(l->buf);
-		t->e.oom_known = true;
-		t->e.oom_mono = l->tick.mono;
-	}
+	track_oom(l, t, dirfd);
 }
 
 /* PSS of t from /proc/PID/smaps_rollup (through the pinned directory). */
@@ -431,12 +439,7 @@ track_rollup(struct proclist *l, struct proc_track *t, int dirfd)
 	t->e.swap_pss_kb = r->kb[SF_SWAP_PSS];
 	t->e.pss_mono = l->tick.mono;
 	t->pss_seq = l->seq;
-	n = proclist_read_at(l, dirfd, "oom_score");
-	if (n > 0) {
-		t->e.oom_score = atoi(l->buf);
-		t->e.oom_known = true;
-		t->e.oom_mono = l->tick.mono;
-	}
+	track_oom(l, t, dirfd);
 }
 
 struct proclist *
@@ -547,11 +550,13 @@ proclist_readdir(struct proclist *l)
 }
 
 /*
- * Identify tracks[0..n) through libproc2, in batches of SELECT_MAX.  The
- * tracks are opened (pinned) before libproc2 reads them and their status is
- * read after: a PID is not reused while its process exists, so when that
- * read succeeds, libproc2 described the pinned process.  Tracks libproc2
- * could not read stay unidentified (the caller sorts them out).
+ * Identify tracks[0..n) through libproc2, in batches of SELECT_MAX.  Pinned
+ * tracks were opened before libproc2 reads them and their statm is read
+ * after (track_read): a PID is not reused while its process exists, so when
+ * that read succeeds, libproc2 described the pinned process.  An unpinned
+ * one is checked against the start time libproc2 saw when it is opened.
+ * Tracks libproc2 could not read stay unidentified (the caller sorts them
+ * out).
  */
 static void
 proclist_identify(struct proclist *l, struct proc_track **tracks, size_t n)
@@ -575,6 +580,10 @@ proclist_identify(struct proclist *l, struct proc_track **tracks, size_t n)
 			struct proc_track *t = NULL;
 			const char *user;
 
+			/* libproc2 answers in the order asked, as a rule. */
+			if ((size_t)j < k &&
+			    tracks[done + (size_t)j]->e.pid == pid)
+				t = tracks[done + (size_t)j];
 			for (i = 0; i < k && t == NULL; i++) {
 				if (tracks[done + i]->e.pid == pid)
 					t = tracks[done + i];

@@ -99,7 +99,7 @@ struct proc_entry {
 	uint64_t pss_kb, pss_anon_kb, pss_file_kb, pss_shmem_kb, swap_pss_kb;
 	double pss_mono;
 
-	/* /proc/PID/oom_score (0..2000), as of oom_mono */
+	/* /proc/PID/oom_score, as of oom_mono */
 	bool oom_known;
 	int oom_score;
 	double oom_mono;
