@@ -530,7 +530,8 @@ pick_follow_wait(
 		if (st == PICK_FOLLOW_WATCHING && f->pidfd >= 0) {
 			struct pollfd pfd = { f->pidfd, POLLIN, 0 };
 
-			poll(&pfd, 1, (int)(left * 1000) + 1);
+			poll(&pfd, 1,
+			    left > 3600 ? 3600000 : (int)(left * 1000) + 1);
 			continue;
 		}
 		pause =

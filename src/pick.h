@@ -29,7 +29,8 @@ int pick_parse_pids(const char *arg, int **pids, size_t *n, char **err);
 
 /*
  * -P: the processes whose command line (/proc/PID/cmdline, arguments joined
- * by spaces; comm when it is empty) matches rx, like pgrep -f, oldest first
+ * by spaces; comm when it is empty) matches rx (rx.h: smart case), like
+ * pgrep -f, oldest first
  * (start time, then PID).  Left out: kernel threads, zombies, memtop itself
  * and its ancestors (a sudo, a `sh -c` or the dashboard's supervisor whose
  * command line names the pattern too), and processes that started before
