@@ -749,6 +749,34 @@ test_exec(struct proclist *l)
 	stop(pid);
 }
 
+/* With no time to spare, one smaps_rollup a tick, the least recently read
+ * first: the top ones all get their turn. */
+static void
+test_budget(void)
+{
+	struct proclist *l = proclist_new(NULL);
+	struct proclist_view v = { NULL, 0, 0 };
+	size_t k, known = 0, most = 0;
+	int i;
+
+	proclist_set_top(l, 4);
+	proclist_set_pss_budget(l, 0);
+	for (i = 0; i < 4; i++) {
+		proclist_update(l);
+		if (proclist_last_tick(l)->nrollup > most)
+			most = proclist_last_tick(l)->nrollup;
+	}
+	proclist_view_build(&v, l, PCOL_RSS, true, NULL);
+	for (k = 0; k < v.nrows && k < 4; k++)
+		known += v.rows[k]->pss_known;
+	ok(most == 1 && known >= 3,
+	    "budget 0: one smaps_rollup a tick (at most %zu), and %zu of the "
+	    "top 4 by RSS have their PSS after 4 ticks",
+	    most, known);
+	proclist_view_free(&v);
+	proclist_free(l);
+}
+
 /* Start a process at a given PID (clone3 with set_tid), exec'ing argv. */
 static pid_t
 spawn_at(pid_t want, const char *const argv[])
@@ -1103,6 +1131,7 @@ main(void)
 	if (py_out >= 0)
 		close(py_out);
 
+	test_budget();
 	test_reused_pid();
 	test_pick_by_name();
 	test_follow();
