@@ -170,29 +170,6 @@ live_tgid(struct live *l)
 	return (int)strtol(p + 6, NULL, 10);
 }
 
-/* Whether /proc is mounted with hidepid (other users' processes hidden). */
-static int
-proc_hidepid(void)
-{
-	char line[4096];
-	FILE *f = fopen("/proc/self/mountinfo", "re");
-	int hidden = 0;
-
-	if (f == NULL)
-		return 0;
-	while (fgets(line, sizeof line, f) != NULL) {
-		char *h;
-
-		if (strstr(line, " /proc ") == NULL ||
-		    strstr(line, " - proc ") == NULL)
-			continue;
-		h = strstr(line, "hidepid=");
-		hidden = h != NULL && h[8] != '0' && strncmp(h + 8, "off", 3);
-	}
-	fclose(f);
-	return hidden;
-}
-
 /*
  * The memory cgroup's facts (cgroup.c), and the older summary fields the
  * header and batch output read: the cgroup's own usage and memory.max, and

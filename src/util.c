@@ -559,3 +559,25 @@ read_file_at(int dirfd, const char *name, char *buf, size_t size)
 	buf[len] = '\0';
 	return n < 0 ? (long)n : (long)len;
 }
+
+bool
+proc_hidepid(void)
+{
+	char line[4096];
+	FILE *f = fopen("/proc/self/mountinfo", "re");
+	bool hidden = false;
+
+	if (f == NULL)
+		return false;
+	while (fgets(line, sizeof line, f) != NULL) {
+		char *h;
+
+		if (strstr(line, " /proc ") == NULL ||
+		    strstr(line, " - proc ") == NULL)
+			continue;
+		h = strstr(line, "hidepid=");
+		hidden = h != NULL && h[8] != '0' && strncmp(h + 8, "off", 3);
+	}
+	fclose(f);
+	return hidden;
+}

@@ -64,6 +64,10 @@ double parse_time(const char *spec, double first, double last);
  * left unread.  Its length, or -errno. */
 long read_file_at(int dirfd, const char *name, char *buf, size_t size);
 
+/* Whether /proc is mounted with hidepid (other users' processes hidden or
+ * unreadable), from /proc/self/mountinfo. */
+bool proc_hidepid(void);
+
 /* FNV-1a of the bytes: the hash of the path tables. */
 uint32_t hash_bytes(const void *p, size_t len);
 
