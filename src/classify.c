@@ -326,6 +326,8 @@ classify_builtin_why(
 	uint64_t base_kps = 0;
 	size_t i;
 
+	if (s->nregions == 0)
+		return;
 	memset(why, 0, s->nregions * sizeof *why);
 	for (i = 0; i < s->nregions; i++) {
 		const struct region *r = &s->regions[i];

@@ -12,11 +12,6 @@ src=$srcdir/tests/runtime
 GOCACHE=$tmp/go-cache GOPATH=$tmp/go GO111MODULE=off GOFLAGS= GOTOOLCHAIN=local
 export GOCACHE GOPATH GO111MODULE GOFLAGS GOTOOLCHAIN
 
-skip() {
-	tap_n=$((tap_n + 1))
-	echo "ok $tap_n # SKIP $*"
-}
-
 # start NAME COMMAND...: run it in the background (it prints its PID when
 # set up), set pid; 1 if it did not come up.
 start() {
@@ -74,9 +69,9 @@ top_is() { grep -q "^top $2 " "$1"; }
 
 # ---- Go ----
 if ! command -v go >/dev/null 2>&1; then
-	skip "no Go toolchain (golang-go): the Go leakers"
-	skip "no Go toolchain: cgo"
-	skip "no Go toolchain: goroutines"
+	skip "the Go leakers" "no Go toolchain (golang-go)"
+	skip "cgo" "no Go toolchain"
+	skip "goroutines" "no Go toolchain"
 else
 	cp "$src/leak.go" "$src/leak-cgo.go" "$src/goroutines.go" "$tmp/"
 	if (cd "$tmp" && CGO_ENABLED=0 limit 120 go build -o go-leak leak.go) \
@@ -108,7 +103,7 @@ else
 	fi
 
 	if ! command -v gcc >/dev/null 2>&1; then
-		skip "no C compiler for cgo"
+		skip "cgo" "no C compiler"
 	elif (cd "$tmp" && CGO_ENABLED=1 limit 120 go build -o go-cgo \
 		leak-cgo.go) >"$tmp/build.err" 2>&1 && start go-cgo "$tmp/go-cgo"; then
 		sleep 1
@@ -146,7 +141,7 @@ fi
 
 # ---- the JVM ----
 if ! command -v javac >/dev/null 2>&1 || ! command -v java >/dev/null 2>&1; then
-	skip "no JDK (openjdk-17-jdk-headless): the Java leaker"
+	skip "the Java leaker" "no JDK (openjdk-17-jdk-headless)"
 elif limit 120 javac -d "$tmp" "$src/Leak.java" >"$tmp/build.err" 2>&1 &&
 	start java java -Xmx64m -Xss1m -cp "$tmp" Leak 409600 100; then
 	sleep 1
@@ -171,7 +166,7 @@ fi
 
 # ---- CPython ----
 if ! command -v python3 >/dev/null 2>&1; then
-	skip "no python3"
+	skip "CPython arenas" "no python3"
 elif start python python3 "$src/grow.py"; then
 	sleep 1
 	sample python --rules /dev/null
@@ -184,7 +179,7 @@ fi
 
 # ---- C threads that malloc, and user rules ----
 if ! command -v gcc >/dev/null 2>&1; then
-	skip "no C compiler: the threads that malloc"
+	skip "the threads that malloc" "no C compiler"
 elif gcc -O1 -pthread -o "$tmp/c-threads" "$src/threads.c" \
 	>"$tmp/build.err" 2>&1 && start c-threads "$tmp/c-threads"; then
 	sleep 1
