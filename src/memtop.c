@@ -18,6 +18,8 @@
 #include "batch.h"
 #include "classify-rules.h"
 #include "demo.h"
+#include "export-om.h"
+#include "export.h"
 #include "field.h"
 #include "supervise.h"
 #include "util.h"
@@ -52,6 +54,10 @@ usage(FILE *f)
 	    "text|csv|json]\n"
 	    "       memtop -r FILE [-b [--format F] [--from T] [--to T] | "
 	    "--info]\n"
+	    "       memtop --listen ADDR:PORT -p PID[,PID...] | -P REGEX "
+	    "[-d SECONDS]\n"
+	    "       memtop -b -p PID[,PID...] | -P REGEX --format "
+	    "openmetrics|prometheus [-o FILE]\n"
 	    "       memtop --demo [--demo-rate KB_PER_S] [--demo-maps N]\n"
 	    "       memtop --demo-suspects\n"
 	    "\n"
@@ -65,7 +71,17 @@ usage(FILE *f)
 	    "  -f, --filter REGEX   only regions whose class or path matches "
 	    "(pcre2)\n"
 	    "      --format FMT     batch output: text, csv or json (JSON "
-	    "Lines)\n"
+	    "Lines), or the\n"
+	    "                       metrics: openmetrics or prometheus\n"
+	    "      --listen ADDR:PORT  serve the metrics over HTTP at "
+	    "/metrics (a port\n"
+	    "                       alone listens on 127.0.0.1)\n"
+	    "  -P, --pattern REGEX  with --listen or the metrics formats: "
+	    "every process\n"
+	    "                       whose command line matches, new ones "
+	    "too\n"
+	    "  -o, --output FILE    the metrics formats: write FILE "
+	    "atomically each round\n"
 	    "  -w, --write FILE     record every sample to FILE (with -b: "
 	    "silently)\n"
 	    "      --keep DURATION  flight recorder: keep about the last "
@@ -202,8 +218,44 @@ enum {
 	OPT_INFO,
 	OPT_FROM,
 	OPT_TO,
-	OPT_RULES
+	OPT_RULES,
+	OPT_LISTEN
 };
+
+/* The exporter's options, as parsed (memtop --listen, -b --format
+ * openmetrics|prometheus). */
+struct export_args {
+	const char *pids, *pattern, *listen, *output;
+	int format; /* enum export_om_format, or -1 */
+};
+
+/* memtop --listen, or -b with a metrics format: check what goes with it
+ * and run it (export.c). */
+static int
+run_export(struct export_opts *eo, bool batch, bool other)
+{
+	if (other)
+		fatal(EXIT_USAGE,
+		    "--listen and the metrics formats watch live processes: "
+		    "they go with neither -r, --info, --from, --to nor -f");
+	if (eo->listen != NULL && (batch || eo->format >= 0))
+		fatal(EXIT_USAGE,
+		    "--listen serves both metrics formats: it goes with "
+		    "neither -b nor --format");
+	if (eo->listen == NULL && !batch)
+		fatal(EXIT_USAGE, "--format %s goes with -b (batch mode)",
+		    eo->format == EXPORT_OM_OPENMETRICS ? "openmetrics" :
+		                                          "prometheus");
+	if (eo->output != NULL && eo->listen != NULL)
+		fatal(EXIT_USAGE,
+		    "-o goes with -b --format openmetrics or "
+		    "prometheus");
+	if ((eo->pids == NULL) == (eo->pattern == NULL))
+		fatal(EXIT_USAGE,
+		    "give the processes to watch: -p "
+		    "PID[,PID...] or -P REGEX (one of them)");
+	return export_run(eo);
+}
 
 /* The user's rules: --rules FILE, else the default file if there is one.
  * A bad line, or a file that cannot be read, is said on stderr and memtop
@@ -255,11 +307,15 @@ main(int argc, char **argv)
 		{ "from", required_argument, NULL, OPT_FROM },
 		{ "to", required_argument, NULL, OPT_TO },
 		{ "rules", required_argument, NULL, OPT_RULES },
+		{ "listen", required_argument, NULL, OPT_LISTEN },
+		{ "pattern", required_argument, NULL, 'P' },
+		{ "output", required_argument, NULL, 'o' },
 		{ "help", no_argument, NULL, 'h' },
 		{ "version", no_argument, NULL, 'V' }, { NULL, 0, NULL, 0 } };
 	struct demo_opts demo = { DEMO_LEAK_KB_S, 0, false, false, false };
 	struct batch_opts bo = { BATCH_TEXT, FIELD_RSS, true, NULL };
 	struct app app;
+	struct export_args ex = { NULL, NULL, NULL, NULL, -1 };
 	struct pump_config pc;
 	const char *replay_path = NULL, *rec_path = NULL;
 	bool batch = false, run_demo = false, format_given = false,
@@ -278,12 +334,20 @@ main(int argc, char **argv)
 	setlocale(LC_ALL, "");
 
 	opterr = 0;
-	while ((c = getopt_long(
-	            argc, argv, "p:bn:d:s:f:w:r:hV", longopts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "p:P:o:bn:d:s:f:w:r:hV", longopts,
+	            NULL)) != -1) {
 		switch (c) {
 		case 'p':
-			app.pid =
-			    (int)parse_long(optarg, "the PID", 1, INT_MAX);
+			ex.pids = optarg; /* one PID, or a list (export) */
+			break;
+		case 'P':
+			ex.pattern = optarg;
+			break;
+		case 'o':
+			ex.output = optarg;
+			break;
+		case OPT_LISTEN:
+			ex.listen = optarg;
 			break;
 		case 'b':
 			batch = true;
@@ -315,10 +379,12 @@ main(int argc, char **argv)
 			app.filter = optarg;
 			break;
 		case OPT_FORMAT:
+			if ((ex.format = export_om_format_lookup(optarg)) >= 0)
+				break;
 			if ((c = batch_format_lookup(optarg)) < 0)
 				fatal(EXIT_USAGE,
-				    "unknown format '%s' (text, csv "
-				    "or json)",
+				    "unknown format '%s' (text, csv, "
+				    "json, openmetrics or prometheus)",
 				    optarg);
 			bo.format = (enum batch_format)c;
 			format_given = true;
@@ -391,6 +457,26 @@ main(int argc, char **argv)
 		    argv[optind]);
 	if (run_demo)
 		return demo_main(&demo);
+	if (ex.listen != NULL || ex.format >= 0) {
+		struct export_opts eo = { ex.listen, ex.pids, ex.pattern,
+			app.interval, app.max_samples, ex.format, ex.output,
+			rec_path, keep };
+
+		if (keep > 0 && rec_path == NULL)
+			fatal(EXIT_USAGE, "--keep goes with -w FILE");
+		rules = load_rules(rules_path);
+		code = run_export(&eo, batch,
+		    replay_path || info || from || to || app.filter);
+		classify_rules_install(NULL);
+		classify_rules_free(rules);
+		return code;
+	}
+	if (ex.pattern != NULL || ex.output != NULL)
+		fatal(EXIT_USAGE,
+		    "-P and -o go with --listen or -b --format "
+		    "openmetrics|prometheus");
+	if (ex.pids != NULL)
+		app.pid = (int)parse_long(ex.pids, "the PID", 1, INT_MAX);
 	if (replay_path != NULL && (app.pid != 0 || rec_path != NULL))
 		fatal(EXIT_USAGE,
 		    "-r replays a recording: it goes with neither "
