@@ -245,6 +245,18 @@ export_http_metrics(struct export_http *h, struct MHD_Connection *c)
 	return rc;
 }
 
+/* Whether the request says a body follows. */
+static bool
+export_http_has_body(struct MHD_Connection *c)
+{
+	const char *len = MHD_lookup_connection_value(
+	    c, MHD_HEADER_KIND, MHD_HTTP_HEADER_CONTENT_LENGTH);
+
+	return (len != NULL && strcmp(len, "0") != 0) ||
+	    MHD_lookup_connection_value(
+	        c, MHD_HEADER_KIND, MHD_HTTP_HEADER_TRANSFER_ENCODING) != NULL;
+}
+
 static enum MHD_Result
 export_http_answer(void *cls, struct MHD_Connection *c, const char *url,
     const char *method, const char *version, const char *upload_data,
@@ -257,10 +269,20 @@ export_http_answer(void *cls, struct MHD_Connection *c, const char *url,
 
 	(void)version;
 	(void)upload_data;
-	/* Answer at once, on the headers: a body is never read (MHD closes
-	 * the connection after the answer rather than read it). */
+	/* The first call has the headers.  An error is answered at once: a
+	 * body is never read (MHD closes the connection after the answer
+	 * rather than read it).  A GET is answered on the second call, once
+	 * MHD knows the request is whole, so the connection stays open for
+	 * the scraper's next request. */
+	if (*req_cls == NULL && get && (metrics || strcmp(url, "/") == 0) &&
+	    !export_http_has_body(c)) {
+		*req_cls = h;
+		return MHD_YES;
+	}
 	*upload_data_size = 0;
-	*req_cls = NULL;
+	if (get && export_http_has_body(c))
+		return export_http_error(h, c, MHD_HTTP_CONTENT_TOO_LARGE,
+		    "memtop reads no request body\n", NULL);
 	if (!metrics && strcmp(url, "/") != 0)
 		return export_http_error(h, c, MHD_HTTP_NOT_FOUND,
 		    "not found: memtop serves /metrics\n", NULL);
