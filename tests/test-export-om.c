@@ -368,6 +368,47 @@ test_write_file(void)
 	free(cause);
 }
 
+/* Every family is in doc/metrics.md and memtop(1). */
+static void
+test_documented(void)
+{
+	static const char *const docs[] = { "doc/metrics.md", "doc/memtop.1" };
+	const char *dir = getenv("srcdir");
+	char path[4096], name[128];
+	size_t d, len;
+	int id;
+
+	for (d = 0; d < 2; d++) {
+		char *text;
+		FILE *f;
+		int missing = -1;
+
+		snprintf(path, sizeof path, "%s/%s", dir ? dir : ".", docs[d]);
+		f = fopen(path, "r");
+		text = xcalloc(1, 1 << 20);
+		len = f != NULL ? fread(text, 1, (1 << 20) - 1, f) : 0;
+		if (f != NULL)
+			fclose(f);
+		for (id = 0; id < OMF_COUNT && missing < 0; id++) {
+			const struct export_om_family *fm =
+			    export_om_family(id);
+
+			snprintf(name, sizeof name, "%s%s", fm->name,
+			    fm->type == OM_COUNTER ? "_total" : "");
+			if (strstr(text, name) == NULL ||
+			    (*fm->labels && d == 0 &&
+			        strstr(text, fm->labels) == NULL))
+				missing = id;
+		}
+		if (!ok(len > 0 && missing < 0,
+		        "%s lists every family, its type and labels", docs[d]))
+			diag("missing: %s",
+			    missing >= 0 ? export_om_family(missing)->name :
+			                   "(no file)");
+		free(text);
+	}
+}
+
 int
 main(void)
 {
@@ -375,5 +416,6 @@ main(void)
 	test_labels();
 	test_target();
 	test_write_file();
+	test_documented();
 	return tap_done();
 }
