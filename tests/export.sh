@@ -139,7 +139,7 @@ for line in out.splitlines():
     assert "# HELP %s " % m.group(1) in doc, line
 PY
 	check "the OpenMetrics text is strictly well formed (families, units, suffixes, escapes, EOF)" \
-		python3 "$srcdir/tests/om-check.py" "$tmp/om.txt" >/dev/null
+		sh -c "python3 '$srcdir/tests/om-check.py' '$tmp/om.txt' >/dev/null"
 	promtool check rules "$srcdir/doc/deploy/memtop-rules.yml" >"$tmp/rules.out" 2>&1
 	check "promtool check rules passes the alerting rules" test $? = 0 ||
 		diag_file "$tmp/rules.out"
@@ -235,6 +235,23 @@ check "-b --format prometheus to stdout: what promtool accepts" sh -c \
 	{ ! command -v promtool >/dev/null || promtool check metrics <'$tmp/batch.txt'; }"
 limit 10 "$MEMTOP" --listen 127.0.0.1:0 -b -p "$leak" 2>"$tmp/usage.err"
 check "--listen with -b is a usage error (2)" test $? = 2
+
+# --- recording while serving ----------------------------------------------
+"$MEMTOP" --listen 127.0.0.1:0 -p "$leak" -w "$tmp/rec.memtop" --keep 1h \
+	-d 0.3 2>"$tmp/rec.err" &
+rec=$!
+kill_later "$rec"
+rport=$(port_of "$tmp/rec.err")
+wait_for 10 sh -c "curl -s 'http://127.0.0.1:$rport/metrics' | grep -q '^memtop_samples_total{pid=\"$leak\",.*} \\([4-9]\\|[1-9][0-9]\\)\$'"
+kill -TERM "$rec"
+wait "$rec"
+code=$?
+"$MEMTOP" -r "$tmp/rec.memtop" --info >"$tmp/rec.info" 2>&1
+check "-w FILE --keep 1h records while serving; SIGTERM ends the recording cleanly" sh -c \
+	"test $code = 0 && awk '/^samples:/ { n = \$2 } END { exit !(n >= 4) }' '$tmp/rec.info' &&
+	grep -q '^ended: *cleanly' '$tmp/rec.info'" || diag_file "$tmp/rec.info"
+limit 10 "$MEMTOP" --listen 127.0.0.1:0 -P x -w "$tmp/rec2.memtop" 2>/dev/null
+check "-w with -P is a usage error (one process is recorded)" test $? = 2
 
 # --- load: 50 scrapers, a 10,000-mapping target ---------------------------
 start_demo --demo-rate 0 --demo-maps 10000 || true
