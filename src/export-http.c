@@ -33,7 +33,7 @@ struct export_http {
 	/* Under lock: */
 	struct export_http_page *page;
 	uint64_t scrapes;
-	uint64_t http_errors[5];
+	uint64_t http_errors[4];
 };
 
 /* What one response holds until MHD is done with it. */
@@ -176,8 +176,7 @@ static enum MHD_Result
 export_http_error(struct export_http *h, struct MHD_Connection *c,
     unsigned code, const char *text, const char *allow)
 {
-	int k = code == 400 ? OM_HTTP_400 :
-	    code == 404     ? OM_HTTP_404 :
+	int k = code == 404 ? OM_HTTP_404 :
 	    code == 405     ? OM_HTTP_405 :
 	    code == 406     ? OM_HTTP_406 :
 	                      OM_HTTP_413;

@@ -154,7 +154,9 @@ static const struct export_om_family om_families[OMF_COUNT] = {
 	[OMF_SCRAPES] = { "memtop_scrapes", OM_COUNTER, "", "",
 	    "Requests for /metrics answered." },
 	[OMF_HTTP_ERRORS] = { "memtop_http_errors", OM_COUNTER, "", "code",
-	    "Requests answered with an error, by status code." },
+	    "Requests memtop refused, by status code (what libmicrohttpd "
+	    "refuses itself, a malformed request or header, is not "
+	    "counted)." },
 	[OMF_SELF_CPU] = { "memtop_self_cpu_seconds", OM_COUNTER, "seconds", "",
 	    "CPU time memtop itself has used." },
 	[OMF_SELF_RESIDENT] = { "memtop_self_resident_bytes", OM_GAUGE, "bytes",
@@ -718,8 +720,7 @@ export_om_self_body(struct export_om_target *t, const struct export_om_self *s)
 void
 export_om_self_tail(struct export_om_target *t, const struct export_om_self *s)
 {
-	static const char *const codes[] = { "400", "404", "405", "406",
-		"413" };
+	static const char *const codes[] = { "404", "405", "406", "413" };
 	struct export_om_buf lab = { NULL, 0, 0 };
 	int i;
 
@@ -727,7 +728,7 @@ export_om_self_tail(struct export_om_target *t, const struct export_om_self *s)
 		t->fam[i].len = 0;
 	export_om_sample(
 	    &t->fam[OMF_SCRAPES], OMF_SCRAPES, "", (double)s->scrapes);
-	for (i = 0; i < 5; i++) {
+	for (i = 0; i < 4; i++) {
 		lab.len = 0;
 		export_om_label(&lab, "code", codes[i], 3, 8);
 		export_om_sample(&t->fam[OMF_HTTP_ERRORS], OMF_HTTP_ERRORS,

@@ -192,7 +192,6 @@ struct export_om_self {
 };
 enum export_om_error { OM_ERR_OPEN, OM_ERR_SAMPLE, OM_ERR_RECORD, OM_ERR_SCAN };
 enum export_om_http_error {
-	OM_HTTP_400,
 	OM_HTTP_404,
 	OM_HTTP_405,
 	OM_HTTP_406,
