@@ -216,7 +216,7 @@ export_http_metrics(struct export_http *h, struct MHD_Connection *c)
 	if (snd->page != NULL)
 		snd->page->refs++;
 	s.scrapes = ++h->scrapes;
-	memcpy(s.http_errors, h->http_errors, sizeof s.http_errors);
+	memcpy(s.http_errors, h->http_errors, sizeof h->http_errors);
 	pthread_mutex_unlock(&h->lock);
 	s.cpu_s = clock_cpu();
 	s.rss_bytes = export_http_self_rss();

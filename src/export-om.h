@@ -186,7 +186,7 @@ struct export_om_self {
 	uint64_t errors[4];              /* by enum export_om_error */
 	double build_s;                  /* the last exposition's build */
 	uint64_t scrapes;                /* /metrics answered */
-	uint64_t http_errors[5];         /* by enum export_om_http_error */
+	uint64_t http_errors[4];         /* by enum export_om_http_error */
 	double cpu_s;                    /* memtop's CPU time */
 	uint64_t rss_bytes; /* memtop's resident memory, 0 unknown */
 };

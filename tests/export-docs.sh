@@ -117,7 +117,7 @@ for f in memtop-sidecar.yaml memtop-daemonset.yaml memtop.service; do
 	"$MEMTOP" "$@" 2>"$tmp/run.err" &
 	p=$!
 	kill_later "$p"
-	wait_for 10 grep -q 'serving http://127.0.0.1:' "$tmp/run.err"
+	wait_for 20 grep -q 'serving http://127.0.0.1:' "$tmp/run.err"
 	kill -TERM "$p" 2>/dev/null
 	wait "$p"
 	code=$?
