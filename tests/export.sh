@@ -289,10 +289,13 @@ t1=$(date +%s.%N)
 s1=$(samples)
 r1=$(rss)
 diag "load: $(cat "$tmp/load.json"); samples $s0 -> $s1 in $(echo "$t1 - $t0" | bc 2>/dev/null) s; RSS $r0 -> $r1 kB"
-# An instrumented build (AddressSanitizer) is slower: 500 ms there.
-worst=100
-grep -q __asan_init "$MEMTOP" 2>/dev/null && worst=500
-check "50 scrapers for 10 s on a 10,000-mapping target: every scrape answered, none over $worst ms" \
+# Latency is measured by make bench (bench/run --serve), not asserted here
+# on a shared machine; this asserts that every scrape was answered and none
+# waited on a sample (a sample of this target takes longer than a second
+# under this load, and an instrumented build is slower still).
+worst=1000
+grep -q __asan_init "$MEMTOP" 2>/dev/null && worst=2000
+check "50 scrapers for 10 s on a 10,000-mapping target: every scrape answered, none waited on a sample (all under $worst ms)" \
 	python3 -c 'import json, sys
 r = json.load(open(sys.argv[1]))
 assert r["errors"] == 0 and r["scrapes"] >= 4000 and r["max_ms"] <= int(sys.argv[2]), r' "$tmp/load.json" "$worst" ||
