@@ -290,9 +290,9 @@ s1=$(samples)
 r1=$(rss)
 diag "load: $(cat "$tmp/load.json"); samples $s0 -> $s1 in $(echo "$t1 - $t0" | bc 2>/dev/null) s; RSS $r0 -> $r1 kB"
 # Latency is measured by make bench (bench/run --serve), not asserted here
-# on a shared machine; this asserts that every scrape was answered and none
-# waited on a sample (a sample of this target takes longer than a second
-# under this load, and an instrumented build is slower still).
+# on a shared machine; this asserts that every scrape was answered, with a
+# bound far above any scrape seen here (111 ms at the worst, under load) that
+# a scrape stuck behind a sample or a lock would still break.
 worst=1000
 grep -q __asan_init "$MEMTOP" 2>/dev/null && worst=2000
 check "50 scrapers for 10 s on a 10,000-mapping target: every scrape answered, none waited on a sample (all under $worst ms)" \
