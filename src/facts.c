@@ -130,6 +130,26 @@ facts_rt_shown(const struct rt_figures *f)
 	return f->source != RT_SRC_NONE || f->status != RT_ST_OK;
 }
 
+/* The runtime's line: rtfig_summary()'s, or why there are no figures,
+ * naming the runtime ("Go runtime: timed out after 2.0 s": a --runtime
+ * URL is a Go program's, whatever it has served so far). */
+static char *
+facts_rt_summary(const struct rt_figures *f, const struct rt_rates *rates,
+    uint64_t resident_kb, char *buf, size_t size)
+{
+	char esc[RTFIG_REASON_MAX * 4];
+
+	if (f->status == RT_ST_OK)
+		return rtfig_summary(f, rates, resident_kb, buf, size);
+	esc_text(f->reason, strlen(f->reason), esc, sizeof esc, false);
+	snprintf(buf, size, "%s runtime: %s",
+	    rtfig_is_jvm(f->source) ? "Java" : "Go",
+	    esc[0] != '\0'                 ? esc :
+	        f->status == RT_ST_PENDING ? "waiting for the first reading" :
+	                                     rtfig_status_name(f->status));
+	return buf;
+}
+
 /* ---- the words of the projection ---- */
 
 /* "cgroup /x" or "cgroup /x, 1 level up", "system: MemAvailable +
@@ -274,7 +294,7 @@ facts_text(FILE *f, const struct model *m, const struct facts *fx)
 		fprintf(f, "under OOM: the cgroup is out of memory now\n");
 	facts_runtime_name(in, name, sizeof name);
 	if (facts_rt_shown(&in->rt)) {
-		rtfig_summary(
+		facts_rt_summary(
 		    &in->rt, &fx->rates, fx->rt_resident_kb, line, sizeof line);
 		if (name[0] != '\0')
 			fprintf(f, "runtime: %s; %s\n", name, line);
@@ -865,7 +885,7 @@ facts_header_runtime(const struct model *m, const struct facts *fx, int width,
 
 	if (!facts_rt_shown(f))
 		return false;
-	rtfig_summary(f, r, fx->rt_resident_kb, buf, size);
+	facts_rt_summary(f, r, fx->rt_resident_kb, buf, size);
 	if (strlen(buf) <= (size_t)width || f->status != RT_ST_OK ||
 	    !rtfig_heap(f, &used, &held))
 		return true;

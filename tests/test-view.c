@@ -1083,6 +1083,58 @@ test_rebind(void)
 	quiet();
 }
 
+/* A Go program read with --runtime: its version on line 0, its heap on a
+ * line of its own (the table one line lower), more in its heap's detail. */
+static void
+test_runtime_line(void)
+{
+	struct rt_figures *rt = &snap->info.rt;
+	int k;
+
+	model_reset(app.model);
+	v.screen = &view_screen_regions;
+	v.depth = 0;
+	for (k = 0; k < 8; k++) {
+		build(k);
+		add(0xc000000000, 0xc004000000, "rw-p", "", 20000 + 2048 * k,
+		    0);
+		snap->info.runtime.probed = 1;
+		snap->info.runtime.flags = RT_GO;
+		strcpy(snap->info.runtime.go_version, "go1.22.1");
+		rtfig_init(rt, RT_SRC_GO_PPROF, RT_ST_OK);
+		rtfig_set(rt, RTF_GO_HEAP_ALLOC, (16 + 2 * (uint64_t)k) << 20);
+		rtfig_set(rt, RTF_GO_HEAP_IDLE, 8 << 20);
+		rtfig_set(rt, RTF_GO_HEAP_RELEASED, 4 << 20);
+		rtfig_set(rt, RTF_GO_HEAP_SYS, 40 << 20);
+		rt->mono = snap->mono;
+		rt->wall = snap->wall;
+		model_ingest(app.model, snap);
+	}
+	v.rebuild = true;
+	screen_size(30, 120);
+	if (!ok(strstr(row(0), "  leaky  go1.22.1  ") != NULL &&
+	            strstr(row(5),
+	                "Go heap: objects 30M, held free 4.0M, "
+	                "released 4.0M; resident") != NULL &&
+	            strstr(row(5), "growing: objects +2.0M/s") != NULL &&
+	            TABLE_TOP == 8,
+	        "a Go program: its version on line 0, its heap and what grows "
+	        "on line 5, the table below"))
+		dump();
+	screen_size(30, 40);
+	ok(strlen(row(5)) <= 40 &&
+	        strstr(row(5), "Go heap 30M/36M objs +2.0M/s"),
+	    "at 40 columns the runtime line is shortened: %s", row(5));
+	rtfig_fail(rt, RT_ST_NONE, "no hsperfdata");
+	rt->source = RT_SRC_JVM_HSPERF;
+	rt->mono += 1;
+	model_ingest(app.model, snap);
+	v.rebuild = true;
+	screen_size(30, 120);
+	ok(TABLE_TOP == 7 && strstr(row(5), "Java") == NULL,
+	    "a JVM without hsperfdata: no runtime line");
+}
+
 int
 main(void)
 {
@@ -1137,6 +1189,7 @@ main(void)
 	test_end();
 	test_stuck_stop();
 	test_batch_stuck();
+	test_runtime_line();
 
 	view_free(&v);
 	endwin();
