@@ -14,22 +14,6 @@
 #include "facts.h"
 #include "util.h"
 
-/* Append printf text at *at, never past size (buf stays NUL-ended). */
-static void __attribute__((format(printf, 4, 5)))
-facts_cat(char *buf, size_t size, size_t *at, const char *fmt, ...)
-{
-	va_list ap;
-	int n;
-
-	if (*at >= size)
-		return;
-	va_start(ap, fmt);
-	n = vsnprintf(buf + *at, size - *at, fmt, ap);
-	va_end(ap);
-	if (n > 0)
-		*at += (size_t)n < size - *at ? (size_t)n : size - *at - 1;
-}
-
 /* "+2.2M/s" */
 static char *
 facts_rate(double kb_s, char *buf, size_t size)
@@ -183,7 +167,7 @@ facts_oom_sentence(const struct facts *fx, char *buf, size_t size)
 
 	buf[0] = '\0';
 	if (p->basis == OOM_BASIS_NONE) {
-		facts_cat(buf, size, &at, "no OOM projection: %s",
+		str_catf(buf, size, &at, "no OOM projection: %s",
 		    oom_basis_text(p->basis));
 		return buf;
 	}
@@ -191,20 +175,20 @@ facts_oom_sentence(const struct facts *fx, char *buf, size_t size)
 	fmt_kb(p->limit_kb, lim, sizeof lim);
 	fmt_kb(p->used_kb, used, sizeof used);
 	if (p->status == OOM_ETA)
-		facts_cat(buf, size, &at,
+		str_catf(buf, size, &at,
 		    "OOM in ~%s at %s, limit %s (%s); assumes %s (%s now), "
 		    "fitted over %.0fs (R² %.2f)",
 		    fmt_duration(p->eta_s, eta, sizeof eta),
 		    facts_rate(p->rate_kb_s, rate, sizeof rate), lim, whose,
 		    oom_basis_text(p->basis), used, p->span_s, p->r2);
 	else if (p->status == OOM_TOO_SHORT)
-		facts_cat(buf, size, &at,
+		str_catf(buf, size, &at,
 		    "no OOM projection yet: %zu samples over %.0fs, it "
 		    "needs %d over %.0fs; limit %s (%s), %s %s",
 		    p->samples, p->span_s, OOM_MIN_SAMPLES, OOM_MIN_SPAN_S, lim,
 		    whose, oom_basis_text(p->basis), used);
 	else
-		facts_cat(buf, size, &at,
+		str_catf(buf, size, &at,
 		    "no OOM projection: %s (%s); limit %s (%s), %s %s",
 		    p->status == OOM_POOR_FIT ? "growth too irregular" :
 		                                oom_status_name(p->status),
@@ -231,20 +215,20 @@ facts_text(FILE *f, const struct model *m, const struct facts *fx)
 		esc_text(line, strlen(line), owner, sizeof owner, true);
 		at = 0;
 		line[0] = '\0';
-		facts_cat(line, sizeof line, &at, "cgroup %s", esc);
+		str_catf(line, sizeof line, &at, "cgroup %s", esc);
 		if (strcmp(owner, esc) != 0)
-			facts_cat(line, sizeof line, &at, " (%s)", owner);
+			str_catf(line, sizeof line, &at, " (%s)", owner);
 		if (cg_has(cg, CG_CURRENT))
-			facts_cat(line, sizeof line, &at, ": %s",
+			str_catf(line, sizeof line, &at, ": %s",
 			    fmt_kb(cg->v[CG_CURRENT] / 1024, a, sizeof a));
 		if (cg_has(cg, CG_MAX) && cg->v[CG_MAX] != CG_UNLIMITED)
-			facts_cat(line, sizeof line, &at, " of %s",
+			str_catf(line, sizeof line, &at, " of %s",
 			    fmt_kb(cg->v[CG_MAX] / 1024, b, sizeof b));
 		else
-			facts_cat(
+			str_catf(
 			    line, sizeof line, &at, ", no limit of its own");
 		if (cg_has(cg, CG_ANON) && cg_has(cg, CG_FILE))
-			facts_cat(line, sizeof line, &at,
+			str_catf(line, sizeof line, &at,
 			    "; anon %s, file %s, shmem %s, kernel %s",
 			    fmt_kb(cg->v[CG_ANON] / 1024, a, sizeof a),
 			    fmt_kb(cg->v[CG_FILE] / 1024, b, sizeof b),
@@ -259,9 +243,9 @@ facts_text(FILE *f, const struct model *m, const struct facts *fx)
 		share = cgroup_share_pct(
 		    cg, in->status[ST_RSS_ANON], in->status[ST_RSS_SHMEM]);
 		if (share >= 0)
-			facts_cat(line, sizeof line, &at,
+			str_catf(line, sizeof line, &at,
 			    "; the target's share %.0f%%", share);
-		facts_cat(line, sizeof line, &at,
+		str_catf(line, sizeof line, &at,
 		    "; OOM kills %" PRIu64 " since start", cg->oom_kills);
 		fprintf(f, "%s\n", line);
 	} else if (in->has_cgroup) {
@@ -377,8 +361,12 @@ facts_json_cgroup(FILE *f, const struct snapshot_info *in)
 {
 	const struct cgroup_facts *cg = &in->cg;
 	const struct cgroup_owner *o = &cg->owner;
+	const char *names[][2] = { { "pod_uid", o->pod_uid }, { "qos", o->qos },
+		{ "runtime", o->runtime }, { "container_id", o->container_id },
+		{ "unit", o->unit } };
 	char owner[512], lp[CG_PATH_MAX];
 	double share;
+	size_t i;
 	int x;
 
 	fputs(", \"cgroup\": {\"path\": ", f);
@@ -393,25 +381,11 @@ facts_json_cgroup(FILE *f, const struct snapshot_info *in)
 	}
 	fprintf(f, ", \"version\": %u, \"owner\": {\"kind\": \"%s\"",
 	    cg->version, facts_owner_kind(o->kind));
-	if (o->pod_uid[0] != '\0') {
+	for (i = 0; i < sizeof names / sizeof names[0]; i++) {
+		if (names[i][1][0] == '\0')
+			continue;
 		fputs(", ", f);
-		facts_json_str(f, "pod_uid", o->pod_uid);
-	}
-	if (o->qos[0] != '\0') {
-		fputs(", ", f);
-		facts_json_str(f, "qos", o->qos);
-	}
-	if (o->runtime[0] != '\0') {
-		fputs(", ", f);
-		facts_json_str(f, "runtime", o->runtime);
-	}
-	if (o->container_id[0] != '\0') {
-		fputs(", ", f);
-		facts_json_str(f, "container_id", o->container_id);
-	}
-	if (o->unit[0] != '\0') {
-		fputs(", ", f);
-		facts_json_str(f, "unit", o->unit);
+		facts_json_str(f, names[i][0], names[i][1]);
 	}
 	fputs(", ", f);
 	facts_json_str(f, "text", cgroup_owner_format(cg, owner, sizeof owner));
@@ -715,10 +689,10 @@ facts_limit_parts(const struct model *m, const struct facts *fx, bool mem_shown,
 	}
 	if (p->basis == OOM_BASIS_SYSTEM && !mem_shown) {
 		at = strlen(lp->usage);
-		facts_cat(lp->usage, sizeof lp->usage, &at, "%sMemAvailable %s",
+		str_catf(lp->usage, sizeof lp->usage, &at, "%sMemAvailable %s",
 		    at ? ", " : "", fmt_kb(in->mem_available_kb, a, sizeof a));
 		at = strlen(lp->usage_s);
-		facts_cat(lp->usage_s, sizeof lp->usage_s, &at, "%savail %s",
+		str_catf(lp->usage_s, sizeof lp->usage_s, &at, "%savail %s",
 		    at ? " " : "", a);
 	}
 	facts_rate(p->rate_kb_s, rate, sizeof rate);
@@ -740,15 +714,15 @@ facts_limit_parts(const struct model *m, const struct facts *fx, bool mem_shown,
 	}
 	if (p->flags & OOM_FLAG_AT_HIGH) {
 		at = strlen(lp->flags);
-		facts_cat(lp->flags, sizeof lp->flags, &at, ", at memory.high");
+		str_catf(lp->flags, sizeof lp->flags, &at, ", at memory.high");
 		at = strlen(lp->flags_s);
-		facts_cat(lp->flags_s, sizeof lp->flags_s, &at, " high");
+		str_catf(lp->flags_s, sizeof lp->flags_s, &at, " high");
 	}
 	if (p->flags & OOM_FLAG_UNDER_OOM) {
 		at = strlen(lp->flags);
-		facts_cat(lp->flags, sizeof lp->flags, &at, ", under OOM");
+		str_catf(lp->flags, sizeof lp->flags, &at, ", under OOM");
 		at = strlen(lp->flags_s);
-		facts_cat(lp->flags_s, sizeof lp->flags_s, &at, " OOM!");
+		str_catf(lp->flags_s, sizeof lp->flags_s, &at, " OOM!");
 	}
 	if (in->has_cgroup) {
 		uint64_t k = cg->version != CGROUP_NONE ? cg->oom_kills :
@@ -792,39 +766,35 @@ facts_header_limit(const struct model *m, const struct facts *fx, int width,
 		case 0: /* everything, the raw path last */
 		case 1: /* without the path */
 		case 2: /* without the owner */
-			facts_cat(buf, size, &at, "%s", lp.usage);
+			str_catf(buf, size, &at, "%s", lp.usage);
 			if (lp.proj[0] != '\0')
-				facts_cat(buf, size, &at, "%s%s",
-				    at ? ", " : "", lp.proj);
-			facts_cat(buf, size, &at, "%s", lp.flags);
+				str_catf(buf, size, &at, "%s%s", at ? ", " : "",
+				    lp.proj);
+			str_catf(buf, size, &at, "%s", lp.flags);
 			if (lp.kills[0] != '\0')
-				facts_cat(buf, size, &at, "  %s", lp.kills);
+				str_catf(buf, size, &at, "  %s", lp.kills);
 			if (form < 2 && lp.owner[0] != '\0')
-				facts_cat(buf, size, &at, "  %s", lp.owner);
+				str_catf(buf, size, &at, "  %s", lp.owner);
 			if (form == 0 && lp.path[0] != '\0')
-				facts_cat(buf, size, &at, "  [%s]", lp.path);
+				str_catf(buf, size, &at, "  [%s]", lp.path);
 			break;
 		case 3: /* short words, the rate */
 		case 4: /* without the rate */
 		case 5: /* without the kills */
-			facts_cat(buf, size, &at, "%s", lp.usage_s);
+		case 6: /* without pressure: the usage and projection alone */
+			str_catf(buf, size, &at, "%s", lp.usage_s);
 			if (lp.proj_s[0] != '\0')
-				facts_cat(buf, size, &at, "%s%s", at ? " " : "",
+				str_catf(buf, size, &at, "%s%s", at ? " " : "",
 				    lp.proj_s);
 			if (form == 3 && lp.rate_s[0] != '\0')
-				facts_cat(buf, size, &at, " %s", lp.rate_s);
-			facts_cat(buf, size, &at, "%s", lp.flags_s);
+				str_catf(buf, size, &at, " %s", lp.rate_s);
+			if (form < 6)
+				str_catf(buf, size, &at, "%s", lp.flags_s);
 			if (form < 5 && lp.kills_s[0] != '\0')
-				facts_cat(buf, size, &at, " %s", lp.kills_s);
-			break;
-		case 6: /* the projection and the usage alone */
-			facts_cat(buf, size, &at, "%s", lp.usage_s);
-			if (lp.proj_s[0] != '\0')
-				facts_cat(buf, size, &at, "%s%s", at ? " " : "",
-				    lp.proj_s);
+				str_catf(buf, size, &at, " %s", lp.kills_s);
 			break;
 		default: /* the projection alone, or the usage */
-			facts_cat(buf, size, &at, "%s",
+			str_catf(buf, size, &at, "%s",
 			    lp.proj_s[0] != '\0' ? lp.proj_s : lp.usage_s);
 			break;
 		}
@@ -892,13 +862,13 @@ facts_header_runtime(const struct model *m, const struct facts *fx, int width,
 	/* Short: "Java heap 412M/1.0G old +3.1M/s", "Go heap 120M/160M
 	 * objs +2.0M/s". */
 	buf[0] = '\0';
-	facts_cat(buf, size, &at, "%s heap %s/%s",
+	str_catf(buf, size, &at, "%s heap %s/%s",
 	    rtfig_is_jvm(f->source) ? "Java" : "Go",
 	    fmt_kb(used / 1024, a, sizeof a), fmt_kb(held / 1024, b, sizeof b));
 	grow = rtfig_is_jvm(f->source) ? RTF_JVM_OLD_USED : RTF_GO_HEAP_ALLOC;
 	if (r->have >> grow & 1) {
 		facts_rate(r->r[grow] / 1024, rate, sizeof rate);
-		facts_cat(buf, size, &at, " %s %s",
+		str_catf(buf, size, &at, " %s %s",
 		    rtfig_is_jvm(f->source) ? "old" : "objs", rate);
 	}
 	return true;

@@ -11,40 +11,9 @@
 
 py() { python3 - "$@"; }
 
-# The v1 memory hierarchy, from mountinfo (fstype cgroup, option memory).
-v1=$(awk '{ for (i = 7; $i != "-"; i++); if ($(i + 1) == "cgroup" &&
-	$(i + 3) ~ /(^|,)memory(,|$)/) { print $5; exit } }' /proc/self/mountinfo)
-cg=
-if [ "$(id -u)" != 0 ]; then
-	skip_all "making a memory cgroup needs root"
-fi
-if [ -z "$v1" ] || ! mkdir "$v1/memtop-batch-$$" 2>"$tmp/mkdir.err"; then
-	skip_all "no v1 memory cgroup can be made here: $(cat "$tmp/mkdir.err" 2>/dev/null)"
-fi
-cg=$v1/memtop-batch-$$
-rel=/memtop-batch-$$
-trap 'for p in $cleanup_pids; do kill -9 "$p" 2>/dev/null; done
-	for i in 1 2 3 4 5 6 7 8 9 10; do rmdir "$cg" 2>/dev/null && break; sleep 0.2; done
-	rm -rf "$tmp"' EXIT
-echo 100663296 >"$cg/memory.limit_in_bytes"
-echo 100663296 >"$cg/memory.memsw.limit_in_bytes" 2>/dev/null
+. "$srcdir/tests/cgroup.sh"
 
-# in_cgroup COMMAND...: run it in the cgroup, in the background.
-in_cgroup() {
-	sh -c 'echo $$ >"$0/cgroup.procs" && exec "$@"' "$cg" "$@" &
-	target=$!
-	kill_later "$target"
-	wait_for 10 grep -qx "$target" "$cg/cgroup.procs"
-}
-
-# A leaker at 4 MB/s (every page written): the kernel kills it in ~20 s.
-in_cgroup python3 -c '
-import time
-hold = []
-while True:
-    hold.append(b"\x01" * 409600)
-    time.sleep(0.1)
-'
+leaker
 "$MEMTOP" -b -d 0.5 -p "$target" >"$tmp/oom.txt" 2>"$tmp/oom-txt.err" &
 m_text=$!
 "$MEMTOP" -b -d 0.5 -p "$target" --format csv >"$tmp/oom.csv" 2>"$tmp/oom-csv.err" &

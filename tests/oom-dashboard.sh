@@ -6,34 +6,9 @@
 # ended at its last sample, and e goes to 10 s before the end, paused.
 . "$srcdir/tests/lib.sh"
 . "$srcdir/tests/tmux.sh"
+. "$srcdir/tests/cgroup.sh"
 
-v1=$(awk '{ for (i = 7; $i != "-"; i++); if ($(i + 1) == "cgroup" &&
-	$(i + 3) ~ /(^|,)memory(,|$)/) { print $5; exit } }' /proc/self/mountinfo)
-if [ "$(id -u)" != 0 ]; then
-	skip_all "making a memory cgroup needs root"
-fi
-if [ -z "$v1" ] || ! mkdir "$v1/memtop-dash-$$" 2>"$tmp/mkdir.err"; then
-	skip_all "no v1 memory cgroup can be made here: $(cat "$tmp/mkdir.err" 2>/dev/null)"
-fi
-cg=$v1/memtop-dash-$$
-rel=/memtop-dash-$$
-trap 'tm kill-server 2>/dev/null; for p in $cleanup_pids; do kill -9 "$p" 2>/dev/null; done
-	for i in 1 2 3 4 5 6 7 8 9 10; do rmdir "$cg" 2>/dev/null && break; sleep 0.2; done
-	rm -rf "$tmp"' EXIT
-echo 100663296 >"$cg/memory.limit_in_bytes"
-echo 100663296 >"$cg/memory.memsw.limit_in_bytes" 2>/dev/null
-
-# A leaker at 4 MB/s: the kernel kills it in ~20 s.
-sh -c 'echo $$ >"$0/cgroup.procs" && exec "$@"' "$cg" python3 -c '
-import time
-hold = []
-while True:
-    hold.append(b"\x01" * 409600)
-    time.sleep(0.1)
-' &
-target=$!
-kill_later $target
-wait_for 10 grep -qx "$target" "$cg/cgroup.procs"
+leaker
 
 tmux_run dash 40 24 "env LANG=C.UTF-8 TERM=screen $MEMTOP -p $target -d 0.5 -w $tmp/dash.mt 2>$tmp/dash.err; echo \$? >$tmp/dash.code; sleep 60"
 check "at 40 columns: the limit and the projection, shortened ('cg 40M/96M OOM ~14s')" \

@@ -9,35 +9,13 @@
 # replays into the very JSON printed live.
 . "$srcdir/tests/lib.sh"
 . "$srcdir/tests/tmux.sh"
+. "$srcdir/tests/runtime/rt.sh"
 
 py() { python3 - "$@"; }
 
 # ---- JVM --------------------------------------------------------------------
-jvm=yes
-for tool in java javac jstat; do
-	command -v "$tool" >/dev/null 2>&1 || jvm="no $tool (openjdk-17-jdk-headless)"
-done
-mkdir -p "$tmp/java"
-if [ "$jvm" = yes ] && ! javac -d "$tmp/java" "$srcdir/tests/runtime/Leak.java" 2>"$tmp/javac.err"; then
-	jvm="Leak.java does not compile: $(head -1 "$tmp/javac.err")"
-fi
-
-# start_jvm NAME [JVM OPTIONS]: Leak at 6 MB/s; jvm_pid once it is ready.
-start_jvm() {
-	name=$1
-	shift
-	java -Xmx512m "$@" -cp "$tmp/java" Leak 600000 100 >"$tmp/$name.out" 2>&1 &
-	jvm_pid=$!
-	kill_later $jvm_pid
-	wait_for 30 grep -qs ready "$tmp/$name.out"
-}
-# SIGTERM: the JVM removes its hsperfdata file.
-stop_jvm() {
-	kill "$jvm_pid" 2>/dev/null
-	wait "$jvm_pid" 2>/dev/null
-}
-
-if [ "$jvm" != yes ]; then
+jvm=$(jvm_missing)
+if [ -n "$jvm" ]; then
 	skip "JVM: old gen grows in JSON and agrees with jstat -gc" "$jvm"
 	skip "JVM: the dashboard's runtime line" "$jvm"
 	skip "JVM without PerfData: no runtime line, no error" "$jvm"
@@ -148,21 +126,13 @@ if ! command -v go >/dev/null 2>&1; then
 	skip "Go --runtime: a hung endpoint delays no sample and no key" "no Go toolchain"
 	finish
 fi
-export GOCACHE="$tmp/gocache" GOPATH="$tmp/gopath" GO111MODULE=off GOFLAGS= GOTOOLCHAIN=local
-if ! limit 300 go build -o "$tmp/gort" "$srcdir/tests/runtime/gort.go" >"$tmp/gobuild.out" 2>&1; then
-	ok 1 "the Go test program builds"
-	diag_file "$tmp/gobuild.out"
-	finish
-fi
-"$tmp/gort" leak 127.0.0.1:0 >"$tmp/gort.out" 2>&1 &
-gort_pid=$!
-kill_later $gort_pid
-wait_for 20 grep -qs '^listen' "$tmp/gort.out"
-addr=$(awk '/^listen/ { print $2; exit }' "$tmp/gort.out")
+build_gort || finish
+start_gort leak 127.0.0.1:0
+addr=$gort_addr
 url="http://$addr/debug/pprof/heap?debug=1"
 limit 60 "$MEMTOP" -b -n 10 -d 0.5 -p "$gort_pid" --runtime "$url" --format json \
 	-w "$tmp/go.mt" >"$tmp/go.json" 2>"$tmp/go.err"
-py "$tmp/go.json" "$tmp/gort.out" >"$tmp/go.check" 2>&1 <<'EOF'
+py "$tmp/go.json" "$gort_out" >"$tmp/go.check" 2>&1 <<'EOF'
 import json, sys
 samples = [json.loads(l) for l in open(sys.argv[1])]
 reqs = []
