@@ -1040,11 +1040,11 @@ facts_top_print(FILE *f, const char *title, const struct grew *top, size_t n)
 	char a[16], r[24];
 	size_t i;
 
+	/* The rate, what it added over the window, which. */
 	for (i = 0; i < n; i++)
-		fprintf(f, "  %-9s %s  %s over the window (%s)\n",
-		    i == 0 ? title : "", top[i].what,
-		    fmt_kb((uint64_t)top[i].kb, a, sizeof a),
-		    facts_rate(top[i].rate, r, sizeof r));
+		fprintf(f, "  %-9s %9s  +%-6s %s\n", i == 0 ? title : "",
+		    facts_rate(top[i].rate, r, sizeof r),
+		    fmt_kb((uint64_t)top[i].kb, a, sizeof a), top[i].what);
 	if (n == 0)
 		fprintf(f, "  %-9s none grew\n", title);
 }
@@ -1067,7 +1067,9 @@ facts_final_window(FILE *f, struct model *m, double window_s)
 		continue;
 	k = k > 0 ? k - 1 : 0;
 	span = t[nt - 1] - t[k];
-	fprintf(f, "last %.0fs: what grew most before the end (over %.1fs)\n",
+	fprintf(f,
+	    "last %.0fs: what grew most before the end (rate, growth over "
+	    "%.1fs)\n",
 	    window_s, span);
 	n = 0;
 	ng = model_groups(m, GROUP_CLASS, &groups);
@@ -1095,8 +1097,9 @@ facts_final_window(FILE *f, struct model *m, double window_s)
 		model_class_label(m, r, label, sizeof label);
 		path = model_path(m, r->path_id, &len);
 		esc_text(path, len, esc, sizeof esc, true);
-		snprintf(g.what, sizeof g.what, "%" PRIx64 "-%" PRIx64 " %s %s",
-		    r->start, r->end, label, esc);
+		snprintf(g.what, sizeof g.what,
+		    "%" PRIx64 "-%" PRIx64 " %s%s%s", r->start, r->end, label,
+		    esc[0] ? " " : "", esc);
 		facts_top_add(top, &n, &g);
 	}
 	facts_top_print(f, "regions:", top, n);

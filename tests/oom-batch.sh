@@ -108,7 +108,7 @@ check "--info: the recording ended in an OOM kill, by the cgroup's limit" \
 check "--info: what grew most in the last 10 and 60 seconds, with its rate" sh -c \
 	"grep -q '^last 10s: what grew most before the end' '$tmp/oom.info' &&
 	 grep -q '^last 60s: what grew most before the end' '$tmp/oom.info' &&
-	 grep -Eq '^  classes: +[a-z-]+ .* \(\+[0-9.]+M/s\)$' '$tmp/oom.info'" ||
+	 grep -Eq '^  classes: +\+[0-9.]+M/s +\+[0-9.]+M +anon$' '$tmp/oom.info'" ||
 	diag_file "$tmp/oom.info"
 check "--info: whether memtop could lower its own oom_score_adj" \
 	grep -Eq "^recorder: +memtop's oom_score_adj (lowered from|stays|is) " "$tmp/oom.info"
