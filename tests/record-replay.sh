@@ -8,7 +8,7 @@
 
 py() { python3 - "$@"; }
 
-# Recordings made by earlier memtops (formats 1.0, 1.1, 1.2: see
+# Recordings made by earlier memtops (formats 1.0 to 1.3: see
 # tests/fixtures/session/README) replay, undamaged, into the JSON they gave
 # then: every key it had, with the same value, sample for sample (a later
 # memtop may add keys: the OOM projection, the runtime's figures).
