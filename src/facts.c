@@ -538,7 +538,7 @@ facts_json(FILE *f, const struct model *m, const struct facts *fx)
 	facts_json_oom(f, fx);
 	if (in->rt.source != RT_SRC_NONE || in->rt.status != RT_ST_OK)
 		facts_json_runtime(f, m, fx);
-	if (in->runtime.flags != 0)
+	if (in->runtime.flags & (RT_GO | RT_CPYTHON | RT_JVM))
 		facts_json_program(f, in);
 }
 
