@@ -27,6 +27,25 @@ view_header_rows(void)
 	return LINES >= 18 ? 5 + view_header_rt_row : 2;
 }
 
+/* The facts of the model's last sample, worked out once per sample: a
+ * redraw for a key (paging through 65,000 regions) reuses them. */
+static const struct facts *
+view_header_facts(const struct model *m)
+{
+	static struct facts fx;
+	static const struct model *of;
+	static uint64_t serial, samples;
+
+	if (of != m || serial != model_serial(m) ||
+	    samples != model_samples(m)) {
+		facts_get(m, &fx);
+		of = m;
+		serial = model_serial(m);
+		samples = model_samples(m);
+	}
+	return &fx;
+}
+
 /* How the target ended, when the header is to say it: a live target's once
  * it is gone, a recording's at its last sample; else NULL. */
 static const struct end_verdict *
@@ -131,7 +150,7 @@ view_header_draw(struct view *v)
 	const struct snapshot_info *info = model_info(m);
 	const struct model_totals *t = model_totals(m);
 	char buf[1024], a[16], b[16], age[16], state[300], rs[64];
-	struct facts fx;
+	const struct facts *fx;
 	const char *st;
 	int x;
 	bool mem_shown = false;
@@ -175,7 +194,7 @@ view_header_draw(struct view *v)
 		    "  (%u torn)", model_torn(m));
 	if (x < COLS)
 		view_put_plain(0, x, buf, COLS - x);
-	facts_get(m, &fx);
+	fx = view_header_facts(m);
 	view_header_rt_row = 0;
 	if (LINES < 18) {
 		/* A short screen: the first total, and the OOM projection
@@ -184,13 +203,13 @@ view_header_draw(struct view *v)
 		for (id = 0; id < FIELD_COUNT; id++) {
 			if (!(field_get(id)->flags & FIELD_HEADER))
 				continue;
-			if (fx.oom.status != OOM_ETA || COLS >= 60)
+			if (fx->oom.status != OOM_ETA || COLS >= 60)
 				x = view_header_metric(v, 1, 0, id);
 			break;
 		}
 		if (x < 0)
 			x = 0;
-		view_header_limit(v, &fx, 1, x, false);
+		view_header_limit(v, fx, 1, x, false);
 		return;
 	}
 
@@ -224,14 +243,14 @@ view_header_draw(struct view *v)
 	/* Line 4: the limit that binds, how long until the OOM killer comes
 	 * (facts.h: the projection of what cannot be reclaimed), pressure,
 	 * the OOM kills since start, whose cgroup. */
-	if (!view_header_limit(v, &fx, 4, 0, mem_shown) && !mem_shown) {
+	if (!view_header_limit(v, fx, 4, 0, mem_shown) && !mem_shown) {
 		snprintf(buf, sizeof buf, "MemAvailable %s",
 		    fmt_kb(info->mem_available_kb, a, sizeof a));
 		view_put_plain(4, 0, buf, COLS);
 	}
 
 	/* Line 5: the runtime's own figures, when it has some. */
-	if (facts_header_runtime(m, &fx, COLS, buf, sizeof buf)) {
+	if (facts_header_runtime(m, fx, COLS, buf, sizeof buf)) {
 		view_header_rt_row = 1;
 		view_put(v->utf8, 5, 0, buf, strlen(buf), COLS, false);
 	}
