@@ -15,6 +15,7 @@
 
 #include "app.h"
 #include "batch.h"
+#include "facts.h"
 #include "field.h"
 #include "util.h"
 
@@ -97,7 +98,8 @@ batch_escape(const struct field_value *v, char **buf, size_t *cap)
 }
 
 static void
-batch_text(FILE *f, struct model *m, const struct table *t)
+batch_text(
+    FILE *f, struct model *m, const struct facts *fx, const struct table *t)
 {
 	const struct snapshot_info *info = model_info(m);
 	const struct model_totals *tot = model_totals(m);
@@ -136,21 +138,7 @@ batch_text(FILE *f, struct model *m, const struct table *t)
 	}
 	fprintf(f, "  MemAvailable %s\n",
 	    fmt_kb(info->mem_available_kb, a, sizeof a));
-	if (info->has_cgroup) {
-		char b[16];
-
-		if (info->cg_max == UINT64_MAX)
-			fprintf(f, "cgroup %s: %s of no limit\n",
-			    info->cgroup_path,
-			    fmt_kb(info->cg_current / 1024, a, sizeof a));
-		else
-			fprintf(f,
-			    "cgroup %s: %s of %s  oom_kill %" PRIu64 "\n",
-			    info->cgroup_path,
-			    fmt_kb(info->cg_current / 1024, a, sizeof a),
-			    fmt_kb(info->cg_max / 1024, b, sizeof b),
-			    info->cg_oom_kills);
-	}
+	facts_text(f, m, fx);
 
 	fprintf(f, "\n%-16s %7s", "CLASS", "REGIONS");
 	for (k = 0; k < BATCH_NCLASS; k++)
@@ -239,58 +227,80 @@ batch_put_value(
 	}
 }
 
-/* The fields of flag (FIELD_CSV or FIELD_JSON) of one row, tail last. */
+/* The fields of flag (FIELD_CSV or FIELD_JSON) of one row in one pass
+ * (the tail fields in pass 1), each after a separator unless first.
+ * Returns whether none was written (first still). */
+static bool
+batch_put_pass(
+    FILE *f, const struct field_row *row, unsigned flag, int pass, bool first)
+{
+	bool json = flag == FIELD_JSON;
+	struct field_value v, end;
+	int id;
+
+	for (id = 0; id < FIELD_COUNT; id++) {
+		const struct field *fd = field_get(id);
+
+		if (!batch_has(id, flag, pass == 1))
+			continue;
+		if (!field_read(id, row, &v))
+			memset(&v, 0, sizeof v);
+		if (!first)
+			fputs(json ? ", " : ",", f);
+		first = false;
+		if (json)
+			fprintf(f, "\"%s\": ", fd->key);
+		batch_put_value(f, id, &v, json);
+		if (fd->type == FT_RANGE) {
+			/* The end, as a field of its own. */
+			end.u = v.u2;
+			fputs(json ? ", \"end\": " : ",", f);
+			batch_put_value(f, id, &end, json);
+		}
+	}
+	return first;
+}
+
+/* The fields of flag of one row, tail last. */
 static void
 batch_put_fields(FILE *f, const struct field_row *row, unsigned flag)
 {
-	bool json = flag == FIELD_JSON, first = true;
-	struct field_value v, end;
-	int pass, id;
+	batch_put_pass(f, row, flag, 1, batch_put_pass(f, row, flag, 0, true));
+}
 
-	for (pass = 0; pass < 2; pass++) {
-		for (id = 0; id < FIELD_COUNT; id++) {
-			const struct field *fd = field_get(id);
+/* The CSV heading of one pass's columns, each after a comma; or, when
+ * empty, as many empty cells. */
+static void
+batch_csv_columns(FILE *f, int pass, bool empty)
+{
+	int id;
 
-			if (!batch_has(id, flag, pass == 1))
-				continue;
-			if (!field_read(id, row, &v))
-				memset(&v, 0, sizeof v);
-			if (!first)
-				fputs(json ? ", " : ",", f);
-			first = false;
-			if (json)
-				fprintf(f, "\"%s\": ", fd->key);
-			batch_put_value(f, id, &v, json);
-			if (fd->type == FT_RANGE) {
-				/* The end, as a field of its own. */
-				end.u = v.u2;
-				fputs(json ? ", \"end\": " : ",", f);
-				batch_put_value(f, id, &end, json);
-			}
-		}
+	for (id = 0; id < FIELD_COUNT; id++) {
+		if (!batch_has(id, FIELD_CSV, pass == 1))
+			continue;
+		if (empty)
+			fputs(field_get(id)->type == FT_RANGE ? ",," : ",", f);
+		else
+			fprintf(f,
+			    field_get(id)->type == FT_RANGE ? ",%s,end" : ",%s",
+			    field_get(id)->key);
 	}
 }
 
+/* CSV: time, pid and comm, the registry's columns, the sample's facts
+ * (facts.h), the path last. */
 static void
-batch_csv(
-    FILE *f, const struct model *m, const struct table *t, unsigned long n)
+batch_csv(FILE *f, const struct model *m, const struct facts *fx,
+    const struct table *t, unsigned long n)
 {
 	const struct snapshot_info *info = model_info(m);
 	size_t i;
-	int pass, id;
 
 	if (n == 0) {
 		fputs("time,pid,comm", f);
-		for (pass = 0; pass < 2; pass++) {
-			for (id = 0; id < FIELD_COUNT; id++) {
-				if (batch_has(id, FIELD_CSV, pass == 1))
-					fprintf(f,
-					    field_get(id)->type == FT_RANGE ?
-					        ",%s,end" :
-					        ",%s",
-					    field_get(id)->key);
-			}
-		}
+		batch_csv_columns(f, 0, false);
+		facts_csv_head(f);
+		batch_csv_columns(f, 1, false);
 		fputc('\n', f);
 	}
 	for (i = 0; i < t->nrows; i++) {
@@ -298,14 +308,16 @@ batch_csv(
 
 		fprintf(f, "%.3f,%d,", model_last_wall(m), info->pid);
 		csv_put_field(f, info->comm, strlen(info->comm));
-		fputc(',', f);
-		batch_put_fields(f, &row, FIELD_CSV);
+		batch_put_pass(f, &row, FIELD_CSV, 0, false);
+		facts_csv_cells(f, m, fx, NULL);
+		batch_put_pass(f, &row, FIELD_CSV, 1, false);
 		fputc('\n', f);
 	}
 }
 
 static void
-batch_json(FILE *f, struct model *m, const struct table *t)
+batch_json(
+    FILE *f, struct model *m, const struct facts *fx, const struct table *t)
 {
 	const struct snapshot_info *info = model_info(m);
 	const struct model_totals *tot = model_totals(m);
@@ -337,15 +349,7 @@ batch_json(FILE *f, struct model *m, const struct table *t)
 	if (info->mem_available_kb != 0)
 		fprintf(f, ", \"mem_available_kb\": %" PRIu64,
 		    info->mem_available_kb);
-	if (info->has_cgroup) {
-		fputs(", \"cgroup\": {\"path\": ", f);
-		json_put_string(
-		    f, info->cgroup_path, strlen(info->cgroup_path));
-		fprintf(f, ", \"current_bytes\": %" PRIu64, info->cg_current);
-		if (info->cg_max != UINT64_MAX)
-			fprintf(f, ", \"max_bytes\": %" PRIu64, info->cg_max);
-		fprintf(f, ", \"oom_kills\": %" PRIu64 "}", info->cg_oom_kills);
-	}
+	facts_json(f, m, fx);
 
 	fputs(", \"classes\": [", f);
 	ng = model_groups(m, GROUP_CLASS, &groups);
@@ -380,20 +384,56 @@ batch_print(
     FILE *f, struct model *m, const struct batch_opts *o, unsigned long n)
 {
 	struct table t = { NULL, 0, 0 };
+	struct facts fx;
 
+	facts_get(m, &fx);
 	table_build(&t, m, o->sort, o->descending, o->filter, NULL);
 	switch (o->format) {
 	case BATCH_TEXT:
-		batch_text(f, m, &t);
+		batch_text(f, m, &fx, &t);
 		break;
 	case BATCH_CSV:
-		batch_csv(f, m, &t, n);
+		batch_csv(f, m, &fx, &t, n);
 		break;
 	case BATCH_JSON:
-		batch_json(f, m, &t);
+		batch_json(f, m, &fx, &t);
 		break;
 	}
 	table_free(&t);
+	if (fflush(f) != 0 || ferror(f))
+		return errno ? -errno : -EIO;
+	return 0;
+}
+
+int
+batch_print_end(FILE *f, struct model *m, const struct batch_opts *o,
+    const struct end_verdict *v, enum target_state st, unsigned long n)
+{
+	struct facts fx;
+
+	if (!v->known || model_samples(m) == 0)
+		return 0;
+	switch (o->format) {
+	case BATCH_TEXT:
+		facts_text_end(f, v);
+		break;
+	case BATCH_CSV:
+		/* A row of its own: the end columns, no region. */
+		if (n == 0)
+			return 0;
+		facts_get(m, &fx);
+		fprintf(f, "%.3f,%d,", v->wall, model_info(m)->pid);
+		csv_put_field(
+		    f, model_info(m)->comm, strlen(model_info(m)->comm));
+		batch_csv_columns(f, 0, true);
+		facts_csv_cells(f, m, &fx, v);
+		batch_csv_columns(f, 1, true);
+		fputc('\n', f);
+		break;
+	case BATCH_JSON:
+		facts_json_end(f, m, v, st);
+		break;
+	}
 	if (fflush(f) != 0 || ferror(f))
 		return errno ? -errno : -EIO;
 	return 0;
@@ -468,6 +508,13 @@ batch_run(struct app *app, const struct batch_opts *bo)
 			told = true;
 		}
 	}
+	/* How the target ended: the last record (live, or as the recording
+	 * says; not past --to, nor when -n stopped the run first). */
+	if (pump_ended(app->pump) && !batch_stop && !app->quiet &&
+	    (app->to <= 0 || pump_end_verdict(app->pump)->wall <= app->to))
+		batch_print_end(stdout, app->model, bo,
+		    pump_end_verdict(app->pump), pump_end_state(app->pump),
+		    printed);
 	if (pump_ended(app->pump) && pump_end_cause(app->pump) != NULL)
 		error_print("%s", pump_end_cause(app->pump));
 	return pump_exit_code(app->pump);

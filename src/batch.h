@@ -27,6 +27,11 @@ struct batch_opts {
 int batch_print(
     FILE *f, struct model *m, const struct batch_opts *o, unsigned long n);
 
+/* After the last sample: how the target ended (v; nothing when v->known is
+ * clear), as text's last line, CSV's last row, JSON's last record. */
+int batch_print_end(FILE *f, struct model *m, const struct batch_opts *o,
+    const struct end_verdict *v, enum target_state st, unsigned long n);
+
 struct app;
 
 /*

@@ -24,7 +24,8 @@ enum cgroup_version { CGROUP_NONE, CGROUP_V1, CGROUP_V2 };
 /*
  * The figures of the target's own cgroup, each read by name from one file.
  * Bytes unless said; a field the kernel does not give stays absent (its bit
- * in cgroup_facts.has clear).
+ * in cgroup_facts.has clear).  Recordings hold them by number
+ * (session-codec.c): add new ones at the end, before CG_COUNT.
  */
 enum cg_field {
 	CG_CURRENT,      /* v2 memory.current; v1 memory.usage_in_bytes */

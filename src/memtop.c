@@ -20,7 +20,9 @@
 #include "demo.h"
 #include "export-om.h"
 #include "export.h"
+#include "facts.h"
 #include "field.h"
+#include "rtfetch.h"
 #include "supervise.h"
 #include "util.h"
 #include "view.h"
@@ -98,6 +100,12 @@ usage(FILE *f)
 	    "                       -DURATION from the end, or HH:MM[:SS])\n"
 	    "      --rules FILE     classification rules (default "
 	    "~/.config/memtop/rules)\n"
+	    "      --runtime URL    read a Go program's runtime figures from "
+	    "URL each\n"
+	    "                       sample (pprof heap?debug=1, expvar, "
+	    "Prometheus)\n"
+	    "      --runtime-any-host  let --runtime reach other than "
+	    "loopback\n"
 	    "      --demo           run the demo workload (a target that "
 	    "leaks)\n"
 	    "      --demo-suspects  a warm-up, a steady leak and a sawtooth\n"
@@ -151,15 +159,22 @@ print_info(struct player *pl, const char *path)
 	bool utf8 = locale_is_utf8();
 	time_t t;
 	struct snapshot *snap = snapshot_new();
+	struct model *model = model_new();
 	struct player_step step;
+	bool window;
 	char *cause = NULL;
 	struct tm tm;
 	size_t i;
 
 	/* Decode every sample: a frame whose checksum holds can still be
-	 * impossible inside, and that is damage too. */
-	while (player_take(pl, snap, &step, &cause) == SOURCE_SAMPLE)
-		continue;
+	 * impossible inside, and that is damage too.  Of a target that
+	 * ended, the model takes the last minute, for the final window. */
+	player_summary(pl, &sum);
+	window = sum.ended && sum.final != TARGET_ALIVE;
+	while (player_take(pl, snap, &step, &cause) == SOURCE_SAMPLE) {
+		if (window && snap->wall >= sum.last_wall - 61)
+			model_ingest(model, snap);
+	}
 	free(cause);
 	snapshot_free(snap);
 	player_summary(pl, &sum);
@@ -192,17 +207,39 @@ print_info(struct player *pl, const char *path)
 	else
 		fmt_duration(sum.last_wall - sum.first_wall, span, sizeof span);
 	printf("samples:   %zu over %s\n", sum.samples, span);
-	printf("ended:     %s\n",
-	    sum.ended ? (sum.final == TARGET_ALIVE ?
-	                        "cleanly: the recording was stopped" :
-	                        target_state_name(sum.final)) :
-	                "no end mark: the recorder was killed, or is "
-	                "still writing");
+	if (sum.ended && sum.final != TARGET_ALIVE && sum.end.verdict.known) {
+		char line[CG_PATH_MAX * 4 + 128], ev[256];
+
+		printf("ended:     %s\n",
+		    facts_end_line(&sum.end.verdict, line, sizeof line));
+		printf("evidence:  %s\n",
+		    verdict_evidence(&sum.end.verdict, ev, sizeof ev));
+	} else
+		printf("ended:     %s\n",
+		    sum.ended ? (sum.final == TARGET_ALIVE ?
+		                        "cleanly: the recording was stopped" :
+		                        target_state_name(sum.final)) :
+		                "no end mark: the recorder was killed, or is "
+		                "still writing");
+	if (sum.header.has_self_adj) {
+		struct oom_self self = { sum.header.self_adj_before,
+			sum.header.self_adj_after, sum.header.self_adj_err };
+		char line[128];
+
+		printf("recorder:  %s\n",
+		    oom_self_format(&self, line, sizeof line));
+	}
 	printf("damage:    %s\n", sum.ndamage ? "" : "none");
 	for (i = 0; i < sum.ndamage; i++)
 		printf("  segment %d, offset %llu: %s\n", sum.damage[i].segment,
 		    (unsigned long long)sum.damage[i].offset,
 		    sum.damage[i].reason);
+	/* What the user came for after a kill: the last seconds. */
+	if (window) {
+		facts_final_window(stdout, model, 10);
+		facts_final_window(stdout, model, 60);
+	}
+	model_free(model);
 	return sum.ndamage ? EXIT_BAD_SESSION : EXIT_OK;
 }
 
@@ -219,7 +256,9 @@ enum {
 	OPT_FROM,
 	OPT_TO,
 	OPT_RULES,
-	OPT_LISTEN
+	OPT_LISTEN,
+	OPT_RUNTIME,
+	OPT_RUNTIME_ANY_HOST
 };
 
 /* The exporter's options, as parsed (memtop --listen, -b --format
@@ -310,6 +349,8 @@ main(int argc, char **argv)
 		{ "listen", required_argument, NULL, OPT_LISTEN },
 		{ "pattern", required_argument, NULL, 'P' },
 		{ "output", required_argument, NULL, 'o' },
+		{ "runtime", required_argument, NULL, OPT_RUNTIME },
+		{ "runtime-any-host", no_argument, NULL, OPT_RUNTIME_ANY_HOST },
 		{ "help", no_argument, NULL, 'h' },
 		{ "version", no_argument, NULL, 'V' }, { NULL, 0, NULL, 0 } };
 	struct demo_opts demo = { DEMO_LEAK_KB_S, 0, false, false, false };
@@ -317,13 +358,16 @@ main(int argc, char **argv)
 	struct app app;
 	struct export_args ex = { NULL, NULL, NULL, NULL, -1 };
 	struct pump_config pc;
+	struct session_end end;
 	const char *replay_path = NULL, *rec_path = NULL;
 	bool batch = false, run_demo = false, format_given = false,
 	     info = false;
 	const char *from = NULL, *to = NULL, *rules_path = NULL;
+	const char *runtime_url = NULL;
+	struct rtfetch_opts rto = { 0, 0, false };
 	struct classify_rules *rules;
 	double keep = 0;
-	char *cause = NULL, *err_msg = NULL;
+	char *cause = NULL, *err_msg = NULL, url_why[256];
 	struct rx *filter = NULL;
 	int c, err = 0, code;
 
@@ -436,6 +480,19 @@ main(int argc, char **argv)
 		case OPT_RULES:
 			rules_path = optarg;
 			break;
+		case OPT_RUNTIME:
+			/* One target, one runtime: a second URL is a
+			 * mistake, not a wish for both. */
+			if (runtime_url != NULL)
+				fatal(EXIT_USAGE,
+				    "--runtime is given once: memtop reads "
+				    "one target's runtime (%s)",
+				    runtime_url);
+			runtime_url = optarg;
+			break;
+		case OPT_RUNTIME_ANY_HOST:
+			rto.any_host = true;
+			break;
 		case 'h':
 			usage(stdout);
 			return EXIT_OK;
@@ -496,6 +553,16 @@ main(int argc, char **argv)
 		    "replay dashboard, t jumps to a time)");
 	if (keep > 0 && rec_path == NULL)
 		fatal(EXIT_USAGE, "--keep goes with -w FILE");
+	if ((runtime_url != NULL || rto.any_host) && app.pid == 0)
+		fatal(EXIT_USAGE,
+		    "--runtime goes with -p PID (a recording holds the "
+		    "figures it read)");
+	if (rto.any_host && runtime_url == NULL)
+		fatal(EXIT_USAGE, "--runtime-any-host goes with --runtime URL");
+	if (runtime_url != NULL &&
+	    rtfetch_check_url(
+	        runtime_url, rto.any_host, url_why, sizeof url_why) != 0)
+		fatal(EXIT_USAGE, "--runtime: %s", url_why);
 	app.quiet = batch && rec_path != NULL && !format_given;
 
 	if (app.filter != NULL) {
@@ -563,6 +630,14 @@ main(int argc, char **argv)
 		 * the OOM killer's choice; whether it could be kept out of
 		 * the way is in app.self_oom. */
 		oom_self_protect(app.pid, &app.self_oom);
+		if (runtime_url != NULL) {
+			struct rtfetch *rf = rtfetch_start(
+			    runtime_url, &rto, url_why, sizeof url_why);
+
+			if (rf == NULL)
+				fatal(EXIT_USAGE, "--runtime: %s", url_why);
+			source_live_set_rtfetch(app.source, rf);
+		}
 		/* Past a file-size limit, write() says EFBIG and the
 		 * recording ends at its last whole frame; SIGXFSZ would
 		 * kill memtop in the middle of one. */
@@ -574,6 +649,9 @@ main(int argc, char **argv)
 			fatal(
 			    err == -EINVAL ? EXIT_USAGE : EXIT_FAILURE_GENERIC,
 			    "%s", cause);
+		if (app.rec != NULL)
+			recorder_note_self_adj(app.rec, app.self_oom.before,
+			    app.self_oom.after, app.self_oom.err);
 		app.sampler = sampler_start(app.source, app.interval);
 		pc.max_samples = app.max_samples;
 	}
@@ -598,8 +676,12 @@ main(int argc, char **argv)
 	if (app.player != NULL && report_damage(app.player) &&
 	    (batch || code == EXIT_OK))
 		code = EXIT_BAD_SESSION;
-	if (app.rec != NULL &&
-	    recorder_close(app.rec, pump_end_state(app.pump), &cause) != 0) {
+	if (app.rec != NULL) {
+		memset(&end, 0, sizeof end);
+		end.final = pump_end_state(app.pump);
+		end.verdict = *pump_end_verdict(app.pump);
+	}
+	if (app.rec != NULL && recorder_finish(app.rec, &end, &cause) != 0) {
 		/* Unless the run ended on an error it has told of. */
 		if (pump_exit_code(app.pump) == EXIT_OK ||
 		    pump_exit_code(app.pump) == EXIT_TARGET_GONE) {

@@ -446,6 +446,55 @@ match_old(struct model *m, const struct region *r, uint32_t path_id, size_t *j)
 	return best;
 }
 
+/* The runtime's figures (bytes) into the TS_RT_* series at ring slot h
+ * (kB), when the sample brought a new reading; absent otherwise. */
+static void
+totals_runtime(
+    struct model_totals *tot, const struct rt_figures *f, bool fresh, size_t h)
+{
+	uint64_t v[TS_COUNT];
+	uint64_t have = 0;
+	int k;
+
+	if (fresh && f->status == RT_ST_OK && rtfig_is_jvm(f->source)) {
+		static const int from[][2] = {
+			{ TS_RT_USED, RTF_JVM_HEAP_USED },
+			{ TS_RT_COMMITTED, RTF_JVM_HEAP_COMMITTED },
+			{ TS_RT_OLD, RTF_JVM_OLD_USED },
+		};
+		for (k = 0; k < 3; k++) {
+			if (rtfig_has(f, (enum rt_field)from[k][1])) {
+				v[from[k][0]] = f->v[from[k][1]];
+				have |= 1u << from[k][0];
+			}
+		}
+	} else if (fresh && f->status == RT_ST_OK && rtfig_is_go(f->source)) {
+		if (rtfig_has(f, RTF_GO_HEAP_ALLOC)) {
+			v[TS_RT_USED] = f->v[RTF_GO_HEAP_ALLOC];
+			have |= 1u << TS_RT_USED;
+		}
+		if (rtfig_has(f, RTF_GO_HEAP_SYS) &&
+		    rtfig_has(f, RTF_GO_HEAP_RELEASED)) {
+			v[TS_RT_COMMITTED] =
+			    f->v[RTF_GO_HEAP_SYS] > f->v[RTF_GO_HEAP_RELEASED] ?
+			    f->v[RTF_GO_HEAP_SYS] - f->v[RTF_GO_HEAP_RELEASED] :
+			    0;
+			have |= 1u << TS_RT_COMMITTED;
+		}
+		if (rtfig_has(f, RTF_GO_HEAP_IDLE)) {
+			v[TS_RT_IDLE] = f->v[RTF_GO_HEAP_IDLE];
+			have |= 1u << TS_RT_IDLE;
+		}
+		if (rtfig_has(f, RTF_GO_HEAP_RELEASED)) {
+			v[TS_RT_RELEASED] = f->v[RTF_GO_HEAP_RELEASED];
+			have |= 1u << TS_RT_RELEASED;
+		}
+	}
+	for (k = TS_RT_USED; k <= TS_RT_RELEASED; k++)
+		tot->facts[k].v[h] =
+		    have >> k & 1 ? sat32(v[k] / 1024) : TOTALS_ABSENT;
+}
+
 /* What the kernel cannot reclaim (kB; TOTALS_ABSENT for unknown), into
  * the totals' facts series at ring slot h: the process's from
  * /proc/PID/status (smaps' Anonymous + Swap without it), the binding
@@ -571,6 +620,10 @@ model_ingest(struct model *m, const struct snapshot *s)
 		tot->hist[sr].v[seq % MODEL_HISTORY] =
 		    sat32(tot->kb[series_fields[sr]]);
 	totals_facts(tot, s, seq % MODEL_HISTORY);
+	totals_runtime(tot, &s->info.rt,
+	    seq == 0 || s->info.rt.mono != m->info.rt.mono ||
+	        s->info.rt.source != m->info.rt.source,
+	    seq % MODEL_HISTORY);
 	if (seq == 0) {
 		memcpy(tot->base_kb, tot->kb, sizeof tot->kb);
 		memcpy(m->first_tot_kb, tot->kb, sizeof tot->kb);

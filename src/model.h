@@ -97,6 +97,13 @@ enum totals_series {
 	TS_CG_UNRECLAIMABLE, /* the cgroup whose limit binds: anon + shmem */
 	                     /* + unreclaimable kernel (cgroup_limit) */
 	TS_CG_SWAP,          /* that cgroup's swap in use */
+	/* The runtime's own figures (snapshot_info.rt), at the samples that
+	 * brought a new reading (absent at the others): */
+	TS_RT_USED,      /* JVM heap used; Go HeapAlloc */
+	TS_RT_COMMITTED, /* JVM heap committed; Go HeapSys - HeapReleased */
+	TS_RT_OLD,       /* JVM old generation used */
+	TS_RT_IDLE,      /* Go HeapIdle */
+	TS_RT_RELEASED,  /* Go HeapReleased */
 	TS_COUNT
 };
 #define TOTALS_ABSENT UINT32_MAX

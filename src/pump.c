@@ -161,6 +161,17 @@ pump_baseline(struct pump *p, enum player_baseline b)
 		model_reset_baseline(p->cfg.model);
 }
 
+/* How the recorded target ended, as the recording's END frame says. */
+static void
+pump_replay_verdict(struct pump *p)
+{
+	struct session_summary *sum = xmalloc(sizeof *sum);
+
+	player_summary(p->cfg.player, sum);
+	p->end_verdict = sum->ended ? sum->end.verdict : p->end_verdict;
+	free(sum);
+}
+
 static int
 pump_step_replay(struct pump *p)
 {
@@ -173,6 +184,7 @@ pump_step_replay(struct pump *p)
 		if (rc == SOURCE_AGAIN)
 			return what;
 		if (rc == SOURCE_END) {
+			pump_replay_verdict(p);
 			pump_set_end(p, NULL, 0, p->snap->state);
 			return what | PUMP_END;
 		}

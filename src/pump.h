@@ -71,8 +71,9 @@ bool pump_ended(const struct pump *p);
 const char *pump_end_cause(const struct pump *p);
 /* How the target ended (what a recording's END frame says). */
 enum target_state pump_end_state(const struct pump *p);
-/* How a live target ended and the evidence (known clear when the source
- * could not tell, and in replay). */
+/* How the target ended and the evidence: a live target's as the source
+ * found it, a recording's as its END frame says (known clear when the
+ * source could not tell, or the recording does not say). */
 const struct end_verdict *pump_end_verdict(const struct pump *p);
 /* Why the recording stopped, or NULL while it goes on (or there is none). */
 const char *pump_record_error(const struct pump *p);

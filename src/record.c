@@ -46,6 +46,10 @@ struct recorder {
 	double recreated_at;   /* FILE was gone: the next header says so */
 	uint64_t lost_samples; /* with the file that was gone */
 	char *notice;          /* said by recorder_close() */
+	struct {               /* recorder_note_self_adj(), for headers */
+		bool has;
+		int before, after, err;
+	} self_adj;
 	struct snapshot *prev;
 	struct strtab tab;
 	struct buf frame, payload;
@@ -549,6 +553,10 @@ record_header(struct recorder *rec, const struct snapshot *s)
 	record_boot_id(h->boot_id, sizeof h->boot_id);
 	h->recreated_at = rec->recreated_at;
 	h->lost_samples = rec->lost_samples;
+	h->has_self_adj = rec->self_adj.has;
+	h->self_adj_before = rec->self_adj.before;
+	h->self_adj_after = rec->self_adj.after;
+	h->self_adj_err = rec->self_adj.err;
 	codec_encode_header(&rec->frame, h);
 	free(h);
 }
@@ -748,6 +756,15 @@ recorder_mark(struct recorder *rec, bool reset, char **cause)
 	    &rec->payload, reset ? SESSION_MARK_RESET : SESSION_MARK_HERE);
 	record_frame(rec, FRAME_MARK);
 	return record_flush(rec, cause);
+}
+
+void
+recorder_note_self_adj(struct recorder *rec, int before, int after, int err)
+{
+	rec->self_adj.has = true;
+	rec->self_adj.before = before;
+	rec->self_adj.after = after;
+	rec->self_adj.err = err;
 }
 
 int

@@ -73,6 +73,12 @@ int recorder_close(struct recorder *rec, enum target_state final, char **cause);
 int recorder_finish(
     struct recorder *rec, const struct session_end *how, char **cause);
 
+/* memtop's own oom_score_adj (oom.h struct oom_self: before, after, err),
+ * for the header of every segment from the next one on: --info says
+ * whether the recorder could keep out of the OOM killer's way. */
+void recorder_note_self_adj(
+    struct recorder *rec, int before, int after, int err);
+
 /* Bytes written so far (all segments). */
 uint64_t recorder_bytes(const struct recorder *rec);
 

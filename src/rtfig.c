@@ -221,22 +221,6 @@ rtfig_go_growth(const struct rt_rates *r, double min_bps)
 	                 RT_GROW_NONE;
 }
 
-/* Append printf text to buf at *at, never past size. */
-static void __attribute__((format(printf, 4, 5)))
-rtfig_cat(char *buf, size_t size, size_t *at, const char *fmt, ...)
-{
-	va_list ap;
-	int n;
-
-	if (*at >= size)
-		return;
-	va_start(ap, fmt);
-	n = vsnprintf(buf + *at, size - *at, fmt, ap);
-	va_end(ap);
-	if (n > 0)
-		*at += (size_t)n < size - *at ? (size_t)n : size - *at - 1;
-}
-
 static const char *
 rtfig_size(uint64_t bytes, char *buf, size_t size)
 {
@@ -264,19 +248,19 @@ rtfig_summary_figures(
 
 	if (rtfig_is_jvm(f->source)) {
 		if (rtfig_has(f, RTF_JVM_HEAP_USED))
-			rtfig_cat(buf, size, at, " used %s",
+			str_catf(buf, size, at, " used %s",
 			    rtfig_size(f->v[RTF_JVM_HEAP_USED], a, sizeof a));
 		if (rtfig_has(f, RTF_JVM_HEAP_COMMITTED))
-			rtfig_cat(buf, size, at, " of committed %s",
+			str_catf(buf, size, at, " of committed %s",
 			    rtfig_size(
 			        f->v[RTF_JVM_HEAP_COMMITTED], b, sizeof b));
 		return;
 	}
 	if (rtfig_has(f, RTF_GO_HEAP_ALLOC))
-		rtfig_cat(buf, size, at, " objects %s",
+		str_catf(buf, size, at, " objects %s",
 		    rtfig_size(f->v[RTF_GO_HEAP_ALLOC], a, sizeof a));
 	if (rtfig_go_held_free(f, &held))
-		rtfig_cat(buf, size, at, ", held free %s, released %s",
+		str_catf(buf, size, at, ", held free %s, released %s",
 		    rtfig_size(held, a, sizeof a),
 		    rtfig_size(f->v[RTF_GO_HEAP_RELEASED], b, sizeof b));
 }
@@ -293,23 +277,23 @@ rtfig_summary_trend(const struct rt_figures *f, const struct rt_rates *rates,
 	if (rtfig_is_jvm(f->source)) {
 		if (rtfig_rate(rates, RTF_JVM_OLD_USED, &r) &&
 		    (r >= RTFIG_GROWTH_MIN_BPS || r <= -RTFIG_GROWTH_MIN_BPS))
-			rtfig_cat(buf, size, at, "; old gen %s",
+			str_catf(buf, size, at, "; old gen %s",
 			    rtfig_rate_text(r, a, sizeof a));
 		return;
 	}
 	g = rtfig_go_growth(rates, RTFIG_GROWTH_MIN_BPS);
 	if (g == RT_GROW_NONE)
 		return;
-	rtfig_cat(buf, size, at, "; growing:");
+	str_catf(buf, size, at, "; growing:");
 	if (g == RT_GROW_OBJECTS || g == RT_GROW_BOTH) {
 		rtfig_rate(rates, RTF_GO_HEAP_ALLOC, &r);
-		rtfig_cat(buf, size, at, " objects %s",
+		str_catf(buf, size, at, " objects %s",
 		    rtfig_rate_text(r, a, sizeof a));
 	}
 	if (g == RT_GROW_HELD_FREE || g == RT_GROW_BOTH) {
 		rtfig_rate(rates, RTF_GO_HEAP_IDLE, &idle);
 		rtfig_rate(rates, RTF_GO_HEAP_RELEASED, &rel);
-		rtfig_cat(buf, size, at, "%s held free %s",
+		str_catf(buf, size, at, "%s held free %s",
 		    g == RT_GROW_BOTH ? "," : "",
 		    rtfig_rate_text(idle - rel, a, sizeof a));
 	}
@@ -328,7 +312,7 @@ rtfig_summary(const struct rt_figures *f, const struct rt_rates *rates,
 	buf[0] = '\0';
 	if (f->status != RT_ST_OK) {
 		esc_text(f->reason, strlen(f->reason), esc, sizeof esc, false);
-		rtfig_cat(buf, size, &at, "%s: %s",
+		str_catf(buf, size, &at, "%s: %s",
 		    rtfig_is_go(f->source) ? "Go runtime" :
 		        jvm                ? "Java runtime" :
 		                             "runtime",
@@ -336,10 +320,10 @@ rtfig_summary(const struct rt_figures *f, const struct rt_rates *rates,
 		                                                   esc);
 		return buf;
 	}
-	rtfig_cat(buf, size, &at, "%s heap:", jvm ? "Java" : "Go");
+	str_catf(buf, size, &at, "%s heap:", jvm ? "Java" : "Go");
 	rtfig_summary_figures(f, buf, size, &at);
 	if (resident_kb > 0)
-		rtfig_cat(buf, size, &at, "; resident %s",
+		str_catf(buf, size, &at, "; resident %s",
 		    fmt_kb(resident_kb, res, sizeof res));
 	rtfig_summary_trend(f, rates, buf, size, &at);
 	return buf;

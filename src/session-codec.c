@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "proc-parse.h"
 #include "session-codec.h"
 #include "util.h"
 
@@ -473,7 +474,45 @@ hdr_recreated_clear(void *obj)
 	h->lost_samples = 0;
 }
 
-/* Header facts.  Tags: 1 clock ticks, 2 boot id, 3 recreated. */
+static void
+hdr_self_adj_encode(struct buf *b, const void *obj)
+{
+	const struct session_header *h = obj;
+
+	if (h->has_self_adj) {
+		buf_zigzag(b, h->self_adj_before);
+		buf_zigzag(b, h->self_adj_after);
+		buf_zigzag(b, h->self_adj_err);
+	}
+}
+
+static int
+hdr_self_adj_decode(struct rd *r, void *obj)
+{
+	struct session_header *h = obj;
+	int64_t before = rd_zigzag(r), after = rd_zigzag(r), err = rd_zigzag(r);
+
+	if (before < -1000 || before > 1000 || after < -1000 || after > 1000 ||
+	    err > 0 || err < -4095)
+		return -1;
+	h->self_adj_before = (int32_t)before;
+	h->self_adj_after = (int32_t)after;
+	h->self_adj_err = (int32_t)err;
+	h->has_self_adj = 1;
+	return 0;
+}
+
+static void
+hdr_self_adj_clear(void *obj)
+{
+	struct session_header *h = obj;
+
+	h->has_self_adj = 0;
+	h->self_adj_before = h->self_adj_after = h->self_adj_err = 0;
+}
+
+/* Header facts.  Tags: 1 clock ticks, 2 boot id, 3 recreated, 4 the
+ * recorder's own oom_score_adj. */
 static const struct codec_fact header_facts[] = {
 	{ 1, "a damaged clock-ticks record", hdr_clock_ticks_encode,
 	    hdr_clock_ticks_decode, hdr_clock_ticks_clear },
@@ -481,11 +520,472 @@ static const struct codec_fact header_facts[] = {
 	    hdr_boot_id_clear },
 	{ 3, "a damaged recreated record", hdr_recreated_encode,
 	    hdr_recreated_decode, hdr_recreated_clear },
+	{ 4, "a damaged oom_score_adj record", hdr_self_adj_encode,
+	    hdr_self_adj_decode, hdr_self_adj_clear },
 	{ 0, NULL, NULL, NULL, NULL },
 };
 
-/* Sample facts, over struct snapshot, in key and delta frames: none yet. */
+/*
+ * Sample facts: the target's memory cgroup, in records by how often they
+ * change (who it is; its limits; its usage and memory.stat; its events;
+ * its pressure), so that a delta frame carries only the figures that
+ * moved; the program's runtime (exe-probe.c); the runtime's own figures.
+ *
+ * A cgroup record holds a mask of enum cg_field bits (of its own group)
+ * and a varint per set bit, in bit order; bits this memtop does not know
+ * are read and dropped.
+ */
+#define CG_BIT(x) ((uint64_t)1 << (x))
+#define CG_LIMIT_FIELDS                                             \
+	(CG_BIT(CG_MAX) | CG_BIT(CG_HIGH) | CG_BIT(CG_SOFT_LIMIT) | \
+	    CG_BIT(CG_SWAP_MAX) | CG_BIT(CG_MEMSW_MAX) |            \
+	    CG_BIT(CG_OOM_KILL_DISABLE))
+#define CG_EVENT_FIELDS                                                 \
+	(CG_BIT(CG_EV_HIGH) | CG_BIT(CG_EV_MAX) | CG_BIT(CG_EV_OOM) |   \
+	    CG_BIT(CG_EV_OOM_KILL) | CG_BIT(CG_EV_OOM_GROUP_KILL) |     \
+	    CG_BIT(CG_EV_LOCAL_OOM) | CG_BIT(CG_EV_LOCAL_OOM_KILL) |    \
+	    CG_BIT(CG_EV_LOCAL_OOM_GROUP_KILL) | CG_BIT(CG_UNDER_OOM) | \
+	    CG_BIT(CG_NPROCS))
+#define CG_ALL_FIELDS   (CG_BIT(CG_COUNT) - 1)
+#define CG_USAGE_FIELDS (CG_ALL_FIELDS & ~CG_LIMIT_FIELDS & ~CG_EVENT_FIELDS)
+
+static const struct cgroup_facts *
+snap_cg(const void *obj)
+{
+	return &((const struct snapshot *)obj)->info.cg;
+}
+
+static struct cgroup_facts *
+snap_cg_mut(void *obj)
+{
+	return &((struct snapshot *)obj)->info.cg;
+}
+
+static void
+cg_fields_encode(struct buf *b, const struct cgroup_facts *f, uint64_t mask)
+{
+	uint64_t has = f->has & mask;
+	int x;
+
+	buf_varint(b, has);
+	for (x = 0; x < CG_COUNT; x++) {
+		if (has >> x & 1)
+			buf_varint(b, f->v[x]);
+	}
+}
+
+static void
+cg_fields_decode(struct rd *r, struct cgroup_facts *f, uint64_t mask)
+{
+	uint64_t has = rd_varint(r), v;
+	int x;
+
+	f->has &= ~mask;
+	for (x = 0; x < 64; x++) {
+		if (!(has >> x & 1))
+			continue;
+		v = rd_varint(r);
+		if (x < CG_COUNT && (mask >> x & 1)) {
+			f->v[x] = v;
+			f->has |= CG_BIT(x);
+		}
+	}
+}
+
+static void
+cg_fields_clear(struct cgroup_facts *f, uint64_t mask)
+{
+	int x;
+
+	f->has &= ~mask;
+	for (x = 0; x < CG_COUNT; x++) {
+		if (mask >> x & 1)
+			f->v[x] = 0;
+	}
+}
+
+/* Tag 1: which cgroup (its version and path; the owner is read again from
+ * the path). */
+static void
+smp_cgroup_encode(struct buf *b, const void *obj)
+{
+	const struct cgroup_facts *f = snap_cg(obj);
+
+	if (f->version == CGROUP_NONE)
+		return;
+	buf_u8(b, f->version);
+	buf_bytes(b, f->path, strnlen(f->path, sizeof f->path));
+}
+
+static int
+smp_cgroup_decode(struct rd *r, void *obj)
+{
+	struct cgroup_facts *f = snap_cg_mut(obj);
+	uint8_t version = rd_u8(r);
+
+	if (version != CGROUP_V1 && version != CGROUP_V2)
+		return -1;
+	f->version = version;
+	rd_str(r, f->path, sizeof f->path);
+	parse_cgroup_owner(f->path, strlen(f->path), &f->owner);
+	return 0;
+}
+
+static void
+smp_cgroup_clear(void *obj)
+{
+	struct cgroup_facts *f = snap_cg_mut(obj);
+
+	f->version = CGROUP_NONE;
+	f->path[0] = '\0';
+	memset(&f->owner, 0, sizeof f->owner);
+}
+
+/* Tag 2: the limits, and the one that binds. */
+static void
+smp_cg_limits_encode(struct buf *b, const void *obj)
+{
+	const struct cgroup_facts *f = snap_cg(obj);
+
+	if (f->version == CGROUP_NONE)
+		return;
+	cg_fields_encode(b, f, CG_LIMIT_FIELDS);
+	buf_varint(b, f->limit.max);
+	buf_varint(b, f->limit.up);
+	buf_varint(b, f->limit.swap_max);
+	buf_u8(b, f->limit.at_high);
+}
+
+static int
+smp_cg_limits_decode(struct rd *r, void *obj)
+{
+	struct cgroup_facts *f = snap_cg_mut(obj);
+	uint64_t up;
+
+	cg_fields_decode(r, f, CG_LIMIT_FIELDS);
+	f->limit.max = rd_varint(r);
+	up = rd_varint(r);
+	f->limit.up = up > UINT16_MAX ? UINT16_MAX : (uint16_t)up;
+	f->limit.swap_max = rd_varint(r);
+	f->limit.at_high = rd_u8(r) != 0;
+	return 0;
+}
+
+static void
+smp_cg_limits_clear(void *obj)
+{
+	struct cgroup_facts *f = snap_cg_mut(obj);
+
+	cg_fields_clear(f, CG_LIMIT_FIELDS);
+	f->limit.max = CG_UNLIMITED;
+	f->limit.up = 0;
+	f->limit.swap_max = CG_UNLIMITED;
+	f->limit.at_high = 0;
+}
+
+/* Tag 3: usage and memory.stat (every sample), and the binding cgroup's. */
+static void
+smp_cg_usage_encode(struct buf *b, const void *obj)
+{
+	const struct cgroup_facts *f = snap_cg(obj);
+
+	if (f->version == CGROUP_NONE)
+		return;
+	cg_fields_encode(b, f, CG_USAGE_FIELDS);
+	buf_u8(b, f->limit.has_usage);
+	buf_varint(b, f->limit.current);
+	buf_varint(b, f->limit.unreclaimable);
+	buf_varint(b, f->limit.swap);
+}
+
+static int
+smp_cg_usage_decode(struct rd *r, void *obj)
+{
+	struct cgroup_facts *f = snap_cg_mut(obj);
+
+	cg_fields_decode(r, f, CG_USAGE_FIELDS);
+	f->limit.has_usage = rd_u8(r) != 0;
+	f->limit.current = rd_varint(r);
+	f->limit.unreclaimable = rd_varint(r);
+	f->limit.swap = rd_varint(r);
+	return 0;
+}
+
+static void
+smp_cg_usage_clear(void *obj)
+{
+	struct cgroup_facts *f = snap_cg_mut(obj);
+
+	cg_fields_clear(f, CG_USAGE_FIELDS);
+	f->limit.has_usage = 0;
+	f->limit.current = f->limit.unreclaimable = f->limit.swap = 0;
+}
+
+/* Tag 4: events and OOM kills since memtop began to watch. */
+static void
+smp_cg_events_encode(struct buf *b, const void *obj)
+{
+	const struct cgroup_facts *f = snap_cg(obj);
+
+	if (f->version == CGROUP_NONE)
+		return;
+	cg_fields_encode(b, f, CG_EVENT_FIELDS);
+	buf_varint(b, f->oom_kills);
+}
+
+static int
+smp_cg_events_decode(struct rd *r, void *obj)
+{
+	struct cgroup_facts *f = snap_cg_mut(obj);
+
+	cg_fields_decode(r, f, CG_EVENT_FIELDS);
+	f->oom_kills = rd_varint(r);
+	return 0;
+}
+
+static void
+smp_cg_events_clear(void *obj)
+{
+	struct cgroup_facts *f = snap_cg_mut(obj);
+
+	cg_fields_clear(f, CG_EVENT_FIELDS);
+	f->oom_kills = 0;
+}
+
+static void
+psi_line_encode(struct buf *b, const struct psi_line *l)
+{
+	buf_u8(b, l->present);
+	if (l->present) {
+		buf_f64(b, l->avg10);
+		buf_f64(b, l->avg60);
+		buf_f64(b, l->avg300);
+		buf_varint(b, l->total);
+	}
+}
+
+/* A share of time: 0 to 100 (NaN fails). */
+static bool
+psi_pct_ok(double v)
+{
+	return v >= 0 && v <= 100;
+}
+
+static int
+psi_line_decode(struct rd *r, struct psi_line *l)
+{
+	memset(l, 0, sizeof *l);
+	l->present = rd_u8(r) != 0;
+	if (!l->present)
+		return 0;
+	l->avg10 = rd_f64(r);
+	l->avg60 = rd_f64(r);
+	l->avg300 = rd_f64(r);
+	l->total = rd_varint(r);
+	if (!psi_pct_ok(l->avg10) || !psi_pct_ok(l->avg60) ||
+	    !psi_pct_ok(l->avg300)) {
+		memset(l, 0, sizeof *l);
+		return -1;
+	}
+	return 0;
+}
+
+/* Tag 5: memory pressure (PSI), the cgroup's or the system's. */
+static void
+smp_psi_encode(struct buf *b, const void *obj)
+{
+	const struct psi *p = &snap_cg(obj)->psi;
+
+	if (p->scope == PSI_NONE)
+		return;
+	buf_u8(b, p->scope);
+	psi_line_encode(b, &p->some);
+	psi_line_encode(b, &p->full);
+}
+
+static int
+smp_psi_decode(struct rd *r, void *obj)
+{
+	struct psi *p = &snap_cg_mut(obj)->psi;
+	uint8_t scope = rd_u8(r);
+
+	if (scope != PSI_CGROUP && scope != PSI_SYSTEM)
+		return -1;
+	p->scope = scope;
+	return psi_line_decode(r, &p->some) == 0 &&
+	        psi_line_decode(r, &p->full) == 0 ?
+	    0 :
+	    -1;
+}
+
+static void
+smp_psi_clear(void *obj)
+{
+	memset(&snap_cg_mut(obj)->psi, 0, sizeof(struct psi));
+}
+
+/* Tag 6: the program's runtime, as exe-probe.c found it (the classifier
+ * reads it: without it a replay would class a Go heap as anon). */
+static void
+smp_runtime_encode(struct buf *b, const void *obj)
+{
+	const struct runtime_facts *rt =
+	    &((const struct snapshot *)obj)->info.runtime;
+
+	if (!rt->probed && rt->flags == 0)
+		return;
+	buf_u8(b, rt->probed);
+	buf_u8(b, rt->flags);
+	buf_u8(b, rt->go_major);
+	buf_u8(b, rt->go_minor);
+	buf_u8(b, rt->py_major);
+	buf_u8(b, rt->py_minor);
+	buf_bytes(
+	    b, rt->go_version, strnlen(rt->go_version, sizeof rt->go_version));
+}
+
+static int
+smp_runtime_decode(struct rd *r, void *obj)
+{
+	struct runtime_facts *rt = &((struct snapshot *)obj)->info.runtime;
+
+	rt->probed = rd_u8(r) != 0;
+	rt->flags = rd_u8(r);
+	rt->go_major = rd_u8(r);
+	rt->go_minor = rd_u8(r);
+	rt->py_major = rd_u8(r);
+	rt->py_minor = rd_u8(r);
+	rd_str(r, rt->go_version, sizeof rt->go_version);
+	return 0;
+}
+
+static void
+smp_runtime_clear(void *obj)
+{
+	memset(&((struct snapshot *)obj)->info.runtime, 0,
+	    sizeof(struct runtime_facts));
+}
+
+/* Tag 7: the runtime's own figures (rtfig.h): source, status, a mask of
+ * enum rt_field bits and a varint per set bit, and when they were read.
+ * A Go reading that has not changed since the last sample costs nothing. */
+static void
+smp_rtfig_encode(struct buf *b, const void *obj)
+{
+	const struct rt_figures *f = &((const struct snapshot *)obj)->info.rt;
+	int k;
+
+	if (f->source == RT_SRC_NONE && f->status == RT_ST_OK)
+		return;
+	buf_u8(b, (uint8_t)f->source);
+	buf_u8(b, (uint8_t)f->status);
+	buf_varint(b, f->have);
+	for (k = 0; k < RTF_COUNT; k++) {
+		if (f->have >> k & 1)
+			buf_varint(b, f->v[k]);
+	}
+	buf_f64(b, f->mono);
+	buf_f64(b, f->wall);
+	buf_f64(b, f->read_secs);
+}
+
+static int
+smp_rtfig_decode(struct rd *r, void *obj)
+{
+	struct rt_figures *f = &((struct snapshot *)obj)->info.rt;
+	uint8_t src = rd_u8(r), st = rd_u8(r);
+	uint64_t have = rd_varint(r), v;
+	int k;
+
+	f->source = src <= RT_SRC_GO_PROM ? (enum rt_source)src : RT_SRC_NONE;
+	f->status = st <= RT_ST_ERROR ? (enum rt_status)st : RT_ST_ERROR;
+	f->have = 0;
+	memset(f->v, 0, sizeof f->v);
+	for (k = 0; k < 64; k++) {
+		if (!(have >> k & 1))
+			continue;
+		v = rd_varint(r);
+		if (k < RTF_COUNT) {
+			f->v[k] = v;
+			f->have |= (uint64_t)1 << k;
+		}
+	}
+	f->mono = rd_f64(r);
+	f->wall = rd_f64(r);
+	f->read_secs = rd_f64(r);
+	return codec_time_ok(f->mono) && codec_time_ok(f->wall) &&
+	        codec_time_ok(f->read_secs) ?
+	    0 :
+	    -1;
+}
+
+static void
+smp_rtfig_clear(void *obj)
+{
+	struct rt_figures *f = &((struct snapshot *)obj)->info.rt;
+	char detail[RTFIG_DETAIL_MAX], reason[RTFIG_REASON_MAX];
+
+	/* The words are tag 8's. */
+	memcpy(detail, f->detail, sizeof detail);
+	memcpy(reason, f->reason, sizeof reason);
+	rtfig_init(f, RT_SRC_NONE, RT_ST_OK);
+	memcpy(f->detail, detail, sizeof detail);
+	memcpy(f->reason, reason, sizeof reason);
+}
+
+/* Tag 8: the figures' words: the JVM's collector, why there are none. */
+static void
+smp_rtwords_encode(struct buf *b, const void *obj)
+{
+	const struct rt_figures *f = &((const struct snapshot *)obj)->info.rt;
+	size_t d = strnlen(f->detail, sizeof f->detail),
+	       w = strnlen(f->reason, sizeof f->reason);
+
+	if (d == 0 && w == 0)
+		return;
+	buf_bytes(b, f->detail, d);
+	buf_bytes(b, f->reason, w);
+}
+
+static int
+smp_rtwords_decode(struct rd *r, void *obj)
+{
+	struct rt_figures *f = &((struct snapshot *)obj)->info.rt;
+
+	rd_str(r, f->detail, sizeof f->detail);
+	rd_str(r, f->reason, sizeof f->reason);
+	return 0;
+}
+
+static void
+smp_rtwords_clear(void *obj)
+{
+	struct rt_figures *f = &((struct snapshot *)obj)->info.rt;
+
+	f->detail[0] = '\0';
+	f->reason[0] = '\0';
+}
+
+/* Sample facts, over struct snapshot, in key and delta frames.  Tags: 1
+ * cgroup, 2 cgroup limits, 3 cgroup usage, 4 cgroup events, 5 pressure, 6
+ * runtime, 7 runtime figures, 8 runtime words. */
 static const struct codec_fact sample_facts[] = {
+	{ 1, "a damaged cgroup record", smp_cgroup_encode, smp_cgroup_decode,
+	    smp_cgroup_clear },
+	{ 2, "a damaged cgroup-limits record", smp_cg_limits_encode,
+	    smp_cg_limits_decode, smp_cg_limits_clear },
+	{ 3, "a damaged cgroup-usage record", smp_cg_usage_encode,
+	    smp_cg_usage_decode, smp_cg_usage_clear },
+	{ 4, "a damaged cgroup-events record", smp_cg_events_encode,
+	    smp_cg_events_decode, smp_cg_events_clear },
+	{ 5, "a damaged pressure record", smp_psi_encode, smp_psi_decode,
+	    smp_psi_clear },
+	{ 6, "a damaged runtime record", smp_runtime_encode, smp_runtime_decode,
+	    smp_runtime_clear },
+	{ 7, "a damaged runtime-figures record", smp_rtfig_encode,
+	    smp_rtfig_decode, smp_rtfig_clear },
+	{ 8, "a damaged runtime-words record", smp_rtwords_encode,
+	    smp_rtwords_decode, smp_rtwords_clear },
 	{ 0, NULL, NULL, NULL, NULL },
 };
 
@@ -519,10 +1019,65 @@ end_samples_clear(void *obj)
 	e->last_seq = 0;
 }
 
-/* END frame facts.  Tags: 1 samples. */
+/* Tag 2: how the target ended (verdict.h), and the evidence. */
+static void
+end_verdict_encode(struct buf *b, const void *obj)
+{
+	const struct end_verdict *v =
+	    &((const struct session_end *)obj)->verdict;
+
+	if (!v->known)
+		return;
+	buf_u8(b, v->reason);
+	buf_u8(b, v->scope);
+	buf_u8(b, (uint8_t)((v->likely ? 1 : 0) | (v->core_dumped ? 2 : 0)));
+	buf_zigzag(b, v->status);
+	buf_zigzag(b, v->signal);
+	buf_varint(b, v->evidence);
+	buf_varint(b, v->cg_kills);
+	buf_varint(b, v->vm_kills);
+	buf_varint(b, v->limit_bytes);
+	buf_bytes(b, v->cgroup, strnlen(v->cgroup, sizeof v->cgroup));
+	buf_f64(b, v->wall);
+}
+
+static int
+end_verdict_decode(struct rd *r, void *obj)
+{
+	struct end_verdict *v = &((struct session_end *)obj)->verdict;
+	uint8_t reason = rd_u8(r), scope = rd_u8(r), flags = rd_u8(r);
+	int64_t status = rd_zigzag(r), sig = rd_zigzag(r);
+
+	memset(v, 0, sizeof *v);
+	v->reason = reason <= END_OOM_KILLED ? reason : END_UNKNOWN;
+	v->scope = scope <= END_SCOPE_SYSTEM ? scope : END_SCOPE_UNKNOWN;
+	v->likely = flags & 1;
+	v->core_dumped = (flags & 2) != 0;
+	v->status = status >= 0 && status <= 255 ? (int)status : 0;
+	v->signal = sig >= 0 && sig < 128 ? (int)sig : 0;
+	v->evidence = (uint32_t)rd_varint(r);
+	v->cg_kills = rd_varint(r);
+	v->vm_kills = rd_varint(r);
+	v->limit_bytes = rd_varint(r);
+	rd_str(r, v->cgroup, sizeof v->cgroup);
+	v->wall = rd_f64(r);
+	v->known = 1;
+	return codec_time_ok(v->wall) ? 0 : -1;
+}
+
+static void
+end_verdict_clear(void *obj)
+{
+	memset(&((struct session_end *)obj)->verdict, 0,
+	    sizeof(struct end_verdict));
+}
+
+/* END frame facts.  Tags: 1 samples, 2 verdict. */
 static const struct codec_fact end_facts[] = {
 	{ 1, "a damaged samples record", end_samples_encode, end_samples_decode,
 	    end_samples_clear },
+	{ 2, "a damaged verdict record", end_verdict_encode, end_verdict_decode,
+	    end_verdict_clear },
 	{ 0, NULL, NULL, NULL, NULL },
 };
 

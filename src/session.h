@@ -54,6 +54,11 @@ struct session_header {
 	 * and the samples that went with it. */
 	double recreated_at;
 	uint64_t lost_samples;
+	/* The recorder's own oom_score_adj (oom.h oom_self_protect): before
+	 * and after it tried to lower it, and why it could not (-errno, or
+	 * 0); has_self_adj 0 when the file does not say. */
+	uint8_t has_self_adj;
+	int32_t self_adj_before, self_adj_after, self_adj_err;
 };
 
 /*
@@ -63,11 +68,12 @@ struct session_header {
  * field, and an entry in end_facts in session-codec.c.
  */
 struct session_end {
-	enum target_state final; /* TARGET_ALIVE: the recording was stopped
+	enum target_state final;    /* TARGET_ALIVE: the recording was stopped
 	                            while the target lived */
-	double time;             /* unix time */
-	uint64_t samples;        /* sample frames in this segment */
-	uint64_t last_seq;       /* the seq of the last of them */
+	double time;                /* unix time */
+	uint64_t samples;           /* sample frames in this segment */
+	uint64_t last_seq;          /* the seq of the last of them */
+	struct end_verdict verdict; /* how it ended (known 0: not said) */
 };
 
 /* The mark frame's kinds: where the user moved the baseline. */

@@ -15,6 +15,7 @@
 #include <stdint.h>
 
 #include "cgroup.h"
+#include "rtfig.h"
 #include "verdict.h"
 
 /* Every counter smaps gives, in kB (the "kB" lines of /proc/PID/smaps). */
@@ -120,6 +121,7 @@ const char *status_field_name(enum status_field f);
 #define RT_GO      0x01 /* a .go.buildinfo section: a Go program */
 #define RT_DYNAMIC 0x02 /* a PT_INTERP: dynamically linked (Go: cgo) */
 #define RT_CPYTHON 0x04 /* a .PyRuntime section: the CPython interpreter */
+#define RT_JVM     0x08 /* libjvm.so mapped: a HotSpot JVM (from the maps) */
 struct runtime_facts {
 	uint8_t probed;      /* 1 once the exe was read, whatever it was */
 	uint8_t flags;       /* RT_* */
@@ -157,6 +159,9 @@ struct snapshot_info {
 	 * A live source fills it; a recording may not hold it. */
 	struct cgroup_facts cg;
 	struct runtime_facts runtime; /* of the program it runs */
+	/* The runtime's own figures at this sample (a JVM's hsperfdata, a
+	 * Go endpoint's latest reading); source RT_SRC_NONE when none. */
+	struct rt_figures rt;
 };
 
 /* One sample.  Owned by whoever made it with snapshot_new(). */

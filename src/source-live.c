@@ -24,7 +24,9 @@
 #include "cgroup.h"
 #include "end-watch.h"
 #include "exe-probe.h"
+#include "hsperf.h"
 #include "proc-parse.h"
+#include "rtfetch.h"
 #include "source.h"
 #include "util.h"
 
@@ -48,6 +50,8 @@ struct live {
 	struct cgroup_reader *cg;     /* the memory cgroup: cgroup.c */
 	struct end_watch *end;        /* how it ends: end-watch.c */
 	struct runtime_facts runtime; /* exe-probe.c: at open, after exec */
+	struct rtfetch *rtfetch;      /* --runtime URL (owned), or NULL */
+	char hsperf_hint[64];         /* hsperf_read()'s directory found */
 };
 
 /* Read a whole file at dirfd/name into l->buf; its length or -errno. */
@@ -465,6 +469,45 @@ live_facts(struct live *l, int mm, const struct proc_stat *st,
 	live_cgroup(l, info);
 }
 
+/* Whether a region maps HotSpot's libjvm.so. */
+static bool
+live_maps_jvm(const struct snapshot *s)
+{
+	static const char lib[] = "/libjvm.so";
+	size_t i, n = sizeof lib - 1;
+
+	for (i = 0; i < s->nregions; i++) {
+		const struct region *r = &s->regions[i];
+
+		if (r->path_len >= n &&
+		    memcmp(region_path(s, r) + r->path_len - n, lib, n) == 0)
+			return true;
+	}
+	return false;
+}
+
+/*
+ * The runtime's own figures into out->info.rt: a Go endpoint's newest
+ * reading (--runtime URL: fetched on its own thread, so this never waits on
+ * the network; a fetch is asked for each sample), else a JVM's hsperfdata
+ * (read, never attached to) once libjvm.so is mapped.
+ */
+static void
+live_runtime(struct live *l, struct snapshot *out)
+{
+	struct rt_figures *rt = &out->info.rt;
+
+	rtfig_init(rt, RT_SRC_NONE, RT_ST_OK);
+	if (!(l->runtime.flags & RT_JVM) && live_maps_jvm(out))
+		l->runtime.flags |= RT_JVM;
+	if (l->rtfetch != NULL) {
+		rtfetch_latest(l->rtfetch, rt);
+		rtfetch_kick(l->rtfetch);
+	} else if (l->runtime.flags & RT_JVM)
+		hsperf_read(
+		    l->dirfd, NULL, rt, l->hsperf_hint, sizeof l->hsperf_hint);
+}
+
 /* The end: out->state says how the target went; where it died, the
  * verdict on how (end-watch.c).  Returns SOURCE_END. */
 static int
@@ -503,7 +546,9 @@ live_next(struct source *src, struct snapshot *out, char **cause)
 	if (live_execed(l, mm, &st) && out->seq > 0) {
 		out->state = TARGET_EXECED;
 		exe_probe_dir(mm, &l->runtime);
+		l->hsperf_hint[0] = '\0';
 	}
+	live_runtime(l, out);
 	out->info.runtime = l->runtime;
 	/* A process that began to exit while we read it showed a torn or
 	 * empty address space: that is no sample, the one before stays. */
@@ -529,6 +574,8 @@ live_free(struct live *l)
 		procps_meminfo_unref(&l->meminfo);
 	end_watch_close(l->end);
 	cgroup_reader_close(l->cg);
+	if (l->rtfetch != NULL)
+		rtfetch_stop(l->rtfetch);
 	free(l->buf);
 	free(l);
 }
@@ -641,6 +688,16 @@ source_live_open(int pid, char **cause, int *err)
 fail:
 	live_free(l);
 	return NULL;
+}
+
+void
+source_live_set_rtfetch(struct source *src, struct rtfetch *rf)
+{
+	struct live *l = src->priv;
+
+	if (l->rtfetch != NULL)
+		rtfetch_stop(l->rtfetch);
+	l->rtfetch = rf;
 }
 
 int

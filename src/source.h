@@ -59,6 +59,12 @@ source_close(struct source *src)
  */
 struct source *source_live_open(int pid, char **cause, int *err);
 
+/* The Go endpoint to read the runtime's figures from each sample
+ * (--runtime URL): the source takes rf and stops it when closed.  Call
+ * before the first sample. */
+struct rtfetch;
+void source_live_set_rtfetch(struct source *src, struct rtfetch *rf);
+
 /* Read /proc/PID/... relative to the pinned fd (used by tests). */
 int source_live_dirfd(const struct source *src);
 

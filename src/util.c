@@ -581,3 +581,18 @@ proc_hidepid(void)
 	fclose(f);
 	return hidden;
 }
+
+void
+str_catf(char *buf, size_t size, size_t *at, const char *fmt, ...)
+{
+	va_list ap;
+	int n;
+
+	if (*at >= size)
+		return;
+	va_start(ap, fmt);
+	n = vsnprintf(buf + *at, size - *at, fmt, ap);
+	va_end(ap);
+	if (n > 0)
+		*at += (size_t)n < size - *at ? (size_t)n : size - *at - 1;
+}

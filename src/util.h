@@ -37,6 +37,10 @@ char *fmt_kb_delta(int64_t kb, char *buf, size_t size);
 char *fmt_rate(double kb_s, char *buf, size_t size);
 /* "1h02m", "3m05s", "42s". */
 char *fmt_duration(double seconds, char *buf, size_t size);
+/* printf onto the end of buf at *at (its length so far), never past size:
+ * buf stays NUL-ended and *at moves to its new end. */
+void str_catf(char *buf, size_t size, size_t *at, const char *fmt, ...)
+    __attribute__((format(printf, 4, 5)));
 
 double clock_mono(void);
 double clock_wall(void);

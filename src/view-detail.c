@@ -9,6 +9,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "facts.h"
 #include "spark.h"
 #include "util.h"
 #include "view-int.h"
@@ -121,6 +122,26 @@ view_detail_chart(
 	view_put_plain(y0 + bars, COLS - 4, "now", 3);
 }
 
+/* The runtime's own figures under a runtime heap region (or why there are
+ * none), from row y; returns the next row. */
+static int
+view_detail_runtime(struct view *v, const struct tracked_region *r, int y)
+{
+	const struct model *m = v->app->model;
+	char lines[6][160];
+	struct rt_rates rates;
+	size_t i, n;
+
+	if (r->builtin != RC_GO_HEAP && r->builtin != RC_JAVA_HEAP)
+		return y;
+	facts_rt_rates(m, &rates);
+	n = facts_rt_detail(
+	    model_info(m), &rates, lines[0], sizeof lines[0], 6);
+	for (i = 0; i < n && y < LINES - 4; i++)
+		view_put_plain(y++, 0, lines[i], COLS);
+	return y;
+}
+
 static void
 view_detail_draw(struct view *v)
 {
@@ -183,6 +204,7 @@ view_detail_draw(struct view *v)
 	    r->cls, &r->why, &model_info(m)->runtime, label, sizeof label);
 	snprintf(buf, sizeof buf, "class: %s", label);
 	view_put_plain(y++, 0, buf, COLS);
+	y = view_detail_runtime(v, r, y);
 	if (r->inode != 0 || r->offset != 0 || r->dev_major != 0) {
 		snprintf(buf, sizeof buf,
 		    "file: offset 0x%" PRIx64 ", inode %" PRIu64

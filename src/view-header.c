@@ -1,6 +1,7 @@
 /*
  * view-header.c - the five header lines: the target, the totals with their
- * trends and rates, the machine and cgroup, and how long until the limit.
+ * trends and rates, the machine and cgroup, and how long until the limit;
+ * and a sixth, the runtime's own figures, when there are some.
  */
 #include "config.h"
 
@@ -8,12 +9,88 @@
 #include <string.h>
 #include <time.h>
 
+#include "facts.h"
 #include "field.h"
 #include "spark.h"
 #include "util.h"
 #include "view-int.h"
 
 #define METRIC_SPARK 12
+
+/* The runtime's line took a row at the last draw (HEADER_ROWS reads it:
+ * the screens below lay out from it). */
+static int view_header_rt_row;
+
+int
+view_header_rows(void)
+{
+	return LINES >= 18 ? 5 + view_header_rt_row : 2;
+}
+
+/* The facts of the model's last sample, worked out once per sample: a
+ * redraw for a key (paging through 65,000 regions) reuses them. */
+static const struct facts *
+view_header_facts(const struct model *m)
+{
+	static struct facts fx;
+	static const struct model *of;
+	static uint64_t serial, samples;
+
+	if (of != m || serial != model_serial(m) ||
+	    samples != model_samples(m)) {
+		facts_get(m, &fx);
+		of = m;
+		serial = model_serial(m);
+		samples = model_samples(m);
+	}
+	return &fx;
+}
+
+/* How the target ended, when the header is to say it: a live target's once
+ * it is gone, a recording's at its last sample; else NULL. */
+static const struct end_verdict *
+view_header_verdict(struct view *v)
+{
+	static struct session_summary sum;
+	struct player *pl = v->app->player;
+	size_t n;
+
+	if (pl == NULL) {
+		const struct end_verdict *e = pump_end_verdict(v->app->pump);
+
+		return pump_ended(v->app->pump) && e->known ? e : NULL;
+	}
+	n = player_count(pl);
+	if (n == 0 || player_position(pl) + 1 < n)
+		return NULL;
+	player_summary(pl, &sum);
+	return sum.ended && sum.final != TARGET_ALIVE && sum.end.verdict.known ?
+	    &sum.end.verdict :
+	    NULL;
+}
+
+/* The cgroup/OOM line (facts.h says its words at every width) at row y
+ * from x, in the warning colour when the limit or an OOM kill is near.
+ * Returns whether it drew something. */
+static bool
+view_header_limit(
+    struct view *v, const struct facts *fx, int y, int x, bool mem_shown)
+{
+	const struct end_verdict *end = view_header_verdict(v);
+	char buf[1024];
+	int warn = end != NULL ?
+	    facts_header_end(end, COLS - x, buf, sizeof buf) :
+	    facts_header_limit(
+	        v->app->model, fx, COLS - x, mem_shown, buf, sizeof buf);
+
+	if (warn < 0)
+		return false;
+	if (warn > 0 && v->colors)
+		attron(COLOR_PAIR(PAIR_WARN) | A_BOLD);
+	view_put(v->utf8, y, x, buf, strlen(buf), COLS - x, false);
+	attroff(COLOR_PAIR(PAIR_WARN) | A_BOLD);
+	return true;
+}
 
 /* "RSS    14.0M ▁▂▃▅ +64.0K/s" at x from a value, its history (oldest
  * first) and its rate; returns the next x, or -1 if there is no room. */
@@ -72,12 +149,11 @@ view_header_draw(struct view *v)
 	const struct model *m = v->app->model;
 	const struct snapshot_info *info = model_info(m);
 	const struct model_totals *t = model_totals(m);
-	char buf[512], a[16], b[16], age[16], state[300], rs[32];
+	char buf[1024], a[16], b[16], age[16], state[300], rs[64];
+	const struct facts *fx;
 	const char *st;
 	int x;
 	bool mem_shown = false;
-	size_t o;
-	double rate;
 	int k, id;
 
 	/* Line 0: who, what is wrong if anything, how long, how often, and
@@ -104,6 +180,10 @@ view_header_draw(struct view *v)
 		x += 2 +
 		    view_put(v->utf8, 0, x + 2, info->comm, strlen(info->comm),
 		        COLS - x - 2 < 24 ? COLS - x - 2 : 24, false);
+	/* What it runs: "go1.22.1", "JVM", "CPython 3.11". */
+	facts_runtime_name(info, rs, sizeof rs);
+	if (rs[0] != '\0' && x + 2 + (int)strlen(rs) < COLS)
+		x += 2 + view_put_plain(0, x + 2, rs, COLS - x - 2);
 	snprintf(buf, sizeof buf,
 	    "  up %s  every %gs  sample %.1f ms  %zu "
 	    "regions",
@@ -114,14 +194,22 @@ view_header_draw(struct view *v)
 		    "  (%u torn)", model_torn(m));
 	if (x < COLS)
 		view_put_plain(0, x, buf, COLS - x);
-	if (HEADER_ROWS < 5) {
-		/* A short screen: the first total alone. */
+	fx = view_header_facts(m);
+	view_header_rt_row = 0;
+	if (LINES < 18) {
+		/* A short screen: the first total, and the OOM projection
+		 * beside it, or alone when both do not fit. */
+		x = 0;
 		for (id = 0; id < FIELD_COUNT; id++) {
-			if (field_get(id)->flags & FIELD_HEADER) {
-				view_header_metric(v, 1, 0, id);
-				break;
-			}
+			if (!(field_get(id)->flags & FIELD_HEADER))
+				continue;
+			if (fx->oom.status != OOM_ETA || COLS >= 60)
+				x = view_header_metric(v, 1, 0, id);
+			break;
 		}
+		if (x < 0)
+			x = 0;
+		view_header_limit(v, fx, 1, x, false);
 		return;
 	}
 
@@ -152,56 +240,18 @@ view_header_draw(struct view *v)
 		mem_shown = true;
 	}
 
-	/* Line 4: the cgroup's limit and how long until it is reached (or
-	 * until MemAvailable runs out), the cgroup's name last. */
-	o = 0;
-	buf[0] = '\0';
-	if (!mem_shown)
-		o += (size_t)snprintf(buf, sizeof buf, "MemAvailable %s  ",
+	/* Line 4: the limit that binds, how long until the OOM killer comes
+	 * (facts.h: the projection of what cannot be reclaimed), pressure,
+	 * the OOM kills since start, whose cgroup. */
+	if (!view_header_limit(v, fx, 4, 0, mem_shown) && !mem_shown) {
+		snprintf(buf, sizeof buf, "MemAvailable %s",
 		    fmt_kb(info->mem_available_kb, a, sizeof a));
-	rate = model_totals_rate(m, SERIES_RSS);
-	fmt_rate(rate, rs, sizeof rs); /* as the totals show it */
-	if (info->has_cgroup && info->cg_max != UINT64_MAX) {
-		double left =
-		    (double)(info->cg_max -
-		        (info->cg_current < info->cg_max ? info->cg_current :
-		                                           info->cg_max)) /
-		    1024;
-
-		o += (size_t)snprintf(buf + o, sizeof buf - o,
-		    "cgroup %s of "
-		    "%s (%.0f%%)",
-		    fmt_kb(info->cg_current / 1024, a, sizeof a),
-		    fmt_kb(info->cg_max / 1024, b, sizeof b),
-		    100.0 * (double)info->cg_current / (double)info->cg_max);
-		if (rate > 0.05 && o < sizeof buf)
-			o += (size_t)snprintf(buf + o, sizeof buf - o,
-			    ", limit in ~%s at %s/s",
-			    fmt_duration(left / rate, age, sizeof age), rs);
-	} else {
-		if (info->has_cgroup)
-			o += (size_t)snprintf(buf + o, sizeof buf - o,
-			    "cgroup "
-			    "%s, no limit",
-			    fmt_kb(info->cg_current / 1024, a, sizeof a));
-		if (rate > 0.05 && info->mem_available_kb > 0 && o < sizeof buf)
-			o += (size_t)snprintf(buf + o, sizeof buf - o,
-			    "%sat "
-			    "%s/s MemAvailable lasts ~%s",
-			    o ? "; " : "", rs,
-			    fmt_duration((double)info->mem_available_kb / rate,
-			        age, sizeof age));
+		view_put_plain(4, 0, buf, COLS);
 	}
-	if (info->has_cgroup && info->cg_oom_kills > 0 && o < sizeof buf)
-		o += (size_t)snprintf(buf + o, sizeof buf - o,
-		    "  OOM kills %llu", (unsigned long long)info->cg_oom_kills);
-	if (info->has_cgroup && o < sizeof buf)
-		o += (size_t)snprintf(
-		    buf + o, sizeof buf - o, "  [%s]", info->cgroup_path);
-	if (o > 0 && v->colors && info->has_cgroup &&
-	    info->cg_max != UINT64_MAX &&
-	    info->cg_current > info->cg_max / 10 * 9)
-		attron(COLOR_PAIR(PAIR_WARN) | A_BOLD);
-	view_put(v->utf8, 4, 0, buf, strlen(buf), COLS, false);
-	attroff(COLOR_PAIR(PAIR_WARN) | A_BOLD);
+
+	/* Line 5: the runtime's own figures, when it has some. */
+	if (facts_header_runtime(m, fx, COLS, buf, sizeof buf)) {
+		view_header_rt_row = 1;
+		view_put(v->utf8, 5, 0, buf, strlen(buf), COLS, false);
+	}
 }

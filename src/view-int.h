@@ -81,8 +81,10 @@ struct view_screen {
 	const char *(*state)(struct view *v, char *buf, size_t size);
 };
 
-/* Lines above the table: 5, or 2 on a short screen (under 18 lines). */
-#define HEADER_ROWS  (LINES >= 18 ? 5 : 2)
+/* Lines above the table: 5, or 2 on a short screen (under 18 lines), and
+ * one more while the header shows the runtime's figures (as the last
+ * view_header_draw() laid it out: view-header.c). */
+#define HEADER_ROWS  view_header_rows()
 #define TABLE_TOP    (HEADER_ROWS + 2) /* screen line of the first row */
 #define NEW_SAMPLES  5 /* a new region is marked for this many samples */
 #define VIEW_DEPTH   8 /* screens open over each other */
@@ -246,5 +248,6 @@ extern const struct view_keys view_keys_sorting;
 
 /* view-header.c */
 void view_header_draw(struct view *v);
+int view_header_rows(void);
 
 #endif

@@ -11,6 +11,7 @@
 #include <stdio.h>
 #include <time.h>
 
+#include "facts.h"
 #include "util.h"
 #include "view-int.h"
 
@@ -42,8 +43,22 @@ view_replay_state(struct view *v, char *buf, size_t size)
 		        "paused",
 		    pos == SIZE_MAX ? 0 : pos + 1, n, when);
 	}
-	/* Damage is said here too, not only by --info and -b. */
+	/* At the last sample: how the target ended, as the END frame says. */
 	player_summary(pl, &sum);
+	if (n > 0 && pos != SIZE_MAX && pos + 1 >= n && sum.ended &&
+	    sum.final != TARGET_ALIVE && len < size) {
+		char how[CG_PATH_MAX * 4 + 64];
+
+		/* Short: the header's line 4 says it in full. */
+		if (sum.end.verdict.known)
+			facts_header_end(&sum.end.verdict, 0, how, sizeof how);
+		else
+			snprintf(how, sizeof how, "%s",
+			    target_state_name(sum.final));
+		len +=
+		    (size_t)snprintf(buf + len, size - len, "  ended: %s", how);
+	}
+	/* Damage is said here too, not only by --info and -b. */
 	if (sum.ndamage > 0 && len < size)
 		len += (size_t)snprintf(buf + len, size - len,
 		    "  DAMAGED at "
@@ -102,6 +117,24 @@ view_replay_ends(struct view *v, int key)
 	return VIEW_DONE;
 }
 
+/* The last seconds before the end, paused there: what a user replaying an
+ * OOM kill came for. */
+#define VIEW_REPLAY_BEFORE_END "-10s"
+
+static int
+view_replay_before_end(struct view *v, int key)
+{
+	struct player *pl = v->app->player;
+
+	player_play(pl, false);
+	if (player_seek_time(pl, VIEW_REPLAY_BEFORE_END) == 0)
+		view_put_status_set(&v->status,
+		    "10 s before the end: sample %zu, paused (space plays, "
+		    "Right steps)",
+		    player_target(pl) + 1);
+	return VIEW_DONE;
+}
+
 static int
 view_replay_time(struct view *v, int key)
 {
@@ -117,6 +150,9 @@ static const struct view_action act_speed = { "speed",
 	"half / double speed (1x to 64x)", "Speed", view_replay_speed };
 static const struct view_action act_ends = { "first-last",
 	"the first / last sample", NULL, view_replay_ends };
+static const struct view_action act_before_end = { "before-end",
+	"10 s before the end of the recording, paused", "End-10s",
+	view_replay_before_end };
 static const struct view_action act_time = { "time",
 	"jump to a time (-30s from the end, +2m from the start, 14:05:30)",
 	"Time", view_replay_time };
@@ -130,6 +166,7 @@ static const struct view_binding view_replay_bindings[] = {
 	{ KEY_HOME, &act_ends, false },
 	{ KEY_END, &act_ends, false },
 	{ 't', &act_time, false },
+	{ 'e', &act_before_end, false },
 	{ 0, NULL, false },
 };
 

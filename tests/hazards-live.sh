@@ -35,6 +35,7 @@ check "SIGKILLed target: no sample of its dying address space" \
 	python3 -c "
 import json, sys
 s = [json.loads(l) for l in open(sys.argv[1])]
+s = [o for o in s if 'end' not in o]  # the last record: how it ended
 bad = [(o['totals']['regions'], o['cmdline'][:20],
         sum(r['state'] == 'gone' for r in o['regions'])) for o in s
        if not (o['totals']['regions'] > 20000 and o['cmdline'] and

@@ -6,6 +6,7 @@
 # trickle, send 1 GB, garbage, cut the body, fail or redirect away never
 # block the caller and each give a one-line reason.
 . "$srcdir/tests/lib.sh"
+. "$srcdir/tests/runtime/rt.sh"
 
 probe=$top_builddir/tests/rt-probe
 
@@ -83,23 +84,7 @@ if ! command -v go >/dev/null 2>&1; then
 	tap_n=$((tap_n + 1))
 	finish
 fi
-# Builds are cached in the test's own directory (HOME may be read-only).
-export GOCACHE="$tmp/gocache" GOPATH="$tmp/gopath" GO111MODULE=off GOFLAGS= GOTOOLCHAIN=local
-if ! limit 300 go build -o "$tmp/gort" "$srcdir/tests/runtime/gort.go" >"$tmp/gobuild.out" 2>&1; then
-	ok 1 "the Go test program builds"
-	diag_file "$tmp/gobuild.out"
-	finish
-fi
-
-# start_gort MODE ADDR: sets gort_pid and gort_addr.
-start_gort() {
-	gort_out=$tmp/gort-$1.out
-	"$tmp/gort" "$1" "$2" >"$gort_out" 2>&1 &
-	gort_pid=$!
-	kill_later $gort_pid
-	wait_for 20 grep -qs '^listen' "$gort_out"
-	gort_addr=$(awk '/^listen/ { print $2; exit }' "$gort_out")
-}
+build_gort || finish
 
 # agree NAME PATH: every reading's HeapAlloc lies between the program's own
 # ReadMemStats just before and just after serving that request (64 kB of

@@ -4,42 +4,14 @@
 # `jstat -gc`; a JVM without PerfData; one in its own PID and mount
 # namespaces; readers with and without access.
 . "$srcdir/tests/lib.sh"
+. "$srcdir/tests/runtime/rt.sh"
 
 probe=$top_builddir/tests/rt-probe
-for tool in java javac jstat; do
-	if ! command -v "$tool" >/dev/null 2>&1; then
-		echo "1..0 # SKIP no $tool: apt-get install openjdk-17-jdk-headless"
-		exit 0
-	fi
-done
-mkdir -p "$tmp/java"
-if ! javac -d "$tmp/java" "$srcdir/tests/runtime/Leak.java" 2>"$tmp/javac.err"; then
-	ok 1 "Leak.java compiles"
-	diag_file "$tmp/javac.err"
-	finish
+missing=$(jvm_missing)
+if [ -n "$missing" ]; then
+	echo "1..0 # SKIP $missing"
+	exit 0
 fi
-
-# start_jvm NAME [JVM OPTIONS]: Leak in the background (6 MB/s, humongous
-# arrays straight into G1's old gen); jvm_pid once it printed "ready".
-start_jvm() {
-	name=$1
-	shift
-	java -Xmx512m "$@" -cp "$tmp/java" Leak 600000 100 >"$tmp/$name.out" 2>&1 &
-	jvm_pid=$!
-	kill_later $jvm_pid
-	wait_for 30 grep -qs ready "$tmp/$name.out" || {
-		diag "the JVM did not start:"
-		diag_file "$tmp/$name.out"
-		return 1
-	}
-}
-
-# stop_jvm: SIGTERM, so the JVM removes its hsperfdata file (SIGKILL
-# would leave it behind in /tmp until the next JVM of that user starts).
-stop_jvm() {
-	kill "$jvm_pid" 2>/dev/null
-	wait "$jvm_pid" 2>/dev/null
-}
 
 # reading PID FILE: one line from the reader, into FILE.
 reading() { limit 20 "$probe" hsperf "$1" >"$2"; }

@@ -77,7 +77,7 @@ else
 	if (cd "$tmp" && CGO_ENABLED=0 limit 120 go build -o go-leak leak.go) \
 		>"$tmp/build.err" 2>&1 && start go-leak "$tmp/go-leak"; then
 		sleep 1
-		sample go-leak --rules /dev/null
+		sample go-leak --rules /dev/null -w "$tmp/go-leak.mt"
 		summary go-leak >"$tmp/go-leak.sum"
 		check "go: the top-growing region is go-heap, not a stack" \
 			top_is "$tmp/go-leak.sum" go-heap ||
@@ -89,7 +89,18 @@ else
 		check "go: the runtime's reservations and metadata" \
 			sh -c "grep -q '^class go-reserved ' '$tmp/go-leak.sum' &&
 				grep -q '^class go-meta ' '$tmp/go-leak.sum'"
+		# The recording holds the runtime (the Go binary, its version):
+		# replayed, the same classes, the heap still go-heap.
+		limit 20 "$MEMTOP" -r "$tmp/go-leak.mt" -b --format json \
+			--rules /dev/null >"$tmp/go-replay.json" 2>/dev/null
+		summary go-replay >"$tmp/go-replay.sum"
+		check "go: replayed, the top-growing region is go-heap too, as live, in the same JSON" sh -c \
+			"grep -q '^top go-heap ' '$tmp/go-replay.sum' && grep -q '^stackheap 0\$' '$tmp/go-replay.sum' &&
+			 cmp -s '$tmp/go-leak.json' '$tmp/go-replay.json'" ||
+			diag_file "$tmp/go-replay.sum"
 		limit 20 "$MEMTOP" -b -n 1 -p "$pid" --rules /dev/null >"$tmp/go.txt"
+		check "go: text output names the Go version" \
+			grep -Eq '^runtime: go1\.[0-9]+' "$tmp/go.txt"
 		check "go: text output says go-heap for 0xc000000000" \
 			grep -Eq '^. 000000c000000000-[0-9a-f]{16} rw-p go-heap ' \
 				"$tmp/go.txt" || diag_file "$tmp/go.txt"

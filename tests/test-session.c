@@ -18,6 +18,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "proc-parse.h"
 #include "session-codec.h"
 #include "session.h"
 #include "tap.h"
@@ -887,7 +888,7 @@ test_unknown_extensions(void)
 	struct snapshot *prev = snapshot_new();
 	struct session_header *h = calloc(1, sizeof *h);
 	struct buf f = { NULL, 0, 0 }, p = { NULL, 0, 0 };
-	struct session_end end = { TARGET_ZOMBIE, 1700000100, 0, 0 };
+	struct session_end end = { TARGET_ZOMBIE, 1700000100, 0, 0, { 0 } };
 	struct session_summary sum;
 	struct strtab tab;
 	struct source *src;
@@ -922,7 +923,7 @@ test_unknown_extensions(void)
 			codec_encode_key(&p, &tab, want);
 		else
 			codec_encode_delta(&p, &tab, prev, want);
-		put_record(&p, 7 + k, "a sample fact");
+		put_record(&p, 1000 + k, "a sample fact");
 		put_record(&p, 1ULL << 40, "");
 		codec_frame(
 		    &f, k % 3 == 0 ? FRAME_KEY : FRAME_DELTA, p.p, p.len);
@@ -1139,6 +1140,176 @@ test_known_facts(void)
 	    (unsigned long long)sum.end.samples,
 	    (unsigned long long)sum.end.last_seq);
 	source_close(src);
+}
+
+/* A sample with every fact memtop records: a v1 cgroup of a Kubernetes
+ * pod, its pressure, a Go program and its endpoint's figures. */
+static void
+fill_facts(struct snapshot *s, uint64_t usage)
+{
+	struct cgroup_facts *cg = &s->info.cg;
+	struct rt_figures *rt = &s->info.rt;
+
+	memset(cg, 0, sizeof *cg);
+	cg->version = CGROUP_V1;
+	snprintf(cg->path, sizeof cg->path,
+	    "/kubepods/burstable/pod0f3a8c1e-1b2c-4d5e-8f90-a1b2c3d4e5f6/"
+	    "4b2c9d01a2b3c4d5e6f708192a3b4c5d6e7f8091a2b3c4d5e6f708192a3b4c5d");
+	parse_cgroup_owner(cg->path, strlen(cg->path), &cg->owner);
+	cg->v[CG_CURRENT] = usage;
+	cg->v[CG_MAX] = 96 << 20;
+	cg->v[CG_ANON] = usage - (4 << 20);
+	cg->v[CG_FILE] = 4 << 20;
+	cg->v[CG_EV_OOM_KILL] = 3;
+	cg->v[CG_UNDER_OOM] = 0;
+	cg->has = (1u << CG_CURRENT) | (1u << CG_MAX) | (1u << CG_ANON) |
+	    (1u << CG_FILE) | (1ULL << CG_EV_OOM_KILL) | (1ULL << CG_UNDER_OOM);
+	cg->limit.max = 96 << 20;
+	cg->limit.up = 1;
+	cg->limit.current = usage;
+	cg->limit.unreclaimable = usage - (4 << 20);
+	cg->limit.swap_max = CG_UNLIMITED;
+	cg->limit.has_usage = 1;
+	cg->oom_kills = 1;
+	cg->psi.scope = PSI_CGROUP;
+	cg->psi.full.present = 1;
+	cg->psi.full.avg10 = 12.5;
+	cg->psi.full.total = 4242;
+	s->info.runtime.probed = 1;
+	s->info.runtime.flags = RT_GO;
+	s->info.runtime.go_major = 1;
+	s->info.runtime.go_minor = 22;
+	strcpy(s->info.runtime.go_version, "go1.22.1");
+	rtfig_init(rt, RT_SRC_GO_PPROF, RT_ST_OK);
+	rtfig_set(rt, RTF_GO_HEAP_ALLOC, usage / 2);
+	rtfig_set(rt, RTF_GO_HEAP_IDLE, 1 << 20);
+	rt->mono = 100;
+	rt->wall = 1700000000;
+	rt->read_secs = 0.002;
+}
+
+/* The cgroup, runtime and figures of a sample, and how a target ended,
+ * through key, delta and END frames: what live showed, a replay shows. */
+static void
+test_sample_facts(void)
+{
+	struct snapshot *a = snapshot_new(), *b = snapshot_new();
+	struct snapshot *got = snapshot_new(), *got2 = snapshot_new();
+	struct buf key = { NULL, 0, 0 }, d1 = { NULL, 0, 0 };
+	struct buf d0 = { NULL, 0, 0 }, end = { NULL, 0, 0 };
+	struct session_end e, eg;
+	struct strtab tw, tr;
+	const char *why = NULL;
+	size_t plain;
+
+	memset(&tw, 0, sizeof tw);
+	memset(&tr, 0, sizeof tr);
+	make_snapshot(a, 5, 0, 1, false);
+	fill_facts(a, 60 << 20);
+	codec_encode_key(&key, &tw, a);
+	ok(codec_decode_key(key.p, key.len, &tr, got, &why) == 0 &&
+	        memcmp(&got->info.cg, &a->info.cg, sizeof a->info.cg) == 0 &&
+	        memcmp(&got->info.runtime, &a->info.runtime,
+	            sizeof a->info.runtime) == 0 &&
+	        memcmp(&got->info.rt, &a->info.rt, sizeof a->info.rt) == 0,
+	    "a key frame carries the cgroup, its owner, limits, usage, "
+	    "events and pressure, the runtime and its figures, as they were");
+	ok(got->info.cg.owner.kind == OWNER_K8S_POD &&
+	        strcmp(got->info.cg.owner.qos, "burstable") == 0,
+	    "  ... the pod read again from the path");
+	/* The same facts: a delta frame costs no more than without them. */
+	make_snapshot(b, 5, 1, 1, false);
+	b->info.cg = a->info.cg;
+	b->info.runtime = a->info.runtime;
+	b->info.rt = a->info.rt;
+	codec_encode_delta(&d0, &tw, a, b);
+	plain = d0.len;
+	buf_reset(&d0);
+	{
+		struct snapshot *a0 = snapshot_new(), *b0 = snapshot_new();
+		struct strtab t0;
+
+		memset(&t0, 0, sizeof t0);
+		make_snapshot(a0, 5, 0, 1, false);
+		make_snapshot(b0, 5, 1, 1, false);
+		codec_encode_key(&d1, &t0, a0);
+		buf_reset(&d1);
+		codec_encode_delta(&d1, &t0, a0, b0);
+		ok(plain == d1.len,
+		    "a delta frame of unchanged facts is as small as one "
+		    "without facts (%zu bytes)",
+		    plain);
+		strtab_free(&t0);
+		snapshot_free(a0);
+		snapshot_free(b0);
+	}
+	/* Usage moves, the limits stay: only the usage record is written. */
+	fill_facts(b, 62 << 20);
+	b->info.rt.mono = a->info.rt.mono; /* the same reading */
+	b->info.rt.v[RTF_GO_HEAP_ALLOC] = a->info.rt.v[RTF_GO_HEAP_ALLOC];
+	buf_reset(&d1);
+	codec_encode_delta(&d1, &tw, a, b);
+	ok(d1.len > plain && d1.len < plain + 40 &&
+	        codec_decode_delta(d1.p, d1.len, &tr, got, got2, &why) == 0 &&
+	        memcmp(&got2->info.cg, &b->info.cg, sizeof b->info.cg) == 0 &&
+	        memcmp(&got2->info.rt, &b->info.rt, sizeof b->info.rt) == 0,
+	    "usage that moved costs %zu bytes; the limits, the pod, the "
+	    "runtime and its unchanged reading are carried",
+	    d1.len - plain);
+	/* The cgroup and the figures gone: empty records clear them. */
+	memset(&b->info.cg, 0, sizeof b->info.cg);
+	rtfig_init(&b->info.rt, RT_SRC_NONE, RT_ST_OK);
+	buf_reset(&d1);
+	codec_encode_delta(&d1, &tw, a, b);
+	ok(codec_decode_delta(d1.p, d1.len, &tr, got, got2, &why) == 0 &&
+	        got2->info.cg.version == CGROUP_NONE &&
+	        got2->info.cg.has == 0 && got2->info.rt.source == RT_SRC_NONE &&
+	        got2->info.runtime.flags == RT_GO,
+	    "a cgroup and figures no longer known are dropped; the runtime "
+	    "stays");
+	/* Damage inside a record: a PSI share over 100%. */
+	a->info.cg.psi.full.avg10 = 250;
+	buf_reset(&key);
+	codec_encode_key(&key, &tw, a);
+	ok(codec_decode_key(key.p, key.len, &tr, got, &why) != 0 &&
+	        strstr(why, "pressure") != NULL,
+	    "an impossible pressure is damage: %s", why ? why : "(none)");
+
+	/* How it ended. */
+	memset(&e, 0, sizeof e);
+	e.final = TARGET_EXITED;
+	e.time = 1700000100;
+	e.verdict.known = 1;
+	e.verdict.reason = END_OOM_KILLED;
+	e.verdict.scope = END_SCOPE_CGROUP;
+	e.verdict.signal = 9;
+	e.verdict.evidence = END_EV_PIDFD | END_EV_CG_KILL | END_EV_KMSG;
+	e.verdict.cg_kills = 1;
+	e.verdict.vm_kills = 1;
+	e.verdict.limit_bytes = 96 << 20;
+	strcpy(e.verdict.cgroup, "/memtop-oom");
+	e.verdict.wall = 1700000099.5;
+	codec_encode_end(&end, &e);
+	ok(codec_decode_end(end.p, end.len, &eg, &why) == 0 &&
+	        memcmp(&eg.verdict, &e.verdict, sizeof e.verdict) == 0,
+	    "the END frame says how the target ended, with its evidence");
+	e.verdict.known = 0;
+	buf_reset(&end);
+	codec_encode_end(&end, &e);
+	ok(codec_decode_end(end.p, end.len, &eg, &why) == 0 &&
+	        !eg.verdict.known,
+	    "  ... and nothing when memtop could not tell");
+
+	buf_free(&key);
+	buf_free(&d0);
+	buf_free(&d1);
+	buf_free(&end);
+	strtab_free(&tw);
+	strtab_free(&tr);
+	snapshot_free(a);
+	snapshot_free(b);
+	snapshot_free(got);
+	snapshot_free(got2);
 }
 
 /* More damaged spans than are reported: the count of a run of change
@@ -1904,6 +2075,7 @@ main(void)
 	test_unknown_extensions();
 	test_facts();
 	test_known_facts();
+	test_sample_facts();
 	test_damage_overflow();
 	test_absurd_times();
 	test_bounded();

@@ -17,6 +17,7 @@
 #include <wchar.h>
 
 #include "batch.h"
+#include "proc-parse.h"
 #include "session.h"
 #include "spark.h"
 #include "tap.h"
@@ -53,6 +54,31 @@ begin(void)
 	snap->info.cg_oom_kills = 2;
 	snprintf(snap->info.cgroup_path, sizeof snap->info.cgroup_path,
 	    "/svc.slice");
+}
+
+/* The cgroup's facts as the live source gives them (v1, limit 16M of its
+ * own): what cannot be reclaimed follows the leak, unreclaimable_kb. */
+static void
+cgroup_facts(uint64_t unreclaimable_kb)
+{
+	struct cgroup_facts *cg = &snap->info.cg;
+
+	memset(cg, 0, sizeof *cg);
+	cg->version = CGROUP_V1;
+	snprintf(cg->path, sizeof cg->path, "/svc.slice");
+	parse_cgroup_owner(cg->path, strlen(cg->path), &cg->owner);
+	cg->v[CG_CURRENT] = snap->info.cg_current;
+	cg->v[CG_MAX] = snap->info.cg_max;
+	cg->v[CG_ANON] = unreclaimable_kb * K;
+	cg->v[CG_FILE] = snap->info.cg_current - unreclaimable_kb * K;
+	cg->has = (1u << CG_CURRENT) | (1u << CG_MAX) | (1u << CG_ANON) |
+	    (1u << CG_FILE);
+	cg->limit.max = snap->info.cg_max;
+	cg->limit.current = snap->info.cg_current;
+	cg->limit.unreclaimable = unreclaimable_kb * K;
+	cg->limit.swap_max = CG_UNLIMITED;
+	cg->limit.has_usage = 1;
+	cg->oom_kills = 2;
 }
 
 static void
@@ -108,6 +134,7 @@ build(int k)
 	add(0x7f7000001000, 0x7f7000002000, "r--p", "/tmp/\xe2\x80\xaetxt.exe",
 	    4, 0);
 	add(0x7ffd00000000, 0x7ffd00021000, "rw-p", "[stack]", 100, 12);
+	cgroup_facts(leak + 3000 + 300 + 100);
 }
 
 /* Sample k as the dashboard takes it: into the model, then the header. */
@@ -282,10 +309,11 @@ test_table(void)
 	ok(strstr(row(3), "Anon") && strstr(row(3), "4.5M") &&
 	        strstr(row(3), "\u2588") && strstr(row(3), "K/s"),
 	    "the anonymous total with its sparkline and rate");
-	if (!ok(strstr(row(4), "cgroup 12M of 16M (75%), limit in ~") &&
-	            strstr(row(4), "OOM kills 2") &&
+	if (!ok(strstr(row(4), "cgroup 12M of 16M (75%), OOM in ~") &&
+	            strstr(row(4), "OOM kills +2 since start") &&
 	            strstr(row(4), "[/svc.slice]"),
-	        "the cgroup line: usage, limit, time to the limit, OOM kills"))
+	        "the cgroup line: usage, limit, the OOM projection, the OOM "
+	        "kills since start, the path"))
 		dump();
 
 	y = find("[heap]", TABLE_TOP);
@@ -557,9 +585,21 @@ test_sizes(void)
 	ok(strstr(row(TABLE_TOP - 2), "sort PSS") && strstr(row(y), "PSS"),
 	    "at 80 columns, sorted by PSS: the PSS column stays");
 	keys("<");
+	/* The OOM projection at every width, shortened, never dropped. */
+	for (int w = 120; w >= 40; w -= 20) {
+		screen_size(24, w);
+		if (!ok((strstr(row(4), "OOM in ~") ||
+		            strstr(row(4), "OOM ~")) &&
+		            strstr(row(4), "12M") &&
+		            strlen(row(4)) <= (size_t)w,
+		        "at %d columns the header keeps the OOM projection", w))
+			dump();
+	}
 	screen_size(10, 40);
 	quiet();
 	golden("regions-40x10");
+	ok(strstr(row(1), "cg 12M/16M OOM ~"),
+	    "at 40x10 the projection takes the totals' line");
 	y = TABLE_TOP - 1;
 	for (int i = 0; i < LINES; i++)
 		fits &= (int)strlen(row(i)) <= 40 * 3;
@@ -1043,6 +1083,58 @@ test_rebind(void)
 	quiet();
 }
 
+/* A Go program read with --runtime: its version on line 0, its heap on a
+ * line of its own (the table one line lower), more in its heap's detail. */
+static void
+test_runtime_line(void)
+{
+	struct rt_figures *rt = &snap->info.rt;
+	int k;
+
+	model_reset(app.model);
+	v.screen = &view_screen_regions;
+	v.depth = 0;
+	for (k = 0; k < 8; k++) {
+		build(k);
+		add(0xc000000000, 0xc004000000, "rw-p", "", 20000 + 2048 * k,
+		    0);
+		snap->info.runtime.probed = 1;
+		snap->info.runtime.flags = RT_GO;
+		strcpy(snap->info.runtime.go_version, "go1.22.1");
+		rtfig_init(rt, RT_SRC_GO_PPROF, RT_ST_OK);
+		rtfig_set(rt, RTF_GO_HEAP_ALLOC, (16 + 2 * (uint64_t)k) << 20);
+		rtfig_set(rt, RTF_GO_HEAP_IDLE, 8 << 20);
+		rtfig_set(rt, RTF_GO_HEAP_RELEASED, 4 << 20);
+		rtfig_set(rt, RTF_GO_HEAP_SYS, 40 << 20);
+		rt->mono = snap->mono;
+		rt->wall = snap->wall;
+		model_ingest(app.model, snap);
+	}
+	v.rebuild = true;
+	screen_size(30, 120);
+	if (!ok(strstr(row(0), "  leaky  go1.22.1  ") != NULL &&
+	            strstr(row(5),
+	                "Go heap: objects 30M, held free 4.0M, "
+	                "released 4.0M; resident") != NULL &&
+	            strstr(row(5), "growing: objects +2.0M/s") != NULL &&
+	            TABLE_TOP == 8,
+	        "a Go program: its version on line 0, its heap and what grows "
+	        "on line 5, the table below"))
+		dump();
+	screen_size(30, 40);
+	ok(strlen(row(5)) <= 40 &&
+	        strstr(row(5), "Go heap 30M/36M objs +2.0M/s"),
+	    "at 40 columns the runtime line is shortened: %s", row(5));
+	rtfig_fail(rt, RT_ST_NONE, "no hsperfdata");
+	rt->source = RT_SRC_JVM_HSPERF;
+	rt->mono += 1;
+	model_ingest(app.model, snap);
+	v.rebuild = true;
+	screen_size(30, 120);
+	ok(TABLE_TOP == 7 && strstr(row(5), "Java") == NULL,
+	    "a JVM without hsperfdata: no runtime line");
+}
+
 int
 main(void)
 {
@@ -1097,6 +1189,7 @@ main(void)
 	test_end();
 	test_stuck_stop();
 	test_batch_stuck();
+	test_runtime_line();
 
 	view_free(&v);
 	endwin();
