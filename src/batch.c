@@ -6,6 +6,7 @@
 #include <ctype.h>
 #include <errno.h>
 #include <inttypes.h>
+#include <math.h>
 #include <poll.h>
 #include <signal.h>
 #include <stdlib.h>
@@ -54,8 +55,6 @@ batch_text_width(enum field_id id)
 
 	if (f->type == FT_RANGE)
 		w = 33; /* two 16-digit addresses */
-	if (f->type == FT_RATE)
-		w = 8;
 	return w > t ? w : t;
 }
 
@@ -103,7 +102,7 @@ batch_text(FILE *f, struct model *m, const struct table *t)
 	const struct model_totals *tot = model_totals(m);
 	const struct region_group *groups;
 	struct field_row row = { m, NULL, NULL, 16 };
-	char when[32], esc[1024], a[16], *path = NULL;
+	char when[32], esc[1024], a[16], rate[16], *path = NULL;
 	size_t i, k, ng, path_cap = 0;
 	time_t wall = (time_t)model_last_wall(m);
 	struct tm tm;
@@ -131,8 +130,9 @@ batch_text(FILE *f, struct model *m, const struct table *t)
 		field_format(id, &row, a, sizeof a);
 		fprintf(f, "%s%s %s", k ? "  " : "", fd->title, a);
 		if (k++ == 0)
-			fprintf(f, " (%+.1f kB/s)",
-			    model_totals_rate(m, fd->series));
+			fprintf(f, " (%s)",
+			    fmt_rate(model_totals_rate(m, fd->series), rate,
+			        sizeof rate));
 	}
 	fprintf(f, "  MemAvailable %s\n",
 	    fmt_kb(info->mem_available_kb, a, sizeof a));
@@ -154,7 +154,8 @@ batch_text(FILE *f, struct model *m, const struct table *t)
 
 	fprintf(f, "\n%-16s %7s", "CLASS", "REGIONS");
 	for (k = 0; k < BATCH_NCLASS; k++)
-		batch_text_title(f, batch_class_fields[k], 8, " ");
+		batch_text_title(f, batch_class_fields[k],
+		    batch_text_width(batch_class_fields[k]), " ");
 	fputc('\n', f);
 	ng = model_groups(m, GROUP_CLASS, &groups);
 	for (i = 0; i < ng; i++) {
@@ -164,7 +165,8 @@ batch_text(FILE *f, struct model *m, const struct table *t)
 		    sizeof esc, true);
 		fprintf(f, "%-16s %7zu", esc, groups[i].nregions);
 		for (k = 0; k < BATCH_NCLASS; k++)
-			batch_text_cell(f, batch_class_fields[k], &g, 8);
+			batch_text_cell(f, batch_class_fields[k], &g,
+			    batch_text_width(batch_class_fields[k]));
 		fputc('\n', f);
 	}
 
@@ -231,7 +233,11 @@ batch_put_value(
 		fprintf(f, "%" PRId64, v->i);
 		break;
 	case FT_RATE:
-		fprintf(f, "%.3f", v->d);
+		/* Not known yet: null, or an empty CSV field; never 0. */
+		if (isfinite(v->d))
+			fprintf(f, "%.3f", v->d);
+		else if (json)
+			fputs("null", f);
 		break;
 	case FT_BOOL:
 		fputs(json ? (v->u ? "true" : "false") : (v->u ? "1" : "0"), f);
@@ -331,8 +337,10 @@ batch_json(FILE *f, struct model *m, const struct table *t)
 		batch_put_value(f, id, &v, true);
 		fputs(", ", f);
 	}
-	fprintf(f, "\"regions\": %zu, \"rate_kb_s\": %.3f}", tot->nregions,
-	    model_totals_rate(m, SERIES_RSS));
+	fprintf(f, "\"regions\": %zu, \"rate_kb_s\": ", tot->nregions);
+	v.d = model_totals_rate(m, SERIES_RSS);
+	batch_put_value(f, FIELD_RATE, &v, true);
+	fputc('}', f);
 	fprintf(f, ", \"torn\": %u", model_torn(m));
 	if (info->mem_available_kb != 0)
 		fprintf(f, ", \"mem_available_kb\": %" PRIu64,

@@ -211,12 +211,15 @@ cmp_i64(const struct field_value *a, const struct field_value *b)
 }
 
 /* To the 0.1 kB/s shown: a fit's rounding noise around 0 is a tie, and
- * tied rows keep their order. */
+ * tied rows keep their order.  A rate not known yet (NAN) is below any
+ * other: last when the biggest come first. */
 static int
 cmp_rate(const struct field_value *a, const struct field_value *b)
 {
 	double ra = round(a->d * 10), rb = round(b->d * 10);
 
+	if (isnan(ra) || isnan(rb))
+		return isnan(ra) && isnan(rb) ? 0 : isnan(ra) ? -1 : 1;
 	return ra < rb ? -1 : ra > rb;
 }
 
@@ -398,11 +401,12 @@ static const struct field fields[FIELD_COUNT] = {
 	    .get = get_delta_base,
 	    .cmp = cmp_i64 },
 	[FIELD_RATE] = { .name = "rate",
-	    .title = "Rate/s",
+	    .title = "Rate",
 	    .key = "rate_kb_s",
 	    .unit = "kB/s",
+	    .alias = "rate/s growth",
 	    .type = FT_RATE,
-	    .width = 7,
+	    .width = FMT_RATE_WIDTH,
 	    .desc = true,
 	    .flags = COL | CSV | JSON,
 	    .sf = SF_RSS,

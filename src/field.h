@@ -45,7 +45,7 @@ enum field_type {
 	FT_TEXT,  /* bytes (s, len), maybe the target's: escape to print */
 	FT_KB,    /* a size in kB (u) */
 	FT_DELTA, /* a signed change in kB (i) */
-	FT_RATE,  /* kB/s (d) */
+	FT_RATE,  /* kB/s (d); NAN: not known yet */
 	FT_BOOL   /* u is 0 or 1 */
 };
 
@@ -114,7 +114,7 @@ bool field_read(
 /* Compare two rows by a field (rows without it come after those with). */
 int field_compare(
     enum field_id id, const struct field_row *a, const struct field_row *b);
-/* The value as a table cell shows it: "12.3M", "+64.0K", "rw-p"; text
+/* The value as a table cell shows it: "12.3M", "+64.0K/s", "rw-p"; text
  * fields raw (escape them).  Returns the length; "" when the row has none. */
 size_t field_format(
     enum field_id id, const struct field_row *row, char *buf, size_t size);

@@ -167,17 +167,24 @@ csv_put_field(FILE *f, const char *s, size_t len)
 char *
 fmt_kb(uint64_t kb, char *buf, size_t size)
 {
-	static const char units[] = "KMGTP";
+	static const char units[] = "KMGTPEZ";
 	double v = (double)kb;
 	int u = 0;
 
-	while (v >= 1024 && u < 4) {
+	if (kb < 1024) {
+		snprintf(buf, size, "%lluK", (unsigned long long)kb);
+		return buf;
+	}
+	while (v >= 1024 && u < 6) {
 		v /= 1024;
 		u++;
 	}
-	if (u == 0)
-		snprintf(buf, size, "%lluK", (unsigned long long)kb);
-	else if (v < 10)
+	/* 1023.6M would round to "1024M": that is 1.0G. */
+	if (v >= 1023.5 && u < 6) {
+		v /= 1024;
+		u++;
+	}
+	if (v < 9.95)
 		snprintf(buf, size, "%.1f%c", v, units[u]);
 	else
 		snprintf(buf, size, "%.0f%c", v, units[u]);
@@ -204,19 +211,36 @@ fmt_kb_delta(int64_t kb, char *buf, size_t size)
 	return buf;
 }
 
+const char *
+fmt_none(void)
+{
+	return locale_is_utf8() ? "\u2013" : "-";
+}
+
 char *
 fmt_rate(double kb_s, char *buf, size_t size)
 {
+	static const char units[] = "KMGTPEZ";
 	double a = kb_s < 0 ? -kb_s : kb_s;
+	int u = 0;
 
-	if (a < 0.05)
-		snprintf(buf, size, "0");
-	else if (a < 999.95)
-		snprintf(buf, size, "%+.1fK", kb_s);
-	else if (a < 999.95 * 1024)
-		snprintf(buf, size, "%+.1fM", kb_s / 1024);
-	else
-		snprintf(buf, size, "%+.1fG", kb_s / (1024 * 1024));
+	/* Past 999Z/s (a damaged recording's times) is no rate either. */
+	if (!isfinite(kb_s) || a >= 1e21) {
+		snprintf(buf, size, "%s", fmt_none());
+		return buf;
+	}
+	if (a < 0.05) {
+		snprintf(buf, size, "0/s");
+		return buf;
+	}
+	/* As fmt_kb() writes sizes, but under 1000 of a unit so that it
+	 * stays in 7 columns: 999.5 and up is "1.0" of the next. */
+	while (a >= 999.5 && u < 6) {
+		a /= 1024;
+		u++;
+	}
+	snprintf(buf, size, a < 9.95 ? "%c%.1f%c/s" : "%c%.0f%c/s",
+	    kb_s < 0 ? '-' : '+', a, units[u]);
 	return buf;
 }
 

@@ -28,13 +28,27 @@ void json_put_string(FILE *f, const char *s, size_t len);
  * invalid UTF-8 are escaped as in esc_text so a row stays one line. */
 void csv_put_field(FILE *f, const char *s, size_t len);
 
-/* "512K", "12.3M", "4.0G": kB in, at most 6 chars out. */
+/*
+ * The one way memtop writes a size and a rate for a person, on every screen
+ * and in batch text (CSV and JSON write exact kB numbers instead).
+ *
+ * A size in kB: "0K", "512K", "1000K", "1.5M", "200M", "4.0G": binary
+ * units that scale, one decimal under 10 of a unit; at most FMT_KB_WIDTH
+ * chars ("1023K"), whatever the value.
+ */
+#define FMT_KB_WIDTH 5
 char *fmt_kb(uint64_t kb, char *buf, size_t size);
-/* Signed: "+1.2M", "-512K", "0". */
+/* A signed change in kB: "+1.2M", "-512K", "0"; at most FMT_KB_WIDTH + 1. */
 char *fmt_kb_delta(int64_t kb, char *buf, size_t size);
-/* A growth rate in kB/s in at most 7 columns: "0" (under 0.05), "+64.0K",
- * "-1.5M", "+2.0G" (per second). */
+/* A growth rate in kB/s, always with its unit per second, its sign and
+ * the units of fmt_kb(): "+64K/s", "-1.5M/s", "+0.3K/s", "0/s" (under 0.05
+ * kB/s either way), and fmt_none() when it is not known yet (NAN: too few
+ * samples) or not finite.  At most FMT_RATE_WIDTH chars ("+999K/s"). */
+#define FMT_RATE_WIDTH 7
 char *fmt_rate(double kb_s, char *buf, size_t size);
+/* What a figure not known yet reads as on the screen and in text: "\u2013"
+ * (an en dash) in a UTF-8 locale, else "-".  One column. */
+const char *fmt_none(void);
 /* "1h02m", "3m05s", "42s". */
 char *fmt_duration(double seconds, char *buf, size_t size);
 

@@ -54,7 +54,7 @@ view_detail_chart(
 {
 	const struct model *m = v->app->model;
 	uint64_t h[MODEL_HISTORY], lo = UINT64_MAX, hi = 0, last = 0;
-	char a[16], b[16], c[16], span[16], title[256], axis[64];
+	char a[16], b[16], c[16], span[16], title[256], axis[64], rate[16];
 	int width = COLS - 9, row, col, x0, bars;
 	size_t n, i, first, shown;
 	double secs = 0;
@@ -80,10 +80,10 @@ view_detail_chart(
 	fmt_duration(secs, span, sizeof span);
 	snprintf(title, sizeof title,
 	    "%s over the last %zu samples (%s): now "
-	    "%s, scale %s..%s, %+.1f kB/s   Tab/p/s/d: series",
+	    "%s, scale %s..%s, %s   Tab/p/s/d: series",
 	    series_name(v->series), shown, span, fmt_kb(last, c, sizeof c),
 	    fmt_kb(lo, a, sizeof a), fmt_kb(hi, b, sizeof b),
-	    model_region_rate(m, r, v->series));
+	    fmt_rate(model_region_rate(m, r, v->series), rate, sizeof rate));
 	attron(A_BOLD);
 	view_put_plain(y0, 0, title, COLS);
 	attroff(A_BOLD);

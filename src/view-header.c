@@ -27,7 +27,6 @@ view_header_metric_draw(struct view *v, int y, int x, const char *name,
 	fmt_kb(kb, val, sizeof val);
 	spark_render(h, n, METRIC_SPARK, v->utf8, spark, sizeof spark);
 	fmt_rate(r, rate, sizeof rate);
-	strcat(rate, "/s");
 	w = 5 + 1 + 6 + 1 + METRIC_SPARK + 1 + 10;
 	if (x + w > COLS)
 		return -1;
@@ -176,7 +175,7 @@ view_header_draw(struct view *v)
 		    100.0 * (double)info->cg_current / (double)info->cg_max);
 		if (rate > 0.05 && o < sizeof buf)
 			o += (size_t)snprintf(buf + o, sizeof buf - o,
-			    ", limit in ~%s at %s/s",
+			    ", limit in ~%s at %s",
 			    fmt_duration(left / rate, age, sizeof age), rs);
 	} else {
 		if (info->has_cgroup)
@@ -187,7 +186,7 @@ view_header_draw(struct view *v)
 		if (rate > 0.05 && info->mem_available_kb > 0 && o < sizeof buf)
 			o += (size_t)snprintf(buf + o, sizeof buf - o,
 			    "%sat "
-			    "%s/s MemAvailable lasts ~%s",
+			    "%s MemAvailable lasts ~%s",
 			    o ? "; " : "", rs,
 			    fmt_duration((double)info->mem_available_kb / rate,
 			        age, sizeof age));

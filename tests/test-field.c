@@ -122,7 +122,7 @@ test_values(void)
 	ok(field_read(FIELD_CLASS, &grp, &v) && v.len > 0,
 	    "a group's class is its name");
 	field_format(FIELD_RATE, &tot, buf, sizeof buf);
-	is_str(buf, "+30.0K", "the totals' rate as a cell");
+	is_str(buf, "+30K/s", "the totals' rate as a cell, per second");
 	model_free(m);
 }
 

@@ -3,6 +3,8 @@
  */
 #include "config.h"
 
+#include <locale.h>
+#include <math.h>
 #include <poll.h>
 #include <pthread.h>
 #include <stdlib.h>
@@ -164,19 +166,50 @@ test_rates(void)
 {
 	char buf[32];
 	double r;
-	bool fits = true;
+	uint64_t kb;
+	bool fits = true, fits_kb = true, fits_delta = true;
 
-	is_str(fmt_rate(0.01, buf, sizeof buf), "0", "a still rate: 0");
-	is_str(fmt_rate(64, buf, sizeof buf), "+64.0K", "64 kB/s");
-	is_str(fmt_rate(-1536, buf, sizeof buf), "-1.5M", "-1.5 MB/s");
-	is_str(fmt_rate(10240, buf, sizeof buf), "+10.0M", "10 MB/s");
-	for (r = 0.03; r < 1e9; r *= 1.07) {
-		if (strlen(fmt_rate(-r, buf, sizeof buf)) > 7) {
+	is_str(fmt_rate(0.01, buf, sizeof buf), "0/s", "a still rate: 0/s");
+	is_str(fmt_rate(NAN, buf, sizeof buf), fmt_none(),
+	    "a rate not known yet: a dash, never 0");
+	is_str(fmt_rate(INFINITY, buf, sizeof buf), fmt_none(),
+	    "an infinite rate is no rate");
+	ok(!locale_is_utf8() || strcmp(fmt_none(), "\u2013") == 0,
+	    "in a UTF-8 locale, an en dash");
+	is_str(fmt_rate(64, buf, sizeof buf), "+64K/s", "64 kB/s");
+	is_str(fmt_rate(0.3, buf, sizeof buf), "+0.3K/s", "0.3 kB/s");
+	is_str(fmt_rate(-1536, buf, sizeof buf), "-1.5M/s", "-1.5 MB/s");
+	is_str(fmt_rate(16384, buf, sizeof buf), "+16M/s", "16 MB/s");
+	is_str(fmt_rate(15945.8, buf, sizeof buf), "+16M/s",
+	    "15945.8 kB/s reads +16M/s, as sizes read");
+	is_str(fmt_rate(999.7, buf, sizeof buf), "+1.0M/s",
+	    "999.7 kB/s is 1.0M/s, not 1000K/s");
+	for (r = 0.03; r < 1e22; r *= 1.07) {
+		if (strlen(fmt_rate(-r, buf, sizeof buf)) > FMT_RATE_WIDTH) {
 			diag("%g kB/s: %s", -r, buf);
 			fits = false;
 		}
 	}
-	ok(fits, "every rate fits the 7-column Rate cell");
+	ok(fits, "every rate fits FMT_RATE_WIDTH (%d) columns", FMT_RATE_WIDTH);
+	is_str(fmt_kb(1048064, buf, sizeof buf), "1.0G",
+	    "1023.5M and up is 1.0G, not 1024M");
+	is_str(fmt_kb(UINT64_MAX, buf, sizeof buf), "16Z",
+	    "the largest size has a unit");
+	for (kb = 1; kb < UINT64_MAX / 3; kb = kb * 3 + 1) {
+		int k;
+
+		for (k = -2; k <= 2; k++) {
+			uint64_t x = kb + (uint64_t)k;
+
+			fits_kb &=
+			    strlen(fmt_kb(x, buf, sizeof buf)) <= FMT_KB_WIDTH;
+			fits_delta &= strlen(fmt_kb_delta(-(int64_t)(x / 2),
+			                  buf, sizeof buf)) <= FMT_KB_WIDTH + 1;
+		}
+	}
+	ok(fits_kb && fits_delta,
+	    "every size fits FMT_KB_WIDTH (%d), every change one more",
+	    FMT_KB_WIDTH);
 }
 
 /* fatal() on a thread of its own while the view's hook is set: the hook
@@ -250,12 +283,21 @@ test_fatal_thread(void)
 int
 main(void)
 {
+	setlocale(LC_ALL, "C.UTF-8");
 	test_esc();
 	test_json_csv();
 	test_fmt();
 	test_columns_rx();
 	test_times();
 	test_rates();
+	/* Without a UTF-8 locale, what is not known is an ASCII dash. */
+	if (setlocale(LC_ALL, "C.UTF-8") != NULL) {
+		char buf[16];
+
+		setlocale(LC_ALL, "C");
+		is_str(fmt_rate(NAN, buf, sizeof buf), "-",
+		    "in the C locale a rate not known yet is -");
+	}
 	test_fatal_thread();
 	return tap_done();
 }

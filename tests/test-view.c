@@ -273,8 +273,7 @@ test_table(void)
 	    "the header names the pid and the command");
 	ok(strstr(row(1), "leaky --serve \\e[2J") != NULL,
 	    "the command line's escape sequence is shown as text");
-	snprintf(want, sizeof want, "%+.1fK/s",
-	    model_totals_rate(app.model, SERIES_RSS));
+	fmt_rate(model_totals_rate(app.model, SERIES_RSS), want, sizeof want);
 	if (!ok(strstr(row(2), "RSS     8.5M") && strstr(row(2), want),
 	        "the RSS total shows its size and growth rate"))
 		dump();
@@ -314,7 +313,7 @@ test_table(void)
 	        strstr(row(y),
 	            "\u2581\u2582\u2583\u2584\u2585\u2586"
 	            "\u2587\u2588") &&
-	        strstr(row(y), "+64.0K"),
+	        strstr(row(y), "+64K/s"),
 	    "the leaking region's sparkline rises and its rate is 64 kB/s");
 	ok(y > 0 && strstr(row(y), "+448K") != NULL,
 	    "its delta since the first sample");
@@ -361,7 +360,7 @@ test_table(void)
 		}
 		if (!ok(strstr(row(TABLE_TOP - 2), "sort Rate") != NULL &&
 		            n >= 5 && in_order,
-		        "sorted by Rate/s, the rows at 0 "
+		        "sorted by Rate, the rows at 0 "
 		        "stay in address order"))
 			dump();
 	}
@@ -395,7 +394,7 @@ test_table(void)
 	/* Baseline: m makes every delta 0, the next sample counts again. */
 	keys("m");
 	y = find("7f0000000000-", TABLE_TOP);
-	ok(y > 0 && strstr(row(y), "+64.0K") && strstr(row(y), " 0 "),
+	ok(y > 0 && strstr(row(y), "+64K/s") && strstr(row(y), " 0 "),
 	    "m: the leak's delta is 0 from now");
 	sample(10);
 	view_draw(&v);
@@ -437,7 +436,7 @@ test_detail(void)
 	        find("swap over the last", 0) > 0,
 	    "s: the chart shows swap");
 	keys("\033");
-	ok(find("Rate/s", 0) > 0 && cursor_line() == y &&
+	ok(find("Rate", 0) > 0 && cursor_line() == y &&
 	        strstr(row(y), "[heap]"),
 	    "Esc: back on the table, same row");
 
@@ -446,7 +445,7 @@ test_detail(void)
 	view_key(&v, KEY_HOME);
 	keys("\nr");
 	y = find("RSS over the last", 0);
-	if (!ok(y > 0 && strstr(row(y), "+64.0 kB/s") &&
+	if (!ok(y > 0 && strstr(row(y), "+64K/s") &&
 	            strstr(row(y), "scale 1000K..1.6M"),
 	        "the leak's chart: its rate and scale"))
 		dump();
@@ -530,7 +529,7 @@ test_sizes(void)
 	golden("regions-80x24");
 	y = TABLE_TOP - 1;
 	ok(strstr(row(y), "Class") && strstr(row(y), "RSS") &&
-	        strstr(row(y), "Rate/s") && strstr(row(y), "Path") &&
+	        strstr(row(y), "Rate") && strstr(row(y), "Path") &&
 	        !strstr(row(y), "Address"),
 	    "at 80 columns: no address column");
 	{
@@ -574,7 +573,7 @@ test_sizes(void)
 	ok(find("too small", 0) >= 0 && find("20x5, needs 40x10", 0) >= 0,
 	    "at 20x5 it says the terminal is too small, and what it needs");
 	screen_size(40, 120);
-	ok(find("Rate/s", 0) > 0 && find("Trend", 0) > 0,
+	ok(find("Rate", 0) > 0 && find("Trend", 0) > 0,
 	    "back at 120x40 the full table");
 	keys("?");
 	golden("help-120x40");
@@ -582,7 +581,7 @@ test_sizes(void)
 	        find("F6", 0) > 0 && find("Delta is", 0) > 0,
 	    "? shows the keys");
 	keys("x");
-	ok(find("Rate/s", 0) > 0, "any key leaves the help");
+	ok(find("Rate", 0) > 0, "any key leaves the help");
 	screen_size(12, 60);
 	keys("?");
 	ok(find("F10", 0) > 0 && find("Delta is", 0) < 0 &&
@@ -592,7 +591,7 @@ test_sizes(void)
 	ok(find("Delta is", 0) > 0 && find("F10", 0) < 0,
 	    "j scrolls to its end");
 	keys("q");
-	ok(find("Rate/s", 0) > 0 && !v.quit, "q leaves the help, not memtop");
+	ok(find("Rate", 0) > 0 && !v.quit, "q leaves the help, not memtop");
 	screen_size(40, 120);
 }
 
@@ -607,7 +606,7 @@ test_ascii(void)
 	ok(find("\u2588", 0) < 0 && y > 0, "without UTF-8: no block glyphs");
 	y = find("7f0000000000", TABLE_TOP);
 	if (y < 0)
-		y = find("+64.0K", TABLE_TOP);
+		y = find("+64K/s", TABLE_TOP);
 	ok(y > 0 && strstr(row(y), "#") != NULL, "the ASCII ramp instead");
 	v.utf8 = true;
 }
