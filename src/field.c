@@ -236,9 +236,10 @@ cmp_text(const struct field_value *a, const struct field_value *b)
 #define JSON FIELD_JSON
 
 /*
- * The registry.  width and drop are the dashboard's: the cell's columns (0:
- * what the line has left), and which columns a narrow table gives up first
- * (the highest drop; 0 never).  series is the history a header total shows.
+ * The registry.  width is the columns of a cell, the widest value the
+ * field can hold (0: what the line has left); which columns a narrow table
+ * keeps is the dashboard's choice (view-table.c).  series is the history a
+ * header total shows.
  */
 static const struct field fields[FIELD_COUNT] = {
 	[FIELD_ADDR] = { .name = "addr",
@@ -248,7 +249,6 @@ static const struct field fields[FIELD_COUNT] = {
 	    .alias = "address start",
 	    .type = FT_RANGE,
 	    .width = 25,
-	    .drop = 10,
 	    .flags = COL | CSV | JSON,
 	    .get = get_range,
 	    .cmp = cmp_u64 },
@@ -258,7 +258,6 @@ static const struct field fields[FIELD_COUNT] = {
 	    .unit = "",
 	    .type = FT_TEXT,
 	    .width = 4,
-	    .drop = 9,
 	    .flags = COL | CSV | JSON,
 	    .get = get_perms,
 	    .cmp = cmp_text },
@@ -303,8 +302,7 @@ static const struct field fields[FIELD_COUNT] = {
 	    .key = "size_kb",
 	    .unit = "kB",
 	    .type = FT_KB,
-	    .width = 6,
-	    .drop = 5,
+	    .width = FMT_KB_WIDTH,
 	    .desc = true,
 	    .flags = COL | CSV | JSON | FIELD_TOTAL,
 	    .sf = SF_SIZE,
@@ -315,7 +313,7 @@ static const struct field fields[FIELD_COUNT] = {
 	    .key = "rss_kb",
 	    .unit = "kB",
 	    .type = FT_KB,
-	    .width = 6,
+	    .width = FMT_KB_WIDTH,
 	    .desc = true,
 	    .flags = COL | CSV | JSON | FIELD_TOTAL | FIELD_HEADER,
 	    .sf = SF_RSS,
@@ -327,8 +325,7 @@ static const struct field fields[FIELD_COUNT] = {
 	    .key = "pss_kb",
 	    .unit = "kB",
 	    .type = FT_KB,
-	    .width = 6,
-	    .drop = 8,
+	    .width = FMT_KB_WIDTH,
 	    .desc = true,
 	    .flags = COL | CSV | JSON | FIELD_TOTAL | FIELD_HEADER,
 	    .sf = SF_PSS,
@@ -341,8 +338,7 @@ static const struct field fields[FIELD_COUNT] = {
 	    .unit = "kB",
 	    .alias = "pdirty privdirty",
 	    .type = FT_KB,
-	    .width = 6,
-	    .drop = 6,
+	    .width = FMT_KB_WIDTH,
 	    .desc = true,
 	    .flags = COL | CSV | JSON | FIELD_TOTAL | FIELD_HEADER,
 	    .sf = SF_PRIVATE_DIRTY,
@@ -354,8 +350,7 @@ static const struct field fields[FIELD_COUNT] = {
 	    .key = "swap_kb",
 	    .unit = "kB",
 	    .type = FT_KB,
-	    .width = 6,
-	    .drop = 7,
+	    .width = FMT_KB_WIDTH,
 	    .desc = true,
 	    .flags = COL | CSV | JSON | FIELD_TOTAL | FIELD_HEADER,
 	    .sf = SF_SWAP,
@@ -369,8 +364,7 @@ static const struct field fields[FIELD_COUNT] = {
 	    .key = "anon_kb",
 	    .unit = "kB",
 	    .type = FT_KB,
-	    .width = 6,
-	    .drop = 6,
+	    .width = FMT_KB_WIDTH,
 	    .desc = true,
 	    .flags = FIELD_TOTAL | FIELD_HEADER,
 	    .sf = SF_ANONYMOUS,
@@ -382,7 +376,7 @@ static const struct field fields[FIELD_COUNT] = {
 	    .key = "delta_rss_kb",
 	    .unit = "kB",
 	    .type = FT_DELTA,
-	    .width = 7,
+	    .width = FMT_KB_WIDTH + 1,
 	    .desc = true,
 	    .flags = CSV | JSON,
 	    .sf = SF_RSS,
@@ -393,8 +387,7 @@ static const struct field fields[FIELD_COUNT] = {
 	    .key = "delta_base_rss_kb",
 	    .unit = "kB",
 	    .type = FT_DELTA,
-	    .width = 7,
-	    .drop = 3,
+	    .width = FMT_KB_WIDTH + 1,
 	    .desc = true,
 	    .flags = COL | CSV | JSON,
 	    .sf = SF_RSS,

@@ -85,8 +85,7 @@ struct field {
 	const char *unit;  /* "kB", "kB/s", or "" */
 	const char *alias; /* other names -s takes, space-separated, or NULL */
 	enum field_type type;
-	int width;      /* columns of a table cell; 0: the rest */
-	int drop;       /* dropped from a narrow table: higher first, 0 never */
+	int width;      /* columns of a cell: its widest value; 0: the rest */
 	bool desc;      /* sorts biggest first by default */
 	unsigned flags; /* FIELD_COLUMN ... */
 	enum smaps_field sf; /* the counter it reads, where it reads one */

@@ -55,11 +55,23 @@ is_c1(unsigned int cp)
 	return cp >= 0x80 && cp < 0xa0;
 }
 
+/* Valid UTF-8 that a reader cannot see, or that reorders or breaks what
+ * is around it: bidi controls and marks, zero-width and invisible
+ * formatting characters, line and paragraph separators, tags. */
+static bool
+is_hidden(unsigned int cp)
+{
+	return cp == 0xad || cp == 0x61c || cp == 0x180e ||
+	    (cp >= 0x200b && cp <= 0x200f) || (cp >= 0x2028 && cp <= 0x202e) ||
+	    (cp >= 0x2060 && cp <= 0x206f) || cp == 0xfeff ||
+	    (cp >= 0xfff9 && cp <= 0xfffb) || (cp >= 0xe0000 && cp <= 0xe007f);
+}
+
 size_t
 esc_text(const char *s, size_t len, char *out, size_t size, bool utf8)
 {
 	const unsigned char *u = (const unsigned char *)s;
-	char tmp[8];
+	char tmp[12];
 	size_t i = 0, o = 0, n, k;
 	unsigned int cp;
 
@@ -86,9 +98,12 @@ esc_text(const char *s, size_t len, char *out, size_t size, bool utf8)
 			k = 2;
 		} else if (utf8 &&
 		    (n = utf8_seq_len(u + i, len - i, &cp)) != 0 &&
-		    !is_c1(cp)) {
+		    !is_c1(cp) && !is_hidden(cp)) {
 			piece = s + i;
 			k = n;
+		} else if (utf8 && n != 0 && is_hidden(cp)) {
+			k = (size_t)snprintf(tmp, sizeof tmp,
+			    cp > 0xffff ? "\\U%06x" : "\\u%04x", cp);
 		} else {
 			n = 1;
 			k = (size_t)snprintf(tmp, sizeof tmp, "\\x%02x", u[i]);
@@ -124,8 +139,14 @@ json_put_string(FILE *f, const char *s, size_t len)
 		else if (u[i] < 0x80)
 			putc(u[i], f);
 		else if ((n = utf8_seq_len(u + i, len - i, &cp)) != 0) {
-			if (is_c1(cp))
+			/* Escaped, so that what a reader of the JSON sees is
+			 * what it means; decoded, the same character. */
+			if (is_c1(cp) || (is_hidden(cp) && cp <= 0xffff))
 				fprintf(f, "\\u%04x", cp);
+			else if (is_hidden(cp))
+				fprintf(f, "\\u%04x\\u%04x",
+				    0xd800 + ((cp - 0x10000) >> 10),
+				    0xdc00 + ((cp - 0x10000) & 0x3ff));
 			else
 				fwrite(u + i, 1, n, f);
 			i += n - 1;

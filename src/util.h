@@ -11,17 +11,23 @@
 #include <stdio.h>
 
 /*
- * Escape target bytes for a terminal or a line of text: printable ASCII
- * passes, valid UTF-8 passes when utf8 is true, '\\' becomes "\\\\", and every
- * other byte (controls, ESC, DEL, invalid UTF-8) becomes "\xNN" (\n, \t, \e
- * get their short forms).  Writes at most size - 1 bytes plus a NUL, never
- * cutting an escape in half; returns the bytes written.
+ * Escape bytes from outside (the target's, a recording's, a cgroup's name)
+ * for a terminal or a line of text: printable ASCII passes, valid UTF-8
+ * passes when utf8 is true, '\\' becomes "\\\\", and every other byte
+ * (controls, ESC, DEL, invalid UTF-8, and C1 controls) becomes "\xNN" (\n,
+ * \t, \e get their short forms).  Characters that hide or reorder text
+ * (bidi controls such as U+202E, zero-width and invisible ones such as
+ * U+200B, line separators, tags) become "\u202e", "\U0e0001".  The one
+ * escaping printer of every output: the screen, batch text, CSV (and JSON
+ * the same characters, as JSON escapes).  Writes at most size - 1 bytes
+ * plus a NUL, never cutting an escape in half; returns the bytes written.
  */
 size_t esc_text(const char *s, size_t len, char *out, size_t size, bool utf8);
 
 /* Write s as a JSON string (with quotes): valid JSON whatever the bytes;
- * C1 controls as \u0080..\u009f, and bytes that are not UTF-8 as lone
- * surrogates \udc80..\udcff (Python's surrogateescape: faithful). */
+ * C1 controls as \u0080..\u009f, what esc_text() shows as \u202e as that
+ * JSON escape, and bytes that are not UTF-8 as lone surrogates
+ * \udc80..\udcff (Python's surrogateescape: faithful). */
 void json_put_string(FILE *f, const char *s, size_t len);
 
 /* Write s as a CSV field (RFC 4180 quoting when needed); control bytes and

@@ -13,6 +13,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "fit.h"
 #include "table.h"
 #include "tap.h"
 #include "util.h"
@@ -57,6 +58,20 @@ test_esc(void)
 	         "2J",
 	    4, out, sizeof out, true);
 	is_str(out, "\\xc2\\x9b2J", "C1 control CSI (U+009B) is escaped");
+	esc_text("a\xe2\x80\xae"
+	         "b\xe2\x80\x8b"
+	         "c\xf3\xa0\x80\x81\xe2\x80\xa8"
+	         "d",
+	    17, out, sizeof out, true);
+	is_str(out, "a\\u202eb\\u200bc\\U0e0001\\u2028d",
+	    "bidi, zero-width, tag and line-separator characters are shown "
+	    "as \\uXXXX, not passed");
+	is_str(json_of("a\xe2\x80\xae"
+	               "b\xf3\xa0\x80\x81",
+	           9),
+	    "\"a\\u202eb\\udb40\\udc01\"",
+	    "and as JSON escapes in JSON (a tag as its surrogate pair)");
+	is_str(csv_of("\xe2\x80\xae", 3), "\\u202e", "and escaped in CSV");
 	n = esc_text("\033\033\033\033", 4, out, 6, true);
 	ok(n == 4 && strcmp(out, "\\e\\e") == 0,
 	    "truncation never cuts an escape in half");
@@ -280,6 +295,72 @@ test_fatal_thread(void)
 	close(wake[1]);
 }
 
+/* A header line at every width from 10 to 80: words shorten before any
+ * figure goes, the heavier figures stay longest, a path is cut at its
+ * front, and the line never passes the width. */
+static void
+test_fit(void)
+{
+	struct fit_item it[4];
+	char line[256];
+	bool fits = true, order = true;
+	int cols, w, prev_shown = 4;
+
+	memset(it, 0, sizeof it);
+	it[0] = (struct fit_item){ .form = { "cgroup 12M of 16M (75%)",
+		                       "cg 12M of 16M", "cg 12M/16M" },
+		.keep = 90 };
+	it[1] = (struct fit_item){ .form = { "limit in ~2m12s at +31K/s",
+		                       "limit in ~2m12s", "full ~2m12s" },
+		.keep = 80 };
+	it[2] =
+	    (struct fit_item){ .form = { "OOM kills 2", "OOM 2" }, .keep = 50 };
+	it[3] = (struct fit_item){ .form = { "[/svc.slice/app.service]" },
+		.keep = 10,
+		.cut = FIT_CUT_FRONT,
+		.min = 8 };
+	w = fit_line(it, 4, "  ", 200, true, line, sizeof line);
+	is_str(line,
+	    "cgroup 12M of 16M (75%)  limit in ~2m12s at +31K/s  OOM kills 2  "
+	    "[/svc.slice/app.service]",
+	    "wide: every item in its longest form");
+	ok(w == fit_width(line) && it[2].x == 52 && it[3].width == 24,
+	    "the columns of the line and of each item");
+	fit_line(it, 4, "  ", 60, true, line, sizeof line);
+	is_str(line,
+	    "cg 12M of 16M  full ~2m12s  OOM 2  [/svc.slice/app.service]",
+	    "60: words shorten, a round at a time, the lightest first");
+	fit_line(it, 4, "  ", 50, true, line, sizeof line);
+	is_str(line, "cg 12M/16M  full ~2m12s  OOM 2  \u2026lice/app.service]",
+	    "50: every word at its shortest, then the path cut at its front");
+	fit_line(it, 4, "  ", 35, true, line, sizeof line);
+	is_str(line, "cg 12M of 16M  full ~2m12s  OOM 2",
+	    "35: the path goes, the figures stay and grow back");
+	fit_line(it, 4, "  ", 27, false, line, sizeof line);
+	is_str(line, "cg 12M of 16M  full ~2m12s",
+	    "27: the OOM kills go (the lightest figure) and the rest grow "
+	    "back");
+	for (cols = 80; cols >= 10; cols--) {
+		int shown = 0, i;
+
+		w = fit_line(it, 4, "  ", cols, true, line, sizeof line);
+		fits &= w <= cols && w == fit_width(line);
+		for (i = 0; i < 4; i++)
+			shown += it[i].x >= 0;
+		/* What goes at a width stays gone when narrower, lightest
+		 * first. */
+		order &= shown <= prev_shown && (shown == 0 || it[0].x >= 0) &&
+		    (it[2].x < 0 || it[1].x >= 0);
+		prev_shown = shown;
+	}
+	ok(fits, "from 80 to 10 columns the line fits its width");
+	ok(order, "and the figures go lightest first, never to come back");
+	it[0].cut = FIT_CUT_END;
+	it[0].min = 6;
+	fit_line(it, 1, "  ", 8, false, line, sizeof line);
+	is_str(line, "cg 12M/>", "an item that may be cut at its end");
+}
+
 int
 main(void)
 {
@@ -290,6 +371,7 @@ main(void)
 	test_columns_rx();
 	test_times();
 	test_rates();
+	test_fit();
 	/* Without a UTF-8 locale, what is not known is an ASCII dash. */
 	if (setlocale(LC_ALL, "C.UTF-8") != NULL) {
 		char buf[16];

@@ -17,6 +17,7 @@
 #include <wchar.h>
 
 #include "batch.h"
+#include "fit.h"
 #include "session.h"
 #include "spark.h"
 #include "tap.h"
@@ -267,8 +268,8 @@ test_table(void)
 	bool ok_all;
 	char want[32];
 
-	screen_size(40, 170);
-	golden("regions-170x40");
+	screen_size(40, 160);
+	golden("regions-160x40");
 	ok(strstr(row(0), "pid 4242") && strstr(row(0), "leaky"),
 	    "the header names the pid and the command");
 	ok(strstr(row(1), "leaky --serve \\e[2J") != NULL,
@@ -281,7 +282,7 @@ test_table(void)
 	ok(strstr(row(3), "Anon") && strstr(row(3), "4.5M") &&
 	        strstr(row(3), "\u2588") && strstr(row(3), "K/s"),
 	    "the anonymous total with its sparkline and rate");
-	if (!ok(strstr(row(4), "cgroup 12M of 16M (75%), limit in ~") &&
+	if (!ok(strstr(row(4), "cgroup 12M of 16M (75%)  limit in ~") &&
 	            strstr(row(4), "OOM kills 2") &&
 	            strstr(row(4), "[/svc.slice]"),
 	        "the cgroup line: usage, limit, time to the limit, OOM kills"))
@@ -528,17 +529,16 @@ test_sizes(void)
 	quiet();
 	golden("regions-80x24");
 	y = TABLE_TOP - 1;
-	ok(strstr(row(y), "Class") && strstr(row(y), "RSS") &&
-	        strstr(row(y), "Rate") && strstr(row(y), "Path") &&
-	        !strstr(row(y), "Address"),
-	    "at 80 columns: no address column");
+	ok(strstr(row(y), "Start") && strstr(row(y), "Class") &&
+	        strstr(row(y), "RSS") && strstr(row(y), "Rate") &&
+	        strstr(row(y), "Path") && !strstr(row(y), "Trend"),
+	    "at 80 columns: the start address, class, RSS, rate and path; "
+	    "the trend goes first");
 	{
-		const char *r = row(y), *t = strstr(r, "Trend"),
-		           *p = strstr(r, "Path");
+		const char *r = row(y), *p = strstr(r, "Path");
 
-		ok(t != NULL && p != NULL && p - t >= 11 && p - r <= 80 - 24,
-		    "at 80 columns the trend narrows, "
-		    "the path keeps 24 columns");
+		ok(p != NULL && p - r <= 80 - 24,
+		    "at 80 columns the path keeps 24 columns");
 	}
 	view_put_status_clear(&v.status); /* the key hints, not a message */
 	screen_size(24, 80);
@@ -562,10 +562,10 @@ test_sizes(void)
 	y = TABLE_TOP - 1;
 	for (int i = 0; i < LINES; i++)
 		fits &= (int)strlen(row(i)) <= 40 * 3;
-	ok(strstr(row(0), "pid 4242") && strstr(row(y), "Class") &&
-	        strstr(row(y), "RSS") && strstr(row(y), "Rate") &&
-	        !strstr(row(y), "Trend") && fits,
-	    "at 40x10: class, RSS and rate stay, the trend goes");
+	ok(strstr(row(0), "pid 4242") && strstr(row(y), "Start") &&
+	        strstr(row(y), "Class") && strstr(row(y), "RSS") &&
+	        strstr(row(y), "Rate") && !strstr(row(y), "Trend") && fits,
+	    "at 40x10: start, class, RSS and rate stay, the trend goes");
 	ok(find("[heap]", TABLE_TOP) > 0 || find("heap", TABLE_TOP) > 0,
 	    "at 40x10 rows are still listed");
 	screen_size(5, 20);
@@ -592,6 +592,124 @@ test_sizes(void)
 	    "j scrolls to its end");
 	keys("q");
 	ok(find("Rate", 0) > 0 && !v.quit, "q leaves the help, not memtop");
+	screen_size(40, 120);
+}
+
+/* The heading line's words, as a set: "Start Class RSS Rate Path". */
+static bool
+heading_has(const char *word)
+{
+	const char *h = row(TABLE_TOP - 1), *p;
+	size_t n = strlen(word);
+
+	for (p = strstr(h, word); p != NULL; p = strstr(p + 1, word)) {
+		if ((p == h || p[-1] == ' ') && (p[n] == ' ' || p[n] == '\0'))
+			return true;
+	}
+	return false;
+}
+
+/*
+ * The region table at each width from 40 to 250 columns, against its
+ * golden screen: what stays is decided by width, and in every one the
+ * identity (the start address at least) and the sort column stay, the
+ * trend only where the address is whole, and every line fits.
+ */
+static void
+test_widths(void)
+{
+	static const struct {
+		int cols, lines;
+	} sizes[] = { { 40, 24 }, { 60, 15 }, { 80, 24 }, { 100, 30 },
+		{ 120, 30 }, { 160, 40 }, { 250, 40 } };
+	size_t i;
+	int y, cols;
+	bool fits = true, ident = true, sorted = true, trend = true,
+	     figures = true;
+	char name[64];
+
+	keys("\033"); /* the region table, sorted by RSS */
+	for (i = 0; i < sizeof sizes / sizeof sizes[0]; i++) {
+		screen_size(sizes[i].lines, sizes[i].cols);
+		quiet();
+		snprintf(name, sizeof name, "width-%dx%d", sizes[i].cols,
+		    sizes[i].lines);
+		golden(name);
+		for (y = 0; y < LINES; y++)
+			fits &= fit_width(row(y)) <= COLS;
+		ident &= (heading_has("Start") || heading_has("Address")) &&
+		    heading_has("RSS") && heading_has("Rate") &&
+		    heading_has("Class");
+		trend &= !heading_has("Trend") || heading_has("Address") ||
+		    COLS < 120;
+		/* The figures of the header: RSS's size and rate, at any
+		 * width; the cgroup's usage and limit where it has a line. */
+		figures &= strstr(row(HEADER_ROWS == 5 ? 2 : 1), "RSS") &&
+		    strstr(row(HEADER_ROWS == 5 ? 2 : 1), "+") &&
+		    (HEADER_ROWS < 5 ||
+		        (strstr(row(4), "12M") && strstr(row(4), "16M")));
+		if (!ident || !fits)
+			dump();
+	}
+	ok(fits,
+	    "at 40, 60, 80, 100, 120, 160 and 250 columns every line "
+	    "fits its width");
+	ok(ident,
+	    "and every width shows the start address (or the range), the "
+	    "class, RSS and the rate");
+	ok(trend,
+	    "the trend is shown only where the whole range is, from "
+	    "120 columns");
+	ok(figures,
+	    "the header keeps RSS and its rate, the cgroup's usage "
+	    "and limit");
+	/* The sort column stays at every width, however far down the
+	 * claims it comes. */
+	keys(">>>"); /* Swap */
+	for (cols = 40; cols <= 250; cols += 7) {
+		screen_size(24, cols);
+		sorted &= heading_has("Swap") &&
+		    (heading_has("Start") || heading_has("Address"));
+	}
+	ok(sorted,
+	    "sorted by Swap, the Swap column stays from 40 to 250 "
+	    "columns, beside the address");
+	keys("<<<");
+	screen_size(40, 120);
+}
+
+/* A group of 210,001 regions: its count is shown whole, the column
+ * sized for it. */
+static void
+test_group_count(void)
+{
+	struct model *old = app.model;
+	uint64_t a;
+	int i, y;
+
+	app.model = model_new();
+	begin();
+	for (i = 0, a = 0x10000000; i < 210001; i++, a += 0x2000)
+		add(a, a + 0x1000, "rw-p", "", 4, 0);
+	add(0x7f6000000000, 0x7f6000300000, "r-xp", "/usr/lib/libc.so.6", 1200,
+	    0);
+	model_ingest(app.model, snap);
+	v.rebuild = true;
+	keys("g");
+	screen_size(24, 80);
+	y = find("anon ", TABLE_TOP);
+	if (!ok(y > 0 && strstr(row(y), " 210001 ") != NULL &&
+	            strstr(row(TABLE_TOP - 1), " Count ") != NULL,
+	        "by class, 210,001 anonymous regions: the count is whole "
+	        "(210001), under its heading"))
+		dump();
+	screen_size(10, 40);
+	y = find("anon", TABLE_TOP);
+	ok(y > 0 && strstr(row(y), "210001") != NULL, "and at 40 columns too");
+	keys("gg");
+	model_free(app.model);
+	app.model = old;
+	v.rebuild = true;
 	screen_size(40, 120);
 }
 
@@ -867,8 +985,8 @@ test_deleted(void)
 	model_ingest(app.model, snap);
 	v.rebuild = true;
 	screen_size(24, 80);
-	y = find("everything", TABLE_TOP);
-	if (!ok(y > 0 && strstr(row(y), "everything.bin (deleted)") != NULL,
+	y = find("thing.bin", TABLE_TOP);
+	if (!ok(y > 0 && strstr(row(y), "thing.bin (deleted)") != NULL,
 	        "at 80 columns a long deleted path is cut, its (deleted) "
 	        "stays"))
 		dump();
@@ -1059,7 +1177,7 @@ main(void)
 		return 0;
 	}
 	setenv("LINES", "40", 1);
-	setenv("COLUMNS", "170", 1);
+	setenv("COLUMNS", "160", 1);
 	out = fopen("/dev/null", "w");
 	in = fopen("/dev/null", "r");
 	if (out == NULL || in == NULL ||
@@ -1085,6 +1203,8 @@ main(void)
 	test_detail();
 	test_groups();
 	test_sizes();
+	test_widths();
+	test_group_count();
 	test_ascii();
 	test_big();
 	test_deleted();
