@@ -423,6 +423,27 @@ test_detail(void)
 	ok(find("identity: appeared as 600000-900000, grew", 0) > 0,
 	    "the detail tells the heap grew since it appeared");
 	ok(find("RSS over the last", 0) > 0, "the chart shows RSS");
+	{
+		/* The heap's RSS is flat: one line at its level, with its
+		 * value, no block of bars. */
+		int t = find("RSS over the last", 0), axis = find("now", t + 1);
+		int lines = 0, at = -1, k;
+
+		for (k = t + 1; t > 0 && k < axis; k++) {
+			if (strstr(row(k), "\u2500") != NULL) {
+				lines++;
+				at = k;
+			}
+		}
+		if (!ok(t > 0 && strstr(row(t), "flat at 2.9M, 0/s") &&
+		            lines == 1 &&
+		            strncmp(row(at), "   2.9M ", 8) == 0 &&
+		            find("\u2588", t) < 0 && find("\u2584", t) < 0,
+		        "a flat series: a line at its level, labelled 2.9M, "
+		        "and "
+		        "no block"))
+			dump();
+	}
 	view_key(&v, KEY_DOWN);
 	view_draw(&v);
 	ok(strstr(row(HEADER_ROWS), "7f4000000000-7f4000200000 rw-s") != NULL,
@@ -447,8 +468,8 @@ test_detail(void)
 	keys("\nr");
 	y = find("RSS over the last", 0);
 	if (!ok(y > 0 && strstr(row(y), "+64K/s") &&
-	            strstr(row(y), "scale 1000K..1.6M"),
-	        "the leak's chart: its rate and scale"))
+	            strstr(row(y), "from 1000K to 1.6M"),
+	        "the leak's chart: its rate and range, in units"))
 		dump();
 	if (y > 0) {
 		int axis = find("now", y + 1), top = y + 1, bottom = axis - 1;
@@ -468,8 +489,10 @@ test_detail(void)
 		getcchar(&cc, wc, &at, &pair, NULL);
 		ok(axis > 0 && first > 0 && wc[0] == 0x2588 &&
 		        strstr(row(top), "1.6M") &&
-		        strstr(row(bottom), "1000K"),
-		    "the newest bar fills the chart, labelled with the scale");
+		        strstr(row(bottom), "1000K") &&
+		        strstr(row(top + (bottom - top) / 2), "1.3M"),
+		    "the newest bar fills the chart; the scale in units at its "
+		    "top, middle and bottom");
 		mvin_wch(top, first, &cc);
 		getcchar(&cc, wc, &at, &pair, NULL);
 		ok(first > 0 && wc[0] == L' ', "the oldest bar is low");
