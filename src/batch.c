@@ -422,7 +422,7 @@ batch_run(struct app *app, const struct batch_opts *bo)
 	struct sigaction sa;
 	bool told = false;
 	int what, wrc;
-	double wall;
+	double wall, late_since = 0;
 
 	memset(&sa, 0, sizeof sa);
 	sa.sa_handler = batch_on_signal;
@@ -444,11 +444,12 @@ batch_run(struct app *app, const struct batch_opts *bo)
 			break;
 		what = pump_step(app->pump);
 		if (what & PUMP_SAMPLE) {
+			/* How long it was waited for, as the first message
+			 * counted: from the start of its read. */
 			if (told)
 				error_print("process %d: the late sample came "
 				            "after %.1f s",
-				    app->pid,
-				    model_last_sample_ms(app->model) / 1000);
+				    app->pid, clock_mono() - late_since);
 			told = false;
 			wall = model_last_wall(app->model);
 			if (app->quiet || (app->from > 0 && wall < app->from))
@@ -468,11 +469,14 @@ batch_run(struct app *app, const struct batch_opts *bo)
 			break;
 		if (!told && app->sampler != NULL &&
 		    sampler_late(app->sampler)) {
+			double busy = sampler_busy(app->sampler);
+
+			late_since = clock_mono() - busy;
 			error_print(
 			    "process %d: sample late: reading its /proc "
 			    "files has taken %.0f s so far (a target in D "
 			    "state or a frozen cgroup?); still waiting",
-			    app->pid, sampler_busy(app->sampler));
+			    app->pid, busy);
 			told = true;
 		}
 	}

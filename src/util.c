@@ -605,24 +605,46 @@ read_file_at(int dirfd, const char *name, char *buf, size_t size)
 	return n < 0 ? (long)n : (long)len;
 }
 
-bool
+int
+proc_hidepid_parse(const char *line)
+{
+	static const struct {
+		const char *name;
+		int mode;
+	} modes[] = { { "0", 0 }, { "off", 0 }, { "1", 1 }, { "noaccess", 1 },
+		{ "2", 2 }, { "invisible", 2 }, { "4", 4 },
+		{ "ptraceable", 4 } };
+	const char *h;
+	size_t i, n;
+
+	if (strstr(line, " /proc ") == NULL ||
+	    strstr(line, " - proc ") == NULL ||
+	    (h = strstr(line, "hidepid=")) == NULL)
+		return 0;
+	h += 8;
+	n = strcspn(h, ", \n");
+	for (i = 0; i < sizeof modes / sizeof modes[0]; i++) {
+		if (strlen(modes[i].name) == n &&
+		    strncmp(h, modes[i].name, n) == 0)
+			return modes[i].mode;
+	}
+	return 2; /* a mode of a newer kernel: say it hides */
+}
+
+int
 proc_hidepid(void)
 {
 	char line[4096];
 	FILE *f = fopen("/proc/self/mountinfo", "re");
-	bool hidden = false;
+	int mode = 0;
 
 	if (f == NULL)
-		return false;
+		return 0;
 	while (fgets(line, sizeof line, f) != NULL) {
-		char *h;
-
-		if (strstr(line, " /proc ") == NULL ||
-		    strstr(line, " - proc ") == NULL)
-			continue;
-		h = strstr(line, "hidepid=");
-		hidden = h != NULL && h[8] != '0' && strncmp(h + 8, "off", 3);
+		if (strstr(line, " /proc ") != NULL &&
+		    strstr(line, " - proc ") != NULL)
+			mode = proc_hidepid_parse(line);
 	}
 	fclose(f);
-	return hidden;
+	return mode;
 }

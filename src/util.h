@@ -84,9 +84,14 @@ double parse_time(const char *spec, double first, double last);
  * left unread.  Its length, or -errno. */
 long read_file_at(int dirfd, const char *name, char *buf, size_t size);
 
-/* Whether /proc is mounted with hidepid (other users' processes hidden or
- * unreadable), from /proc/self/mountinfo. */
-bool proc_hidepid(void);
+/* How /proc is mounted, from /proc/self/mountinfo: 0 shows every process;
+ * hidepid=1 (noaccess) shows other users' processes but hides their files;
+ * 2 (invisible) hides those processes; 4 (ptraceable) hides those this
+ * user may not ptrace.  Non-zero: something is hidden. */
+int proc_hidepid(void);
+/* The hidepid mode of one line of mountinfo, if it mounts proc on /proc
+ * (else 0). */
+int proc_hidepid_parse(const char *line);
 
 /* FNV-1a of the bytes: the hash of the path tables. */
 uint32_t hash_bytes(const void *p, size_t len);

@@ -298,6 +298,27 @@ test_fatal_thread(void)
 /* A header line at every width from 10 to 80: words shorten before any
  * figure goes, the heavier figures stay longest, a path is cut at its
  * front, and the line never passes the width. */
+/* hidepid's mode, from lines of /proc/self/mountinfo. */
+static void
+test_hidepid(void)
+{
+	ok(proc_hidepid_parse("66 48 0:40 / /proc rw,relatime - proc proc "
+	                      "rw,hidepid=noaccess\n") == 1 &&
+	        proc_hidepid_parse("66 48 0:40 / /proc rw - proc proc "
+	                           "rw,hidepid=1\n") == 1,
+	    "hidepid=1 (noaccess): files hidden");
+	ok(proc_hidepid_parse("66 48 0:40 / /proc rw - proc proc "
+	                      "rw,hidepid=invisible,subset=pid\n") == 2 &&
+	        proc_hidepid_parse(
+	            "6 4 0:4 / /proc rw - proc proc rw,hidepid=ptraceable\n") ==
+	            4,
+	    "hidepid=2 (invisible) and 4 (ptraceable): processes hidden");
+	ok(proc_hidepid_parse("48 46 0:21 / /proc rw - proc proc rw\n") == 0 &&
+	        proc_hidepid_parse("9 4 0:7 / /mnt rw - proc proc "
+	                           "rw,hidepid=2\n") == 0,
+	    "no hidepid, or a proc mounted elsewhere: nothing hidden");
+}
+
 static void
 test_fit(void)
 {
@@ -372,6 +393,7 @@ main(void)
 	test_times();
 	test_rates();
 	test_fit();
+	test_hidepid();
 	/* Without a UTF-8 locale, what is not known is an ASCII dash. */
 	if (setlocale(LC_ALL, "C.UTF-8") != NULL) {
 		char buf[16];

@@ -6,6 +6,7 @@
 #include "config.h"
 
 #include <curses.h>
+#include <fcntl.h>
 #include <locale.h>
 #include <poll.h>
 #include <pthread.h>
@@ -905,6 +906,69 @@ test_batch_stuck(void)
 	model_free(a.model);
 }
 
+/* A source whose first read takes 2.5 s, then returns a sample. */
+static int
+slow_next(struct source *src, struct snapshot *out, char **cause)
+{
+	struct timespec ts = { 2, 500 * 1000 * 1000 };
+
+	nanosleep(&ts, NULL);
+	snapshot_copy(out, snap);
+	out->seq = 0;
+	out->sample_ms = 3.0; /* the read's own cost, not the wait */
+	return 0;
+}
+
+static const struct source_ops slow_ops = { "slow", slow_next, fake_close };
+
+/* memtop -b on a sample that comes late: stderr says it is late, then how
+ * long it was waited for, the two agreeing (not the read's 3 ms). */
+static void
+test_batch_late(void)
+{
+	struct source src = { &slow_ops, NULL };
+	struct batch_opts bo = { BATCH_TEXT, FIELD_RSS, true, NULL };
+	struct app a = { .pid = 4242, .source = &src, .interval = 0.1 };
+	struct pump_config pc = { .pid = 4242, .max_samples = 1 };
+	char path[] = "/tmp/memtop-test-XXXXXX", said[1024] = "", *p;
+	int fd = mkstemp(path), saved = dup(2), out = dup(1), null;
+	double waited = -1;
+	ssize_t n;
+
+	a.model = model_new();
+	a.sampler = sampler_start(&src, 0.1);
+	pc.model = a.model;
+	pc.sampler = a.sampler;
+	a.pump = pump_new(&pc);
+	dup2(fd, 2);
+	null = open("/dev/null", O_WRONLY);
+	fflush(stdout);
+	dup2(null, 1);
+	batch_run(&a, &bo);
+	fflush(stdout);
+	dup2(out, 1);
+	dup2(saved, 2);
+	close(saved);
+	close(out);
+	close(null);
+	n = pread(fd, said, sizeof said - 1, 0);
+	said[n > 0 ? n : 0] = '\0';
+	close(fd);
+	unlink(path);
+	if ((p = strstr(said, "the late sample came after ")) != NULL)
+		waited =
+		    strtod(p + strlen("the late sample came after "), NULL);
+	if (!ok(strstr(said, "sample late") != NULL && waited >= 2.0 &&
+	            waited < 4.0,
+	        "a sample 2.5 s late: stderr says it is late, then that it "
+	        "came after %.1f s (the wait, not the read's 3 ms)",
+	        waited))
+		diag("stderr: %s", said);
+	sampler_stop(a.sampler);
+	pump_free(a.pump);
+	model_free(a.model);
+}
+
 static void
 test_live(void)
 {
@@ -1239,6 +1303,7 @@ main(void)
 	test_end();
 	test_stuck_stop();
 	test_batch_stuck();
+	test_batch_late();
 
 	view_free(&v);
 	endwin();
