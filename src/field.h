@@ -13,6 +13,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 
 #include "model.h"
 
@@ -79,11 +80,13 @@ struct field_value {
 };
 
 struct field {
-	const char *name;  /* "rss": -s and the man page's COLUMNS */
-	const char *title; /* "RSS": headings, the header, the sort menu */
-	const char *key;   /* "rss_kb": CSV and JSON ("start" for a range) */
-	const char *unit;  /* "kB", "kB/s", or "" */
-	const char *alias; /* other names -s takes, space-separated, or NULL */
+	const char *name;   /* "rss": -s and the man page's COLUMNS */
+	const char *title;  /* "RSS": headings, the header, the sort menu */
+	const char *key;    /* "rss_kb": CSV and JSON ("start" for a range) */
+	const char *unit;   /* "kB", "kB/s", or "" */
+	const char *alias;  /* other names -s takes, space-separated, or NULL */
+	const char *doc;    /* what it means (the man page's COLUMNS) */
+	const char *source; /* where its value comes from */
 	enum field_type type;
 	int width;      /* columns of a cell: its widest value; 0: the rest */
 	bool desc;      /* sorts biggest first by default */
@@ -119,5 +122,27 @@ size_t field_format(
     enum field_id id, const struct field_row *row, char *buf, size_t size);
 /* Whether a field is shown right-aligned (numbers). */
 bool field_right(enum field_id id);
+
+/*
+ * What the dashboard's header shows besides the registry's totals
+ * (FIELD_HEADER): a figure, or a word of state.  The man page's HEADER
+ * section is made from these and the totals (field_man()), and a test
+ * checks that every word the header writes is one of theirs.
+ */
+struct header_fact {
+	const char *name;   /* its entry in the man page: "MemAvailable" */
+	const char *words;  /* every word it writes, in any of its forms,
+	                       space-separated: "MemAvailable of avail" */
+	const char *doc;    /* what it says */
+	const char *source; /* where it comes from */
+};
+/* The header's facts in the order of its lines; their count. */
+size_t header_facts(const struct header_fact **out);
+
+/* The body of the man page's section `name` ("COLUMNS" or "HEADER") as
+ * troff, made from the registry: every column, CSV and JSON key, total
+ * and header fact with what it means and where it comes from.  The test
+ * of the man page compares doc/memtop.1 with it (and rewrites it). */
+void field_man(FILE *f, const char *name);
 
 #endif

@@ -6,6 +6,8 @@
 py() { python3 - "$@"; }
 
 start_demo --demo-rate 256 --demo-hostile || { ok 1 "demo starts"; finish; }
+check "--demo prints its PID alone on its first line" \
+	test "$(head -1 "$demo_out")" = "$demo_pid" || diag_file "$demo_out"
 
 # Text: the header and the demo's classes.
 limit 20 "$MEMTOP" -b -n 1 -p "$demo_pid" >"$tmp/text" 2>"$tmp/err"

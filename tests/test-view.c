@@ -1199,6 +1199,221 @@ test_replay(void)
 	    "live again: the footer shows live keys, no replay key");
 }
 
+/* Add the keys of a help line ("  ? h F1       this help") to set. */
+static void
+help_keys(const char *line, char *set, size_t size)
+{
+	const char *p = line + 2, *end = strstr(p, "  ");
+	char key[64];
+	size_t n;
+
+	if (line[0] != ' ' || end == NULL)
+		return; /* a section's title */
+	while (p < end) {
+		n = strcspn(p, " ");
+		if (n > 0 && n < sizeof key) {
+			snprintf(key, sizeof key, " %.*s ", (int)n, p);
+			if (strstr(set, key) == NULL &&
+			    strlen(set) + n + 2 < size)
+				snprintf(set + strlen(set), size - strlen(set),
+				    "%.*s ", (int)n, p);
+		}
+		p += n + 1;
+	}
+}
+
+/* The keys of the man page's KEYS section: the bold words of its tag
+ * lines (".BR ? \", \" h \", \" F1"), troff's escapes undone. */
+static void
+man_keys(char *set, size_t size)
+{
+	const char *dir = getenv("srcdir");
+	char path[4096], line[512];
+	bool in = false, tag = false;
+	FILE *f;
+
+	snprintf(path, sizeof path, "%s/doc/memtop.1", dir ? dir : ".");
+	set[0] = ' ';
+	set[1] = '\0';
+	if ((f = fopen(path, "r")) == NULL)
+		return;
+	while (fgets(line, sizeof line, f) != NULL) {
+		char *p, *w, word[64];
+		int arg = 0;
+		size_t o;
+
+		line[strcspn(line, "\n")] = '\0';
+		if (strncmp(line, ".SH ", 4) == 0)
+			in = strcmp(line, ".SH KEYS") == 0;
+		if (!in)
+			continue;
+		if (strcmp(line, ".TP") == 0) {
+			tag = true;
+			continue;
+		}
+		if (!tag)
+			continue;
+		tag = false;
+		/* ".B X" or ".BR X ", " Y": the arguments, bold ones even. */
+		for (p = strchr(line, ' '); p != NULL && *p != '\0'; arg++) {
+			p += strspn(p, " ");
+			if (*p == '"') {
+				w = strchr(p + 1, '"');
+				p = w != NULL ? w + 1 : p + strlen(p);
+				continue;
+			}
+			for (o = 0;
+			     *p != '\0' && *p != ' ' && o + 1 < sizeof word;
+			     p++) {
+				if (p[0] == '\\' &&
+				    (p[1] == '-' || p[1] == 'e'))
+					word[o++] = *++p == 'e' ? '\\' : '-';
+				else
+					word[o++] = *p;
+			}
+			word[o] = '\0';
+			if (o > 0 && (line[2] == ' ' || arg % 2 == 0) &&
+			    strlen(set) + o + 2 < size)
+				snprintf(set + strlen(set), size - strlen(set),
+				    "%s ", word);
+		}
+	}
+	fclose(f);
+}
+
+/* Every key that ? lists, on every screen it is pressed on, live and in a
+ * replay, is in the man page's KEYS, and each key there is one ? lists. */
+static void
+test_man_keys(void)
+{
+	static const struct view_screen *const screens[] = {
+		&view_screen_regions, &view_screen_groups, &view_screen_detail
+	};
+	static const struct view_screen *const overlays[] = {
+		&view_overlay_live, &view_overlay_replay
+	};
+	static char text[96 * 160];
+	char help[2048] = " ", man[2048], key[64];
+	const struct view_screen *old = v.overlay;
+	size_t s, o, i, n;
+	bool all = true;
+	const char *p;
+
+	for (o = 0; o < 2; o++) {
+		v.overlay = overlays[o];
+		for (s = 0; s < sizeof screens / sizeof screens[0]; s++) {
+			n = view_keys_help(&v, screens[s], text, 160, 96);
+			for (i = 0; i < n; i++)
+				help_keys(text + i * 160, help, sizeof help);
+		}
+	}
+	v.overlay = old;
+	man_keys(man, sizeof man);
+	for (p = help + 1; *p != '\0'; p += strcspn(p, " ") + 1) {
+		snprintf(key, sizeof key, " %.*s ", (int)strcspn(p, " "), p);
+		if (strstr(man, key) == NULL) {
+			diag("? lists%sbut the man page's KEYS do not", key);
+			all = false;
+		}
+	}
+	for (p = man + 1; *p != '\0'; p += strcspn(p, " ") + 1) {
+		snprintf(key, sizeof key, " %.*s ", (int)strcspn(p, " "), p);
+		if (strstr(help, key) == NULL) {
+			diag("the man page's KEYS list%sbut ? does not", key);
+			all = false;
+		}
+	}
+	if (!ok(all && strlen(help) > 40,
+	        "the keys ? lists on every screen, live and in a replay, are "
+	        "the man page's KEYS, no more, no fewer"))
+		diag("?:%s\nman:%s", help, man);
+}
+
+/* Whether every word the header's lines show is a word of a header fact
+ * or a total's title (field.h), the man page's HEADER; figures, trends,
+ * the target's own text (comm, the command line, the cgroup's path) and
+ * punctuation aside.  Says the first that is not. */
+static bool
+header_words_known(void)
+{
+	const struct header_fact *h;
+	size_t nf = header_facts(&h), i;
+	char known[2048] = " ", word[128];
+	int y, id;
+
+	for (i = 0; i < nf; i++)
+		snprintf(known + strlen(known), sizeof known - strlen(known),
+		    "%s ", h[i].words);
+	for (id = 0; id < FIELD_COUNT; id++) {
+		if (field_get(id)->flags & FIELD_HEADER)
+			snprintf(known + strlen(known),
+			    sizeof known - strlen(known), "%s ",
+			    field_get(id)->title);
+	}
+	for (y = 0; y < HEADER_ROWS; y++) {
+		const char *p = row(y);
+
+		while (*p != '\0') {
+			size_t n;
+
+			p += strspn(p, " ");
+			n = strcspn(p, " ");
+			snprintf(word, sizeof word, " %.*s", (int)n, p);
+			p += n;
+			if (y == 1 && strcmp(word, " cmd") != 0)
+				break; /* the command line: the target's */
+			/* Punctuation around a word: "(75%)", "limit,". */
+			while (strlen(word) > 1 &&
+			    strchr(",;:()", word[strlen(word) - 1]))
+				word[strlen(word) - 1] = '\0';
+			if (strcspn(word, "0123456789") < strlen(word) ||
+			    word[1] == '[' || word[1] == '(' ||
+			    strspn(word + 1,
+			        "abcdefghijklmnopqrstuvwxyz"
+			        "ABCDEFGHIJKLMNOPQRSTUVWXYZ") == 0 ||
+			    strcmp(word + 1, "leaky") == 0)
+				continue;
+			strcat(word, " ");
+			if (strstr(known, word) == NULL) {
+				diag("the header shows \"%s\" on line %d: no "
+				     "header fact has it",
+				    word, y);
+				return false;
+			}
+		}
+	}
+	return true;
+}
+
+/* Every word the header writes, wide and narrow, with a cgroup limit and
+ * without, is the man page's (the facts HEADER is made from). */
+static void
+test_header_words(void)
+{
+	bool all = true;
+	int cols;
+
+	for (cols = 40; cols <= 250; cols += 30) {
+		screen_size(24, cols);
+		all &= header_words_known();
+	}
+	build(20);
+	snap->info.cg_max = UINT64_MAX;
+	snap->info.cg_oom_kills = 0;
+	model_ingest(app.model, snap);
+	v.rebuild = true;
+	for (cols = 40; cols <= 250; cols += 30) {
+		screen_size(24, cols);
+		all &= header_words_known();
+	}
+	if (!ok(all,
+	        "every word of the header, from 40 to 250 columns, with "
+	        "a cgroup limit and without, is in its man page HEADER"))
+		dump();
+	sample(21);
+	screen_size(40, 120);
+}
+
 /* The help and the footer are made from the key tables: bind g's action
  * to G instead, and both say G. */
 static void
@@ -1298,6 +1513,8 @@ main(void)
 	test_sort_menu();
 	test_replay();
 	test_rebind();
+	test_man_keys();
+	test_header_words();
 	test_live();
 	test_exec();
 	test_end();
