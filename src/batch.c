@@ -139,14 +139,15 @@ batch_text(FILE *f, struct model *m, const struct table *t)
 	if (info->has_cgroup) {
 		char b[16];
 
+		/* A delegated cgroup is named by whoever made it. */
+		esc_text(info->cgroup_path, strlen(info->cgroup_path), esc,
+		    sizeof esc, true);
 		if (info->cg_max == UINT64_MAX)
-			fprintf(f, "cgroup %s: %s of no limit\n",
-			    info->cgroup_path,
+			fprintf(f, "cgroup %s: %s of no limit\n", esc,
 			    fmt_kb(info->cg_current / 1024, a, sizeof a));
 		else
 			fprintf(f,
-			    "cgroup %s: %s of %s  oom_kill %" PRIu64 "\n",
-			    info->cgroup_path,
+			    "cgroup %s: %s of %s  oom_kill %" PRIu64 "\n", esc,
 			    fmt_kb(info->cg_current / 1024, a, sizeof a),
 			    fmt_kb(info->cg_max / 1024, b, sizeof b),
 			    info->cg_oom_kills);
