@@ -575,6 +575,21 @@ field_right(enum field_id id)
 	return t == FT_KB || t == FT_DELTA || t == FT_RATE;
 }
 
+/* x in `digits` hex digits, zero-padded; one that needs more is cut at
+ * its front ("\u2026fffff600000"), as a path is. */
+static const char *
+field_hex(uint64_t x, int digits, char *buf)
+{
+	char full[24];
+	int n = snprintf(full, sizeof full, "%0*" PRIx64, digits, x);
+
+	if (n <= digits)
+		return memcpy(buf, full, (size_t)n + 1);
+	snprintf(buf, 24, "%s%s", locale_is_utf8() ? "\u2026" : "<",
+	    full + n - digits + 1);
+	return buf;
+}
+
 size_t
 field_format(
     enum field_id id, const struct field_row *row, char *buf, size_t size)
@@ -589,10 +604,13 @@ field_format(
 	if (!field_read(id, row, &v))
 		return 0;
 	switch (f->type) {
-	case FT_RANGE:
-		snprintf(buf, size, "%0*" PRIx64 "-%0*" PRIx64, digits, v.u,
-		    digits, v.u2);
+	case FT_RANGE: {
+		char a[24], b[24];
+
+		snprintf(buf, size, "%s-%s", field_hex(v.u, digits, a),
+		    field_hex(v.u2, digits, b));
 		break;
+	}
 	case FT_HEX:
 		snprintf(buf, size, "%" PRIx64, v.u);
 		break;

@@ -66,7 +66,8 @@ struct field_row {
 	const struct model *m;
 	const struct tracked_region *r;
 	const struct region_group *g;
-	int addr_digits; /* hex digits of an address shown: 12 or 16 */
+	int addr_digits; /* hex digits of an address shown: 12 or 16 (one
+	                    that needs more is cut at its front) */
 };
 
 /* A field's value in one row.  s points into the model or into buf. */

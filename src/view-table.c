@@ -314,9 +314,8 @@ view_table_cell(struct view *v, const struct field_row *row,
 	case VO_FIELD:
 		field_format(c->field, row, buf, size);
 		/* "000000600000-000000907000" as its start alone. */
-		if (view_table_start_only(v, c) &&
-		    strlen(buf) > (size_t)c->width)
-			buf[c->width] = '\0';
+		if (view_table_start_only(v, c) && strchr(buf, '-') != NULL)
+			*strchr(buf, '-') = '\0';
 		break;
 	case VO_NAME:
 		break;

@@ -126,6 +126,34 @@ test_values(void)
 	model_free(m);
 }
 
+/* Each column is as wide as the widest value it can hold, and its title:
+ * a size, a change, a rate, whatever the figures (test-util checks that
+ * the formatters keep to those widths). */
+static void
+test_widths(void)
+{
+	bool wide = true;
+	int id;
+
+	for (id = 0; id < FIELD_COUNT; id++) {
+		const struct field *f = field_get(id);
+		int need = f->type == FT_KB ? FMT_KB_WIDTH :
+		    f->type == FT_DELTA     ? FMT_KB_WIDTH + 1 :
+		    f->type == FT_RATE      ? FMT_RATE_WIDTH :
+		                              0;
+
+		if (!(f->flags & FIELD_COLUMN) || f->width == 0)
+			continue;
+		if (f->width < need || f->width < (int)strlen(f->title)) {
+			diag(
+			    "%s: %d columns, its values need %d, its title %zu",
+			    f->name, f->width, need, strlen(f->title));
+			wide = false;
+		}
+	}
+	ok(wide, "every column is as wide as its widest value and its title");
+}
+
 struct sort_job {
 	struct model *m;
 	int ok;
@@ -373,6 +401,7 @@ main(void)
 {
 	test_names();
 	test_values();
+	test_widths();
 	test_two_models();
 	test_man();
 	return tap_done();

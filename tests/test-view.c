@@ -737,6 +737,38 @@ test_group_count(void)
 	screen_size(40, 120);
 }
 
+/* A process whose last mapping is the kernel's [vsyscall]: its addresses
+ * keep 12 digits, the vsyscall's cut at its front, and at 40 columns the
+ * class is still there. */
+static void
+test_vsyscall(void)
+{
+	struct model *old = app.model;
+	int y;
+
+	app.model = model_new();
+	build(3);
+	add(0xffffffffff600000, 0xffffffffff601000, "--xp", "[vsyscall]", 0, 0);
+	model_ingest(app.model, snap);
+	v.rebuild = true;
+	screen_size(24, 120);
+	y = find("[vsyscall]", TABLE_TOP);
+	if (!ok(y > 0 &&
+	            strstr(row(y), "\u2026fffff600000-\u2026fffff601000") &&
+	            find("000000600000-000000903000", TABLE_TOP) > 0,
+	        "[vsyscall] does not widen every address: 12 digits, its own "
+	        "cut at the front"))
+		dump();
+	screen_size(24, 40);
+	ok(heading_has("Start") && heading_has("Class") && heading_has("RSS") &&
+	        heading_has("Rate"),
+	    "and at 40 columns the class stays beside the start");
+	model_free(app.model);
+	app.model = old;
+	v.rebuild = true;
+	screen_size(40, 120);
+}
+
 static void
 test_ascii(void)
 {
@@ -1507,6 +1539,7 @@ main(void)
 	test_sizes();
 	test_widths();
 	test_group_count();
+	test_vsyscall();
 	test_ascii();
 	test_big();
 	test_deleted();
