@@ -18,35 +18,40 @@ man_says() {
 	grep "^$1 " "$tmp/exit-codes" | grep -qi -- "$2"
 }
 
+# exits CODE NAME REGEX ARGS...: memtop ARGS (as $as_user, when set), with
+# no terminal, exits CODE and says one line on stderr ($tmp/NAME.err) that
+# matches REGEX and says nothing of the terminal unless REGEX does.
+as_user=
+exits() {
+	want=$1 name=$2 re=$3
+	shift 3
+	# shellcheck disable=SC2086
+	$as_user "$MEMTOP" "$@" >"$tmp/out" 2>"$tmp/$name.err" </dev/null
+	got=$?
+	test "$got" = "$want" && test "$(wc -l <"$tmp/$name.err")" = 1 &&
+		grep -Eq -- "$re" "$tmp/$name.err" &&
+		{ ! grep -q terminal "$tmp/$name.err" || echo "$re" | grep -q terminal; } ||
+		{ diag "exit $got, want $want"; diag_file "$tmp/$name.err"; return 1; }
+}
+
 start_demo --demo-rate 0 || { ok 1 "demo starts"; finish; }
 
 # The target before the terminal: no such process, its output to a file
 # (as to a pipe: not a terminal).
-"$MEMTOP" -p 999999 >"$tmp/out" 2>"$tmp/gone.err" </dev/null
-code=$?
-check "memtop -p 999999 | cat: no such process, exit 3, before any word on the terminal" sh -c \
-	"test $code = 3 && grep -q 'no process with PID 999999' '$tmp/gone.err' &&
-	 ! grep -q terminal '$tmp/gone.err' && test \$(wc -l <'$tmp/gone.err') = 1" ||
-	diag_file "$tmp/gone.err"
+check "memtop -p 999999 | cat: no such process, exit 3, before any word on the terminal" \
+	exits 3 gone 'no process with PID 999999' -p 999999
 check "  and the man page says 3 is a target gone" man_says 3 "no such process"
-"$MEMTOP" -r "$tmp/none.mt" >"$tmp/out" 2>"$tmp/none.err" </dev/null
-code=$?
-check "memtop -r MISSING | cat: the file is missing (exit 2), not the terminal" sh -c \
-	"test $code = 2 && grep -q 'none.mt' '$tmp/none.err' && ! grep -q terminal '$tmp/none.err'" ||
-	diag_file "$tmp/none.err"
+check "memtop -r MISSING | cat: the file is missing (exit 2), not the terminal" \
+	exits 2 none 'none\.mt' -r "$tmp/none.mt"
 check "  and the man page says 2 is a -r file that does not exist" man_says 2 "file that does not exist"
-"$MEMTOP" -p "$demo_pid" >"$tmp/out" 2>"$tmp/term.err" </dev/null
-code=$?
-check "a target that is there, no terminal: exit 6, saying so" sh -c \
-	"test $code = 6 && grep -q 'not a terminal' '$tmp/term.err'" || diag_file "$tmp/term.err"
+check "a target that is there, no terminal: exit 6, saying so" \
+	exits 6 term 'not a terminal' -p "$demo_pid"
 check "  and the man page says 6 is no usable terminal" man_says 6 "terminal"
 if [ "$(id -u)" = 0 ] && command -v setpriv >/dev/null; then
-	setpriv --reuid=nobody --regid=nogroup --clear-groups \
-		"$MEMTOP" -p "$demo_pid" >"$tmp/out" 2>"$tmp/perm.err" </dev/null
-	code=$?
-	check "another user's process, no terminal: permission (exit 4) first" sh -c \
-		"test $code = 4 && grep -q 'permission denied' '$tmp/perm.err' && ! grep -q terminal '$tmp/perm.err'" ||
-		diag_file "$tmp/perm.err"
+	as_user="setpriv --reuid=nobody --regid=nogroup --clear-groups"
+	check "another user's process, no terminal: permission (exit 4) first" \
+		exits 4 perm 'permission denied' -p "$demo_pid"
+	as_user=
 else
 	skip "another user's process, no terminal: permission first" "needs root and setpriv"
 fi
@@ -59,21 +64,14 @@ if command -v bash >/dev/null; then
 	named=$!
 	kill_later $named
 	wait_for 5 sh -c "grep -q '^$name' /proc/$named/cmdline 2>/dev/null"
-	"$MEMTOP" -p "$name" >"$tmp/out" 2>"$tmp/name.err" </dev/null
-	code=$?
-	check "-p NAME of a running process: exit 2, suggesting -P NAME and its PID" sh -c \
-		"test $code = 2 && grep -q -- '-P $name' '$tmp/name.err' &&
-		 grep -q '1 process matches, the oldest is PID $named' '$tmp/name.err' &&
-		 test \$(wc -l <'$tmp/name.err') = 1" || diag_file "$tmp/name.err"
+	check "-p NAME of a running process: exit 2, suggesting -P NAME and its PID" \
+		exits 2 name "-P $name \\(1 process matches, the oldest is PID $named\\)" -p "$name"
 	kill $named 2>/dev/null
 else
 	skip "-p NAME of a running process suggests -P NAME" "needs bash for exec -a"
 fi
-"$MEMTOP" -p "nothing-runs-$$" >"$tmp/out" 2>"$tmp/noname.err" </dev/null
-code=$?
-check "-p NAME that nothing runs: exit 2, a whole number is wanted" sh -c \
-	"test $code = 2 && grep -q 'whole number' '$tmp/noname.err' && grep -q -- '-P NAME' '$tmp/noname.err'" ||
-	diag_file "$tmp/noname.err"
+check "-p NAME that nothing runs: exit 2, a whole number is wanted" \
+	exits 2 noname 'whole number.*-P NAME' -p "nothing-runs-$$"
 check "  and the man page says 2 is a bad PID" man_says 2 "PID"
 
 # The other statuses, each against the man page.

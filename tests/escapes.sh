@@ -42,20 +42,12 @@ PY
 
 # A recording with the hostile bytes in each of its string fields.
 py "$tmp/hostile.mt" <<'PY'
-import os, struct, sys, zlib
+import os, struct, sys
 exec(open(os.environ["HOSTILE_PY"]).read())
-def varint(v):
-    out = bytearray()
-    while v >= 0x80:
-        out.append(v & 0x7f | 0x80); v >>= 7
-    return bytes(out + bytes([v]))
-def bts(b): return varint(len(b)) + b
-def frame(t, p):
-    head = bytes([t]) + struct.pack("<I", len(p))
-    return b"DTFR" + head + struct.pack("<I", zlib.crc32(head + p)) + p
-hp = (varint(4096) + varint(4242) + varint(777) + struct.pack("<dd", 1, 1.7e9) +
-      bts(b"kernel" + H) + bts(b"host" + H) + bts(b"version" + H) + bts(b"cmdline" + H))
-hdr = b"MEMTOPSF" + struct.pack("<HHII", 1, 3, 0, len(hp)) + hp + struct.pack("<I", zlib.crc32(hp))
+sys.path.insert(0, os.path.join(os.environ["srcdir"], "tests"))
+from session import bts, frame, header, varint
+hdr = header(varint(4096) + varint(4242) + varint(777) + struct.pack("<dd", 1, 1.7e9) +
+             bts(b"kernel" + H) + bts(b"host" + H) + bts(b"version" + H) + bts(b"cmdline" + H))
 perms = [b"rw-p", b"\x1b[2J", b"\xe2\x80\xaep", b"\xc2\x9b\xff\""]
 def sample(seq):
     head = varint(seq) + struct.pack("<dddd", 1 + seq, 1.7e9 + seq, 1, 1) + b"\0" + varint(0)
@@ -197,8 +189,11 @@ if command -v tmux >/dev/null; then
 		title=$(tm display -p -t "esc$n" '#{pane_title}')
 		check "the dashboard ($what): no title set, nothing raw on the screen" \
 			dash_ok || { diag "title: $title"; diag_file "$tmp/dash"; }
-		tm send-keys -t "esc$n" q
 	done
+	# Quit both at the end: a server left with no session goes away, and
+	# the next session would race it.
+	tm send-keys -t esc1 q
+	tm send-keys -t esc2 q
 else
 	skip "the dashboard shows a hostile process escaped" "tmux is not installed"
 	skip "the dashboard shows a hostile recording escaped" "tmux is not installed"

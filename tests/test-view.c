@@ -251,6 +251,26 @@ screen_size(int lines, int cols)
 	view_draw(&v);
 }
 
+/* A model of a test's own for a while: model_enter() gives the one to go
+ * back to, model_leave() goes back to it at 120x40. */
+static struct model *
+model_enter(void)
+{
+	struct model *old = app.model;
+
+	app.model = model_new();
+	return old;
+}
+
+static void
+model_leave(struct model *old)
+{
+	model_free(app.model);
+	app.model = old;
+	v.rebuild = true;
+	screen_size(40, 120);
+}
+
 /* The column of the first row of the table, as text: rows from TABLE_TOP. */
 static int
 rows_containing(const char *needle)
@@ -707,11 +727,10 @@ test_widths(void)
 static void
 test_group_count(void)
 {
-	struct model *old = app.model;
+	struct model *old = model_enter();
 	uint64_t a;
 	int i, y;
 
-	app.model = model_new();
 	begin();
 	for (i = 0, a = 0x10000000; i < 210001; i++, a += 0x2000)
 		add(a, a + 0x1000, "rw-p", "", 4, 0);
@@ -731,10 +750,7 @@ test_group_count(void)
 	y = find("anon", TABLE_TOP);
 	ok(y > 0 && strstr(row(y), "210001") != NULL, "and at 40 columns too");
 	keys("gg");
-	model_free(app.model);
-	app.model = old;
-	v.rebuild = true;
-	screen_size(40, 120);
+	model_leave(old);
 }
 
 /* A process whose last mapping is the kernel's [vsyscall]: its addresses
@@ -743,10 +759,9 @@ test_group_count(void)
 static void
 test_vsyscall(void)
 {
-	struct model *old = app.model;
+	struct model *old = model_enter();
 	int y;
 
-	app.model = model_new();
 	build(3);
 	add(0xffffffffff600000, 0xffffffffff601000, "--xp", "[vsyscall]", 0, 0);
 	model_ingest(app.model, snap);
@@ -763,10 +778,7 @@ test_vsyscall(void)
 	ok(heading_has("Start") && heading_has("Class") && heading_has("RSS") &&
 	        heading_has("Rate"),
 	    "and at 40 columns the class stays beside the start");
-	model_free(app.model);
-	app.model = old;
-	v.rebuild = true;
-	screen_size(40, 120);
+	model_leave(old);
 }
 
 static void
@@ -894,6 +906,18 @@ send_term(void *arg)
 	return arg;
 }
 
+/* Batch mode's app around src, sampled every 0.1 s; pc as given. */
+static void
+batch_app(struct app *a, struct source *src, struct pump_config *pc)
+{
+	a->pid = pc->pid = 4242;
+	a->source = src;
+	a->interval = 0.1;
+	a->model = pc->model = model_new();
+	a->sampler = pc->sampler = sampler_start(src, 0.1);
+	a->pump = pump_new(pc);
+}
+
 /* memtop -b on a target whose read blocks: stderr says the sample is late,
  * and SIGTERM still stops it at once. */
 static void
@@ -901,19 +925,15 @@ test_batch_stuck(void)
 {
 	struct source src = { &stuck_ops, NULL };
 	struct batch_opts bo = { BATCH_TEXT, FIELD_RSS, true, NULL };
-	struct app a = { .pid = 4242, .source = &src, .interval = 0.1 };
-	struct pump_config pc = { .pid = 4242, .stop_on_record_error = true };
+	struct app a = { 0 };
+	struct pump_config pc = { .stop_on_record_error = true };
 	char path[] = "/tmp/memtop-test-XXXXXX", said[512] = "";
 	int fd = mkstemp(path), saved = dup(2), code;
 	double t0 = clock_mono();
 	pthread_t killer;
 	ssize_t n;
 
-	a.model = model_new();
-	a.sampler = sampler_start(&src, 0.1);
-	pc.model = a.model;
-	pc.sampler = a.sampler;
-	a.pump = pump_new(&pc);
+	batch_app(&a, &src, &pc);
 	dup2(fd, 2);
 	pthread_create(&killer, NULL, send_term, NULL);
 	code = batch_run(&a, &bo);
@@ -960,18 +980,14 @@ test_batch_late(void)
 {
 	struct source src = { &slow_ops, NULL };
 	struct batch_opts bo = { BATCH_TEXT, FIELD_RSS, true, NULL };
-	struct app a = { .pid = 4242, .source = &src, .interval = 0.1 };
-	struct pump_config pc = { .pid = 4242, .max_samples = 1 };
+	struct app a = { 0 };
+	struct pump_config pc = { .max_samples = 1 };
 	char path[] = "/tmp/memtop-test-XXXXXX", said[1024] = "", *p;
 	int fd = mkstemp(path), saved = dup(2), out = dup(1), null;
 	double waited = -1;
 	ssize_t n;
 
-	a.model = model_new();
-	a.sampler = sampler_start(&src, 0.1);
-	pc.model = a.model;
-	pc.sampler = a.sampler;
-	a.pump = pump_new(&pc);
+	batch_app(&a, &src, &pc);
 	dup2(fd, 2);
 	null = open("/dev/null", O_WRONLY);
 	fflush(stdout);
@@ -1090,10 +1106,9 @@ test_big(void)
 static void
 test_deleted(void)
 {
-	struct model *old = app.model;
+	struct model *old = model_enter();
 	int y;
 
-	app.model = model_new();
 	begin();
 	add(0x10000, 0x11000, "r--p",
 	    "/srv/app/releases/2026-12-01/lib/"
@@ -1117,10 +1132,7 @@ test_deleted(void)
 	        "the detail shows a long path whole, on lines of its own"))
 		dump();
 	keys("\033");
-	model_free(app.model);
-	app.model = old;
-	v.rebuild = true;
-	screen_size(40, 120);
+	model_leave(old);
 }
 
 /* F6: the sort menu, and Enter chooses. */
