@@ -685,7 +685,7 @@ static const struct header_fact header_fact_list[] = {
 };
 
 size_t
-header_facts(const struct header_fact **out)
+field_header_facts(const struct header_fact **out)
 {
 	*out = header_fact_list;
 	return sizeof header_fact_list / sizeof header_fact_list[0];
@@ -771,7 +771,7 @@ static void
 field_man_header(FILE *f)
 {
 	const struct header_fact *h;
-	size_t i, n = header_facts(&h);
+	size_t i, n = field_header_facts(&h);
 	char tag[256];
 	int id;
 

@@ -138,7 +138,7 @@ struct header_fact {
 	const char *source; /* where it comes from */
 };
 /* The header's facts in the order of its lines; their count. */
-size_t header_facts(const struct header_fact **out);
+size_t field_header_facts(const struct header_fact **out);
 
 /* The body of the man page's section `name` ("COLUMNS" or "HEADER") as
  * troff, made from the registry: every column, CSV and JSON key, total

@@ -340,7 +340,7 @@ test_man(void)
 			all = false;
 	}
 	sec = strstr(man, "\n.SH HEADER\n");
-	n = header_facts(&h);
+	n = field_header_facts(&h);
 	for (i = 0; sec != NULL && i < n; i++)
 		all &= strstr(sec, h[i].name) != NULL &&
 		    strstr(sec, h[i].source) != NULL;

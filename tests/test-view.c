@@ -1381,7 +1381,7 @@ static bool
 header_words_known(void)
 {
 	const struct header_fact *h;
-	size_t nf = header_facts(&h), i;
+	size_t nf = field_header_facts(&h), i;
 	char known[2048] = " ", word[128];
 	int y, id;
 
