@@ -723,22 +723,19 @@ test_widths(void)
 }
 
 /* A group of 210,001 regions: its count is shown whole, the column
- * sized for it. */
+ * sized for it.  (The count is set in the view's copy of the groups: a
+ * model of 210,001 real regions would take most of a gigabyte.) */
 static void
 test_group_count(void)
 {
-	struct model *old = model_enter();
-	uint64_t a;
-	int i, y;
+	size_t i;
+	int y;
 
-	begin();
-	for (i = 0, a = 0x10000000; i < 210001; i++, a += 0x2000)
-		add(a, a + 0x1000, "rw-p", "", 4, 0);
-	add(0x7f6000000000, 0x7f6000300000, "r-xp", "/usr/lib/libc.so.6", 1200,
-	    0);
-	model_ingest(app.model, snap);
-	v.rebuild = true;
 	keys("g");
+	for (i = 0; i < v.ngroups; i++) {
+		if (strcmp(v.gbuf[i].label, "anon") == 0)
+			v.gbuf[i].nregions = 210001;
+	}
 	screen_size(24, 80);
 	y = find("anon ", TABLE_TOP);
 	if (!ok(y > 0 && strstr(row(y), " 210001 ") != NULL &&
@@ -750,7 +747,7 @@ test_group_count(void)
 	y = find("anon", TABLE_TOP);
 	ok(y > 0 && strstr(row(y), "210001") != NULL, "and at 40 columns too");
 	keys("gg");
-	model_leave(old);
+	screen_size(40, 120);
 }
 
 /* A process whose last mapping is the kernel's [vsyscall]: its addresses
