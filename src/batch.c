@@ -6,6 +6,7 @@
 #include <ctype.h>
 #include <errno.h>
 #include <inttypes.h>
+#include <math.h>
 #include <poll.h>
 #include <signal.h>
 #include <stdlib.h>
@@ -55,8 +56,6 @@ batch_text_width(enum field_id id)
 
 	if (f->type == FT_RANGE)
 		w = 33; /* two 16-digit addresses */
-	if (f->type == FT_RATE)
-		w = 8;
 	return w > t ? w : t;
 }
 
@@ -105,7 +104,7 @@ batch_text(
 	const struct model_totals *tot = model_totals(m);
 	const struct region_group *groups;
 	struct field_row row = { m, NULL, NULL, 16 };
-	char when[32], esc[1024], a[16], *path = NULL;
+	char when[32], esc[1024], a[16], rate[16], *path = NULL;
 	size_t i, k, ng, path_cap = 0;
 	time_t wall = (time_t)model_last_wall(m);
 	struct tm tm;
@@ -133,8 +132,9 @@ batch_text(
 		field_format(id, &row, a, sizeof a);
 		fprintf(f, "%s%s %s", k ? "  " : "", fd->title, a);
 		if (k++ == 0)
-			fprintf(f, " (%+.1f kB/s)",
-			    model_totals_rate(m, fd->series));
+			fprintf(f, " (%s)",
+			    fmt_rate(model_totals_rate(m, fd->series), rate,
+			        sizeof rate));
 	}
 	fprintf(f, "  MemAvailable %s\n",
 	    fmt_kb(info->mem_available_kb, a, sizeof a));
@@ -142,7 +142,8 @@ batch_text(
 
 	fprintf(f, "\n%-16s %7s", "CLASS", "REGIONS");
 	for (k = 0; k < BATCH_NCLASS; k++)
-		batch_text_title(f, batch_class_fields[k], 8, " ");
+		batch_text_title(f, batch_class_fields[k],
+		    batch_text_width(batch_class_fields[k]), " ");
 	fputc('\n', f);
 	ng = model_groups(m, GROUP_CLASS, &groups);
 	for (i = 0; i < ng; i++) {
@@ -152,7 +153,8 @@ batch_text(
 		    sizeof esc, true);
 		fprintf(f, "%-16s %7zu", esc, groups[i].nregions);
 		for (k = 0; k < BATCH_NCLASS; k++)
-			batch_text_cell(f, batch_class_fields[k], &g, 8);
+			batch_text_cell(f, batch_class_fields[k], &g,
+			    batch_text_width(batch_class_fields[k]));
 		fputc('\n', f);
 	}
 
@@ -219,7 +221,11 @@ batch_put_value(
 		fprintf(f, "%" PRId64, v->i);
 		break;
 	case FT_RATE:
-		fprintf(f, "%.3f", v->d);
+		/* Not known yet: null, or an empty CSV field; never 0. */
+		if (isfinite(v->d))
+			fprintf(f, "%.3f", v->d);
+		else if (json)
+			fputs("null", f);
 		break;
 	case FT_BOOL:
 		fputs(json ? (v->u ? "true" : "false") : (v->u ? "1" : "0"), f);
@@ -343,8 +349,10 @@ batch_json(
 		batch_put_value(f, id, &v, true);
 		fputs(", ", f);
 	}
-	fprintf(f, "\"regions\": %zu, \"rate_kb_s\": %.3f}", tot->nregions,
-	    model_totals_rate(m, SERIES_RSS));
+	fprintf(f, "\"regions\": %zu, \"rate_kb_s\": ", tot->nregions);
+	v.d = model_totals_rate(m, SERIES_RSS);
+	batch_put_value(f, FIELD_RATE, &v, true);
+	fputc('}', f);
 	fprintf(f, ", \"torn\": %u", model_torn(m));
 	if (info->mem_available_kb != 0)
 		fprintf(f, ", \"mem_available_kb\": %" PRIu64,
@@ -454,7 +462,7 @@ batch_run(struct app *app, const struct batch_opts *bo)
 	struct sigaction sa;
 	bool told = false;
 	int what, wrc;
-	double wall;
+	double wall, late_since = 0;
 
 	memset(&sa, 0, sizeof sa);
 	sa.sa_handler = batch_on_signal;
@@ -476,11 +484,12 @@ batch_run(struct app *app, const struct batch_opts *bo)
 			break;
 		what = pump_step(app->pump);
 		if (what & PUMP_SAMPLE) {
+			/* How long it was waited for, as the first message
+			 * counted: from the start of its read. */
 			if (told)
 				error_print("process %d: the late sample came "
 				            "after %.1f s",
-				    app->pid,
-				    model_last_sample_ms(app->model) / 1000);
+				    app->pid, clock_mono() - late_since);
 			told = false;
 			wall = model_last_wall(app->model);
 			if (app->quiet || (app->from > 0 && wall < app->from))
@@ -500,11 +509,14 @@ batch_run(struct app *app, const struct batch_opts *bo)
 			break;
 		if (!told && app->sampler != NULL &&
 		    sampler_late(app->sampler)) {
+			double busy = sampler_busy(app->sampler);
+
+			late_since = clock_mono() - busy;
 			error_print(
 			    "process %d: sample late: reading its /proc "
 			    "files has taken %.0f s so far (a target in D "
 			    "state or a frozen cgroup?); still waiting",
-			    app->pid, sampler_busy(app->sampler));
+			    app->pid, busy);
 			told = true;
 		}
 	}

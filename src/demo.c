@@ -205,7 +205,10 @@ demo_main(const struct demo_opts *o)
 		fatal(
 		    EXIT_FAILURE_GENERIC, "demo: mkdtemp: %s", strerror(errno));
 
-	printf("memtop demo: pid %d\n", (int)getpid());
+	/* The PID alone first, for a script ("read pid"); then a line for
+	 * each region made: its name and address range. */
+	printf("%d\n", (int)getpid());
+	fflush(stdout);
 	if (o->suspects) {
 		demo_suspects();
 		demo_cleanup();

@@ -14,17 +14,6 @@
 #include "facts.h"
 #include "util.h"
 
-/* "+2.2M/s" */
-static char *
-facts_rate(double kb_s, char *buf, size_t size)
-{
-	char r[16];
-
-	fmt_rate(kb_s, r, sizeof r);
-	snprintf(buf, size, "%s/s", r);
-	return buf;
-}
-
 void
 facts_rt_rates(const struct model *m, struct rt_rates *out)
 {
@@ -179,7 +168,7 @@ facts_oom_sentence(const struct facts *fx, char *buf, size_t size)
 		    "OOM in ~%s at %s, limit %s (%s); assumes %s (%s now), "
 		    "fitted over %.0fs (R² %.2f)",
 		    fmt_duration(p->eta_s, eta, sizeof eta),
-		    facts_rate(p->rate_kb_s, rate, sizeof rate), lim, whose,
+		    fmt_rate(p->rate_kb_s, rate, sizeof rate), lim, whose,
 		    oom_basis_text(p->basis), used, p->span_s, p->r2);
 	else if (p->status == OOM_TOO_SHORT)
 		str_catf(buf, size, &at,
@@ -192,7 +181,7 @@ facts_oom_sentence(const struct facts *fx, char *buf, size_t size)
 		    "no OOM projection: %s (%s); limit %s (%s), %s %s",
 		    p->status == OOM_POOR_FIT ? "growth too irregular" :
 		                                oom_status_name(p->status),
-		    facts_rate(p->rate_kb_s, rate, sizeof rate), lim, whose,
+		    fmt_rate(p->rate_kb_s, rate, sizeof rate), lim, whose,
 		    oom_basis_text(p->basis), used);
 	return buf;
 }
@@ -695,7 +684,7 @@ facts_limit_parts(const struct model *m, const struct facts *fx, bool mem_shown,
 		str_catf(lp->usage_s, sizeof lp->usage_s, &at, "%savail %s",
 		    at ? " " : "", a);
 	}
-	facts_rate(p->rate_kb_s, rate, sizeof rate);
+	fmt_rate(p->rate_kb_s, rate, sizeof rate);
 	if (p->status == OOM_ETA) {
 		fmt_duration(p->eta_s, eta, sizeof eta);
 		snprintf(lp->proj, sizeof lp->proj, "OOM in ~%s at %s%s", eta,
@@ -867,7 +856,7 @@ facts_header_runtime(const struct model *m, const struct facts *fx, int width,
 	    fmt_kb(used / 1024, a, sizeof a), fmt_kb(held / 1024, b, sizeof b));
 	grow = rtfig_is_jvm(f->source) ? RTF_JVM_OLD_USED : RTF_GO_HEAP_ALLOC;
 	if (r->have >> grow & 1) {
-		facts_rate(r->r[grow] / 1024, rate, sizeof rate);
+		fmt_rate(r->r[grow] / 1024, rate, sizeof rate);
 		str_catf(buf, size, &at, " %s %s",
 		    rtfig_is_jvm(f->source) ? "old" : "objs", rate);
 	}
@@ -932,7 +921,7 @@ facts_rt_detail(const struct snapshot_info *in, const struct rt_rates *rates,
 		    facts_rt_size(f, RTF_JVM_SURVIVOR_COMMITTED, d, sizeof d));
 		rate[0] = '\0';
 		if (rates != NULL && (rates->have >> RTF_JVM_OLD_USED & 1))
-			facts_rate(rates->r[RTF_JVM_OLD_USED] / 1024, rate,
+			fmt_rate(rates->r[RTF_JVM_OLD_USED] / 1024, rate,
 			    sizeof rate);
 		LINE("  old gen %s of %s (max %s)%s%s",
 		    facts_rt_size(f, RTF_JVM_OLD_USED, a, sizeof a),
@@ -956,7 +945,7 @@ facts_rt_detail(const struct snapshot_info *in, const struct rt_rates *rates,
 	}
 	rate[0] = '\0';
 	if (rates != NULL && (rates->have >> RTF_GO_HEAP_ALLOC & 1))
-		facts_rate(
+		fmt_rate(
 		    rates->r[RTF_GO_HEAP_ALLOC] / 1024, rate, sizeof rate);
 	LINE("Go (%s): HeapAlloc %s%s%s, HeapInuse %s",
 	    rtfig_source_name(f->source),
@@ -1043,7 +1032,7 @@ facts_top_print(FILE *f, const char *title, const struct grew *top, size_t n)
 	/* The rate, what it added over the window, which. */
 	for (i = 0; i < n; i++)
 		fprintf(f, "  %-9s %9s  +%-6s %s\n", i == 0 ? title : "",
-		    facts_rate(top[i].rate, r, sizeof r),
+		    fmt_rate(top[i].rate, r, sizeof r),
 		    fmt_kb((uint64_t)top[i].kb, a, sizeof a), top[i].what);
 	if (n == 0)
 		fprintf(f, "  %-9s none grew\n", title);

@@ -13,6 +13,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 
 #include "model.h"
 
@@ -45,7 +46,7 @@ enum field_type {
 	FT_TEXT,  /* bytes (s, len), maybe the target's: escape to print */
 	FT_KB,    /* a size in kB (u) */
 	FT_DELTA, /* a signed change in kB (i) */
-	FT_RATE,  /* kB/s (d) */
+	FT_RATE,  /* kB/s (d); NAN: not known yet */
 	FT_BOOL   /* u is 0 or 1 */
 };
 
@@ -65,7 +66,8 @@ struct field_row {
 	const struct model *m;
 	const struct tracked_region *r;
 	const struct region_group *g;
-	int addr_digits; /* hex digits of an address shown: 12 or 16 */
+	int addr_digits; /* hex digits of an address shown: 12 or 16 (one
+	                    that needs more is cut at its front) */
 };
 
 /* A field's value in one row.  s points into the model or into buf. */
@@ -79,14 +81,15 @@ struct field_value {
 };
 
 struct field {
-	const char *name;  /* "rss": -s and the man page's COLUMNS */
-	const char *title; /* "RSS": headings, the header, the sort menu */
-	const char *key;   /* "rss_kb": CSV and JSON ("start" for a range) */
-	const char *unit;  /* "kB", "kB/s", or "" */
-	const char *alias; /* other names -s takes, space-separated, or NULL */
+	const char *name;   /* "rss": -s and the man page's COLUMNS */
+	const char *title;  /* "RSS": headings, the header, the sort menu */
+	const char *key;    /* "rss_kb": CSV and JSON ("start" for a range) */
+	const char *unit;   /* "kB", "kB/s", or "" */
+	const char *alias;  /* other names -s takes, space-separated, or NULL */
+	const char *doc;    /* what it means (the man page's COLUMNS) */
+	const char *source; /* where its value comes from */
 	enum field_type type;
-	int width;      /* columns of a table cell; 0: the rest */
-	int drop;       /* dropped from a narrow table: higher first, 0 never */
+	int width;      /* columns of a cell: its widest value; 0: the rest */
 	bool desc;      /* sorts biggest first by default */
 	unsigned flags; /* FIELD_COLUMN ... */
 	enum smaps_field sf; /* the counter it reads, where it reads one */
@@ -114,11 +117,33 @@ bool field_read(
 /* Compare two rows by a field (rows without it come after those with). */
 int field_compare(
     enum field_id id, const struct field_row *a, const struct field_row *b);
-/* The value as a table cell shows it: "12.3M", "+64.0K", "rw-p"; text
+/* The value as a table cell shows it: "12.3M", "+64.0K/s", "rw-p"; text
  * fields raw (escape them).  Returns the length; "" when the row has none. */
 size_t field_format(
     enum field_id id, const struct field_row *row, char *buf, size_t size);
 /* Whether a field is shown right-aligned (numbers). */
 bool field_right(enum field_id id);
+
+/*
+ * What the dashboard's header shows besides the registry's totals
+ * (FIELD_HEADER): a figure, or a word of state.  The man page's HEADER
+ * section is made from these and the totals (field_man()), and a test
+ * checks that every word the header writes is one of theirs.
+ */
+struct header_fact {
+	const char *name;   /* its entry in the man page: "MemAvailable" */
+	const char *words;  /* every word it writes, in any of its forms,
+	                       space-separated: "MemAvailable of avail" */
+	const char *doc;    /* what it says */
+	const char *source; /* where it comes from */
+};
+/* The header's facts in the order of its lines; their count. */
+size_t field_header_facts(const struct header_fact **out);
+
+/* The body of the man page's section `name` ("COLUMNS" or "HEADER") as
+ * troff, made from the registry: every column, CSV and JSON key, total
+ * and header fact with what it means and where it comes from.  The test
+ * of the man page compares doc/memtop.1 with it (and rewrites it). */
+void field_man(FILE *f, const char *name);
 
 #endif

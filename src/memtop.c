@@ -3,6 +3,7 @@
  */
 #include "config.h"
 
+#include <ctype.h>
 #include <errno.h>
 #include <getopt.h>
 #include <limits.h>
@@ -22,6 +23,7 @@
 #include "export.h"
 #include "facts.h"
 #include "field.h"
+#include "pick.h"
 #include "rtfetch.h"
 #include "supervise.h"
 #include "util.h"
@@ -241,6 +243,64 @@ print_info(struct player *pl, const char *path)
 	}
 	model_free(model);
 	return sum.ndamage ? EXIT_BAD_SESSION : EXIT_OK;
+}
+
+/* The dashboard needs a terminal (exit 6 without one): said once the
+ * target is known to be there; then its supervisor restores the terminal
+ * should it be killed.  Nothing for batch output. */
+static void
+dashboard_check(bool batch)
+{
+	char *why = NULL;
+
+	if (batch)
+		return;
+	if (!view_terminal_usable(&why))
+		fatal(EXIT_TERMINAL, "%s; use -b for batch output", why);
+	supervise_dashboard();
+}
+
+/*
+ * -p wants a number.  One that is not, but names running processes (by
+ * their command line, as -P matches), gets a hint: "-P NAME picks by
+ * name".  Exits 2.
+ */
+static void __attribute__((noreturn)) pid_not_a_number(const char *arg)
+{
+	struct pick_proc *procs = NULL;
+	char pattern[512], *err = NULL;
+	struct rx *rx = NULL;
+	size_t i, o = 0;
+	int n = 0;
+
+	/* The name as it is, every character taken literally. */
+	for (i = 0; arg[i] != '\0' && o + 3 < sizeof pattern; i++) {
+		if (!isalnum((unsigned char)arg[i]) && arg[i] != '_' &&
+		    (unsigned char)arg[i] < 0x80)
+			pattern[o++] = '\\';
+		pattern[o++] = arg[i];
+	}
+	pattern[o] = '\0';
+	if (arg[0] != '\0' && arg[0] != '-' &&
+	    (rx = rx_compile(pattern, &err)) != NULL)
+		n = pick_by_name(rx, 0, &procs);
+	rx_free(rx);
+	free(err);
+	if (n > 0) {
+		int first = procs[0].pid;
+
+		free(procs);
+		fatal(EXIT_USAGE,
+		    "-p wants a process ID, not '%s'; to pick a process by "
+		    "name, use -P %s (%d process%s match%s, the oldest is "
+		    "PID %d)",
+		    arg, arg, n, n == 1 ? "" : "es", n == 1 ? "es" : "", first);
+	}
+	free(procs);
+	fatal(EXIT_USAGE,
+	    "the PID must be a whole number from 1 to %d, not '%s' (-P "
+	    "NAME picks a process by name)",
+	    INT_MAX, arg);
 }
 
 enum {
@@ -532,8 +592,11 @@ main(int argc, char **argv)
 		fatal(EXIT_USAGE,
 		    "-P and -o go with --listen or -b --format "
 		    "openmetrics|prometheus");
-	if (ex.pids != NULL)
+	if (ex.pids != NULL) {
+		if (ex.pids[strspn(ex.pids, " 0123456789")] != '\0')
+			pid_not_a_number(ex.pids);
 		app.pid = (int)parse_long(ex.pids, "the PID", 1, INT_MAX);
+	}
 	if (replay_path != NULL && (app.pid != 0 || rec_path != NULL))
 		fatal(EXIT_USAGE,
 		    "-r replays a recording: it goes with neither "
@@ -575,11 +638,8 @@ main(int argc, char **argv)
 	bo.descending = app.sort_desc;
 	bo.filter = filter;
 
-	if (!batch && !info && !view_terminal_usable(&err_msg))
-		fatal(EXIT_TERMINAL, "%s; use -b for batch output", err_msg);
-
-	if (!batch && !info)
-		supervise_dashboard();
+	/* The target first: a process that is not there, or may not be
+	 * read, matters more than the terminal it would be shown on. */
 	memset(&pc, 0, sizeof pc);
 	if (replay_path != NULL) {
 		struct session_summary sum;
@@ -589,6 +649,7 @@ main(int argc, char **argv)
 		if (app.player == NULL)
 			fatal(err == -ENOENT ? EXIT_USAGE : EXIT_BAD_SESSION,
 			    "%s", cause);
+		dashboard_check(batch || info);
 		if (info) {
 			code = print_info(app.player, replay_path);
 			player_free(app.player);
@@ -626,6 +687,7 @@ main(int argc, char **argv)
 			        err == -EINVAL ? EXIT_USAGE :
 			                         EXIT_FAILURE_GENERIC,
 			    "%s", cause);
+		dashboard_check(batch);
 		/* A memtop in its target's cgroup (a sidecar) must not be
 		 * the OOM killer's choice; whether it could be kept out of
 		 * the way is in app.self_oom. */

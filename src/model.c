@@ -11,6 +11,7 @@
 #include "config.h"
 
 #include <errno.h>
+#include <math.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -770,7 +771,8 @@ model_history_mono(const struct model *m, double *out, size_t max)
 	return n;
 }
 
-/* Least-squares slope (kB/s) of h over the rate window within [first,last]. */
+/* Least-squares slope (kB/s) of h over the rate window within [first,last];
+ * NAN when there are not two samples of it with different times. */
 static double
 history_rate(const struct model *m, const struct history *h, uint64_t first_seq,
     uint64_t last_seq)
@@ -779,7 +781,7 @@ history_rate(const struct model *m, const struct history *h, uint64_t first_seq,
 	uint64_t latest, from, seq;
 
 	if (m->nsamples < 2)
-		return 0;
+		return NAN;
 	latest = m->nsamples - 1;
 	if (last_seq < latest)
 		latest = last_seq;
@@ -791,7 +793,7 @@ history_rate(const struct model *m, const struct history *h, uint64_t first_seq,
 	if (m->nsamples > MODEL_HISTORY && from < m->nsamples - MODEL_HISTORY)
 		from = m->nsamples - MODEL_HISTORY;
 	if (latest <= from)
-		return 0;
+		return NAN;
 	t0 = m->mono[latest % MODEL_HISTORY];
 	for (seq = from; seq <= latest; seq++) {
 		double x = m->mono[seq % MODEL_HISTORY] - t0;
@@ -805,7 +807,7 @@ history_rate(const struct model *m, const struct history *h, uint64_t first_seq,
 	}
 	den = n * sxx - sx * sx;
 	if (n < 2 || den <= 1e-12)
-		return 0;
+		return NAN;
 	return (n * sxy - sx * sy) / den;
 }
 

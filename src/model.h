@@ -133,7 +133,7 @@ struct region_group {
 	uint64_t base_kb[SF_COUNT];
 	uint64_t prev_kb[SF_COUNT];
 	uint64_t first_kb[SF_COUNT]; /* members' first_kb */
-	double rate_kb_s;            /* of SF_RSS */
+	double rate_kb_s;            /* of SF_RSS; NAN: not known yet */
 	struct history hist[SERIES_COUNT];
 };
 
@@ -199,7 +199,10 @@ size_t model_history(const struct model *m, const struct history *h,
  * recorded: a damaged recording may hold times that go backwards. */
 size_t model_history_mono(const struct model *m, double *out, size_t max);
 
-/* Growth rate of a series in kB/s: least squares over the rate window. */
+/* Growth rate of a series in kB/s: least squares over the rate window.
+ * NAN when it is not known yet: the region (or the process) has been seen
+ * in fewer than two samples (fmt_rate() writes "\u2013", JSON null).  A
+ * consumer tests isnan() (or compares, which is false for NAN). */
 double model_region_rate(
     const struct model *m, const struct tracked_region *r, enum series s);
 double model_totals_rate(const struct model *m, enum series s);

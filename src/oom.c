@@ -211,9 +211,9 @@ oom_projection_format(const struct oom_projection *p, char *buf, size_t size)
 
 	if (p->status == OOM_ETA)
 		o = (size_t)snprintf(buf, size,
-		    "OOM in ~%s at +%s/s (%s %s of %s)",
+		    "OOM in ~%s at %s (%s %s of %s)",
 		    fmt_duration(p->eta_s, eta, sizeof eta),
-		    fmt_kb((uint64_t)p->rate_kb_s, rate, sizeof rate),
+		    fmt_rate(p->rate_kb_s, rate, sizeof rate),
 		    oom_basis_name(p->basis),
 		    fmt_kb(p->used_kb, used, sizeof used),
 		    fmt_kb(p->limit_kb, limit, sizeof limit));

@@ -231,11 +231,7 @@ rtfig_size(uint64_t bytes, char *buf, size_t size)
 static const char *
 rtfig_rate_text(double bps, char *buf, size_t size)
 {
-	char tmp[12];
-
-	fmt_kb_delta((int64_t)(bps / 1024), tmp, sizeof tmp);
-	snprintf(buf, size, "%s/s", tmp);
-	return buf;
+	return fmt_rate(bps / 1024, buf, size);
 }
 
 /* The figures of the summary: "used 412M of committed 1.0G". */

@@ -593,6 +593,25 @@ static const struct source_ops live_ops = {
 	.close = live_close,
 };
 
+char *
+source_live_hidden_cause(int pid, int mode, int open_errno)
+{
+	/* hidepid=1, or a process seen but not entered: its files. */
+	if (mode == 1 || open_errno != ENOENT)
+		return xasprintf(
+		    "the files of process %d are hidden from this user: /proc "
+		    "is mounted with hidepid=%d, which shows other users' "
+		    "processes but not their files; run as root, or as the "
+		    "process's own user",
+		    pid, mode);
+	return xasprintf("process %d is hidden from this user: /proc is "
+	                 "mounted with hidepid=%d, which hides %s; run as "
+	                 "root, or as the process's own user",
+	    pid, mode,
+	    mode == 4 ? "the processes this user may not ptrace" :
+	                "other users' processes");
+}
+
 struct source *
 source_live_open(int pid, char **cause, int *err)
 {
@@ -608,7 +627,8 @@ source_live_open(int pid, char **cause, int *err)
 		int e = errno;
 		/* hidepid hides other users' processes, or only their files;
 		 * kill(pid, 0) still tells whether the process is there. */
-		bool hidden = proc_hidepid() &&
+		int mode = proc_hidepid();
+		bool hidden = mode != 0 &&
 		    (e == EACCES || e == EPERM ||
 		        (e == ENOENT && (kill(pid, 0) == 0 || errno == EPERM)));
 
@@ -616,13 +636,7 @@ source_live_open(int pid, char **cause, int *err)
 		    e == ENOENT                            ? -ESRCH :
 		                                             -e;
 		if (hidden)
-			*cause = xasprintf(
-			    "process %d is hidden from this user: "
-			    "/proc is mounted with hidepid, which hides other "
-			    "users' processes; run as root, or as the "
-			    "process's "
-			    "own user",
-			    pid);
+			*cause = source_live_hidden_cause(pid, mode, e);
 		else if (e == ENOENT)
 			*cause = xasprintf("no process with PID %d", pid);
 		else if (*err == -EACCES)

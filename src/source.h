@@ -65,6 +65,11 @@ struct source *source_live_open(int pid, char **cause, int *err);
 struct rtfetch;
 void source_live_set_rtfetch(struct source *src, struct rtfetch *rf);
 
+/* What to say when /proc's hidepid (mode, proc_hidepid()) kept
+ * /proc/PID from being opened (open_errno): hidepid=1 hides a process's
+ * files, not the process; 2 hides the process.  Malloc'd. */
+char *source_live_hidden_cause(int pid, int mode, int open_errno);
+
 /* Read /proc/PID/... relative to the pinned fd (used by tests). */
 int source_live_dirfd(const struct source *src);
 

@@ -774,12 +774,9 @@ suspect_line(const struct model *m, const struct suspect *s, char *buf,
 	} else
 		snprintf(name, sizeof name, "%s%s",
 		    s->by == GROUP_CLASS ? "class " : "", s->label);
-	if (s->rate_kb_s < 10)
-		snprintf(rate, sizeof rate, "+%.1fK", s->rate_kb_s);
-	else
-		fmt_kb_delta((int64_t)(s->rate_kb_s + 0.5), rate, sizeof rate);
+	fmt_rate(s->rate_kb_s, rate, sizeof rate);
 	fmt_duration(s->growing_s, dur, sizeof dur);
-	w = snprintf(buf, size, "leak suspect: %s  %s/s for %s, %s", name, rate,
+	w = snprintf(buf, size, "leak suspect: %s  %s for %s, %s", name, rate,
 	    dur, suspect_steadiness_word(&s->trend));
 	if (w < 0) {
 		buf[0] = '\0';

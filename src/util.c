@@ -55,11 +55,23 @@ is_c1(unsigned int cp)
 	return cp >= 0x80 && cp < 0xa0;
 }
 
+/* Valid UTF-8 that a reader cannot see, or that reorders or breaks what
+ * is around it: bidi controls and marks, zero-width and invisible
+ * formatting characters, line and paragraph separators, tags. */
+static bool
+is_hidden(unsigned int cp)
+{
+	return cp == 0xad || cp == 0x61c || cp == 0x180e ||
+	    (cp >= 0x200b && cp <= 0x200f) || (cp >= 0x2028 && cp <= 0x202e) ||
+	    (cp >= 0x2060 && cp <= 0x206f) || cp == 0xfeff ||
+	    (cp >= 0xfff9 && cp <= 0xfffb) || (cp >= 0xe0000 && cp <= 0xe007f);
+}
+
 size_t
 esc_text(const char *s, size_t len, char *out, size_t size, bool utf8)
 {
 	const unsigned char *u = (const unsigned char *)s;
-	char tmp[8];
+	char tmp[12];
 	size_t i = 0, o = 0, n, k;
 	unsigned int cp;
 
@@ -86,9 +98,12 @@ esc_text(const char *s, size_t len, char *out, size_t size, bool utf8)
 			k = 2;
 		} else if (utf8 &&
 		    (n = utf8_seq_len(u + i, len - i, &cp)) != 0 &&
-		    !is_c1(cp)) {
+		    !is_c1(cp) && !is_hidden(cp)) {
 			piece = s + i;
 			k = n;
+		} else if (utf8 && n != 0 && is_hidden(cp)) {
+			k = (size_t)snprintf(tmp, sizeof tmp,
+			    cp > 0xffff ? "\\U%06x" : "\\u%04x", cp);
 		} else {
 			n = 1;
 			k = (size_t)snprintf(tmp, sizeof tmp, "\\x%02x", u[i]);
@@ -124,8 +139,14 @@ json_put_string(FILE *f, const char *s, size_t len)
 		else if (u[i] < 0x80)
 			putc(u[i], f);
 		else if ((n = utf8_seq_len(u + i, len - i, &cp)) != 0) {
-			if (is_c1(cp))
+			/* Escaped, so that what a reader of the JSON sees is
+			 * what it means; decoded, the same character. */
+			if (is_c1(cp) || (is_hidden(cp) && cp <= 0xffff))
 				fprintf(f, "\\u%04x", cp);
+			else if (is_hidden(cp))
+				fprintf(f, "\\u%04x\\u%04x",
+				    0xd800 + ((cp - 0x10000) >> 10),
+				    0xdc00 + ((cp - 0x10000) & 0x3ff));
 			else
 				fwrite(u + i, 1, n, f);
 			i += n - 1;
@@ -167,17 +188,24 @@ csv_put_field(FILE *f, const char *s, size_t len)
 char *
 fmt_kb(uint64_t kb, char *buf, size_t size)
 {
-	static const char units[] = "KMGTP";
+	static const char units[] = "KMGTPEZ";
 	double v = (double)kb;
 	int u = 0;
 
-	while (v >= 1024 && u < 4) {
+	if (kb < 1024) {
+		snprintf(buf, size, "%lluK", (unsigned long long)kb);
+		return buf;
+	}
+	while (v >= 1024 && u < 6) {
 		v /= 1024;
 		u++;
 	}
-	if (u == 0)
-		snprintf(buf, size, "%lluK", (unsigned long long)kb);
-	else if (v < 10)
+	/* 1023.6M would round to "1024M": that is 1.0G. */
+	if (v >= 1023.5 && u < 6) {
+		v /= 1024;
+		u++;
+	}
+	if (v < 9.95)
 		snprintf(buf, size, "%.1f%c", v, units[u]);
 	else
 		snprintf(buf, size, "%.0f%c", v, units[u]);
@@ -204,19 +232,36 @@ fmt_kb_delta(int64_t kb, char *buf, size_t size)
 	return buf;
 }
 
+const char *
+fmt_none(void)
+{
+	return locale_is_utf8() ? "\u2013" : "-";
+}
+
 char *
 fmt_rate(double kb_s, char *buf, size_t size)
 {
+	static const char units[] = "KMGTPEZ";
 	double a = kb_s < 0 ? -kb_s : kb_s;
+	int u = 0;
 
-	if (a < 0.05)
-		snprintf(buf, size, "0");
-	else if (a < 999.95)
-		snprintf(buf, size, "%+.1fK", kb_s);
-	else if (a < 999.95 * 1024)
-		snprintf(buf, size, "%+.1fM", kb_s / 1024);
-	else
-		snprintf(buf, size, "%+.1fG", kb_s / (1024 * 1024));
+	/* Past 999Z/s (a damaged recording's times) is no rate either. */
+	if (!isfinite(kb_s) || a >= 1e21) {
+		snprintf(buf, size, "%s", fmt_none());
+		return buf;
+	}
+	if (a < 0.05) {
+		snprintf(buf, size, "0/s");
+		return buf;
+	}
+	/* As fmt_kb() writes sizes, but under 1000 of a unit so that it
+	 * stays in 7 columns: 999.5 and up is "1.0" of the next. */
+	while (a >= 999.5 && u < 6) {
+		a /= 1024;
+		u++;
+	}
+	snprintf(buf, size, a < 9.95 ? "%c%.1f%c/s" : "%c%.0f%c/s",
+	    kb_s < 0 ? '-' : '+', a, units[u]);
 	return buf;
 }
 
@@ -560,26 +605,48 @@ read_file_at(int dirfd, const char *name, char *buf, size_t size)
 	return n < 0 ? (long)n : (long)len;
 }
 
-bool
+int
+proc_hidepid_parse(const char *line)
+{
+	static const struct {
+		const char *name;
+		int mode;
+	} modes[] = { { "0", 0 }, { "off", 0 }, { "1", 1 }, { "noaccess", 1 },
+		{ "2", 2 }, { "invisible", 2 }, { "4", 4 },
+		{ "ptraceable", 4 } };
+	const char *h;
+	size_t i, n;
+
+	if (strstr(line, " /proc ") == NULL ||
+	    strstr(line, " - proc ") == NULL ||
+	    (h = strstr(line, "hidepid=")) == NULL)
+		return 0;
+	h += 8;
+	n = strcspn(h, ", \n");
+	for (i = 0; i < sizeof modes / sizeof modes[0]; i++) {
+		if (strlen(modes[i].name) == n &&
+		    strncmp(h, modes[i].name, n) == 0)
+			return modes[i].mode;
+	}
+	return 2; /* a mode of a newer kernel: say it hides */
+}
+
+int
 proc_hidepid(void)
 {
 	char line[4096];
 	FILE *f = fopen("/proc/self/mountinfo", "re");
-	bool hidden = false;
+	int mode = 0;
 
 	if (f == NULL)
-		return false;
+		return 0;
 	while (fgets(line, sizeof line, f) != NULL) {
-		char *h;
-
-		if (strstr(line, " /proc ") == NULL ||
-		    strstr(line, " - proc ") == NULL)
-			continue;
-		h = strstr(line, "hidepid=");
-		hidden = h != NULL && h[8] != '0' && strncmp(h + 8, "off", 3);
+		if (strstr(line, " /proc ") != NULL &&
+		    strstr(line, " - proc ") != NULL)
+			mode = proc_hidepid_parse(line);
 	}
 	fclose(f);
-	return hidden;
+	return mode;
 }
 
 void

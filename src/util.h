@@ -11,30 +11,50 @@
 #include <stdio.h>
 
 /*
- * Escape target bytes for a terminal or a line of text: printable ASCII
- * passes, valid UTF-8 passes when utf8 is true, '\\' becomes "\\\\", and every
- * other byte (controls, ESC, DEL, invalid UTF-8) becomes "\xNN" (\n, \t, \e
- * get their short forms).  Writes at most size - 1 bytes plus a NUL, never
- * cutting an escape in half; returns the bytes written.
+ * Escape bytes from outside (the target's, a recording's, a cgroup's name)
+ * for a terminal or a line of text: printable ASCII passes, valid UTF-8
+ * passes when utf8 is true, '\\' becomes "\\\\", and every other byte
+ * (controls, ESC, DEL, invalid UTF-8, and C1 controls) becomes "\xNN" (\n,
+ * \t, \e get their short forms).  Characters that hide or reorder text
+ * (bidi controls such as U+202E, zero-width and invisible ones such as
+ * U+200B, line separators, tags) become "\u202e", "\U0e0001".  The one
+ * escaping printer of every output: the screen, batch text, CSV (and JSON
+ * the same characters, as JSON escapes).  Writes at most size - 1 bytes
+ * plus a NUL, never cutting an escape in half; returns the bytes written.
  */
 size_t esc_text(const char *s, size_t len, char *out, size_t size, bool utf8);
 
 /* Write s as a JSON string (with quotes): valid JSON whatever the bytes;
- * C1 controls as \u0080..\u009f, and bytes that are not UTF-8 as lone
- * surrogates \udc80..\udcff (Python's surrogateescape: faithful). */
+ * C1 controls as \u0080..\u009f, what esc_text() shows as \u202e as that
+ * JSON escape, and bytes that are not UTF-8 as lone surrogates
+ * \udc80..\udcff (Python's surrogateescape: faithful). */
 void json_put_string(FILE *f, const char *s, size_t len);
 
 /* Write s as a CSV field (RFC 4180 quoting when needed); control bytes and
  * invalid UTF-8 are escaped as in esc_text so a row stays one line. */
 void csv_put_field(FILE *f, const char *s, size_t len);
 
-/* "512K", "12.3M", "4.0G": kB in, at most 6 chars out. */
+/*
+ * The one way memtop writes a size and a rate for a person, on every screen
+ * and in batch text (CSV and JSON write exact kB numbers instead).
+ *
+ * A size in kB: "0K", "512K", "1000K", "1.5M", "200M", "4.0G": binary
+ * units that scale, one decimal under 10 of a unit; at most FMT_KB_WIDTH
+ * chars ("1023K"), whatever the value.
+ */
+#define FMT_KB_WIDTH 5
 char *fmt_kb(uint64_t kb, char *buf, size_t size);
-/* Signed: "+1.2M", "-512K", "0". */
+/* A signed change in kB: "+1.2M", "-512K", "0"; at most FMT_KB_WIDTH + 1. */
 char *fmt_kb_delta(int64_t kb, char *buf, size_t size);
-/* A growth rate in kB/s in at most 7 columns: "0" (under 0.05), "+64.0K",
- * "-1.5M", "+2.0G" (per second). */
+/* A growth rate in kB/s, always with its unit per second, its sign and
+ * the units of fmt_kb(): "+64K/s", "-1.5M/s", "+0.3K/s", "0/s" (under 0.05
+ * kB/s either way), and fmt_none() when it is not known yet (NAN: too few
+ * samples) or not finite.  At most FMT_RATE_WIDTH chars ("+999K/s"). */
+#define FMT_RATE_WIDTH 7
 char *fmt_rate(double kb_s, char *buf, size_t size);
+/* What a figure not known yet reads as on the screen and in text: "\u2013"
+ * (an en dash) in a UTF-8 locale, else "-".  One column. */
+const char *fmt_none(void);
 /* "1h02m", "3m05s", "42s". */
 char *fmt_duration(double seconds, char *buf, size_t size);
 /* printf onto the end of buf at *at (its length so far), never past size:
@@ -68,9 +88,14 @@ double parse_time(const char *spec, double first, double last);
  * left unread.  Its length, or -errno. */
 long read_file_at(int dirfd, const char *name, char *buf, size_t size);
 
-/* Whether /proc is mounted with hidepid (other users' processes hidden or
- * unreadable), from /proc/self/mountinfo. */
-bool proc_hidepid(void);
+/* How /proc is mounted, from /proc/self/mountinfo: 0 shows every process;
+ * hidepid=1 (noaccess) shows other users' processes but hides their files;
+ * 2 (invisible) hides those processes; 4 (ptraceable) hides those this
+ * user may not ptrace.  Non-zero: something is hidden. */
+int proc_hidepid(void);
+/* The hidepid mode of one line of mountinfo, if it mounts proc on /proc
+ * (else 0). */
+int proc_hidepid_parse(const char *line);
 
 /* FNV-1a of the bytes: the hash of the path tables. */
 uint32_t hash_bytes(const void *p, size_t len);

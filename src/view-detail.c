@@ -45,9 +45,11 @@ view_detail_story(const struct tracked_region *r, char *buf, size_t size)
 }
 
 /*
- * The history of the chosen series as a bar chart of `rows` lines from y0:
- * a title with the scale, the bars (one column per sample, the newest on
- * the right, scaled min..max like the sparklines), and a time axis.
+ * The history of the chosen series as a chart of `rows` lines from y0: a
+ * title, the bars (one column per sample, the newest on the right, scaled
+ * from the lowest to the highest value shown, as the sparklines are) with
+ * the scale in kB units on the left (top, middle, bottom), and a time
+ * axis.  A flat series is a line at its level, labelled with its value.
  */
 static void
 view_detail_chart(
@@ -55,9 +57,9 @@ view_detail_chart(
 {
 	const struct model *m = v->app->model;
 	uint64_t h[MODEL_HISTORY], lo = UINT64_MAX, hi = 0, last = 0;
-	char a[16], b[16], c[16], span[16], title[256], axis[64];
+	char a[16], b[16], c[16], span[16], title[256], axis[64], rate[16];
 	int width = COLS - 9, row, col, x0, bars;
-	size_t n, i, first, shown;
+	size_t n, i, first, shown, present = 0;
 	double secs = 0;
 
 	if (rows < 3 || width < 10)
@@ -72,6 +74,7 @@ view_detail_chart(
 		lo = h[i] < lo ? h[i] : lo;
 		hi = h[i] > hi ? h[i] : hi;
 		last = h[i];
+		present++;
 	}
 	if (lo == UINT64_MAX)
 		lo = hi = 0;
@@ -79,42 +82,71 @@ view_detail_chart(
 		secs = model_sample_time(m, model_samples(m) - 1) -
 		    model_sample_time(m, model_samples(m) - shown);
 	fmt_duration(secs, span, sizeof span);
-	snprintf(title, sizeof title,
-	    "%s over the last %zu samples (%s): now "
-	    "%s, scale %s..%s, %+.1f kB/s   Tab/p/s/d: series",
-	    series_name(v->series), shown, span, fmt_kb(last, c, sizeof c),
-	    fmt_kb(lo, a, sizeof a), fmt_kb(hi, b, sizeof b),
-	    model_region_rate(m, r, v->series));
+	fmt_rate(model_region_rate(m, r, v->series), rate, sizeof rate);
+	fmt_kb(lo, a, sizeof a);
+	fmt_kb(hi, b, sizeof b);
+	fmt_kb(last, c, sizeof c);
+	if (hi == lo)
+		snprintf(title, sizeof title,
+		    "%s over the last %zu samples (%s): flat at %s, %s   "
+		    "Tab/p/s/d: series",
+		    series_name(v->series), shown, span, c, rate);
+	else
+		snprintf(title, sizeof title,
+		    "%s over the last %zu samples (%s): now %s, from %s to "
+		    "%s, %s   Tab/p/s/d: series",
+		    series_name(v->series), shown, span, c, a, b, rate);
 	attron(A_BOLD);
 	view_put_plain(y0, 0, title, COLS);
 	attroff(A_BOLD);
 	bars = rows - 2; /* the title above, the axis below */
 	y0++;
-	mvprintw(y0, 0, "%7s", b);
-	mvprintw(y0 + bars - 1, 0, "%7s", a);
 	x0 = 8 + width - (int)shown;
-	if (v->colors)
-		attron(COLOR_PAIR(PAIR_BAR));
-	for (i = first, col = 0; i < n; i++, col++) {
-		unsigned eighths;
+	if (hi == lo) {
+		/* Flat: one line at mid height, its value beside it. */
+		int y = y0 + (bars - 1) / 2;
 
-		if (h[i] == HISTORY_NONE)
-			continue;
-		if (hi == lo) /* flat: half height, or a floor at 0 */
-			eighths = hi == 0 ? 1 : (unsigned)bars * 4;
-		else
+		if (present > 0)
+			mvprintw(y, 0, "%7s", c);
+		if (v->colors)
+			attron(COLOR_PAIR(PAIR_BAR));
+		for (i = first, col = 0; i < n; i++, col++) {
+			if (h[i] != HISTORY_NONE)
+				view_put_plain(
+				    y, x0 + col, v->utf8 ? "\u2500" : "-", 1);
+		}
+		if (v->colors)
+			attroff(COLOR_PAIR(PAIR_BAR));
+	} else {
+		mvprintw(y0, 0, "%7s", b);
+		mvprintw(y0 + bars - 1, 0, "%7s", a);
+		if (bars >= 5) {
+			char mid[16];
+
+			mvprintw(y0 + (bars - 1) / 2, 0, "%7s",
+			    fmt_kb(lo + (hi - lo) / 2, mid, sizeof mid));
+		}
+		if (v->colors)
+			attron(COLOR_PAIR(PAIR_BAR));
+		for (i = first, col = 0; i < n; i++, col++) {
+			unsigned eighths;
+
+			if (h[i] == HISTORY_NONE)
+				continue;
 			eighths = 1 +
 			    (unsigned)((h[i] - lo) * ((uint64_t)bars * 8 - 1) /
 			        (hi - lo));
-		for (row = 0; row < bars; row++) {
-			const char *cell =
-			    spark_chart_cell(eighths, (unsigned)row, v->utf8);
+			for (row = 0; row < bars; row++) {
+				const char *cell = spark_chart_cell(
+				    eighths, (unsigned)row, v->utf8);
 
-			view_put_plain(y0 + bars - 1 - row, x0 + col, cell, 1);
+				view_put_plain(
+				    y0 + bars - 1 - row, x0 + col, cell, 1);
+			}
 		}
+		if (v->colors)
+			attroff(COLOR_PAIR(PAIR_BAR));
 	}
-	if (v->colors)
-		attroff(COLOR_PAIR(PAIR_BAR));
 	/* The time axis: how long ago the oldest bar was, and now. */
 	snprintf(axis, sizeof axis, "-%s", span);
 	if (shown > 1 && x0 + (int)strlen(axis) + 5 < COLS)

@@ -15,8 +15,9 @@
 
 static const char *const view_help_notes[] = {
 	"Marks: + a new region, - a region gone (kept for a few samples).",
-	"Rate is the RSS growth in kB/s, a least-squares fit over the last",
-	"samples; Trend is the RSS history, scaled to each line's own range.",
+	"Rate is the RSS growth per second, a least-squares fit over the last",
+	"30 samples (\u2013: not known yet); Trend is the RSS history, scaled",
+	"to each line's own range.  Sizes: K, M, G are KiB, MiB, GiB.",
 	"Delta is the RSS change since the baseline (m sets it).",
 };
 #define HELP_NOTES (sizeof view_help_notes / sizeof view_help_notes[0])

@@ -133,6 +133,12 @@ view_put_wide(int y, int x, const char *s, int cols, bool tail, bool escape)
 		mvaddnwstr(y, x, MB_CUR_MAX > 1 ? L"\u2026" : L"<", 1);
 		addnwstr(w + from, (int)(n - from));
 		used = c + 1;
+	} else if (k < n && escape && cols > 1) {
+		/* Text from outside, cut: an ellipsis says so. */
+		k = wide_fit(w, n, cols - 1, &used);
+		mvaddnwstr(y, x, w, (int)k);
+		addnwstr(MB_CUR_MAX > 1 ? L"\u2026" : L">", 1);
+		used++;
 	} else
 		mvaddnwstr(y, x, w, (int)k);
 	free(w);

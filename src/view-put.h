@@ -24,8 +24,9 @@ enum {
 
 /*
  * Text from the target (or anything) at y,x in at most `cols` screen
- * columns, escaped as esc_text() does (utf8: valid UTF-8 passes); `tail`
- * keeps the end (paths) with a leading ellipsis.  Returns the columns used.
+ * columns, escaped as esc_text() does (utf8: valid UTF-8 passes); cut with
+ * an ellipsis at its end, or with `tail` at its front (a path keeps its
+ * file name).  Returns the columns used.
  */
 int view_put(
     bool utf8, int y, int x, const char *s, size_t len, int cols, bool tail);

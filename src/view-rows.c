@@ -68,10 +68,15 @@ view_rows_rebuild(struct view *v)
 		table_build(&v->table, m, v->sort, v->desc, v->filter,
 		    v->in_group ? &v->group : NULL);
 	}
-	/* Addresses in 12 hex digits, or 16 when one needs them
-	 * ([vsyscall], a 57-bit address space): the regions are in address
-	 * order, so the last one tells. */
-	n = model_nregions(m);
+	/* Addresses in 12 hex digits, or 16 when a mapping of the process's
+	 * own needs them (a 57-bit address space).  The kernel's [vsyscall]
+	 * at ffffffffff600000 alone does not: it is shown cut at its front,
+	 * and every other row keeps 4 (or 8) columns.  The regions are in
+	 * address order: the last that is not the kernel's tells. */
+	for (n = model_nregions(m); n > 0; n--) {
+		if (model_region(m, n - 1)->cls != RC_KERNEL)
+			break;
+	}
 	v->addr_digits =
 	    n > 0 && model_region(m, n - 1)->end > UINT64_C(0x1000000000000) ?
 	    16 :

@@ -11,13 +11,18 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "fit.h"
 #include "spark.h"
 #include "util.h"
 #include "view-int.h"
 
 #define TREND_WIDTH 20 /* samples in a row's trend, room allowing */
-#define TREND_MIN   10 /* it shrinks to this before the path does */
-#define PATH_MIN    24 /* the path's room before the trend shrinks */
+#define TREND_MIN   10 /* the fewest it is shown with */
+#define CLASS_MIN   8  /* a class's fewest columns (cut with an ellipsis) */
+#define CLASS_MAX   13 /* and its most (a user's class: up to 31) */
+#define PATH_MIN    12 /* a path's fewest columns (its file name) */
+#define NAME_MIN    12 /* a group's name's fewest columns */
+#define NAME_MAX    60
 
 /* The dashboard's own columns, around the registry's fields. */
 enum view_own { VO_FIELD, VO_MARK, VO_NAME, VO_COUNT, VO_TREND };
@@ -32,13 +37,12 @@ struct view_col {
 static const struct view_own_def {
 	const char *title;
 	int width;
-	int drop; /* dropped first when narrow: higher; 0 never */
 } view_own[] = {
-	[VO_FIELD] = { "", 0, 0 },
-	[VO_MARK] = { "", 1, 0 },
-	[VO_NAME] = { "Group", 24, 0 },
-	[VO_COUNT] = { "Count", 5, 4 },
-	[VO_TREND] = { "Trend", TREND_WIDTH, 2 },
+	[VO_FIELD] = { "", 0 },
+	[VO_MARK] = { "", 1 },
+	[VO_NAME] = { "Group", NAME_MIN },
+	[VO_COUNT] = { "Count", 5 },
+	[VO_TREND] = { "Trend", TREND_MIN },
 };
 
 #define VIEW_MAX_COLS (FIELD_COUNT + 4)
@@ -73,9 +77,19 @@ view_table_layout(struct view_col *col)
 	return n;
 }
 
-static const char *
-view_table_title(const struct view_col *c)
+/* Whether c is the address column showing the start alone. */
+static bool
+view_table_start_only(const struct view *v, const struct view_col *c)
 {
+	return c->own == VO_FIELD && field_get(c->field)->type == FT_RANGE &&
+	    c->width < 2 * v->addr_digits + 1;
+}
+
+static const char *
+view_table_title(const struct view *v, const struct view_col *c)
+{
+	if (view_table_start_only(v, c))
+		return "Start";
 	return c->own == VO_FIELD ? field_get(c->field)->title :
 	                            view_own[c->own].title;
 }
@@ -95,57 +109,171 @@ view_table_sorted(const struct view *v, const struct view_col *c)
 }
 
 /*
- * Which columns fit in `width` and how wide each is: the trend gives up
- * columns down to TREND_MIN so that the path keeps PATH_MIN, then whole
- * columns go, highest drop level first.  A group shows only numbers.
+ * What a narrow table keeps: claims on the line's columns, in the order
+ * they are granted.  A claim shows a column (or, `more`, widens one shown)
+ * if the line still has the room; the first column that has not ends the
+ * columns (widenings go on); then the path (or a group's name, or else
+ * the class) takes what is left.  Identity (the mark, the start address) and the sort
+ * column come before anything else; the trend, a picture of what Rate and
+ * Delta say in figures, comes late.  At 40 columns a region is its start,
+ * its class, its RSS and its rate.
+ */
+#define CLAIM_SORT (-1) /* the sort column, at its first width */
+#define W_FIELD    0    /* the field's registry width */
+#define W_START    (-1) /* an address's start: its digits */
+#define W_RANGE    (-2) /* the rest of the range: "-" and the end */
+#define W_COUNT    (-3) /* a group's count: its largest */
+
+static const struct view_claim {
+	enum view_own own;
+	int field; /* VO_FIELD: a field_id, or CLAIM_SORT */
+	int width; /* columns, or W_* */
+	bool more; /* widens the column by width */
+} view_claims_regions[] = {
+	{ VO_MARK, 0, 1, false },
+	{ VO_FIELD, CLAIM_SORT, W_FIELD, false },
+	{ VO_FIELD, FIELD_RSS, W_FIELD, false },
+	{ VO_FIELD, FIELD_ADDR, W_START, false },
+	{ VO_FIELD, FIELD_RATE, W_FIELD, false },
+	{ VO_FIELD, FIELD_CLASS, CLASS_MIN, false },
+	{ VO_FIELD, FIELD_PATH, PATH_MIN, false },
+	{ VO_FIELD, FIELD_CLASS, CLASS_MAX - CLASS_MIN, true },
+	{ VO_FIELD, FIELD_DELTA, W_FIELD, false },
+	{ VO_FIELD, FIELD_PATH, 12, true },
+	{ VO_TREND, 0, TREND_MIN, false },
+	{ VO_FIELD, FIELD_SIZE, W_FIELD, false },
+	{ VO_FIELD, FIELD_ADDR, W_RANGE, true },
+	{ VO_FIELD, FIELD_PERMS, W_FIELD, false },
+	{ VO_TREND, 0, TREND_WIDTH - TREND_MIN, true },
+	{ VO_FIELD, FIELD_PRIVATE_DIRTY, W_FIELD, false },
+	{ VO_FIELD, FIELD_SWAP, W_FIELD, false },
+	{ VO_FIELD, FIELD_PSS, W_FIELD, false },
+	{ VO_FIELD, FIELD_PATH, 24, true },
+	{ VO_MARK, 0, 0, false },
+}, view_claims_groups[] = {
+	{ VO_MARK, 0, 1, false },
+	{ VO_NAME, 0, NAME_MIN, false },
+	{ VO_FIELD, CLAIM_SORT, W_FIELD, false },
+	{ VO_FIELD, FIELD_RSS, W_FIELD, false },
+	{ VO_COUNT, 0, W_COUNT, false },
+	{ VO_FIELD, FIELD_RATE, W_FIELD, false },
+	{ VO_FIELD, FIELD_DELTA, W_FIELD, false },
+	{ VO_FIELD, FIELD_SIZE, W_FIELD, false },
+	{ VO_TREND, 0, TREND_MIN, false },
+	{ VO_NAME, 0, 12, true },
+	{ VO_FIELD, FIELD_PRIVATE_DIRTY, W_FIELD, false },
+	{ VO_FIELD, FIELD_SWAP, W_FIELD, false },
+	{ VO_FIELD, FIELD_PSS, W_FIELD, false },
+	{ VO_TREND, 0, TREND_WIDTH - TREND_MIN, true },
+	{ VO_MARK, 0, 0, false },
+};
+
+/* Digits of the largest count of a group shown, at least the title's. */
+static int
+view_table_count_width(const struct view *v)
+{
+	size_t i, max = 0;
+	char buf[32];
+	int w;
+
+	for (i = 0; i < v->ngroups; i++)
+		max = v->groups[i].nregions > max ? v->groups[i].nregions : max;
+	w = snprintf(buf, sizeof buf, "%zu", max);
+	return w > (int)strlen(view_own[VO_COUNT].title) ?
+	    w :
+	    (int)strlen(view_own[VO_COUNT].title);
+}
+
+/* The columns a claim's width means for column k. */
+static int
+view_table_claim_width(
+    const struct view *v, const struct view_claim *cl, const struct view_col *k)
+{
+	switch (cl->width) {
+	case W_FIELD:
+		if (k->own != VO_FIELD)
+			return view_own[k->own].width;
+		switch (k->field) {
+		case FIELD_CLASS:
+			return CLASS_MIN;
+		case FIELD_PATH:
+			return PATH_MIN;
+		default:
+			break;
+		}
+		return field_get(k->field)->type == FT_RANGE ?
+		    v->addr_digits :
+		    field_get(k->field)->width;
+	case W_START:
+		return v->addr_digits;
+	case W_RANGE:
+		return v->addr_digits + 1;
+	case W_COUNT:
+		return view_table_count_width(v);
+	}
+	return cl->width;
+}
+
+/*
+ * Which columns fit in `width` and how wide each is: the claims of the
+ * table shown, in their order, each granted if the line has its room (a
+ * column and the blank before the next).  Then the path takes what is
+ * left; in the group view the name does, up to NAME_MAX.
  */
 static int
 view_table_columns(const struct view *v, int width, struct view_col *col)
 {
 	bool grouped = view_rows_grouped(v);
-	int n = view_table_layout(col), c, need, level, trend = -1;
+	const struct view_claim *cl =
+	    grouped ? view_claims_groups : view_claims_regions;
+	int n = view_table_layout(col), c, used = 0, left;
+	bool closed = false;
 
-	for (c = 0; c < n; c++) {
-		struct view_col *k = &col[c];
+	for (; cl->own != VO_MARK || cl->width != 0; cl++) {
+		struct view_col *k = NULL;
+		int field = cl->field == CLAIM_SORT ? (int)v->sort : cl->field;
+		int need;
 
+		for (c = 0; c < n && k == NULL; c++) {
+			if (col[c].own == cl->own &&
+			    (cl->own != VO_FIELD || (int)col[c].field == field))
+				k = &col[c];
+		}
+		/* A group has no address, permissions, class or path. */
+		if (k == NULL ||
+		    (grouped && k->own == VO_FIELD && !field_right(k->field)))
+			continue;
+		need = view_table_claim_width(v, cl, k);
+		if (cl->more ? !k->show : k->show || closed)
+			continue;
+		if (used + need + (cl->more ? 0 : 1) > width + 1) {
+			/* The first column that does not fit ends the list:
+			 * its room goes to the path, not to a lesser one. */
+			closed = closed || !cl->more;
+			continue;
+		}
+		used += need + (cl->more ? 0 : 1);
+		k->width += need;
 		k->show = true;
-		if (k->own == VO_FIELD) {
-			k->width = field_get(k->field)->type == FT_RANGE ?
-			    2 * v->addr_digits + 1 :
-			    field_get(k->field)->width;
-			if (grouped && !field_right(k->field))
-				k->show = false;
-		} else
-			k->width = view_own[k->own].width;
-		if (!grouped && (k->own == VO_NAME || k->own == VO_COUNT))
-			k->show = false;
-		if (k->own == VO_TREND)
-			trend = c;
 	}
-	for (level = 10; level > 0; level--) {
-		col[trend].width = TREND_WIDTH;
-		need = grouped ? 0 : PATH_MIN;
-		for (c = 0; c < n; c++) {
-			if (col[c].show)
-				need += col[c].width + 1;
+	/* The rest to the path; without a path, to the class. */
+	left = width + 1 - used;
+	for (c = 0; c < n; c++) {
+		if (col[c].show && col[c].own == VO_FIELD &&
+		    field_get(col[c].field)->width == 0) {
+			col[c].width += left;
+			left = 0;
 		}
-		if (need > width && col[trend].show) {
-			int cut = need - width;
+	}
+	for (c = 0; c < n && left > 0; c++) {
+		int more = col[c].own == VO_NAME ? NAME_MAX - col[c].width :
+		    col[c].own == VO_FIELD && col[c].field == FIELD_CLASS ?
+		                                   CLASS_MAX - col[c].width :
+		                                   0;
 
-			if (cut > TREND_WIDTH - TREND_MIN)
-				cut = TREND_WIDTH - TREND_MIN;
-			col[trend].width -= cut;
-			need -= cut;
-		}
-		if (need <= width)
-			break;
-		for (c = 0; c < n; c++) {
-			int drop = col[c].own == VO_FIELD ?
-			    field_get(col[c].field)->drop :
-			    view_own[col[c].own].drop;
-
-			if (drop == level && !view_table_sorted(v, &col[c]))
-				col[c].show = false;
+		if (col[c].show && more > 0) {
+			col[c].width += left < more ? left : more;
+			left -= left < more ? left : more;
 		}
 	}
 	return n;
@@ -185,19 +313,30 @@ view_table_cell(struct view *v, const struct field_row *row,
 		break;
 	case VO_FIELD:
 		field_format(c->field, row, buf, size);
+		/* "000000600000-000000907000" as its start alone. */
+		if (view_table_start_only(v, c) && strchr(buf, '-') != NULL)
+			*strchr(buf, '-') = '\0';
 		break;
 	case VO_NAME:
 		break;
 	}
 }
 
-/* The tab line: what is shown, sorted how, filtered by what. */
+/* The tab line: what is shown, sorted how, filtered by what; fitted as
+ * the header's lines are. */
 static void
 view_table_tabs(struct view *v, size_t n)
 {
-	char info[400];
-	int y = HEADER_ROWS, x;
+	struct fit_item it[4];
+	char tabs[2][240], sort[2][64], filter[VIEW_PATTERN * 4 + 16];
+	char count[64], line[1024];
+	const char *arrow =
+	    v->desc ? (v->utf8 ? "\u2193" : "v") : (v->utf8 ? "\u2191" : "^");
+	const char *what =
+	    view_rows_grouped(v) ? (n == 1 ? "group" : "groups") : "shown";
+	size_t k = 0;
 
+	memset(it, 0, sizeof it);
 	if (v->in_group) {
 		const char *p;
 		size_t len;
@@ -207,28 +346,52 @@ view_table_tabs(struct view *v, size_t n)
 		esc_text(len ? p : v->group.label,
 		    len ? len : strlen(v->group.label), name, sizeof name,
 		    v->utf8);
-		snprintf(info, sizeof info, " %s > %s   (Esc: back)",
+		snprintf(tabs[0], sizeof tabs[0], "%s > %s   (Esc: back)",
 		    v->group_by == GROUP_CLASS ? "By class" : "By file", name);
+		snprintf(tabs[1], sizeof tabs[1], "%s (Esc: back)", name);
+		it[k] = (struct fit_item){ .form = { tabs[0], tabs[1] },
+			.keep = 60,
+			.cut = FIT_CUT_FRONT,
+			.min = 12 };
 	} else {
-		snprintf(info, sizeof info, " %s%s%s%s%s",
+		snprintf(tabs[0], sizeof tabs[0], "%s%s%s%s%s",
 		    v->group_by == GROUP_NONE ? "[Regions]" : " Regions ", "  ",
 		    v->group_by == GROUP_CLASS ? "[By class]" : " By class ",
 		    "  ",
 		    v->group_by == GROUP_FILE ? "[By file]" : " By file ");
+		snprintf(tabs[1], sizeof tabs[1], "[%s]",
+		    v->group_by == GROUP_NONE      ? "Regions" :
+		        v->group_by == GROUP_CLASS ? "By class" :
+		                                     "By file");
+		it[k] = (struct fit_item){ .form = { tabs[0], tabs[1] },
+			.keep = 60 };
 	}
-	x = view_put_plain(y, 0, info, COLS);
-	snprintf(info, sizeof info, "   sort %s %s%s%s   %zu %s",
-	    field_get(v->sort)->title,
-	    v->desc ? (v->utf8 ? "\u2193" : "v") : (v->utf8 ? "\u2191" : "^"),
-	    v->filter ? "   filter: " : "", v->filter ? v->filter_text : "", n,
-	    view_rows_grouped(v) ? (n == 1 ? "group" : "groups") : "shown");
-	view_put(v->utf8, y, x, info, strlen(info), COLS - x, false);
+	k++;
+	snprintf(sort[0], sizeof sort[0], "sort %s %s",
+	    field_get(v->sort)->title, arrow);
+	snprintf(
+	    sort[1], sizeof sort[1], "%s%s", field_get(v->sort)->title, arrow);
+	it[k++] = (struct fit_item){ .form = { sort[0], sort[1] }, .keep = 70 };
+	if (v->filter != NULL) {
+		char esc[VIEW_PATTERN * 4];
+
+		esc_text(v->filter_text, strlen(v->filter_text), esc,
+		    sizeof esc, v->utf8);
+		snprintf(filter, sizeof filter, "filter: %s", esc);
+		it[k++] = (struct fit_item){ .form = { filter },
+			.keep = 50,
+			.cut = FIT_CUT_END,
+			.min = 12 };
+	}
+	snprintf(count, sizeof count, "%zu %s", n, what);
+	it[k++] = (struct fit_item){ .form = { count }, .keep = 55 };
+	fit_line(it, k, "   ", COLS - 1, v->utf8, line, sizeof line);
+	view_put_plain(HEADER_ROWS, 1, line, COLS - 1);
 }
 
 /* Column headings, the sort column marked. */
 static void
-view_table_headings(
-    struct view *v, const struct view_col *col, int n, int name_w)
+view_table_headings(struct view *v, const struct view_col *col, int n)
 {
 	char buf[256];
 	int y = HEADER_ROWS + 1, x, c;
@@ -244,16 +407,11 @@ view_table_headings(
 
 		if (!col[c].show)
 			continue;
-		if (col[c].own == VO_FIELD &&
-		    field_get(col[c].field)->width == 0)
-			w = COLS - x;
-		else if (col[c].own == VO_NAME)
-			w = name_w;
 		if (!view_rows_grouped(v) && view_table_sorted(v, &col[c]))
 			attron(A_BOLD);
 		snprintf(buf, sizeof buf,
 		    view_table_right(&col[c]) ? "%*s" : "%-*s", w,
-		    view_table_title(&col[c]));
+		    view_table_title(v, &col[c]));
 		view_put_plain(y, x, buf, w);
 		attroff(A_BOLD);
 		x += w + 1;
@@ -269,7 +427,7 @@ view_table_headings(
 /* One row at y: a region's, or a group's. */
 static void
 view_table_row(struct view *v, const struct field_row *row, bool at_cursor,
-    const struct view_col *col, int n, int name_w, int y)
+    const struct view_col *col, int n, int y)
 {
 	const struct tracked_region *r = row->r;
 	int attr = 0, x, c;
@@ -295,29 +453,25 @@ view_table_row(struct view *v, const struct field_row *row, bool at_cursor,
 			continue;
 		if (k->own == VO_NAME) {
 			field_read(FIELD_PATH, row, &fv);
-			view_put(v->utf8, y, x, fv.s, fv.len, name_w, true);
-			x += name_w + 1;
+			view_put(v->utf8, y, x, fv.s, fv.len, w, true);
+			x += w + 1;
 			continue;
 		}
 		if (k->own == VO_FIELD &&
 		    field_get(k->field)->type == FT_TEXT) {
 			bool tail = field_get(k->field)->width == 0;
-			int room = tail ? COLS - x : w, used;
+			int used;
 			/* A long path gives way to " (deleted)": that the file
 			 * is gone matters more. */
-			int sfx = tail && r != NULL && r->deleted && room > 20 ?
-			    10 :
-			    0;
+			int sfx =
+			    tail && r != NULL && r->deleted && w > 20 ? 10 : 0;
 
 			field_read(k->field, row, &fv);
 			used = view_put(
-			    v->utf8, y, x, fv.s, fv.len, room - sfx, tail);
-			if (tail) {
-				if (sfx)
-					view_put_plain(y, x + used,
-					    " (deleted)", COLS - x - used);
-				break;
-			}
+			    v->utf8, y, x, fv.s, fv.len, w - sfx, tail);
+			if (sfx)
+				view_put_plain(
+				    y, x + used, " (deleted)", COLS - x - used);
 			x += w + 1;
 			continue;
 		}
@@ -331,9 +485,10 @@ view_table_row(struct view *v, const struct field_row *row, bool at_cursor,
 			hot = COLOR_PAIR(PAIR_UP) | A_BOLD;
 		attron(hot);
 		if (view_table_right(k)) {
-			char pad[64];
+			char pad[300];
 
-			snprintf(pad, sizeof pad, "%*s", w, buf);
+			snprintf(pad, sizeof pad, "%*s",
+			    w + (int)strlen(buf) - fit_width(buf), buf);
 			view_put_plain(y, x, pad, w);
 		} else
 			view_put_plain(y, x, buf, w);
@@ -350,27 +505,17 @@ static void
 view_table_draw(struct view *v)
 {
 	struct view_col col[VIEW_MAX_COLS];
-	int rows = LINES - HEADER_ROWS - 3, c, n, name_w;
+	int rows = LINES - HEADER_ROWS - 3, c, n;
 	size_t i, nrows = view_rows_count(v);
 	bool grouped = view_rows_grouped(v);
 
 	n = view_table_columns(v, COLS, col);
 	for (c = 0; c < n; c++) {
 		if (col[c].own == VO_TREND)
-			v->trend_w = col[c].width;
+			v->trend_w = col[c].show ? col[c].width : 0;
 	}
 	if (rows < 1)
 		rows = 1;
-	/* In the group view the name takes what the numbers leave. */
-	name_w = COLS;
-	for (c = 0; c < n; c++) {
-		if (col[c].show && col[c].own != VO_NAME)
-			name_w -= col[c].width + 1;
-	}
-	if (name_w > 60)
-		name_w = 60;
-	if (name_w < 12)
-		name_w = 12;
 	if (v->cursor < v->top)
 		v->top = v->cursor;
 	if (v->cursor >= v->top + (size_t)rows)
@@ -379,13 +524,13 @@ view_table_draw(struct view *v)
 		v->top = nrows > (size_t)rows ? nrows - (size_t)rows : 0;
 
 	view_table_tabs(v, nrows);
-	view_table_headings(v, col, n, name_w);
+	view_table_headings(v, col, n);
 	for (i = v->top; i < nrows && (int)(i - v->top) < rows; i++) {
 		struct field_row row = { v->app->model,
 			grouped ? NULL : v->table.rows[i],
 			grouped ? &v->groups[i] : NULL, v->addr_digits };
 
-		view_table_row(v, &row, i == v->cursor, col, n, name_w,
+		view_table_row(v, &row, i == v->cursor, col, n,
 		    TABLE_TOP + (int)(i - v->top));
 	}
 	if (nrows == 0)

@@ -6,6 +6,8 @@
 py() { python3 - "$@"; }
 
 start_demo --demo-rate 256 --demo-hostile || { ok 1 "demo starts"; finish; }
+check "--demo prints its PID alone on its first line" \
+	test "$(head -1 "$demo_out")" = "$demo_pid" || diag_file "$demo_out"
 
 # Text: the header and the demo's classes.
 limit 20 "$MEMTOP" -b -n 1 -p "$demo_pid" >"$tmp/text" 2>"$tmp/err"
@@ -21,6 +23,11 @@ check "no raw escape byte reaches the output" \
 check "the hostile path is shown escaped" grep -q 'evil\\e\[31mred' "$tmp/text"
 check "a 1,300-byte path is printed whole" \
 	grep -Eq '/(d{200}/){6}long\.bin$' "$tmp/text"
+# One sample gives no rate: the header says so with a dash, not 0.
+check "the first sample's rate reads as not known (a dash), not as 0" \
+	grep -Eq '^RSS [0-9.]+[KMG] \((-|–)\)  PSS ' "$tmp/text"
+check "no rate is written in kB/s: one unit per second, as on screen" \
+	sh -c "! grep -q 'kB/s' '$tmp/text'"
 
 # JSON Lines: three samples, valid whatever the paths hold, totals = sums.
 limit 30 "$MEMTOP" -b -n 3 -d 0.5 -p "$demo_pid" --format json >"$tmp/json"
@@ -46,6 +53,13 @@ for line in lines:
     assert any("\x1b[31m" in r["path"] for r in o["regions"]), "hostile path lost"
     if line is lines[0]:
         assert all(r["delta_rss_kb"] == 0 for r in o["regions"]), "first sample: no change yet"
+        # No rate is known from one sample: null, never 0.
+        assert o["totals"]["rate_kb_s"] is None, o["totals"]["rate_kb_s"]
+        assert all(r["rate_kb_s"] is None for r in o["regions"]), "first sample: a rate"
+        assert all(c["rate_kb_s"] is None for c in o["classes"]), "first sample: a class rate"
+    else:
+        assert isinstance(o["totals"]["rate_kb_s"], float), o["totals"]["rate_kb_s"]
+        assert any(isinstance(r["rate_kb_s"], float) for r in o["regions"])
     # MemAvailable (through libproc2) is the system's, give or take a moment.
     avail = [int(l.split()[1]) for l in open("/proc/meminfo") if l.startswith("MemAvailable:")][0]
     assert abs(o["mem_available_kb"] - avail) < avail * 0.1, (o["mem_available_kb"], avail)
@@ -56,7 +70,7 @@ for line in lines:
     assert gone and gone[0]["deleted"] and gone[0]["class"] == "deleted", gone
 print("fine")
 EOF
-check "json: valid lines, schema, totals equal the sum of regions" \
+check "json: valid lines, schema, totals equal the sum of regions, null rates in the first" \
 	grep -q fine "$tmp/json.check" || diag_file "$tmp/json.check"
 
 # CSV: a header row and one row per region, each row one line.
@@ -69,9 +83,13 @@ assert head[:4] == ["time", "pid", "comm", "start"], head
 assert all(len(r) == len(head) for r in rows), "ragged rows"
 assert len(set(r[0] for r in rows[1:])) == 2, "want 2 samples"
 assert any("evil\\e[31m" in r[-1] for r in rows[1:]), "hostile path"
+rate = head.index("rate_kb_s")
+first = [r for r in rows[1:] if r[0] == rows[1][0]]
+assert all(r[rate] == "" for r in first), "first sample: a rate that is not empty"
+assert any(r[rate] != "" for r in rows[1:] if r[0] != rows[1][0]), "second: no rate"
 print("fine")
 EOF
-check "csv: header, equal-length rows, two samples" grep -q fine "$tmp/csv.check" ||
+check "csv: header, equal-length rows, two samples, no rate in the first" grep -q fine "$tmp/csv.check" ||
 	diag_file "$tmp/csv.check"
 
 # The leak: the demo's leak region grows at 256 kB/s; memtop's rate says so.

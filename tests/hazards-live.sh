@@ -228,8 +228,18 @@ time.sleep(30)' &
 			'$pub/memtop' -b -n 1 -p $demo_pid" >/dev/null 2>"$tmp/hide.err"
 		code=$?
 		check "hidepid=$h: exit 4 and one line naming hidepid" sh -c \
-			"test $code = 4 && test \$(wc -l <'$tmp/hide.err') = 1 && grep -q hidepid '$tmp/hide.err'" ||
+			"test $code = 4 && test \$(wc -l <'$tmp/hide.err') = 1 && grep -q hidepid=$h '$tmp/hide.err'" ||
 			diag_file "$tmp/hide.err"
+		# hidepid=1 hides the files, not the process: say which.
+		if [ "$h" = 1 ]; then
+			check "hidepid=1: the process's files are hidden, not the process" sh -c \
+				"grep -q 'files of process' '$tmp/hide.err' && ! grep -q 'hides other users. processes' '$tmp/hide.err'" ||
+				diag_file "$tmp/hide.err"
+		else
+			check "hidepid=2: the process itself is hidden" \
+				grep -q "process $demo_pid is hidden.*hides other users' processes" "$tmp/hide.err" ||
+				diag_file "$tmp/hide.err"
+		fi
 	done
 	unshare --mount sh -c "mount -t proc -o hidepid=2 proc /proc &&
 		setpriv --reuid=nobody --regid=nogroup --clear-groups \

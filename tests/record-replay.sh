@@ -638,7 +638,7 @@ tm send-keys -t rr Home Right Enter
 check "Enter opens the region's detail, as of that sample" \
 	wait_screen 3 "identity: "
 tm send-keys -t rr Escape
-check "Esc goes back to the table" wait_screen 3 "Rate/s"
+check "Esc goes back to the table" wait_screen 3 "Rate"
 tm send-keys -t rr q
 tm kill-server 2>/dev/null
 finish

@@ -122,8 +122,36 @@ test_values(void)
 	ok(field_read(FIELD_CLASS, &grp, &v) && v.len > 0,
 	    "a group's class is its name");
 	field_format(FIELD_RATE, &tot, buf, sizeof buf);
-	is_str(buf, "+30.0K", "the totals' rate as a cell");
+	is_str(buf, "+30K/s", "the totals' rate as a cell, per second");
 	model_free(m);
+}
+
+/* Each column is as wide as the widest value it can hold, and its title:
+ * a size, a change, a rate, whatever the figures (test-util checks that
+ * the formatters keep to those widths). */
+static void
+test_widths(void)
+{
+	bool wide = true;
+	int id;
+
+	for (id = 0; id < FIELD_COUNT; id++) {
+		const struct field *f = field_get(id);
+		int need = f->type == FT_KB ? FMT_KB_WIDTH :
+		    f->type == FT_DELTA     ? FMT_KB_WIDTH + 1 :
+		    f->type == FT_RATE      ? FMT_RATE_WIDTH :
+		                              0;
+
+		if (!(f->flags & FIELD_COLUMN) || f->width == 0)
+			continue;
+		if (f->width < need || f->width < (int)strlen(f->title)) {
+			diag(
+			    "%s: %d columns, its values need %d, its title %zu",
+			    f->name, f->width, need, strlen(f->title));
+			wide = false;
+		}
+	}
+	ok(wide, "every column is as wide as its widest value and its title");
 }
 
 struct sort_job {
@@ -191,18 +219,26 @@ test_two_models(void)
 	model_free(b.m);
 }
 
+/* doc/memtop.1's path in the source tree. */
+static const char *
+man_path(void)
+{
+	static char path[4096];
+	const char *dir = getenv("srcdir");
+
+	snprintf(path, sizeof path, "%s/doc/memtop.1", dir ? dir : ".");
+	return path;
+}
+
 /* doc/memtop.1 from the source tree, or NULL. */
 static char *
 man_page(void)
 {
-	const char *dir = getenv("srcdir");
-	char path[4096];
 	char *buf = NULL;
 	size_t n = 0;
 	FILE *f;
 
-	snprintf(path, sizeof path, "%s/doc/memtop.1", dir ? dir : ".");
-	if ((f = fopen(path, "r")) == NULL)
+	if ((f = fopen(man_path(), "r")) == NULL)
 		return NULL;
 	buf = xmalloc(1 << 20);
 	n = fread(buf, 1, (1 << 20) - 1, f);
@@ -229,60 +265,134 @@ has_word(const char *text, const char *word)
 	return false;
 }
 
+/*
+ * The part of section `name` that field_man() makes, from its marker
+ * line to the next section, against what field_man() makes now.
+ * MEMTOP_MAN_UPDATE=1 writes it into doc/memtop.1 instead (review the
+ * diff, commit it).  Returns the man page, updated or not.
+ */
+static char *
+man_section_made(char *man, const char *name)
+{
+	char head[64], *sec, *from, *to, *made = NULL, *out;
+	size_t n = 0;
+	FILE *f;
+
+	snprintf(head, sizeof head, "\n.SH %s\n", name);
+	f = open_memstream(&made, &n);
+	field_man(f, name);
+	fclose(f);
+	if ((sec = strstr(man, head)) == NULL ||
+	    (from = strstr(sec, ".\\\" Made from src/field.c")) == NULL ||
+	    ((to = strstr(sec + 1, "\n.SH ")) != NULL && from > to)) {
+		ok(0, "doc/memtop.1 has a %s section with its made part", name);
+		free(made);
+		return man;
+	}
+	to = to != NULL ? to + 1 : from + strlen(from);
+	if (getenv("MEMTOP_MAN_UPDATE") != NULL) {
+		out = xasprintf("%.*s%s%s", (int)(from - man), man, made, to);
+		f = fopen(man_path(), "w");
+		ok(f != NULL && fputs(out, f) >= 0 && fclose(f) == 0,
+		    "%s written into %s", name, man_path());
+		free(man);
+		free(made);
+		return out;
+	}
+	if (!ok((size_t)(to - from) == n && memcmp(from, made, n) == 0,
+	        "the man page's %s are those of the registry (src/field.c), "
+	        "each with its meaning and its source",
+	        name)) {
+		diag("MEMTOP_MAN_UPDATE=1 tests/test-field rewrites them; it "
+		     "would write:");
+		fputs(made, stdout);
+	}
+	free(made);
+	return man;
+}
+
 static void
 test_man(void)
 {
-	char *man = man_page(), *sec, *end, *p, want[128];
-	bool same = true, keys = true;
-	int id, at = 0;
+	char *man = man_page(), *sec, *end, *p, name[64], tags[4096];
+	const struct header_fact *h;
+	size_t i, n;
+	bool all = true;
+	int c, id;
 
-	if (man == NULL || (sec = strstr(man, "\n.SH COLUMNS\n")) == NULL) {
-		ok(0, "doc/memtop.1 has a COLUMNS section");
-		free(man);
+	if (man == NULL) {
+		ok(0, "doc/memtop.1 is there");
 		return;
 	}
-	sec += 1;
-	if ((end = strstr(sec + 4, "\n.SH ")) != NULL)
-		*end = '\0';
-	/* Each column of the registry, in its order, as ".TP" and then
-	 * '.BR name " (Title, unit)"'. */
-	p = sec;
-	for (id = 0; id < FIELD_COUNT; id++) {
-		const struct field *f = field_get(id);
-
-		if (!(f->flags & FIELD_COLUMN))
-			continue;
-		snprintf(want, sizeof want, ".TP\n.BR %s \" (%s%s%s)\"\n",
-		    f->name, f->title, f->unit[0] ? ", " : "", f->unit);
-		if ((p = strstr(p, want)) == NULL) {
-			diag("the man page lacks, or misplaces: %s", want);
-			same = false;
-			break;
-		}
-		at++;
-	}
-	for (p = sec, id = 0; (p = strstr(p, ".TP\n")) != NULL; p++)
-		id++;
-	ok(same && id == at,
-	    "the man page lists the registry's %d columns, in its order, with "
-	    "their titles and units, and no others",
-	    at);
-	for (id = 0; id < FIELD_COUNT; id++) {
+	man = man_section_made(man, "COLUMNS");
+	man = man_section_made(man, "HEADER");
+	/* What it made names every column, key, total and header fact. */
+	sec = strstr(man, "\n.SH COLUMNS\n");
+	for (id = 0; sec != NULL && id < FIELD_COUNT; id++) {
 		const struct field *f = field_get(id);
 
 		if ((f->flags & (FIELD_CSV | FIELD_JSON | FIELD_TOTAL)) &&
 		    !has_word(sec, f->key)) {
 			diag("the man page does not name the key %s", f->key);
-			keys = false;
+			all = false;
 		}
-		if ((f->flags & FIELD_HEADER) && !has_word(sec, f->title)) {
-			diag("the man page does not name the total %s",
-			    f->title);
-			keys = false;
+		if ((f->flags & FIELD_COLUMN) && !has_word(sec, f->name))
+			all = false;
+	}
+	sec = strstr(man, "\n.SH HEADER\n");
+	n = field_header_facts(&h);
+	for (i = 0; sec != NULL && i < n; i++)
+		all &= strstr(sec, h[i].name) != NULL &&
+		    strstr(sec, h[i].source) != NULL;
+	for (id = 0; sec != NULL && id < FIELD_COUNT; id++) {
+		if (field_get(id)->flags & FIELD_HEADER)
+			all &= has_word(sec, field_get(id)->title);
+	}
+	ok(all && sec != NULL,
+	    "COLUMNS names every column and key, HEADER every total and fact "
+	    "with its source");
+
+	/* Every built-in class has its entry in REGION CLASSES, as a bold
+	 * word of a tag line (".B brk\\-heap", ".BR code \", \" rodata"). */
+	sec = strstr(man, "\n.SH REGION CLASSES\n");
+	end = sec != NULL ? strstr(sec + 1, "\n.SH ") : NULL;
+	if (end != NULL)
+		*end = '\0';
+	/* The tag lines alone: the line after each ".TP". */
+	for (i = 0, p = sec; p != NULL && (p = strstr(p, "\n.TP\n")) != NULL;
+	     p += 4) {
+		size_t k = strcspn(p + 5, "\n");
+
+		if (i + k + 2 < sizeof tags) {
+			memcpy(tags + i, p + 5, k);
+			i += k;
+			tags[i++] = '\n';
 		}
 	}
-	ok(keys && has_word(sec, "end"),
-	    "and every CSV and JSON key, and every total of the header");
+	tags[i] = '\0';
+	sec = sec != NULL ? tags : NULL;
+	for (all = sec != NULL, c = 0; sec != NULL && c < RC_COUNT; c++) {
+		char want[80], *w = want;
+		const char *q;
+
+		snprintf(name, sizeof name, "%s",
+		    c == RC_ANON_NAMED ? "anon:" : region_class_name(c));
+		/* As troff writes it: each '-' as "\\-". */
+		for (q = name; *q != '\0' && w < want + sizeof want - 3; q++) {
+			if (*q == '-')
+				*w++ = '\\';
+			*w++ = *q;
+		}
+		*w = '\0';
+		if (!has_word(sec, want)) {
+			diag("REGION CLASSES lacks the class %s", name);
+			all = false;
+		}
+	}
+	ok(all,
+	    "REGION CLASSES has an entry for every one of the %d built-in "
+	    "classes",
+	    RC_COUNT);
 	free(man);
 }
 
@@ -291,6 +401,7 @@ main(void)
 {
 	test_names();
 	test_values();
+	test_widths();
 	test_two_models();
 	test_man();
 	return tap_done();

@@ -366,12 +366,17 @@ test_rate_window(void)
 	begin();
 	add(0x1000, 0x2000, "rw-p", "", 0);
 	model_ingest(m, snap);
-	ok(model_region_rate(m, at(m, 0x1000), SERIES_RSS) == 0,
-	    "one sample: no rate");
+	ok(isnan(model_region_rate(m, at(m, 0x1000), SERIES_RSS)) &&
+	        isnan(model_totals_rate(m, SERIES_RSS)),
+	    "one sample: the rate is not known yet (NAN), not 0");
 	now += 1.0; /* samples at t = 0, 2, 3 */
 	begin();
 	add(0x1000, 0x2000, "rw-p", "", 20);
+	add(0x8000, 0x9000, "rw-p", "", 4);
 	model_ingest(m, snap);
+	ok(!isnan(model_totals_rate(m, SERIES_RSS)) &&
+	        isnan(model_region_rate(m, at(m, 0x8000), SERIES_RSS)),
+	    "two samples: the totals have a rate, a region seen once not yet");
 	begin();
 	add(0x1000, 0x2000, "rw-p", "", 30);
 	model_ingest(m, snap);

@@ -3,6 +3,8 @@
  */
 #include "config.h"
 
+#include <locale.h>
+#include <math.h>
 #include <poll.h>
 #include <pthread.h>
 #include <stdlib.h>
@@ -11,6 +13,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "fit.h"
 #include "table.h"
 #include "tap.h"
 #include "util.h"
@@ -55,6 +58,20 @@ test_esc(void)
 	         "2J",
 	    4, out, sizeof out, true);
 	is_str(out, "\\xc2\\x9b2J", "C1 control CSI (U+009B) is escaped");
+	esc_text("a\xe2\x80\xae"
+	         "b\xe2\x80\x8b"
+	         "c\xf3\xa0\x80\x81\xe2\x80\xa8"
+	         "d",
+	    17, out, sizeof out, true);
+	is_str(out, "a\\u202eb\\u200bc\\U0e0001\\u2028d",
+	    "bidi, zero-width, tag and line-separator characters are shown "
+	    "as \\uXXXX, not passed");
+	is_str(json_of("a\xe2\x80\xae"
+	               "b\xf3\xa0\x80\x81",
+	           9),
+	    "\"a\\u202eb\\udb40\\udc01\"",
+	    "and as JSON escapes in JSON (a tag as its surrogate pair)");
+	is_str(csv_of("\xe2\x80\xae", 3), "\\u202e", "and escaped in CSV");
 	n = esc_text("\033\033\033\033", 4, out, 6, true);
 	ok(n == 4 && strcmp(out, "\\e\\e") == 0,
 	    "truncation never cuts an escape in half");
@@ -164,19 +181,50 @@ test_rates(void)
 {
 	char buf[32];
 	double r;
-	bool fits = true;
+	uint64_t kb;
+	bool fits = true, fits_kb = true, fits_delta = true;
 
-	is_str(fmt_rate(0.01, buf, sizeof buf), "0", "a still rate: 0");
-	is_str(fmt_rate(64, buf, sizeof buf), "+64.0K", "64 kB/s");
-	is_str(fmt_rate(-1536, buf, sizeof buf), "-1.5M", "-1.5 MB/s");
-	is_str(fmt_rate(10240, buf, sizeof buf), "+10.0M", "10 MB/s");
-	for (r = 0.03; r < 1e9; r *= 1.07) {
-		if (strlen(fmt_rate(-r, buf, sizeof buf)) > 7) {
+	is_str(fmt_rate(0.01, buf, sizeof buf), "0/s", "a still rate: 0/s");
+	is_str(fmt_rate(NAN, buf, sizeof buf), fmt_none(),
+	    "a rate not known yet: a dash, never 0");
+	is_str(fmt_rate(INFINITY, buf, sizeof buf), fmt_none(),
+	    "an infinite rate is no rate");
+	ok(!locale_is_utf8() || strcmp(fmt_none(), "\u2013") == 0,
+	    "in a UTF-8 locale, an en dash");
+	is_str(fmt_rate(64, buf, sizeof buf), "+64K/s", "64 kB/s");
+	is_str(fmt_rate(0.3, buf, sizeof buf), "+0.3K/s", "0.3 kB/s");
+	is_str(fmt_rate(-1536, buf, sizeof buf), "-1.5M/s", "-1.5 MB/s");
+	is_str(fmt_rate(16384, buf, sizeof buf), "+16M/s", "16 MB/s");
+	is_str(fmt_rate(15945.8, buf, sizeof buf), "+16M/s",
+	    "15945.8 kB/s reads +16M/s, as sizes read");
+	is_str(fmt_rate(999.7, buf, sizeof buf), "+1.0M/s",
+	    "999.7 kB/s is 1.0M/s, not 1000K/s");
+	for (r = 0.03; r < 1e22; r *= 1.07) {
+		if (strlen(fmt_rate(-r, buf, sizeof buf)) > FMT_RATE_WIDTH) {
 			diag("%g kB/s: %s", -r, buf);
 			fits = false;
 		}
 	}
-	ok(fits, "every rate fits the 7-column Rate cell");
+	ok(fits, "every rate fits FMT_RATE_WIDTH (%d) columns", FMT_RATE_WIDTH);
+	is_str(fmt_kb(1048064, buf, sizeof buf), "1.0G",
+	    "1023.5M and up is 1.0G, not 1024M");
+	is_str(fmt_kb(UINT64_MAX, buf, sizeof buf), "16Z",
+	    "the largest size has a unit");
+	for (kb = 1; kb < UINT64_MAX / 3; kb = kb * 3 + 1) {
+		int k;
+
+		for (k = -2; k <= 2; k++) {
+			uint64_t x = kb + (uint64_t)k;
+
+			fits_kb &=
+			    strlen(fmt_kb(x, buf, sizeof buf)) <= FMT_KB_WIDTH;
+			fits_delta &= strlen(fmt_kb_delta(-(int64_t)(x / 2),
+			                  buf, sizeof buf)) <= FMT_KB_WIDTH + 1;
+		}
+	}
+	ok(fits_kb && fits_delta,
+	    "every size fits FMT_KB_WIDTH (%d), every change one more",
+	    FMT_KB_WIDTH);
 }
 
 /* fatal() on a thread of its own while the view's hook is set: the hook
@@ -247,15 +295,113 @@ test_fatal_thread(void)
 	close(wake[1]);
 }
 
+/* A header line at every width from 10 to 80: words shorten before any
+ * figure goes, the heavier figures stay longest, a path is cut at its
+ * front, and the line never passes the width. */
+/* hidepid's mode, from lines of /proc/self/mountinfo. */
+static void
+test_hidepid(void)
+{
+	ok(proc_hidepid_parse("66 48 0:40 / /proc rw,relatime - proc proc "
+	                      "rw,hidepid=noaccess\n") == 1 &&
+	        proc_hidepid_parse("66 48 0:40 / /proc rw - proc proc "
+	                           "rw,hidepid=1\n") == 1,
+	    "hidepid=1 (noaccess): files hidden");
+	ok(proc_hidepid_parse("66 48 0:40 / /proc rw - proc proc "
+	                      "rw,hidepid=invisible,subset=pid\n") == 2 &&
+	        proc_hidepid_parse(
+	            "6 4 0:4 / /proc rw - proc proc rw,hidepid=ptraceable\n") ==
+	            4,
+	    "hidepid=2 (invisible) and 4 (ptraceable): processes hidden");
+	ok(proc_hidepid_parse("48 46 0:21 / /proc rw - proc proc rw\n") == 0 &&
+	        proc_hidepid_parse("9 4 0:7 / /mnt rw - proc proc "
+	                           "rw,hidepid=2\n") == 0,
+	    "no hidepid, or a proc mounted elsewhere: nothing hidden");
+}
+
+static void
+test_fit(void)
+{
+	struct fit_item it[4];
+	char line[256];
+	bool fits = true, order = true;
+	int cols, w, prev_shown = 4;
+
+	memset(it, 0, sizeof it);
+	it[0] = (struct fit_item){ .form = { "cgroup 12M of 16M (75%)",
+		                       "cg 12M of 16M", "cg 12M/16M" },
+		.keep = 90 };
+	it[1] = (struct fit_item){ .form = { "limit in ~2m12s at +31K/s",
+		                       "limit in ~2m12s", "full ~2m12s" },
+		.keep = 80 };
+	it[2] =
+	    (struct fit_item){ .form = { "OOM kills 2", "OOM 2" }, .keep = 50 };
+	it[3] = (struct fit_item){ .form = { "[/svc.slice/app.service]" },
+		.keep = 10,
+		.cut = FIT_CUT_FRONT,
+		.min = 8 };
+	w = fit_line(it, 4, "  ", 200, true, line, sizeof line);
+	is_str(line,
+	    "cgroup 12M of 16M (75%)  limit in ~2m12s at +31K/s  OOM kills 2  "
+	    "[/svc.slice/app.service]",
+	    "wide: every item in its longest form");
+	ok(w == fit_width(line) && it[2].x == 52 && it[3].width == 24,
+	    "the columns of the line and of each item");
+	fit_line(it, 4, "  ", 60, true, line, sizeof line);
+	is_str(line,
+	    "cg 12M of 16M  full ~2m12s  OOM 2  [/svc.slice/app.service]",
+	    "60: words shorten, a round at a time, the lightest first");
+	fit_line(it, 4, "  ", 50, true, line, sizeof line);
+	is_str(line, "cg 12M/16M  full ~2m12s  OOM 2  \u2026lice/app.service]",
+	    "50: every word at its shortest, then the path cut at its front");
+	fit_line(it, 4, "  ", 35, true, line, sizeof line);
+	is_str(line, "cg 12M of 16M  full ~2m12s  OOM 2",
+	    "35: the path goes, the figures stay and grow back");
+	fit_line(it, 4, "  ", 27, false, line, sizeof line);
+	is_str(line, "cg 12M of 16M  full ~2m12s",
+	    "27: the OOM kills go (the lightest figure) and the rest grow "
+	    "back");
+	for (cols = 80; cols >= 10; cols--) {
+		int shown = 0, i;
+
+		w = fit_line(it, 4, "  ", cols, true, line, sizeof line);
+		fits &= w <= cols && w == fit_width(line);
+		for (i = 0; i < 4; i++)
+			shown += it[i].x >= 0;
+		/* What goes at a width stays gone when narrower, lightest
+		 * first. */
+		order &= shown <= prev_shown && (shown == 0 || it[0].x >= 0) &&
+		    (it[2].x < 0 || it[1].x >= 0);
+		prev_shown = shown;
+	}
+	ok(fits, "from 80 to 10 columns the line fits its width");
+	ok(order, "and the figures go lightest first, never to come back");
+	it[0].cut = FIT_CUT_END;
+	it[0].min = 6;
+	fit_line(it, 1, "  ", 8, false, line, sizeof line);
+	is_str(line, "cg 12M/>", "an item that may be cut at its end");
+}
+
 int
 main(void)
 {
+	setlocale(LC_ALL, "C.UTF-8");
 	test_esc();
 	test_json_csv();
 	test_fmt();
 	test_columns_rx();
 	test_times();
 	test_rates();
+	test_fit();
+	test_hidepid();
+	/* Without a UTF-8 locale, what is not known is an ASCII dash. */
+	if (setlocale(LC_ALL, "C.UTF-8") != NULL) {
+		char buf[16];
+
+		setlocale(LC_ALL, "C");
+		is_str(fmt_rate(NAN, buf, sizeof buf), "-",
+		    "in the C locale a rate not known yet is -");
+	}
 	test_fatal_thread();
 	return tap_done();
 }

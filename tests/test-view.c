@@ -6,6 +6,7 @@
 #include "config.h"
 
 #include <curses.h>
+#include <fcntl.h>
 #include <locale.h>
 #include <poll.h>
 #include <pthread.h>
@@ -17,6 +18,7 @@
 #include <wchar.h>
 
 #include "batch.h"
+#include "fit.h"
 #include "proc-parse.h"
 #include "session.h"
 #include "spark.h"
@@ -276,6 +278,26 @@ screen_size(int lines, int cols)
 	view_draw(&v);
 }
 
+/* A model of a test's own for a while: model_enter() gives the one to go
+ * back to, model_leave() goes back to it at 120x40. */
+static struct model *
+model_enter(void)
+{
+	struct model *old = app.model;
+
+	app.model = model_new();
+	return old;
+}
+
+static void
+model_leave(struct model *old)
+{
+	model_free(app.model);
+	app.model = old;
+	v.rebuild = true;
+	screen_size(40, 120);
+}
+
 /* The column of the first row of the table, as text: rows from TABLE_TOP. */
 static int
 rows_containing(const char *needle)
@@ -294,14 +316,13 @@ test_table(void)
 	bool ok_all;
 	char want[32];
 
-	screen_size(40, 170);
-	golden("regions-170x40");
+	screen_size(40, 160);
+	golden("regions-160x40");
 	ok(strstr(row(0), "pid 4242") && strstr(row(0), "leaky"),
 	    "the header names the pid and the command");
 	ok(strstr(row(1), "leaky --serve \\e[2J") != NULL,
 	    "the command line's escape sequence is shown as text");
-	snprintf(want, sizeof want, "%+.1fK/s",
-	    model_totals_rate(app.model, SERIES_RSS));
+	fmt_rate(model_totals_rate(app.model, SERIES_RSS), want, sizeof want);
 	if (!ok(strstr(row(2), "RSS     8.5M") && strstr(row(2), want),
 	        "the RSS total shows its size and growth rate"))
 		dump();
@@ -342,7 +363,7 @@ test_table(void)
 	        strstr(row(y),
 	            "\u2581\u2582\u2583\u2584\u2585\u2586"
 	            "\u2587\u2588") &&
-	        strstr(row(y), "+64.0K"),
+	        strstr(row(y), "+64K/s"),
 	    "the leaking region's sparkline rises and its rate is 64 kB/s");
 	ok(y > 0 && strstr(row(y), "+448K") != NULL,
 	    "its delta since the first sample");
@@ -389,7 +410,7 @@ test_table(void)
 		}
 		if (!ok(strstr(row(TABLE_TOP - 2), "sort Rate") != NULL &&
 		            n >= 5 && in_order,
-		        "sorted by Rate/s, the rows at 0 "
+		        "sorted by Rate, the rows at 0 "
 		        "stay in address order"))
 			dump();
 	}
@@ -423,7 +444,7 @@ test_table(void)
 	/* Baseline: m makes every delta 0, the next sample counts again. */
 	keys("m");
 	y = find("7f0000000000-", TABLE_TOP);
-	ok(y > 0 && strstr(row(y), "+64.0K") && strstr(row(y), " 0 "),
+	ok(y > 0 && strstr(row(y), "+64K/s") && strstr(row(y), " 0 "),
 	    "m: the leak's delta is 0 from now");
 	sample(10);
 	view_draw(&v);
@@ -451,6 +472,27 @@ test_detail(void)
 	ok(find("identity: appeared as 600000-900000, grew", 0) > 0,
 	    "the detail tells the heap grew since it appeared");
 	ok(find("RSS over the last", 0) > 0, "the chart shows RSS");
+	{
+		/* The heap's RSS is flat: one line at its level, with its
+		 * value, no block of bars. */
+		int t = find("RSS over the last", 0), axis = find("now", t + 1);
+		int lines = 0, at = -1, k;
+
+		for (k = t + 1; t > 0 && k < axis; k++) {
+			if (strstr(row(k), "\u2500") != NULL) {
+				lines++;
+				at = k;
+			}
+		}
+		if (!ok(t > 0 && strstr(row(t), "flat at 2.9M, 0/s") &&
+		            lines == 1 &&
+		            strncmp(row(at), "   2.9M ", 8) == 0 &&
+		            find("\u2588", t) < 0 && find("\u2584", t) < 0,
+		        "a flat series: a line at its level, labelled 2.9M, "
+		        "and "
+		        "no block"))
+			dump();
+	}
 	view_key(&v, KEY_DOWN);
 	view_draw(&v);
 	ok(strstr(row(HEADER_ROWS), "7f4000000000-7f4000200000 rw-s") != NULL,
@@ -465,7 +507,7 @@ test_detail(void)
 	        find("swap over the last", 0) > 0,
 	    "s: the chart shows swap");
 	keys("\033");
-	ok(find("Rate/s", 0) > 0 && cursor_line() == y &&
+	ok(find("Rate", 0) > 0 && cursor_line() == y &&
 	        strstr(row(y), "[heap]"),
 	    "Esc: back on the table, same row");
 
@@ -474,9 +516,9 @@ test_detail(void)
 	view_key(&v, KEY_HOME);
 	keys("\nr");
 	y = find("RSS over the last", 0);
-	if (!ok(y > 0 && strstr(row(y), "+64.0 kB/s") &&
-	            strstr(row(y), "scale 1000K..1.6M"),
-	        "the leak's chart: its rate and scale"))
+	if (!ok(y > 0 && strstr(row(y), "+64K/s") &&
+	            strstr(row(y), "from 1000K to 1.6M"),
+	        "the leak's chart: its rate and range, in units"))
 		dump();
 	if (y > 0) {
 		int axis = find("now", y + 1), top = y + 1, bottom = axis - 1;
@@ -496,8 +538,10 @@ test_detail(void)
 		getcchar(&cc, wc, &at, &pair, NULL);
 		ok(axis > 0 && first > 0 && wc[0] == 0x2588 &&
 		        strstr(row(top), "1.6M") &&
-		        strstr(row(bottom), "1000K"),
-		    "the newest bar fills the chart, labelled with the scale");
+		        strstr(row(bottom), "1000K") &&
+		        strstr(row(top + (bottom - top) / 2), "1.3M"),
+		    "the newest bar fills the chart; the scale in units at its "
+		    "top, middle and bottom");
 		mvin_wch(top, first, &cc);
 		getcchar(&cc, wc, &at, &pair, NULL);
 		ok(first > 0 && wc[0] == L' ', "the oldest bar is low");
@@ -557,17 +601,16 @@ test_sizes(void)
 	quiet();
 	golden("regions-80x24");
 	y = TABLE_TOP - 1;
-	ok(strstr(row(y), "Class") && strstr(row(y), "RSS") &&
-	        strstr(row(y), "Rate/s") && strstr(row(y), "Path") &&
-	        !strstr(row(y), "Address"),
-	    "at 80 columns: no address column");
+	ok(strstr(row(y), "Start") && strstr(row(y), "Class") &&
+	        strstr(row(y), "RSS") && strstr(row(y), "Rate") &&
+	        strstr(row(y), "Path") && !strstr(row(y), "Trend"),
+	    "at 80 columns: the start address, class, RSS, rate and path; "
+	    "the trend goes first");
 	{
-		const char *r = row(y), *t = strstr(r, "Trend"),
-		           *p = strstr(r, "Path");
+		const char *r = row(y), *p = strstr(r, "Path");
 
-		ok(t != NULL && p != NULL && p - t >= 11 && p - r <= 80 - 24,
-		    "at 80 columns the trend narrows, "
-		    "the path keeps 24 columns");
+		ok(p != NULL && p - r <= 80 - 24,
+		    "at 80 columns the path keeps 24 columns");
 	}
 	view_put_status_clear(&v.status); /* the key hints, not a message */
 	screen_size(24, 80);
@@ -603,10 +646,10 @@ test_sizes(void)
 	y = TABLE_TOP - 1;
 	for (int i = 0; i < LINES; i++)
 		fits &= (int)strlen(row(i)) <= 40 * 3;
-	ok(strstr(row(0), "pid 4242") && strstr(row(y), "Class") &&
-	        strstr(row(y), "RSS") && strstr(row(y), "Rate") &&
-	        !strstr(row(y), "Trend") && fits,
-	    "at 40x10: class, RSS and rate stay, the trend goes");
+	ok(strstr(row(0), "pid 4242") && strstr(row(y), "Start") &&
+	        strstr(row(y), "Class") && strstr(row(y), "RSS") &&
+	        strstr(row(y), "Rate") && !strstr(row(y), "Trend") && fits,
+	    "at 40x10: start, class, RSS and rate stay, the trend goes");
 	ok(find("[heap]", TABLE_TOP) > 0 || find("heap", TABLE_TOP) > 0,
 	    "at 40x10 rows are still listed");
 	screen_size(5, 20);
@@ -614,7 +657,7 @@ test_sizes(void)
 	ok(find("too small", 0) >= 0 && find("20x5, needs 40x10", 0) >= 0,
 	    "at 20x5 it says the terminal is too small, and what it needs");
 	screen_size(40, 120);
-	ok(find("Rate/s", 0) > 0 && find("Trend", 0) > 0,
+	ok(find("Rate", 0) > 0 && find("Trend", 0) > 0,
 	    "back at 120x40 the full table");
 	keys("?");
 	golden("help-120x40");
@@ -622,7 +665,7 @@ test_sizes(void)
 	        find("F6", 0) > 0 && find("Delta is", 0) > 0,
 	    "? shows the keys");
 	keys("x");
-	ok(find("Rate/s", 0) > 0, "any key leaves the help");
+	ok(find("Rate", 0) > 0, "any key leaves the help");
 	screen_size(12, 60);
 	keys("?");
 	ok(find("F10", 0) > 0 && find("Delta is", 0) < 0 &&
@@ -632,8 +675,147 @@ test_sizes(void)
 	ok(find("Delta is", 0) > 0 && find("F10", 0) < 0,
 	    "j scrolls to its end");
 	keys("q");
-	ok(find("Rate/s", 0) > 0 && !v.quit, "q leaves the help, not memtop");
+	ok(find("Rate", 0) > 0 && !v.quit, "q leaves the help, not memtop");
 	screen_size(40, 120);
+}
+
+/* The heading line's words, as a set: "Start Class RSS Rate Path". */
+static bool
+heading_has(const char *word)
+{
+	const char *h = row(TABLE_TOP - 1), *p;
+	size_t n = strlen(word);
+
+	for (p = strstr(h, word); p != NULL; p = strstr(p + 1, word)) {
+		if ((p == h || p[-1] == ' ') && (p[n] == ' ' || p[n] == '\0'))
+			return true;
+	}
+	return false;
+}
+
+/*
+ * The region table at each width from 40 to 250 columns, against its
+ * golden screen: what stays is decided by width, and in every one the
+ * identity (the start address at least) and the sort column stay, the
+ * trend only where the address is whole, and every line fits.
+ */
+static void
+test_widths(void)
+{
+	static const struct {
+		int cols, lines;
+	} sizes[] = { { 40, 24 }, { 60, 15 }, { 80, 24 }, { 100, 30 },
+		{ 120, 30 }, { 160, 40 }, { 250, 40 } };
+	size_t i;
+	int y, cols;
+	bool fits = true, ident = true, sorted = true, trend = true,
+	     figures = true;
+	char name[64];
+
+	keys("\033"); /* the region table, sorted by RSS */
+	for (i = 0; i < sizeof sizes / sizeof sizes[0]; i++) {
+		screen_size(sizes[i].lines, sizes[i].cols);
+		quiet();
+		snprintf(name, sizeof name, "width-%dx%d", sizes[i].cols,
+		    sizes[i].lines);
+		golden(name);
+		for (y = 0; y < LINES; y++)
+			fits &= fit_width(row(y)) <= COLS;
+		ident &= (heading_has("Start") || heading_has("Address")) &&
+		    heading_has("RSS") && heading_has("Rate") &&
+		    heading_has("Class");
+		trend &= !heading_has("Trend") || heading_has("Address") ||
+		    COLS < 120;
+		/* The figures of the header: RSS's size and rate, at any
+		 * width; the cgroup's usage and limit where it has a line. */
+		figures &= strstr(row(HEADER_ROWS == 5 ? 2 : 1), "RSS") &&
+		    strstr(row(HEADER_ROWS == 5 ? 2 : 1), "+") &&
+		    (HEADER_ROWS < 5 ||
+		        (strstr(row(4), "12M") && strstr(row(4), "16M")));
+		if (!ident || !fits)
+			dump();
+	}
+	ok(fits,
+	    "at 40, 60, 80, 100, 120, 160 and 250 columns every line "
+	    "fits its width");
+	ok(ident,
+	    "and every width shows the start address (or the range), the "
+	    "class, RSS and the rate");
+	ok(trend,
+	    "the trend is shown only where the whole range is, from "
+	    "120 columns");
+	ok(figures,
+	    "the header keeps RSS and its rate, the cgroup's usage "
+	    "and limit");
+	/* The sort column stays at every width, however far down the
+	 * claims it comes. */
+	keys(">>>"); /* Swap */
+	for (cols = 40; cols <= 250; cols += 7) {
+		screen_size(24, cols);
+		sorted &= heading_has("Swap") &&
+		    (heading_has("Start") || heading_has("Address"));
+	}
+	ok(sorted,
+	    "sorted by Swap, the Swap column stays from 40 to 250 "
+	    "columns, beside the address");
+	keys("<<<");
+	screen_size(40, 120);
+}
+
+/* A group of 210,001 regions: its count is shown whole, the column
+ * sized for it.  (The count is set in the view's copy of the groups: a
+ * model of 210,001 real regions would take most of a gigabyte.) */
+static void
+test_group_count(void)
+{
+	size_t i;
+	int y;
+
+	keys("g");
+	for (i = 0; i < v.ngroups; i++) {
+		if (strcmp(v.gbuf[i].label, "anon") == 0)
+			v.gbuf[i].nregions = 210001;
+	}
+	screen_size(24, 80);
+	y = find("anon ", TABLE_TOP);
+	if (!ok(y > 0 && strstr(row(y), " 210001 ") != NULL &&
+	            strstr(row(TABLE_TOP - 1), " Count ") != NULL,
+	        "by class, 210,001 anonymous regions: the count is whole "
+	        "(210001), under its heading"))
+		dump();
+	screen_size(10, 40);
+	y = find("anon", TABLE_TOP);
+	ok(y > 0 && strstr(row(y), "210001") != NULL, "and at 40 columns too");
+	keys("gg");
+	screen_size(40, 120);
+}
+
+/* A process whose last mapping is the kernel's [vsyscall]: its addresses
+ * keep 12 digits, the vsyscall's cut at its front, and at 40 columns the
+ * class is still there. */
+static void
+test_vsyscall(void)
+{
+	struct model *old = model_enter();
+	int y;
+
+	build(3);
+	add(0xffffffffff600000, 0xffffffffff601000, "--xp", "[vsyscall]", 0, 0);
+	model_ingest(app.model, snap);
+	v.rebuild = true;
+	screen_size(24, 120);
+	y = find("[vsyscall]", TABLE_TOP);
+	if (!ok(y > 0 &&
+	            strstr(row(y), "\u2026fffff600000-\u2026fffff601000") &&
+	            find("000000600000-000000903000", TABLE_TOP) > 0,
+	        "[vsyscall] does not widen every address: 12 digits, its own "
+	        "cut at the front"))
+		dump();
+	screen_size(24, 40);
+	ok(heading_has("Start") && heading_has("Class") && heading_has("RSS") &&
+	        heading_has("Rate"),
+	    "and at 40 columns the class stays beside the start");
+	model_leave(old);
 }
 
 static void
@@ -647,7 +829,7 @@ test_ascii(void)
 	ok(find("\u2588", 0) < 0 && y > 0, "without UTF-8: no block glyphs");
 	y = find("7f0000000000", TABLE_TOP);
 	if (y < 0)
-		y = find("+64.0K", TABLE_TOP);
+		y = find("+64K/s", TABLE_TOP);
 	ok(y > 0 && strstr(row(y), "#") != NULL, "the ASCII ramp instead");
 	v.utf8 = true;
 }
@@ -761,6 +943,18 @@ send_term(void *arg)
 	return arg;
 }
 
+/* Batch mode's app around src, sampled every 0.1 s; pc as given. */
+static void
+batch_app(struct app *a, struct source *src, struct pump_config *pc)
+{
+	a->pid = pc->pid = 4242;
+	a->source = src;
+	a->interval = 0.1;
+	a->model = pc->model = model_new();
+	a->sampler = pc->sampler = sampler_start(src, 0.1);
+	a->pump = pump_new(pc);
+}
+
 /* memtop -b on a target whose read blocks: stderr says the sample is late,
  * and SIGTERM still stops it at once. */
 static void
@@ -768,19 +962,15 @@ test_batch_stuck(void)
 {
 	struct source src = { &stuck_ops, NULL };
 	struct batch_opts bo = { BATCH_TEXT, FIELD_RSS, true, NULL };
-	struct app a = { .pid = 4242, .source = &src, .interval = 0.1 };
-	struct pump_config pc = { .pid = 4242, .stop_on_record_error = true };
+	struct app a = { 0 };
+	struct pump_config pc = { .stop_on_record_error = true };
 	char path[] = "/tmp/memtop-test-XXXXXX", said[512] = "";
 	int fd = mkstemp(path), saved = dup(2), code;
 	double t0 = clock_mono();
 	pthread_t killer;
 	ssize_t n;
 
-	a.model = model_new();
-	a.sampler = sampler_start(&src, 0.1);
-	pc.model = a.model;
-	pc.sampler = a.sampler;
-	a.pump = pump_new(&pc);
+	batch_app(&a, &src, &pc);
 	dup2(fd, 2);
 	pthread_create(&killer, NULL, send_term, NULL);
 	code = batch_run(&a, &bo);
@@ -802,6 +992,65 @@ test_batch_stuck(void)
 	    "the stuck source is left to the thread; nothing was sampled");
 	pump_free(a.pump);
 	signal(SIGTERM, SIG_DFL);
+	model_free(a.model);
+}
+
+/* A source whose first read takes 2.5 s, then returns a sample. */
+static int
+slow_next(struct source *src, struct snapshot *out, char **cause)
+{
+	struct timespec ts = { 2, 500 * 1000 * 1000 };
+
+	nanosleep(&ts, NULL);
+	snapshot_copy(out, snap);
+	out->seq = 0;
+	out->sample_ms = 3.0; /* the read's own cost, not the wait */
+	return 0;
+}
+
+static const struct source_ops slow_ops = { "slow", slow_next, fake_close };
+
+/* memtop -b on a sample that comes late: stderr says it is late, then how
+ * long it was waited for, the two agreeing (not the read's 3 ms). */
+static void
+test_batch_late(void)
+{
+	struct source src = { &slow_ops, NULL };
+	struct batch_opts bo = { BATCH_TEXT, FIELD_RSS, true, NULL };
+	struct app a = { 0 };
+	struct pump_config pc = { .max_samples = 1 };
+	char path[] = "/tmp/memtop-test-XXXXXX", said[1024] = "", *p;
+	int fd = mkstemp(path), saved = dup(2), out = dup(1), null;
+	double waited = -1;
+	ssize_t n;
+
+	batch_app(&a, &src, &pc);
+	dup2(fd, 2);
+	null = open("/dev/null", O_WRONLY);
+	fflush(stdout);
+	dup2(null, 1);
+	batch_run(&a, &bo);
+	fflush(stdout);
+	dup2(out, 1);
+	dup2(saved, 2);
+	close(saved);
+	close(out);
+	close(null);
+	n = pread(fd, said, sizeof said - 1, 0);
+	said[n > 0 ? n : 0] = '\0';
+	close(fd);
+	unlink(path);
+	if ((p = strstr(said, "the late sample came after ")) != NULL)
+		waited =
+		    strtod(p + strlen("the late sample came after "), NULL);
+	if (!ok(strstr(said, "sample late") != NULL && waited >= 2.0 &&
+	            waited < 4.0,
+	        "a sample 2.5 s late: stderr says it is late, then that it "
+	        "came after %.1f s (the wait, not the read's 3 ms)",
+	        waited))
+		diag("stderr: %s", said);
+	sampler_stop(a.sampler);
+	pump_free(a.pump);
 	model_free(a.model);
 }
 
@@ -894,10 +1143,9 @@ test_big(void)
 static void
 test_deleted(void)
 {
-	struct model *old = app.model;
+	struct model *old = model_enter();
 	int y;
 
-	app.model = model_new();
 	begin();
 	add(0x10000, 0x11000, "r--p",
 	    "/srv/app/releases/2026-12-01/lib/"
@@ -908,8 +1156,8 @@ test_deleted(void)
 	model_ingest(app.model, snap);
 	v.rebuild = true;
 	screen_size(24, 80);
-	y = find("everything", TABLE_TOP);
-	if (!ok(y > 0 && strstr(row(y), "everything.bin (deleted)") != NULL,
+	y = find("thing.bin", TABLE_TOP);
+	if (!ok(y > 0 && strstr(row(y), "thing.bin (deleted)") != NULL,
 	        "at 80 columns a long deleted path is cut, its (deleted) "
 	        "stays"))
 		dump();
@@ -921,10 +1169,7 @@ test_deleted(void)
 	        "the detail shows a long path whole, on lines of its own"))
 		dump();
 	keys("\033");
-	model_free(app.model);
-	app.model = old;
-	v.rebuild = true;
-	screen_size(40, 120);
+	model_leave(old);
 }
 
 /* F6: the sort menu, and Enter chooses. */
@@ -1033,6 +1278,223 @@ test_replay(void)
 	ok(strstr(row(LINES - 1), "Pause") != NULL &&
 	        strstr(row(LINES - 1), "Step") == NULL,
 	    "live again: the footer shows live keys, no replay key");
+}
+
+/* Add the keys of a help line ("  ? h F1       this help") to set. */
+static void
+help_keys(const char *line, char *set, size_t size)
+{
+	const char *p = line + 2, *end = strstr(p, "  ");
+	char key[64];
+	size_t n;
+
+	if (line[0] != ' ' || end == NULL)
+		return; /* a section's title */
+	while (p < end) {
+		n = strcspn(p, " ");
+		if (n > 0 && n < sizeof key) {
+			snprintf(key, sizeof key, " %.*s ", (int)n, p);
+			if (strstr(set, key) == NULL &&
+			    strlen(set) + n + 2 < size)
+				snprintf(set + strlen(set), size - strlen(set),
+				    "%.*s ", (int)n, p);
+		}
+		p += n + 1;
+	}
+}
+
+/* The keys of the man page's KEYS section: the bold words of its tag
+ * lines (".BR ? \", \" h \", \" F1"), troff's escapes undone. */
+static void
+man_keys(char *set, size_t size)
+{
+	const char *dir = getenv("srcdir");
+	char path[4096], line[512];
+	bool in = false, tag = false;
+	FILE *f;
+
+	snprintf(path, sizeof path, "%s/doc/memtop.1", dir ? dir : ".");
+	set[0] = ' ';
+	set[1] = '\0';
+	if ((f = fopen(path, "r")) == NULL)
+		return;
+	while (fgets(line, sizeof line, f) != NULL) {
+		char *p, *w, word[64];
+		int arg = 0;
+		size_t o;
+
+		line[strcspn(line, "\n")] = '\0';
+		if (strncmp(line, ".SH ", 4) == 0)
+			in = strcmp(line, ".SH KEYS") == 0;
+		if (!in)
+			continue;
+		if (strcmp(line, ".TP") == 0) {
+			tag = true;
+			continue;
+		}
+		if (!tag)
+			continue;
+		tag = false;
+		/* ".B X" or ".BR X ", " Y": the arguments, bold ones even. */
+		for (p = strchr(line, ' '); p != NULL && *p != '\0'; arg++) {
+			p += strspn(p, " ");
+			if (*p == '"') {
+				w = strchr(p + 1, '"');
+				p = w != NULL ? w + 1 : p + strlen(p);
+				continue;
+			}
+			for (o = 0;
+			     *p != '\0' && *p != ' ' && o + 1 < sizeof word;
+			     p++) {
+				if (p[0] == '\\' &&
+				    (p[1] == '-' || p[1] == 'e'))
+					word[o++] = *++p == 'e' ? '\\' : '-';
+				else
+					word[o++] = *p;
+			}
+			word[o] = '\0';
+			if (o > 0 && (line[2] == ' ' || arg % 2 == 0) &&
+			    strlen(set) + o + 2 < size)
+				snprintf(set + strlen(set), size - strlen(set),
+				    "%s ", word);
+		}
+	}
+	fclose(f);
+}
+
+/* Every key that ? lists, on every screen it is pressed on, live and in a
+ * replay, is in the man page's KEYS, and each key there is one ? lists. */
+static void
+test_man_keys(void)
+{
+	static const struct view_screen *const screens[] = {
+		&view_screen_regions, &view_screen_groups, &view_screen_detail
+	};
+	static const struct view_screen *const overlays[] = {
+		&view_overlay_live, &view_overlay_replay
+	};
+	static char text[96 * 160];
+	char help[2048] = " ", man[2048], key[64];
+	const struct view_screen *old = v.overlay;
+	size_t s, o, i, n;
+	bool all = true;
+	const char *p;
+
+	for (o = 0; o < 2; o++) {
+		v.overlay = overlays[o];
+		for (s = 0; s < sizeof screens / sizeof screens[0]; s++) {
+			n = view_keys_help(&v, screens[s], text, 160, 96);
+			for (i = 0; i < n; i++)
+				help_keys(text + i * 160, help, sizeof help);
+		}
+	}
+	v.overlay = old;
+	man_keys(man, sizeof man);
+	for (p = help + 1; *p != '\0'; p += strcspn(p, " ") + 1) {
+		snprintf(key, sizeof key, " %.*s ", (int)strcspn(p, " "), p);
+		if (strstr(man, key) == NULL) {
+			diag("? lists%sbut the man page's KEYS do not", key);
+			all = false;
+		}
+	}
+	for (p = man + 1; *p != '\0'; p += strcspn(p, " ") + 1) {
+		snprintf(key, sizeof key, " %.*s ", (int)strcspn(p, " "), p);
+		if (strstr(help, key) == NULL) {
+			diag("the man page's KEYS list%sbut ? does not", key);
+			all = false;
+		}
+	}
+	if (!ok(all && strlen(help) > 40,
+	        "the keys ? lists on every screen, live and in a replay, are "
+	        "the man page's KEYS, no more, no fewer"))
+		diag("?:%s\nman:%s", help, man);
+}
+
+/* Whether every word the header's lines show is a word of a header fact
+ * or a total's title (field.h), the man page's HEADER; figures, trends,
+ * the target's own text (comm, the command line, the cgroup's path and
+ * unit) and
+ * punctuation aside.  Says the first that is not. */
+static bool
+header_words_known(void)
+{
+	const struct header_fact *h;
+	size_t nf = field_header_facts(&h), i;
+	char known[2048] = " ", word[128];
+	int y, id;
+
+	for (i = 0; i < nf; i++)
+		snprintf(known + strlen(known), sizeof known - strlen(known),
+		    "%s ", h[i].words);
+	for (id = 0; id < FIELD_COUNT; id++) {
+		if (field_get(id)->flags & FIELD_HEADER)
+			snprintf(known + strlen(known),
+			    sizeof known - strlen(known), "%s ",
+			    field_get(id)->title);
+	}
+	for (y = 0; y < HEADER_ROWS; y++) {
+		const char *p = row(y);
+
+		while (*p != '\0') {
+			size_t n;
+
+			p += strspn(p, " ");
+			n = strcspn(p, " ");
+			snprintf(word, sizeof word, " %.*s", (int)n, p);
+			p += n;
+			if (y == 1 && strcmp(word, " cmd") != 0)
+				break; /* the command line: the target's */
+			/* Punctuation around a word: "(75%)", "limit,". */
+			while (strlen(word) > 1 &&
+			    strchr(",;:()", word[strlen(word) - 1]))
+				word[strlen(word) - 1] = '\0';
+			if (strcspn(word, "0123456789") < strlen(word) ||
+			    word[1] == '[' || word[1] == '(' ||
+			    strspn(word + 1,
+			        "abcdefghijklmnopqrstuvwxyz"
+			        "ABCDEFGHIJKLMNOPQRSTUVWXYZ") == 0 ||
+			    strcmp(word + 1, "leaky") == 0 ||
+			    strcmp(word + 1, "svc.slice") == 0)
+				continue;
+			strcat(word, " ");
+			if (strstr(known, word) == NULL) {
+				diag("the header shows \"%s\" on line %d: no "
+				     "header fact has it",
+				    word, y);
+				return false;
+			}
+		}
+	}
+	return true;
+}
+
+/* Every word the header writes, wide and narrow, with a cgroup limit and
+ * without, is the man page's (the facts HEADER is made from). */
+static void
+test_header_words(void)
+{
+	bool all = true;
+	int cols;
+
+	for (cols = 40; cols <= 250; cols += 30) {
+		screen_size(24, cols);
+		all &= header_words_known();
+	}
+	build(20);
+	snap->info.cg_max = UINT64_MAX;
+	snap->info.cg_oom_kills = 0;
+	model_ingest(app.model, snap);
+	v.rebuild = true;
+	for (cols = 40; cols <= 250; cols += 30) {
+		screen_size(24, cols);
+		all &= header_words_known();
+	}
+	if (!ok(all,
+	        "every word of the header, from 40 to 250 columns, with "
+	        "a cgroup limit and without, is in its man page HEADER"))
+		dump();
+	sample(21);
+	screen_size(40, 120);
 }
 
 /* The help and the footer are made from the key tables: bind g's action
@@ -1152,7 +1614,7 @@ main(void)
 		return 0;
 	}
 	setenv("LINES", "40", 1);
-	setenv("COLUMNS", "170", 1);
+	setenv("COLUMNS", "160", 1);
 	out = fopen("/dev/null", "w");
 	in = fopen("/dev/null", "r");
 	if (out == NULL || in == NULL ||
@@ -1178,18 +1640,24 @@ main(void)
 	test_detail();
 	test_groups();
 	test_sizes();
+	test_widths();
+	test_group_count();
+	test_vsyscall();
 	test_ascii();
 	test_big();
 	test_deleted();
 	test_sort_menu();
 	test_replay();
 	test_rebind();
+	test_man_keys();
+	test_header_words();
 	test_live();
 	test_exec();
 	test_end();
 	test_stuck_stop();
 	test_batch_stuck();
 	test_runtime_line();
+	test_batch_late();
 
 	view_free(&v);
 	endwin();
