@@ -204,4 +204,7 @@ view_header_draw(struct view *v)
 		attron(COLOR_PAIR(PAIR_WARN) | A_BOLD);
 	view_put(v->utf8, 4, 0, buf, strlen(buf), COLS, false);
 	attroff(COLOR_PAIR(PAIR_WARN) | A_BOLD);
+
+	/* Line 5: the top leak suspect (view-suspects.c). */
+	view_suspects_header(v, 5);
 }

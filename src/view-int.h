@@ -29,6 +29,8 @@
 #include "app.h"
 #include "field.h"
 #include "model.h"
+#include "moment.h"
+#include "suspect.h"
 #include "table.h"
 #include "view-put.h"
 
@@ -81,8 +83,9 @@ struct view_screen {
 	const char *(*state)(struct view *v, char *buf, size_t size);
 };
 
-/* Lines above the table: 5, or 2 on a short screen (under 18 lines). */
-#define HEADER_ROWS  (LINES >= 18 ? 5 : 2)
+/* Lines above the table: 6 (the last names the leak suspect), or 2 on a
+ * short screen (under 18 lines). */
+#define HEADER_ROWS  (LINES >= 18 ? 6 : 2)
 #define TABLE_TOP    (HEADER_ROWS + 2) /* screen line of the first row */
 #define NEW_SAMPLES  5 /* a new region is marked for this many samples */
 #define VIEW_DEPTH   8 /* screens open over each other */
@@ -132,6 +135,18 @@ struct view {
 	int addr_digits; /* hex digits of an address: 12 or 16 */
 	int trend_w;     /* the table's trend, as laid out */
 
+	/* view-suspects.c: the ranking by regions (the header, the cursor
+	 * and L) and by groups (L); L's rows and cursor. */
+	struct suspect_ranking *ranking, *group_ranking;
+	enum group_by suspect_by;
+	size_t suspect_cursor, suspect_top;
+	bool cursor_chosen; /* a key moved the cursor: no suspect moves it */
+	/* The model at the last m (view-rows.c), for an exact diff; NULL:
+	 * the model's own baseline (the first sample, or M). */
+	struct moment *baseline;
+	struct view_diff *diff;     /* view-diff.c */
+	struct view_picker *picker; /* view-picker.c; NULL: no picker */
+
 	uint64_t detail_id;      /* view-detail.c */
 	enum series series;      /* the detail's chart */
 	enum field_id sort_menu; /* view-sort.c: the highlighted entry */
@@ -167,13 +182,15 @@ view_under(const struct view *v)
 }
 
 /* The screens. */
-extern const struct view_screen view_screen_regions; /* view-table.c */
-extern const struct view_screen view_screen_groups;  /* view-table.c */
-extern const struct view_screen view_screen_detail;  /* view-detail.c */
-extern const struct view_screen view_screen_help;    /* view-help.c */
-extern const struct view_screen view_screen_sort;    /* view-sort.c */
-extern const struct view_screen view_overlay_live;   /* view-live.c */
-extern const struct view_screen view_overlay_replay; /* view-replay.c */
+extern const struct view_screen view_screen_regions;  /* view-table.c */
+extern const struct view_screen view_screen_groups;   /* view-table.c */
+extern const struct view_screen view_screen_detail;   /* view-detail.c */
+extern const struct view_screen view_screen_help;     /* view-help.c */
+extern const struct view_screen view_screen_sort;     /* view-sort.c */
+extern const struct view_screen view_screen_suspects; /* view-suspects.c */
+extern const struct view_screen view_screen_diff;     /* view-diff.c */
+extern const struct view_screen view_overlay_live;    /* view-live.c */
+extern const struct view_screen view_overlay_replay;  /* view-replay.c */
 
 /* view.c: the view as data.  view_init() borrows app; view_draw() paints
  * stdscr from the model; view_key() applies one key; view_pump() runs the
@@ -238,6 +255,9 @@ bool view_rows_new(const struct view *v, const struct tracked_region *r);
 void view_rows_rebuild(struct view *v);
 /* After a key: the cursor's region is the one to follow. */
 void view_rows_follow(struct view *v);
+/* m (reset false) or M: the baseline, and the moment the diff compares
+ * with; says so. */
+void view_rows_set_baseline(struct view *v, bool reset);
 /* Sort by field c (desc: biggest first), and say so. */
 void view_rows_sort(struct view *v, enum field_id c, bool desc);
 
@@ -246,5 +266,16 @@ extern const struct view_keys view_keys_sorting;
 
 /* view-header.c */
 void view_header_draw(struct view *v);
+
+/* view-suspects.c: the ranking of the regions now (*out owned by the
+ * view, valid until the next call); the header's line at y; the cursor of
+ * the region table onto the top suspect, unless a key moved it. */
+size_t view_suspects_rank(struct view *v, const struct suspect **out);
+void view_suspects_header(struct view *v, int y);
+void view_suspects_place_cursor(struct view *v);
+void view_suspects_free(struct view *v);
+
+/* view-diff.c */
+void view_diff_free(struct view *v);
 
 #endif

@@ -136,6 +136,7 @@ view_rows_search_next(struct view *v, int dir, bool include_current)
 		if (view_rows_matches(v, i, v->search)) {
 			v->cursor = i;
 			v->cursor_key = view_rows_key(v, i);
+			v->cursor_chosen = true;
 			view_put_status_clear(&v->status); /* an old "no
 			                                       match" is over */
 			return;
@@ -187,6 +188,7 @@ view_rows_move(struct view *v, int key)
 	size_t n = view_rows_count(v);
 	size_t page = LINES - HEADER_ROWS - 3 > 1 ? LINES - HEADER_ROWS - 3 : 1;
 
+	v->cursor_chosen = true;
 	switch (key) {
 	case KEY_UP:
 	case 'k':
@@ -237,15 +239,23 @@ view_rows_next_match(struct view *v, int key)
 	return VIEW_DONE;
 }
 
-static int
-view_rows_mark(struct view *v, int key)
+void
+view_rows_set_baseline(struct view *v, bool reset)
 {
-	bool reset = key == 'M';
-
 	pump_mark(v->app->pump, reset);
+	/* The diff screen compares with the model as it is now, exactly:
+	 * the model's baseline keeps only what is still tracked. */
+	moment_free(v->baseline);
+	v->baseline = reset ? NULL : moment_capture(v->app->model);
 	view_put_status_set(&v->status, "%s",
 	    reset ? "baseline: the first sample" :
 	            "baseline set: Delta counts from now");
+}
+
+static int
+view_rows_mark(struct view *v, int key)
+{
+	view_rows_set_baseline(v, key == 'M');
 	return VIEW_REBUILD;
 }
 

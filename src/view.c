@@ -338,6 +338,10 @@ view_free(struct view *v)
 	rx_free(v->filter);
 	rx_free(v->search);
 	table_free(&v->table);
+	view_suspects_free(v);
+	view_diff_free(v);
+	moment_free(v->baseline);
+	v->baseline = NULL;
 	free(v->gbuf);
 	v->gbuf = NULL;
 	v->groups = NULL;

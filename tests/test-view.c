@@ -519,6 +519,122 @@ test_groups(void)
 	ok(find("[Regions]", 0) > 0, "g twice more: back to regions");
 }
 
+/* The region table opens with the cursor on the top suspect, the leak,
+ * although sorted by RSS it is the third row. */
+static void
+test_cursor_on_suspect(void)
+{
+	int y;
+
+	screen_size(40, 170);
+	y = cursor_line();
+	if (!ok(y > TABLE_TOP && strstr(row(y), "7f0000000000-") != NULL,
+	        "the table opens with the cursor on the leak, the top suspect"))
+		dump();
+	ok(strstr(row(5), "leak suspect: anon 7f00") &&
+	        strstr(row(5), "+64K/s for ") && strstr(row(5), "steady"),
+	    "the header names it: %s", row(5));
+}
+
+/* L: the ranking; g by class; Enter on a group lists its members. */
+static void
+test_suspects(void)
+{
+	int y;
+
+	screen_size(40, 120);
+	keys("L");
+	golden("suspects-120x40");
+	y = TABLE_TOP;
+	if (!ok(strstr(row(y), "7f0000000000-7f0040000000") &&
+	            strstr(row(y), "+64.0K") && strstr(row(y), "steady") &&
+	            strstr(row(y), "anon"),
+	        "L: the leak ranks first, at 64 kB/s, steady"))
+		dump();
+	ok(strstr(row(y), " 1 ") == row(y) || strncmp(row(y), "  1", 3) == 0,
+	    "ranked 1");
+	ok(find("confidence 0.", TABLE_TOP) > 0 &&
+	        find("kept 1.00", TABLE_TOP) > 0,
+	    "under the table: why it ranks there");
+	ok(find("heap", TABLE_TOP) < 0,
+	    "the heap, whose range grew but whose RSS did not, is no "
+	    "suspect");
+	screen_size(24, 80);
+	golden("suspects-80x24");
+	ok(strstr(row(TABLE_TOP), "7f0000000000-") &&
+	        strstr(row(TABLE_TOP), "+64.0K"),
+	    "at 80 columns the range still shows");
+	screen_size(40, 120);
+	keys("g");
+	ok(strstr(row(HEADER_ROWS), "[By class]") &&
+	        strstr(row(TABLE_TOP), "anon") &&
+	        strstr(row(TABLE_TOP), "region"),
+	    "g: by class, anon first");
+	keys("\n");
+	if (!ok(find("By class > anon", 0) > 0 &&
+	            rows_containing("+64.0K") == 1 &&
+	            rows_containing(" 1.0G ") == 1,
+	        "Enter on the group: its members in the table"))
+		dump();
+	keys("\033\033");
+	ok(find("[By class]", 0) > 0, "Esc: the groups");
+	keys("gg");
+	keys("L\n");
+	if (!ok(find("identity: appeared as 7f0000000000-7f0040000000", 0) > 0,
+	        "L, Enter on the leak: its detail"))
+		dump();
+	keys("\033");
+	ok(find("Leak suspects", 0) > 0, "Esc: back to the ranking");
+	keys("\033");
+	ok(find("[Regions]", 0) > 0, "Esc again: the table");
+}
+
+/* D: what changed since the baseline, then since an m. */
+static void
+test_diff(void)
+{
+	int y;
+
+	screen_size(40, 120);
+	keys("M");
+	keys("D");
+	golden("diff-120x40");
+	y = find("7f0000000000-", TABLE_TOP);
+	if (!ok(y == TABLE_TOP && strstr(row(y), "grew") &&
+	            strstr(row(y), "+640K"),
+	        "D: the leak grew most since the first sample, first"))
+		dump();
+	y = find("7f3000000000-", TABLE_TOP);
+	ok(y > 0 && strncmp(row(y), "new", 3) == 0 && strstr(row(y), "+40K"),
+	    "the region mapped since is new");
+	y = find("7f2000000000-", TABLE_TOP);
+	ok(y > 0 && strncmp(row(y), "gone", 4) == 0 && strstr(row(y), "-300K"),
+	    "the region unmapped since is gone");
+	ok(strstr(row(HEADER_ROWS), "1 new") &&
+	        strstr(row(HEADER_ROWS), "since the first sample at"),
+	    "the tab line counts them: %s", row(HEADER_ROWS));
+	ok(find("the process: RSS +", TABLE_TOP) > 0,
+	    "and the process's change");
+	keys("m");
+	ok(find("nothing changed since the baseline", TABLE_TOP) > 0,
+	    "m in the diff: nothing changed since now");
+	sample(11);
+	sample(12);
+	view_draw(&v);
+	y = find("7f0000000000-", TABLE_TOP);
+	if (!ok(y == TABLE_TOP && strstr(row(y), "+128K") &&
+	            strstr(row(HEADER_ROWS), "since m at") &&
+	            find("exact", TABLE_TOP) > 0,
+	        "two samples later: the leak +128K since m, exactly"))
+		dump();
+	keys("g");
+	golden("diff-by-class");
+	ok(strstr(row(TABLE_TOP), "grew") && strstr(row(TABLE_TOP), "anon"),
+	    "g: by class, anon grew");
+	keys("gg\033");
+	ok(find("[Regions]", 0) > 0, "Esc: the table");
+}
+
 static void
 test_sizes(void)
 {
@@ -549,7 +665,7 @@ test_sizes(void)
 
 		while (n > 0 && f[n - 1] == ' ')
 			n--;
-		ok(n >= 6 && strncmp(f + n - 6, "m Mark", 6) == 0,
+		ok(n >= 10 && strncmp(f + n - 10, "L Suspects", 10) == 0,
 		    "at 80 columns the footer keeps whole key hints");
 	}
 	keys(">");
@@ -1082,9 +1198,12 @@ main(void)
 	for (k = 0; k < 8; k++)
 		sample(k);
 
+	test_cursor_on_suspect();
 	test_table();
 	test_detail();
 	test_groups();
+	test_suspects();
+	test_diff();
 	test_sizes();
 	test_ascii();
 	test_big();
