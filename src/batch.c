@@ -27,6 +27,8 @@ batch_format_lookup(const char *name)
 		return BATCH_CSV;
 	if (strcasecmp(name, "json") == 0 || strcasecmp(name, "jsonl") == 0)
 		return BATCH_JSON;
+	if (strcasecmp(name, "suspects") == 0)
+		return BATCH_SUSPECTS;
 	return -1;
 }
 
@@ -151,6 +153,7 @@ batch_text(FILE *f, struct model *m, const struct table *t)
 			    fmt_kb(info->cg_max / 1024, b, sizeof b),
 			    info->cg_oom_kills);
 	}
+	batch_suspects_text(f, m);
 
 	fprintf(f, "\n%-16s %7s", "CLASS", "REGIONS");
 	for (k = 0; k < BATCH_NCLASS; k++)
@@ -364,7 +367,9 @@ batch_json(FILE *f, struct model *m, const struct table *t)
 		fputc('}', f);
 	}
 
-	fputs("], \"regions\": [", f);
+	fputc(']', f);
+	batch_suspects_json(f, m);
+	fputs(", \"regions\": [", f);
 	for (i = 0; i < t->nrows; i++) {
 		struct field_row row = { m, t->rows[i], NULL, 16 };
 
@@ -391,6 +396,9 @@ batch_print(
 		break;
 	case BATCH_JSON:
 		batch_json(f, m, &t);
+		break;
+	case BATCH_SUSPECTS:
+		batch_suspects_print(f, m);
 		break;
 	}
 	table_free(&t);

@@ -52,6 +52,8 @@ usage(FILE *f)
 	    "text|csv|json]\n"
 	    "       memtop -r FILE [-b [--format F] [--from T] [--to T] | "
 	    "--info]\n"
+	    "       memtop -r FILE -b --diff T1 T2;  memtop -b -p PID --diff "
+	    "DURATION\n"
 	    "       memtop --demo [--demo-rate KB_PER_S] [--demo-maps N]\n"
 	    "       memtop --demo-suspects\n"
 	    "\n"
@@ -64,8 +66,9 @@ usage(FILE *f)
 	    "  -s, --sort COLUMN    %s\n"
 	    "  -f, --filter REGEX   only regions whose class or path matches "
 	    "(pcre2)\n"
-	    "      --format FMT     batch output: text, csv or json (JSON "
-	    "Lines)\n"
+	    "      --format FMT     batch output: text, csv, json (JSON "
+	    "Lines),\n"
+	    "                       or suspects (the leak suspects alone)\n"
 	    "  -w, --write FILE     record every sample to FILE (with -b: "
 	    "silently)\n"
 	    "      --keep DURATION  flight recorder: keep about the last "
@@ -78,6 +81,10 @@ usage(FILE *f)
 	    "summary\n"
 	    "      --from T, --to T with -r -b: only samples in that time "
 	    "range\n"
+	    "      --diff T1 T2     with -r -b: what changed between two times "
+	    "of it\n"
+	    "      --diff DURATION  with -b -p: what changes over DURATION "
+	    "from now\n"
 	    "                       (unix seconds, +DURATION from the start,\n"
 	    "                       -DURATION from the end, or HH:MM[:SS])\n"
 	    "      --rules FILE     classification rules (default "
@@ -202,8 +209,18 @@ enum {
 	OPT_INFO,
 	OPT_FROM,
 	OPT_TO,
-	OPT_RULES
+	OPT_RULES,
+	OPT_DIFF
 };
+
+/* Whether arg is the second time of --diff T1 T2 rather than an option:
+ * a time ("-0s", "+2m", "14:05", unix seconds) never starts like one. */
+static bool
+diff_second_arg(const char *arg)
+{
+	return arg[0] != '-' || (arg[1] >= '0' && arg[1] <= '9') ||
+	    arg[1] == '.';
+}
 
 /* The user's rules: --rules FILE, else the default file if there is one.
  * A bad line, or a file that cannot be read, is said on stderr and memtop
@@ -255,6 +272,7 @@ main(int argc, char **argv)
 		{ "from", required_argument, NULL, OPT_FROM },
 		{ "to", required_argument, NULL, OPT_TO },
 		{ "rules", required_argument, NULL, OPT_RULES },
+		{ "diff", required_argument, NULL, OPT_DIFF },
 		{ "help", no_argument, NULL, 'h' },
 		{ "version", no_argument, NULL, 'V' }, { NULL, 0, NULL, 0 } };
 	struct demo_opts demo = { DEMO_LEAK_KB_S, 0, false, false, false };
@@ -265,6 +283,8 @@ main(int argc, char **argv)
 	bool batch = false, run_demo = false, format_given = false,
 	     info = false;
 	const char *from = NULL, *to = NULL, *rules_path = NULL;
+	const char *diff_a = NULL, *diff_b = NULL;
+	struct batch_diff bd = { 0, 0, 0 };
 	struct classify_rules *rules;
 	double keep = 0;
 	char *cause = NULL, *err_msg = NULL;
@@ -317,8 +337,8 @@ main(int argc, char **argv)
 		case OPT_FORMAT:
 			if ((c = batch_format_lookup(optarg)) < 0)
 				fatal(EXIT_USAGE,
-				    "unknown format '%s' (text, csv "
-				    "or json)",
+				    "unknown format '%s' (text, csv, "
+				    "json or suspects)",
 				    optarg);
 			bo.format = (enum batch_format)c;
 			format_given = true;
@@ -370,6 +390,11 @@ main(int argc, char **argv)
 		case OPT_RULES:
 			rules_path = optarg;
 			break;
+		case OPT_DIFF:
+			diff_a = optarg;
+			if (optind < argc && diff_second_arg(argv[optind]))
+				diff_b = argv[optind++];
+			break;
 		case 'h':
 			usage(stdout);
 			return EXIT_OK;
@@ -410,6 +435,26 @@ main(int argc, char **argv)
 		    "replay dashboard, t jumps to a time)");
 	if (keep > 0 && rec_path == NULL)
 		fatal(EXIT_USAGE, "--keep goes with -w FILE");
+	if (diff_a != NULL &&
+	    (!batch || info || bo.format == BATCH_SUSPECTS || from || to))
+		fatal(EXIT_USAGE,
+		    "--diff goes with -b and --format text, csv or json "
+		    "(not with --from, --to or --info)");
+	if (diff_a != NULL && replay_path != NULL && diff_b == NULL)
+		fatal(EXIT_USAGE,
+		    "--diff T1 T2: a recording's difference needs two times "
+		    "(--diff -60s -0s is the last minute)");
+	if (diff_a != NULL && replay_path == NULL) {
+		if (diff_b != NULL)
+			fatal(EXIT_USAGE,
+			    "--diff DURATION: live, the difference over one "
+			    "span from now (two times go with -r FILE)");
+		if ((bd.span_s = parse_duration(diff_a)) <= 0)
+			fatal(EXIT_USAGE,
+			    "--diff wants a duration such as 30s or 5m, "
+			    "not '%s'",
+			    diff_a);
+	}
 	app.quiet = batch && rec_path != NULL && !format_given;
 
 	if (app.filter != NULL) {
@@ -462,6 +507,16 @@ main(int argc, char **argv)
 			    "--from %s is after --to %s: no sample "
 			    "lies between",
 			    from, to);
+		if (diff_a != NULL &&
+		    ((bd.from = parse_time(
+		          diff_a, sum.first_wall, sum.last_wall)) < 0 ||
+		        (bd.to = parse_time(
+		             diff_b, sum.first_wall, sum.last_wall)) < 0 ||
+		        bd.from > bd.to))
+			fatal(EXIT_USAGE,
+			    "--diff %s %s: two times of the recording, the "
+			    "earlier first (-60s, +2m, 14:05:30)",
+			    diff_a, diff_b);
 		/* The replay dashboard plays on; -n bounds batch output. */
 		pc.max_samples = batch ? app.max_samples : 0;
 	} else {
@@ -500,7 +555,10 @@ main(int argc, char **argv)
 	pc.stop_on_record_error = batch;
 	app.pump = pump_new(&pc);
 
-	if (batch) {
+	if (batch && diff_a != NULL) {
+		signal(SIGPIPE, SIG_IGN);
+		code = batch_diff_run(&app, &bo, &bd);
+	} else if (batch) {
 		signal(SIGPIPE, SIG_IGN);
 		code = batch_run(&app, &bo);
 	} else

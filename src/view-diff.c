@@ -223,10 +223,18 @@ view_diff_row(struct view *v, const struct moment_delta *dl, int ndeltas,
 
 		esc_text(
 		    dl->label, strlen(dl->label), label, sizeof label, v->utf8);
-		snprintf(line, sizeof line,
-		    "%*s %-16.16s %0*" PRIx64 "-%0*" PRIx64 " %s", DIFF_NUM,
-		    buf, label, v->addr_digits, report_delta_start(dl),
-		    v->addr_digits, report_delta_end(dl), path);
+		/* The range when it fits, else its start: it names the
+		 * region. */
+		bool whole = COLS - x - DIFF_NUM - 18 >= 2 * v->addr_digits + 1;
+
+		snprintf(line, sizeof line, "%*s %-16.16s %0*" PRIx64, DIFF_NUM,
+		    buf, label, v->addr_digits, report_delta_start(dl));
+		if (whole)
+			snprintf(line + strlen(line),
+			    sizeof line - strlen(line), "-%0*" PRIx64,
+			    v->addr_digits, report_delta_end(dl));
+		snprintf(line + strlen(line), sizeof line - strlen(line), " %s",
+		    path);
 	}
 	view_put_plain(y, x, line, COLS - x);
 	attroff(attr);
