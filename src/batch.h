@@ -9,6 +9,7 @@
 
 #include "model.h"
 #include "moment.h"
+#include "proclist.h"
 #include "table.h"
 
 enum batch_format { BATCH_TEXT, BATCH_CSV, BATCH_JSON, BATCH_SUSPECTS };
@@ -35,6 +36,19 @@ int batch_print(
 void batch_suspects_json(FILE *f, struct model *m);
 void batch_suspects_text(FILE *f, struct model *m);
 void batch_suspects_print(FILE *f, struct model *m);
+
+/* batch-procs.c: memtop -b without a target: the process list, every
+ * interval, max_ticks times (0: until a signal). */
+struct batch_procs {
+	const int *pids; /* only these (a -p list), or all when npids is 0 */
+	size_t npids;
+	enum proclist_col sort;
+	bool descending;
+	const struct rx *filter; /* the command line, container, cgroup */
+	double interval;
+	long max_ticks;
+};
+int batch_procs_run(const struct batch_procs *bp, enum batch_format format);
 
 struct app;
 

@@ -16,6 +16,7 @@
 
 #include "app.h"
 #include "batch.h"
+#include "choose.h"
 #include "classify-rules.h"
 #include "demo.h"
 #include "field.h"
@@ -210,8 +211,60 @@ enum {
 	OPT_FROM,
 	OPT_TO,
 	OPT_RULES,
-	OPT_DIFF
+	OPT_DIFF,
+	OPT_FOLLOW
 };
+
+/*
+ * No one target (no -p, a -p list, several -P matches): the process list
+ * with -b, else the picker.  one_only: an option that needs one target.
+ */
+static int
+run_processes(struct app *app, const struct batch_opts *bo, bool batch,
+    const struct choice *ch, const char *sort_name, bool one_only)
+{
+	struct batch_procs bp;
+	char *why = NULL;
+	int c = PCOL_PSS;
+
+	if (one_only)
+		fatal(EXIT_USAGE,
+		    "-w, --diff and --follow watch one process: give -p PID "
+		    "or a -P pattern that one process matches%s",
+		    ch->kind == CHOOSE_SOME && ch->nmatch > 1 ?
+		        " (several match)" :
+		        "");
+	if (sort_name != NULL && (c = proclist_col_lookup(sort_name)) < 0)
+		fatal(EXIT_USAGE,
+		    "unknown column '%s' for the process list (try pid, user, "
+		    "comm, cmdline, rss, pss, swap, anon, rate, oom_score, "
+		    "cgroup)",
+		    sort_name);
+	app->list_sort = c;
+	if (batch) {
+		if (bo->format == BATCH_SUSPECTS)
+			fatal(EXIT_USAGE,
+			    "--format suspects goes with one process (-p PID)");
+		memset(&bp, 0, sizeof bp);
+		bp.pids = ch->pids;
+		bp.npids = ch->npids;
+		bp.sort = (enum proclist_col)c;
+		bp.descending = proclist_col_desc_default(c);
+		bp.filter = bo->filter;
+		bp.interval = app->interval;
+		bp.max_ticks = app->max_samples;
+		signal(SIGPIPE, SIG_IGN);
+		return batch_procs_run(&bp, bo->format);
+	}
+	if (!view_terminal_usable(&why))
+		fatal(EXIT_TERMINAL, "%s; use -b for the process list as text",
+		    why);
+	supervise_dashboard();
+	app->picker = true;
+	app->pids = ch->pids;
+	app->npids = ch->npids;
+	return view_run(app);
+}
 
 /* Whether arg is the second time of --diff T1 T2 rather than an option:
  * a time ("-0s", "+2m", "14:05", unix seconds) never starts like one. */
@@ -273,6 +326,8 @@ main(int argc, char **argv)
 		{ "to", required_argument, NULL, OPT_TO },
 		{ "rules", required_argument, NULL, OPT_RULES },
 		{ "diff", required_argument, NULL, OPT_DIFF },
+		{ "name", required_argument, NULL, 'P' },
+		{ "follow", no_argument, NULL, OPT_FOLLOW },
 		{ "help", no_argument, NULL, 'h' },
 		{ "version", no_argument, NULL, 'V' }, { NULL, 0, NULL, 0 } };
 	struct demo_opts demo = { DEMO_LEAK_KB_S, 0, false, false, false };
@@ -284,6 +339,10 @@ main(int argc, char **argv)
 	     info = false;
 	const char *from = NULL, *to = NULL, *rules_path = NULL;
 	const char *diff_a = NULL, *diff_b = NULL;
+	const char *pids_arg = NULL, *pattern = NULL, *sort_name = NULL;
+	bool follow = false;
+	struct choice choice = { CHOOSE_ALL, { 0, 0, 0 }, NULL, 0, NULL, 0,
+		false };
 	struct batch_diff bd = { 0, 0, 0 };
 	struct classify_rules *rules;
 	double keep = 0;
@@ -295,15 +354,21 @@ main(int argc, char **argv)
 	app.interval = 2;
 	app.sort = FIELD_RSS;
 	app.sort_desc = true;
+	app.list_sort = -1;
 	setlocale(LC_ALL, "");
 
 	opterr = 0;
 	while ((c = getopt_long(
-	            argc, argv, "p:bn:d:s:f:w:r:hV", longopts, NULL)) != -1) {
+	            argc, argv, "p:P:bn:d:s:f:w:r:hV", longopts, NULL)) != -1) {
 		switch (c) {
 		case 'p':
-			app.pid =
-			    (int)parse_long(optarg, "the PID", 1, INT_MAX);
+			pids_arg = optarg;
+			break;
+		case 'P':
+			pattern = optarg;
+			break;
+		case OPT_FOLLOW:
+			follow = true;
 			break;
 		case 'b':
 			batch = true;
@@ -320,16 +385,7 @@ main(int argc, char **argv)
 				    optarg);
 			break;
 		case 's':
-			if ((c = field_lookup(optarg)) < 0) {
-				char cols[256];
-
-				field_column_names(cols, sizeof cols, ", ");
-				fatal(EXIT_USAGE,
-				    "unknown column '%s' (try %s)", optarg,
-				    cols);
-			}
-			app.sort = (enum field_id)c;
-			app.sort_desc = field_get(app.sort)->desc;
+			sort_name = optarg; /* a region's or a process's */
 			break;
 		case 'f':
 			app.filter = optarg;
@@ -416,15 +472,36 @@ main(int argc, char **argv)
 		    argv[optind]);
 	if (run_demo)
 		return demo_main(&demo);
-	if (replay_path != NULL && (app.pid != 0 || rec_path != NULL))
+	if (replay_path != NULL &&
+	    (pids_arg != NULL || pattern != NULL || rec_path != NULL))
 		fatal(EXIT_USAGE,
-		    "-r replays a recording: it goes with neither "
-		    "-p nor -w");
-	if (app.pid == 0 && replay_path == NULL)
+		    "-r replays a recording: it goes with none of "
+		    "-p, -P and -w");
+	if (follow && pattern == NULL)
 		fatal(EXIT_USAGE,
-		    "no target: give -p PID, or -r FILE to replay "
-		    "a recording (or --demo to start the demo workload; see "
-		    "memtop --help)");
+		    "--follow goes with -P: the pattern finds the process "
+		    "that replaces the watched one");
+	if (replay_path == NULL &&
+	    (c = choose_target(
+	         pids_arg, pattern, batch || follow, &choice, &err_msg)) != 0)
+		fatal(c, "%s", err_msg);
+	if (replay_path == NULL && choice.kind == CHOOSE_ONE)
+		app.pid = choice.proc.pid;
+	if (choice.took_oldest)
+		error_print("%zu processes match -P: watching the oldest, "
+		            "pid %d",
+		    choice.nmatch, app.pid);
+	if (sort_name != NULL && (c = field_lookup(sort_name)) >= 0) {
+		app.sort = (enum field_id)c;
+		app.sort_desc = field_get(app.sort)->desc;
+	} else if (sort_name != NULL &&
+	    (replay_path != NULL || choice.kind == CHOOSE_ONE)) {
+		char cols[256];
+
+		field_column_names(cols, sizeof cols, ", ");
+		fatal(EXIT_USAGE, "unknown column '%s' (try %s)", sort_name,
+		    cols);
+	}
 	if (format_given && !batch)
 		fatal(EXIT_USAGE, "--format goes with -b (batch mode)");
 	if ((info || from || to) && replay_path == NULL)
@@ -463,6 +540,15 @@ main(int argc, char **argv)
 			fatal(EXIT_USAGE, "-f: %s", err_msg);
 	}
 	rules = load_rules(rules_path);
+	if (replay_path == NULL && choice.kind != CHOOSE_ONE) {
+		code = run_processes(&app, &bo, batch, &choice, sort_name,
+		    rec_path != NULL || diff_a != NULL || follow);
+		classify_rules_install(NULL);
+		classify_rules_free(rules);
+		rx_free(filter);
+		choice_free(&choice);
+		return code;
+	}
 	bo.sort = app.sort;
 	bo.descending = app.sort_desc;
 	bo.filter = filter;
@@ -594,5 +680,6 @@ main(int argc, char **argv)
 	classify_rules_install(NULL);
 	classify_rules_free(rules);
 	rx_free(filter);
+	choice_free(&choice);
 	return code;
 }

@@ -5,9 +5,13 @@
 #include "config.h"
 
 #include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
+#include "cgroup.h"
 #include "oom.h"
+#include "proc-parse.h"
 #include "report.h"
 #include "util.h"
 
@@ -66,4 +70,27 @@ uint64_t
 report_delta_end(const struct moment_delta *d)
 {
 	return d->b != NULL ? d->b->end : d->a != NULL ? d->a->end : 0;
+}
+
+char *
+report_cgroup_name(const char *cgroup, void *arg)
+{
+	static const struct cgroup_facts zero;
+	struct cgroup_facts *f;
+	char buf[CG_PATH_MAX + 128];
+
+	(void)arg;
+	if (cgroup == NULL || *cgroup == '\0')
+		return NULL;
+	f = xmalloc(sizeof *f);
+	*f = zero;
+	snprintf(f->path, sizeof f->path, "%s", cgroup);
+	parse_cgroup_owner(cgroup, strlen(cgroup), &f->owner);
+	if (f->owner.kind == OWNER_UNKNOWN || f->owner.kind == OWNER_ROOT) {
+		free(f);
+		return NULL;
+	}
+	cgroup_owner_format(f, buf, sizeof buf);
+	free(f);
+	return xstrdup(buf);
 }

@@ -38,4 +38,9 @@ char *report_delta_path(
 uint64_t report_delta_start(const struct moment_delta *d);
 uint64_t report_delta_end(const struct moment_delta *d);
 
+/* The process list's namer (proclist_set_namer): the container, pod or
+ * unit of a cgroup path (cgroup_owner_format), malloc'd; NULL when the
+ * path names none of them (the column then shows nothing). */
+char *report_cgroup_name(const char *cgroup, void *arg);
+
 #endif

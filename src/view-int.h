@@ -65,6 +65,8 @@ struct view_keys {
 #define VIEW_FULL  0x01 /* draws the whole screen: no header, no footer */
 #define VIEW_MODAL 0x02 /* only its own keys: no overlay, no common keys */
 #define VIEW_ROWS  0x04 /* shows the rows (the cursor follows its region) */
+#define VIEW_OWN_HEADER \
+	0x08 /* draws its own header: not the target's (no model) */
 
 struct view_screen {
 	const char *name;
@@ -189,6 +191,7 @@ extern const struct view_screen view_screen_help;     /* view-help.c */
 extern const struct view_screen view_screen_sort;     /* view-sort.c */
 extern const struct view_screen view_screen_suspects; /* view-suspects.c */
 extern const struct view_screen view_screen_diff;     /* view-diff.c */
+extern const struct view_screen view_screen_picker;   /* view-picker.c */
 extern const struct view_screen view_overlay_live;    /* view-live.c */
 extern const struct view_screen view_overlay_replay;  /* view-replay.c */
 
@@ -277,5 +280,16 @@ void view_suspects_free(struct view *v);
 
 /* view-diff.c */
 void view_diff_free(struct view *v);
+
+/* view-picker.c: the process list over everything else; pids (npids > 0)
+ * the only processes it shows (-p list, -P matches).  false with *err
+ * (malloc'd) when the list cannot start.  The list ticks in
+ * view_picker_pump() every interval, also while a dashboard Enter opened
+ * is shown; view_picker_timeout() says when next (ms; -1: no picker). */
+bool view_picker_start(
+    struct view *v, const int *pids, size_t npids, char **err);
+void view_picker_free(struct view *v);
+void view_picker_pump(struct view *v);
+int view_picker_timeout(const struct view *v);
 
 #endif
