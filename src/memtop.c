@@ -540,6 +540,7 @@ main(int argc, char **argv)
 			fatal(EXIT_USAGE, "-f: %s", err_msg);
 	}
 	rules = load_rules(rules_path);
+	bo.filter = filter;
 	if (replay_path == NULL && choice.kind != CHOOSE_ONE) {
 		code = run_processes(&app, &bo, batch, &choice, sort_name,
 		    rec_path != NULL || diff_a != NULL || follow);
