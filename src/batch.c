@@ -124,6 +124,7 @@ batch_text(FILE *f, struct model *m, const struct table *t)
 	fputc('\n', f);
 	esc_text(info->cmdline, info->cmdline_len, esc, sizeof esc, true);
 	fprintf(f, "cmd: %s%s\n", esc, info->cmdline_truncated ? "..." : "");
+	batch_restart_text(f, info);
 	/* The header's totals; the first, RSS, with its rate. */
 	for (k = 0, id = 0; id < FIELD_COUNT; id++) {
 		const struct field *fd = field_get(id);
@@ -324,6 +325,7 @@ batch_json(FILE *f, struct model *m, const struct table *t)
 	json_put_string(f, info->comm, strlen(info->comm));
 	fputs(", \"cmdline\": ", f);
 	json_put_string(f, info->cmdline, info->cmdline_len);
+	batch_restart_json(f, info);
 	fprintf(f, ", \"state\": \"%s\", \"sample_ms\": %.3f, \"totals\": {",
 	    target_state_name(model_target_state(m)), model_last_sample_ms(m));
 	for (id = 0; id < FIELD_COUNT; id++) {
@@ -437,12 +439,18 @@ batch_run(struct app *app, const struct batch_opts *bo)
 		 * land on another thread: look again soon).  A recording is
 		 * read as fast as it decodes. */
 		struct pollfd pfd = { pump_fd(app->pump), POLLIN, 0 };
+		int wait = pump_timeout(app->pump);
 
 		if (pfd.fd >= 0)
 			poll(&pfd, 1, 200);
+		else if (wait > 0) /* --follow waiting for a successor */
+			poll(NULL, 0, wait < 200 ? wait : 200);
 		if (batch_stop)
 			break;
 		what = pump_step(app->pump);
+		if ((what & (PUMP_WAIT | PUMP_SWITCH)) &&
+		    pump_warning(app->pump) != NULL)
+			error_print("%s", pump_warning(app->pump));
 		if (what & PUMP_SAMPLE) {
 			if (told)
 				error_print("process %d: the late sample came "
@@ -466,13 +474,13 @@ batch_run(struct app *app, const struct batch_opts *bo)
 		}
 		if (what & (PUMP_END | PUMP_LIMIT))
 			break;
-		if (!told && app->sampler != NULL &&
-		    sampler_late(app->sampler)) {
+		if (!told && pump_sampler(app->pump) != NULL &&
+		    sampler_late(pump_sampler(app->pump))) {
 			error_print(
 			    "process %d: sample late: reading its /proc "
 			    "files has taken %.0f s so far (a target in D "
 			    "state or a frozen cgroup?); still waiting",
-			    app->pid, sampler_busy(app->sampler));
+			    app->pid, sampler_busy(pump_sampler(app->pump)));
 			told = true;
 		}
 	}

@@ -50,6 +50,12 @@ struct batch_procs {
 };
 int batch_procs_run(const struct batch_procs *bp, enum batch_format format);
 
+/* batch-restart.c: a followed target's restart (snapshot_info.restart),
+ * as a line under the text header and as ", \"restarted\": {...}" of a
+ * JSON sample; nothing when it has none. */
+void batch_restart_text(FILE *f, const struct snapshot_info *info);
+void batch_restart_json(FILE *f, const struct snapshot_info *info);
+
 struct app;
 
 /* batch-diff.c: memtop -b --diff.  From a recording, the moments at the

@@ -51,6 +51,9 @@ usage(FILE *f)
 	    "                     [-w FILE [--keep DURATION]]\n"
 	    "       memtop -b -p PID [-n COUNT] [-d SECONDS] [--format "
 	    "text|csv|json]\n"
+	    "       memtop [-b] [-p PID,PID...]   the process picker (-b: the "
+	    "list)\n"
+	    "       memtop -P REGEX [--follow] [-b] [-w FILE]\n"
 	    "       memtop -r FILE [-b [--format F] [--from T] [--to T] | "
 	    "--info]\n"
 	    "       memtop -r FILE -b --diff T1 T2;  memtop -b -p PID --diff "
@@ -58,7 +61,13 @@ usage(FILE *f)
 	    "       memtop --demo [--demo-rate KB_PER_S] [--demo-maps N]\n"
 	    "       memtop --demo-suspects\n"
 	    "\n"
-	    "  -p, --pid PID        the process to watch\n"
+	    "  -p, --pid PID        the process to watch (a list: the picker "
+	    "on those)\n"
+	    "  -P, --name REGEX     the process whose command line matches "
+	    "(pcre2)\n"
+	    "      --follow         with -P: when it ends, follow the process "
+	    "that\n"
+	    "                       replaces it (a supervisor's restart)\n"
 	    "  -b, --batch          print samples as text (no dashboard), like "
 	    "top -b\n"
 	    "  -n, --iterations N   stop after N samples (dashboard too)\n"
@@ -640,6 +649,10 @@ main(int argc, char **argv)
 	pc.rec = app.rec;
 	pc.pid = app.pid;
 	pc.stop_on_record_error = batch;
+	if (follow &&
+	    (pc.follow = pick_follow_new(choice.rx, &choice.proc, &err_msg)) ==
+	        NULL)
+		fatal(EXIT_TARGET_GONE, "--follow: %s", err_msg);
 	app.pump = pump_new(&pc);
 
 	if (batch && diff_a != NULL) {
@@ -675,6 +688,7 @@ main(int argc, char **argv)
 		code = EXIT_FAILURE_GENERIC;
 	}
 	pump_free(app.pump);
+	pick_follow_free(pc.follow);
 	source_close(app.source);
 	player_free(app.player);
 	model_free(app.model);

@@ -15,6 +15,7 @@
 #include <stdint.h>
 
 #include "cgroup.h"
+#include "restart.h"
 #include "verdict.h"
 
 /* Every counter smaps gives, in kB (the "kB" lines of /proc/PID/smaps). */
@@ -157,6 +158,9 @@ struct snapshot_info {
 	 * A live source fills it; a recording may not hold it. */
 	struct cgroup_facts cg;
 	struct runtime_facts runtime; /* of the program it runs */
+	/* -P --follow: the process this one replaced (restart.count 0:
+	 * none).  Set by the pump, kept by a recording (restart.h). */
+	struct target_restart restart;
 };
 
 /* One sample.  Owned by whoever made it with snapshot_new(). */

@@ -261,8 +261,10 @@ view_pump(struct view *v)
 	if ((what & PUMP_WARN) && pump_warning(v->app->pump) != NULL)
 		view_put_status_set(
 		    &v->status, "%s", pump_warning(v->app->pump));
-	if (what & (PUMP_SAMPLE | PUMP_END))
+	if (what & (PUMP_SAMPLE | PUMP_END | PUMP_WAIT | PUMP_SWITCH))
 		v->rebuild = true;
+	if (what & PUMP_SWITCH) /* a new process: as a new dashboard */
+		v->cursor_chosen = false;
 	if (what & PUMP_LIMIT)
 		v->quit = true;
 }
