@@ -5,6 +5,7 @@
 
 #include <ctype.h>
 #include <errno.h>
+#include <limits.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -26,7 +27,21 @@ choose_is_name(const char *arg)
 static int
 choose_by_pids(const char *arg, struct choice *c, char **err)
 {
-	char *why = NULL;
+	char *why = NULL, *end;
+	long one;
+
+	/* One number: that process, or none (the source says so: exit 3
+	 * for a PID no process has, even beyond the kernel's limit). */
+	errno = 0;
+	one = strtol(arg, &end, 10);
+	if (*arg >= '0' && *arg <= '9' && *end == '\0' && errno == 0 &&
+	    one > 0 && one <= INT_MAX) {
+		c->kind = CHOOSE_ONE;
+		c->proc.pid = (int)one;
+		if (pick_proc_of(c->proc.pid, &c->proc) != 0)
+			c->proc.start_time = 0;
+		return 0;
+	}
 
 	if (pick_parse_pids(arg, &c->pids, &c->npids, &why) != 0) {
 		if (choose_is_name(arg)) {

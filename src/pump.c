@@ -215,11 +215,11 @@ pump_follow_poll(struct pump *p)
 	if (p->own_sampler != NULL && !sampler_stop(p->own_sampler))
 		p->own_source = NULL;
 	source_close(p->own_source);
-	p->own_source = src;
-	p->own_sampler = sampler_start(src, interval);
 	p->restart = p->gone;
 	p->restart.count++;
-	p->restart.switched_wall = clock_wall();
+	p->restart.switched_wall = clock_wall(); /* before its first sample */
+	p->own_source = src;
+	p->own_sampler = sampler_start(src, interval);
 	p->cfg.pid = ev.next.pid;
 	p->waiting = false;
 	pump_warn(p,

@@ -156,7 +156,8 @@ want = sorted(vals, reverse=sys.argv[2] == 'desc')
 assert vals == want, vals
 " "$tmp/pick" "$1"
 }
-check "rows by PSS, biggest first" pss_sorted desc || diag_file "$tmp/pick"
+# (The first ticks read PSS within a budget: wait for a few of them.)
+check "rows by PSS, biggest first" wait_for 10 pss_sorted desc || diag_file "$tmp/pick"
 keys I
 check "I inverts: smallest PSS first" wait_for 5 pss_sorted asc || diag_file "$tmp/pick"
 keys I '<'

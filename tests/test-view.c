@@ -743,6 +743,38 @@ test_exec(void)
 		dump();
 }
 
+/* -P --follow: a sample of the process that replaced an OOM-killed one. */
+static void
+test_restart(void)
+{
+	struct target_restart *r = &snap->info.restart;
+
+	build(11);
+	memset(r, 0, sizeof *r);
+	r->count = 1;
+	r->old_pid = 4100;
+	r->old_state = TARGET_EXITED;
+	r->how.known = 1;
+	r->how.reason = END_OOM_KILLED;
+	r->how.scope = END_SCOPE_CGROUP;
+	r->how.limit_bytes = 16 << 20;
+	snprintf(r->how.cgroup, sizeof r->how.cgroup, "/svc.slice");
+	r->ended_wall = snap->wall - 2;
+	r->switched_wall = snap->wall - 1;
+	model_ingest(app.model, snap);
+	v.rebuild = true;
+	view_draw(&v);
+	if (!ok(strstr(row(0),
+	            "restarted: pid 4100 OOM-killed (cgroup /svc.slice: "
+	            "limit 16M) at ") &&
+	            strstr(row(0), ", now pid 4242"),
+	        "the header says the process was restarted, how the old "
+	        "one ended, and the new pid"))
+		dump();
+	memset(r, 0, sizeof *r);
+	sample(12);
+}
+
 static void
 test_end(void)
 {
@@ -1213,6 +1245,7 @@ main(void)
 	test_rebind();
 	test_live();
 	test_exec();
+	test_restart();
 	test_end();
 	test_stuck_stop();
 	test_batch_stuck();
