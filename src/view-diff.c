@@ -272,10 +272,7 @@ view_diff_draw(struct view *v)
 	ndeltas = COLS >= 80 ? SERIES_COUNT : COLS >= 60 ? 2 : 1;
 	if (vd->cursor >= n)
 		vd->cursor = n ? n - 1 : 0;
-	if (vd->cursor < vd->top)
-		vd->top = vd->cursor;
-	if (vd->cursor >= vd->top + (size_t)rows)
-		vd->top = vd->cursor - (size_t)rows + 1;
+	view_rows_scroll(vd->cursor, &vd->top, (size_t)rows, n);
 	view_diff_tabs(v, d, exact);
 	view_diff_headings(v, ndeltas, vd->by != GROUP_NONE);
 	for (i = vd->top; i < n && (int)(i - vd->top) < rows; i++)
@@ -297,35 +294,10 @@ view_diff_move(struct view *v, int key)
 {
 	struct view_diff *vd = v->diff;
 	size_t page = LINES - TABLE_TOP - 2 > 1 ? LINES - TABLE_TOP - 2 : 1;
-	size_t n = vd != NULL && vd->d != NULL ? vd->d->n : 0;
 
-	if (vd == NULL)
-		return VIEW_DONE;
-	switch (key) {
-	case KEY_UP:
-	case 'k':
-		if (vd->cursor > 0)
-			vd->cursor--;
-		break;
-	case KEY_DOWN:
-	case 'j':
-		vd->cursor++;
-		break;
-	case KEY_PPAGE:
-		vd->cursor = vd->cursor > page ? vd->cursor - page : 0;
-		break;
-	case KEY_NPAGE:
-		vd->cursor += page;
-		break;
-	case KEY_HOME:
-		vd->cursor = 0;
-		break;
-	case KEY_END:
-		vd->cursor = n;
-		break;
-	}
-	if (vd->cursor >= n)
-		vd->cursor = n ? n - 1 : 0;
+	if (vd != NULL)
+		vd->cursor = view_rows_step(
+		    vd->cursor, vd->d != NULL ? vd->d->n : 0, page, key);
 	return VIEW_DONE;
 }
 

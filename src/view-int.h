@@ -258,6 +258,19 @@ bool view_rows_new(const struct view *v, const struct tracked_region *r);
 void view_rows_rebuild(struct view *v);
 /* After a key: the cursor's region is the one to follow. */
 void view_rows_follow(struct view *v);
+/* The cursor after a moving key (Up Down PgUp PgDn Home End, j k) over n
+ * rows, page of them on screen; the first row shown (*top) that keeps it
+ * in view; the next (dir 1) or previous match of match(ctx, row) from
+ * cursor (or at it): false when none.  Every list of rows moves so. */
+size_t view_rows_step(size_t cursor, size_t n, size_t page, int key);
+void view_rows_scroll(size_t cursor, size_t *top, size_t rows, size_t n);
+bool view_rows_seek(size_t n, size_t *cursor, int dir, bool include_current,
+    bool (*match)(void *ctx, size_t i), void *ctx);
+/* A pattern typed at a prompt into *rx and text (VIEW_PATTERN bytes):
+ * false (and a status naming what, *rx as it was) if it does not
+ * compile; an empty one clears *rx. */
+bool view_rows_pattern(struct view *v, const char *what, const char *typed,
+    struct rx **rx, char *text);
 /* m (reset false) or M: the baseline, and the moment the diff compares
  * with; says so. */
 void view_rows_set_baseline(struct view *v, bool reset);

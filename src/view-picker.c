@@ -523,14 +523,7 @@ view_picker_draw(struct view *v)
 	/* Back from a dashboard (Esc): close it, the list is current. */
 	if (pk->open)
 		view_picker_close_target(v);
-	if (pk->cursor < pk->top)
-		pk->top = pk->cursor;
-	if (pk->cursor >= pk->top + (size_t)rows)
-		pk->top = pk->cursor - (size_t)rows + 1;
-	if (pk->top + (size_t)rows > pk->rows.nrows)
-		pk->top = pk->rows.nrows > (size_t)rows ?
-		    pk->rows.nrows - (size_t)rows :
-		    0;
+	view_rows_scroll(pk->cursor, &pk->top, (size_t)rows, pk->rows.nrows);
 	shown = view_picker_columns(COLS, view_picker_empty(v, rows));
 	view_picker_header(v);
 	view_picker_headings(v, shown);
@@ -598,33 +591,10 @@ static int
 view_picker_move(struct view *v, int key)
 {
 	struct view_picker *pk = v->picker;
-	size_t n = pk->rows.nrows, page = (size_t)view_picker_page();
+	size_t n = pk->rows.nrows;
 
-	switch (key) {
-	case KEY_UP:
-	case 'k':
-		if (pk->cursor > 0)
-			pk->cursor--;
-		break;
-	case KEY_DOWN:
-	case 'j':
-		pk->cursor++;
-		break;
-	case KEY_PPAGE:
-		pk->cursor = pk->cursor > page ? pk->cursor - page : 0;
-		break;
-	case KEY_NPAGE:
-		pk->cursor += page;
-		break;
-	case KEY_HOME:
-		pk->cursor = 0;
-		break;
-	case KEY_END:
-		pk->cursor = n;
-		break;
-	}
-	if (pk->cursor >= n)
-		pk->cursor = n ? n - 1 : 0;
+	pk->cursor =
+	    view_rows_step(pk->cursor, n, (size_t)view_picker_page(), key);
 	pk->cursor_pid = n ? pk->rows.rows[pk->cursor]->pid : 0;
 	return VIEW_DONE;
 }
@@ -666,49 +636,32 @@ view_picker_sort_open(struct view *v, int key)
 	return VIEW_DONE;
 }
 
+static bool
+view_picker_search_match(void *ctx, size_t i)
+{
+	struct view_picker *pk = ctx;
+
+	return proclist_matches(pk->rows.rows[i], pk->search);
+}
+
 /* The next (dir 1) or previous row matching the search. */
 static void
 view_picker_search_next(struct view *v, int dir, bool include_current)
 {
 	struct view_picker *pk = v->picker;
-	size_t n = pk->rows.nrows, k, i;
 
 	if (pk->search == NULL) {
 		view_put_status_set(
 		    &v->status, "no search yet: press / to search");
 		return;
 	}
-	for (k = include_current ? 0 : 1; k <= n && n > 0; k++) {
-		i = dir > 0 ? (pk->cursor + k) % n :
-		              (pk->cursor + n - k % n) % n;
-		if (proclist_matches(pk->rows.rows[i], pk->search)) {
-			pk->cursor = i;
-			pk->cursor_pid = pk->rows.rows[i]->pid;
-			view_put_status_clear(&v->status);
-			return;
-		}
+	if (view_rows_seek(pk->rows.nrows, &pk->cursor, dir, include_current,
+	        view_picker_search_match, pk)) {
+		pk->cursor_pid = pk->rows.rows[pk->cursor]->pid;
+		view_put_status_clear(&v->status);
+		return;
 	}
 	view_put_status_set(&v->status, "no match for /%s", pk->search_text);
-}
-
-/* A pattern typed at a prompt into *rx: false (and a status) when it does
- * not compile. */
-static bool
-view_picker_pattern(struct view *v, const char *what, const char *typed,
-    struct rx **rx, char *text)
-{
-	struct rx *new = NULL;
-	char *err = NULL;
-
-	if (*typed != '\0' && (new = rx_compile(typed, &err)) == NULL) {
-		view_put_status_set(&v->status, "%s: %s", what, err);
-		free(err);
-		return false;
-	}
-	rx_free(*rx);
-	*rx = new;
-	snprintf(text, VIEW_PATTERN, "%s", typed);
-	return true;
 }
 
 static void
@@ -716,7 +669,7 @@ view_picker_search_done(struct view *v, const char *typed)
 {
 	struct view_picker *pk = v->picker;
 
-	if (view_picker_pattern(
+	if (view_rows_pattern(
 	        v, "search", typed, &pk->search, pk->search_text) &&
 	    pk->search != NULL)
 		view_picker_search_next(v, 1, true);
@@ -727,8 +680,7 @@ view_picker_filter_done(struct view *v, const char *typed)
 {
 	struct view_picker *pk = v->picker;
 
-	if (view_picker_pattern(
-	        v, "filter", typed, &pk->filter, pk->filter_text))
+	if (view_rows_pattern(v, "filter", typed, &pk->filter, pk->filter_text))
 		view_picker_rebuild(pk);
 }
 

@@ -366,10 +366,7 @@ view_suspects_draw(struct view *v)
 		rows = 1;
 	if (v->suspect_cursor >= n)
 		v->suspect_cursor = n ? n - 1 : 0;
-	if (v->suspect_cursor < v->suspect_top)
-		v->suspect_top = v->suspect_cursor;
-	if (v->suspect_cursor >= v->suspect_top + (size_t)rows)
-		v->suspect_top = v->suspect_cursor - (size_t)rows + 1;
+	view_rows_scroll(v->suspect_cursor, &v->suspect_top, (size_t)rows, n);
 	shown = view_suspects_columns(COLS, v->suspect_by != GROUP_NONE);
 	view_suspects_tabs(v, n, nconf);
 	view_suspects_headings(v, shown);
@@ -396,33 +393,7 @@ view_suspects_move(struct view *v, int key)
 	size_t n = view_suspects_rank_by(v, v->suspect_by, &s);
 	size_t page = LINES - TABLE_TOP - 3 > 1 ? LINES - TABLE_TOP - 3 : 1;
 
-	switch (key) {
-	case KEY_UP:
-	case 'k':
-		if (v->suspect_cursor > 0)
-			v->suspect_cursor--;
-		break;
-	case KEY_DOWN:
-	case 'j':
-		if (v->suspect_cursor + 1 < n)
-			v->suspect_cursor++;
-		break;
-	case KEY_PPAGE:
-		v->suspect_cursor =
-		    v->suspect_cursor > page ? v->suspect_cursor - page : 0;
-		break;
-	case KEY_NPAGE:
-		v->suspect_cursor += page;
-		break;
-	case KEY_HOME:
-		v->suspect_cursor = 0;
-		break;
-	case KEY_END:
-		v->suspect_cursor = n ? n - 1 : 0;
-		break;
-	}
-	if (v->suspect_cursor >= n)
-		v->suspect_cursor = n ? n - 1 : 0;
+	v->suspect_cursor = view_rows_step(v->suspect_cursor, n, page, key);
 	return VIEW_DONE;
 }
 

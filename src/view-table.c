@@ -372,12 +372,7 @@ view_table_draw(struct view *v)
 		name_w = 60;
 	if (name_w < 12)
 		name_w = 12;
-	if (v->cursor < v->top)
-		v->top = v->cursor;
-	if (v->cursor >= v->top + (size_t)rows)
-		v->top = v->cursor - (size_t)rows + 1;
-	if (v->top + (size_t)rows > nrows)
-		v->top = nrows > (size_t)rows ? nrows - (size_t)rows : 0;
+	view_rows_scroll(v->cursor, &v->top, (size_t)rows, nrows);
 
 	view_table_tabs(v, nrows);
 	view_table_headings(v, col, n, name_w);
