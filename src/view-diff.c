@@ -225,14 +225,17 @@ view_diff_row(struct view *v, const struct moment_delta *dl, int ndeltas,
 		    dl->label, strlen(dl->label), label, sizeof label, v->utf8);
 		/* The range when it fits, else its start: it names the
 		 * region. */
-		bool whole = COLS - x - DIFF_NUM - 18 >= 2 * v->addr_digits + 1;
+		int digits = report_delta_end(dl) > UINT64_C(0x1000000000000) ?
+		    v->addr_digits :
+		    12;
+		bool whole = COLS - x - DIFF_NUM - 18 >= 2 * digits + 1;
 
 		snprintf(line, sizeof line, "%*s %-16.16s %0*" PRIx64, DIFF_NUM,
-		    buf, label, v->addr_digits, report_delta_start(dl));
+		    buf, label, digits, report_delta_start(dl));
 		if (whole)
 			snprintf(line + strlen(line),
-			    sizeof line - strlen(line), "-%0*" PRIx64,
-			    v->addr_digits, report_delta_end(dl));
+			    sizeof line - strlen(line), "-%0*" PRIx64, digits,
+			    report_delta_end(dl));
 		snprintf(line + strlen(line), sizeof line - strlen(line), " %s",
 		    path);
 	}

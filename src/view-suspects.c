@@ -225,9 +225,12 @@ static void
 view_suspects_tail(struct view *v, const struct suspect *s, char *buf,
     size_t size, const char *path)
 {
+	/* 12 digits when they do (the table needs 16 for [vsyscall]). */
+	int digits = s->end > UINT64_C(0x1000000000000) ? v->addr_digits : 12;
+
 	if (s->by == GROUP_NONE)
-		snprintf(buf, size, "%0*" PRIx64 "-%0*" PRIx64 " %s",
-		    v->addr_digits, s->start, v->addr_digits, s->end, path);
+		snprintf(buf, size, "%0*" PRIx64 "-%0*" PRIx64 " %s", digits,
+		    s->start, digits, s->end, path);
 	else
 		snprintf(buf, size, "%s%s%zu region%s", path, *path ? "  " : "",
 		    s->nregions, s->nregions == 1 ? "" : "s");
