@@ -116,14 +116,20 @@ keys End
 check "replay dashboard, last sample: the new pid, and the restart said" \
 	wait_screen 10 "pid $last_new .*restarted: pid $last_old OOM-killed" ||
 	screen | diag_file /dev/stdin
-# Both lives in one model would list twice the regions of one.
-regions=$(python3 -c "import json, sys
-print([json.loads(l) for l in open(sys.argv[1])][-1]['totals']['regions'])" "$tmp/r.json")
+# Both lives in one model: the old one's rows would have a longer history
+# than the new life has samples.
+lastlife=$(python3 -c "import json, sys
+s = [json.loads(l) for l in open(sys.argv[1])]
+print(sum(1 for o in s if o['pid'] == s[-1]['pid']))" "$tmp/r.json")
 alone() {
-	n=$(screen | sed -n 's/.* \([0-9][0-9]*\) shown.*/\1/p')
-	test -n "$n" && test "$n" -le $((regions + regions / 4))
+	screen | python3 -c "
+import re, sys
+lines = sys.stdin.read().splitlines()
+head = next(i for i, l in enumerate(lines) if 'Trend' in l)
+runs = [len(m) for l in lines[head + 1:] for m in re.findall('[\u2581-\u2588]+', l)]
+assert runs and max(runs) <= int(sys.argv[1]), (max(runs), sys.argv[1])" "$lastlife"
 }
-check "replay dashboard: the new process's regions alone, not the old one's too" \
+check "replay dashboard: the new process's regions alone, with its own history" \
 	alone || screen | diag_file /dev/stdin
 keys q
 prompt_back 10 >/dev/null
@@ -137,6 +143,26 @@ check "live dashboard: after the next kill it says restarted, and the new pid" \
 check "and its regions are listed" wait_screen 5 "Rate/s"
 keys q
 check "q quits" prompt_back 10
+# The picker on a steady leaker in the cgroup, and a sleep there: the
+# cgroup's time to its OOM limit, one projection for both.
+stop_loop
+sleep 1
+printf 'import time\nhold = []\nwhile True:\n    hold.append(bytearray(262144))\n    time.sleep(0.25)\n' \
+	>"$tmp/slow.py"
+sh -c 'echo $$ >"$0/cgroup.procs" && exec python3 "$1"' "$cg" "$tmp/slow.py" &
+slow=$!
+sh -c 'echo $$ >"$0/cgroup.procs" && exec sleep 6003' "$cg" &
+sleeper=$!
+kill_later "$slow" "$sleeper"
+keys clear Enter
+keys "$MEMTOP -d 0.5 -p $slow,$sleeper" Enter
+check "the picker: a cgroup OOM projection on both of its processes' rows" \
+	wait_screen 20 "^ +$sleeper .* [0-9]+(m[0-9]+)?s +sleep 6003" || screen | diag_file /dev/stdin
+check "the same for the leaker" \
+	wait_screen 5 "^ +$slow .* [0-9]+(m[0-9]+)?s +/.*python3" || screen | diag_file /dev/stdin
+keys q
+prompt_back 10 >/dev/null
+kill "$slow" "$sleeper"
 tm kill-server 2>/dev/null
 stop_loop
 finish
