@@ -72,7 +72,8 @@ check "--format suspects prints no region table" \
 	sh -c "! grep -q 'CLASS *REGIONS' '$tmp/s.txt'"
 
 # Text: the top suspects under the header.
-tail -n 200 "$tmp/s.text" | sed -n '/^memtop - /,$p' >"$tmp/s.text.last"
+awk '/^memtop - / { last = "" } { last = last $0 "\n" } END { printf "%s", last }' \
+	"$tmp/s.text" >"$tmp/s.text.last"
 check "text: the header names the leak suspect" \
 	grep -Eq "^leak suspect: anon $(echo "${leak%%-*}" | cut -c1-4).*/s for .*steady" "$tmp/s.text.last" ||
 	diag_file "$tmp/s.text.last"
