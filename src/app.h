@@ -32,6 +32,12 @@ struct app {
 	double from, to;          /* --from/--to wall times, or 0 */
 	bool quiet;               /* -b -w without --format: print none */
 	struct oom_self self_oom; /* memtop's own oom_score_adj */
+	/* The process picker instead of one target (no -p, a -p list,
+	 * several -P matches): the PIDs it shows, all when npids is 0. */
+	bool picker;
+	const int *pids;
+	size_t npids;
+	int list_sort; /* -s of the picker: enum proclist_col, -1 PSS */
 };
 
 #endif

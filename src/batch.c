@@ -29,6 +29,8 @@ batch_format_lookup(const char *name)
 		return BATCH_CSV;
 	if (strcasecmp(name, "json") == 0 || strcasecmp(name, "jsonl") == 0)
 		return BATCH_JSON;
+	if (strcasecmp(name, "suspects") == 0)
+		return BATCH_SUSPECTS;
 	return -1;
 }
 
@@ -123,6 +125,7 @@ batch_text(
 	fputc('\n', f);
 	esc_text(info->cmdline, info->cmdline_len, esc, sizeof esc, true);
 	fprintf(f, "cmd: %s%s\n", esc, info->cmdline_truncated ? "..." : "");
+	batch_restart_text(f, info);
 	/* The header's totals; the first, RSS, with its rate. */
 	for (k = 0, id = 0; id < FIELD_COUNT; id++) {
 		const struct field *fd = field_get(id);
@@ -139,6 +142,7 @@ batch_text(
 	fprintf(f, "  MemAvailable %s\n",
 	    fmt_kb(info->mem_available_kb, a, sizeof a));
 	facts_text(f, m, fx);
+	batch_suspects_text(f, m);
 
 	fprintf(f, "\n%-16s %7s", "CLASS", "REGIONS");
 	for (k = 0; k < BATCH_NCLASS; k++)
@@ -339,6 +343,7 @@ batch_json(
 	json_put_string(f, info->comm, strlen(info->comm));
 	fputs(", \"cmdline\": ", f);
 	json_put_string(f, info->cmdline, info->cmdline_len);
+	batch_restart_json(f, info);
 	fprintf(f, ", \"state\": \"%s\", \"sample_ms\": %.3f, \"totals\": {",
 	    target_state_name(model_target_state(m)), model_last_sample_ms(m));
 	for (id = 0; id < FIELD_COUNT; id++) {
@@ -376,7 +381,9 @@ batch_json(
 		fputc('}', f);
 	}
 
-	fputs("], \"regions\": [", f);
+	fputc(']', f);
+	batch_suspects_json(f, m);
+	fputs(", \"regions\": [", f);
 	for (i = 0; i < t->nrows; i++) {
 		struct field_row row = { m, t->rows[i], NULL, 16 };
 
@@ -406,6 +413,9 @@ batch_print(
 	case BATCH_JSON:
 		batch_json(f, m, &fx, &t);
 		break;
+	case BATCH_SUSPECTS:
+		batch_suspects_print(f, m);
+		break;
 	}
 	table_free(&t);
 	if (fflush(f) != 0 || ferror(f))
@@ -423,6 +433,7 @@ batch_print_end(FILE *f, struct model *m, const struct batch_opts *o,
 		return 0;
 	switch (o->format) {
 	case BATCH_TEXT:
+	case BATCH_SUSPECTS:
 		facts_text_end(f, v);
 		break;
 	case BATCH_CSV:
@@ -477,12 +488,18 @@ batch_run(struct app *app, const struct batch_opts *bo)
 		 * land on another thread: look again soon).  A recording is
 		 * read as fast as it decodes. */
 		struct pollfd pfd = { pump_fd(app->pump), POLLIN, 0 };
+		int wait = pump_timeout(app->pump);
 
 		if (pfd.fd >= 0)
 			poll(&pfd, 1, 200);
+		else if (wait > 0) /* --follow waiting for a successor */
+			poll(NULL, 0, wait < 200 ? wait : 200);
 		if (batch_stop)
 			break;
 		what = pump_step(app->pump);
+		if ((what & (PUMP_WAIT | PUMP_SWITCH)) &&
+		    pump_warning(app->pump) != NULL)
+			error_print("%s", pump_warning(app->pump));
 		if (what & PUMP_SAMPLE) {
 			/* How long it was waited for, as the first message
 			 * counted: from the start of its read. */
@@ -507,9 +524,9 @@ batch_run(struct app *app, const struct batch_opts *bo)
 		}
 		if (what & (PUMP_END | PUMP_LIMIT))
 			break;
-		if (!told && app->sampler != NULL &&
-		    sampler_late(app->sampler)) {
-			double busy = sampler_busy(app->sampler);
+		if (!told && pump_sampler(app->pump) != NULL &&
+		    sampler_late(pump_sampler(app->pump))) {
+			double busy = sampler_busy(pump_sampler(app->pump));
 
 			late_since = clock_mono() - busy;
 			error_print(

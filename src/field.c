@@ -715,6 +715,15 @@ static const struct header_fact header_fact_list[] = {
 	    "it ended, in place of the cgroup's line",
 	    "its exit status, the cgroup's oom_kill, /proc/vmstat and the "
 	    "kernel log (THE OOM KILLER)" },
+	{ "leak suspect",
+	    "leak suspect for steady uneven in bursts across "
+	    "cycles OOM in none yet too early to say nothing "
+	    "grows what does not grow steadily the ranking L "
+	    "class file",
+	    "the region (or group) most likely to leak: its class and start, "
+	    "its rate, how long it has grown and how steadily, and when it "
+	    "would reach the limit (L lists the ranking)",
+	    "the model's samples of each region (L in KEYS)" },
 	{ "Java heap, Go heap",
 	    "Java Go heap used of committed resident "
 	    "old gen objs runtime",

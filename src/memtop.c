@@ -17,6 +17,7 @@
 
 #include "app.h"
 #include "batch.h"
+#include "choose.h"
 #include "classify-rules.h"
 #include "demo.h"
 #include "export-om.h"
@@ -56,16 +57,27 @@ usage(FILE *f)
 	    "                     [-w FILE [--keep DURATION]]\n"
 	    "       memtop -b -p PID [-n COUNT] [-d SECONDS] [--format "
 	    "text|csv|json]\n"
+	    "       memtop [-b] [-p PID,PID...]   the process picker (-b: the "
+	    "list)\n"
+	    "       memtop -P REGEX [--follow] [-b] [-w FILE]\n"
 	    "       memtop -r FILE [-b [--format F] [--from T] [--to T] | "
 	    "--info]\n"
 	    "       memtop --listen ADDR:PORT -p PID[,PID...] | -P REGEX "
 	    "[-d SECONDS]\n"
 	    "       memtop -b -p PID[,PID...] | -P REGEX --format "
 	    "openmetrics|prometheus [-o FILE]\n"
+	    "       memtop -r FILE -b --diff T1 T2;  memtop -b -p PID --diff "
+	    "DURATION\n"
 	    "       memtop --demo [--demo-rate KB_PER_S] [--demo-maps N]\n"
 	    "       memtop --demo-suspects\n"
 	    "\n"
-	    "  -p, --pid PID        the process to watch\n"
+	    "  -p, --pid PID        the process to watch (a list: the picker "
+	    "on those)\n"
+	    "  -P, --name REGEX     the process whose command line matches "
+	    "(pcre2)\n"
+	    "      --follow         with -P: when it ends, follow the process "
+	    "that\n"
+	    "                       replaces it (a supervisor's restart)\n"
 	    "  -b, --batch          print samples as text (no dashboard), like "
 	    "top -b\n"
 	    "  -n, --iterations N   stop after N samples (dashboard too)\n"
@@ -74,9 +86,11 @@ usage(FILE *f)
 	    "  -s, --sort COLUMN    %s\n"
 	    "  -f, --filter REGEX   only regions whose class or path matches "
 	    "(pcre2)\n"
-	    "      --format FMT     batch output: text, csv or json (JSON "
-	    "Lines), or the\n"
-	    "                       metrics: openmetrics or prometheus\n"
+	    "      --format FMT     batch output: text, csv, json (JSON "
+	    "Lines), suspects\n"
+	    "                       (the leak suspects alone), or the "
+	    "metrics: openmetrics\n"
+	    "                       or prometheus\n"
 	    "      --listen ADDR:PORT  serve the metrics over HTTP at "
 	    "/metrics (a port\n"
 	    "                       alone listens on 127.0.0.1)\n"
@@ -98,6 +112,10 @@ usage(FILE *f)
 	    "summary\n"
 	    "      --from T, --to T with -r -b: only samples in that time "
 	    "range\n"
+	    "      --diff T1 T2     with -r -b: what changed between two times "
+	    "of it\n"
+	    "      --diff DURATION  with -b -p: what changes over DURATION "
+	    "from now\n"
 	    "                       (unix seconds, +DURATION from the start,\n"
 	    "                       -DURATION from the end, or HH:MM[:SS])\n"
 	    "      --rules FILE     classification rules (default "
@@ -318,13 +336,15 @@ enum {
 	OPT_RULES,
 	OPT_LISTEN,
 	OPT_RUNTIME,
-	OPT_RUNTIME_ANY_HOST
+	OPT_RUNTIME_ANY_HOST,
+	OPT_DIFF,
+	OPT_FOLLOW
 };
 
 /* The exporter's options, as parsed (memtop --listen, -b --format
  * openmetrics|prometheus). */
 struct export_args {
-	const char *pids, *pattern, *listen, *output;
+	const char *listen, *output;
 	int format; /* enum export_om_format, or -1 */
 };
 
@@ -354,6 +374,66 @@ run_export(struct export_opts *eo, bool batch, bool other)
 		    "give the processes to watch: -p "
 		    "PID[,PID...] or -P REGEX (one of them)");
 	return export_run(eo);
+}
+
+/*
+ * No one target (no -p, a -p list, several -P matches): the process list
+ * with -b, else the picker.  one_only: an option that needs one target.
+ */
+static int
+run_processes(struct app *app, const struct batch_opts *bo, bool batch,
+    const struct choice *ch, const char *sort_name, bool one_only)
+{
+	struct batch_procs bp;
+	char *why = NULL;
+	int c = PCOL_PSS;
+
+	if (one_only)
+		fatal(EXIT_USAGE,
+		    "-w, --diff and --follow watch one process: give -p PID "
+		    "or a -P pattern that one process matches%s",
+		    ch->kind == CHOOSE_SOME && ch->nmatch > 1 ?
+		        " (several match)" :
+		        "");
+	if (sort_name != NULL && (c = proclist_col_lookup(sort_name)) < 0)
+		fatal(EXIT_USAGE,
+		    "unknown column '%s' for the process list (try pid, user, "
+		    "comm, cmdline, rss, pss, swap, anon, rate, oom_score, "
+		    "cgroup)",
+		    sort_name);
+	app->list_sort = c;
+	if (batch) {
+		if (bo->format == BATCH_SUSPECTS)
+			fatal(EXIT_USAGE,
+			    "--format suspects goes with one process (-p PID)");
+		memset(&bp, 0, sizeof bp);
+		bp.pids = ch->pids;
+		bp.npids = ch->npids;
+		bp.sort = (enum proclist_col)c;
+		bp.descending = proclist_col_desc_default(c);
+		bp.filter = bo->filter;
+		bp.interval = app->interval;
+		bp.max_ticks = app->max_samples;
+		signal(SIGPIPE, SIG_IGN);
+		return batch_procs_run(&bp, bo->format);
+	}
+	if (!view_terminal_usable(&why))
+		fatal(EXIT_TERMINAL, "%s; use -b for the process list as text",
+		    why);
+	supervise_dashboard();
+	app->picker = true;
+	app->pids = ch->pids;
+	app->npids = ch->npids;
+	return view_run(app);
+}
+
+/* Whether arg is the second time of --diff T1 T2 rather than an option:
+ * a time ("-0s", "+2m", "14:05", unix seconds) never starts like one. */
+static bool
+diff_second_arg(const char *arg)
+{
+	return arg[0] != '-' || (arg[1] >= '0' && arg[1] <= '9') ||
+	    arg[1] == '.';
 }
 
 /* The user's rules: --rules FILE, else the default file if there is one.
@@ -411,12 +491,15 @@ main(int argc, char **argv)
 		{ "output", required_argument, NULL, 'o' },
 		{ "runtime", required_argument, NULL, OPT_RUNTIME },
 		{ "runtime-any-host", no_argument, NULL, OPT_RUNTIME_ANY_HOST },
+		{ "diff", required_argument, NULL, OPT_DIFF },
+		{ "name", required_argument, NULL, 'P' },
+		{ "follow", no_argument, NULL, OPT_FOLLOW },
 		{ "help", no_argument, NULL, 'h' },
 		{ "version", no_argument, NULL, 'V' }, { NULL, 0, NULL, 0 } };
 	struct demo_opts demo = { DEMO_LEAK_KB_S, 0, false, false, false };
 	struct batch_opts bo = { BATCH_TEXT, FIELD_RSS, true, NULL };
 	struct app app;
-	struct export_args ex = { NULL, NULL, NULL, NULL, -1 };
+	struct export_args ex = { NULL, NULL, -1 };
 	struct pump_config pc;
 	struct session_end end;
 	const char *replay_path = NULL, *rec_path = NULL;
@@ -425,6 +508,12 @@ main(int argc, char **argv)
 	const char *from = NULL, *to = NULL, *rules_path = NULL;
 	const char *runtime_url = NULL;
 	struct rtfetch_opts rto = { 0, 0, false };
+	const char *diff_a = NULL, *diff_b = NULL;
+	const char *pids_arg = NULL, *pattern = NULL, *sort_name = NULL;
+	bool follow = false;
+	struct choice choice = { CHOOSE_ALL, { 0, 0, 0 }, NULL, 0, NULL, 0,
+		false };
+	struct batch_diff bd = { 0, 0, 0 };
 	struct classify_rules *rules;
 	double keep = 0;
 	char *cause = NULL, *err_msg = NULL, url_why[256];
@@ -435,6 +524,7 @@ main(int argc, char **argv)
 	app.interval = 2;
 	app.sort = FIELD_RSS;
 	app.sort_desc = true;
+	app.list_sort = -1;
 	setlocale(LC_ALL, "");
 
 	opterr = 0;
@@ -442,16 +532,19 @@ main(int argc, char **argv)
 	            NULL)) != -1) {
 		switch (c) {
 		case 'p':
-			ex.pids = optarg; /* one PID, or a list (export) */
+			pids_arg = optarg;
 			break;
 		case 'P':
-			ex.pattern = optarg;
+			pattern = optarg;
 			break;
 		case 'o':
 			ex.output = optarg;
 			break;
 		case OPT_LISTEN:
 			ex.listen = optarg;
+			break;
+		case OPT_FOLLOW:
+			follow = true;
 			break;
 		case 'b':
 			batch = true;
@@ -468,16 +561,7 @@ main(int argc, char **argv)
 				    optarg);
 			break;
 		case 's':
-			if ((c = field_lookup(optarg)) < 0) {
-				char cols[256];
-
-				field_column_names(cols, sizeof cols, ", ");
-				fatal(EXIT_USAGE,
-				    "unknown column '%s' (try %s)", optarg,
-				    cols);
-			}
-			app.sort = (enum field_id)c;
-			app.sort_desc = field_get(app.sort)->desc;
+			sort_name = optarg; /* a region's or a process's */
 			break;
 		case 'f':
 			app.filter = optarg;
@@ -488,7 +572,8 @@ main(int argc, char **argv)
 			if ((c = batch_format_lookup(optarg)) < 0)
 				fatal(EXIT_USAGE,
 				    "unknown format '%s' (text, csv, "
-				    "json, openmetrics or prometheus)",
+				    "json, suspects, openmetrics or "
+				    "prometheus)",
 				    optarg);
 			bo.format = (enum batch_format)c;
 			format_given = true;
@@ -553,6 +638,11 @@ main(int argc, char **argv)
 		case OPT_RUNTIME_ANY_HOST:
 			rto.any_host = true;
 			break;
+		case OPT_DIFF:
+			diff_a = optarg;
+			if (optind < argc && diff_second_arg(argv[optind]))
+				diff_b = argv[optind++];
+			break;
 		case 'h':
 			usage(stdout);
 			return EXIT_OK;
@@ -575,7 +665,7 @@ main(int argc, char **argv)
 	if (run_demo)
 		return demo_main(&demo);
 	if (ex.listen != NULL || ex.format >= 0) {
-		struct export_opts eo = { ex.listen, ex.pids, ex.pattern,
+		struct export_opts eo = { ex.listen, pids_arg, pattern,
 			app.interval, app.max_samples, ex.format, ex.output,
 			rec_path, keep };
 
@@ -588,24 +678,42 @@ main(int argc, char **argv)
 		classify_rules_free(rules);
 		return code;
 	}
-	if (ex.pattern != NULL || ex.output != NULL)
+	if (ex.output != NULL)
 		fatal(EXIT_USAGE,
-		    "-P and -o go with --listen or -b --format "
-		    "openmetrics|prometheus");
-	if (ex.pids != NULL) {
-		if (ex.pids[strspn(ex.pids, " 0123456789")] != '\0')
-			pid_not_a_number(ex.pids);
-		app.pid = (int)parse_long(ex.pids, "the PID", 1, INT_MAX);
+		    "-o goes with -b --format openmetrics|prometheus");
+	if (pids_arg != NULL &&
+	    pids_arg[strspn(pids_arg, " 0123456789,")] != '\0')
+		pid_not_a_number(pids_arg);
+	if (replay_path != NULL &&
+	    (pids_arg != NULL || pattern != NULL || rec_path != NULL))
+		fatal(EXIT_USAGE,
+		    "-r replays a recording: it goes with none of "
+		    "-p, -P and -w");
+	if (follow && pattern == NULL)
+		fatal(EXIT_USAGE,
+		    "--follow goes with -P: the pattern finds the process "
+		    "that replaces the watched one");
+	if (replay_path == NULL &&
+	    (c = choose_target(
+	         pids_arg, pattern, batch || follow, &choice, &err_msg)) != 0)
+		fatal(c, "%s", err_msg);
+	if (replay_path == NULL && choice.kind == CHOOSE_ONE)
+		app.pid = choice.proc.pid;
+	if (choice.took_oldest)
+		error_print("%zu processes match -P: watching the oldest, "
+		            "pid %d",
+		    choice.nmatch, app.pid);
+	if (sort_name != NULL && (c = field_lookup(sort_name)) >= 0) {
+		app.sort = (enum field_id)c;
+		app.sort_desc = field_get(app.sort)->desc;
+	} else if (sort_name != NULL &&
+	    (replay_path != NULL || choice.kind == CHOOSE_ONE)) {
+		char cols[256];
+
+		field_column_names(cols, sizeof cols, ", ");
+		fatal(EXIT_USAGE, "unknown column '%s' (try %s)", sort_name,
+		    cols);
 	}
-	if (replay_path != NULL && (app.pid != 0 || rec_path != NULL))
-		fatal(EXIT_USAGE,
-		    "-r replays a recording: it goes with neither "
-		    "-p nor -w");
-	if (app.pid == 0 && replay_path == NULL)
-		fatal(EXIT_USAGE,
-		    "no target: give -p PID, or -r FILE to replay "
-		    "a recording (or --demo to start the demo workload; see "
-		    "memtop --help)");
 	if (format_given && !batch)
 		fatal(EXIT_USAGE, "--format goes with -b (batch mode)");
 	if ((info || from || to) && replay_path == NULL)
@@ -626,6 +734,26 @@ main(int argc, char **argv)
 	    rtfetch_check_url(
 	        runtime_url, rto.any_host, url_why, sizeof url_why) != 0)
 		fatal(EXIT_USAGE, "--runtime: %s", url_why);
+	if (diff_a != NULL &&
+	    (!batch || info || bo.format == BATCH_SUSPECTS || from || to))
+		fatal(EXIT_USAGE,
+		    "--diff goes with -b and --format text, csv or json "
+		    "(not with --from, --to or --info)");
+	if (diff_a != NULL && replay_path != NULL && diff_b == NULL)
+		fatal(EXIT_USAGE,
+		    "--diff T1 T2: a recording's difference needs two times "
+		    "(--diff -60s -0s is the last minute)");
+	if (diff_a != NULL && replay_path == NULL) {
+		if (diff_b != NULL)
+			fatal(EXIT_USAGE,
+			    "--diff DURATION: live, the difference over one "
+			    "span from now (two times go with -r FILE)");
+		if ((bd.span_s = parse_duration(diff_a)) <= 0)
+			fatal(EXIT_USAGE,
+			    "--diff wants a duration such as 30s or 5m, "
+			    "not '%s'",
+			    diff_a);
+	}
 	app.quiet = batch && rec_path != NULL && !format_given;
 
 	if (app.filter != NULL) {
@@ -634,6 +762,16 @@ main(int argc, char **argv)
 			fatal(EXIT_USAGE, "-f: %s", err_msg);
 	}
 	rules = load_rules(rules_path);
+	bo.filter = filter;
+	if (replay_path == NULL && choice.kind != CHOOSE_ONE) {
+		code = run_processes(&app, &bo, batch, &choice, sort_name,
+		    rec_path != NULL || diff_a != NULL || follow);
+		classify_rules_install(NULL);
+		classify_rules_free(rules);
+		rx_free(filter);
+		choice_free(&choice);
+		return code;
+	}
 	bo.sort = app.sort;
 	bo.descending = app.sort_desc;
 	bo.filter = filter;
@@ -676,6 +814,16 @@ main(int argc, char **argv)
 			    "--from %s is after --to %s: no sample "
 			    "lies between",
 			    from, to);
+		if (diff_a != NULL &&
+		    ((bd.from = parse_time(
+		          diff_a, sum.first_wall, sum.last_wall)) < 0 ||
+		        (bd.to = parse_time(
+		             diff_b, sum.first_wall, sum.last_wall)) < 0 ||
+		        bd.from > bd.to))
+			fatal(EXIT_USAGE,
+			    "--diff %s %s: two times of the recording, the "
+			    "earlier first (-60s, +2m, 14:05:30)",
+			    diff_a, diff_b);
 		/* The replay dashboard plays on; -n bounds batch output. */
 		pc.max_samples = batch ? app.max_samples : 0;
 	} else {
@@ -724,9 +872,16 @@ main(int argc, char **argv)
 	pc.rec = app.rec;
 	pc.pid = app.pid;
 	pc.stop_on_record_error = batch;
+	if (follow &&
+	    (pc.follow = pick_follow_new(choice.rx, &choice.proc, &err_msg)) ==
+	        NULL)
+		fatal(EXIT_TARGET_GONE, "--follow: %s", err_msg);
 	app.pump = pump_new(&pc);
 
-	if (batch) {
+	if (batch && diff_a != NULL) {
+		signal(SIGPIPE, SIG_IGN);
+		code = batch_diff_run(&app, &bo, &bd);
+	} else if (batch) {
 		signal(SIGPIPE, SIG_IGN);
 		code = batch_run(&app, &bo);
 	} else
@@ -760,11 +915,13 @@ main(int argc, char **argv)
 		code = EXIT_FAILURE_GENERIC;
 	}
 	pump_free(app.pump);
+	pick_follow_free(pc.follow);
 	source_close(app.source);
 	player_free(app.player);
 	model_free(app.model);
 	classify_rules_install(NULL);
 	classify_rules_free(rules);
 	rx_free(filter);
+	choice_free(&choice);
 	return code;
 }

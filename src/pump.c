@@ -4,6 +4,7 @@
 #include "config.h"
 
 #include <errno.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -23,6 +24,13 @@ struct pump {
 	struct end_verdict end_verdict; /* a live target's: how it went */
 	char *rec_error;                /* the recording stopped: why */
 	char *warning;
+	/* --follow: the successor's source and sampler (the first target's
+	 * are main's); the restart its samples carry; waiting: the target
+	 * ended, how, and no successor yet. */
+	struct source *own_source;
+	struct sampler *own_sampler;
+	struct target_restart restart, gone;
+	bool waiting;
 };
 
 struct pump *
@@ -40,6 +48,9 @@ pump_free(struct pump *p)
 {
 	if (p == NULL)
 		return;
+	if (p->own_sampler != NULL && !sampler_stop(p->own_sampler))
+		p->own_source = NULL; /* still in the stuck thread's hands */
+	source_close(p->own_source);
 	snapshot_free(p->snap);
 	free(p->end_cause);
 	free(p->rec_error);
@@ -125,6 +136,12 @@ pump_ingest(struct pump *p)
 	char *cause = NULL;
 	int rc, what = PUMP_SAMPLE;
 
+	/* The first sample of a restarted process (live or replayed): the
+	 * model starts anew, its regions are not the old process's. */
+	if (model_samples(p->cfg.model) > 0 &&
+	    p->snap->info.restart.count !=
+	        model_info(p->cfg.model)->restart.count)
+		model_reset(p->cfg.model);
 	model_ingest(p->cfg.model, p->snap);
 	p->samples++;
 	if (p->cfg.rec != NULL && p->rec_error == NULL &&
@@ -135,19 +152,104 @@ pump_ingest(struct pump *p)
 	return what;
 }
 
+struct sampler *
+pump_sampler(const struct pump *p)
+{
+	return p->own_sampler != NULL ? p->own_sampler : p->cfg.sampler;
+}
+
+const struct target_restart *
+pump_waiting(const struct pump *p)
+{
+	return p->waiting ? &p->gone : NULL;
+}
+
+/* --follow: the watched target ended; wait for its successor. */
+static int
+pump_follow_ended(struct pump *p, struct sampler *sp)
+{
+	const struct pick_proc *w = pick_follow_watched(p->cfg.follow);
+	char how[CG_PATH_MAX + 64];
+
+	memset(&p->gone, 0, sizeof p->gone);
+	p->gone.count = p->restart.count; /* restarts so far */
+	p->gone.old_pid = p->cfg.pid;
+	p->gone.old_start_time = w->start_time;
+	p->gone.old_state = (uint8_t)sampler_end_state(sp);
+	p->gone.how = *sampler_end_verdict(sp);
+	p->gone.ended_wall = clock_wall();
+	p->waiting = true;
+	if (p->gone.how.known)
+		verdict_format(&p->gone.how, how, sizeof how);
+	else
+		snprintf(how, sizeof how, "%s",
+		    target_state_name(sampler_end_state(sp)));
+	pump_warn(p,
+	    xasprintf("process %d ended: %s; waiting for a new process "
+	              "matching -P",
+	        p->cfg.pid, how));
+	return PUMP_WARN | PUMP_WAIT;
+}
+
+/* --follow: a successor came; watch it from now. */
+static int
+pump_follow_poll(struct pump *p)
+{
+	struct pick_follow_event ev;
+	struct source *src;
+	char *cause = NULL, line[CG_PATH_MAX + 128];
+	double interval = sampler_interval(pump_sampler(p));
+	int err = 0;
+
+	if (pick_follow_poll(p->cfg.follow, &ev) != PICK_FOLLOW_SWITCHED)
+		return 0;
+	if ((src = source_live_open(ev.next.pid, &cause, &err)) == NULL) {
+		/* Gone already, or not ours to read: the follower watches
+		 * it now and finds the next one when it ends. */
+		pump_warn(p,
+		    xasprintf("process %d: %s; still waiting", ev.next.pid,
+		        cause ? cause : "cannot read"));
+		free(cause);
+		return PUMP_WARN;
+	}
+	if (p->own_sampler != NULL && !sampler_stop(p->own_sampler))
+		p->own_source = NULL;
+	source_close(p->own_source);
+	p->restart = p->gone;
+	p->restart.count++;
+	p->restart.switched_wall = clock_wall(); /* before its first sample */
+	p->own_source = src;
+	p->own_sampler = sampler_start(src, interval);
+	p->cfg.pid = ev.next.pid;
+	p->waiting = false;
+	pump_warn(p,
+	    xstrdup(
+	        restart_format(&p->restart, ev.next.pid, line, sizeof line)));
+	return PUMP_WARN | PUMP_SWITCH;
+}
+
 static int
 pump_step_live(struct pump *p)
 {
+	struct sampler *sp = pump_sampler(p);
 	char *cause = NULL;
-	int rc = sampler_take(p->cfg.sampler, &p->snap, &cause);
+	int rc;
 
+	if (p->waiting)
+		return pump_follow_poll(p);
+	rc = sampler_take(sp, &p->snap, &cause);
 	if (rc == SOURCE_AGAIN)
 		return 0;
-	if (rc == SOURCE_SAMPLE)
+	if (rc == SOURCE_SAMPLE) {
+		p->snap->info.restart = p->restart;
 		return pump_ingest(p);
-	p->end_verdict = *sampler_end_verdict(p->cfg.sampler);
-	pump_set_end(
-	    p, cause, rc < 0 ? rc : 0, sampler_end_state(p->cfg.sampler));
+	}
+	if (p->cfg.follow != NULL && rc == SOURCE_END) {
+		free(cause);
+		return pump_follow_ended(p, sp);
+	}
+	p->end_verdict = *sampler_end_verdict(sp);
+	pump_set_end(p, cause, rc < 0 ? rc : 0, sampler_end_state(sp));
 	return PUMP_END;
 }
 
@@ -225,14 +327,16 @@ pump_step(struct pump *p)
 int
 pump_fd(const struct pump *p)
 {
-	return p->cfg.sampler != NULL && !p->ended ?
-	    sampler_fd(p->cfg.sampler) :
+	return pump_sampler(p) != NULL && !p->ended && !p->waiting ?
+	    sampler_fd(pump_sampler(p)) :
 	    -1;
 }
 
 int
 pump_timeout(struct pump *p)
 {
+	if (p->waiting)
+		return 50; /* pick_follow_poll() backs off on its own */
 	if (p->ended || p->cfg.player == NULL)
 		return -1;
 	return player_timeout(p->cfg.player);

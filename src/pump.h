@@ -16,6 +16,7 @@
 #include <stdbool.h>
 
 #include "model.h"
+#include "pick.h"
 #include "player.h"
 #include "record.h"
 #include "sampler.h"
@@ -30,6 +31,12 @@ struct pump_config {
 	/* A recording that cannot be written ends the run (batch); else
 	 * the pump goes on without it (the dashboard says so). */
 	bool stop_on_record_error;
+	/* -P --follow: when the live target ends, the run goes on with the
+	 * process that replaces it (pick.h), sampled by a source and a
+	 * sampler the pump opens and closes itself; its samples carry the
+	 * restart (snapshot_info.restart) and start the model anew.  NULL:
+	 * the run ends with the target. */
+	struct pick_follow *follow;
 };
 
 /* What pump_step() did, as bits. */
@@ -37,6 +44,8 @@ struct pump_config {
 #define PUMP_END    0x02 /* the run ended: pump_end_cause() says why */
 #define PUMP_LIMIT  0x04 /* -n samples have been taken */
 #define PUMP_WARN   0x08 /* pump_warning() has news for the user */
+#define PUMP_WAIT   0x10 /* --follow: the target ended, a successor is awaited */
+#define PUMP_SWITCH 0x20 /* --follow: the successor is watched now */
 
 struct pump;
 
@@ -82,5 +91,11 @@ const char *pump_record_error(const struct pump *p);
 const char *pump_warning(const struct pump *p);
 /* The exit status of how the run ended (util.h enum memtop_exit). */
 int pump_exit_code(const struct pump *p);
+/* The sampler of the live target watched now (--follow opens others), or
+ * NULL. */
+struct sampler *pump_sampler(const struct pump *p);
+/* --follow: while the target has ended and no successor has come, how it
+ * ended (old_pid, old_state, how, ended_wall); else NULL. */
+const struct target_restart *pump_waiting(const struct pump *p);
 
 #endif

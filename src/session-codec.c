@@ -968,7 +968,8 @@ smp_rtwords_clear(void *obj)
 
 /* Sample facts, over struct snapshot, in key and delta frames.  Tags: 1
  * cgroup, 2 cgroup limits, 3 cgroup usage, 4 cgroup events, 5 pressure, 6
- * runtime, 7 runtime figures, 8 runtime words. */
+ * runtime, 7 runtime figures, 8 runtime words, 16 restart (restart.c; 9 to
+ * 15 are left to the target's own facts). */
 static const struct codec_fact sample_facts[] = {
 	{ 1, "a damaged cgroup record", smp_cgroup_encode, smp_cgroup_decode,
 	    smp_cgroup_clear },
@@ -986,6 +987,8 @@ static const struct codec_fact sample_facts[] = {
 	    smp_rtfig_decode, smp_rtfig_clear },
 	{ 8, "a damaged runtime-words record", smp_rtwords_encode,
 	    smp_rtwords_decode, smp_rtwords_clear },
+	{ 16, "a damaged restart record", restart_fact_encode,
+	    restart_fact_decode, restart_fact_clear },
 	{ 0, NULL, NULL, NULL, NULL },
 };
 

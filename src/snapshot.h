@@ -15,6 +15,7 @@
 #include <stdint.h>
 
 #include "cgroup.h"
+#include "restart.h"
 #include "rtfig.h"
 #include "verdict.h"
 
@@ -162,6 +163,9 @@ struct snapshot_info {
 	/* The runtime's own figures at this sample (a JVM's hsperfdata, a
 	 * Go endpoint's latest reading); source RT_SRC_NONE when none. */
 	struct rt_figures rt;
+	/* -P --follow: the process this one replaced (restart.count 0:
+	 * none).  Set by the pump, kept by a recording (restart.h). */
+	struct target_restart restart;
 };
 
 /* One sample.  Owned by whoever made it with snapshot_new(). */

@@ -33,7 +33,7 @@ static int view_header_rt_row;
 int
 view_header_rows(void)
 {
-	return LINES >= 18 ? 5 + view_header_rt_row : 2;
+	return LINES >= 18 ? 6 + view_header_rt_row : 2;
 }
 
 /* The facts of the model's last sample, worked out once per sample: a
@@ -454,4 +454,7 @@ view_header_draw(struct view *v)
 		view_header_rt_row = 1;
 		view_put(v->utf8, 5, 0, buf, strlen(buf), COLS, false);
 	}
+
+	/* The last line: the top leak suspect (view-suspects.c). */
+	view_suspects_header(v, 5 + view_header_rt_row);
 }

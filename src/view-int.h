@@ -29,6 +29,8 @@
 #include "app.h"
 #include "field.h"
 #include "model.h"
+#include "moment.h"
+#include "suspect.h"
 #include "table.h"
 #include "view-put.h"
 
@@ -63,6 +65,8 @@ struct view_keys {
 #define VIEW_FULL  0x01 /* draws the whole screen: no header, no footer */
 #define VIEW_MODAL 0x02 /* only its own keys: no overlay, no common keys */
 #define VIEW_ROWS  0x04 /* shows the rows (the cursor follows its region) */
+#define VIEW_OWN_HEADER \
+	0x08 /* draws its own header: not the target's (no model) */
 
 struct view_screen {
 	const char *name;
@@ -81,8 +85,9 @@ struct view_screen {
 	const char *(*state)(struct view *v, char *buf, size_t size);
 };
 
-/* Lines above the table: 5, or 2 on a short screen (under 18 lines), and
- * one more while the header shows the runtime's figures (as the last
+/* Lines above the table: 6 (the last names the leak suspect), or 2 on a
+ * short screen (under 18 lines), and one more while the header shows the
+ * runtime's figures (as the last
  * view_header_draw() laid it out: view-header.c). */
 #define HEADER_ROWS  view_header_rows()
 #define TABLE_TOP    (HEADER_ROWS + 2) /* screen line of the first row */
@@ -134,6 +139,18 @@ struct view {
 	int addr_digits; /* hex digits of an address: 12 or 16 */
 	int trend_w;     /* the table's trend, as laid out */
 
+	/* view-suspects.c: the ranking by regions (the header, the cursor
+	 * and L) and by groups (L); L's rows and cursor. */
+	struct suspect_ranking *ranking, *group_ranking;
+	enum group_by suspect_by;
+	size_t suspect_cursor, suspect_top;
+	bool cursor_chosen; /* a key moved the cursor: no suspect moves it */
+	/* The model at the last m (view-rows.c), for an exact diff; NULL:
+	 * the model's own baseline (the first sample, or M). */
+	struct moment *baseline;
+	struct view_diff *diff;     /* view-diff.c */
+	struct view_picker *picker; /* view-picker.c; NULL: no picker */
+
 	uint64_t detail_id;      /* view-detail.c */
 	enum series series;      /* the detail's chart */
 	enum field_id sort_menu; /* view-sort.c: the highlighted entry */
@@ -169,13 +186,16 @@ view_under(const struct view *v)
 }
 
 /* The screens. */
-extern const struct view_screen view_screen_regions; /* view-table.c */
-extern const struct view_screen view_screen_groups;  /* view-table.c */
-extern const struct view_screen view_screen_detail;  /* view-detail.c */
-extern const struct view_screen view_screen_help;    /* view-help.c */
-extern const struct view_screen view_screen_sort;    /* view-sort.c */
-extern const struct view_screen view_overlay_live;   /* view-live.c */
-extern const struct view_screen view_overlay_replay; /* view-replay.c */
+extern const struct view_screen view_screen_regions;  /* view-table.c */
+extern const struct view_screen view_screen_groups;   /* view-table.c */
+extern const struct view_screen view_screen_detail;   /* view-detail.c */
+extern const struct view_screen view_screen_help;     /* view-help.c */
+extern const struct view_screen view_screen_sort;     /* view-sort.c */
+extern const struct view_screen view_screen_suspects; /* view-suspects.c */
+extern const struct view_screen view_screen_diff;     /* view-diff.c */
+extern const struct view_screen view_screen_picker;   /* view-picker.c */
+extern const struct view_screen view_overlay_live;    /* view-live.c */
+extern const struct view_screen view_overlay_replay;  /* view-replay.c */
 
 /* view.c: the view as data.  view_init() borrows app; view_draw() paints
  * stdscr from the model; view_key() applies one key; view_pump() runs the
@@ -240,6 +260,22 @@ bool view_rows_new(const struct view *v, const struct tracked_region *r);
 void view_rows_rebuild(struct view *v);
 /* After a key: the cursor's region is the one to follow. */
 void view_rows_follow(struct view *v);
+/* The cursor after a moving key (Up Down PgUp PgDn Home End, j k) over n
+ * rows, page of them on screen; the first row shown (*top) that keeps it
+ * in view; the next (dir 1) or previous match of match(ctx, row) from
+ * cursor (or at it): false when none.  Every list of rows moves so. */
+size_t view_rows_step(size_t cursor, size_t n, size_t page, int key);
+void view_rows_scroll(size_t cursor, size_t *top, size_t rows, size_t n);
+bool view_rows_seek(size_t n, size_t *cursor, int dir, bool include_current,
+    bool (*match)(void *ctx, size_t i), void *ctx);
+/* A pattern typed at a prompt into *rx and text (VIEW_PATTERN bytes):
+ * false (and a status naming what, *rx as it was) if it does not
+ * compile; an empty one clears *rx. */
+bool view_rows_pattern(struct view *v, const char *what, const char *typed,
+    struct rx **rx, char *text);
+/* m (reset false) or M: the baseline, and the moment the diff compares
+ * with; says so. */
+void view_rows_set_baseline(struct view *v, bool reset);
 /* Sort by field c (desc: biggest first), and say so. */
 void view_rows_sort(struct view *v, enum field_id c, bool desc);
 
@@ -249,5 +285,27 @@ extern const struct view_keys view_keys_sorting;
 /* view-header.c */
 void view_header_draw(struct view *v);
 int view_header_rows(void);
+
+/* view-suspects.c: the ranking of the regions now (*out owned by the
+ * view, valid until the next call); the header's line at y; the cursor of
+ * the region table onto the top suspect, unless a key moved it. */
+size_t view_suspects_rank(struct view *v, const struct suspect **out);
+void view_suspects_header(struct view *v, int y);
+void view_suspects_place_cursor(struct view *v);
+void view_suspects_free(struct view *v);
+
+/* view-diff.c */
+void view_diff_free(struct view *v);
+
+/* view-picker.c: the process list over everything else; pids (npids > 0)
+ * the only processes it shows (-p list, -P matches).  false with *err
+ * (malloc'd) when the list cannot start.  The list ticks in
+ * view_picker_pump() every interval, also while a dashboard Enter opened
+ * is shown; view_picker_timeout() says when next (ms; -1: no picker). */
+bool view_picker_start(
+    struct view *v, const int *pids, size_t npids, char **err);
+void view_picker_free(struct view *v);
+void view_picker_pump(struct view *v);
+int view_picker_timeout(const struct view *v);
 
 #endif

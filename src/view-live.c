@@ -6,6 +6,7 @@
 
 #include <curses.h>
 #include <stdio.h>
+#include <string.h>
 #include <time.h>
 
 #include "view-int.h"
@@ -17,18 +18,35 @@ static const char *
 view_live_state(struct view *v, char *buf, size_t size)
 {
 	struct app *app = v->app;
+	struct sampler *sp = pump_sampler(app->pump);
+	const struct target_restart *rs = pump_waiting(app->pump);
+	const struct target_restart *last = &model_info(app->model)->restart;
 
+	if (rs != NULL) {
+		/* --follow: it ended, its successor has not come yet. */
+		char how[CG_PATH_MAX + 96];
+
+		snprintf(buf, size,
+		    "pid %d %s: waiting for a new process matching -P",
+		    rs->old_pid, restart_how(rs, how, sizeof how));
+		return buf;
+	}
+	if (last->count > 0 &&
+	    model_last_wall(app->model) - last->switched_wall <
+	        RESTART_NOTICE_S)
+		return restart_format(
+		    last, model_info(app->model)->pid, buf, size);
 	if (pump_ended(app->pump)) {
 		snprintf(buf, size, "%s",
 		    pump_end_cause(app->pump) ? pump_end_cause(app->pump) :
 		                                "sampling ended");
 		return buf;
 	}
-	if (app->sampler != NULL && sampler_late(app->sampler)) {
+	if (sp != NULL && sampler_late(sp)) {
 		snprintf(buf, size,
 		    "sample late (%.0fs): the target may be "
 		    "frozen or in D state",
-		    sampler_busy(app->sampler));
+		    sampler_busy(sp));
 		return buf;
 	}
 	if (pump_record_error(app->pump) != NULL) {
@@ -36,7 +54,7 @@ view_live_state(struct view *v, char *buf, size_t size)
 		    pump_record_error(app->pump));
 		return buf;
 	}
-	if (app->sampler != NULL && sampler_paused(app->sampler))
+	if (sp != NULL && sampler_paused(sp))
 		return "PAUSED";
 	if (model_exec_wall(app->model) > 0 &&
 	    model_last_wall(app->model) - model_exec_wall(app->model) <
@@ -58,7 +76,7 @@ view_live_state(struct view *v, char *buf, size_t size)
 static int
 view_live_pause(struct view *v, int key)
 {
-	struct sampler *sp = v->app->sampler;
+	struct sampler *sp = pump_sampler(v->app->pump);
 	bool p;
 
 	if (sp == NULL || pump_ended(v->app->pump))
@@ -77,7 +95,7 @@ static const double view_live_intervals[] = { 0.1, 0.2, 0.5, 1, 2, 5, 10, 30,
 static int
 view_live_interval(struct view *v, int key)
 {
-	struct sampler *sp = v->app->sampler;
+	struct sampler *sp = pump_sampler(v->app->pump);
 	size_t i,
 	    n = sizeof view_live_intervals / sizeof view_live_intervals[0];
 	int dir = key == '-' ? -1 : 1;

@@ -9,6 +9,7 @@
 #include <curses.h>
 #include <stdint.h>
 #include <stdio.h>
+#include <string.h>
 #include <time.h>
 
 #include "facts.h"
@@ -42,6 +43,20 @@ view_replay_state(struct view *v, char *buf, size_t size)
 		        (pos + 1 >= n ? "at the end" : "playing") :
 		        "paused",
 		    pos == SIZE_MAX ? 0 : pos + 1, n, when);
+	}
+	/* A followed process's restart, as it was said live. */
+	if (model_samples(v->app->model) > 0 &&
+	    model_info(v->app->model)->restart.count > 0 &&
+	    model_last_wall(v->app->model) -
+	            model_info(v->app->model)->restart.switched_wall <
+	        RESTART_NOTICE_S &&
+	    len < size) {
+		len += (size_t)snprintf(buf + len, size - len, "  ");
+		if (len < size)
+			restart_format(&model_info(v->app->model)->restart,
+			    model_info(v->app->model)->pid, buf + len,
+			    size - len);
+		len = strlen(buf);
 	}
 	/* At the last sample: how the target ended, as the END frame says. */
 	player_summary(pl, &sum);

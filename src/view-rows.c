@@ -125,33 +125,51 @@ view_rows_matches(struct view *v, size_t i, const struct rx *rx)
 	return table_row_matches(v->app->model, v->table.rows[i], rx);
 }
 
+bool
+view_rows_seek(size_t n, size_t *cursor, int dir, bool include_current,
+    bool (*match)(void *ctx, size_t i), void *ctx)
+{
+	size_t k, i;
+
+	for (k = include_current ? 0 : 1; k <= n && n > 0; k++) {
+		i = dir > 0 ? (*cursor + k) % n : (*cursor + n - k % n) % n;
+		if (match(ctx, i)) {
+			*cursor = i;
+			return true;
+		}
+	}
+	return false;
+}
+
+static bool
+view_rows_search_match(void *ctx, size_t i)
+{
+	struct view *v = ctx;
+
+	return view_rows_matches(v, i, v->search);
+}
+
 /* Move to the next (dir 1) or previous (-1) row matching the search. */
 static void
 view_rows_search_next(struct view *v, int dir, bool include_current)
 {
-	size_t n = view_rows_count(v), k, i;
-
 	if (v->search == NULL) {
 		view_put_status_set(
 		    &v->status, "no search yet: press / to search");
 		return;
 	}
-	for (k = include_current ? 0 : 1; k <= n && n > 0; k++) {
-		i = dir > 0 ? (v->cursor + k) % n : (v->cursor + n - k % n) % n;
-		if (view_rows_matches(v, i, v->search)) {
-			v->cursor = i;
-			v->cursor_key = view_rows_key(v, i);
-			view_put_status_clear(&v->status); /* an old "no
-			                                       match" is over */
-			return;
-		}
+	if (view_rows_seek(view_rows_count(v), &v->cursor, dir, include_current,
+	        view_rows_search_match, v)) {
+		v->cursor_key = view_rows_key(v, v->cursor);
+		v->cursor_chosen = true;
+		view_put_status_clear(
+		    &v->status); /* an old "no match" is over */
+		return;
 	}
 	view_put_status_set(&v->status, "no match for /%s", v->search_text);
 }
 
-/* A pattern typed at the / or \ prompt into *rx and text (VIEW_PATTERN bytes):
- * false (and a status, *rx as it was) if it does not compile. */
-static bool
+bool
 view_rows_pattern(struct view *v, const char *what, const char *typed,
     struct rx **rx, char *text)
 {
@@ -186,38 +204,53 @@ view_rows_filter_done(struct view *v, const char *typed)
 
 /* Actions. */
 
-static int
-view_rows_move(struct view *v, int key)
+size_t
+view_rows_step(size_t cursor, size_t n, size_t page, int key)
 {
-	size_t n = view_rows_count(v);
-	size_t page = LINES - HEADER_ROWS - 3 > 1 ? LINES - HEADER_ROWS - 3 : 1;
-
 	switch (key) {
 	case KEY_UP:
 	case 'k':
-		if (v->cursor > 0)
-			v->cursor--;
+		if (cursor > 0)
+			cursor--;
 		break;
 	case KEY_DOWN:
 	case 'j':
-		if (v->cursor + 1 < n)
-			v->cursor++;
+		cursor++;
 		break;
 	case KEY_PPAGE:
-		v->cursor = v->cursor > page ? v->cursor - page : 0;
+		cursor = cursor > page ? cursor - page : 0;
 		break;
 	case KEY_NPAGE:
-		v->cursor += page;
-		if (v->cursor >= n)
-			v->cursor = n ? n - 1 : 0;
+		cursor += page;
 		break;
 	case KEY_HOME:
-		v->cursor = 0;
+		cursor = 0;
 		break;
 	case KEY_END:
-		v->cursor = n ? n - 1 : 0;
+		cursor = n;
 		break;
 	}
+	return cursor < n ? cursor : n ? n - 1 : 0;
+}
+
+void
+view_rows_scroll(size_t cursor, size_t *top, size_t rows, size_t n)
+{
+	if (cursor < *top)
+		*top = cursor;
+	if (cursor >= *top + rows)
+		*top = cursor - rows + 1;
+	if (*top + rows > n)
+		*top = n > rows ? n - rows : 0;
+}
+
+static int
+view_rows_move(struct view *v, int key)
+{
+	size_t page = LINES - HEADER_ROWS - 3 > 1 ? LINES - HEADER_ROWS - 3 : 1;
+
+	v->cursor_chosen = true;
+	v->cursor = view_rows_step(v->cursor, view_rows_count(v), page, key);
 	return VIEW_DONE;
 }
 
@@ -242,15 +275,23 @@ view_rows_next_match(struct view *v, int key)
 	return VIEW_DONE;
 }
 
-static int
-view_rows_mark(struct view *v, int key)
+void
+view_rows_set_baseline(struct view *v, bool reset)
 {
-	bool reset = key == 'M';
-
 	pump_mark(v->app->pump, reset);
+	/* The diff screen compares with the model as it is now, exactly:
+	 * the model's baseline keeps only what is still tracked. */
+	moment_free(v->baseline);
+	v->baseline = reset ? NULL : moment_capture(v->app->model);
 	view_put_status_set(&v->status, "%s",
 	    reset ? "baseline: the first sample" :
 	            "baseline set: Delta counts from now");
+}
+
+static int
+view_rows_mark(struct view *v, int key)
+{
+	view_rows_set_baseline(v, key == 'M');
 	return VIEW_REBUILD;
 }
 

@@ -509,6 +509,7 @@ view_table_draw(struct view *v)
 	size_t i, nrows = view_rows_count(v);
 	bool grouped = view_rows_grouped(v);
 
+	view_suspects_place_cursor(v);
 	n = view_table_columns(v, COLS, col);
 	for (c = 0; c < n; c++) {
 		if (col[c].own == VO_TREND)
@@ -516,12 +517,7 @@ view_table_draw(struct view *v)
 	}
 	if (rows < 1)
 		rows = 1;
-	if (v->cursor < v->top)
-		v->top = v->cursor;
-	if (v->cursor >= v->top + (size_t)rows)
-		v->top = v->cursor - (size_t)rows + 1;
-	if (v->top + (size_t)rows > nrows)
-		v->top = nrows > (size_t)rows ? nrows - (size_t)rows : 0;
+	view_rows_scroll(v->cursor, &v->top, (size_t)rows, nrows);
 
 	view_table_tabs(v, nrows);
 	view_table_headings(v, col, n);
@@ -567,12 +563,17 @@ view_table_members(struct view *v, int key)
 	return VIEW_REBUILD;
 }
 
-/* Out of a group's members, back to the groups. */
+/* Out of a group's members, back to the groups; from the table, back to
+ * what opened it (the process list), if anything did. */
 static int
 view_table_leave(struct view *v, int key)
 {
-	if (!v->in_group)
-		return VIEW_DONE;
+	if (!v->in_group) {
+		if (v->depth == 0)
+			return VIEW_DONE;
+		view_close(v);
+		return VIEW_REBUILD;
+	}
 	v->in_group = false;
 	v->cursor = v->group_cursor;
 	v->cursor_key = v->group.key;
@@ -593,12 +594,33 @@ view_table_group(struct view *v, int key)
 	return VIEW_REBUILD;
 }
 
+static int
+view_table_suspects(struct view *v, int key)
+{
+	v->suspect_cursor = v->suspect_top = 0;
+	v->suspect_by = v->group_by;
+	view_open(v, &view_screen_suspects);
+	return VIEW_DONE;
+}
+
+static int
+view_table_diff(struct view *v, int key)
+{
+	view_open(v, &view_screen_diff);
+	return VIEW_DONE;
+}
+
 static const struct view_action act_detail = { "detail",
 	"the detail of a region", "Detail", view_table_detail };
 static const struct view_action act_members = { "members",
 	"the members of a group", "Members", view_table_members };
 static const struct view_action act_leave = { "leave-group",
-	"back to the groups (from a group's members)", NULL, view_table_leave };
+	"back to the groups (from a group's members), or to the process list",
+	NULL, view_table_leave };
+static const struct view_action act_suspects = { "suspects",
+	"the leak suspects, ranked", "Suspects", view_table_suspects };
+static const struct view_action act_diff = { "diff",
+	"what changed since the baseline (m)", "Diff", view_table_diff };
 static const struct view_action act_group = { "group",
 	"regions / by class / by file object", "Group", view_table_group };
 
@@ -619,19 +641,31 @@ static const struct view_binding view_table_group_keys[] = {
 	{ '\n', &act_members, true },
 	{ KEY_ENTER, &act_members, true },
 	{ 'g', &act_group, false },
+	{ 27, &act_leave, false },
 	{ 0, NULL, false },
 };
 
+/* After the others in the footer: a narrow one keeps the table's keys. */
+static const struct view_binding view_table_change_keys[] = {
+	{ 'L', &act_suspects, false },
+	{ 'D', &act_diff, false },
+	{ 0, NULL, false },
+};
+
+static const struct view_keys view_keys_changes = { "What grows, what changed",
+	view_table_change_keys };
 static const struct view_keys view_keys_regions = { "Region table",
 	view_table_region_keys };
 static const struct view_keys view_keys_groups = { "Groups",
 	view_table_group_keys };
 
 static const struct view_keys *const view_table_region_tables[] = {
-	&view_keys_regions, &view_keys_sorting, &view_keys_rows, NULL
+	&view_keys_regions, &view_keys_sorting, &view_keys_rows,
+	&view_keys_changes, NULL
 };
 static const struct view_keys *const view_table_group_tables[] = {
-	&view_keys_groups, &view_keys_sorting, &view_keys_rows, NULL
+	&view_keys_groups, &view_keys_sorting, &view_keys_rows,
+	&view_keys_changes, NULL
 };
 
 const struct view_screen view_screen_regions = {

@@ -209,14 +209,15 @@ view_draw(struct view *v)
 		refresh();
 		return;
 	}
-	if (v->rebuild)
+	if (v->rebuild && v->app->model != NULL)
 		view_rows_rebuild(v);
 	if (v->screen->flags & VIEW_FULL) {
 		v->screen->draw(v);
 		refresh();
 		return;
 	}
-	view_header_draw(v);
+	if (!(v->screen->flags & VIEW_OWN_HEADER))
+		view_header_draw(v);
 	v->screen->draw(v);
 	view_draw_footer(v);
 	refresh();
@@ -229,7 +230,8 @@ view_key(struct view *v, int ch)
 
 	/* Keys act on the rows as they are now (a sort or a sample before
 	 * this key in the same batch has changed them). */
-	if (v->rebuild && COLS >= MIN_COLS && LINES >= MIN_LINES)
+	if (v->rebuild && v->app->model != NULL && COLS >= MIN_COLS &&
+	    LINES >= MIN_LINES)
 		view_rows_rebuild(v);
 	if (view_prompt_active(v)) {
 		view_prompt_key(v, ch);
@@ -249,13 +251,20 @@ view_key(struct view *v, int ch)
 void
 view_pump(struct view *v)
 {
-	int what = pump_step(v->app->pump);
+	int what;
+
+	view_picker_pump(v);
+	if (v->app->pump == NULL)
+		return;
+	what = pump_step(v->app->pump);
 
 	if ((what & PUMP_WARN) && pump_warning(v->app->pump) != NULL)
 		view_put_status_set(
 		    &v->status, "%s", pump_warning(v->app->pump));
-	if (what & (PUMP_SAMPLE | PUMP_END))
+	if (what & (PUMP_SAMPLE | PUMP_END | PUMP_WAIT | PUMP_SWITCH))
 		v->rebuild = true;
+	if (what & PUMP_SWITCH) /* a new process: as a new dashboard */
+		v->cursor_chosen = false;
 	if (what & PUMP_LIMIT)
 		v->quit = true;
 }
@@ -338,6 +347,11 @@ view_free(struct view *v)
 	rx_free(v->filter);
 	rx_free(v->search);
 	table_free(&v->table);
+	view_picker_free(v);
+	view_suspects_free(v);
+	view_diff_free(v);
+	moment_free(v->baseline);
+	v->baseline = NULL;
 	free(v->gbuf);
 	v->gbuf = NULL;
 	v->groups = NULL;
@@ -360,8 +374,11 @@ view_run(struct app *app)
 	struct view v;
 	struct sigaction sa;
 	int code = EXIT_OK, i;
+	char *err = NULL;
 
 	view_init(&v, app);
+	if (app->picker && !view_picker_start(&v, app->pids, app->npids, &err))
+		fatal(EXIT_FAILURE_GENERIC, "the process list: %s", err);
 	if (pipe2(view_sigpipe, O_CLOEXEC | O_NONBLOCK) != 0)
 		fatal(EXIT_FAILURE_GENERIC, "pipe: %s", strerror(errno));
 	memset(&sa, 0, sizeof sa);
@@ -377,12 +394,16 @@ view_run(struct app *app)
 
 	view_pump(&v); /* a replay shows its first sample at once */
 	while (!v.quit && view_signal == 0) {
+		/* The target's pump: a dashboard's, or none (the picker's
+		 * list alone). */
+		struct pump *pump = v.app->pump;
 		struct pollfd pfd[3] = {
 			{ STDIN_FILENO, POLLIN, 0 },
 			{ view_sigpipe[0], POLLIN, 0 },
-			{ pump_fd(app->pump), POLLIN, 0 },
+			{ pump ? pump_fd(pump) : -1, POLLIN, 0 },
 		};
-		int ch, timeout = pump_timeout(app->pump);
+		int ch, timeout = pump ? pump_timeout(pump) : -1;
+		int tick = view_picker_timeout(&v);
 
 		if (view_tstp)
 			view_suspend();
@@ -396,6 +417,8 @@ view_run(struct app *app)
 		view_draw(&v);
 		/* At most 250 ms asleep: a stuck sample never freezes keys,
 		 * and "sample late" appears on time. */
+		if (tick >= 0 && (timeout < 0 || tick < timeout))
+			timeout = tick;
 		if (timeout < 0 || timeout > 250)
 			timeout = 250;
 		if (poll(pfd, 3, timeout) < 0 && errno != EINTR)

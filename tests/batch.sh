@@ -227,7 +227,7 @@ bad 2 "a negative interval" -b -d -1 -p 1
 bad 2 "an unknown column" -b -s bogus -p 1
 bad 2 "an unknown format" -b --format xml -p 1
 bad 2 "a bad filter pattern" -b -f '(' -p 1
-bad 2 "no target" -b
+bad 2 "the process list cannot be recorded" -b -w /dev/null
 bad 2 "an unknown option" --bogus
 bad 2 "an option without its value" -b -p
 # What the user typed can hold any byte too: it is quoted escaped.

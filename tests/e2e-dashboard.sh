@@ -59,12 +59,12 @@ keys '>'
 # to full blocks, its rate near the demo's 512 kB/s.
 keys '>' '>' '>' '>' '>' Home
 check "> five times reaches the Rate column" wait_screen 3 "sort Rate"
-leak_rises() { screen >"$tmp/leak"; sed -n 8p "$tmp/leak" | grep -q '▁.*█'; }
+leak_rises() { screen >"$tmp/leak"; sed -n 9p "$tmp/leak" | grep -q '▁.*█'; }
 check "the leaking region's sparkline rises" wait_for 10 leak_rises ||
 	diag_file "$tmp/leak"
 leak_rate() {
 	screen >"$tmp/leak"
-	sed -n 8p "$tmp/leak" | grep -Eq '\+(4[0-9]{2}|5[0-9]{2}|6[0-2][0-9])K/s'
+	sed -n 9p "$tmp/leak" | grep -Eq '\+(4[0-9]{2}|5[0-9]{2}|6[0-2][0-9])K/s'
 }
 check "and its rate is near 512 kB/s" wait_for 10 leak_rate ||
 	diag_file "$tmp/leak"
@@ -75,14 +75,14 @@ keys '\' 'shm' Enter
 screen >"$tmp/filter"
 check "\\ filter narrows the table to matching rows" sh -c \
 	"grep -q 'filter: shm' '$tmp/filter' &&
-	 test \$(sed -n '8,38p' '$tmp/filter' | grep -c 'shm') -ge 2 &&
-	 ! sed -n '8,38p' '$tmp/filter' | grep -q ' code '" || diag_file "$tmp/filter"
+	 test \$(sed -n '9,38p' '$tmp/filter' | grep -c 'shm') -ge 2 &&
+	 ! sed -n '9,38p' '$tmp/filter' | grep -q ' code '" || diag_file "$tmp/filter"
 keys '\' '(' Enter
 check "a bad pattern shows an error in the status line" wait_screen 3 "bad pattern" ||
 	screen | diag_file /dev/stdin
 keys '\' Enter
 check "an empty filter shows everything again" sh -c \
-	"! tmux -L '$tmux_sock' capture-pane -p -t e2e | sed -n 6p | grep -q 'filter:'"
+	"! tmux -L '$tmux_sock' capture-pane -p -t e2e | sed -n 7p | grep -q 'filter:'"
 
 # A path holding an escape sequence is shown escaped.
 keys '/' 'evil' Enter

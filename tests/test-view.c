@@ -591,6 +591,122 @@ test_groups(void)
 	ok(find("[Regions]", 0) > 0, "g twice more: back to regions");
 }
 
+/* The region table opens with the cursor on the top suspect, the leak,
+ * although sorted by RSS it is the third row. */
+static void
+test_cursor_on_suspect(void)
+{
+	int y;
+
+	screen_size(40, 170);
+	y = cursor_line();
+	if (!ok(y > TABLE_TOP && strstr(row(y), "7f0000000000-") != NULL,
+	        "the table opens with the cursor on the leak, the top suspect"))
+		dump();
+	ok(strstr(row(5), "leak suspect: anon 7f00") &&
+	        strstr(row(5), "+64K/s for ") && strstr(row(5), "steady"),
+	    "the header names it: %s", row(5));
+}
+
+/* L: the ranking; g by class; Enter on a group lists its members. */
+static void
+test_suspects(void)
+{
+	int y;
+
+	screen_size(40, 120);
+	keys("L");
+	golden("suspects-120x40");
+	y = TABLE_TOP;
+	if (!ok(strstr(row(y), "7f0000000000-7f0040000000") &&
+	            strstr(row(y), "+64K/s") && strstr(row(y), "steady") &&
+	            strstr(row(y), "anon"),
+	        "L: the leak ranks first, at 64 kB/s, steady"))
+		dump();
+	ok(strstr(row(y), " 1 ") == row(y) || strncmp(row(y), "  1", 3) == 0,
+	    "ranked 1");
+	ok(find("confidence 0.", TABLE_TOP) > 0 &&
+	        find("kept 1.00", TABLE_TOP) > 0,
+	    "under the table: why it ranks there");
+	ok(find("heap", TABLE_TOP) < 0,
+	    "the heap, whose range grew but whose RSS did not, is no "
+	    "suspect");
+	screen_size(24, 80);
+	golden("suspects-80x24");
+	ok(strstr(row(TABLE_TOP), "7f0000000000-") &&
+	        strstr(row(TABLE_TOP), "+64K/s"),
+	    "at 80 columns the range still shows");
+	screen_size(40, 120);
+	keys("g");
+	ok(strstr(row(HEADER_ROWS), "[By class]") &&
+	        strstr(row(TABLE_TOP), "anon") &&
+	        strstr(row(TABLE_TOP), "region"),
+	    "g: by class, anon first");
+	keys("\n");
+	if (!ok(find("By class > anon", 0) > 0 &&
+	            rows_containing("+64K/s") == 1 &&
+	            rows_containing(" 1.0G ") == 1,
+	        "Enter on the group: its members in the table"))
+		dump();
+	keys("\033\033");
+	ok(find("[By class]", 0) > 0, "Esc: the groups");
+	keys("gg");
+	keys("L\n");
+	if (!ok(find("identity: appeared as 7f0000000000-7f0040000000", 0) > 0,
+	        "L, Enter on the leak: its detail"))
+		dump();
+	keys("\033");
+	ok(find("Leak suspects", 0) > 0, "Esc: back to the ranking");
+	keys("\033");
+	ok(find("[Regions]", 0) > 0, "Esc again: the table");
+}
+
+/* D: what changed since the baseline, then since an m. */
+static void
+test_diff(void)
+{
+	int y;
+
+	screen_size(40, 120);
+	keys("M");
+	keys("D");
+	golden("diff-120x40");
+	y = find("7f0000000000-", TABLE_TOP);
+	if (!ok(y == TABLE_TOP && strstr(row(y), "grew") &&
+	            strstr(row(y), "+640K"),
+	        "D: the leak grew most since the first sample, first"))
+		dump();
+	y = find("7f3000000000-", TABLE_TOP);
+	ok(y > 0 && strncmp(row(y), "new", 3) == 0 && strstr(row(y), "+40K"),
+	    "the region mapped since is new");
+	y = find("7f2000000000-", TABLE_TOP);
+	ok(y > 0 && strncmp(row(y), "gone", 4) == 0 && strstr(row(y), "-300K"),
+	    "the region unmapped since is gone");
+	ok(strstr(row(HEADER_ROWS), "1 new") &&
+	        strstr(row(HEADER_ROWS), "since the first sample at"),
+	    "the tab line counts them: %s", row(HEADER_ROWS));
+	ok(find("the process: RSS +", TABLE_TOP) > 0,
+	    "and the process's change");
+	keys("m");
+	ok(find("nothing changed since the baseline", TABLE_TOP) > 0,
+	    "m in the diff: nothing changed since now");
+	sample(11);
+	sample(12);
+	view_draw(&v);
+	y = find("7f0000000000-", TABLE_TOP);
+	if (!ok(y == TABLE_TOP && strstr(row(y), "+128K") &&
+	            strstr(row(HEADER_ROWS), "since m at") &&
+	            find("exact", TABLE_TOP) > 0,
+	        "two samples later: the leak +128K since m, exactly"))
+		dump();
+	keys("g");
+	golden("diff-by-class");
+	ok(strstr(row(TABLE_TOP), "grew") && strstr(row(TABLE_TOP), "anon"),
+	    "g: by class, anon grew");
+	keys("gg\033");
+	ok(find("[Regions]", 0) > 0, "Esc: the table");
+}
+
 static void
 test_sizes(void)
 {
@@ -620,7 +736,7 @@ test_sizes(void)
 
 		while (n > 0 && f[n - 1] == ' ')
 			n--;
-		ok(n >= 6 && strncmp(f + n - 6, "m Mark", 6) == 0,
+		ok(n >= 10 && strncmp(f + n - 10, "L Suspects", 10) == 0,
 		    "at 80 columns the footer keeps whole key hints");
 	}
 	keys(">");
@@ -728,8 +844,8 @@ test_widths(void)
 		    COLS < 120;
 		/* The figures of the header: RSS's size and rate, at any
 		 * width; the cgroup's usage and limit where it has a line. */
-		figures &= strstr(row(HEADER_ROWS == 5 ? 2 : 1), "RSS") &&
-		    strstr(row(HEADER_ROWS == 5 ? 2 : 1), "+") &&
+		figures &= strstr(row(HEADER_ROWS >= 5 ? 2 : 1), "RSS") &&
+		    strstr(row(HEADER_ROWS >= 5 ? 2 : 1), "+") &&
 		    (HEADER_ROWS < 5 ||
 		        (strstr(row(4), "12M") && strstr(row(4), "16M")));
 		if (!ident || !fits)
@@ -847,6 +963,38 @@ test_exec(void)
 	if (!ok(strstr(row(0), "ran exec at ") != NULL,
 	        "two samples after an exec the header still says so"))
 		dump();
+}
+
+/* -P --follow: a sample of the process that replaced an OOM-killed one. */
+static void
+test_restart(void)
+{
+	struct target_restart *r = &snap->info.restart;
+
+	build(11);
+	memset(r, 0, sizeof *r);
+	r->count = 1;
+	r->old_pid = 4100;
+	r->old_state = TARGET_EXITED;
+	r->how.known = 1;
+	r->how.reason = END_OOM_KILLED;
+	r->how.scope = END_SCOPE_CGROUP;
+	r->how.limit_bytes = 16 << 20;
+	snprintf(r->how.cgroup, sizeof r->how.cgroup, "/svc.slice");
+	r->ended_wall = snap->wall - 2;
+	r->switched_wall = snap->wall - 1;
+	model_ingest(app.model, snap);
+	v.rebuild = true;
+	view_draw(&v);
+	if (!ok(strstr(row(0),
+	            "restarted: pid 4100 OOM-killed (cgroup /svc.slice: "
+	            "limit 16M) at ") &&
+	            strstr(row(0), ", now pid 4242"),
+	        "the header says the process was restarted, how the old "
+	        "one ended, and the new pid"))
+		dump();
+	memset(r, 0, sizeof *r);
+	sample(12);
 }
 
 static void
@@ -1413,7 +1561,7 @@ test_man_keys(void)
 /* Whether every word the header's lines show is a word of a header fact
  * or a total's title (field.h), the man page's HEADER; figures, trends,
  * the target's own text (comm, the command line, the cgroup's path and
- * unit) and
+ * unit), a region's class and
  * punctuation aside.  Says the first that is not. */
 static bool
 header_words_known(void)
@@ -1454,9 +1602,14 @@ header_words_known(void)
 			        "abcdefghijklmnopqrstuvwxyz"
 			        "ABCDEFGHIJKLMNOPQRSTUVWXYZ") == 0 ||
 			    strcmp(word + 1, "leaky") == 0 ||
-			    strcmp(word + 1, "svc.slice") == 0)
+			    strcmp(word + 1, "svc.slice") == 0 ||
+			    region_class_lookup(word + 1) >= 0)
 				continue;
-			strcat(word, " ");
+			/* The last word of a line the width cut may be the
+			 * start of one. */
+			if (p[strspn(p, " ")] != '\0' ||
+			    fit_width(row(y)) < COLS)
+				strcat(word, " ");
 			if (strstr(known, word) == NULL) {
 				diag("the header shows \"%s\" on line %d: no "
 				     "header fact has it",
@@ -1579,9 +1732,9 @@ test_runtime_line(void)
 	                "Go heap: objects 30M, held free 4.0M, "
 	                "released 4.0M; resident") != NULL &&
 	            strstr(row(5), "growing: objects +2.0M/s") != NULL &&
-	            TABLE_TOP == 8,
+	            strstr(row(6), "leak suspect: ") != NULL && TABLE_TOP == 9,
 	        "a Go program: its version on line 0, its heap and what grows "
-	        "on line 5, the table below"))
+	        "on line 5, the leak suspect under it, the table below"))
 		dump();
 	screen_size(30, 40);
 	ok(strlen(row(5)) <= 40 &&
@@ -1593,7 +1746,7 @@ test_runtime_line(void)
 	model_ingest(app.model, snap);
 	v.rebuild = true;
 	screen_size(30, 120);
-	ok(TABLE_TOP == 7 && strstr(row(5), "Java") == NULL,
+	ok(TABLE_TOP == 8 && strstr(row(5), "Java") == NULL,
 	    "a JVM without hsperfdata: no runtime line");
 }
 
@@ -1636,9 +1789,12 @@ main(void)
 	for (k = 0; k < 8; k++)
 		sample(k);
 
+	test_cursor_on_suspect();
 	test_table();
 	test_detail();
 	test_groups();
+	test_suspects();
+	test_diff();
 	test_sizes();
 	test_widths();
 	test_group_count();
@@ -1653,6 +1809,7 @@ main(void)
 	test_header_words();
 	test_live();
 	test_exec();
+	test_restart();
 	test_end();
 	test_stuck_stop();
 	test_batch_stuck();
