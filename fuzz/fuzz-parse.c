@@ -78,6 +78,48 @@ fuzz_cgroup(const char *buf, size_t size)
 	CHECK_STR(kmsg.comm);
 }
 
+/* The same text read in pieces of whole lines (as the live source reads
+ * smaps) parses as the whole: pieces of 1 to 8 lines, by the first byte. */
+static void
+check_pieces(const char *buf, size_t size, const struct snapshot *whole)
+{
+	static struct snapshot *s;
+	struct smaps_cursor c = SMAPS_CURSOR_INIT;
+	size_t at = 0, i, every = size > 0 ? (unsigned char)buf[0] % 8 + 1 : 1;
+
+	if (s == NULL)
+		s = snapshot_new();
+	snapshot_clear(s);
+	while (at < size) {
+		const char *p = buf + at, *nl = p;
+		size_t lines = 0, n;
+
+		while (lines < every &&
+		    (nl = memchr(p, '\n', size - (size_t)(p - buf))) != NULL) {
+			p = nl + 1;
+			lines++;
+		}
+		n = nl == NULL ? size - at : (size_t)(p - (buf + at));
+		if (parse_smaps_lines(buf + at, n, s, &c) < 0)
+			return;
+		at += n;
+	}
+	if (s->nregions != whole->nregions || s->torn != whole->torn)
+		abort();
+	for (i = 0; i < s->nregions; i++) {
+		const struct region *a = &s->regions[i],
+		                    *b = &whole->regions[i];
+
+		if (a->start != b->start || a->end != b->end ||
+		    a->present != b->present || a->vmflags != b->vmflags ||
+		    memcmp(a->kb, b->kb, sizeof a->kb) != 0 ||
+		    a->path_len != b->path_len ||
+		    memcmp(region_path(s, a), region_path(whole, b),
+		        a->path_len) != 0)
+			abort();
+	}
+}
+
 int
 LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
@@ -98,6 +140,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		model_ingest(m, s);
 		model_ingest(m, s);
 		model_free(m);
+		check_pieces(buf, size, s);
 	}
 	check_regions(s);
 	parse_status(buf, size, &info);

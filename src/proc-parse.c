@@ -165,10 +165,13 @@ unmangle_newlines(struct snapshot *s, struct region *r)
 }
 
 int
-parse_smaps(const char *buf, size_t len, struct snapshot *s)
+parse_smaps_lines(
+    const char *buf, size_t len, struct snapshot *s, struct smaps_cursor *c)
 {
 	const char *p = buf, *end = buf + len;
-	struct region *cur = NULL;
+	struct region *cur = c->cur >= 0 && (size_t)c->cur < s->nregions ?
+	    &s->regions[c->cur] :
+	    NULL;
 	int skipped = 0;
 
 	while (p < end) {
@@ -205,14 +208,23 @@ parse_smaps(const char *buf, size_t len, struct snapshot *s)
 				parse_vmflags(q, le, cur);
 			else if ((f = smaps_field_lookup(p, nlen)) >= 0 &&
 			    scan_dec(&q, le, &v)) {
-				cur->kb[f] = v;
-				cur->present |= (uint64_t)1 << f;
+				cur->kb[f] = region_kb_sat(v);
+				cur->present |= (uint32_t)1 << f;
 			}
 		} else if (le > p)
 			skipped++;
 		p = nl != NULL ? nl + 1 : end;
 	}
+	c->cur = cur != NULL ? (long)(cur - s->regions) : -1;
 	return skipped;
+}
+
+int
+parse_smaps(const char *buf, size_t len, struct snapshot *s)
+{
+	struct smaps_cursor c = SMAPS_CURSOR_INIT;
+
+	return parse_smaps_lines(buf, len, s, &c);
 }
 
 /* Value of a "Key:\tvalue" line as a number (kB suffix ignored). */

@@ -32,6 +32,8 @@ pump_new(const struct pump_config *cfg)
 
 	p->cfg = *cfg;
 	p->snap = snapshot_new();
+	if (cfg->rec != NULL && cfg->sampler != NULL)
+		recorder_borrow_samples(cfg->rec);
 	return p;
 }
 
@@ -135,16 +137,25 @@ pump_ingest(struct pump *p)
 	return what;
 }
 
+/* A live sample: the pump holds the latest (the recorder borrows it to
+ * code the next against) and gives the one before back to the sampler, so
+ * two buffers serve the whole loop. */
 static int
 pump_step_live(struct pump *p)
 {
+	struct snapshot *s = NULL, *old;
 	char *cause = NULL;
-	int rc = sampler_take(p->cfg.sampler, &p->snap, &cause);
+	int rc = sampler_take(p->cfg.sampler, &s, &cause), what;
 
 	if (rc == SOURCE_AGAIN)
 		return 0;
-	if (rc == SOURCE_SAMPLE)
-		return pump_ingest(p);
+	if (rc == SOURCE_SAMPLE) {
+		old = p->snap;
+		p->snap = s;
+		what = pump_ingest(p);
+		sampler_give(p->cfg.sampler, old);
+		return what;
+	}
 	p->end_verdict = *sampler_end_verdict(p->cfg.sampler);
 	pump_set_end(
 	    p, cause, rc < 0 ? rc : 0, sampler_end_state(p->cfg.sampler));

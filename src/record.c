@@ -46,7 +46,10 @@ struct recorder {
 	double recreated_at;   /* FILE was gone: the next header says so */
 	uint64_t lost_samples; /* with the file that was gone */
 	char *notice;          /* said by recorder_close() */
-	struct snapshot *prev;
+	struct snapshot *prev; /* the last sample written: a copy */
+	const struct snapshot *lent; /* or the caller's (borrowing) */
+	bool borrow;
+	uint64_t last_seq; /* of the last sample written */
 	struct strtab tab;
 	struct buf frame, payload;
 };
@@ -504,6 +507,12 @@ fail:
 }
 
 void
+recorder_borrow_samples(struct recorder *rec)
+{
+	rec->borrow = true;
+}
+
+void
 recorder_set_key_every(struct recorder *rec, unsigned n)
 {
 	rec->key_every = n > 0 ? n : SESSION_KEY_EVERY;
@@ -691,7 +700,8 @@ recorder_write(struct recorder *rec, const struct snapshot *s, char **cause)
 	key = rec->frames == 0 || rec->since_key + 1 >= rec->key_every;
 	buf_reset(&rec->payload);
 	if (!key) {
-		codec_encode_delta(&rec->payload, &rec->tab, rec->prev, s);
+		codec_encode_delta(&rec->payload, &rec->tab,
+		    rec->borrow ? rec->lent : rec->prev, s);
 		if (rec->payload.len > rec->last_key_len) {
 			key = true;
 			buf_reset(&rec->payload);
@@ -730,7 +740,10 @@ recorder_write(struct recorder *rec, const struct snapshot *s, char **cause)
 		rec->last_key_len = rec->payload.len;
 	} else
 		rec->since_key++;
-	if (snapshot_copy(rec->prev, s) != 0) {
+	rec->last_seq = s->seq;
+	if (rec->borrow)
+		rec->lent = s;
+	else if (snapshot_copy(rec->prev, s) != 0) {
 		*cause = xasprintf("out of memory");
 		return -ENOMEM;
 	}
@@ -787,7 +800,7 @@ recorder_finish(
 		end = *how;
 		end.time = clock_wall();
 		end.samples = rec->frames;
-		end.last_seq = rec->prev->seq;
+		end.last_seq = rec->last_seq;
 		codec_encode_end(&rec->payload, &end);
 		record_frame(rec, FRAME_END);
 		rc = record_flush(rec, cause);

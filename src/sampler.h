@@ -20,13 +20,17 @@ struct sampler *sampler_start(struct source *src, double interval);
 int sampler_fd(const struct sampler *sp);
 
 /*
- * Take the newest finished sample: swaps *snap with the sampler's ready
- * buffer (both owned by their holder).  Returns SOURCE_SAMPLE with a new
- * sample, SOURCE_AGAIN when none is ready, SOURCE_END when the target went
+ * Take the newest finished sample into *snap; the buffer *snap held (if not
+ * NULL) goes to the sampler for a later sample.  Returns SOURCE_SAMPLE with
+ * a new sample, SOURCE_AGAIN when none is ready, SOURCE_END when the target went
  * away (sampler_end_state() tells how), or the source's -errno when it
  * failed; at the end *cause (malloc'd, may be NULL) says why.
  */
 int sampler_take(struct sampler *sp, struct snapshot **snap, char **cause);
+
+/* Give a taken sample's buffer back once done with it, so that the
+ * sampler need not make a new one (snap may be NULL). */
+void sampler_give(struct sampler *sp, struct snapshot *snap);
 
 /* After sampler_take() said the end: how the target ended. */
 enum target_state sampler_end_state(const struct sampler *sp);

@@ -908,8 +908,8 @@ codec_encode_delta(struct buf *b, struct strtab *t, const struct snapshot *prev,
 				for (f = 0; f < SF_COUNT; f++) {
 					if (mask & (1ULL << f))
 						buf_zigzag(&ops,
-						    (int64_t)(c->kb[f] -
-						        p->kb[f]));
+						    (int64_t)c->kb[f] -
+						        (int64_t)p->kb[f]);
 				}
 				buf_u8(&ops, extra);
 				if (extra & 1)
@@ -1122,7 +1122,7 @@ decode_region(struct rd *r, struct strtab *t, struct snapshot *out,
 		reg.vmflags = rd_varint(r);
 	for (f = 0; f < SF_COUNT; f++) {
 		if (reg.present & (1ULL << f))
-			reg.kb[f] = rd_varint(r);
+			reg.kb[f] = region_kb_sat(rd_varint(r));
 	}
 	if (r->err) {
 		*why = "a region's counters are cut short";
@@ -1237,7 +1237,8 @@ codec_decode_delta(const uint8_t *p, size_t len, struct strtab *t,
 			mask = rd_varint(&r);
 			for (f = 0; f < SF_COUNT; f++) {
 				if (mask & (1ULL << f))
-					reg.kb[f] += (uint64_t)rd_zigzag(&r);
+					reg.kb[f] = region_kb_sat(reg.kb[f] +
+					    (uint64_t)rd_zigzag(&r));
 			}
 			{
 				uint8_t extra = rd_u8(&r);

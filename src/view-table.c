@@ -175,9 +175,8 @@ view_table_cell(struct view *v, const struct field_row *row,
 		break;
 	case VO_TREND:
 		if (row->r != NULL)
-			n = model_history(m, &row->r->hist[SERIES_RSS],
-			    row->r->first_seq, row->r->last_seq, h,
-			    (size_t)v->trend_w);
+			n = model_region_history(
+			    m, row->r, SERIES_RSS, h, (size_t)v->trend_w);
 		else
 			n = model_history(m, &row->g->hist[SERIES_RSS], 0,
 			    UINT64_MAX, h, (size_t)v->trend_w);
