@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "live-fast.h"
 #include "model.h"
 #include "proc-parse.h"
 
@@ -120,6 +121,43 @@ check_pieces(const char *buf, size_t size, const struct snapshot *whole)
 	}
 }
 
+/* What the tick makes of the kernel's answers, the bytes taken as those:
+ * PAGEMAP_SCAN ranges over s's regions in two calls (one may repeat part
+ * of the other), and a PROCMAP_QUERY result with its name.  RSS and swap
+ * never exceed a region's size. */
+static void
+check_fast(const uint8_t *data, size_t size, struct snapshot *s)
+{
+	struct fast_range v[64];
+	struct fast_vma q;
+	struct region r;
+	size_t n = size / sizeof *v < 64 ? size / sizeof *v : 64, at = 0, i;
+	uint64_t done = 0;
+	size_t plen;
+
+	memcpy(v, data, n * sizeof *v);
+	for (i = 0; i < s->nregions; i++)
+		s->regions[i].kb[SF_RSS] = s->regions[i].kb[SF_SWAP] = 0;
+	fast_bucket(s, &at, &done, v, n / 2, 4096, NULL);
+	fast_bucket(s, &at, &done, v + n / 4, n - n / 4, 4096, NULL);
+	for (i = 0; i < s->nregions; i++) {
+		const struct region *g = &s->regions[i];
+		uint64_t kb = (g->end - g->start) / 1024;
+
+		if ((uint64_t)g->kb[SF_RSS] + g->kb[SF_SWAP] > kb + 4)
+			abort();
+	}
+	if (size >= sizeof q) {
+		size_t len = size - sizeof q;
+
+		memcpy(&q, data, sizeof q);
+		if (fast_vma_region(&q, (const char *)data + sizeof q, len, 256,
+		        &r, &plen) &&
+		    (r.end <= r.start || plen > len || len >= 256))
+			abort();
+	}
+}
+
 int
 LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
@@ -141,6 +179,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		model_ingest(m, s);
 		model_free(m);
 		check_pieces(buf, size, s);
+		check_fast(data, size, s);
 	}
 	check_regions(s);
 	parse_status(buf, size, &info);

@@ -321,8 +321,11 @@ batch_json(FILE *f, struct model *m, const struct table *t)
 	json_put_string(f, info->comm, strlen(info->comm));
 	fputs(", \"cmdline\": ", f);
 	json_put_string(f, info->cmdline, info->cmdline_len);
-	fprintf(f, ", \"state\": \"%s\", \"sample_ms\": %.3f, \"totals\": {",
-	    target_state_name(model_target_state(m)), model_last_sample_ms(m));
+	fprintf(f,
+	    ", \"state\": \"%s\", \"sample_ms\": %.3f, \"full\": %s, "
+	    "\"totals\": {",
+	    target_state_name(model_target_state(m)), model_last_sample_ms(m),
+	    model_stale(m) == 0 ? "true" : "false");
 	for (id = 0; id < FIELD_COUNT; id++) {
 		if (!(field_get(id)->flags & FIELD_TOTAL) ||
 		    !field_read(id, &totals, &v))

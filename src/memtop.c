@@ -82,6 +82,10 @@ usage(FILE *f)
 	    "                       -DURATION from the end, or HH:MM[:SS])\n"
 	    "      --rules FILE     classification rules (default "
 	    "~/.config/memtop/rules)\n"
+	    "      --budget PCT     CPU memtop may use, %% of one core "
+	    "(default 2):\n"
+	    "                       cheap ticks, full smaps reads as the "
+	    "rest allows\n"
 	    "      --demo           run the demo workload (a target that "
 	    "leaks)\n"
 	    "      --demo-suspects  a warm-up, a steady leak and a sawtooth\n"
@@ -90,6 +94,26 @@ usage(FILE *f)
 	    "Exit status: 0 ok, 2 usage, 3 target gone, 4 permission denied,\n"
 	    "5 bad session file, 6 no usable terminal, 1 other errors.\n",
 	    cols);
+}
+
+/* --budget: a percentage of one core ("2", "0.5%"), as a fraction. */
+static double
+parse_budget(const char *s)
+{
+	char *end;
+	double v;
+
+	errno = 0;
+	v = strtod(s, &end);
+	if (*end == '%')
+		end++;
+	if (errno != 0 || end == s || *end != '\0' || !(v >= 0.01) ||
+	    !(v <= 100))
+		fatal(EXIT_USAGE,
+		    "--budget wants a percentage of one core from 0.01 to "
+		    "100, not '%s'",
+		    s);
+	return v / 100;
 }
 
 static long
@@ -202,7 +226,8 @@ enum {
 	OPT_INFO,
 	OPT_FROM,
 	OPT_TO,
-	OPT_RULES
+	OPT_RULES,
+	OPT_BUDGET
 };
 
 /* The user's rules: --rules FILE, else the default file if there is one.
@@ -255,6 +280,7 @@ main(int argc, char **argv)
 		{ "from", required_argument, NULL, OPT_FROM },
 		{ "to", required_argument, NULL, OPT_TO },
 		{ "rules", required_argument, NULL, OPT_RULES },
+		{ "budget", required_argument, NULL, OPT_BUDGET },
 		{ "help", no_argument, NULL, 'h' },
 		{ "version", no_argument, NULL, 'V' }, { NULL, 0, NULL, 0 } };
 	struct demo_opts demo = { DEMO_LEAK_KB_S, 0, false, false, false };
@@ -266,7 +292,7 @@ main(int argc, char **argv)
 	     info = false;
 	const char *from = NULL, *to = NULL, *rules_path = NULL;
 	struct classify_rules *rules;
-	double keep = 0;
+	double keep = 0, budget = -1;
 	char *cause = NULL, *err_msg = NULL;
 	struct rx *filter = NULL;
 	int c, err = 0, code;
@@ -369,6 +395,9 @@ main(int argc, char **argv)
 			break;
 		case OPT_RULES:
 			rules_path = optarg;
+			break;
+		case OPT_BUDGET:
+			budget = parse_budget(optarg);
 			break;
 		case 'h':
 			usage(stdout);
@@ -488,7 +517,10 @@ main(int argc, char **argv)
 			fatal(
 			    err == -EINVAL ? EXIT_USAGE : EXIT_FAILURE_GENERIC,
 			    "%s", cause);
+		if (budget >= 0)
+			source_live_set_budget(app.source, budget);
 		app.sampler = sampler_start(app.source, app.interval);
+		sampler_set_limit(app.sampler, app.max_samples);
 		pc.max_samples = app.max_samples;
 	}
 	app.model = model_new();

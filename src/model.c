@@ -87,6 +87,8 @@ struct model {
 	double exec_wall; /* wall time of the last exec seen, or 0 */
 	double last_ms;
 	uint32_t torn;
+	uint32_t stale;   /* of the last sample */
+	double full_wall; /* of the last full sample */
 	struct model_totals tot;
 	uint64_t first_tot_kb[SF_COUNT];
 
@@ -863,6 +865,8 @@ model_ingest(struct model *m, const struct snapshot *s)
 		m->exec_wall = s->wall;
 	m->last_ms = s->sample_ms;
 	m->torn = s->torn;
+	m->stale = s->stale;
+	m->full_wall = s->stale != 0 ? s->full_wall : s->wall;
 	m->nsamples++;
 	m->groups_seq = 0;
 	group_track_sample(m, seq);
@@ -908,6 +912,18 @@ double
 model_last_sample_ms(const struct model *m)
 {
 	return m->last_ms;
+}
+
+uint32_t
+model_stale(const struct model *m)
+{
+	return m->stale;
+}
+
+double
+model_full_wall(const struct model *m)
+{
+	return m->full_wall;
 }
 
 double

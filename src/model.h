@@ -235,6 +235,11 @@ enum target_state model_target_state(const struct model *m);
 /* Wall time of the last sample that saw an exec, or 0. */
 double model_exec_wall(const struct model *m);
 double model_last_sample_ms(const struct model *m);
+/* The counters of the last sample that were carried from the last full
+ * one (snapshot.stale: 0 when it read smaps whole), and that one's wall
+ * time. */
+uint32_t model_stale(const struct model *m);
+double model_full_wall(const struct model *m);
 double model_last_wall(const struct model *m);
 double model_first_wall(const struct model *m);
 uint32_t model_torn(const struct model *m);

@@ -27,6 +27,8 @@ struct sampler {
 
 	/* Under lock. */
 	double interval;
+	long limit, taken; /* stop sampling after limit samples (0: never) */
+	bool now;          /* sampler_now(): the next sample at once */
 	bool paused, stop, ended, detached;
 	double busy_since;      /* clock_mono() at start, 0 idle */
 	struct snapshot *ready; /* newest finished sample, or NULL */
@@ -62,8 +64,9 @@ sampler_wait(struct sampler *sp, double t)
 static void
 sampler_wait_until(struct sampler *sp, double due)
 {
-	while (!sp->stop && (sp->paused || clock_mono() < due))
+	while (!sp->stop && !sp->now && (sp->paused || clock_mono() < due))
 		sampler_wait(sp, sp->paused ? clock_mono() + 3600 : due);
+	sp->now = false;
 }
 
 /*
@@ -119,6 +122,7 @@ sampler_thread(void *arg)
 
 			sp->ready = work;
 			work = t;
+			sp->taken++;
 		} else if (rc != SOURCE_AGAIN) {
 			sp->ended = true;
 			sp->err = rc < 0 ? rc : 0;
@@ -135,6 +139,9 @@ sampler_thread(void *arg)
 		sampler_notify(sp);
 		if (sp->ended)
 			break;
+		/* -n: no sample that would be thrown away. */
+		while (sp->limit > 0 && sp->taken >= sp->limit && !sp->stop)
+			sampler_wait(sp, clock_mono() + 3600);
 	}
 	pthread_mutex_unlock(&sp->lock);
 	snapshot_free(work);
@@ -233,6 +240,26 @@ const struct end_verdict *
 sampler_end_verdict(const struct sampler *sp)
 {
 	return &sp->end_verdict;
+}
+
+void
+sampler_now(struct sampler *sp)
+{
+	if (sp == NULL)
+		return;
+	pthread_mutex_lock(&sp->lock);
+	sp->now = true;
+	pthread_cond_signal(&sp->wake);
+	pthread_mutex_unlock(&sp->lock);
+}
+
+void
+sampler_set_limit(struct sampler *sp, long n)
+{
+	pthread_mutex_lock(&sp->lock);
+	sp->limit = n;
+	pthread_cond_signal(&sp->wake);
+	pthread_mutex_unlock(&sp->lock);
 }
 
 void

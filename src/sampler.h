@@ -38,6 +38,11 @@ enum target_state sampler_end_state(const struct sampler *sp);
 const struct end_verdict *sampler_end_verdict(const struct sampler *sp);
 
 void sampler_set_interval(struct sampler *sp, double interval);
+/* Take the next sample at once (sp may be NULL). */
+void sampler_now(struct sampler *sp);
+/* Take no more than n samples (-n; 0: no limit): a run that stops after
+ * its last sample never starts one more it would throw away. */
+void sampler_set_limit(struct sampler *sp, long n);
 double sampler_interval(const struct sampler *sp);
 void sampler_pause(struct sampler *sp, bool paused);
 bool sampler_paused(const struct sampler *sp);

@@ -485,7 +485,48 @@ static const struct codec_fact header_facts[] = {
 };
 
 /* Sample facts, over struct snapshot, in key and delta frames: none yet. */
+/* A tick of the adaptive sampler (live-fast.h): which counters were
+ * carried from the last full sample, and that one's time. */
+static void
+smp_partial_encode(struct buf *b, const void *obj)
+{
+	const struct snapshot *s = obj;
+
+	if (s->stale != 0) {
+		buf_varint(b, s->stale);
+		buf_f64(b, s->full_wall);
+	}
+}
+
+static int
+smp_partial_decode(struct rd *r, void *obj)
+{
+	struct snapshot *s = obj;
+	uint64_t v = rd_varint(r);
+
+	s->stale = (uint32_t)(v & (((uint64_t)1 << SF_COUNT) - 1));
+	s->full_wall = rd_f64(r);
+	if (s->stale == 0 || !codec_time_ok(s->full_wall)) {
+		s->stale = 0;
+		s->full_wall = 0;
+		return -1;
+	}
+	return 0;
+}
+
+static void
+smp_partial_clear(void *obj)
+{
+	struct snapshot *s = obj;
+
+	s->stale = 0;
+	s->full_wall = 0;
+}
+
+/* Sample tags from 32 on are the sampler's (below: the sample's facts). */
 static const struct codec_fact sample_facts[] = {
+	{ 32, "partial sample", smp_partial_encode, smp_partial_decode,
+	    smp_partial_clear },
 	{ 0, NULL, NULL, NULL, NULL },
 };
 

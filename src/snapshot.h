@@ -184,6 +184,11 @@ struct snapshot {
 	 * ended (end.known set); else zero. */
 	struct end_verdict end;
 	uint32_t torn; /* overlapping/backward ranges dropped */
+	/* Bits (1 << SF_x) of the counters not read in this sample but
+	 * carried from the last full one, taken at full_wall (the adaptive
+	 * sampler's tick: live-fast.h); 0 when smaps was read whole. */
+	uint32_t stale;
+	double full_wall;
 	struct snapshot_info info;
 
 	struct region *regions; /* sorted by start, no overlaps */

@@ -24,6 +24,7 @@
 #include "cgroup.h"
 #include "end-watch.h"
 #include "exe-probe.h"
+#include "live-fast.h"
 #include "proc-parse.h"
 #include "source.h"
 #include "util.h"
@@ -48,7 +49,19 @@ struct live {
 	struct cgroup_reader *cg;     /* the memory cgroup: cgroup.c */
 	struct end_watch *end;        /* how it ends: end-watch.c */
 	struct runtime_facts runtime; /* exe-probe.c: at open, after exec */
+	/* The adaptive sampler (source.h): the tick where the kernel has it,
+	 * and what the budget has left for full reads. */
+	struct live_fast *fast;
+	enum live_mode mode;
+	double budget;              /* fraction of one core */
+	double bucket;              /* CPU seconds left for a full read */
+	double full_cpu;            /* what a full read costs, CPU seconds */
+	double last_mono, last_cpu; /* at the last sample's start */
+	bool due;      /* the list had mappings a tick cannot tell */
+	int want_full; /* source_live_full_now(): atomic */
 };
+
+#define LIVE_BUDGET_DEFAULT 0.02
 
 /* Read a whole file at dirfd/name into l->buf; its length or -errno. */
 static ssize_t
@@ -551,6 +564,44 @@ live_ended(struct live *l, struct snapshot *out)
 	return SOURCE_END;
 }
 
+/* The budget's account at the start of a sample: what memtop was allowed
+ * since the last one, less what it spent (all its threads: the ticks, the
+ * full reads, the model, the screen).  Kept within two full reads either
+ * way, so that a burst neither piles up nor is owed for ever. */
+static void
+live_budget(struct live *l, double mono, double cpu)
+{
+	double cap = l->full_cpu > 0 ? 2 * l->full_cpu : 0;
+
+	if (l->last_mono > 0) {
+		l->bucket +=
+		    l->budget * (mono - l->last_mono) - (cpu - l->last_cpu);
+		if (l->bucket > cap)
+			l->bucket = cap;
+		if (l->bucket < -cap)
+			l->bucket = -cap;
+	}
+	l->last_mono = mono;
+	l->last_cpu = cpu;
+}
+
+/* Whether this sample reads smaps whole: always without the tick, at the
+ * first sample, when asked, when the last tick saw what it cannot tell
+ * (as soon as the budget is not in debt), and when the budget has a full
+ * read's worth. */
+static bool
+live_full_due(struct live *l)
+{
+	if (l->fast == NULL || l->mode != LIVE_ADAPTIVE || l->seq == 0 ||
+	    l->cap < 65536)
+		return true;
+	if (__atomic_exchange_n(&l->want_full, 0, __ATOMIC_ACQ_REL))
+		return true;
+	if (l->due && l->bucket >= 0)
+		return true;
+	return l->bucket >= l->full_cpu;
+}
+
 /*
  * One sample: how the target is (live_state), its regions, the facts, and
  * how it is after them.  Returns SOURCE_SAMPLE; SOURCE_END at the end, with
@@ -566,10 +617,28 @@ live_next(struct source *src, struct snapshot *out, char **cause)
 	int mm, rc;
 
 	memset(&out->end, 0, sizeof out->end);
+	live_budget(l, t0, c0);
 	if ((out->state = live_state(l, &st, &mm)) != TARGET_ALIVE)
 		return live_ended(l, out);
-	if ((rc = live_regions(l, &mm, &st, out, cause)) != 0)
-		return rc == SOURCE_END ? live_ended(l, out) : rc;
+	if (live_full_due(l) ||
+	    (rc = live_fast_tick(l->fast, mm, out, l->buf, l->cap)) < 0) {
+		if ((rc = live_regions(l, &mm, &st, out, cause)) != 0)
+			return rc == SOURCE_END ? live_ended(l, out) : rc;
+		if (l->fast != NULL) {
+			live_fast_keep(l->fast, out);
+			l->due = false;
+			l->full_cpu = l->full_cpu > 0 ?
+			    (l->full_cpu + clock_cpu() - c0) / 2 :
+			    clock_cpu() - c0;
+		}
+	} else {
+		/* A tick: mappings it could not tell make a full read due. */
+		if (rc == 1)
+			l->due = true;
+		out->state = TARGET_ALIVE;
+		live_undelete(l, out);
+		live_threads(l, out);
+	}
 	out->seq = l->seq++;
 	out->mono = t0;
 	out->wall = clock_wall();
@@ -596,6 +665,7 @@ live_next(struct source *src, struct snapshot *out, char **cause)
 static void
 live_free(struct live *l)
 {
+	live_fast_close(l->fast);
 	close(l->dirfd);
 	if (l->taskfd >= 0)
 		close(l->taskfd);
@@ -708,6 +778,9 @@ source_live_open(int pid, char **cause, int *err)
 	l->cg = cgroup_reader_open(l->dirfd);
 	l->end = end_watch_open(pid, l->dirfd, l->cg);
 	exe_probe_dir(mm, &l->runtime);
+	l->budget = LIVE_BUDGET_DEFAULT;
+	l->fast = live_fast_open(mm);
+	l->mode = l->fast != NULL ? LIVE_ADAPTIVE : LIVE_FULL;
 	src = xcalloc(1, sizeof *src);
 	src->ops = &live_ops;
 	src->priv = l;
@@ -721,4 +794,37 @@ int
 source_live_dirfd(const struct source *src)
 {
 	return ((const struct live *)src->priv)->dirfd;
+}
+
+bool
+source_is_live(const struct source *src)
+{
+	return src != NULL && src->ops == &live_ops;
+}
+
+enum live_mode
+source_live_set_mode(struct source *src, enum live_mode mode)
+{
+	struct live *l = src->priv;
+
+	l->mode = mode == LIVE_ADAPTIVE && l->fast != NULL ? LIVE_ADAPTIVE :
+	                                                     LIVE_FULL;
+	return l->mode;
+}
+
+void
+source_live_set_budget(struct source *src, double fraction)
+{
+	((struct live *)src->priv)->budget = fraction;
+}
+
+void
+source_live_full_now(struct source *src)
+{
+	struct live *l;
+
+	if (!source_is_live(src))
+		return;
+	l = src->priv;
+	__atomic_store_n(&l->want_full, 1, __ATOMIC_RELEASE);
 }

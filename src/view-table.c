@@ -11,6 +11,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "source.h"
 #include "spark.h"
 #include "util.h"
 #include "view-int.h"
@@ -229,7 +230,7 @@ static void
 view_table_headings(
     struct view *v, const struct view_col *col, int n, int name_w)
 {
-	char buf[256];
+	char buf[256], title[64];
 	int y = HEADER_ROWS + 1, x, c;
 
 	if (v->colors)
@@ -250,9 +251,18 @@ view_table_headings(
 			w = name_w;
 		if (!view_rows_grouped(v) && view_table_sorted(v, &col[c]))
 			attron(A_BOLD);
+		/* A counter this sample carried from the last full one
+		 * (the adaptive sampler's tick) says so: "PSS~". */
+		snprintf(title, sizeof title, "%s%s", view_table_title(&col[c]),
+		    col[c].own == VO_FIELD &&
+		            field_get(col[c].field)->type != FT_TEXT &&
+		            ((model_stale(v->app->model) >>
+		                 field_get(col[c].field)->sf) &
+		                1) ?
+		        "~" :
+		        "");
 		snprintf(buf, sizeof buf,
-		    view_table_right(&col[c]) ? "%*s" : "%-*s", w,
-		    view_table_title(&col[c]));
+		    view_table_right(&col[c]) ? "%*s" : "%-*s", w, title);
 		view_put_plain(y, x, buf, w);
 		attroff(A_BOLD);
 		x += w + 1;
@@ -403,6 +413,11 @@ view_table_detail(struct view *v, int key)
 		return VIEW_DONE;
 	v->detail_id = v->table.rows[v->cursor]->id;
 	view_open(v, &view_screen_detail);
+	/* Every counter of it, read now, not the last full sample's. */
+	if (v->app->source != NULL && model_stale(v->app->model) != 0) {
+		source_live_full_now(v->app->source);
+		sampler_now(v->app->sampler);
+	}
 	return VIEW_DONE;
 }
 
