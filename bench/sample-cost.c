@@ -81,18 +81,22 @@ raw_read(int pid, struct cost *c)
 
 /* One sample of src into m: -1 at the end. */
 static int
-one_sample(
-    struct source *src, struct model *m, struct snapshot *s, struct cost *c)
+one_sample(struct source *src, struct model *m, struct snapshot *s,
+    struct cost *c, struct cost *ingest)
 {
-	double w0 = clock_mono(), c0 = clock_cpu();
+	double w0 = clock_mono(), c0 = clock_cpu(), w1, c1;
 	char *cause = NULL;
 
 	if (source_next(src, s, &cause) != SOURCE_SAMPLE) {
 		free(cause);
 		return -1;
 	}
+	w1 = clock_mono();
+	c1 = clock_cpu();
 	model_ingest(m, s);
 	cost_add(c, w0, c0);
+	if (ingest != NULL)
+		cost_add(ingest, w1, c1);
 	return 0;
 }
 
@@ -107,8 +111,8 @@ put(const char *name, const struct cost *c, bool comma)
 int
 main(int argc, char **argv)
 {
-	static struct cost raw, full, json, tick;
-	struct batch_opts bo = { BATCH_JSON, FIELD_RSS, true, NULL };
+	static struct cost raw, full, json, tick, ingest;
+	struct batch_opts bo = { BATCH_JSON, FIELD_RSS, true, NULL, NULL };
 	struct source *fsrc, *asrc = NULL;
 	struct model *fm = model_new(), *am = model_new();
 	struct snapshot *s = snapshot_new();
@@ -143,8 +147,8 @@ main(int argc, char **argv)
 	for (i = 0; i < 2; i++) {
 		struct cost w = { { 0 }, { 0 }, 0 };
 
-		if (one_sample(fsrc, fm, s, &w) != 0 ||
-		    (asrc != NULL && one_sample(asrc, am, s, &w) != 0))
+		if (one_sample(fsrc, fm, s, &w, NULL) != 0 ||
+		    (asrc != NULL && one_sample(asrc, am, s, &w, NULL) != 0))
 			return 1;
 		raw_read(pid, &w);
 	}
@@ -152,18 +156,19 @@ main(int argc, char **argv)
 		double w0, c0;
 
 		raw_read(pid, &raw);
-		if (one_sample(fsrc, fm, s, &full) != 0)
+		if (one_sample(fsrc, fm, s, &full, &ingest) != 0)
 			return 1;
 		w0 = clock_mono();
 		c0 = clock_cpu();
 		batch_print(null, fm, &bo, 1);
 		cost_add(&json, w0, c0);
-		if (asrc != NULL && one_sample(asrc, am, s, &tick) != 0)
+		if (asrc != NULL && one_sample(asrc, am, s, &tick, NULL) != 0)
 			return 1;
 	}
 	printf("{\"regions\": %zu, ", model_nregions(fm));
 	put("raw", &raw, true);
 	put("full", &full, true);
+	put("ingest", &ingest, true);
 	put("json", &json, asrc != NULL);
 	if (asrc != NULL)
 		put("tick", &tick, false);

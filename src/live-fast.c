@@ -209,23 +209,30 @@ path_hash(const struct snapshot *s, const struct region *r)
 }
 
 void
-live_fast_keep(struct live_fast *f, const struct snapshot *s)
+live_fast_keep_begin(struct live_fast *f)
+{
+	f->kept.n = 0;
+	f->kept.blen = 0;
+}
+
+void
+live_fast_keep_upto(struct live_fast *f, const struct snapshot *s, size_t n)
 {
 	struct kept *k = &f->kept;
 	size_t i;
 	int fi;
 
-	if (s->nregions > k->cap) {
-		k->cap = s->nregions + s->nregions / 8;
+	if (n > k->cap) {
+		k->cap = n + n / 4 + 64;
 		k->start = xrealloc(k->start, k->cap * sizeof *k->start);
 		k->end = xrealloc(k->end, k->cap * sizeof *k->end);
 		k->path_hash =
 		    xrealloc(k->path_hash, k->cap * sizeof *k->path_hash);
 		k->off = xrealloc(k->off, k->cap * sizeof *k->off);
 	}
-	k->blen = 0;
-	for (i = 0; i < s->nregions; i++) {
+	for (i = k->n; i < n; i++) {
 		const struct region *r = &s->regions[i];
+		uint32_t bits = r->present & ~FAST_FRESH;
 		uint8_t *p;
 
 		/* At most 5 + 1 + 10 + 5 a field. */
@@ -241,14 +248,28 @@ live_fast_keep(struct live_fast *f, const struct snapshot *s)
 		p += kept_varint(p, r->present);
 		*p++ = r->has_vmflags;
 		p += kept_varint(p, r->vmflags);
-		for (fi = 0; fi < SF_COUNT; fi++)
-			if (((r->present & ~FAST_FRESH) >> fi) & 1)
+		while (bits != 0) {
+			fi = __builtin_ctz(bits);
+			bits &= bits - 1;
+			if (r->kb[fi] < 0x80)
+				*p++ = (uint8_t)r->kb[fi];
+			else
 				p += kept_varint(p, r->kb[fi]);
+		}
 		k->blen = (size_t)(p - k->blob);
 	}
-	k->n = s->nregions;
-	k->wall = s->wall;
-	k->any = true;
+	if (n > k->n)
+		k->n = n;
+}
+
+void
+live_fast_keep_end(struct live_fast *f, const struct snapshot *s)
+{
+	size_t i;
+
+	live_fast_keep_upto(f, s, s->nregions);
+	f->kept.wall = s->wall;
+	f->kept.any = true;
 	snapshot_clear(f->gate);
 	for (i = s->nregions; i > 0 && s->regions[i - 1].start >= FAST_USER_TOP;
 	     i--)
@@ -258,6 +279,13 @@ live_fast_keep(struct live_fast *f, const struct snapshot *s)
 		        region_path(s, &s->regions[i]),
 		        s->regions[i].path_len) == NULL)
 			break;
+}
+
+void
+live_fast_keep(struct live_fast *f, const struct snapshot *s)
+{
+	live_fast_keep_begin(f);
+	live_fast_keep_end(f, s);
 }
 
 /* Give the regions of a tick their counters from the kept ones (the same

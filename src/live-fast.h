@@ -74,6 +74,13 @@ bool live_fast_query(const struct live_fast *f);
 
 /* s is a full sample: its counters are what ticks carry from now on. */
 void live_fast_keep(struct live_fast *f, const struct snapshot *s);
+/* The same while s is being parsed: begin, then upto(n) as its first n
+ * regions are whole (from any one thread at a time), then end (s->wall
+ * set) once it is. */
+void live_fast_keep_begin(struct live_fast *f);
+void live_fast_keep_upto(
+    struct live_fast *f, const struct snapshot *s, size_t n);
+void live_fast_keep_end(struct live_fast *f, const struct snapshot *s);
 
 /*
  * A tick of the process whose memory files are at dirfd, into out (cleared

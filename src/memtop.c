@@ -284,7 +284,7 @@ main(int argc, char **argv)
 		{ "help", no_argument, NULL, 'h' },
 		{ "version", no_argument, NULL, 'V' }, { NULL, 0, NULL, 0 } };
 	struct demo_opts demo = { DEMO_LEAK_KB_S, 0, false, false, false };
-	struct batch_opts bo = { BATCH_TEXT, FIELD_RSS, true, NULL };
+	struct batch_opts bo = { BATCH_TEXT, FIELD_RSS, true, NULL, NULL };
 	struct app app;
 	struct pump_config pc;
 	const char *replay_path = NULL, *rec_path = NULL;

@@ -25,6 +25,7 @@
 #include "end-watch.h"
 #include "exe-probe.h"
 #include "live-fast.h"
+#include "smaps-pipe.h"
 #include "proc-parse.h"
 #include "source.h"
 #include "util.h"
@@ -57,8 +58,9 @@ struct live {
 	double bucket;              /* CPU seconds left for a full read */
 	double full_cpu;            /* what a full read costs, CPU seconds */
 	double last_mono, last_cpu; /* at the last sample's start */
-	bool due;      /* the list had mappings a tick cannot tell */
-	int want_full; /* source_live_full_now(): atomic */
+	bool due;                /* the list had mappings a tick cannot tell */
+	int want_full;           /* source_live_full_now(): atomic */
+	struct smaps_pipe *pipe; /* smaps read and parsed at once */
 };
 
 #define LIVE_BUDGET_DEFAULT 0.02
@@ -423,6 +425,22 @@ live_read_smaps(
 	ssize_t n;
 	int fd;
 
+	/* Parsed on the pipe's thread while the kernel makes the rest; the
+	 * tick's copy of the counters made on the way. */
+	if (l->fast != NULL)
+		live_fast_keep_begin(l->fast);
+	if (l->pipe != NULL) {
+		fd = openat(dirfd, name, O_RDONLY | O_CLOEXEC | O_NOCTTY);
+		if (fd < 0)
+			return -errno;
+		n = smaps_pipe_read(l->pipe, fd, out, l->fast);
+		close(fd);
+		if (n != -E2BIG && n != -EAGAIN)
+			return n;
+		if (l->fast != NULL)
+			live_fast_keep_begin(l->fast);
+	}
+
 	if (l->cap < LIVE_CHUNK) {
 		char *b = realloc(l->buf, LIVE_CHUNK);
 
@@ -625,7 +643,8 @@ live_next(struct source *src, struct snapshot *out, char **cause)
 		if ((rc = live_regions(l, &mm, &st, out, cause)) != 0)
 			return rc == SOURCE_END ? live_ended(l, out) : rc;
 		if (l->fast != NULL) {
-			live_fast_keep(l->fast, out);
+			out->wall = clock_wall();
+			live_fast_keep_end(l->fast, out);
 			l->due = false;
 			l->full_cpu = l->full_cpu > 0 ?
 			    (l->full_cpu + clock_cpu() - c0) / 2 :
@@ -665,6 +684,7 @@ live_next(struct source *src, struct snapshot *out, char **cause)
 static void
 live_free(struct live *l)
 {
+	smaps_pipe_free(l->pipe);
 	live_fast_close(l->fast);
 	close(l->dirfd);
 	if (l->taskfd >= 0)
@@ -780,6 +800,10 @@ source_live_open(int pid, char **cause, int *err)
 	exe_probe_dir(mm, &l->runtime);
 	l->budget = LIVE_BUDGET_DEFAULT;
 	l->fast = live_fast_open(mm);
+	/* MEMTOP_PIPE=0: read and parse in turn (the bench compares). */
+	if (getenv("MEMTOP_PIPE") == NULL ||
+	    strcmp(getenv("MEMTOP_PIPE"), "0") != 0)
+		l->pipe = smaps_pipe_new();
 	l->mode = l->fast != NULL ? LIVE_ADAPTIVE : LIVE_FULL;
 	src = xcalloc(1, sizeof *src);
 	src->ops = &live_ops;

@@ -727,7 +727,7 @@ static void
 test_batch_stuck(void)
 {
 	struct source src = { &stuck_ops, NULL };
-	struct batch_opts bo = { BATCH_TEXT, FIELD_RSS, true, NULL };
+	struct batch_opts bo = { BATCH_TEXT, FIELD_RSS, true, NULL, NULL };
 	struct app a = { .pid = 4242, .source = &src, .interval = 0.1 };
 	struct pump_config pc = { .pid = 4242, .stop_on_record_error = true };
 	char path[] = "/tmp/memtop-test-XXXXXX", said[512] = "";
