@@ -8,7 +8,7 @@
  * has the fast path, an adaptive tick (live-fast.c) with its ingest.
  * Prints one JSON object: the medians (wall and CPU ms) and the ratios.
  *
- * usage: sample-cost -p PID [-n ROUNDS]
+ * usage: sample-cost -p PID [-n ROUNDS] [-t]   (-t: ticks alone, to profile)
  */
 #include "config.h"
 
@@ -118,11 +118,14 @@ main(int argc, char **argv)
 	struct snapshot *s = snapshot_new();
 	char *cause = NULL;
 	long rounds = 9, i;
+	bool only_ticks = false;
 	int pid = 0, c, err;
 	FILE *null = fopen("/dev/null", "w");
 
-	while ((c = getopt(argc, argv, "p:n:")) != -1) {
-		if (c == 'p')
+	while ((c = getopt(argc, argv, "p:n:t")) != -1) {
+		if (c == 't')
+			only_ticks = true;
+		else if (c == 'p')
 			pid = atoi(optarg);
 		else if (c == 'n')
 			rounds = strtol(optarg, NULL, 10);
@@ -155,6 +158,8 @@ main(int argc, char **argv)
 	for (i = 0; i < rounds; i++) {
 		double w0, c0;
 
+		if (only_ticks) /* for a profiler: ticks alone */
+			goto tick;
 		raw_read(pid, &raw);
 		if (one_sample(fsrc, fm, s, &full, &ingest) != 0)
 			return 1;
@@ -162,6 +167,7 @@ main(int argc, char **argv)
 		c0 = clock_cpu();
 		batch_print(null, fm, &bo, 1);
 		cost_add(&json, w0, c0);
+	tick:
 		if (asrc != NULL && one_sample(asrc, am, s, &tick, NULL) != 0)
 			return 1;
 	}

@@ -132,14 +132,15 @@ check_fast(const uint8_t *data, size_t size, struct snapshot *s)
 	struct fast_vma q;
 	struct region r;
 	size_t n = size / sizeof *v < 64 ? size / sizeof *v : 64, at = 0, i;
-	uint64_t done = 0;
+	uint64_t done = 0, stray = 0;
 	size_t plen;
 
 	memcpy(v, data, n * sizeof *v);
 	for (i = 0; i < s->nregions; i++)
 		s->regions[i].kb[SF_RSS] = s->regions[i].kb[SF_SWAP] = 0;
-	fast_bucket(s, &at, &done, v, n / 2, 4096, NULL);
-	fast_bucket(s, &at, &done, v + n / 4, n - n / 4, 4096, NULL);
+	fast_bucket(s, &at, &done, v, n / 2, 4096, NULL, &stray);
+	fast_bucket(s, &at, &done, v + n / 4, n - n / 4, 4096, NULL, &stray);
+	fast_vmsize((const char *)data, size, &stray);
 	for (i = 0; i < s->nregions; i++) {
 		const struct region *g = &s->regions[i];
 		uint64_t kb = (g->end - g->start) / 1024;

@@ -98,12 +98,23 @@ struct live_fast {
 	 * them, PROCMAP_QUERY does not (no VMA): carried from full samples. */
 	struct snapshot *gate;
 	int vmflag_ht; /* bit of VmFlags "ht" (hugetlb) */
+	/* The last mapping list read: at which sample, with what VmSize,
+	 * ticks since; how often it was reused (the bench reports it). */
+	uint64_t list_seq;
+	int64_t list_vmsize;
+	unsigned list_ticks;
+	bool listed;
+	uint64_t list_reused;
 };
+
+/* The list is read at least every this many ticks: mprotect() splits a
+ * mapping without changing the address space's size. */
+#define FAST_LIST_EVERY 10
 
 size_t
 fast_bucket(struct snapshot *s, size_t *at, uint64_t *done,
     const struct fast_range *v, size_t n, uint64_t page_size,
-    const uint8_t *skip)
+    const uint8_t *skip, uint64_t *stray)
 {
 	size_t k, i = *at, bad = 0;
 	uint64_t kb_page = page_size / 1024;
@@ -126,6 +137,16 @@ fast_bucket(struct snapshot *s, size_t *at, uint64_t *done,
 			continue;
 		while (i < s->nregions && s->regions[i].end <= a)
 			i++;
+		/* Bytes of the range before the region it reaches, or past
+		 * the last: no mapping known holds them. */
+		if (i == s->nregions)
+			*stray += (b - a) / page_size;
+		else if (s->regions[i].start > a)
+			*stray +=
+			    ((s->regions[i].start < b ? s->regions[i].start :
+			                                b) -
+			        a) /
+			    page_size;
 		for (; i < s->nregions && s->regions[i].start < b; i++) {
 			struct region *r = &s->regions[i];
 			uint64_t lo = r->start > a ? r->start : a;
@@ -470,7 +491,7 @@ fast_list(
 /* ---- the scan ---- */
 
 static int
-fast_scan(struct live_fast *f, int dirfd, struct snapshot *s)
+fast_scan(struct live_fast *f, int dirfd, struct snapshot *s, uint64_t *stray)
 {
 	struct pm_scan_arg a;
 	uint64_t done, top;
@@ -506,8 +527,8 @@ fast_scan(struct live_fast *f, int dirfd, struct snapshot *s)
 		}
 		if (n > FAST_VEC)
 			n = FAST_VEC; /* trust, but check */
-		fast_bucket(
-		    s, &at, &done, f->vec, (size_t)n, f->page_size, f->skip);
+		fast_bucket(s, &at, &done, f->vec, (size_t)n, f->page_size,
+		    f->skip, stray);
 		/* Fewer than asked: the walk is over (walk_end alone may
 		 * point back into a chunk already given). */
 		if (n < FAST_VEC)
@@ -519,16 +540,86 @@ fast_scan(struct live_fast *f, int dirfd, struct snapshot *s)
 	return 0;
 }
 
-int
-live_fast_tick(
-    struct live_fast *f, int dirfd, struct snapshot *out, char *buf, size_t cap)
+bool
+fast_vmsize(const char *buf, size_t len, uint64_t *kb)
 {
+	const char *p = len >= 7 && memcmp(buf, "VmSize:", 7) == 0 ?
+	    buf :
+	    memmem(buf, len, "\nVmSize:", 8);
+	const char *end = buf + len;
+	uint64_t v = 0;
+	int n = 0;
+
+	if (p == NULL)
+		return false;
+	p += *p == '\n' ? 8 : 7;
+	while (p < end && (*p == ' ' || *p == '\t'))
+		p++;
+	for (; p < end && (unsigned)(*p - '0') < 10 && n < 19; p++, n++)
+		v = v * 10 + (unsigned)(*p - '0');
+	*kb = v;
+	return n > 0;
+}
+
+/* VmSize of the process, from status: -1 when it cannot be read. */
+static int64_t
+fast_status_vmsize(int dirfd, char *buf, size_t cap)
+{
+	uint64_t kb;
+	ssize_t n;
+	int fd = openat(dirfd, "status", O_RDONLY | O_CLOEXEC);
+
+	if (fd < 0)
+		return -1;
+	n = read(fd, buf, cap);
+	close(fd);
+	return n > 0 && fast_vmsize(buf, (size_t)n, &kb) ? (int64_t)kb : -1;
+}
+
+void
+live_fast_listed(struct live_fast *f, uint64_t seq, int64_t vmsize_kb)
+{
+	f->list_seq = seq;
+	f->list_vmsize = vmsize_kb;
+	f->list_ticks = 0;
+	f->listed = vmsize_kb >= 0;
+}
+
+/* Whether out still holds the last mapping list read (the sampler hands
+ * the same buffers round), and status says the address space has not
+ * changed size since: the list need not be read again. */
+static bool
+fast_list_holds(
+    const struct live_fast *f, const struct snapshot *out, int64_t vmsize)
+{
+	return f->listed && vmsize >= 0 && vmsize == f->list_vmsize &&
+	    f->list_ticks < FAST_LIST_EVERY && out->nregions > 0 &&
+	    out->seq >= f->list_seq && out->state == TARGET_ALIVE;
+}
+
+int
+live_fast_tick(struct live_fast *f, int dirfd, uint64_t seq,
+    struct snapshot *out, char *buf, size_t cap)
+{
+	int64_t vmsize = fast_status_vmsize(dirfd, buf, cap);
+	uint64_t stray = 0;
 	size_t i, fresh;
+	bool again = false;
 	int rc;
 
-	snapshot_clear(out);
-	if ((rc = fast_list(f, dirfd, out, buf, cap)) != 0)
-		return rc;
+	if (fast_list_holds(f, out, vmsize)) {
+		/* The regions and their paths stay; the rest is new. */
+		out->nthreads = 0;
+		out->torn = 0;
+		f->list_ticks++;
+		f->list_reused++;
+	} else {
+	list:
+		snapshot_clear(out);
+		if ((rc = fast_list(f, dirfd, out, buf, cap)) != 0)
+			return rc;
+		live_fast_listed(f, seq, vmsize);
+	}
 	if (out->nregions > f->skip_cap) {
 		f->skip_cap = out->nregions + out->nregions / 8;
 		f->skip = xrealloc(f->skip, f->skip_cap);
@@ -541,8 +632,14 @@ live_fast_tick(
 		if (!f->skip[i])
 			r->kb[SF_RSS] = r->kb[SF_SWAP] = 0;
 	}
-	if ((rc = fast_scan(f, dirfd, out)) != 0)
+	if ((rc = fast_scan(f, dirfd, out, &stray)) != 0)
 		return rc;
+	/* Pages outside the mappings known: the list moved under a size
+	 * that did not (munmap and mmap alike): read it now. */
+	if (stray > 0 && !again && f->list_seq != seq) {
+		again = true;
+		goto list;
+	}
 	out->stale = ((uint32_t)1 << SF_COUNT) - 1 - FAST_FRESH;
 	out->full_wall = f->kept.wall;
 	return fresh > 0 || !f->kept.any ? 1 : 0;
@@ -594,6 +691,12 @@ live_fast_open(int dirfd)
 	if (env != NULL && strcmp(env, "text") == 0)
 		f->query = false;
 	return f;
+}
+
+uint64_t
+live_fast_reused(const struct live_fast *f)
+{
+	return f->list_reused;
 }
 
 bool

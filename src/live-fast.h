@@ -45,7 +45,11 @@ struct fast_range {
  */
 size_t fast_bucket(struct snapshot *s, size_t *at, uint64_t *done,
     const struct fast_range *v, size_t n, uint64_t page_size,
-    const uint8_t *skip);
+    const uint8_t *skip, uint64_t *stray);
+/* The pages of ranges that fall in no region are added to *stray. */
+
+/* VmSize: of /proc/PID/status text, in kB; false when it has none. */
+bool fast_vmsize(const char *buf, size_t len, uint64_t *kb);
 
 /* What PROCMAP_QUERY says of one mapping (struct procmap_query's fields). */
 struct fast_vma {
@@ -83,14 +87,22 @@ void live_fast_keep_upto(
 void live_fast_keep_end(struct live_fast *f, const struct snapshot *s);
 
 /*
- * A tick of the process whose memory files are at dirfd, into out (cleared
- * first; out->stale says what was carried).  buf/cap is a scratch buffer
- * of at least 64 kB.  0; 1 when the mapping list holds mappings the last
+ * A tick (sample seq) of the process whose memory files are at dirfd, into
+ * out (out->stale says what was carried).  The mapping list is read again
+ * unless out still holds the last one read (the sampler hands its buffers
+ * round), status's VmSize is what it was then, fewer than 10 ticks have
+ * passed, and the scan finds no pages outside it.  buf/cap is a scratch
+ * buffer of at least 64 kB.  0; 1 when the list holds mappings the last
  * full sample did not (their other counters are unknown: a full read is
  * due); -errno when the list or the scan cannot be read (the process went,
  * or the kernel refused: the caller reads smaps).
  */
-int live_fast_tick(struct live_fast *f, int dirfd, struct snapshot *out,
-    char *buf, size_t cap);
+int live_fast_tick(struct live_fast *f, int dirfd, uint64_t seq,
+    struct snapshot *out, char *buf, size_t cap);
+/* Sample seq read the list whole (a full sample), VmSize then vmsize_kb
+ * (-1 unknown). */
+void live_fast_listed(struct live_fast *f, uint64_t seq, int64_t vmsize_kb);
+/* How many ticks reused the list so far. */
+uint64_t live_fast_reused(const struct live_fast *f);
 
 #endif

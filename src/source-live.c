@@ -639,12 +639,16 @@ live_next(struct source *src, struct snapshot *out, char **cause)
 	if ((out->state = live_state(l, &st, &mm)) != TARGET_ALIVE)
 		return live_ended(l, out);
 	if (live_full_due(l) ||
-	    (rc = live_fast_tick(l->fast, mm, out, l->buf, l->cap)) < 0) {
+	    (rc = live_fast_tick(l->fast, mm, l->seq, out, l->buf, l->cap)) <
+	        0) {
 		if ((rc = live_regions(l, &mm, &st, out, cause)) != 0)
 			return rc == SOURCE_END ? live_ended(l, out) : rc;
 		if (l->fast != NULL) {
 			out->wall = clock_wall();
 			live_fast_keep_end(l->fast, out);
+			/* Its list is the smaps one: the next tick reads
+			 * its own, with the VmSize before it. */
+			live_fast_listed(l->fast, l->seq, -1);
 			l->due = false;
 			l->full_cpu = l->full_cpu > 0 ?
 			    (l->full_cpu + clock_cpu() - c0) / 2 :
