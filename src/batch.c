@@ -667,6 +667,10 @@ batch_run(struct app *app, const struct batch_opts *bo_in)
 				    stdout, app->model, bo, printed++);
 			if (wrc == -EPIPE)
 				break;
+			/* -n with --from: the samples printed. */
+			if (app->from > 0 && app->max_samples > 0 &&
+			    (long)printed >= app->max_samples)
+				break;
 			if (wrc != 0)
 				fatal(EXIT_FAILURE_GENERIC,
 				    "writing output: %s", strerror(-wrc));

@@ -491,8 +491,13 @@ main(int argc, char **argv)
 			    "--from %s is after --to %s: no sample "
 			    "lies between",
 			    from, to);
-		/* The replay dashboard plays on; -n bounds batch output. */
-		pc.max_samples = batch ? app.max_samples : 0;
+		/* --from: straight there (its history window first). */
+		if (from != NULL && batch)
+			player_start_at(
+			    app.player, player_find_time(app.player, app.from));
+		/* The replay dashboard plays on; -n bounds batch output
+		 * (the samples printed, with --from). */
+		pc.max_samples = batch && from == NULL ? app.max_samples : 0;
 	} else {
 		app.source = source_live_open(app.pid, &cause, &err);
 		if (app.source == NULL)

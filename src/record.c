@@ -16,6 +16,7 @@
 #include <sys/utsname.h>
 #include <time.h>
 #include <unistd.h>
+#include <zstd.h>
 
 #include "session-codec.h"
 #include "util.h"
@@ -36,9 +37,13 @@ struct recorder {
 	double interval, keep_s;
 	double seg_start; /* wall time of the segment's first frame */
 	bool header_done;
-	unsigned key_every;
+	unsigned key_every;     /* a key frame or checkpoint this often */
+	unsigned full_every;    /* a key frame this often */
 	uint64_t frames;        /* samples in this segment */
 	uint64_t since_key;     /* delta frames since the last key */
+	uint64_t since_restart; /* since the last key or checkpoint */
+	ZSTD_CCtx *zctx;        /* checkpoints' compression */
+	struct buf raw, check;  /* a checkpoint: raw, then its payload */
 	size_t last_key_len;    /* payload bytes of the last key frame */
 	uint64_t bytes, good;   /* written in all; this file's good end */
 	struct codec_key *keys; /* this segment's key frames (INDEX) */
@@ -431,6 +436,9 @@ record_free(struct recorder *rec)
 	if (rec->dirfd >= 0)
 		close(rec->dirfd);
 	snapshot_free(rec->prev);
+	ZSTD_freeCCtx(rec->zctx);
+	buf_free(&rec->raw);
+	buf_free(&rec->check);
 	strtab_free(&rec->tab);
 	buf_free(&rec->frame);
 	buf_free(&rec->payload);
@@ -483,6 +491,7 @@ recorder_open(
 	rec->interval = interval;
 	rec->keep_s = keep_s;
 	rec->key_every = SESSION_KEY_EVERY;
+	rec->full_every = SESSION_FULL_EVERY;
 	rec->prev = snapshot_new();
 	if ((rc = record_open_dir(rec, cause)) != 0 ||
 	    (rc = record_busy_here(rec, cause)) != 0 ||
@@ -516,6 +525,8 @@ void
 recorder_set_key_every(struct recorder *rec, unsigned n)
 {
 	rec->key_every = n > 0 ? n : SESSION_KEY_EVERY;
+	/* A test's small n: key frames that often, as before checkpoints. */
+	rec->full_every = n > 0 ? n : SESSION_FULL_EVERY;
 }
 
 /* This machine's boot id (/proc/sys/kernel/random/boot_id), or "". */
@@ -663,7 +674,7 @@ int
 recorder_write(struct recorder *rec, const struct snapshot *s, char **cause)
 {
 	size_t frame_len;
-	bool key;
+	bool key, check;
 	int rc;
 
 	if (rec->fd < 0) {
@@ -695,9 +706,12 @@ recorder_write(struct recorder *rec, const struct snapshot *s, char **cause)
 		record_header(rec, s);
 		rec->seg_start = s->wall;
 	}
-	/* A key frame every key_every samples, and whenever the changes
-	 * would cost more than a whole frame. */
-	key = rec->frames == 0 || rec->since_key + 1 >= rec->key_every;
+	/* A key frame first, every full_every samples, and whenever the
+	 * changes would cost more than a whole frame; in between, every
+	 * key_every samples, a checkpoint after the delta frame: the sample
+	 * restated whole and compressed, where a reader can start (at 60,000
+	 * steady mappings a key frame is 2.5 MB, its checkpoint 3 kB). */
+	key = rec->frames == 0 || rec->since_key + 1 >= rec->full_every;
 	buf_reset(&rec->payload);
 	if (!key) {
 		codec_encode_delta(&rec->payload, &rec->tab,
@@ -718,6 +732,22 @@ recorder_write(struct recorder *rec, const struct snapshot *s, char **cause)
 	}
 	frame_len = rec->frame.len; /* the header, if any */
 	record_frame(rec, key ? FRAME_KEY : FRAME_DELTA);
+	check = !key && rec->since_restart + 1 >= rec->key_every;
+	if (check) {
+		buf_reset(&rec->raw);
+		buf_reset(&rec->check);
+		codec_encode_checkpoint(&rec->raw, &rec->tab, s);
+		if (rec->zctx == NULL)
+			rec->zctx = ZSTD_createCCtx();
+		if (rec->zctx == NULL ||
+		    codec_pack_checkpoint(
+		        &rec->check, s, &rec->raw, rec->zctx) != 0 ||
+		    rec->check.len > FRAME_MAX)
+			check = false; /* the next one, then */
+		else
+			codec_frame(&rec->frame, FRAME_CHECK, rec->check.p,
+			    rec->check.len);
+	}
 	if (key) {
 		if (rec->nkeys == rec->keys_cap) {
 			rec->keys_cap = rec->keys_cap ? rec->keys_cap * 2 : 16;
@@ -740,6 +770,7 @@ recorder_write(struct recorder *rec, const struct snapshot *s, char **cause)
 		rec->last_key_len = rec->payload.len;
 	} else
 		rec->since_key++;
+	rec->since_restart = key || check ? 0 : rec->since_restart + 1;
 	rec->last_seq = s->seq;
 	if (rec->borrow)
 		rec->lent = s;

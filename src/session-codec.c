@@ -8,6 +8,7 @@
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
+#include <zstd.h>
 
 #include "session-codec.h"
 #include "util.h"
@@ -1330,6 +1331,128 @@ codec_peek_time(const uint8_t *p, size_t len, uint64_t *seq, double *wall)
 	if (r.err)
 		return -1;
 	return codec_time_ok(*wall) ? 0 : -2;
+}
+
+/* ---- checkpoints ---- */
+
+void
+codec_encode_checkpoint(
+    struct buf *raw, struct strtab *t, const struct snapshot *s)
+{
+	uint64_t prev_end = 0;
+	size_t i;
+
+	buf_varint(raw, t->n);
+	for (i = 0; i < t->n; i++)
+		buf_bytes(raw, t->arena + t->off[i], t->len[i]);
+	encode_head(raw, s);
+	encode_info(raw, &s->info, true);
+	encode_threads(raw, s);
+	buf_varint(raw, s->nregions);
+	for (i = 0; i < s->nregions; i++) {
+		encode_region(raw, t, s, &s->regions[i], prev_end);
+		prev_end = s->regions[i].end;
+	}
+	codec_facts_encode(raw, sample_facts, s, NULL);
+}
+
+int
+codec_pack_checkpoint(
+    struct buf *b, const struct snapshot *s, const struct buf *raw, void *z)
+{
+	size_t bound = ZSTD_compressBound(raw->len), n;
+
+	buf_varint(b, s->seq);
+	buf_f64(b, s->wall);
+	buf_varint(b, raw->len);
+	buf_need(b, bound);
+	n = ZSTD_compressCCtx(z, b->p + b->len, bound, raw->p, raw->len, 1);
+	if (ZSTD_isError(n))
+		return -EIO;
+	b->len += n;
+	return 0;
+}
+
+int
+codec_peek_checkpoint(const uint8_t *p, size_t len, uint64_t *seq, double *wall)
+{
+	struct rd r = { p, p + len, 0 };
+
+	*seq = rd_varint(&r);
+	*wall = rd_f64(&r);
+	if (r.err)
+		return -1;
+	return codec_time_ok(*wall) ? 0 : -2;
+}
+
+int
+codec_decode_checkpoint(const uint8_t *p, size_t len, struct buf *raw,
+    struct strtab *t, struct snapshot *out, const char **why)
+{
+	struct rd r = { p, p + len, 0 }, q;
+	uint64_t seq, n, i, prev_end = 0, raw_len;
+	unsigned long long have;
+	const uint8_t *path;
+	size_t plen, got;
+	double wall;
+
+	seq = rd_varint(&r);
+	wall = rd_f64(&r);
+	raw_len = rd_varint(&r);
+	(void)seq;
+	(void)wall;
+	if (r.err || raw_len > FRAME_MAX ||
+	    raw_len > 1024 * (uint64_t)rd_left(&r) + 65536) {
+		*why = "an impossible checkpoint size";
+		return -EBADMSG;
+	}
+	have = ZSTD_getFrameContentSize(r.p, rd_left(&r));
+	if (have != raw_len) {
+		*why = "a checkpoint whose size does not match";
+		return -EBADMSG;
+	}
+	buf_reset(raw);
+	buf_need(raw, (size_t)raw_len + 1);
+	got = ZSTD_decompress(raw->p, (size_t)raw_len, r.p, rd_left(&r));
+	if (ZSTD_isError(got) || got != raw_len) {
+		*why = "a checkpoint that does not decompress";
+		return -EBADMSG;
+	}
+	raw->len = got;
+	q.p = raw->p;
+	q.end = raw->p + raw->len;
+	q.err = 0;
+	snapshot_clear(out);
+	strtab_reset(t);
+	n = rd_varint(&q);
+	if (q.err || n > rd_left(&q)) {
+		*why = "an impossible path count";
+		return -EBADMSG;
+	}
+	for (i = 0; i < n; i++) {
+		if ((path = rd_bytes(&q, &plen)) == NULL) {
+			*why = "a path is cut short";
+			return -EBADMSG;
+		}
+		strtab_add(t, (const char *)path, plen);
+	}
+	if (decode_sample_head(&q, out, NULL, why) != 0)
+		return -EBADMSG;
+	n = rd_varint(&q);
+	if (q.err || n > rd_left(&q) / REGION_MIN_BYTES) {
+		*why = "an impossible region count";
+		return -EBADMSG;
+	}
+	if (n > SESSION_MAX_REGIONS) {
+		*why = TOO_MANY_REGIONS;
+		return -EBADMSG;
+	}
+	for (i = 0; i < n; i++)
+		if (decode_region(&q, t, out, &prev_end, why) != 0)
+			return -EBADMSG;
+	return codec_facts_decode(&q, sample_facts, out, false, why) == 0 ?
+	    0 :
+	    -EBADMSG;
 }
 
 /* ---- END, INDEX and mark frames ---- */
