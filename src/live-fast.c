@@ -75,7 +75,7 @@ struct procmap_query {
 
 /* The counters of the last full sample, by region. */
 struct kept {
-	uint64_t *start, *end;
+	uint64_t *start;
 	uint32_t *path_hash, *off; /* off: into blob */
 	size_t n, cap;
 	uint8_t *blob;
@@ -246,7 +246,6 @@ live_fast_keep_upto(struct live_fast *f, const struct snapshot *s, size_t n)
 	if (n > k->cap) {
 		k->cap = n + n / 4 + 64;
 		k->start = xrealloc(k->start, k->cap * sizeof *k->start);
-		k->end = xrealloc(k->end, k->cap * sizeof *k->end);
 		k->path_hash =
 		    xrealloc(k->path_hash, k->cap * sizeof *k->path_hash);
 		k->off = xrealloc(k->off, k->cap * sizeof *k->off);
@@ -262,7 +261,6 @@ live_fast_keep_upto(struct live_fast *f, const struct snapshot *s, size_t n)
 			k->blob = xrealloc(k->blob, k->bcap);
 		}
 		k->start[i] = r->start;
-		k->end[i] = r->end;
 		k->path_hash[i] = path_hash(s, r);
 		k->off[i] = (uint32_t)k->blen;
 		p = k->blob + k->blen;
@@ -714,7 +712,6 @@ live_fast_close(struct live_fast *f)
 	free(f->skip);
 	free(f->name);
 	free(f->kept.start);
-	free(f->kept.end);
 	free(f->kept.path_hash);
 	free(f->kept.off);
 	free(f->kept.blob);

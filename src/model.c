@@ -33,10 +33,10 @@ struct path_ref {
 /* A tracked region's place in address order. */
 struct ord_entry {
 	uint64_t start, end; /* its range after the last ingest */
-	uint32_t slot;       /* in the pool */
+	uint32_t slot : 30;  /* in the pool */
+	uint32_t gone : 1;
+	uint32_t matched : 1; /* during an ingest: continued by a new one */
 	uint32_t path_id;
-	uint8_t gone;
-	uint8_t matched; /* during an ingest: continued by a new one */
 };
 
 #define POOL_CHUNK_BITS 10 /* 1,024 regions a chunk */

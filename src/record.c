@@ -43,7 +43,7 @@ struct recorder {
 	uint64_t since_key;     /* delta frames since the last key */
 	uint64_t since_restart; /* since the last key or checkpoint */
 	ZSTD_CCtx *zctx;        /* checkpoints' compression */
-	struct buf raw, check;  /* a checkpoint: raw, then its payload */
+	struct buf check;       /* a checkpoint's payload */
 	size_t last_key_len;    /* payload bytes of the last key frame */
 	uint64_t bytes, good;   /* written in all; this file's good end */
 	struct codec_key *keys; /* this segment's key frames (INDEX) */
@@ -437,7 +437,6 @@ record_free(struct recorder *rec)
 		close(rec->dirfd);
 	snapshot_free(rec->prev);
 	ZSTD_freeCCtx(rec->zctx);
-	buf_free(&rec->raw);
 	buf_free(&rec->check);
 	strtab_free(&rec->tab);
 	buf_free(&rec->frame);
@@ -734,14 +733,12 @@ recorder_write(struct recorder *rec, const struct snapshot *s, char **cause)
 	record_frame(rec, key ? FRAME_KEY : FRAME_DELTA);
 	check = !key && rec->since_restart + 1 >= rec->key_every;
 	if (check) {
-		buf_reset(&rec->raw);
 		buf_reset(&rec->check);
-		codec_encode_checkpoint(&rec->raw, &rec->tab, s);
 		if (rec->zctx == NULL)
 			rec->zctx = ZSTD_createCCtx();
 		if (rec->zctx == NULL ||
 		    codec_pack_checkpoint(
-		        &rec->check, s, &rec->raw, rec->zctx) != 0 ||
+		        &rec->check, &rec->tab, s, rec->zctx) != 0 ||
 		    rec->check.len > FRAME_MAX)
 			check = false; /* the next one, then */
 		else

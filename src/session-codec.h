@@ -183,13 +183,14 @@ int codec_decode_key(const uint8_t *p, size_t len, struct strtab *t,
  * the string table as it stands after s (every path s names is in it),
  * then s as a key frame would hold it, compressed with zstd.  The payload:
  * varint seq, f64 wall, varint raw length, the zstd frame.
- * codec_encode_checkpoint() appends the raw bytes to raw;
- * codec_pack_checkpoint() the payload (z: a ZSTD_CCtx of the caller's).
+ * codec_encode_checkpoint() appends the raw bytes to raw (tests);
+ * codec_pack_checkpoint() the payload, compressing the raw bytes as they
+ * are made, never all held (z: a ZSTD_CCtx of the caller's).
  */
 void codec_encode_checkpoint(
     struct buf *raw, struct strtab *t, const struct snapshot *s);
 int codec_pack_checkpoint(
-    struct buf *b, const struct snapshot *s, const struct buf *raw, void *z);
+    struct buf *b, struct strtab *t, const struct snapshot *s, void *z);
 /* The seq and time of a checkpoint payload: 0, -1 cut short, -2 an
  * impossible time. */
 int codec_peek_checkpoint(

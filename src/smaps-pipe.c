@@ -23,7 +23,7 @@
 #include "util.h"
 
 #define PIPE_PIECES 4
-#define PIPE_PIECE  (256 * 1024)
+#define PIPE_PIECE  (128 * 1024)
 
 struct smaps_pipe {
 	pthread_t thread;
