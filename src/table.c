@@ -132,6 +132,72 @@ table_key_cmp(const void *pa, const void *pb, void *arg)
 	return table_key_order(pa, pb, arg);
 }
 
+/* A number key as one unsigned order, the direction folded in: then rows
+ * compare by (u, start, id) with no call, as table_key_order() would. */
+static void
+table_key_fold(struct table_key *k, size_t n, enum key_kind kind, int sign)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++) {
+		uint64_t u;
+
+		if (!k[i].has) {
+			k[i].k.u = UINT64_MAX; /* rows without it come last */
+			continue;
+		}
+		if (kind == KEY_U64)
+			u = k[i].k.u;
+		else if (kind == KEY_I64)
+			u = (uint64_t)k[i].k.i ^ ((uint64_t)1 << 63);
+		else /* a rate in tenths, whole: as an int64 */
+			u = (uint64_t)(int64_t)k[i].k.d ^ ((uint64_t)1 << 63);
+		if (sign < 0)
+			u = ~u;
+		k[i].k.u = u == UINT64_MAX ? UINT64_MAX - 1 : u;
+	}
+}
+
+static inline bool
+key_before(const struct table_key *a, const struct table_key *b)
+{
+	if (a->k.u != b->k.u)
+		return a->k.u < b->k.u;
+	if (a->r->start != b->r->start)
+		return a->r->start < b->r->start;
+	return a->r->id < b->r->id;
+}
+
+/* Bottom-up merge sort of folded keys (stable, n log n, no calls). */
+static void
+table_sort_folded(struct table_key *k, struct table_key *tmp, size_t n)
+{
+	struct table_key *from = k, *to = tmp, *swap;
+	size_t w, lo;
+
+	for (w = 1; w < n; w *= 2) {
+		for (lo = 0; lo < n; lo += 2 * w) {
+			size_t mid = lo + w < n ? lo + w : n;
+			size_t hi = lo + 2 * w < n ? lo + 2 * w : n;
+			size_t a = lo, b = mid, o = lo;
+
+			while (a < mid && b < hi)
+				to[o++] = key_before(&from[b], &from[a]) ?
+				    from[b++] :
+				    from[a++];
+			while (a < mid)
+				to[o++] = from[a++];
+			while (b < hi)
+				to[o++] = from[b++];
+		}
+		swap = from;
+		from = to;
+		to = swap;
+	}
+	if (from != k)
+		memcpy(k, from, n * sizeof *k);
+}
+
 /* Row r's key for col into *k (text into the arena). */
 static void
 table_key_read(struct table *t, const struct model *m, enum field_id col,
@@ -276,8 +342,12 @@ table_build(struct table *t, const struct model *m, enum field_id col,
 		if (table_key_order(&t->keys[i - 1], &t->keys[i], &ks) > 0)
 			desc++;
 	t->sorted_again = desc > 0;
-	if (desc > 0)
+	if (desc > 0 && kind == KEY_TEXT)
 		qsort_r(t->keys, nk, sizeof *t->keys, table_key_cmp, &ks);
+	else if (desc > 0) {
+		table_key_fold(t->keys, nk, kind, ks.sign);
+		table_sort_folded(t->keys, t->tmp, nk);
+	}
 	for (i = 0; i < nk; i++)
 		t->rows[i] = t->keys[i].r;
 	t->nrows = nk;
