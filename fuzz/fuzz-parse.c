@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "live-fast.h"
 #include "model.h"
 #include "proc-parse.h"
 
@@ -78,6 +79,86 @@ fuzz_cgroup(const char *buf, size_t size)
 	CHECK_STR(kmsg.comm);
 }
 
+/* The same text read in pieces of whole lines (as the live source reads
+ * smaps) parses as the whole: pieces of 1 to 8 lines, by the first byte. */
+static void
+check_pieces(const char *buf, size_t size, const struct snapshot *whole)
+{
+	static struct snapshot *s;
+	struct smaps_cursor c = SMAPS_CURSOR_INIT;
+	size_t at = 0, i, every = size > 0 ? (unsigned char)buf[0] % 8 + 1 : 1;
+
+	if (s == NULL)
+		s = snapshot_new();
+	snapshot_clear(s);
+	while (at < size) {
+		const char *p = buf + at, *nl = p;
+		size_t lines = 0, n;
+
+		while (lines < every &&
+		    (nl = memchr(p, '\n', size - (size_t)(p - buf))) != NULL) {
+			p = nl + 1;
+			lines++;
+		}
+		n = nl == NULL ? size - at : (size_t)(p - (buf + at));
+		if (parse_smaps_lines(buf + at, n, s, &c) < 0)
+			return;
+		at += n;
+	}
+	if (s->nregions != whole->nregions || s->torn != whole->torn)
+		abort();
+	for (i = 0; i < s->nregions; i++) {
+		const struct region *a = &s->regions[i],
+		                    *b = &whole->regions[i];
+
+		if (a->start != b->start || a->end != b->end ||
+		    a->present != b->present || a->vmflags != b->vmflags ||
+		    memcmp(a->kb, b->kb, sizeof a->kb) != 0 ||
+		    a->path_len != b->path_len ||
+		    memcmp(region_path(s, a), region_path(whole, b),
+		        a->path_len) != 0)
+			abort();
+	}
+}
+
+/* What the tick makes of the kernel's answers, the bytes taken as those:
+ * PAGEMAP_SCAN ranges over s's regions in two calls (one may repeat part
+ * of the other), and a PROCMAP_QUERY result with its name.  RSS and swap
+ * never exceed a region's size. */
+static void
+check_fast(const uint8_t *data, size_t size, struct snapshot *s)
+{
+	struct fast_range v[64];
+	struct fast_vma q;
+	struct region r;
+	size_t n = size / sizeof *v < 64 ? size / sizeof *v : 64, at = 0, i;
+	uint64_t done = 0, stray = 0;
+	size_t plen;
+
+	memcpy(v, data, n * sizeof *v);
+	for (i = 0; i < s->nregions; i++)
+		s->regions[i].kb[SF_RSS] = s->regions[i].kb[SF_SWAP] = 0;
+	fast_bucket(s, &at, &done, v, n / 2, 4096, NULL, &stray);
+	fast_bucket(s, &at, &done, v + n / 4, n - n / 4, 4096, NULL, &stray);
+	fast_vmsize((const char *)data, size, &stray);
+	for (i = 0; i < s->nregions; i++) {
+		const struct region *g = &s->regions[i];
+		uint64_t kb = (g->end - g->start) / 1024;
+
+		if ((uint64_t)g->kb[SF_RSS] + g->kb[SF_SWAP] > kb + 4)
+			abort();
+	}
+	if (size >= sizeof q) {
+		size_t len = size - sizeof q;
+
+		memcpy(&q, data, sizeof q);
+		if (fast_vma_region(&q, (const char *)data + sizeof q, len, 256,
+		        &r, &plen) &&
+		    (r.end <= r.start || plen > len || len >= 256))
+			abort();
+	}
+}
+
 int
 LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
@@ -98,6 +179,8 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		model_ingest(m, s);
 		model_ingest(m, s);
 		model_free(m);
+		check_pieces(buf, size, s);
+		check_fast(data, size, s);
 	}
 	check_regions(s);
 	parse_status(buf, size, &info);

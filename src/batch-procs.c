@@ -58,7 +58,7 @@ batch_procs_text(FILE *f, const struct proclist_view *v,
 	    t->wall_ms, t->cpu_ms,
 	    t->hidepid ? "  /proc is hidepid: others' may be missing" : "");
 	fprintf(f, "%7s %-10s %8s %8s %8s %8s %9s %5s  %-24s %s\n", "PID",
-	    "USER", "RSS", "PSS", "SWAP", "ANON", "RATE/S", "OOM", "CONTAINER",
+	    "USER", "RSS", "PSS", "SWAP", "ANON", "RATE", "OOM", "CONTAINER",
 	    "COMMAND");
 	for (i = 0; i < v->nrows; i++) {
 		const struct proc_entry *e = v->rows[i];

@@ -93,14 +93,13 @@ batch_suspects_table(
 	size_t i;
 
 	fprintf(f, "%4s %5s %9s %8s %8s %8s %6s %8s %8s %-13s %-16s %s\n",
-	    "RANK", "CONF", "RATE/S", "GROWTH", "+START", "+BASE", "SHARE",
+	    "RANK", "CONF", "RATE", "GROWTH", "+START", "+BASE", "SHARE",
 	    "GROWING", "OOM_IN", "TREND", "CLASS", "RANGE  PATH");
 	for (i = 0; i < n; i++) {
 		char rate[16], g[16], gs[16], gb[16], share[16], dur[16],
 		    oom[16], label[160], path[1024];
 
 		fmt_rate(s[i].rate_kb_s, rate, sizeof rate);
-		strcat(rate, "/s");
 		fmt_kb_delta((int64_t)(s[i].trend.growth_kb > 0 ?
 		                     s[i].trend.growth_kb + 0.5 :
 		                     0),

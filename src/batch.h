@@ -21,6 +21,7 @@ struct batch_opts {
 	enum field_id sort;
 	bool descending;
 	const struct rx *filter; /* may be NULL */
+	struct table *table;     /* kept from one print to the next, or NULL */
 };
 
 /* Print the model's latest sample.  n is the count of samples printed

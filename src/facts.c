@@ -945,8 +945,7 @@ facts_rt_detail(const struct snapshot_info *in, const struct rt_rates *rates,
 	}
 	rate[0] = '\0';
 	if (rates != NULL && (rates->have >> RTF_GO_HEAP_ALLOC & 1))
-		fmt_rate(
-		    rates->r[RTF_GO_HEAP_ALLOC] / 1024, rate, sizeof rate);
+		fmt_rate(rates->r[RTF_GO_HEAP_ALLOC] / 1024, rate, sizeof rate);
 	LINE("Go (%s): HeapAlloc %s%s%s, HeapInuse %s",
 	    rtfig_source_name(f->source),
 	    facts_rt_size(f, RTF_GO_HEAP_ALLOC, a, sizeof a),
@@ -1079,8 +1078,7 @@ facts_final_window(FILE *f, struct model *m, double window_s)
 		const char *path;
 		size_t len, nh;
 
-		nh = model_history(
-		    m, &r->hist[SERIES_RSS], 0, UINT64_MAX, h, MODEL_HISTORY);
+		nh = model_region_history(m, r, SERIES_RSS, h, MODEL_HISTORY);
 		if (nh != nt || !facts_grew(h, t, nt, window_s, &g))
 			continue;
 		model_class_label(m, r, label, sizeof label);

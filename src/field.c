@@ -97,40 +97,41 @@ get_path(
 	return true;
 }
 
-/* The counters a region, a group and the totals all have. */
-static const uint64_t *
-row_kb(
-    const struct field_row *row, const uint64_t **base, const uint64_t **prev)
+/* A counter of a region, a group or the totals: now, at the baseline and
+ * at the sample before. */
+static uint64_t
+row_kb(const struct field_row *row, enum smaps_field f, uint64_t *base,
+    uint64_t *prev)
 {
 	const struct model_totals *t;
 
 	if (row->r != NULL) {
-		*base = row->r->base_kb;
-		*prev = row->r->prev_kb;
-		return row->r->kb;
+		*base = tracked_base(row->r, f);
+		*prev = tracked_prev(row->r, f);
+		return row->r->kb[f];
 	}
 	if (row->g != NULL) {
-		*base = row->g->base_kb;
-		*prev = row->g->prev_kb;
-		return row->g->kb;
+		*base = row->g->base_kb[f];
+		*prev = row->g->prev_kb[f];
+		return row->g->kb[f];
 	}
 	t = model_totals(row->m);
-	*base = t->base_kb;
-	*prev = t->prev_kb;
-	return t->kb;
+	*base = t->base_kb[f];
+	*prev = t->prev_kb[f];
+	return t->kb[f];
 }
 
 static bool
 get_size(
     const struct field *f, const struct field_row *row, struct field_value *v)
 {
-	const uint64_t *base, *prev;
+	uint64_t base, prev;
 
 	/* A region's from its range, in case smaps gave no Size. */
 	if (row->r != NULL)
 		v->u = (row->r->end - row->r->start) / 1024;
 	else
-		v->u = row_kb(row, &base, &prev)[SF_SIZE];
+		v->u = row_kb(row, SF_SIZE, &base, &prev);
 	return true;
 }
 
@@ -138,9 +139,9 @@ static bool
 get_kb(
     const struct field *f, const struct field_row *row, struct field_value *v)
 {
-	const uint64_t *base, *prev;
+	uint64_t base, prev;
 
-	v->u = row_kb(row, &base, &prev)[f->sf];
+	v->u = row_kb(row, f->sf, &base, &prev);
 	return true;
 }
 
@@ -148,9 +149,9 @@ static bool
 get_delta_prev(
     const struct field *f, const struct field_row *row, struct field_value *v)
 {
-	const uint64_t *base, *prev, *kb = row_kb(row, &base, &prev);
+	uint64_t base, prev, kb = row_kb(row, f->sf, &base, &prev);
 
-	v->i = (int64_t)kb[f->sf] - (int64_t)prev[f->sf];
+	v->i = (int64_t)kb - (int64_t)prev;
 	return true;
 }
 
@@ -158,9 +159,9 @@ static bool
 get_delta_base(
     const struct field *f, const struct field_row *row, struct field_value *v)
 {
-	const uint64_t *base, *prev, *kb = row_kb(row, &base, &prev);
+	uint64_t base, prev, kb = row_kb(row, f->sf, &base, &prev);
 
-	v->i = (int64_t)kb[f->sf] - (int64_t)base[f->sf];
+	v->i = (int64_t)kb - (int64_t)base;
 	return true;
 }
 

@@ -126,6 +126,10 @@ usage(FILE *f)
 	    "Prometheus)\n"
 	    "      --runtime-any-host  let --runtime reach other than "
 	    "loopback\n"
+	    "      --budget PCT     CPU memtop may use, %% of one core "
+	    "(default 2):\n"
+	    "                       cheap ticks, full smaps reads as the "
+	    "rest allows\n"
 	    "      --demo           run the demo workload (a target that "
 	    "leaks)\n"
 	    "      --demo-suspects  a warm-up, a steady leak and a sawtooth\n"
@@ -134,6 +138,26 @@ usage(FILE *f)
 	    "Exit status: 0 ok, 2 usage, 3 target gone, 4 permission denied,\n"
 	    "5 bad session file, 6 no usable terminal, 1 other errors.\n",
 	    cols);
+}
+
+/* --budget: a percentage of one core ("2", "0.5%"), as a fraction. */
+static double
+parse_budget(const char *s)
+{
+	char *end;
+	double v;
+
+	errno = 0;
+	v = strtod(s, &end);
+	if (*end == '%')
+		end++;
+	if (errno != 0 || end == s || *end != '\0' || !(v >= 0.01) ||
+	    !(v <= 100))
+		fatal(EXIT_USAGE,
+		    "--budget wants a percentage of one core from 0.01 to "
+		    "100, not '%s'",
+		    s);
+	return v / 100;
 }
 
 static long
@@ -338,7 +362,8 @@ enum {
 	OPT_RUNTIME,
 	OPT_RUNTIME_ANY_HOST,
 	OPT_DIFF,
-	OPT_FOLLOW
+	OPT_FOLLOW,
+	OPT_BUDGET
 };
 
 /* The exporter's options, as parsed (memtop --listen, -b --format
@@ -494,10 +519,11 @@ main(int argc, char **argv)
 		{ "diff", required_argument, NULL, OPT_DIFF },
 		{ "name", required_argument, NULL, 'P' },
 		{ "follow", no_argument, NULL, OPT_FOLLOW },
+		{ "budget", required_argument, NULL, OPT_BUDGET },
 		{ "help", no_argument, NULL, 'h' },
 		{ "version", no_argument, NULL, 'V' }, { NULL, 0, NULL, 0 } };
 	struct demo_opts demo = { DEMO_LEAK_KB_S, 0, false, false, false };
-	struct batch_opts bo = { BATCH_TEXT, FIELD_RSS, true, NULL };
+	struct batch_opts bo = { BATCH_TEXT, FIELD_RSS, true, NULL, NULL };
 	struct app app;
 	struct export_args ex = { NULL, NULL, -1 };
 	struct pump_config pc;
@@ -515,7 +541,7 @@ main(int argc, char **argv)
 		false };
 	struct batch_diff bd = { 0, 0, 0 };
 	struct classify_rules *rules;
-	double keep = 0;
+	double keep = 0, budget = -1;
 	char *cause = NULL, *err_msg = NULL, url_why[256];
 	struct rx *filter = NULL;
 	int c, err = 0, code;
@@ -642,6 +668,9 @@ main(int argc, char **argv)
 			diff_a = optarg;
 			if (optind < argc && diff_second_arg(argv[optind]))
 				diff_b = argv[optind++];
+			break;
+		case OPT_BUDGET:
+			budget = parse_budget(optarg);
 			break;
 		case 'h':
 			usage(stdout);
@@ -824,8 +853,13 @@ main(int argc, char **argv)
 			    "--diff %s %s: two times of the recording, the "
 			    "earlier first (-60s, +2m, 14:05:30)",
 			    diff_a, diff_b);
-		/* The replay dashboard plays on; -n bounds batch output. */
-		pc.max_samples = batch ? app.max_samples : 0;
+		/* --from: straight there (its history window first). */
+		if (from != NULL && batch)
+			player_start_at(
+			    app.player, player_find_time(app.player, app.from));
+		/* The replay dashboard plays on; -n bounds batch output
+		 * (the samples printed, with --from). */
+		pc.max_samples = batch && from == NULL ? app.max_samples : 0;
 	} else {
 		app.source = source_live_open(app.pid, &cause, &err);
 		if (app.source == NULL)
@@ -862,7 +896,10 @@ main(int argc, char **argv)
 		if (app.rec != NULL)
 			recorder_note_self_adj(app.rec, app.self_oom.before,
 			    app.self_oom.after, app.self_oom.err);
+		if (budget >= 0)
+			source_live_set_budget(app.source, budget);
 		app.sampler = sampler_start(app.source, app.interval);
+		sampler_set_limit(app.sampler, app.max_samples);
 		pc.max_samples = app.max_samples;
 	}
 	app.model = model_new();

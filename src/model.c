@@ -1,12 +1,20 @@
 /*
  * model.c - tracked regions across samples.
  *
- * Tracked regions live in one pool array (slots reused, no malloc per
- * region); `ord` lists them sorted by start address, with a compact copy of
+ * Tracked regions live in a pool of fixed chunks (slots reused, no malloc
+ * per region, no copy when it grows, and only as many chunks as regions
+ * live); `ord` lists them sorted by start address, with a compact copy of
  * what matching needs (range, path, gone) so that the walk does not touch
  * the big tracked structs.  Each ingest walks the new snapshot and the old
  * order together once (both sorted), so matching is O(n), and builds the
  * next order.  Paths are interned once into an arena.
+ *
+ * A region's history is change-coded (struct series_log): a steady region
+ * costs a few bytes a series whatever the window.  The groups' histories
+ * are kept up to date at each ingest for the groupings asked for (one hash
+ * lookup per region), not summed again from the regions at each call; a
+ * region's rate is computed only when asked, and is 0 at once for a region
+ * that has not changed within the rate window.
  */
 #include "config.h"
 
@@ -26,15 +34,34 @@ struct path_ref {
 /* A tracked region's place in address order. */
 struct ord_entry {
 	uint64_t start, end; /* its range after the last ingest */
-	uint32_t slot;       /* in the pool */
+	uint32_t slot : 30;  /* in the pool */
+	uint32_t gone : 1;
+	uint32_t matched : 1; /* during an ingest: continued by a new one */
 	uint32_t path_id;
-	uint8_t gone;
-	uint8_t matched; /* during an ingest: continued by a new one */
+};
+
+#define POOL_CHUNK_BITS 10 /* 1,024 regions a chunk */
+#define POOL_CHUNK      ((size_t)1 << POOL_CHUNK_BITS)
+
+/* A grouping's groups as the ingests go: their histories, summed as each
+ * sample comes, from the first model_groups() call of that grouping on. */
+struct group_hist {
+	uint64_t key;
+	uint64_t last_seq; /* last sample a member was present in */
+	struct history hist[SERIES_COUNT];
+};
+struct group_track {
+	bool on;
+	struct group_hist *g;
+	size_t n, cap;
+	uint32_t *hash; /* open addressing: index + 1, 0 empty */
+	size_t hash_cap;
 };
 
 struct model {
-	struct tracked_region *pool; /* slots; free ones chained by id */
-	size_t pool_len, pool_cap;
+	struct tracked_region *
+	    *chunks; /* the pool: slot s at chunks[s >> 10] */
+	size_t pool_len, nchunks;
 	uint32_t *free_slots;
 	size_t nfree, free_cap;
 	struct ord_entry *ord;        /* sorted by start, gone ones too */
@@ -61,6 +88,8 @@ struct model {
 	double exec_wall; /* wall time of the last exec seen, or 0 */
 	double last_ms;
 	uint32_t torn;
+	uint32_t stale;   /* of the last sample */
+	double full_wall; /* of the last full sample */
 	struct model_totals tot;
 	uint64_t first_tot_kb[SF_COUNT];
 
@@ -68,7 +97,16 @@ struct model {
 	size_t ngroups, groups_cap;
 	enum group_by groups_by;
 	uint64_t groups_seq; /* nsamples when computed, 0 never */
+	struct group_track track[GROUP_COUNT];
+	uint32_t *scratch; /* group_track index -> groups index */
+	size_t scratch_cap;
 };
+
+static inline struct tracked_region *
+pool_at(const struct model *m, uint32_t slot)
+{
+	return &m->chunks[slot >> POOL_CHUNK_BITS][slot & (POOL_CHUNK - 1)];
+}
 
 static const enum smaps_field series_fields[SERIES_TOTAL_COUNT] = { SF_RSS,
 	SF_PSS, SF_SWAP, SF_PRIVATE_DIRTY, SF_ANONYMOUS };
@@ -116,10 +154,28 @@ model_init(struct model *m)
 }
 
 /* Free what *m holds, not m. */
+static void series_log_free(struct series_log *l);
+
 static void
 model_release(struct model *m)
 {
-	free(m->pool);
+	size_t i, k;
+	int s;
+
+	for (i = 0; i < m->pool_len; i++) {
+		struct tracked_region *t = pool_at(m, (uint32_t)i);
+
+		for (s = 0; s < SERIES_COUNT; s++)
+			series_log_free(&t->hist[s]);
+	}
+	for (i = 0; i < m->nchunks; i++)
+		free(m->chunks[i]);
+	free(m->chunks);
+	for (k = 0; k < GROUP_COUNT; k++) {
+		free(m->track[k].g);
+		free(m->track[k].hash);
+	}
+	free(m->scratch);
 	free(m->free_slots);
 	free(m->ord);
 	free(m->live);
@@ -241,14 +297,18 @@ model_class_label(const struct model *m, const struct tracked_region *r,
 	return region_class_label(r->cls, p, len, buf, size);
 }
 
+/* A free slot: one let go, else the next of the pool (a new chunk when
+ * the last is full; slots never move). */
 static uint32_t
 slot_alloc(struct model *m)
 {
 	if (m->nfree > 0)
 		return m->free_slots[--m->nfree];
-	if (m->pool_len == m->pool_cap) {
-		m->pool_cap = m->pool_cap ? m->pool_cap * 2 : 256;
-		m->pool = xrealloc(m->pool, m->pool_cap * sizeof *m->pool);
+	if (m->pool_len == m->nchunks * POOL_CHUNK) {
+		m->chunks =
+		    xrealloc(m->chunks, (m->nchunks + 1) * sizeof *m->chunks);
+		m->chunks[m->nchunks++] =
+		    xcalloc(POOL_CHUNK, sizeof(struct tracked_region));
 	}
 	return (uint32_t)m->pool_len++;
 }
@@ -256,19 +316,230 @@ slot_alloc(struct model *m)
 static void
 slot_free(struct model *m, uint32_t slot)
 {
+	int s;
+
 	if (m->nfree == m->free_cap) {
 		m->free_cap = m->free_cap ? m->free_cap * 2 : 256;
 		m->free_slots = xrealloc(
 		    m->free_slots, m->free_cap * sizeof *m->free_slots);
 	}
 	m->free_slots[m->nfree++] = slot;
-	m->pool[slot].id = 0;
+	pool_at(m, slot)->id = 0;
+	for (s = 0; s < SERIES_COUNT; s++)
+		series_log_free(&pool_at(m, slot)->hist[s]);
 }
 
 static inline uint32_t
 sat32(uint64_t v)
 {
 	return v > UINT32_MAX ? UINT32_MAX : (uint32_t)v;
+}
+
+/* ---- change-coded series (struct series_log) ----
+ *
+ * After the first value, one token per change or run, a token's first byte
+ * saying which: 0..63 a run of that many plus one unchanged samples; from
+ * 64 on, a change: the zigzag of (new - old), as a varint whose first byte
+ * carries 6 bits and the flag 0x40 (then 7 bits a byte, high bit: more).
+ */
+#define LOG_RUN_MAX 64
+
+static inline uint8_t *
+series_log_bytes(struct series_log *l)
+{
+	return l->len <= sizeof l->b.in ? l->b.in : l->b.heap;
+}
+
+static inline const uint8_t *
+series_log_cbytes(const struct series_log *l)
+{
+	return l->len <= sizeof l->b.in ? l->b.in : l->b.heap;
+}
+
+static void
+series_log_free(struct series_log *l)
+{
+	if (l->len > sizeof l->b.in)
+		free(l->b.heap);
+	memset(l, 0, sizeof *l);
+}
+
+/* Heap bytes for a log of len bytes: a power of two from 16. */
+static size_t
+series_log_cap(size_t len)
+{
+	size_t c = 16;
+
+	while (c < len)
+		c *= 2;
+	return c;
+}
+
+/* Make room for len bytes (len > l->len); returns the bytes. */
+static uint8_t *
+series_log_grow(struct series_log *l, size_t len)
+{
+	size_t old = l->len;
+
+	if (len > UINT16_MAX)
+		return NULL;
+	if (len > sizeof l->b.in) {
+		if (old <= sizeof l->b.in) {
+			uint8_t *h = xmalloc(series_log_cap(len));
+
+			memcpy(h, l->b.in, old);
+			l->b.heap = h;
+		} else if (series_log_cap(len) != series_log_cap(old))
+			l->b.heap = xrealloc(l->b.heap, series_log_cap(len));
+	}
+	l->len = (uint16_t)len;
+	return series_log_bytes(l);
+}
+
+/* Drop the bytes [at, at + n) (n <= len), going inline when they fit. */
+static void
+series_log_cut(struct series_log *l, size_t at, size_t n)
+{
+	uint8_t *p = series_log_bytes(l);
+	size_t len = l->len - n;
+
+	memmove(p + at, p + at + n, l->len - at - n);
+	if (l->len > sizeof l->b.in && len <= sizeof l->b.in) {
+		uint8_t tmp[sizeof l->b.in];
+
+		memcpy(tmp, p, len);
+		free(l->b.heap);
+		memcpy(l->b.in, tmp, len);
+	} else if (l->len > sizeof l->b.in &&
+	    series_log_cap(len) < series_log_cap(l->len))
+		l->b.heap = xrealloc(l->b.heap, series_log_cap(len));
+	l->len = (uint16_t)len;
+}
+
+/* Decode the token at p[*i]: the run length (>0, *delta 0) or 0 with the
+ * change in *delta. */
+static inline unsigned
+series_log_token(const uint8_t *p, size_t *i, int64_t *delta)
+{
+	uint8_t c = p[(*i)++];
+	uint64_t z;
+	int sh = 6;
+
+	if (c < LOG_RUN_MAX) {
+		*delta = 0;
+		return (unsigned)c + 1;
+	}
+	z = c & 0x3f;
+	if (c & 0x80) {
+		do {
+			c = p[(*i)++];
+			z |= (uint64_t)(c & 0x7f) << sh;
+			sh += 7;
+		} while (c & 0x80);
+	}
+	*delta = (int64_t)(z >> 1) ^ -(int64_t)(z & 1);
+	return 0;
+}
+
+/* Append the next sample's value (old: the sample before's). */
+static void
+series_log_push(struct series_log *l, uint32_t old, uint32_t v)
+{
+	uint8_t *p, tok[12];
+	size_t n = 0;
+
+	if (v == old) {
+		p = series_log_bytes(l);
+		if (l->len > 0 && p[l->tail] < LOG_RUN_MAX - 1) {
+			p[l->tail]++;
+			return;
+		}
+		tok[n++] = 0;
+	} else {
+		int64_t d = (int64_t)v - (int64_t)old;
+		uint64_t z = ((uint64_t)d << 1) ^ (uint64_t)(d >> 63);
+
+		tok[n] = (uint8_t)(0x40 | (z & 0x3f));
+		z >>= 6;
+		while (z != 0) {
+			tok[n++] |= 0x80;
+			tok[n] = (uint8_t)(z & 0x7f);
+			z >>= 7;
+		}
+		n++;
+	}
+	if ((p = series_log_grow(l, (size_t)l->len + n)) == NULL)
+		return; /* cannot be: a window holds ~1.5 kB at most */
+	memcpy(p + l->len - n, tok, n);
+	l->tail = (uint16_t)(l->len - n);
+}
+
+/* Forget the first sample kept: the next becomes the first. */
+static void
+series_log_pop(struct series_log *l)
+{
+	uint8_t *p = series_log_bytes(l);
+	size_t n = 0;
+	int64_t d;
+
+	if (l->len == 0)
+		return;
+	if (p[0] < LOG_RUN_MAX) {
+		if (p[0] > 0) {
+			p[0]--;
+			return;
+		}
+		n = 1;
+	} else {
+		series_log_token(p, &n, &d);
+		l->first = (uint32_t)((int64_t)l->first + d);
+	}
+	series_log_cut(l, 0, n);
+	l->tail = l->len == 0 ? 0 : (uint16_t)(l->tail - n);
+}
+
+/* The first sample a region's logs hold. */
+static inline uint64_t
+tracked_log_seq(const struct tracked_region *t)
+{
+	return t->last_seq + 1 - t->first_seq > MODEL_HISTORY ?
+	    t->last_seq + 1 - MODEL_HISTORY :
+	    t->first_seq;
+}
+
+/* Call fn for each sample of the log from seq0 on: (seq, value). */
+#define SERIES_LOG_EACH(l, seq0, SEQ, VAL, BODY)                        \
+	do {                                                            \
+		const uint8_t *p_ = series_log_cbytes(l);               \
+		size_t i_ = 0;                                          \
+		uint64_t SEQ = (seq0);                                  \
+		uint32_t VAL = (l)->first;                              \
+		BODY;                                                   \
+		while (i_ < (l)->len) {                                 \
+			int64_t d_;                                     \
+			unsigned run_ = series_log_token(p_, &i_, &d_); \
+                                                                        \
+			if (run_ == 0) {                                \
+				VAL = (uint32_t)((int64_t)VAL + d_);    \
+				SEQ++;                                  \
+				BODY;                                   \
+			} else                                          \
+				while (run_-- > 0) {                    \
+					SEQ++;                          \
+					BODY;                           \
+				}                                       \
+		}                                                       \
+	} while (0)
+
+void
+model_region_ring(const struct model *m, const struct tracked_region *r,
+    enum series s, struct history *out)
+{
+	(void)m;
+	if (s >= SERIES_COUNT)
+		return;
+	SERIES_LOG_EACH(&r->hist[s], tracked_log_seq(r), seq, v,
+	    out->v[seq % MODEL_HISTORY] = v);
 }
 
 /* Region i of s is tracked by t, whose built-in class tracked_update()
@@ -292,14 +563,33 @@ model_classify(struct model *m, struct tracked_region *t,
 		t->cls = t->builtin;
 }
 
-/* Record the region's counters for sample seq. */
+/* The counters kept in prev/base/first, by their index. */
+static const enum smaps_field kept_fields[TRACKED_KEPT] = { SF_RSS, SF_PSS,
+	SF_SWAP, SF_PRIVATE_DIRTY, SF_ANONYMOUS, SF_SIZE };
+
+/* Record the region's counters for sample seq (fresh: its first). */
 static void
 tracked_update(struct tracked_region *t, const struct region *r,
-    enum region_class c, uint64_t seq)
+    enum region_class c, uint64_t seq, bool fresh)
 {
-	int s;
+	int s, k;
 
-	memcpy(t->prev_kb, t->kb, sizeof t->kb);
+	for (k = 0; k < TRACKED_KEPT; k++)
+		t->prev_kb[k] = t->kb[kept_fields[k]];
+	for (s = 0; s < SERIES_COUNT; s++) {
+		uint32_t v = r->kb[series_fields[s]];
+
+		if (fresh) {
+			t->hist[s].first = v;
+			continue;
+		}
+		if (v != t->kb[series_fields[s]])
+			t->changed_seq = seq;
+		series_log_push(&t->hist[s], t->kb[series_fields[s]], v);
+		/* The window: MODEL_HISTORY samples up to this one. */
+		if (seq + 1 - t->first_seq > MODEL_HISTORY)
+			series_log_pop(&t->hist[s]);
+	}
 	memcpy(t->kb, r->kb, sizeof t->kb);
 	if (r->start != t->start)
 		t->events |= TR_EVENT_MOVED;
@@ -324,9 +614,6 @@ tracked_update(struct tracked_region *t, const struct region *r,
 	t->vmflags = r->vmflags;
 	t->has_vmflags = r->has_vmflags;
 	t->last_seq = seq;
-	for (s = 0; s < SERIES_COUNT; s++)
-		t->hist[s].v[seq % MODEL_HISTORY] =
-		    sat32(r->kb[series_fields[s]]);
 }
 
 /* Move the region's low point (model.h) with this sample's RSS. */
@@ -347,23 +634,28 @@ static void
 tracked_init(struct model *m, struct tracked_region *t, const struct region *r,
     enum region_class c, uint32_t path_id, uint64_t seq, double wall)
 {
+	int s, k;
+
+	for (s = 0; s < SERIES_COUNT; s++)
+		series_log_free(&t->hist[s]);
 	memset(t, 0, sizeof *t);
 	t->id = m->next_id++;
 	t->path_id = path_id;
 	t->start = t->first_start = r->start;
 	t->end = t->first_end = r->end;
 	t->first_seq = seq;
+	t->changed_seq = seq;
 	t->first_time = wall;
 	t->state = seq == 0 ? TR_LIVE : TR_NEW;
-	tracked_update(t, r, c, seq);
+	tracked_update(t, r, c, seq, true);
 	t->events = 0;
 	/* Born now, it grew from nothing; there from the first sample, it
 	 * has no previous one to differ from. */
 	memset(t->prev_kb, 0, sizeof t->prev_kb);
 	if (seq == 0) {
-		memcpy(t->prev_kb, r->kb, sizeof t->prev_kb);
-		memcpy(t->base_kb, r->kb, sizeof t->base_kb);
-		memcpy(t->first_kb, r->kb, sizeof t->first_kb);
+		for (k = 0; k < TRACKED_KEPT; k++)
+			t->prev_kb[k] = t->base_kb[k] = t->first_kb[k] =
+			    r->kb[kept_fields[k]];
 	}
 	t->low_kb = r->kb[SF_RSS];
 }
@@ -374,19 +666,13 @@ ensure_capacity(struct model *m, size_t nnew, size_t nold)
 	size_t want = nnew + nold + 1;
 
 	if (want > m->order_cap) {
-		m->order_cap = want + want / 2;
+		m->order_cap = want + want / 8;
 		m->ord = xrealloc(m->ord, m->order_cap * sizeof *m->ord);
 		m->live = xrealloc(m->live, m->order_cap * sizeof *m->live);
 		m->tmp = xrealloc(m->tmp, m->order_cap * sizeof *m->tmp);
 	}
-	/* Room for every region being new, so the pool grows once. */
-	if (nnew > m->nfree && m->pool_len + (nnew - m->nfree) > m->pool_cap) {
-		m->pool_cap = m->pool_len + (nnew - m->nfree);
-		m->pool_cap += m->pool_cap / 4;
-		m->pool = xrealloc(m->pool, m->pool_cap * sizeof *m->pool);
-	}
 	if (nnew > m->cls_cap) {
-		m->cls_cap = nnew + nnew / 2;
+		m->cls_cap = nnew + nnew / 8;
 		m->cls = xrealloc(m->cls, m->cls_cap);
 		m->why = xrealloc(m->why, m->cls_cap * sizeof *m->why);
 		m->path_ids =
@@ -421,7 +707,7 @@ match_old(struct model *m, const struct region *r, uint32_t path_id, size_t *j)
 			continue;
 		if (o->matched) {
 			/* Part of it already went on: it was split. */
-			m->pool[o->slot].events |= TR_EVENT_SPLIT;
+			pool_at(m, o->slot)->events |= TR_EVENT_SPLIT;
 			continue;
 		}
 		if (o->start == r->start) {
@@ -440,7 +726,7 @@ match_old(struct model *m, const struct region *r, uint32_t path_id, size_t *j)
 			if ((long)k != best && !o->matched && !o->gone &&
 			    o->path_id == path_id && o->start >= r->start &&
 			    o->end <= r->end)
-				m->pool[m->ord[best].slot].events |=
+				pool_at(m, m->ord[best].slot)->events |=
 				    TR_EVENT_MERGED;
 		}
 	}
@@ -525,6 +811,8 @@ totals_facts(struct model_totals *tot, const struct snapshot *s, size_t h)
 	    TOTALS_ABSENT;
 }
 
+static void group_track_sample(struct model *m, uint64_t seq);
+
 void
 model_ingest(struct model *m, const struct snapshot *s)
 {
@@ -542,31 +830,38 @@ model_ingest(struct model *m, const struct snapshot *s)
 	m->wall[seq % MODEL_HISTORY] = s->wall;
 	if (seq == 0)
 		m->first_wall = s->wall;
+	memcpy(tot->prev_kb, tot->kb, sizeof tot->kb);
+	memset(tot->kb, 0, sizeof tot->kb);
 
-	/* Pass 1: match every new region to the region it continues. */
+	/* Pass 1: match every new region to the region it continues; the
+	 * totals on the way (Size from the ranges, in case smaps gave none). */
 	for (i = 0; i < s->nregions; i++) {
 		const struct region *r = &s->regions[i];
 		struct ord_entry *e = &m->live[n++];
+		struct tracked_region *t;
 		long old;
 
+		for (f = 0; f < SF_COUNT; f++)
+			tot->kb[f] += r->kb[f];
+		tot->kb[SF_SIZE] += (r->end - r->start) / 1024 - r->kb[SF_SIZE];
 		m->path_ids[i] = path_intern(m, region_path(s, r), r->path_len);
 		old = match_old(m, r, m->path_ids[i], &j);
 		if (old >= 0) {
-			struct tracked_region *t = &m->pool[m->ord[old].slot];
-
+			t = pool_at(m, m->ord[old].slot);
 			m->ord[old].matched = 1;
 			if (t->state == TR_NEW)
 				t->state = TR_LIVE;
-			tracked_update(t, r, (enum region_class)m->cls[i], seq);
+			tracked_update(
+			    t, r, (enum region_class)m->cls[i], seq, false);
 			e->slot = m->ord[old].slot;
 		} else {
 			e->slot = slot_alloc(m);
-			tracked_init(m, &m->pool[e->slot], r,
-			    (enum region_class)m->cls[i], m->path_ids[i], seq,
-			    s->wall);
+			t = pool_at(m, e->slot);
+			tracked_init(m, t, r, (enum region_class)m->cls[i],
+			    m->path_ids[i], seq, s->wall);
 		}
-		model_classify(m, &m->pool[e->slot], s, i);
-		tracked_track_low(&m->pool[e->slot], s->mono, s->wall);
+		model_classify(m, t, s, i);
+		tracked_track_low(t, s->mono, s->wall);
 		e->start = r->start;
 		e->end = r->end;
 		e->path_id = m->path_ids[i];
@@ -578,7 +873,7 @@ model_ingest(struct model *m, const struct snapshot *s)
 	 * then merged with the live ones by start. */
 	for (k = 0; k < m->norder; k++) {
 		struct ord_entry *e = &m->ord[k];
-		struct tracked_region *t = &m->pool[e->slot];
+		struct tracked_region *t = pool_at(m, e->slot);
 
 		if (e->matched)
 			continue;
@@ -602,21 +897,8 @@ model_ingest(struct model *m, const struct snapshot *s)
 	m->tmp = swap;
 	m->norder = o;
 
-	/* Totals over the regions that are present: exactly this snapshot's
-	 * (Size from the ranges, in case smaps gave none). */
-	memcpy(tot->prev_kb, tot->kb, sizeof tot->kb);
-	memset(tot->kb, 0, sizeof tot->kb);
+	/* Totals over the regions that are present: exactly this snapshot's. */
 	tot->nregions = s->nregions;
-	for (i = 0; i < s->nregions; i++) {
-		const struct region *r = &s->regions[i];
-
-		for (f = 0; f < SF_COUNT; f++)
-			tot->kb[f] += r->kb[f];
-	}
-	tot->kb[SF_SIZE] = 0;
-	for (i = 0; i < s->nregions; i++)
-		tot->kb[SF_SIZE] +=
-		    (s->regions[i].end - s->regions[i].start) / 1024;
 	for (sr = 0; sr < SERIES_TOTAL_COUNT; sr++)
 		tot->hist[sr].v[seq % MODEL_HISTORY] =
 		    sat32(tot->kb[series_fields[sr]]);
@@ -637,8 +919,11 @@ model_ingest(struct model *m, const struct snapshot *s)
 		m->exec_wall = s->wall;
 	m->last_ms = s->sample_ms;
 	m->torn = s->torn;
+	m->stale = s->stale;
+	m->full_wall = s->stale != 0 ? s->full_wall : s->wall;
 	m->nsamples++;
 	m->groups_seq = 0;
+	group_track_sample(m, seq);
 }
 
 uint64_t
@@ -683,6 +968,18 @@ model_last_sample_ms(const struct model *m)
 	return m->last_ms;
 }
 
+uint32_t
+model_stale(const struct model *m)
+{
+	return m->stale;
+}
+
+double
+model_full_wall(const struct model *m)
+{
+	return m->full_wall;
+}
+
 double
 model_last_wall(const struct model *m)
 {
@@ -710,7 +1007,7 @@ model_nregions(const struct model *m)
 const struct tracked_region *
 model_region(const struct model *m, size_t i)
 {
-	return i < m->norder ? &m->pool[m->ord[i].slot] : NULL;
+	return i < m->norder ? pool_at(m, m->ord[i].slot) : NULL;
 }
 
 const struct tracked_region *
@@ -719,8 +1016,8 @@ model_region_by_id(const struct model *m, uint64_t id)
 	size_t k;
 
 	for (k = 0; k < m->norder; k++) {
-		if (m->pool[m->ord[k].slot].id == id)
-			return &m->pool[m->ord[k].slot];
+		if (pool_at(m, m->ord[k].slot)->id == id)
+			return pool_at(m, m->ord[k].slot);
 	}
 	return NULL;
 }
@@ -731,21 +1028,30 @@ model_totals(const struct model *m)
 	return &m->tot;
 }
 
+/* The window of a history read of max samples: [*from, latest]; 0 when
+ * there is none. */
+static size_t
+history_window(const struct model *m, size_t max, uint64_t *from)
+{
+	size_t want;
+
+	if (m->nsamples == 0 || max == 0)
+		return 0;
+	want = max < MODEL_HISTORY ? max : MODEL_HISTORY;
+	if (want > m->nsamples)
+		want = (size_t)m->nsamples;
+	*from = m->nsamples - want;
+	return want;
+}
+
 size_t
 model_history(const struct model *m, const struct history *h,
     uint64_t first_seq, uint64_t last_seq, uint64_t *out, size_t max)
 {
-	uint64_t latest, from, seq;
-	size_t n = 0, want;
+	uint64_t from, seq;
+	size_t n = 0, want = history_window(m, max, &from);
 
-	if (m->nsamples == 0 || max == 0)
-		return 0;
-	latest = m->nsamples - 1;
-	want = max < MODEL_HISTORY ? max : MODEL_HISTORY;
-	if (want > m->nsamples)
-		want = (size_t)m->nsamples;
-	from = latest + 1 - want;
-	for (seq = from; seq <= latest; seq++) {
+	for (seq = from; n < want; seq++) {
 		if (seq < first_seq || seq > last_seq)
 			out[n++] = HISTORY_NONE;
 		else
@@ -755,49 +1061,66 @@ model_history(const struct model *m, const struct history *h,
 }
 
 size_t
+model_region_history(const struct model *m, const struct tracked_region *r,
+    enum series s, uint64_t *out, size_t max)
+{
+	uint64_t from, log_seq = tracked_log_seq(r);
+	size_t n, want = history_window(m, max, &from);
+
+	if (want == 0 || s >= SERIES_COUNT)
+		return 0;
+	for (n = 0; n < want; n++)
+		out[n] = HISTORY_NONE;
+	SERIES_LOG_EACH(&r->hist[s], log_seq, seq, v,
+	    if (seq >= from && seq < from + want) out[seq - from] = v);
+	return want;
+}
+
+size_t
 model_history_mono(const struct model *m, double *out, size_t max)
 {
 	uint64_t from, seq;
-	size_t n = 0, want;
+	size_t n = 0, want = history_window(m, max, &from);
 
-	if (m->nsamples == 0 || max == 0)
-		return 0;
-	want = max < MODEL_HISTORY ? max : MODEL_HISTORY;
-	if (want > m->nsamples)
-		want = (size_t)m->nsamples;
-	from = m->nsamples - want;
-	for (seq = from; seq < m->nsamples; seq++)
+	for (seq = from; n < want; seq++)
 		out[n++] = m->mono[seq % MODEL_HISTORY];
 	return n;
 }
 
-/* Least-squares slope (kB/s) of h over the rate window within [first,last];
- * NAN when there are not two samples of it with different times. */
+/* The samples of the rate window within [first_seq, last_seq]: [*from,
+ * *latest]; false when fewer than two (the rate is not known: NAN). */
+static bool
+rate_window(const struct model *m, uint64_t first_seq, uint64_t last_seq,
+    uint64_t *from, uint64_t *latest)
+{
+	if (m->nsamples < 2)
+		return false;
+	*latest = m->nsamples - 1;
+	if (last_seq < *latest)
+		*latest = last_seq;
+	*from = *latest + 1 >= MODEL_RATE_WINDOW ?
+	    *latest + 1 - MODEL_RATE_WINDOW :
+	    0;
+	if (*from < first_seq)
+		*from = first_seq;
+	if (m->nsamples > MODEL_HISTORY && *from < m->nsamples - MODEL_HISTORY)
+		*from = m->nsamples - MODEL_HISTORY;
+	return *latest > *from;
+}
+
+/* Least-squares slope (kB/s) of the values v[seq % MODEL_HISTORY] over
+ * samples [from, latest]. */
 static double
-history_rate(const struct model *m, const struct history *h, uint64_t first_seq,
-    uint64_t last_seq)
+ring_rate(
+    const struct model *m, const uint32_t *v, uint64_t from, uint64_t latest)
 {
 	double sx = 0, sy = 0, sxx = 0, sxy = 0, n = 0, t0, den;
-	uint64_t latest, from, seq;
+	uint64_t seq;
 
-	if (m->nsamples < 2)
-		return NAN;
-	latest = m->nsamples - 1;
-	if (last_seq < latest)
-		latest = last_seq;
-	from = latest + 1 >= MODEL_RATE_WINDOW ?
-	    latest + 1 - MODEL_RATE_WINDOW :
-	    0;
-	if (from < first_seq)
-		from = first_seq;
-	if (m->nsamples > MODEL_HISTORY && from < m->nsamples - MODEL_HISTORY)
-		from = m->nsamples - MODEL_HISTORY;
-	if (latest <= from)
-		return NAN;
 	t0 = m->mono[latest % MODEL_HISTORY];
 	for (seq = from; seq <= latest; seq++) {
 		double x = m->mono[seq % MODEL_HISTORY] - t0;
-		double y = h->v[seq % MODEL_HISTORY];
+		double y = v[seq % MODEL_HISTORY];
 
 		sx += x;
 		sy += y;
@@ -811,11 +1134,34 @@ history_rate(const struct model *m, const struct history *h, uint64_t first_seq,
 	return (n * sxy - sx * sy) / den;
 }
 
+/* Least-squares slope (kB/s) of h over the rate window within [first,last];
+ * NAN when there are not two samples of it with different times. */
+static double
+history_rate(const struct model *m, const struct history *h, uint64_t first_seq,
+    uint64_t last_seq)
+{
+	uint64_t from, latest;
+
+	if (!rate_window(m, first_seq, last_seq, &from, &latest))
+		return NAN;
+	return ring_rate(m, h->v, from, latest);
+}
+
 double
 model_region_rate(
     const struct model *m, const struct tracked_region *r, enum series s)
 {
-	return history_rate(m, &r->hist[s], r->first_seq, r->last_seq);
+	struct history ring;
+	uint64_t from, latest;
+
+	if (s >= SERIES_COUNT ||
+	    !rate_window(m, r->first_seq, r->last_seq, &from, &latest))
+		return NAN;
+	/* Steady over the window: flat, whatever the times. */
+	if (r->changed_seq < from || r->changed_seq == r->first_seq)
+		return 0;
+	model_region_ring(m, r, s, &ring);
+	return ring_rate(m, ring.v, from, latest);
 }
 
 double
@@ -854,24 +1200,26 @@ model_totals_series(const struct model *m, enum totals_series s,
 int64_t
 tracked_delta_prev(const struct tracked_region *r, enum smaps_field f)
 {
-	return (int64_t)r->kb[f] - (int64_t)r->prev_kb[f];
+	return (int64_t)r->kb[f] - (int64_t)tracked_prev(r, f);
 }
 
 int64_t
 tracked_delta_base(const struct tracked_region *r, enum smaps_field f)
 {
-	return (int64_t)r->kb[f] - (int64_t)r->base_kb[f];
+	return (int64_t)r->kb[f] - (int64_t)tracked_base(r, f);
 }
 
 void
 model_mark_baseline(struct model *m)
 {
 	size_t k;
+	int i;
 
 	for (k = 0; k < m->norder; k++) {
-		struct tracked_region *t = &m->pool[m->ord[k].slot];
+		struct tracked_region *t = pool_at(m, m->ord[k].slot);
 
-		memcpy(t->base_kb, t->kb, sizeof t->kb);
+		for (i = 0; i < TRACKED_KEPT; i++)
+			t->base_kb[i] = t->kb[kept_fields[i]];
 	}
 	memcpy(m->tot.base_kb, m->tot.kb, sizeof m->tot.kb);
 	m->baseline_seq = m->nsamples ? m->nsamples - 1 : 0;
@@ -884,9 +1232,9 @@ model_reset_baseline(struct model *m)
 	size_t k;
 
 	for (k = 0; k < m->norder; k++) {
-		struct tracked_region *t = &m->pool[m->ord[k].slot];
+		struct tracked_region *t = pool_at(m, m->ord[k].slot);
 
-		memcpy(t->base_kb, t->first_kb, sizeof t->kb);
+		memcpy(t->base_kb, t->first_kb, sizeof t->base_kb);
 	}
 	memcpy(m->tot.base_kb, m->first_tot_kb, sizeof m->tot.kb);
 	m->baseline_seq = 0;
@@ -927,6 +1275,118 @@ group_cmp(const void *pa, const void *pb)
 	return a->key < b->key ? -1 : a->key > b->key;
 }
 
+/* ---- the groupings' histories, kept as the samples come ---- */
+
+static inline size_t
+key_hash(uint64_t key, size_t cap)
+{
+	return (size_t)(key * 0x9e3779b97f4a7c15ULL >> 17) & (cap - 1);
+}
+
+static void
+group_track_rehash(struct group_track *gt, size_t cap)
+{
+	size_t i;
+
+	free(gt->hash);
+	gt->hash = xcalloc(cap, sizeof *gt->hash);
+	gt->hash_cap = cap;
+	for (i = 0; i < gt->n; i++) {
+		size_t k = key_hash(gt->g[i].key, cap);
+
+		while (gt->hash[k] != 0)
+			k = (k + 1) & (cap - 1);
+		gt->hash[k] = (uint32_t)i + 1;
+	}
+}
+
+/* The index of the group of key, made (history empty) when new. */
+static size_t
+group_track_find(struct group_track *gt, uint64_t key, bool *made)
+{
+	size_t k;
+	uint32_t i;
+
+	if ((gt->n + 1) * 2 > gt->hash_cap)
+		group_track_rehash(gt, gt->hash_cap ? gt->hash_cap * 2 : 64);
+	k = key_hash(key, gt->hash_cap);
+	while ((i = gt->hash[k]) != 0) {
+		if (gt->g[i - 1].key == key) {
+			*made = false;
+			return i - 1;
+		}
+		k = (k + 1) & (gt->hash_cap - 1);
+	}
+	if (gt->n == gt->cap) {
+		gt->cap = gt->cap ? gt->cap * 2 : 16;
+		gt->g = xrealloc(gt->g, gt->cap * sizeof *gt->g);
+	}
+	memset(&gt->g[gt->n], 0, sizeof gt->g[gt->n]);
+	gt->g[gt->n].key = key;
+	gt->hash[k] = (uint32_t)(gt->n + 1);
+	*made = true;
+	return gt->n++;
+}
+
+/* Groups without a member for a whole window go (a file mapped once). */
+static void
+group_track_sweep(struct group_track *gt, uint64_t seq)
+{
+	size_t i, n = 0;
+
+	for (i = 0; i < gt->n; i++)
+		if (gt->g[i].last_seq + MODEL_HISTORY > seq)
+			gt->g[n++] = gt->g[i];
+	if (n != gt->n) {
+		gt->n = n;
+		group_track_rehash(gt, gt->hash_cap);
+	}
+}
+
+/* Sample seq has been ingested: each grouping followed adds its members'
+ * values to its groups' slot of seq. */
+static void
+group_track_sample(struct model *m, uint64_t seq)
+{
+	size_t h = seq % MODEL_HISTORY, k, g;
+	int by, s;
+
+	for (by = 0; by < GROUP_COUNT; by++) {
+		struct group_track *gt = &m->track[by];
+
+		if (!gt->on)
+			continue;
+		for (g = 0; g < gt->n; g++)
+			for (s = 0; s < SERIES_COUNT; s++)
+				gt->g[g].hist[s].v[h] = 0;
+		for (k = 0; k < m->norder; k++) {
+			const struct tracked_region *t;
+			struct group_hist *gh;
+			bool made;
+
+			if (m->ord[k].gone)
+				continue;
+			t = pool_at(m, m->ord[k].slot);
+			g = group_track_find(
+			    gt, group_key((enum group_by)by, t), &made);
+			gh = &gt->g[g]; /* after the call: it may move g */
+			if (made)       /* no history before */
+				for (s = 0; s < SERIES_COUNT; s++)
+					gh->hist[s].v[h] = 0;
+			gh->last_seq = seq;
+			for (s = 0; s < SERIES_COUNT; s++) {
+				uint32_t v =
+				    gh->hist[s].v[h] + t->kb[series_fields[s]];
+
+				gh->hist[s].v[h] =
+				    v < gh->hist[s].v[h] ? UINT32_MAX : v;
+			}
+		}
+		if (seq % MODEL_HISTORY == MODEL_HISTORY - 1)
+			group_track_sweep(gt, seq);
+	}
+}
+
 /* dst[from, to) += src[from, to), saturating (a loop that vectorises). */
 static void
 hist_add(uint32_t *dst, const uint32_t *src, size_t from, size_t to)
@@ -940,12 +1400,14 @@ hist_add(uint32_t *dst, const uint32_t *src, size_t from, size_t to)
 	}
 }
 
-/* Add member t's history to its group, for the samples it was present in. */
+/* Add member t's history to a group's, for the samples it was present in
+ * within the window. */
 static void
-group_add_history(const struct model *m, struct region_group *gr,
-    const struct tracked_region *t)
+group_add_history(
+    const struct model *m, struct history *gh, const struct tracked_region *t)
 {
 	uint64_t latest = m->nsamples - 1, lo, hi;
+	struct history ring;
 	size_t a, b;
 	int s;
 
@@ -958,12 +1420,37 @@ group_add_history(const struct model *m, struct region_group *gr,
 	a = (size_t)(lo % MODEL_HISTORY);
 	b = (size_t)(hi % MODEL_HISTORY) + 1;
 	for (s = 0; s < SERIES_COUNT; s++) {
+		model_region_ring(m, t, (enum series)s, &ring);
 		if (a < b)
-			hist_add(gr->hist[s].v, t->hist[s].v, a, b);
+			hist_add(gh[s].v, ring.v, a, b);
 		else { /* wraps around the ring */
-			hist_add(gr->hist[s].v, t->hist[s].v, a, MODEL_HISTORY);
-			hist_add(gr->hist[s].v, t->hist[s].v, 0, b);
+			hist_add(gh[s].v, ring.v, a, MODEL_HISTORY);
+			hist_add(gh[s].v, ring.v, 0, b);
 		}
+	}
+}
+
+/* Follow grouping by from now on: its groups' histories so far are summed
+ * from the members' once. */
+static void
+group_track_start(struct model *m, enum group_by by)
+{
+	struct group_track *gt = &m->track[by];
+	size_t k, i;
+
+	gt->on = true;
+	for (k = 0; k < m->norder; k++) {
+		const struct tracked_region *t;
+		struct group_hist *gh;
+		bool made;
+
+		if (m->ord[k].gone)
+			continue;
+		t = pool_at(m, m->ord[k].slot);
+		i = group_track_find(gt, group_key(by, t), &made);
+		gh = &gt->g[i]; /* after the call: it may move g */
+		gh->last_seq = m->nsamples - 1;
+		group_add_history(m, gh->hist, t);
 	}
 }
 
@@ -977,8 +1464,8 @@ size_t
 model_groups_of(struct model *m, enum group_by by, region_pred keep,
     const void *ctx, const struct region_group **out)
 {
-	size_t k, g, cap = 64, *slot_of = NULL;
-	uint64_t *keys;
+	struct group_track *gt = &m->track[by < GROUP_COUNT ? by : 0];
+	size_t k, g, i;
 	int f;
 
 	if (keep == NULL && m->groups_seq == m->nsamples &&
@@ -987,29 +1474,45 @@ model_groups_of(struct model *m, enum group_by by, region_pred keep,
 		return m->ngroups;
 	}
 	m->ngroups = 0;
-	while (cap < m->norder * 2)
-		cap *= 2;
-	keys = xcalloc(cap, sizeof *keys);
-	slot_of = xcalloc(cap, sizeof *slot_of);
+	if (m->nsamples == 0) {
+		*out = m->groups;
+		return 0;
+	}
+	if (keep == NULL && !gt->on)
+		group_track_start(m, by);
+	/* The tracked groups and the list's: scratch maps one to the other
+	 * (a filter's groups are made here, their history summed now). */
+	if (m->scratch_cap < gt->n + m->norder + 1) {
+		m->scratch_cap = gt->n + m->norder + 1;
+		m->scratch =
+		    xrealloc(m->scratch, m->scratch_cap * sizeof *m->scratch);
+	}
+	for (g = 0; g < gt->n; g++)
+		m->scratch[g] = UINT32_MAX;
 	for (k = 0; k < m->norder; k++) {
-		const struct tracked_region *t = &m->pool[m->ord[k].slot];
+		const struct tracked_region *t = pool_at(m, m->ord[k].slot);
 		uint64_t key = group_key(by, t);
-		size_t pos = (size_t)(key * 0x9e3779b97f4a7c15ULL) & (cap - 1);
 		struct region_group *gr;
+		bool made;
 
 		if (t->state == TR_GONE || (keep != NULL && !keep(m, t, ctx)))
 			continue;
-		while (keys[pos] != 0 && keys[pos] != key)
-			pos = (pos + 1) & (cap - 1);
-		if (keys[pos] == 0) {
-			keys[pos] = key;
+		i = group_track_find(gt, key, &made);
+		if (m->scratch_cap < gt->n) {
+			m->scratch_cap = gt->n * 2;
+			m->scratch = xrealloc(
+			    m->scratch, m->scratch_cap * sizeof *m->scratch);
+		}
+		if (made)
+			m->scratch[i] = UINT32_MAX;
+		if (m->scratch[i] == UINT32_MAX) {
 			if (m->ngroups == m->groups_cap) {
 				m->groups_cap =
 				    m->groups_cap ? m->groups_cap * 2 : 64;
 				m->groups = xrealloc(m->groups,
 				    m->groups_cap * sizeof *m->groups);
 			}
-			slot_of[pos] = m->ngroups;
+			m->scratch[i] = (uint32_t)m->ngroups;
 			gr = &m->groups[m->ngroups++];
 			memset(gr, 0, sizeof *gr);
 			gr->by = by;
@@ -1019,22 +1522,25 @@ model_groups_of(struct model *m, enum group_by by, region_pred keep,
 			if (gr->path_id == 0)
 				model_class_label(
 				    m, t, gr->label, sizeof gr->label);
+			if (keep == NULL)
+				memcpy(
+				    gr->hist, gt->g[i].hist, sizeof gr->hist);
 		}
-		gr = &m->groups[slot_of[pos]];
+		gr = &m->groups[m->scratch[i]];
 		gr->nregions++;
 		for (f = 0; f < SF_COUNT; f++) {
 			gr->kb[f] += t->kb[f];
-			gr->base_kb[f] += t->base_kb[f];
-			gr->prev_kb[f] += t->prev_kb[f];
-			gr->first_kb[f] += t->first_kb[f];
+			gr->base_kb[f] += tracked_base(t, (enum smaps_field)f);
+			gr->prev_kb[f] += tracked_prev(t, (enum smaps_field)f);
+			gr->first_kb[f] +=
+			    tracked_first(t, (enum smaps_field)f);
 		}
-		group_add_history(m, gr, t);
+		if (keep != NULL)
+			group_add_history(m, gr->hist, t);
 	}
 	for (g = 0; g < m->ngroups; g++)
 		m->groups[g].rate_kb_s = history_rate(
 		    m, &m->groups[g].hist[SERIES_RSS], 0, UINT64_MAX);
-	free(keys);
-	free(slot_of);
 	if (m->ngroups > 1)
 		qsort(m->groups, m->ngroups, sizeof *m->groups, group_cmp);
 	/* Only the whole process's groups are kept for the next call. */

@@ -38,9 +38,27 @@ enum smaps_field series_field(enum series s);
 enum tracked_state { TR_NEW, TR_LIVE, TR_GONE };
 const char *tracked_state_name(enum tracked_state s);
 
-/* Ring of the last MODEL_HISTORY values, indexed by model sample number. */
+/* Ring of the last MODEL_HISTORY values, indexed by model sample number:
+ * the totals' and the groups' series. */
 struct history {
 	uint32_t v[MODEL_HISTORY]; /* kB; saturates at UINT32_MAX */
+};
+
+/*
+ * A region's series, change-coded (model.c): the value at the first sample
+ * kept, then per later sample a run of unchanged samples or a change, as
+ * bytes.  A steady region's series costs its 16 bytes; one that changes
+ * every sample about 2 bytes a sample.  Read it with model_region_history()
+ * or model_region_ring().
+ */
+struct series_log {
+	union {
+		uint8_t in[8]; /* len <= 8: the bytes themselves */
+		uint8_t *heap; /* else malloc'd */
+	} b;
+	uint32_t first; /* kB at the first sample kept */
+	uint16_t len;   /* bytes of changes */
+	uint16_t tail;  /* offset of the last change's first byte */
 };
 
 /* What happened to a tracked region's range over its life. */
@@ -50,39 +68,96 @@ struct history {
 #define TR_EVENT_MERGED 0x08 /* absorbed a neighbour */
 #define TR_EVENT_SPLIT  0x10 /* a part of it became another region */
 
+/*
+ * The counters a region keeps at its previous sample, at the baseline and at
+ * its first sample: the series' (SERIES_TOTAL_COUNT of them) and Size, the
+ * ones the outputs show deltas of.  Read them with tracked_prev(), tracked_base()
+ * and tracked_first(), which give the current value for other counters.
+ */
+#define TRACKED_KEPT (SERIES_TOTAL_COUNT + 1)
+
+/* About 420 bytes a region (model.h's users read it, model.c writes it). */
 struct tracked_region {
 	uint64_t id; /* unique for the model's life, from 1 */
 	uint64_t start, end;
 	uint64_t offset, inode;
-	uint32_t dev_major, dev_minor;
-	char perms[5];
-	uint8_t deleted;
-	uint32_t path_id; /* model_path(); 0 = anonymous */
-	enum region_class cls;
-	enum region_class builtin; /* before the user rules (stays a thread
-	                              stack across a sample without an SP) */
-	struct class_why why;      /* classify_explain() says it in words */
-	enum tracked_state state;
-	uint64_t present; /* smaps fields seen in the last sample */
 	uint64_t vmflags;
-	uint8_t has_vmflags;
-	uint64_t kb[SF_COUNT];       /* counters at the last sample seen */
-	uint64_t prev_kb[SF_COUNT];  /* at the sample before (0 when new) */
-	uint64_t base_kb[SF_COUNT];  /* at the baseline (0 if born after) */
-	uint64_t first_kb[SF_COUNT]; /* at the first sample (0 if born after) */
-	uint64_t first_seq;          /* model sample it first appeared in */
-	uint64_t last_seq;           /* last model sample it was present in */
-	double first_time;           /* wall clock when it appeared */
-	uint32_t events;             /* TR_EVENT_* bits */
+	uint64_t first_seq;   /* model sample it first appeared in */
+	uint64_t last_seq;    /* last model sample it was present in */
+	uint64_t changed_seq; /* last sample a series changed in */
 	uint64_t first_start, first_end; /* range when it appeared */
+	double first_time;               /* wall clock when it appeared */
 	/* Its last low point: the lowest RSS since it appeared, moved to
 	 * the latest sample that came back within MODEL_LOW_SLACK() of it.
 	 * A region whose RSS is above low_kb has been growing since
 	 * low_mono/low_wall (the leak suspects' "since"). */
 	uint64_t low_kb;
 	double low_mono, low_wall;
-	struct history hist[SERIES_COUNT];
+	uint32_t dev_major, dev_minor;
+	uint32_t path_id; /* model_path(); 0 = anonymous */
+	uint32_t present; /* smaps fields seen in the last sample */
+	uint32_t events;  /* TR_EVENT_* bits */
+	enum region_class cls;
+	enum region_class builtin; /* before the user rules (stays a thread
+	                              stack across a sample without an SP) */
+	struct class_why why;      /* classify_explain() says it in words */
+	enum tracked_state state;
+	char perms[5];
+	uint8_t deleted;
+	uint8_t has_vmflags;
+	uint32_t
+	    kb[SF_COUNT]; /* counters at the last sample seen (saturated) */
+	uint32_t prev_kb[TRACKED_KEPT];  /* at the sample before (0 when new) */
+	uint32_t base_kb[TRACKED_KEPT];  /* at the baseline (0 if born after) */
+	uint32_t first_kb[TRACKED_KEPT]; /* at the first sample (0 if after) */
+	struct series_log hist[SERIES_COUNT];
 };
+
+/* Index into prev_kb/base_kb/first_kb of a counter, -1 if not kept. */
+static inline int
+tracked_kept(enum smaps_field f)
+{
+	switch (f) {
+	case SF_RSS:
+		return 0;
+	case SF_PSS:
+		return 1;
+	case SF_SWAP:
+		return 2;
+	case SF_PRIVATE_DIRTY:
+		return 3;
+	case SF_ANONYMOUS:
+		return 4;
+	case SF_SIZE:
+		return 5;
+	default:
+		return -1;
+	}
+}
+
+/* A counter at the previous sample, the baseline, the first sample (the
+ * current value for a counter not kept: no change). */
+static inline uint64_t
+tracked_prev(const struct tracked_region *r, enum smaps_field f)
+{
+	int k = tracked_kept(f);
+
+	return k >= 0 ? r->prev_kb[k] : r->kb[f];
+}
+static inline uint64_t
+tracked_base(const struct tracked_region *r, enum smaps_field f)
+{
+	int k = tracked_kept(f);
+
+	return k >= 0 ? r->base_kb[k] : r->kb[f];
+}
+static inline uint64_t
+tracked_first(const struct tracked_region *r, enum smaps_field f)
+{
+	int k = tracked_kept(f);
+
+	return k >= 0 ? r->first_kb[k] : r->kb[f];
+}
 /* How close to its low a region's RSS must come to be "at its low" again:
  * a page, plus 1/1024 of the low (noise of big file mappings). */
 #define MODEL_LOW_SLACK(low_kb) (4 + (low_kb) / 1024)
@@ -167,6 +242,11 @@ enum target_state model_target_state(const struct model *m);
 /* Wall time of the last sample that saw an exec, or 0. */
 double model_exec_wall(const struct model *m);
 double model_last_sample_ms(const struct model *m);
+/* The counters of the last sample that were carried from the last full
+ * one (snapshot.stale: 0 when it read smaps whole), and that one's wall
+ * time. */
+uint32_t model_stale(const struct model *m);
+double model_full_wall(const struct model *m);
 double model_last_wall(const struct model *m);
 double model_first_wall(const struct model *m);
 uint32_t model_torn(const struct model *m);
@@ -194,6 +274,13 @@ const struct model_totals *model_totals(const struct model *m);
 #define HISTORY_NONE UINT64_MAX
 size_t model_history(const struct model *m, const struct history *h,
     uint64_t first_seq, uint64_t last_seq, uint64_t *out, size_t max);
+/* The same of a region's series (its first_seq and last_seq). */
+size_t model_region_history(const struct model *m,
+    const struct tracked_region *r, enum series s, uint64_t *out, size_t max);
+/* A region's series as a ring: out->v[seq % MODEL_HISTORY] for the samples
+ * it was present in within the window (the other slots are left alone). */
+void model_region_ring(const struct model *m, const struct tracked_region *r,
+    enum series s, struct history *out);
 /* The snapshots' monotonic times of the same samples, out[i] the time of
  * model_history()'s out[i]: the same count for the same max.  Taken as
  * recorded: a damaged recording may hold times that go backwards. */

@@ -72,7 +72,7 @@ moment_make(const struct model *m, bool base)
 		memcpy(r->perms, t->perms, sizeof r->perms);
 		r->deleted = t->deleted;
 		for (s = 0; s < SERIES_COUNT; s++)
-			r->kb[s] = base ? t->base_kb[series_field(s)] :
+			r->kb[s] = base ? tracked_base(t, series_field(s)) :
 			                  t->kb[series_field(s)];
 		p = model_path(m, t->path_id, &len);
 		r->path_off = (uint32_t)mo->strings_len;

@@ -119,12 +119,49 @@ player_refresh(struct player *pl, double now)
 	replay_refresh(pl->src);
 }
 
-/* A PLAYER_ONCE player: the source in order. */
+size_t
+player_find_time(struct player *pl, double t)
+{
+	return replay_find_time(pl->src, t);
+}
+
+void
+player_start_at(struct player *pl, size_t i)
+{
+	if (pl->mode != PLAYER_ONCE || i == 0 || i >= replay_count(pl->src))
+		return;
+	player_plan(pl, i);
+}
+
+/* A PLAYER_ONCE player: the source in order (after the way to the sample
+ * player_start_at() asked for). */
 static int
 player_take_once(struct player *pl, struct snapshot *out,
     struct player_step *step, char **cause)
 {
-	int rc = source_next(pl->src, out, cause);
+	int rc;
+
+	if (pl->at < pl->nqueue) {
+		size_t i = pl->queue[pl->at++];
+
+		*cause = NULL;
+		if ((rc = replay_read(pl->src, i, out, cause)) != 0) {
+			pl->nqueue = pl->at = 0;
+			if (*cause == NULL)
+				*cause =
+				    xasprintf("cannot read sample %zu", i + 1);
+			return rc < 0 ? rc : -EBADMSG;
+		}
+		memset(step, 0, sizeof *step);
+		pl->pos = step->index = i;
+		step->baseline = player_baseline_at(pl, i);
+		if (pl->at == pl->nqueue) {
+			pl->nqueue = pl->at = 0;
+			replay_seek(pl->src, i + 1); /* on in order from here */
+		}
+		return SOURCE_SAMPLE;
+	}
+	rc = source_next(pl->src, out, cause);
 
 	if (rc != SOURCE_SAMPLE)
 		return rc;

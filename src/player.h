@@ -50,6 +50,14 @@ struct player *player_open(
 struct player *player_new(struct source *replay, enum player_mode mode);
 /* Closes the replay source too. */
 void player_free(struct player *pl);
+/* A PLAYER_ONCE player starts at sample i, not at the first: it yields the
+ * first sample, the baseline's, and the history window before i (what the
+ * model needs to show i as it was), then i and on, decoding from the
+ * nearest key frame or checkpoint: --from costs the same anywhere in a
+ * recording. */
+void player_start_at(struct player *pl, size_t i);
+/* The first sample at or after wall time t (the count if none). */
+size_t player_find_time(struct player *pl, double t);
 
 /*
  * The next sample to ingest into *out: SOURCE_SAMPLE with *step saying

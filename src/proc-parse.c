@@ -18,31 +18,74 @@ is_hex(int c)
 	    (c >= 'A' && c <= 'F');
 }
 
-static inline unsigned
-hex_val(int c)
-{
-	if (c <= '9')
-		return (unsigned)(c - '0');
-	return (unsigned)((c | 0x20) - 'a' + 10);
-}
+/* Hex digit values, 0xff for other bytes. */
+static const uint8_t hex_tab[256] = {
+	['0'] = 0,
+	['1'] = 1,
+	['2'] = 2,
+	['3'] = 3,
+	['4'] = 4,
+	['5'] = 5,
+	['6'] = 6,
+	['7'] = 7,
+	['8'] = 8,
+	['9'] = 9,
+	['a'] = 10,
+	['b'] = 11,
+	['c'] = 12,
+	['d'] = 13,
+	['e'] = 14,
+	['f'] = 15,
+	['A'] = 10,
+	['B'] = 11,
+	['C'] = 12,
+	['D'] = 13,
+	['E'] = 14,
+	['F'] = 15,
+};
+static const uint8_t hex_ok[256] = {
+	['0'] = 1,
+	['1'] = 1,
+	['2'] = 1,
+	['3'] = 1,
+	['4'] = 1,
+	['5'] = 1,
+	['6'] = 1,
+	['7'] = 1,
+	['8'] = 1,
+	['9'] = 1,
+	['a'] = 1,
+	['b'] = 1,
+	['c'] = 1,
+	['d'] = 1,
+	['e'] = 1,
+	['f'] = 1,
+	['A'] = 1,
+	['B'] = 1,
+	['C'] = 1,
+	['D'] = 1,
+	['E'] = 1,
+	['F'] = 1,
+};
 
 /* Scan hex digits at *p (< end); 0 if there are none.  Saturates. */
 static int
 scan_hex(const char **p, const char *end, uint64_t *out)
 {
-	const char *s = *p;
+	const unsigned char *s = (const unsigned char *)*p;
+	const unsigned char *e = (const unsigned char *)end;
 	uint64_t v = 0;
 
-	while (s < end && is_hex((unsigned char)*s)) {
+	while (s < e && hex_ok[*s]) {
 		if (v >> 60)
 			v = UINT64_MAX;
 		else
-			v = (v << 4) | hex_val((unsigned char)*s);
+			v = (v << 4) | hex_tab[*s];
 		s++;
 	}
-	if (s == *p)
+	if ((const char *)s == *p)
 		return 0;
-	*p = s;
+	*p = (const char *)s;
 	*out = v;
 	return 1;
 }
@@ -164,55 +207,180 @@ unmangle_newlines(struct snapshot *s, struct region *r)
 	r->path_len = (uint32_t)(w - p);
 }
 
+/*
+ * The field lines of a mapping in the order the kernel prints them
+ * (fs/proc/task_mmu.c: show_smap, __show_smap), name and colon padded with
+ * spaces to 16 columns as the kernel pads them: the parser checks the one
+ * it expects next first, and reads its value in place.
+ */
+static const struct {
+	uint8_t f;
+	char name[17];
+} smaps_order[] = {
+	{ SF_SIZE, "Size:           " },
+	{ SF_KERNEL_PAGE_SIZE, "KernelPageSize: " },
+	{ SF_MMU_PAGE_SIZE, "MMUPageSize:    " },
+	{ SF_RSS, "Rss:            " },
+	{ SF_PSS, "Pss:            " },
+	{ SF_PSS_DIRTY, "Pss_Dirty:      " },
+	{ SF_SHARED_CLEAN, "Shared_Clean:   " },
+	{ SF_SHARED_DIRTY, "Shared_Dirty:   " },
+	{ SF_PRIVATE_CLEAN, "Private_Clean:  " },
+	{ SF_PRIVATE_DIRTY, "Private_Dirty:  " },
+	{ SF_REFERENCED, "Referenced:     " },
+	{ SF_ANONYMOUS, "Anonymous:      " },
+	{ SF_KSM, "KSM:            " },
+	{ SF_LAZYFREE, "LazyFree:       " },
+	{ SF_ANON_HUGE_PAGES, "AnonHugePages:  " },
+	{ SF_SHMEM_PMD_MAPPED, "ShmemPmdMapped: " },
+	{ SF_FILE_PMD_MAPPED, "FilePmdMapped:  " },
+	{ SF_SHARED_HUGETLB, "Shared_Hugetlb: " },
+	{ SF_PRIVATE_HUGETLB, "Private_Hugetlb:" },
+	{ SF_SWAP, "Swap:           " },
+	{ SF_SWAP_PSS, "SwapPss:        " },
+	{ SF_LOCKED, "Locked:         " },
+	{ SF_THP_ELIGIBLE, "THPeligible:    " },
+	{ SF_PROTECTION_KEY, "ProtectionKey:  " },
+};
+#define SMAPS_NORDER (sizeof smaps_order / sizeof smaps_order[0])
+
+/* Where field f stands in smaps_order, SMAPS_NORDER if nowhere. */
+static size_t
+smaps_order_of(int f)
+{
+	size_t k;
+
+	for (k = 0; k < SMAPS_NORDER; k++)
+		if (smaps_order[k].f == f)
+			return k;
+	return SMAPS_NORDER;
+}
+
+/* 8 bytes at p, as they lie in memory (one load). */
+static inline uint64_t
+load8(const char *p)
+{
+	uint64_t v;
+
+	memcpy(&v, p, 8);
+	return v;
+}
+
+/*
+ * The line at p, if it is the field smaps_order[k] as the kernel writes it
+ * (seq_put_decimal_ull_width: the name padded to 16 columns, the value
+ * right-aligned in 8, then " kB" or nothing, then a newline): its value
+ * into cur, and the start of the next line; NULL for any other shape (the
+ * general path reads it then, to the same result).  Two compares for the
+ * name, one for the padding, a digit loop: no scan of the spaces.
+ */
+static inline const char *
+smaps_expected(const char *p, const char *end, size_t k, struct region *cur)
+{
+	static const uint64_t spaces = 0x2020202020202020ULL;
+	uint64_t w, v = 0;
+	const char *q;
+	int n;
+
+	if (end - p < 25)
+		return NULL;
+	if (load8(p) != load8(smaps_order[k].name) ||
+	    load8(p + 8) != load8(smaps_order[k].name + 8))
+		return NULL;
+	w = load8(p + 16) ^ spaces; /* the spaces before the digits: 0 */
+	if (w == 0)
+		return NULL;
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_BIG_ENDIAN__
+	n = __builtin_clzll(w) / 8; /* the first byte in memory that is */
+#else
+	n = __builtin_ctzll(w) / 8; /* not a space */
+#endif
+	for (q = p + 16 + n; q < p + 24; q++) {
+		if ((unsigned)(*q - '0') >= 10)
+			return NULL;
+		v = v * 10 + (unsigned)(*q - '0');
+	}
+	if (*q == '\n')
+		q++;
+	else if (end - q >= 4 && memcmp(q, " kB\n", 4) == 0)
+		q += 4;
+	else
+		return NULL; /* 9 digits or more, or something else */
+	cur->kb[smaps_order[k].f] = region_kb_sat(v);
+	cur->present |= (uint32_t)1 << smaps_order[k].f;
+	return q;
+}
+
 int
-parse_smaps(const char *buf, size_t len, struct snapshot *s)
+parse_smaps_lines(
+    const char *buf, size_t len, struct snapshot *s, struct smaps_cursor *c)
 {
 	const char *p = buf, *end = buf + len;
-	struct region *cur = NULL;
+	struct region *cur = c->cur >= 0 && (size_t)c->cur < s->nregions ?
+	    &s->regions[c->cur] :
+	    NULL;
 	int skipped = 0;
+	size_t k = SMAPS_NORDER; /* the field expected next */
 
 	while (p < end) {
-		const char *nl = memchr(p, '\n', (size_t)(end - p));
-		const char *le = nl != NULL ? nl : end;
-		const char *colon, *path;
+		const char *nl, *le, *colon, *path, *q;
 		struct region r;
 		size_t plen;
 
+		if (cur != NULL && k < SMAPS_NORDER &&
+		    (q = smaps_expected(p, end, k, cur)) != NULL) {
+			p = q;
+			k++;
+			continue;
+		}
+		nl = memchr(p, '\n', (size_t)(end - p));
+		le = nl != NULL ? nl : end;
 		if (le > p && is_hex((unsigned char)*p) &&
 		    parse_header(p, le, &r, &path, &plen)) {
 			const struct region *prev =
 			    s->nregions ? &s->regions[s->nregions - 1] : NULL;
 
 			cur = NULL;
+			k = 0;
 			if (r.end <= r.start ||
 			    (prev != NULL && r.start < prev->end)) {
 				s->torn++; /* a torn read: drop it */
 			} else if ((cur = snapshot_add_region(
 			                s, &r, path, plen)) == NULL)
 				return -ENOMEM;
-			else if (memmem(path, plen, "\\012", 4) != NULL)
+			else if (plen >= 4 && memmem(path, plen, "\\012", 4))
 				unmangle_newlines(s, cur);
 		} else if (le > p &&
 		    (colon = memchr(p, ':', (size_t)(le - p))) != NULL) {
 			size_t nlen = (size_t)(colon - p);
 			uint64_t v;
-			const char *q = colon + 1;
 			int f;
 
+			q = colon + 1;
 			if (cur == NULL)
 				; /* a field of a dropped mapping */
 			else if (nlen == 7 && memcmp(p, "VmFlags", 7) == 0)
 				parse_vmflags(q, le, cur);
 			else if ((f = smaps_field_lookup(p, nlen)) >= 0 &&
 			    scan_dec(&q, le, &v)) {
-				cur->kb[f] = v;
-				cur->present |= (uint64_t)1 << f;
+				cur->kb[f] = region_kb_sat(v);
+				cur->present |= (uint32_t)1 << f;
+				k = smaps_order_of(f) + 1;
 			}
 		} else if (le > p)
 			skipped++;
 		p = nl != NULL ? nl + 1 : end;
 	}
+	c->cur = cur != NULL ? (long)(cur - s->regions) : -1;
 	return skipped;
+}
+
+int
+parse_smaps(const char *buf, size_t len, struct snapshot *s)
+{
+	struct smaps_cursor c = SMAPS_CURSOR_INIT;
+
+	return parse_smaps_lines(buf, len, s, &c);
 }
 
 /* Value of a "Key:\tvalue" line as a number (kB suffix ignored). */

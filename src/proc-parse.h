@@ -23,6 +23,23 @@
  */
 int parse_smaps(const char *buf, size_t len, struct snapshot *s);
 
+/*
+ * The same over text read in pieces (so that no buffer holds the whole
+ * file): each call takes whole lines (a piece that ends inside a line gives
+ * the rest of that line in the next call), and c says which region the
+ * field lines of the next piece belong to.  Start with SMAPS_CURSOR_INIT.
+ * Pieces parse as the whole text would.
+ */
+struct smaps_cursor {
+	long cur; /* index in s->regions of the mapping being read, -1 none */
+};
+#define SMAPS_CURSOR_INIT \
+	{                 \
+		-1        \
+	}
+int parse_smaps_lines(
+    const char *buf, size_t len, struct snapshot *s, struct smaps_cursor *c);
+
 /* /proc/PID/status: fills info->status / has_status / comm (Name:). */
 void parse_status(const char *buf, size_t len, struct snapshot_info *info);
 

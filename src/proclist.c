@@ -1140,7 +1140,7 @@ static const struct {
 	[PCOL_PSS] = { "pss", "PSS", true },
 	[PCOL_SWAP] = { "swap", "Swap", true },
 	[PCOL_ANON] = { "anon", "Anon", true },
-	[PCOL_RATE] = { "rate", "Rate/s", true },
+	[PCOL_RATE] = { "rate", "Rate", true },
 	[PCOL_OOM] = { "oom_score", "OOM", true },
 	[PCOL_CGROUP] = { "cgroup", "Cgroup", false },
 };

@@ -40,6 +40,8 @@ pump_new(const struct pump_config *cfg)
 
 	p->cfg = *cfg;
 	p->snap = snapshot_new();
+	if (cfg->rec != NULL && cfg->sampler != NULL)
+		recorder_borrow_samples(cfg->rec);
 	return p;
 }
 
@@ -228,21 +230,29 @@ pump_follow_poll(struct pump *p)
 	return PUMP_WARN | PUMP_SWITCH;
 }
 
+/* A live sample: the pump holds the latest (the recorder borrows it to
+ * code the next against) and gives the one before back to the sampler, so
+ * two buffers serve the whole loop. */
 static int
 pump_step_live(struct pump *p)
 {
 	struct sampler *sp = pump_sampler(p);
+	struct snapshot *s = NULL, *old;
 	char *cause = NULL;
-	int rc;
+	int rc, what;
 
 	if (p->waiting)
 		return pump_follow_poll(p);
-	rc = sampler_take(sp, &p->snap, &cause);
+	rc = sampler_take(sp, &s, &cause);
 	if (rc == SOURCE_AGAIN)
 		return 0;
 	if (rc == SOURCE_SAMPLE) {
+		old = p->snap;
+		p->snap = s;
 		p->snap->info.restart = p->restart;
-		return pump_ingest(p);
+		what = pump_ingest(p);
+		sampler_give(sp, old);
+		return what;
 	}
 	if (p->cfg.follow != NULL && rc == SOURCE_END) {
 		free(cause);

@@ -16,6 +16,7 @@
 #include <sys/utsname.h>
 #include <time.h>
 #include <unistd.h>
+#include <zstd.h>
 
 #include "session-codec.h"
 #include "util.h"
@@ -36,9 +37,13 @@ struct recorder {
 	double interval, keep_s;
 	double seg_start; /* wall time of the segment's first frame */
 	bool header_done;
-	unsigned key_every;
+	unsigned key_every;     /* a key frame or checkpoint this often */
+	unsigned full_every;    /* a key frame this often */
 	uint64_t frames;        /* samples in this segment */
 	uint64_t since_key;     /* delta frames since the last key */
+	uint64_t since_restart; /* since the last key or checkpoint */
+	ZSTD_CCtx *zctx;        /* checkpoints' compression */
+	struct buf check;       /* a checkpoint's payload */
 	size_t last_key_len;    /* payload bytes of the last key frame */
 	uint64_t bytes, good;   /* written in all; this file's good end */
 	struct codec_key *keys; /* this segment's key frames (INDEX) */
@@ -50,7 +55,10 @@ struct recorder {
 		bool has;
 		int before, after, err;
 	} self_adj;
-	struct snapshot *prev;
+	struct snapshot *prev;       /* the last sample written: a copy */
+	const struct snapshot *lent; /* or the caller's (borrowing) */
+	bool borrow;
+	uint64_t last_seq; /* of the last sample written */
 	struct strtab tab;
 	struct buf frame, payload;
 };
@@ -432,6 +440,8 @@ record_free(struct recorder *rec)
 	if (rec->dirfd >= 0)
 		close(rec->dirfd);
 	snapshot_free(rec->prev);
+	ZSTD_freeCCtx(rec->zctx);
+	buf_free(&rec->check);
 	strtab_free(&rec->tab);
 	buf_free(&rec->frame);
 	buf_free(&rec->payload);
@@ -484,6 +494,7 @@ recorder_open(
 	rec->interval = interval;
 	rec->keep_s = keep_s;
 	rec->key_every = SESSION_KEY_EVERY;
+	rec->full_every = SESSION_FULL_EVERY;
 	rec->prev = snapshot_new();
 	if ((rc = record_open_dir(rec, cause)) != 0 ||
 	    (rc = record_busy_here(rec, cause)) != 0 ||
@@ -508,9 +519,17 @@ fail:
 }
 
 void
+recorder_borrow_samples(struct recorder *rec)
+{
+	rec->borrow = true;
+}
+
+void
 recorder_set_key_every(struct recorder *rec, unsigned n)
 {
 	rec->key_every = n > 0 ? n : SESSION_KEY_EVERY;
+	/* A test's small n: key frames that often, as before checkpoints. */
+	rec->full_every = n > 0 ? n : SESSION_FULL_EVERY;
 }
 
 /* This machine's boot id (/proc/sys/kernel/random/boot_id), or "". */
@@ -662,7 +681,7 @@ int
 recorder_write(struct recorder *rec, const struct snapshot *s, char **cause)
 {
 	size_t frame_len;
-	bool key;
+	bool key, check;
 	int rc;
 
 	if (rec->fd < 0) {
@@ -694,12 +713,16 @@ recorder_write(struct recorder *rec, const struct snapshot *s, char **cause)
 		record_header(rec, s);
 		rec->seg_start = s->wall;
 	}
-	/* A key frame every key_every samples, and whenever the changes
-	 * would cost more than a whole frame. */
-	key = rec->frames == 0 || rec->since_key + 1 >= rec->key_every;
+	/* A key frame first, every full_every samples, and whenever the
+	 * changes would cost more than a whole frame; in between, every
+	 * key_every samples, a checkpoint after the delta frame: the sample
+	 * restated whole and compressed, where a reader can start (at 60,000
+	 * steady mappings a key frame is 2.5 MB, its checkpoint 3 kB). */
+	key = rec->frames == 0 || rec->since_key + 1 >= rec->full_every;
 	buf_reset(&rec->payload);
 	if (!key) {
-		codec_encode_delta(&rec->payload, &rec->tab, rec->prev, s);
+		codec_encode_delta(&rec->payload, &rec->tab,
+		    rec->borrow ? rec->lent : rec->prev, s);
 		if (rec->payload.len > rec->last_key_len) {
 			key = true;
 			buf_reset(&rec->payload);
@@ -716,6 +739,20 @@ recorder_write(struct recorder *rec, const struct snapshot *s, char **cause)
 	}
 	frame_len = rec->frame.len; /* the header, if any */
 	record_frame(rec, key ? FRAME_KEY : FRAME_DELTA);
+	check = !key && rec->since_restart + 1 >= rec->key_every;
+	if (check) {
+		buf_reset(&rec->check);
+		if (rec->zctx == NULL)
+			rec->zctx = ZSTD_createCCtx();
+		if (rec->zctx == NULL ||
+		    codec_pack_checkpoint(
+		        &rec->check, &rec->tab, s, rec->zctx) != 0 ||
+		    rec->check.len > FRAME_MAX)
+			check = false; /* the next one, then */
+		else
+			codec_frame(&rec->frame, FRAME_CHECK, rec->check.p,
+			    rec->check.len);
+	}
 	if (key) {
 		if (rec->nkeys == rec->keys_cap) {
 			rec->keys_cap = rec->keys_cap ? rec->keys_cap * 2 : 16;
@@ -738,7 +775,11 @@ recorder_write(struct recorder *rec, const struct snapshot *s, char **cause)
 		rec->last_key_len = rec->payload.len;
 	} else
 		rec->since_key++;
-	if (snapshot_copy(rec->prev, s) != 0) {
+	rec->since_restart = key || check ? 0 : rec->since_restart + 1;
+	rec->last_seq = s->seq;
+	if (rec->borrow)
+		rec->lent = s;
+	else if (snapshot_copy(rec->prev, s) != 0) {
 		*cause = xasprintf("out of memory");
 		return -ENOMEM;
 	}
@@ -804,7 +845,7 @@ recorder_finish(
 		end = *how;
 		end.time = clock_wall();
 		end.samples = rec->frames;
-		end.last_seq = rec->prev->seq;
+		end.last_seq = rec->last_seq;
 		codec_encode_end(&rec->payload, &end);
 		record_frame(rec, FRAME_END);
 		rc = record_flush(rec, cause);

@@ -42,6 +42,12 @@ struct recorder *recorder_open(
  * use small values.  n = 0 restores the default. */
 void recorder_set_key_every(struct recorder *rec, unsigned n);
 
+/* The caller keeps each sample it writes unchanged until its next write
+ * (or recorder_close): the recorder then borrows the last one to code the
+ * next against, instead of keeping a copy (a sample of 60,000 mappings is
+ * 10 MB).  The pump does. */
+void recorder_borrow_samples(struct recorder *rec);
+
 /*
  * Append one sample (the header goes with the first one of each segment).
  * 0, or -errno with *cause (-ENOSPC, -EIO ...): the file is cut back to its

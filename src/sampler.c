@@ -27,9 +27,12 @@ struct sampler {
 
 	/* Under lock. */
 	double interval;
-	bool paused, stop, ended, have_ready, detached;
+	long limit, taken; /* stop sampling after limit samples (0: never) */
+	bool now;          /* sampler_now(): the next sample at once */
+	bool paused, stop, ended, detached;
 	double busy_since;      /* clock_mono() at start, 0 idle */
-	struct snapshot *ready; /* newest finished sample */
+	struct snapshot *ready; /* newest finished sample, or NULL */
+	struct snapshot *spare; /* a buffer given back for the next, or NULL */
 	char *cause;
 	int err;
 	enum target_state end_state;
@@ -61,8 +64,30 @@ sampler_wait(struct sampler *sp, double t)
 static void
 sampler_wait_until(struct sampler *sp, double due)
 {
-	while (!sp->stop && (sp->paused || clock_mono() < due))
+	while (!sp->stop && !sp->now && (sp->paused || clock_mono() < due))
 		sampler_wait(sp, sp->paused ? clock_mono() + 3600 : due);
+	sp->now = false;
+}
+
+/*
+ * A buffer for the next sample: the thread's own, else one given back (the
+ * pump gives each back once it has ingested and recorded it), else, when
+ * none comes within a second of the due time (a front end that keeps its
+ * samples), a new one.  So the sampler and the pump hold two between them.
+ */
+static struct snapshot *
+sampler_buffer(struct sampler *sp, struct snapshot *work, double due)
+{
+	if (work != NULL)
+		return work;
+	while (sp->spare == NULL && !sp->stop && clock_mono() < due + 1)
+		sampler_wait(sp, due + 1);
+	if (sp->spare != NULL) {
+		work = sp->spare;
+		sp->spare = NULL;
+		return work;
+	}
+	return snapshot_new();
 }
 
 static void *
@@ -79,6 +104,9 @@ sampler_thread(void *arg)
 		sampler_wait_until(sp, due);
 		if (sp->stop)
 			break;
+		work = sampler_buffer(sp, work, due);
+		if (sp->stop)
+			break;
 		sp->busy_since = clock_mono();
 		pthread_mutex_unlock(&sp->lock);
 
@@ -88,11 +116,13 @@ sampler_thread(void *arg)
 		sp->busy_since = 0;
 		pthread_cond_broadcast(&sp->wake); /* sampler_stop waits */
 		if (rc == SOURCE_SAMPLE) {
+			/* An older one not taken yet: the newest wins, and
+			 * the older is the next buffer. */
 			struct snapshot *t = sp->ready;
 
 			sp->ready = work;
 			work = t;
-			sp->have_ready = true;
+			sp->taken++;
 		} else if (rc != SOURCE_AGAIN) {
 			sp->ended = true;
 			sp->err = rc < 0 ? rc : 0;
@@ -109,6 +139,9 @@ sampler_thread(void *arg)
 		sampler_notify(sp);
 		if (sp->ended)
 			break;
+		/* -n: no sample that would be thrown away. */
+		while (sp->limit > 0 && sp->taken >= sp->limit && !sp->stop)
+			sampler_wait(sp, clock_mono() + 3600);
 	}
 	pthread_mutex_unlock(&sp->lock);
 	snapshot_free(work);
@@ -124,7 +157,6 @@ sampler_start(struct source *src, double interval)
 
 	sp->src = src;
 	sp->interval = interval;
-	sp->ready = snapshot_new();
 	if (pipe2(sp->pipe, O_CLOEXEC | O_NONBLOCK) != 0)
 		fatal(EXIT_FAILURE_GENERIC, "pipe: %s", strerror(errno));
 	pthread_mutex_init(&sp->lock, NULL);
@@ -148,6 +180,27 @@ sampler_fd(const struct sampler *sp)
 	return sp->pipe[0];
 }
 
+/* Under the lock: buf is free for the thread's next sample. */
+static void
+sampler_keep(struct sampler *sp, struct snapshot *buf)
+{
+	if (sp->spare == NULL) {
+		sp->spare = buf;
+		pthread_cond_broadcast(&sp->wake);
+	} else
+		snapshot_free(buf);
+}
+
+void
+sampler_give(struct sampler *sp, struct snapshot *snap)
+{
+	if (snap == NULL)
+		return;
+	pthread_mutex_lock(&sp->lock);
+	sampler_keep(sp, snap);
+	pthread_mutex_unlock(&sp->lock);
+}
+
 int
 sampler_take(struct sampler *sp, struct snapshot **snap, char **cause)
 {
@@ -157,12 +210,13 @@ sampler_take(struct sampler *sp, struct snapshot **snap, char **cause)
 	while (read(sp->pipe[0], buf, sizeof buf) > 0)
 		continue;
 	pthread_mutex_lock(&sp->lock);
-	if (sp->have_ready) {
+	if (sp->ready != NULL) {
 		struct snapshot *t = sp->ready;
 
-		sp->ready = *snap;
+		sp->ready = NULL;
+		if (*snap != NULL)
+			sampler_keep(sp, *snap);
 		*snap = t;
-		sp->have_ready = false;
 		rc = SOURCE_SAMPLE;
 		/* The end came too: the pipe says so again. */
 		if (sp->ended)
@@ -186,6 +240,35 @@ const struct end_verdict *
 sampler_end_verdict(const struct sampler *sp)
 {
 	return &sp->end_verdict;
+}
+
+void
+sampler_now(struct sampler *sp)
+{
+	if (sp == NULL)
+		return;
+	pthread_mutex_lock(&sp->lock);
+	sp->now = true;
+	pthread_cond_signal(&sp->wake);
+	pthread_mutex_unlock(&sp->lock);
+}
+
+void
+sampler_full_now(struct sampler *sp)
+{
+	if (sp == NULL)
+		return;
+	source_live_full_now(sp->src);
+	sampler_now(sp);
+}
+
+void
+sampler_set_limit(struct sampler *sp, long n)
+{
+	pthread_mutex_lock(&sp->lock);
+	sp->limit = n;
+	pthread_cond_signal(&sp->wake);
+	pthread_mutex_unlock(&sp->lock);
 }
 
 void
@@ -261,6 +344,7 @@ sampler_stop(struct sampler *sp)
 	close(sp->pipe[0]);
 	close(sp->pipe[1]);
 	snapshot_free(sp->ready);
+	snapshot_free(sp->spare);
 	free(sp->cause);
 	pthread_cond_destroy(&sp->wake);
 	pthread_mutex_destroy(&sp->lock);

@@ -20,13 +20,17 @@ struct sampler *sampler_start(struct source *src, double interval);
 int sampler_fd(const struct sampler *sp);
 
 /*
- * Take the newest finished sample: swaps *snap with the sampler's ready
- * buffer (both owned by their holder).  Returns SOURCE_SAMPLE with a new
- * sample, SOURCE_AGAIN when none is ready, SOURCE_END when the target went
+ * Take the newest finished sample into *snap; the buffer *snap held (if not
+ * NULL) goes to the sampler for a later sample.  Returns SOURCE_SAMPLE with
+ * a new sample, SOURCE_AGAIN when none is ready, SOURCE_END when the target went
  * away (sampler_end_state() tells how), or the source's -errno when it
  * failed; at the end *cause (malloc'd, may be NULL) says why.
  */
 int sampler_take(struct sampler *sp, struct snapshot **snap, char **cause);
+
+/* Give a taken sample's buffer back once done with it, so that the
+ * sampler need not make a new one (snap may be NULL). */
+void sampler_give(struct sampler *sp, struct snapshot *snap);
 
 /* After sampler_take() said the end: how the target ended. */
 enum target_state sampler_end_state(const struct sampler *sp);
@@ -34,6 +38,14 @@ enum target_state sampler_end_state(const struct sampler *sp);
 const struct end_verdict *sampler_end_verdict(const struct sampler *sp);
 
 void sampler_set_interval(struct sampler *sp, double interval);
+/* Take the next sample at once (sp may be NULL). */
+void sampler_now(struct sampler *sp);
+/* The next sample at once, every counter read whole (the adaptive
+ * sampler's tick carries some from the last full read). */
+void sampler_full_now(struct sampler *sp);
+/* Take no more than n samples (-n; 0: no limit): a run that stops after
+ * its last sample never starts one more it would throw away. */
+void sampler_set_limit(struct sampler *sp, long n);
 double sampler_interval(const struct sampler *sp);
 void sampler_pause(struct sampler *sp, bool paused);
 bool sampler_paused(const struct sampler *sp);

@@ -8,6 +8,7 @@
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
+#include <zstd.h>
 
 #include "proc-parse.h"
 #include "session-codec.h"
@@ -790,6 +791,44 @@ psi_line_decode(struct rd *r, struct psi_line *l)
 	return 0;
 }
 
+/* A tick of the adaptive sampler (live-fast.h): which counters were
+ * carried from the last full sample, and that one's time. */
+static void
+smp_partial_encode(struct buf *b, const void *obj)
+{
+	const struct snapshot *s = obj;
+
+	if (s->stale != 0) {
+		buf_varint(b, s->stale);
+		buf_f64(b, s->full_wall);
+	}
+}
+
+static int
+smp_partial_decode(struct rd *r, void *obj)
+{
+	struct snapshot *s = obj;
+	uint64_t v = rd_varint(r);
+
+	s->stale = (uint32_t)(v & (((uint64_t)1 << SF_COUNT) - 1));
+	s->full_wall = rd_f64(r);
+	if (s->stale == 0 || !codec_time_ok(s->full_wall)) {
+		s->stale = 0;
+		s->full_wall = 0;
+		return -1;
+	}
+	return 0;
+}
+
+static void
+smp_partial_clear(void *obj)
+{
+	struct snapshot *s = obj;
+
+	s->stale = 0;
+	s->full_wall = 0;
+}
+
 /* Tag 5: memory pressure (PSI), the cgroup's or the system's. */
 static void
 smp_psi_encode(struct buf *b, const void *obj)
@@ -969,7 +1008,8 @@ smp_rtwords_clear(void *obj)
 /* Sample facts, over struct snapshot, in key and delta frames.  Tags: 1
  * cgroup, 2 cgroup limits, 3 cgroup usage, 4 cgroup events, 5 pressure, 6
  * runtime, 7 runtime figures, 8 runtime words, 16 restart (restart.c; 9 to
- * 15 are left to the target's own facts). */
+ * 15 are left to the target's own facts); from 32 on the sampler's: 32 a
+ * partial sample. */
 static const struct codec_fact sample_facts[] = {
 	{ 1, "a damaged cgroup record", smp_cgroup_encode, smp_cgroup_decode,
 	    smp_cgroup_clear },
@@ -989,6 +1029,8 @@ static const struct codec_fact sample_facts[] = {
 	    smp_rtwords_decode, smp_rtwords_clear },
 	{ 16, "a damaged restart record", restart_fact_encode,
 	    restart_fact_decode, restart_fact_clear },
+	{ 32, "a damaged partial-sample record", smp_partial_encode, smp_partial_decode,
+	    smp_partial_clear },
 	{ 0, NULL, NULL, NULL, NULL },
 };
 
@@ -1466,8 +1508,8 @@ codec_encode_delta(struct buf *b, struct strtab *t, const struct snapshot *prev,
 				for (f = 0; f < SF_COUNT; f++) {
 					if (mask & (1ULL << f))
 						buf_zigzag(&ops,
-						    (int64_t)(c->kb[f] -
-						        p->kb[f]));
+						    (int64_t)c->kb[f] -
+						        (int64_t)p->kb[f]);
 				}
 				buf_u8(&ops, extra);
 				if (extra & 1)
@@ -1680,7 +1722,7 @@ decode_region(struct rd *r, struct strtab *t, struct snapshot *out,
 		reg.vmflags = rd_varint(r);
 	for (f = 0; f < SF_COUNT; f++) {
 		if (reg.present & (1ULL << f))
-			reg.kb[f] = rd_varint(r);
+			reg.kb[f] = region_kb_sat(rd_varint(r));
 	}
 	if (r->err) {
 		*why = "a region's counters are cut short";
@@ -1795,7 +1837,8 @@ codec_decode_delta(const uint8_t *p, size_t len, struct strtab *t,
 			mask = rd_varint(&r);
 			for (f = 0; f < SF_COUNT; f++) {
 				if (mask & (1ULL << f))
-					reg.kb[f] += (uint64_t)rd_zigzag(&r);
+					reg.kb[f] = region_kb_sat(reg.kb[f] +
+					    (uint64_t)rd_zigzag(&r));
 			}
 			{
 				uint8_t extra = rd_u8(&r);
@@ -1846,6 +1889,207 @@ codec_peek_time(const uint8_t *p, size_t len, uint64_t *seq, double *wall)
 	if (r.err)
 		return -1;
 	return codec_time_ok(*wall) ? 0 : -2;
+}
+
+/* ---- checkpoints ---- */
+
+/* The raw bytes of s's checkpoint, handed to fn a piece of about 64 kB at
+ * a time (so that no buffer holds them all: 2.5 MB at 60,000 mappings). */
+static void
+checkpoint_pieces(struct strtab *t, const struct snapshot *s,
+    void (*fn)(void *, const uint8_t *, size_t), void *ctx)
+{
+	struct buf piece = { NULL, 0, 0 };
+	uint64_t prev_end = 0;
+	size_t i;
+
+	buf_varint(&piece, t->n);
+	for (i = 0; i < t->n; i++) {
+		buf_bytes(&piece, t->arena + t->off[i], t->len[i]);
+		if (piece.len >= 65536) {
+			fn(ctx, piece.p, piece.len);
+			buf_reset(&piece);
+		}
+	}
+	encode_head(&piece, s);
+	encode_info(&piece, &s->info, true);
+	encode_threads(&piece, s);
+	buf_varint(&piece, s->nregions);
+	for (i = 0; i < s->nregions; i++) {
+		encode_region(&piece, t, s, &s->regions[i], prev_end);
+		prev_end = s->regions[i].end;
+		if (piece.len >= 65536) {
+			fn(ctx, piece.p, piece.len);
+			buf_reset(&piece);
+		}
+	}
+	codec_facts_encode(&piece, sample_facts, s, NULL);
+	fn(ctx, piece.p, piece.len);
+	buf_free(&piece);
+}
+
+static void
+checkpoint_count(void *ctx, const uint8_t *p, size_t len)
+{
+	(void)p;
+	*(size_t *)ctx += len;
+}
+
+static void
+checkpoint_append(void *ctx, const uint8_t *p, size_t len)
+{
+	buf_raw(ctx, p, len);
+}
+
+void
+codec_encode_checkpoint(
+    struct buf *raw, struct strtab *t, const struct snapshot *s)
+{
+	checkpoint_pieces(t, s, checkpoint_append, raw);
+}
+
+struct checkpoint_z {
+	ZSTD_CCtx *z;
+	struct buf *b;
+	int err;
+};
+
+static void
+checkpoint_compress(void *ctx, const uint8_t *p, size_t len)
+{
+	struct checkpoint_z *c = ctx;
+	ZSTD_inBuffer in = { p, len, 0 };
+
+	while (c->err == 0 && in.pos < in.size) {
+		ZSTD_outBuffer out;
+		size_t rc;
+
+		buf_need(c->b, ZSTD_CStreamOutSize());
+		out.dst = c->b->p + c->b->len;
+		out.size = c->b->cap - c->b->len;
+		out.pos = 0;
+		rc = ZSTD_compressStream2(c->z, &out, &in, ZSTD_e_continue);
+		c->b->len += out.pos;
+		if (ZSTD_isError(rc))
+			c->err = -EIO;
+	}
+}
+
+int
+codec_pack_checkpoint(
+    struct buf *b, struct strtab *t, const struct snapshot *s, void *z)
+{
+	struct checkpoint_z c = { z, b, 0 };
+	size_t raw_len = 0, rc;
+
+	/* The size first: the zstd frame says it, and readers check. */
+	checkpoint_pieces(t, s, checkpoint_count, &raw_len);
+	buf_varint(b, s->seq);
+	buf_f64(b, s->wall);
+	buf_varint(b, raw_len);
+	if (ZSTD_isError(ZSTD_CCtx_reset(z, ZSTD_reset_session_only)) ||
+	    ZSTD_isError(
+	        ZSTD_CCtx_setParameter(z, ZSTD_c_compressionLevel, 1)) ||
+	    ZSTD_isError(ZSTD_CCtx_setParameter(z, ZSTD_c_windowLog, 17)) ||
+	    ZSTD_isError(ZSTD_CCtx_setPledgedSrcSize(z, raw_len)))
+		return -EIO;
+	checkpoint_pieces(t, s, checkpoint_compress, &c);
+	do {
+		ZSTD_inBuffer in = { NULL, 0, 0 };
+		ZSTD_outBuffer out;
+
+		buf_need(b, ZSTD_CStreamOutSize());
+		out.dst = b->p + b->len;
+		out.size = b->cap - b->len;
+		out.pos = 0;
+		rc = ZSTD_compressStream2(z, &out, &in, ZSTD_e_end);
+		b->len += out.pos;
+		if (ZSTD_isError(rc))
+			return -EIO;
+	} while (rc != 0 && c.err == 0);
+	return c.err;
+}
+
+int
+codec_peek_checkpoint(const uint8_t *p, size_t len, uint64_t *seq, double *wall)
+{
+	struct rd r = { p, p + len, 0 };
+
+	*seq = rd_varint(&r);
+	*wall = rd_f64(&r);
+	if (r.err)
+		return -1;
+	return codec_time_ok(*wall) ? 0 : -2;
+}
+
+int
+codec_decode_checkpoint(const uint8_t *p, size_t len, struct buf *raw,
+    struct strtab *t, struct snapshot *out, const char **why)
+{
+	struct rd r = { p, p + len, 0 }, q;
+	uint64_t seq, n, i, prev_end = 0, raw_len;
+	unsigned long long have;
+	const uint8_t *path;
+	size_t plen, got;
+	double wall;
+
+	seq = rd_varint(&r);
+	wall = rd_f64(&r);
+	raw_len = rd_varint(&r);
+	(void)seq;
+	(void)wall;
+	if (r.err || raw_len > FRAME_MAX ||
+	    raw_len > 1024 * (uint64_t)rd_left(&r) + 65536) {
+		*why = "an impossible checkpoint size";
+		return -EBADMSG;
+	}
+	have = ZSTD_getFrameContentSize(r.p, rd_left(&r));
+	if (have != raw_len) {
+		*why = "a checkpoint whose size does not match";
+		return -EBADMSG;
+	}
+	buf_reset(raw);
+	buf_need(raw, (size_t)raw_len + 1);
+	got = ZSTD_decompress(raw->p, (size_t)raw_len, r.p, rd_left(&r));
+	if (ZSTD_isError(got) || got != raw_len) {
+		*why = "a checkpoint that does not decompress";
+		return -EBADMSG;
+	}
+	raw->len = got;
+	q.p = raw->p;
+	q.end = raw->p + raw->len;
+	q.err = 0;
+	snapshot_clear(out);
+	strtab_reset(t);
+	n = rd_varint(&q);
+	if (q.err || n > rd_left(&q)) {
+		*why = "an impossible path count";
+		return -EBADMSG;
+	}
+	for (i = 0; i < n; i++) {
+		if ((path = rd_bytes(&q, &plen)) == NULL) {
+			*why = "a path is cut short";
+			return -EBADMSG;
+		}
+		strtab_add(t, (const char *)path, plen);
+	}
+	if (decode_sample_head(&q, out, NULL, why) != 0)
+		return -EBADMSG;
+	n = rd_varint(&q);
+	if (q.err || n > rd_left(&q) / REGION_MIN_BYTES) {
+		*why = "an impossible region count";
+		return -EBADMSG;
+	}
+	if (n > SESSION_MAX_REGIONS) {
+		*why = TOO_MANY_REGIONS;
+		return -EBADMSG;
+	}
+	for (i = 0; i < n; i++)
+		if (decode_region(&q, t, out, &prev_end, why) != 0)
+			return -EBADMSG;
+	return codec_facts_decode(&q, sample_facts, out, false, why) == 0 ?
+	    0 :
+	    -EBADMSG;
 }
 
 /* ---- END, INDEX and mark frames ---- */

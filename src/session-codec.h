@@ -27,7 +27,8 @@ enum frame_type {
 	FRAME_DELTA = 2,
 	FRAME_END = 3,
 	FRAME_INDEX = 4,
-	FRAME_MARK = 5 /* the user moved the baseline (m, M) */
+	FRAME_MARK = 5, /* the user moved the baseline (m, M) */
+	FRAME_CHECK = 6 /* a checkpoint: a sample restated whole (1.4) */
 };
 
 struct buf {
@@ -175,6 +176,29 @@ void codec_encode_delta(struct buf *b, struct strtab *t,
  * *why set to a static reason. */
 int codec_decode_key(const uint8_t *p, size_t len, struct strtab *t,
     struct snapshot *out, const char **why);
+
+/*
+ * Checkpoints (frame type 6, format 1.4): sample s restated whole, after the
+ * key or delta frame that carries it, so that a reader can start there:
+ * the string table as it stands after s (every path s names is in it),
+ * then s as a key frame would hold it, compressed with zstd.  The payload:
+ * varint seq, f64 wall, varint raw length, the zstd frame.
+ * codec_encode_checkpoint() appends the raw bytes to raw (tests);
+ * codec_pack_checkpoint() the payload, compressing the raw bytes as they
+ * are made, never all held (z: a ZSTD_CCtx of the caller's).
+ */
+void codec_encode_checkpoint(
+    struct buf *raw, struct strtab *t, const struct snapshot *s);
+int codec_pack_checkpoint(
+    struct buf *b, struct strtab *t, const struct snapshot *s, void *z);
+/* The seq and time of a checkpoint payload: 0, -1 cut short, -2 an
+ * impossible time. */
+int codec_peek_checkpoint(
+    const uint8_t *p, size_t len, uint64_t *seq, double *wall);
+/* Decompress a checkpoint payload into raw (never more than 1024 times
+ * its compressed size nor FRAME_MAX), then decode it into out and t. */
+int codec_decode_checkpoint(const uint8_t *p, size_t len, struct buf *raw,
+    struct strtab *t, struct snapshot *out, const char **why);
 int codec_decode_delta(const uint8_t *p, size_t len, struct strtab *t,
     const struct snapshot *prev, struct snapshot *out, const char **why);
 

@@ -15,9 +15,10 @@
 
 #include "snapshot.h"
 
-#define SESSION_MAJOR     1
-#define SESSION_MINOR     3
-#define SESSION_KEY_EVERY 64 /* a key frame at least every N samples */
+#define SESSION_MAJOR      1
+#define SESSION_MINOR      4
+#define SESSION_KEY_EVERY  64   /* a key frame or checkpoint every N */
+#define SESSION_FULL_EVERY 3600 /* a key frame at least every N samples */
 /*
  * The most regions one sample of a recording may hold: readers refuse more
  * as damage, and the recorder stops rather than write more.  Four times

@@ -361,6 +361,8 @@ snapshot_clear(struct snapshot *s)
 	s->strings_len = 0;
 	s->nthreads = 0;
 	s->torn = 0;
+	s->stale = 0;
+	s->full_wall = 0;
 }
 
 /* Grow *p (of *cap elements of size each) to hold want; 0 or -ENOMEM. */

@@ -59,21 +59,34 @@ int smaps_field_lookup(const char *name, size_t len);
 /* Whether the field's value is a size in kB (false for flags and keys). */
 int smaps_field_is_kb(enum smaps_field f);
 
-/* One mapping: a line of /proc/PID/maps plus its smaps counters. */
+/*
+ * One mapping: a line of /proc/PID/maps plus its smaps counters.  Counters
+ * are kept in 32 bits (kB: up to 4 TiB a mapping) and saturate at
+ * UINT32_MAX (region_kb_set); a mapping's size is its range, whatever its
+ * saturated Size says.  176 bytes, so that a sample of 60,000 mappings
+ * holds 10 MB.
+ */
 struct region {
 	uint64_t start, end; /* [start, end) */
 	uint64_t offset;
 	uint64_t inode;
+	uint64_t vmflags; /* bit (1 << VMFLAG_x) of the VmFlags: line */
 	uint32_t dev_major, dev_minor;
-	char perms[5];       /* "rw-p", NUL-terminated */
-	uint8_t deleted;     /* path ended with " (deleted)"; suffix removed */
 	uint32_t path_off;   /* path bytes at snapshot.strings + path_off */
 	uint32_t path_len;   /* 0: anonymous, no path */
-	uint64_t present;    /* bit (1 << SF_x) set when smaps gave field x */
-	uint64_t vmflags;    /* bit (1 << VMFLAG_x) of the VmFlags: line */
+	uint32_t present;    /* bit (1 << SF_x) set when smaps gave field x */
+	char perms[5];       /* "rw-p", NUL-terminated */
+	uint8_t deleted;     /* path ended with " (deleted)"; suffix removed */
 	uint8_t has_vmflags; /* VmFlags: line was present */
-	uint64_t kb[SF_COUNT]; /* absent fields read 0 and their bit is clear */
+	uint32_t kb[SF_COUNT]; /* absent fields read 0 and their bit is clear */
 };
+
+/* A counter's value, saturated to what a region holds. */
+static inline uint32_t
+region_kb_sat(uint64_t v)
+{
+	return v > UINT32_MAX ? UINT32_MAX : (uint32_t)v;
+}
 
 /* What an empty or failed read means; see source_live.c for how it is told. */
 enum target_state {
@@ -180,6 +193,11 @@ struct snapshot {
 	 * ended (end.known set); else zero. */
 	struct end_verdict end;
 	uint32_t torn; /* overlapping/backward ranges dropped */
+	/* Bits (1 << SF_x) of the counters not read in this sample but
+	 * carried from the last full one, taken at full_wall (the adaptive
+	 * sampler's tick: live-fast.h); 0 when smaps was read whole. */
+	uint32_t stale;
+	double full_wall;
 	struct snapshot_info info;
 
 	struct region *regions; /* sorted by start, no overlaps */

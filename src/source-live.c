@@ -25,6 +25,8 @@
 #include "end-watch.h"
 #include "exe-probe.h"
 #include "hsperf.h"
+#include "live-fast.h"
+#include "smaps-pipe.h"
 #include "proc-parse.h"
 #include "rtfetch.h"
 #include "source.h"
@@ -52,7 +54,20 @@ struct live {
 	struct runtime_facts runtime; /* exe-probe.c: at open, after exec */
 	struct rtfetch *rtfetch;      /* --runtime URL (owned), or NULL */
 	char hsperf_hint[64];         /* hsperf_read()'s directory found */
+	/* The adaptive sampler (source.h): the tick where the kernel has it,
+	 * and what the budget has left for full reads. */
+	struct live_fast *fast;
+	enum live_mode mode;
+	double budget;              /* fraction of one core */
+	double bucket;              /* CPU seconds left for a full read */
+	double full_cpu;            /* what a full read costs, CPU seconds */
+	double last_mono, last_cpu; /* at the last sample's start */
+	bool due;                /* the list had mappings a tick cannot tell */
+	int want_full;           /* source_live_full_now(): atomic */
+	struct smaps_pipe *pipe; /* smaps read and parsed at once */
 };
+
+#define LIVE_BUDGET_DEFAULT 0.02
 
 /* Read a whole file at dirfd/name into l->buf; its length or -errno. */
 static ssize_t
@@ -396,16 +411,112 @@ denied_cause(int pid, const char *file)
  * The regions, from /proc/PID/smaps (in mm, the directory live_state gave),
  * into out.  0; 1 when the target went while we read; -errno with *cause.
  */
+/* Bytes of smaps read at a time: the text is parsed piece by piece, never
+ * held whole (45 MB at 60,000 mappings). */
+#define LIVE_CHUNK (256 * 1024)
+
+/*
+ * Read and parse dirfd/name (smaps) into out, a piece at a time.  The bytes
+ * read (> 0), 0 for an empty file, or -errno; -ENOMEM when the parser could
+ * not grow the snapshot.
+ */
+static ssize_t
+live_read_smaps(
+    struct live *l, int dirfd, const char *name, struct snapshot *out)
+{
+	struct smaps_cursor cur = SMAPS_CURSOR_INIT;
+	size_t have = 0, total = 0;
+	ssize_t n;
+	int fd;
+
+	/* Parsed on the pipe's thread while the kernel makes the rest; the
+	 * tick's copy of the counters made on the way. */
+	if (l->fast != NULL)
+		live_fast_keep_begin(l->fast);
+	if (l->pipe != NULL) {
+		fd = openat(dirfd, name, O_RDONLY | O_CLOEXEC | O_NOCTTY);
+		if (fd < 0)
+			return -errno;
+		n = smaps_pipe_read(l->pipe, fd, out, l->fast);
+		close(fd);
+		if (n != -E2BIG && n != -EAGAIN)
+			return n;
+		if (l->fast != NULL)
+			live_fast_keep_begin(l->fast);
+	}
+
+	if (l->cap < LIVE_CHUNK) {
+		char *b = realloc(l->buf, LIVE_CHUNK);
+
+		if (b == NULL)
+			return -ENOMEM;
+		l->buf = b;
+		l->cap = LIVE_CHUNK;
+	}
+	fd = openat(dirfd, name, O_RDONLY | O_CLOEXEC | O_NOCTTY);
+	if (fd < 0)
+		return -errno;
+	snapshot_clear(out);
+	for (;;) {
+		const char *nl;
+		size_t whole;
+
+		if (have == l->cap - 1) {
+			/* A line longer than the buffer: grow for it. */
+			char *b = realloc(l->buf, l->cap * 2);
+
+			if (b == NULL) {
+				close(fd);
+				return -ENOMEM;
+			}
+			l->buf = b;
+			l->cap *= 2;
+		}
+		n = read(fd, l->buf + have, l->cap - have - 1);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0) {
+			n = -errno;
+			close(fd);
+			return n;
+		}
+		total += (size_t)n;
+		have += (size_t)n;
+		if (n == 0) {
+			whole = have; /* the last line may lack its newline */
+		} else {
+			nl = memrchr(l->buf, '\n', have);
+			whole = nl != NULL ? (size_t)(nl - l->buf) + 1 : 0;
+		}
+		if (whole > 0 &&
+		    parse_smaps_lines(l->buf, whole, out, &cur) < 0) {
+			close(fd);
+			return -ENOMEM;
+		}
+		memmove(l->buf, l->buf + whole, have - whole);
+		have -= whole;
+		if (n == 0)
+			break;
+	}
+	close(fd);
+	return (ssize_t)total;
+}
+
 static int
 live_regions(struct live *l, int *mm, struct proc_stat *st,
     struct snapshot *out, char **cause)
 {
-	ssize_t n = live_read(l, *mm, "smaps");
+	ssize_t n = live_read_smaps(l, *mm, "smaps", out);
 
 	if (n == -EACCES || n == -EPERM) {
 		*cause = denied_cause(l->pid, "smaps");
 		out->state = TARGET_DENIED;
 		return -EACCES;
+	}
+	if (n == -ENOMEM) {
+		*cause =
+		    xasprintf("out of memory parsing /proc/%d/smaps", l->pid);
+		return -ENOMEM;
 	}
 	if (n <= 0 && (out->state = live_state(l, st, mm)) != TARGET_ALIVE)
 		return SOURCE_END; /* exited, or a zombie, between the two reads */
@@ -414,13 +525,7 @@ live_regions(struct live *l, int *mm, struct proc_stat *st,
 		    strerror((int)-n));
 		return (int)n;
 	}
-	snapshot_clear(out);
 	out->state = TARGET_ALIVE;
-	if (parse_smaps(l->buf, (size_t)n, out) < 0) {
-		*cause =
-		    xasprintf("out of memory parsing /proc/%d/smaps", l->pid);
-		return -ENOMEM;
-	}
 	live_undelete(l, out);
 	live_threads(l, out);
 	return 0;
@@ -520,6 +625,44 @@ live_ended(struct live *l, struct snapshot *out)
 	return SOURCE_END;
 }
 
+/* The budget's account at the start of a sample: what memtop was allowed
+ * since the last one, less what it spent (all its threads: the ticks, the
+ * full reads, the model, the screen).  Kept within two full reads either
+ * way, so that a burst neither piles up nor is owed for ever. */
+static void
+live_budget(struct live *l, double mono, double cpu)
+{
+	double cap = l->full_cpu > 0 ? 2 * l->full_cpu : 0;
+
+	if (l->last_mono > 0) {
+		l->bucket +=
+		    l->budget * (mono - l->last_mono) - (cpu - l->last_cpu);
+		if (l->bucket > cap)
+			l->bucket = cap;
+		if (l->bucket < -cap)
+			l->bucket = -cap;
+	}
+	l->last_mono = mono;
+	l->last_cpu = cpu;
+}
+
+/* Whether this sample reads smaps whole: always without the tick, at the
+ * first sample, when asked, when the last tick saw what it cannot tell
+ * (as soon as the budget is not in debt), and when the budget has a full
+ * read's worth. */
+static bool
+live_full_due(struct live *l)
+{
+	if (l->fast == NULL || l->mode != LIVE_ADAPTIVE || l->seq == 0 ||
+	    l->cap < 65536)
+		return true;
+	if (__atomic_exchange_n(&l->want_full, 0, __ATOMIC_ACQ_REL))
+		return true;
+	if (l->due && l->bucket >= 0)
+		return true;
+	return l->bucket >= l->full_cpu;
+}
+
 /*
  * One sample: how the target is (live_state), its regions, the facts, and
  * how it is after them.  Returns SOURCE_SAMPLE; SOURCE_END at the end, with
@@ -535,10 +678,33 @@ live_next(struct source *src, struct snapshot *out, char **cause)
 	int mm, rc;
 
 	memset(&out->end, 0, sizeof out->end);
+	live_budget(l, t0, c0);
 	if ((out->state = live_state(l, &st, &mm)) != TARGET_ALIVE)
 		return live_ended(l, out);
-	if ((rc = live_regions(l, &mm, &st, out, cause)) != 0)
-		return rc == SOURCE_END ? live_ended(l, out) : rc;
+	if (live_full_due(l) ||
+	    (rc = live_fast_tick(l->fast, mm, l->seq, out, l->buf, l->cap)) <
+	        0) {
+		if ((rc = live_regions(l, &mm, &st, out, cause)) != 0)
+			return rc == SOURCE_END ? live_ended(l, out) : rc;
+		if (l->fast != NULL) {
+			out->wall = clock_wall();
+			live_fast_keep_end(l->fast, out);
+			/* Its list is the smaps one: the next tick reads
+			 * its own, with the VmSize before it. */
+			live_fast_listed(l->fast, l->seq, -1);
+			l->due = false;
+			l->full_cpu = l->full_cpu > 0 ?
+			    (l->full_cpu + clock_cpu() - c0) / 2 :
+			    clock_cpu() - c0;
+		}
+	} else {
+		/* A tick: mappings it could not tell make a full read due. */
+		if (rc == 1)
+			l->due = true;
+		out->state = TARGET_ALIVE;
+		live_undelete(l, out);
+		live_threads(l, out);
+	}
 	out->seq = l->seq++;
 	out->mono = t0;
 	out->wall = clock_wall();
@@ -567,6 +733,8 @@ live_next(struct source *src, struct snapshot *out, char **cause)
 static void
 live_free(struct live *l)
 {
+	smaps_pipe_free(l->pipe);
+	live_fast_close(l->fast);
 	close(l->dirfd);
 	if (l->taskfd >= 0)
 		close(l->taskfd);
@@ -695,6 +863,13 @@ source_live_open(int pid, char **cause, int *err)
 	l->cg = cgroup_reader_open(l->dirfd);
 	l->end = end_watch_open(pid, l->dirfd, l->cg);
 	exe_probe_dir(mm, &l->runtime);
+	l->budget = LIVE_BUDGET_DEFAULT;
+	l->fast = live_fast_open(mm);
+	/* MEMTOP_PIPE=0: read and parse in turn (the bench compares). */
+	if (getenv("MEMTOP_PIPE") == NULL ||
+	    strcmp(getenv("MEMTOP_PIPE"), "0") != 0)
+		l->pipe = smaps_pipe_new();
+	l->mode = l->fast != NULL ? LIVE_ADAPTIVE : LIVE_FULL;
 	src = xcalloc(1, sizeof *src);
 	src->ops = &live_ops;
 	src->priv = l;
@@ -718,4 +893,37 @@ int
 source_live_dirfd(const struct source *src)
 {
 	return ((const struct live *)src->priv)->dirfd;
+}
+
+bool
+source_is_live(const struct source *src)
+{
+	return src != NULL && src->ops == &live_ops;
+}
+
+enum live_mode
+source_live_set_mode(struct source *src, enum live_mode mode)
+{
+	struct live *l = src->priv;
+
+	l->mode = mode == LIVE_ADAPTIVE && l->fast != NULL ? LIVE_ADAPTIVE :
+	                                                     LIVE_FULL;
+	return l->mode;
+}
+
+void
+source_live_set_budget(struct source *src, double fraction)
+{
+	((struct live *)src->priv)->budget = fraction;
+}
+
+void
+source_live_full_now(struct source *src)
+{
+	struct live *l;
+
+	if (!source_is_live(src))
+		return;
+	l = src->priv;
+	__atomic_store_n(&l->want_full, 1, __ATOMIC_RELEASE);
 }

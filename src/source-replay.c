@@ -42,9 +42,12 @@ struct segment {
 struct sample_ref {
 	uint32_t seg;
 	uint32_t len;
-	uint64_t off; /* payload offset */
-	size_t key;   /* sample index of its chain's key frame */
-	size_t base;  /* the sample the user's baseline (m, M) was
+	uint64_t off;    /* payload offset */
+	uint64_t seq;    /* the sample's own number */
+	uint64_t ck_off; /* its checkpoint's payload (1.4), if ck_len */
+	uint32_t ck_len;
+	size_t key;  /* sample index of its chain's key frame */
+	size_t base; /* the sample the user's baseline (m, M) was
 				   at when this one was shown live; SIZE_MAX:
 				   the first sample */
 	double wall;
@@ -73,6 +76,7 @@ struct replay {
 	size_t base; /* the baseline as the scan left it */
 
 	struct snapshot *cur, *tmp; /* the decoded sample cur_index */
+	struct buf raw;             /* a checkpoint decompressed */
 	size_t cur_index;           /* SIZE_MAX: none */
 	struct strtab tab;
 	size_t pos; /* what source_next() yields next */
@@ -146,7 +150,7 @@ frame_resync(const struct segment *sg, uint64_t off)
 
 static void
 replay_add_sample(struct replay *rp, uint32_t seg, uint64_t off, uint32_t len,
-    uint8_t type, double wall)
+    uint8_t type, double wall, uint64_t seq)
 {
 	struct sample_ref *s;
 
@@ -161,7 +165,10 @@ replay_add_sample(struct replay *rp, uint32_t seg, uint64_t off, uint32_t len,
 	s->len = len;
 	s->type = type;
 	s->wall = wall;
-	if (type == FRAME_KEY)
+	s->seq = seq;
+	s->ck_off = 0;
+	s->ck_len = 0;
+	if (type == FRAME_KEY || type == FRAME_CHECK)
 		rp->last_key = rp->n;
 	s->key = rp->last_key;
 	s->base = rp->base;
@@ -202,6 +209,39 @@ replay_undecodable(
 
 	snprintf(why, sizeof why, "cannot be decoded: %s", what);
 	replay_damage(rp, (int)k, off, why);
+}
+
+/*
+ * A checkpoint (1.4) at offset off of segment k: where a reader can start
+ * decoding its sample, the one just indexed.  After damage that skipped
+ * that sample's own frame, it stands for the sample itself.
+ */
+static void
+replay_add_checkpoint(struct replay *rp, uint32_t k, uint64_t off, uint32_t len)
+{
+	const uint8_t *p = rp->seg[k].mem + off + FRAME_HEAD;
+	struct sample_ref *last = rp->n > 0 ? &rp->samples[rp->n - 1] : NULL;
+	uint64_t seq;
+	double wall;
+
+	if (codec_peek_checkpoint(p, len, &seq, &wall) != 0) {
+		replay_undecodable(rp, k, off, "a checkpoint without its time");
+		return;
+	}
+	if (rp->chain_ok && last != NULL && last->seg == k &&
+	    last->seq == seq && last->ck_len == 0) {
+		last->ck_off = off + FRAME_HEAD;
+		last->ck_len = len;
+		last->key = rp->n - 1;
+		rp->last_key = rp->n - 1;
+		return;
+	}
+	if (rp->chain_ok)
+		return; /* not of the sample before it: of no use */
+	rp->skipped = 0;
+	rp->chain_ok = true;
+	rp->last_wall = wall;
+	replay_add_sample(rp, k, off + FRAME_HEAD, len, FRAME_CHECK, wall, seq);
 }
 
 /*
@@ -300,6 +340,10 @@ replay_scan(struct replay *rp, uint32_t k, bool final_segment)
 				replay_add_mark(rp, kind == SESSION_MARK_RESET);
 			continue;
 		}
+		if (type == FRAME_CHECK) {
+			replay_add_checkpoint(rp, k, off, len);
+			continue;
+		}
 		if (type != FRAME_KEY && type != FRAME_DELTA)
 			continue; /* INDEX, or newer than this reader */
 		if ((rc = codec_peek_time(
@@ -338,7 +382,8 @@ replay_scan(struct replay *rp, uint32_t k, bool final_segment)
 		}
 		rp->chain_ok = true;
 		rp->last_wall = wall;
-		replay_add_sample(rp, k, off + FRAME_HEAD, len, type, wall);
+		replay_add_sample(
+		    rp, k, off + FRAME_HEAD, len, type, wall, seq);
 	}
 }
 
@@ -383,8 +428,11 @@ replay_decode(struct replay *rp, size_t i, const char **why, size_t *bad)
 
 	if (rp->cur_index == i)
 		return 0;
-	k = rp->cur_index != SIZE_MAX && rp->cur_index < i &&
-	        rp->samples[rp->cur_index].key == s->key ?
+	/* From the sample decoded last when it lies between the chain's
+	 * start and i (any way there gives the same sample), else from the
+	 * start: a key frame or a checkpoint. */
+	k = rp->cur_index != SIZE_MAX && rp->cur_index + 1 >= s->key &&
+	        rp->cur_index < i ?
 	    rp->cur_index + 1 :
 	    s->key;
 	for (; k <= i; k++) {
@@ -394,12 +442,20 @@ replay_decode(struct replay *rp, size_t i, const char **why, size_t *bad)
 		if (f->type == FRAME_KEY)
 			rc =
 			    codec_decode_key(p, f->len, &rp->tab, rp->tmp, why);
-		else if (k == s->key || rp->cur_index != k - 1) {
-			*why = "a change frame without its key frame";
-			rc = -EBADMSG;
-		} else
+		else if (f->type == FRAME_CHECK)
+			rc = codec_decode_checkpoint(
+			    p, f->len, &rp->raw, &rp->tab, rp->tmp, why);
+		else if (rp->cur_index != SIZE_MAX && rp->cur_index == k - 1)
 			rc = codec_decode_delta(
 			    p, f->len, &rp->tab, rp->cur, rp->tmp, why);
+		else if (f->ck_len > 0)
+			rc = codec_decode_checkpoint(
+			    rp->seg[f->seg].mem + f->ck_off, f->ck_len,
+			    &rp->raw, &rp->tab, rp->tmp, why);
+		else {
+			*why = "a change frame without its key frame";
+			rc = -EBADMSG;
+		}
 		if (rc != 0) {
 			rp->cur_index = SIZE_MAX;
 			*bad = k;
@@ -472,7 +528,9 @@ replay_next(struct source *src, struct snapshot *out, char **cause)
 			    rp->samples[bad].off - FRAME_HEAD, why);
 			rp->pos = bad + 1;
 			while (rp->pos < rp->n &&
-			    rp->samples[rp->pos].type != FRAME_KEY)
+			    rp->samples[rp->pos].type != FRAME_KEY &&
+			    rp->samples[rp->pos].type != FRAME_CHECK &&
+			    rp->samples[rp->pos].ck_len == 0)
 				rp->pos++;
 		}
 		if (!rp->follow || rp->path == NULL || rp->ended)
@@ -516,6 +574,7 @@ replay_close(struct source *src)
 	snapshot_free(rp->cur);
 	snapshot_free(rp->tmp);
 	strtab_free(&rp->tab);
+	buf_free(&rp->raw);
 	free(rp->samples);
 	free(rp->damage);
 	free(rp);

@@ -5,6 +5,8 @@
 #ifndef MEMTOP_SOURCE_H
 #define MEMTOP_SOURCE_H
 
+#include <stdbool.h>
+
 #include "snapshot.h"
 
 struct source;
@@ -72,5 +74,25 @@ char *source_live_hidden_cause(int pid, int mode, int open_errno);
 
 /* Read /proc/PID/... relative to the pinned fd (used by tests). */
 int source_live_dirfd(const struct source *src);
+
+/*
+ * How a live source samples.  LIVE_ADAPTIVE (the default where the kernel
+ * has PAGEMAP_SCAN, Linux 6.7+): each sample is a tick (live-fast.h: the
+ * mapping list, resident and swapped pages), and smaps is read whole at
+ * the first sample, within the CPU budget, when asked (source_live_full_
+ * now) and when the list says something moved that the tick cannot tell.
+ * LIVE_FULL: smaps whole every sample (older kernels; MEMTOP_SAMPLER=full
+ * forces it).  Returns the mode in force.  Call before sampling starts.
+ */
+enum live_mode { LIVE_FULL, LIVE_ADAPTIVE };
+enum live_mode source_live_set_mode(struct source *src, enum live_mode mode);
+/* The CPU memtop may spend, as a fraction of one core (default 0.02): the
+ * ticks, and full reads as often as what is left allows. */
+void source_live_set_budget(struct source *src, double fraction);
+/* Read smaps whole at the next sample (the detail screen opened): callable
+ * from any thread. */
+void source_live_full_now(struct source *src);
+/* Whether src is a live source. */
+bool source_is_live(const struct source *src);
 
 #endif

@@ -554,6 +554,7 @@ suspect_rank_regions(struct suspect_ranking *sr, struct model *m,
 {
 	size_t i, n = model_nregions(m), na;
 	uint64_t latest = model_samples(m) - 1, from, mid;
+	struct history ring;
 	double grown;
 
 	from = latest + 1 - window;
@@ -564,7 +565,10 @@ suspect_rank_regions(struct suspect_ranking *sr, struct model *m,
 		if (t->state == TR_GONE ||
 		    t->kb[SF_RSS] <= t->low_kb + MODEL_LOW_SLACK(t->low_kb))
 			continue;
-		if (suspect_grew(&t->hist[SERIES_RSS],
+		/* Few regions are above their low point: their rings are
+		 * decoded here, only theirs. */
+		model_region_ring(m, t, SERIES_RSS, &ring);
+		if (suspect_grew(&ring,
 		        t->first_seq > from ? t->first_seq : from,
 		        t->last_seq < latest ? t->last_seq : latest, mid,
 		        &grown))
@@ -578,8 +582,7 @@ suspect_rank_regions(struct suspect_ranking *sr, struct model *m,
 		struct suspect *s;
 		size_t nh;
 
-		nh = model_history(m, &t->hist[SERIES_RSS], t->first_seq,
-		    t->last_seq, sr->hist, window);
+		nh = model_region_history(m, t, SERIES_RSS, sr->hist, window);
 		suspect_analyse(sr->w, sr->mono, sr->hist, nh, &tr);
 		if (!(tr.rate_kb_s > 0) || !(tr.confidence > 0))
 			continue;
@@ -595,7 +598,7 @@ suspect_rank_regions(struct suspect_ranking *sr, struct model *m,
 		model_class_label(m, t, s->label, sizeof s->label);
 		s->rss_kb = t->kb[SF_RSS];
 		s->growth_start_kb =
-		    (int64_t)t->kb[SF_RSS] - (int64_t)t->first_kb[SF_RSS];
+		    (int64_t)t->kb[SF_RSS] - (int64_t)tracked_first(t, SF_RSS);
 		s->growth_base_kb = tracked_delta_base(t, SF_RSS);
 		/* Its low point reaches back beyond the window. */
 		if (t->low_mono < tr.from_mono) {

@@ -64,8 +64,7 @@ view_detail_chart(
 
 	if (rows < 3 || width < 10)
 		return;
-	n = model_history(m, &r->hist[v->series], r->first_seq, r->last_seq, h,
-	    MODEL_HISTORY);
+	n = model_region_history(m, r, v->series, h, MODEL_HISTORY);
 	first = n > (size_t)width ? n - (size_t)width : 0;
 	shown = n - first;
 	for (i = first; i < n; i++) {
@@ -274,14 +273,19 @@ view_detail_draw(struct view *v)
 		cx = (col / per) * (COLS / ncols);
 		cy = y + col % per;
 		col++;
-		if (smaps_field_is_kb((enum smaps_field)f)) {
+		dp[0] = db[0] = '\0';
+		if (smaps_field_is_kb((enum smaps_field)f) &&
+		    tracked_kept((enum smaps_field)f) < 0) {
+			/* Only the series' counters keep their past. */
+			fmt_kb(r->kb[f], val, sizeof val);
+		} else if (smaps_field_is_kb((enum smaps_field)f)) {
 			fmt_kb(r->kb[f], val, sizeof val);
 			fmt_kb_delta(tracked_delta_prev(r, (enum smaps_field)f),
 			    dp, sizeof dp);
 			fmt_kb_delta(tracked_delta_base(r, (enum smaps_field)f),
 			    db, sizeof db);
 		} else {
-			snprintf(val, sizeof val, "%" PRIu64, r->kb[f]);
+			snprintf(val, sizeof val, "%" PRIu32, r->kb[f]);
 			dp[0] = db[0] = '\0';
 		}
 		snprintf(buf, sizeof buf, "%-15s %7s %7s %7s",

@@ -58,7 +58,7 @@ static const struct pick_col_def {
 	[PK_PSS] = { "PSS", 6, 0, PCOL_PSS, true },
 	[PK_SWAP] = { "Swap", 6, 3, PCOL_SWAP, true },
 	[PK_ANON] = { "Anon", 6, 4, PCOL_ANON, true },
-	[PK_RATE] = { "Rate/s", 7, 0, PCOL_RATE, true },
+	[PK_RATE] = { "Rate", 7, 0, PCOL_RATE, true },
 	[PK_TREND] = { "Trend", PICK_TREND, 1, PCOL_COUNT, false },
 	[PK_OOM] = { "OOM", 4, 2, PCOL_OOM, true },
 	[PK_CGOOM] = { "CgOOM", 7, 5, PCOL_COUNT, true },

@@ -42,7 +42,7 @@ static const struct sus_col_def {
 } sus_cols[SC_COUNT] = {
 	[SC_RANK] = { "#", 3, 0 },
 	[SC_CONF] = { "Conf", 4, 0 },
-	[SC_RATE] = { "Rate/s", 7, 0 },
+	[SC_RATE] = { "Rate", 7, 0 },
 	[SC_START] = { "+Start", 7, 3 },
 	[SC_BASE] = { "+Base", 7, 5 },
 	[SC_SHARE] = { "Share", 5, 4 },
@@ -321,7 +321,7 @@ static void
 view_suspects_why(struct view *v, const struct suspect *s, int y)
 {
 	const struct suspect_trend *t = &s->trend;
-	char line[400], since[32], d[16];
+	char line[400], since[32], d[16], rate[16];
 	time_t when = (time_t)s->since_wall;
 	struct tm tm;
 
@@ -331,9 +331,10 @@ view_suspects_why(struct view *v, const struct suspect *s, int y)
 	} else
 		snprintf(since, sizeof since, "?");
 	snprintf(line, sizeof line,
-	    "since %s (%s): %+.1f kB/s over %u %s; confidence %.2f from "
+	    "since %s (%s): %s over %u %s; confidence %.2f from "
 	    "tau %.2f, spread %.2f, recent %.2f",
-	    since, fmt_duration(s->growing_s, d, sizeof d), t->rate_kb_s,
+	    since, fmt_duration(s->growing_s, d, sizeof d),
+	    fmt_rate(t->rate_kb_s, rate, sizeof rate),
 	    t->npoints, t->cyclic ? "troughs" : "points", t->confidence, t->tau,
 	    t->spread, t->recent);
 	if (!t->cyclic)

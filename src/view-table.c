@@ -303,9 +303,8 @@ view_table_cell(struct view *v, const struct field_row *row,
 		break;
 	case VO_TREND:
 		if (row->r != NULL)
-			n = model_history(m, &row->r->hist[SERIES_RSS],
-			    row->r->first_seq, row->r->last_seq, h,
-			    (size_t)v->trend_w);
+			n = model_region_history(
+			    m, row->r, SERIES_RSS, h, (size_t)v->trend_w);
 		else
 			n = model_history(m, &row->g->hist[SERIES_RSS], 0,
 			    UINT64_MAX, h, (size_t)v->trend_w);
@@ -393,7 +392,7 @@ view_table_tabs(struct view *v, size_t n)
 static void
 view_table_headings(struct view *v, const struct view_col *col, int n)
 {
-	char buf[256];
+	char buf[256], title[64];
 	int y = HEADER_ROWS + 1, x, c;
 
 	if (v->colors)
@@ -409,9 +408,19 @@ view_table_headings(struct view *v, const struct view_col *col, int n)
 			continue;
 		if (!view_rows_grouped(v) && view_table_sorted(v, &col[c]))
 			attron(A_BOLD);
+		/* A counter this sample carried from the last full one
+		 * (the adaptive sampler's tick) says so: "PSS~". */
+		snprintf(title, sizeof title, "%s%s",
+		    view_table_title(v, &col[c]),
+		    col[c].own == VO_FIELD &&
+		            field_get(col[c].field)->type != FT_TEXT &&
+		            ((model_stale(v->app->model) >>
+		                 field_get(col[c].field)->sf) &
+		                1) ?
+		        "~" :
+		        "");
 		snprintf(buf, sizeof buf,
-		    view_table_right(&col[c]) ? "%*s" : "%-*s", w,
-		    view_table_title(v, &col[c]));
+		    view_table_right(&col[c]) ? "%*s" : "%-*s", w, title);
 		view_put_plain(y, x, buf, w);
 		attroff(A_BOLD);
 		x += w + 1;
@@ -545,6 +554,9 @@ view_table_detail(struct view *v, int key)
 		return VIEW_DONE;
 	v->detail_id = v->table.rows[v->cursor]->id;
 	view_open(v, &view_screen_detail);
+	/* Every counter of it, read now, not the last full sample's. */
+	if (model_stale(v->app->model) != 0)
+		sampler_full_now(pump_sampler(v->app->pump));
 	return VIEW_DONE;
 }
 

@@ -140,7 +140,7 @@ keys "$MEMTOP -P 'leaker\\.py' --follow -d 0.5" Enter
 check "live dashboard: after the next kill it says restarted, and the new pid" \
 	wait_screen 30 "restarted: pid [0-9]+ OOM-killed .*now pid [0-9]+" ||
 	screen | diag_file /dev/stdin
-check "and its regions are listed" wait_screen 5 "Rate/s"
+check "and its regions are listed" wait_screen 5 " Rate "
 keys q
 check "q quits" prompt_back 10
 # The picker on a steady leaker in the cgroup, and a sleep there: the

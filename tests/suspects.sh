@@ -106,7 +106,7 @@ if command -v tmux >/dev/null; then
 		wait_screen 3 "^${leak%%-*}-${leak#*-} rw-p" || screen | diag_file /dev/stdin
 	keys Escape L
 	check "L: the leak ranks first" \
-		wait_screen 3 "^ +1 +0\.[6-9][0-9] +\+[0-9.]+K .*$leak_rx" ||
+		wait_screen 3 "^ +1 +0\.[6-9][0-9] +\+[0-9.]+K/s .*$leak_rx" ||
 		screen | diag_file /dev/stdin
 	screen >"$tmp/L"
 	check "L: the warm-up is not a confident suspect" \

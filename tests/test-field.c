@@ -165,10 +165,11 @@ static void *
 sort_thread(void *arg)
 {
 	struct sort_job *j = arg;
-	struct table t = { NULL, 0, 0 };
+	struct table t;
 	int round;
 	size_t i;
 
+	memset(&t, 0, sizeof t);
 	j->ok = 1;
 	for (round = 0; round < 40; round++) {
 		table_build(&t, j->m, round % 2 ? FIELD_RSS : FIELD_CLASS, true,
@@ -190,7 +191,7 @@ test_two_models(void)
 	struct sort_job a = { model_of(20000, 7), 0 };
 	struct sort_job b = { model_of(15000, 11), 0 };
 	pthread_t ta, tb;
-	struct batch_opts bo = { BATCH_CSV, FIELD_RSS, true, NULL };
+	struct batch_opts bo = { BATCH_CSV, FIELD_RSS, true, NULL, NULL };
 	char *one = NULL, *two = NULL, *again = NULL;
 	size_t n1, n2, n3;
 	FILE *f;

@@ -81,8 +81,7 @@ test_heap_growth(void)
 	ok(t->events & TR_EVENT_GREW, "and is marked grown");
 	ok(t->cls == RC_BRK_HEAP && t->state == TR_LIVE,
 	    "class brk-heap, live");
-	n = model_history(m, &t->hist[SERIES_RSS], t->first_seq, t->last_seq, h,
-	    MODEL_HISTORY);
+	n = model_region_history(m, t, SERIES_RSS, h, MODEL_HISTORY);
 	for (i = 1; i < n; i++)
 		rising &= h[i] > h[i - 1];
 	ok(n == 5 && rising && h[4] == 1024 + 4 * 64, "its history rises");
@@ -153,8 +152,7 @@ test_states_ttl(void)
 	model_ingest(m, snap);
 	t = at(m, 0x9000);
 	ok(t && t->state == TR_NEW, "a region appearing later is new");
-	n = model_history(m, &t->hist[SERIES_RSS], t->first_seq, t->last_seq,
-	    hist, MODEL_HISTORY);
+	n = model_region_history(m, t, SERIES_RSS, hist, MODEL_HISTORY);
 	ok(n == 2 && hist[0] == HISTORY_NONE && hist[1] == 4,
 	    "its history is empty before it appeared");
 	is_u64((uint64_t)tracked_delta_base(t, SF_RSS), 4,
@@ -441,12 +439,10 @@ test_info_history(void)
 	        model_sample_time(m, 1) == 1700000000 + now - 1,
 	    "sample times");
 	t = model_region_by_id(m, id);
-	n = model_history(
-	    m, &t->hist[SERIES_RSS], t->first_seq, t->last_seq, h, 8);
+	n = model_region_history(m, t, SERIES_RSS, h, 8);
 	ok(n == 3 && h[0] == HISTORY_NONE && h[1] == 7 && h[2] == HISTORY_NONE,
 	    "history: none before it came and after it went");
-	n = model_history(
-	    m, &t->hist[SERIES_RSS], t->first_seq, t->last_seq, h, 2);
+	n = model_region_history(m, t, SERIES_RSS, h, 2);
 	ok(n == 2 && h[0] == 7, "history: the latest samples when cut");
 	model_free(m);
 }

@@ -522,6 +522,78 @@ untouched_samples(const struct frame *fr, size_t nf, size_t t)
 	return n;
 }
 
+/* Checkpoints (1.4): by default one key frame, then a checkpoint every 64
+ * samples beside the delta frame; a reader seeks from them, and after
+ * damage goes on from the next one. */
+static void
+test_checkpoints(void)
+{
+	struct rec_opts o = { 300, 10, true, true, 0, 0 };
+	struct snapshot *want = snapshot_new(), *got = snapshot_new();
+	struct frame fr[512];
+	size_t len, hdr, nf, i, nkey = 0, nck = 0, nd = 0, victim = 0, d = 0;
+	struct source *src;
+	char *cause = NULL;
+	uint8_t *data;
+	int err, good = 1;
+	unsigned k;
+
+	record("ck", 200, &o);
+	data = slurp(path_of("ck"), &len);
+	nf = walk(data, len, fr, 512, &hdr);
+	for (i = 0; i < nf; i++) {
+		nkey += fr[i].type == FRAME_KEY;
+		nck += fr[i].type == FRAME_CHECK;
+		/* The 70th sample's delta frame: the 6th after the first
+		 * checkpoint. */
+		if (fr[i].type == FRAME_DELTA && nck == 1 && ++d == 6)
+			victim = i;
+	}
+	ok(nkey == 1 && nck == 3,
+	    "200 samples: a key frame, 3 checkpoints "
+	    "(%zu, %zu)",
+	    nkey, nck);
+	src = source_replay_open_buffer(data, len, &cause, &err);
+	for (k = 0; src != NULL && k < 200; k++) {
+		unsigned i2 = (k * 71) % 200;
+
+		make_snapshot(want, 300, i2, 10, true);
+		if (replay_read(src, i2, got, &cause) != 0 ||
+		    diff_snapshot(want, got) != NULL)
+			good = 0;
+	}
+	ok(src != NULL && good,
+	    "seeking anywhere through the checkpoints gives every sample");
+	source_close(src);
+	/* A flipped byte in sample 70's frame: 70 to 127 are lost, the
+	 * checkpoint of 128 takes over. */
+	if (victim > 0)
+		data[fr[victim].off + FRAME_HEAD + 3] ^= 0x55;
+	src = source_replay_open_buffer(data, len, &cause, &err);
+	for (k = 0, good = 1; src != NULL && source_next(src, got, &cause) == 0;
+	     k++) {
+		unsigned at = k < 70 ? k : k + 58;
+
+		make_snapshot(want, 300, at, 10, true);
+		if (diff_snapshot(want, got) != NULL)
+			good = 0;
+	}
+	if (src != NULL) {
+		struct session_summary sum;
+
+		replay_summary(src, &sum);
+		nd = sum.ndamage;
+	}
+	ok(victim > 0 && k == 142 && good && nd >= 1,
+	    "damage before a checkpoint: the samples after it replay (%u, "
+	    "%zu damaged spans)",
+	    k, nd);
+	source_close(src);
+	free(data);
+	snapshot_free(want);
+	snapshot_free(got);
+}
+
 static void
 test_damage(void)
 {
@@ -2067,6 +2139,7 @@ main(void)
 	if (mkdtemp(dir) == NULL)
 		return 1;
 	test_round_trip();
+	test_checkpoints();
 	test_tiny_regions();
 	test_sizes();
 	test_index();

@@ -305,7 +305,7 @@ test_model_low_point(void)
 	ok(t->low_kb == 50 && t->low_mono == 3.0,
 	    "fallen to a new low and staying: the low follows");
 	n = model_history_mono(m, mono, 4);
-	model_history(m, &t->hist[SERIES_RSS], t->first_seq, t->last_seq, h, 4);
+	model_region_history(m, t, SERIES_RSS, h, 4);
 	ok(n == 4 && mono[0] == 1.5 && mono[3] == 3.0 && h[0] == 300 &&
 	        model_sample_mono(m, 5) == 3.0,
 	    "history times line up with the history");

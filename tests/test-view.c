@@ -1109,7 +1109,7 @@ static void
 test_batch_stuck(void)
 {
 	struct source src = { &stuck_ops, NULL };
-	struct batch_opts bo = { BATCH_TEXT, FIELD_RSS, true, NULL };
+	struct batch_opts bo = { BATCH_TEXT, FIELD_RSS, true, NULL, NULL };
 	struct app a = { 0 };
 	struct pump_config pc = { .stop_on_record_error = true };
 	char path[] = "/tmp/memtop-test-XXXXXX", said[512] = "";
@@ -1164,7 +1164,7 @@ static void
 test_batch_late(void)
 {
 	struct source src = { &slow_ops, NULL };
-	struct batch_opts bo = { BATCH_TEXT, FIELD_RSS, true, NULL };
+	struct batch_opts bo = { BATCH_TEXT, FIELD_RSS, true, NULL, NULL };
 	struct app a = { 0 };
 	struct pump_config pc = { .max_samples = 1 };
 	char path[] = "/tmp/memtop-test-XXXXXX", said[1024] = "", *p;

@@ -1,0 +1,189 @@
+/*
+ * sample-cost.c - bench/run's probe of what one sample costs memtop, in
+ * process (no start-up), beside the kernel's own cost of making smaps: a
+ * raw read() of /proc/PID/smaps into a buffer, nothing parsed.  Each round
+ * runs, interleaved: the raw read; a full sample (the live source reading
+ * and parsing all of smaps, and the model's ingest); the same printed as
+ * JSON to /dev/null (what -b --format json adds); and, where the kernel
+ * has the fast path, an adaptive tick (live-fast.c) with its ingest.
+ * Prints one JSON object: the medians (wall and CPU ms) and the ratios.
+ *
+ * usage: sample-cost -p PID [-n ROUNDS] [-t]   (-t: ticks alone, to profile)
+ */
+#include "config.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "batch.h"
+#include "model.h"
+#include "source.h"
+#include "util.h"
+
+#define MAXR 256
+
+struct cost {
+	double wall[MAXR], cpu[MAXR];
+	size_t n;
+};
+
+static int
+cmp_double(const void *a, const void *b)
+{
+	double x = *(const double *)a, y = *(const double *)b;
+
+	return x < y ? -1 : x > y;
+}
+
+static double
+median(const double *v, size_t n)
+{
+	double s[MAXR];
+
+	if (n == 0)
+		return 0;
+	memcpy(s, v, n * sizeof *s);
+	qsort(s, n, sizeof *s, cmp_double);
+	return n % 2 ? s[n / 2] : (s[n / 2 - 1] + s[n / 2]) / 2;
+}
+
+static void
+cost_add(struct cost *c, double w0, double c0)
+{
+	if (c->n < MAXR) {
+		c->wall[c->n] = (clock_mono() - w0) * 1000;
+		c->cpu[c->n++] = (clock_cpu() - c0) * 1000;
+	}
+}
+
+/* The kernel's cost: read() the whole file, 256 kB at a time. */
+static void
+raw_read(int pid, struct cost *c)
+{
+	static char buf[256 * 1024];
+	char path[64];
+	double w0 = clock_mono(), c0 = clock_cpu();
+	int fd;
+
+	snprintf(path, sizeof path, "/proc/%d/smaps", pid);
+	if ((fd = open(path, O_RDONLY)) < 0)
+		exit(1);
+	while (read(fd, buf, sizeof buf) > 0)
+		continue;
+	close(fd);
+	cost_add(c, w0, c0);
+}
+
+/* One sample of src into m: -1 at the end. */
+static int
+one_sample(struct source *src, struct model *m, struct snapshot *s,
+    struct cost *c, struct cost *ingest)
+{
+	double w0 = clock_mono(), c0 = clock_cpu(), w1, c1;
+	char *cause = NULL;
+
+	if (source_next(src, s, &cause) != SOURCE_SAMPLE) {
+		free(cause);
+		return -1;
+	}
+	w1 = clock_mono();
+	c1 = clock_cpu();
+	model_ingest(m, s);
+	cost_add(c, w0, c0);
+	if (ingest != NULL)
+		cost_add(ingest, w1, c1);
+	return 0;
+}
+
+static void
+put(const char *name, const struct cost *c, bool comma)
+{
+	printf("\"%s_ms\": %.3f, \"%s_cpu_ms\": %.3f%s", name,
+	    median(c->wall, c->n), name, median(c->cpu, c->n),
+	    comma ? ", " : "");
+}
+
+int
+main(int argc, char **argv)
+{
+	static struct cost raw, full, json, tick, ingest;
+	struct batch_opts bo = { BATCH_JSON, FIELD_RSS, true, NULL, NULL };
+	struct source *fsrc, *asrc = NULL;
+	struct model *fm = model_new(), *am = model_new();
+	struct snapshot *s = snapshot_new();
+	char *cause = NULL;
+	long rounds = 9, i;
+	bool only_ticks = false;
+	int pid = 0, c, err;
+	FILE *null = fopen("/dev/null", "w");
+
+	while ((c = getopt(argc, argv, "p:n:t")) != -1) {
+		if (c == 't')
+			only_ticks = true;
+		else if (c == 'p')
+			pid = atoi(optarg);
+		else if (c == 'n')
+			rounds = strtol(optarg, NULL, 10);
+		else
+			return 2;
+	}
+	if (pid <= 0 || rounds < 1 || rounds > MAXR || null == NULL) {
+		fprintf(stderr, "usage: sample-cost -p PID [-n ROUNDS]\n");
+		return 2;
+	}
+	if ((fsrc = source_live_open(pid, &cause, &err)) == NULL) {
+		fprintf(stderr, "sample-cost: %s\n", cause);
+		return 1;
+	}
+	source_live_set_mode(fsrc, LIVE_FULL);
+	if ((asrc = source_live_open(pid, &cause, &err)) != NULL &&
+	    source_live_set_mode(asrc, LIVE_ADAPTIVE) != LIVE_ADAPTIVE) {
+		source_close(asrc);
+		asrc = NULL;
+	}
+	/* The first samples meet every region: not the steady cost. */
+	for (i = 0; i < 2; i++) {
+		struct cost w = { { 0 }, { 0 }, 0 };
+
+		if (one_sample(fsrc, fm, s, &w, NULL) != 0 ||
+		    (asrc != NULL && one_sample(asrc, am, s, &w, NULL) != 0))
+			return 1;
+		raw_read(pid, &w);
+	}
+	for (i = 0; i < rounds; i++) {
+		double w0, c0;
+
+		if (only_ticks) /* for a profiler: ticks alone */
+			goto tick;
+		raw_read(pid, &raw);
+		if (one_sample(fsrc, fm, s, &full, &ingest) != 0)
+			return 1;
+		w0 = clock_mono();
+		c0 = clock_cpu();
+		batch_print(null, fm, &bo, 1);
+		cost_add(&json, w0, c0);
+	tick:
+		if (asrc != NULL && one_sample(asrc, am, s, &tick, NULL) != 0)
+			return 1;
+	}
+	printf("{\"regions\": %zu, ", model_nregions(fm));
+	put("raw", &raw, true);
+	put("full", &full, true);
+	put("ingest", &ingest, true);
+	put("json", &json, asrc != NULL);
+	if (asrc != NULL)
+		put("tick", &tick, false);
+	printf("}\n");
+	source_close(fsrc);
+	source_close(asrc);
+	snapshot_free(s);
+	model_free(fm);
+	model_free(am);
+	fclose(null);
+	return 0;
+}

@@ -1,0 +1,219 @@
+/*
+ * smaps-pipe.c - a reader and a parser in step over a ring of pieces.
+ *
+ * The reader (the sampler's thread) fills piece k while the parser parses
+ * piece k - 1: a piece is whole lines, the bytes of a line cut by the end of
+ * a read go to the start of the next piece.  The parser takes the pieces in
+ * order; the reader waits for a free piece, and at the end for the parser.
+ * All the shared counters are under the lock; the pieces' bytes and the
+ * snapshot belong to one side at a time, as the counters say.
+ */
+#include "config.h"
+
+#include <errno.h>
+#include <pthread.h>
+#include <signal.h>
+#include <stdbool.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "proc-parse.h"
+#include "smaps-pipe.h"
+#include "util.h"
+
+#define PIPE_PIECES 4
+#define PIPE_PIECE  (128 * 1024)
+
+struct smaps_pipe {
+	pthread_t thread;
+	pthread_mutex_t lock;
+	pthread_cond_t cond;
+	bool started, quit;
+	char *piece[PIPE_PIECES];
+	size_t len[PIPE_PIECES]; /* whole-line bytes to parse */
+	/* Under the lock: pieces handed over and parsed in this job, and
+	 * whether the reader has handed over its last. */
+	unsigned filled, parsed;
+	bool busy, done;
+	/* The job: the parser's alone while busy. */
+	struct snapshot *out;
+	struct smaps_cursor cur;
+	struct live_fast *fast;
+	int err;
+};
+
+static void *
+smaps_pipe_thread(void *arg)
+{
+	struct smaps_pipe *p = arg;
+	unsigned k;
+
+	pthread_mutex_lock(&p->lock);
+	for (;;) {
+		while (!p->quit && (!p->busy || p->parsed == p->filled))
+			pthread_cond_wait(&p->cond, &p->lock);
+		if (p->quit)
+			break;
+		k = p->parsed % PIPE_PIECES;
+		pthread_mutex_unlock(&p->lock);
+		if (p->err == 0 &&
+		    parse_smaps_lines(p->piece[k], p->len[k], p->out, &p->cur) <
+		        0)
+			p->err = -ENOMEM;
+		/* The regions before the last are whole. */
+		if (p->err == 0 && p->fast != NULL && p->out->nregions > 1)
+			live_fast_keep_upto(
+			    p->fast, p->out, p->out->nregions - 1);
+		pthread_mutex_lock(&p->lock);
+		p->parsed++;
+		pthread_cond_broadcast(&p->cond);
+	}
+	pthread_mutex_unlock(&p->lock);
+	return NULL;
+}
+
+struct smaps_pipe *
+smaps_pipe_new(void)
+{
+	struct smaps_pipe *p = xcalloc(1, sizeof *p);
+	int k;
+
+	for (k = 0; k < PIPE_PIECES; k++)
+		p->piece[k] = xmalloc(PIPE_PIECE);
+	pthread_mutex_init(&p->lock, NULL);
+	pthread_cond_init(&p->cond, NULL);
+	return p;
+}
+
+/* Start the parser on first use, with every signal blocked (they are the
+ * interface thread's). */
+static bool
+smaps_pipe_start(struct smaps_pipe *p)
+{
+	sigset_t all, old;
+
+	if (p->started)
+		return true;
+	sigfillset(&all);
+	pthread_sigmask(SIG_SETMASK, &all, &old);
+	p->started =
+	    pthread_create(&p->thread, NULL, smaps_pipe_thread, p) == 0;
+	pthread_sigmask(SIG_SETMASK, &old, NULL);
+	return p->started;
+}
+
+void
+smaps_pipe_free(struct smaps_pipe *p)
+{
+	int k;
+
+	if (p == NULL)
+		return;
+	if (p->started) {
+		pthread_mutex_lock(&p->lock);
+		p->quit = true;
+		pthread_cond_broadcast(&p->cond);
+		pthread_mutex_unlock(&p->lock);
+		pthread_join(p->thread, NULL);
+	}
+	for (k = 0; k < PIPE_PIECES; k++)
+		free(p->piece[k]);
+	pthread_mutex_destroy(&p->lock);
+	pthread_cond_destroy(&p->cond);
+	free(p);
+}
+
+/* Hand piece k (len bytes of whole lines) to the parser. */
+static void
+smaps_pipe_hand(struct smaps_pipe *p, unsigned k, size_t len)
+{
+	pthread_mutex_lock(&p->lock);
+	p->len[k] = len;
+	p->filled++;
+	pthread_cond_broadcast(&p->cond);
+	pthread_mutex_unlock(&p->lock);
+}
+
+/* Wait until at most n pieces are handed over and not parsed. */
+static void
+smaps_pipe_wait(struct smaps_pipe *p, unsigned n)
+{
+	pthread_mutex_lock(&p->lock);
+	while (p->filled - p->parsed > n)
+		pthread_cond_wait(&p->cond, &p->lock);
+	pthread_mutex_unlock(&p->lock);
+}
+
+ssize_t
+smaps_pipe_read(
+    struct smaps_pipe *p, int fd, struct snapshot *out, struct live_fast *fast)
+{
+	size_t carry = 0, total = 0;
+	const char *tail = NULL;
+	ssize_t n, rc = 0;
+	unsigned k;
+
+	if (!smaps_pipe_start(p))
+		return -EAGAIN;
+	snapshot_clear(out);
+	pthread_mutex_lock(&p->lock);
+	p->out = out;
+	p->cur.cur = -1;
+	p->fast = fast;
+	p->err = 0;
+	p->filled = p->parsed = 0;
+	p->busy = true;
+	pthread_mutex_unlock(&p->lock);
+	for (;;) {
+		size_t have, whole;
+		char *b;
+		const char *nl;
+
+		/* A free piece: the parser holds at most the others. */
+		smaps_pipe_wait(p, PIPE_PIECES - 1);
+		k = p->filled % PIPE_PIECES; /* the reader alone moves filled */
+		b = p->piece[k];
+		if (carry > 0)
+			memmove(b, tail, carry); /* from a piece the parser
+			                           * reads only before tail */
+		/* The kernel gives a page or so a read (seq_file): fill
+		 * the piece before handing it over. */
+		have = carry;
+		do {
+			n = read(fd, b + have, PIPE_PIECE - have);
+			if (n > 0) {
+				have += (size_t)n;
+				total += (size_t)n;
+			}
+		} while ((n > 0 || (n < 0 && errno == EINTR)) &&
+		    PIPE_PIECE - have >= 16384);
+		if (n < 0 && errno != EINTR) {
+			rc = -errno;
+			break;
+		}
+		if (n == 0)
+			whole = have; /* the last line may lack its newline */
+		else {
+			nl = memrchr(b, '\n', have);
+			whole = nl != NULL ? (size_t)(nl - b) + 1 : 0;
+			if (whole == 0 && have == PIPE_PIECE) {
+				rc = -E2BIG; /* a line longer than a piece */
+				break;
+			}
+		}
+		carry = have - whole;
+		tail = b + whole;
+		if (whole > 0)
+			smaps_pipe_hand(p, k, whole);
+		if (n == 0)
+			break;
+	}
+	smaps_pipe_wait(p, 0);
+	pthread_mutex_lock(&p->lock);
+	p->busy = false;
+	if (rc == 0 && p->err != 0)
+		rc = p->err;
+	pthread_mutex_unlock(&p->lock);
+	return rc != 0 ? rc : (ssize_t)total;
+}
