@@ -236,10 +236,10 @@ view_diff_row(struct view *v, const struct moment_delta *dl, int ndeltas,
 			snprintf(line + strlen(line),
 			    sizeof line - strlen(line), "-%0*" PRIx64, digits,
 			    report_delta_end(dl));
-		snprintf(line + strlen(line), sizeof line - strlen(line), " %s",
-		    path);
 	}
-	view_put_plain(y, x, line, COLS - x);
+	x += view_put_plain(y, x, line, COLS - x);
+	if (!grouped && path[0] != '\0' && x + 1 < COLS)
+		view_put_plain_tail(y, x + 1, path, COLS - x - 1);
 	attroff(attr);
 }
 

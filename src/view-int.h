@@ -67,6 +67,8 @@ struct view_keys {
 #define VIEW_ROWS  0x04 /* shows the rows (the cursor follows its region) */
 #define VIEW_OWN_HEADER \
 	0x08 /* draws its own header: not the target's (no model) */
+#define VIEW_HINTS_FIRST \
+	0x10 /* an overlay whose keys lead the footer (a replay's) */
 
 struct view_screen {
 	const char *name;

@@ -278,6 +278,25 @@ view_keys_hints(
 	size_t i, n = view_keys_shown(v, s, t, 16);
 
 	buf[0] = '\0';
+	/* A replay's keys (Play, Step, Speed) right after the help key: a
+	 * narrow footer loses the screen's last keys first, and keeps its
+	 * last item, Quit (view_put_hints()). */
+	if (!(s->flags & VIEW_MODAL) && v->overlay != NULL &&
+	    (v->overlay->flags & VIEW_HINTS_FIRST) && n > 2) {
+		size_t own = 0, ov = 0;
+
+		while (s->keys != NULL && s->keys[own] != NULL)
+			own++;
+		while (v->overlay->keys != NULL && v->overlay->keys[ov] != NULL)
+			ov++;
+		if (1 + own + ov < n) {
+			const struct view_keys *mine[16];
+
+			memcpy(mine, t + 1, own * sizeof t[0]);
+			memmove(t + 1, t + 1 + own, ov * sizeof t[0]);
+			memcpy(t + 1 + ov, mine, own * sizeof t[0]);
+		}
+	}
 	for (i = 0; i < n; i++)
 		view_keys_groups(v, s, t[i], true, view_keys_hint, &o);
 	/* Items two spaces apart: " ? Help  Enter Detail ... q Quit". */

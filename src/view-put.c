@@ -209,20 +209,45 @@ view_put_plain(int y, int x, const char *s, int cols)
 	return view_put_wide(y, x, s, cols, false, false);
 }
 
+int
+view_put_plain_tail(int y, int x, const char *s, int cols)
+{
+	return view_put_wide(y, x, s, cols, true, false);
+}
+
+/* The length of keys' items from the first that fit in cols, whole. */
+static int
+view_put_hints_fit(const char *keys, int n, int cols)
+{
+	const char *p;
+
+	while (n > cols) {
+		p = keys + n - 1;
+		while (p > keys && !(p[0] == ' ' && p[-1] == ' '))
+			p--;
+		n = p > keys ? (int)(p - keys) - 1 : 0;
+	}
+	return n;
+}
+
 void
 view_put_hints(int y, const char *keys)
 {
-	int n = (int)strlen(keys);
+	const char *last = NULL, *p;
+	int len = (int)strlen(keys), n = view_put_hints_fit(keys, len, COLS);
 
-	while (n > COLS) {
-		const char *p = keys + n - 1;
-
-		while (p > keys && !(p[0] == ' ' && p[-1] == ' '))
-			p--;
-		n = p > keys ? (int)(p - keys) - 1 : COLS;
-	}
+	/* When some go, the last (Quit) stays: those before it go first. */
+	for (p = keys; n < len && (p = strstr(p, "  ")) != NULL; p += 2)
+		last = p + 2;
+	if (last != NULL)
+		n = view_put_hints_fit(keys, len, COLS - (int)strlen(last) - 2);
 	attron(A_REVERSE);
 	mvhline(y, 0, ' ', COLS);
-	mvaddnstr(y, 0, keys, n);
+	if (last != NULL && n > 0) {
+		mvaddnstr(y, 0, keys, n);
+		addstr("  ");
+		addstr(last);
+	} else
+		mvaddnstr(y, 0, keys, n > 0 ? n : COLS);
 	attroff(A_REVERSE);
 }

@@ -35,6 +35,8 @@ int view_put(
 int view_put_wrapped(bool utf8, int y, const char *s, size_t len, int maxlines);
 /* Text of our own (already safe, may hold UTF-8 glyphs). */
 int view_put_plain(int y, int x, const char *s, int cols);
+/* The same cut at its front (an escaped path keeps its file name). */
+int view_put_plain_tail(int y, int x, const char *s, int cols);
 /* A line of hints, items two spaces apart, reversed: those that fit, whole. */
 void view_put_hints(int y, const char *hints);
 

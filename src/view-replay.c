@@ -193,6 +193,7 @@ static const struct view_keys *const view_replay_tables[] = { &view_keys_replay,
 
 const struct view_screen view_overlay_replay = {
 	.name = "replay",
+	.flags = VIEW_HINTS_FIRST,
 	.keys = view_replay_tables,
 	.state = view_replay_state,
 };

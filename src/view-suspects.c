@@ -219,8 +219,8 @@ view_suspects_cell(const struct suspect *s, enum sus_col c, size_t rank,
 	}
 }
 
-/* The tail of a row: a region's range and path, a group's file or
- * count. */
+/* The tail of a row: a region's range (its path is drawn after it), a
+ * group's file and count. */
 static void
 view_suspects_tail(struct view *v, const struct suspect *s, char *buf,
     size_t size, const char *path)
@@ -229,8 +229,8 @@ view_suspects_tail(struct view *v, const struct suspect *s, char *buf,
 	int digits = s->end > UINT64_C(0x1000000000000) ? v->addr_digits : 12;
 
 	if (s->by == GROUP_NONE)
-		snprintf(buf, size, "%0*" PRIx64 "-%0*" PRIx64 " %s", digits,
-		    s->start, digits, s->end, path);
+		snprintf(buf, size, "%0*" PRIx64 "-%0*" PRIx64, digits,
+		    s->start, digits, s->end);
 	else
 		snprintf(buf, size, "%s%s%zu region%s", path, *path ? "  " : "",
 		    s->nregions, s->nregions == 1 ? "" : "s");
@@ -311,7 +311,9 @@ view_suspects_row(struct view *v, const struct suspect *s, size_t rank,
 	}
 	if (x < COLS) {
 		view_suspects_tail(v, s, tail, sizeof tail, path);
-		view_put_plain(y, x, tail, COLS - x);
+		x += view_put_plain(y, x, tail, COLS - x);
+		if (s->by == GROUP_NONE && path[0] != '\0' && x + 1 < COLS)
+			view_put_plain_tail(y, x + 1, path, COLS - x - 1);
 	}
 	attroff(attr);
 }
@@ -334,9 +336,9 @@ view_suspects_why(struct view *v, const struct suspect *s, int y)
 	    "since %s (%s): %s over %u %s; confidence %.2f from "
 	    "tau %.2f, spread %.2f, recent %.2f",
 	    since, fmt_duration(s->growing_s, d, sizeof d),
-	    fmt_rate(t->rate_kb_s, rate, sizeof rate),
-	    t->npoints, t->cyclic ? "troughs" : "points", t->confidence, t->tau,
-	    t->spread, t->recent);
+	    fmt_rate(t->rate_kb_s, rate, sizeof rate), t->npoints,
+	    t->cyclic ? "troughs" : "points", t->confidence, t->tau, t->spread,
+	    t->recent);
 	if (!t->cyclic)
 		snprintf(line + strlen(line), sizeof line - strlen(line),
 		    ", kept %.2f", t->kept);

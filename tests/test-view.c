@@ -736,8 +736,9 @@ test_sizes(void)
 
 		while (n > 0 && f[n - 1] == ' ')
 			n--;
-		ok(n >= 10 && strncmp(f + n - 10, "L Suspects", 10) == 0,
-		    "at 80 columns the footer keeps whole key hints");
+		ok(n >= 14 && strncmp(f + n - 14, "m Mark  q Quit", 14) == 0,
+		    "at 80 columns the footer keeps whole key hints, and q "
+		    "Quit last");
 	}
 	keys(">");
 	y = TABLE_TOP - 1;
