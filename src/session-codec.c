@@ -1029,8 +1029,8 @@ static const struct codec_fact sample_facts[] = {
 	    smp_rtwords_decode, smp_rtwords_clear },
 	{ 16, "a damaged restart record", restart_fact_encode,
 	    restart_fact_decode, restart_fact_clear },
-	{ 32, "a damaged partial-sample record", smp_partial_encode, smp_partial_decode,
-	    smp_partial_clear },
+	{ 32, "a damaged partial-sample record", smp_partial_encode,
+	    smp_partial_decode, smp_partial_clear },
 	{ 0, NULL, NULL, NULL, NULL },
 };
 
