@@ -908,6 +908,8 @@ main(int argc, char **argv)
 	pc.player = app.player;
 	pc.rec = app.rec;
 	pc.pid = app.pid;
+	pc.runtime_url = runtime_url;
+	pc.runtime_opts = rto;
 	pc.stop_on_record_error = batch;
 	if (follow &&
 	    (pc.follow = pick_follow_new(choice.rx, &choice.proc, &err_msg)) ==

@@ -31,6 +31,7 @@ struct pump {
 	struct sampler *own_sampler;
 	struct target_restart restart, gone;
 	bool waiting;
+	char *runtime_url; /* pump_runtime_url() */
 };
 
 struct pump *
@@ -39,6 +40,9 @@ pump_new(const struct pump_config *cfg)
 	struct pump *p = xcalloc(1, sizeof *p);
 
 	p->cfg = *cfg;
+	p->cfg.runtime_url = NULL;
+	if (cfg->runtime_url != NULL && cfg->runtime_url[0] != '\0')
+		p->runtime_url = xstrdup(cfg->runtime_url);
 	p->snap = snapshot_new();
 	if (cfg->rec != NULL && cfg->sampler != NULL)
 		recorder_borrow_samples(cfg->rec);
@@ -57,6 +61,7 @@ pump_free(struct pump *p)
 	free(p->end_cause);
 	free(p->rec_error);
 	free(p->warning);
+	free(p->runtime_url);
 	free(p);
 }
 
@@ -154,6 +159,44 @@ pump_ingest(struct pump *p)
 	return what;
 }
 
+int
+pump_set_runtime(struct pump *p, const char *url, char *why, size_t size)
+{
+	struct sampler *sp = pump_sampler(p);
+	struct rtfetch *rf = NULL;
+	bool some = url != NULL && url[0] != '\0';
+
+	if (p->cfg.player != NULL) {
+		snprintf(
+		    why, size, "a recording holds the runtime figures it read");
+		return -ENOTSUP;
+	}
+	if (some &&
+	    rtfetch_check_url(url, p->cfg.runtime_opts.any_host, why, size) !=
+	        0)
+		return -EINVAL;
+	if (sp == NULL) {
+		snprintf(why, size, "no live target is sampled");
+		return -ENOTSUP;
+	}
+	if (some &&
+	    (rf = rtfetch_start(url, &p->cfg.runtime_opts, why, size)) == NULL)
+		return -EINVAL;
+	if (!sampler_set_rtfetch(sp, rf)) {
+		snprintf(why, size, "not a live target");
+		return -ENOTSUP;
+	}
+	free(p->runtime_url);
+	p->runtime_url = some ? xstrdup(url) : NULL;
+	return 0;
+}
+
+const char *
+pump_runtime_url(const struct pump *p)
+{
+	return p->runtime_url;
+}
+
 struct sampler *
 pump_sampler(const struct pump *p)
 {
@@ -213,6 +256,14 @@ pump_follow_poll(struct pump *p)
 		        cause ? cause : "cannot read"));
 		free(cause);
 		return PUMP_WARN;
+	}
+	if (p->runtime_url != NULL) {
+		char why[256];
+		struct rtfetch *rf = rtfetch_start(
+		    p->runtime_url, &p->cfg.runtime_opts, why, sizeof why);
+
+		if (rf != NULL)
+			source_live_set_rtfetch(src, rf);
 	}
 	if (p->own_sampler != NULL && !sampler_stop(p->own_sampler))
 		p->own_source = NULL;

@@ -19,6 +19,7 @@
 #include "pick.h"
 #include "player.h"
 #include "record.h"
+#include "rtfetch.h"
 #include "sampler.h"
 
 struct pump_config {
@@ -37,6 +38,11 @@ struct pump_config {
 	 * restart (snapshot_info.restart) and start the model anew.  NULL:
 	 * the run ends with the target. */
 	struct pick_follow *follow;
+	/* --runtime URL the live source was given (main starts it), or
+	 * NULL; the options for it and for one set with
+	 * pump_set_runtime().  A --follow successor reads the URL set last. */
+	const char *runtime_url;
+	struct rtfetch_opts runtime_opts;
 };
 
 /* What pump_step() did, as bits. */
@@ -94,6 +100,15 @@ int pump_exit_code(const struct pump *p);
 /* The sampler of the live target watched now (--follow opens others), or
  * NULL. */
 struct sampler *pump_sampler(const struct pump *p);
+/* R in the dashboard: read the runtime's figures from url (a Go
+ * endpoint: rtfetch.h) from the next sample of the live target watched
+ * now, and of a --follow successor; NULL or "" stops reading them.
+ * Returns 0, or -EINVAL (a URL rtfetch_check_url() refuses) or -ENOTSUP (a
+ * recording: it holds the figures it read) with a one-line reason in why,
+ * and nothing changed. */
+int pump_set_runtime(struct pump *p, const char *url, char *why, size_t size);
+/* The URL the runtime's figures are read from, or NULL. */
+const char *pump_runtime_url(const struct pump *p);
 /* --follow: while the target has ended and no successor has come, how it
  * ended (old_pid, old_state, how, ended_wall); else NULL. */
 const struct target_restart *pump_waiting(const struct pump *p);

@@ -15,6 +15,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "rtfetch.h"
 #include "sampler.h"
 #include "util.h"
 
@@ -260,6 +261,17 @@ sampler_full_now(struct sampler *sp)
 		return;
 	source_live_full_now(sp->src);
 	sampler_now(sp);
+}
+
+bool
+sampler_set_rtfetch(struct sampler *sp, struct rtfetch *rf)
+{
+	if (sp == NULL || !source_is_live(sp->src)) {
+		rtfetch_stop(rf);
+		return false;
+	}
+	source_live_set_rtfetch(sp->src, rf);
+	return true;
 }
 
 void

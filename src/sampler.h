@@ -43,6 +43,11 @@ void sampler_now(struct sampler *sp);
 /* The next sample at once, every counter read whole (the adaptive
  * sampler's tick carries some from the last full read). */
 void sampler_full_now(struct sampler *sp);
+/* The runtime figures' endpoint from the next sample on (rf taken, NULL
+ * for none; source_live_set_rtfetch()): false, rf stopped, when the
+ * source is not a live one. */
+struct rtfetch;
+bool sampler_set_rtfetch(struct sampler *sp, struct rtfetch *rf);
 /* Take no more than n samples (-n; 0: no limit): a run that stops after
  * its last sample never starts one more it would throw away. */
 void sampler_set_limit(struct sampler *sp, long n);

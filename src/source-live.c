@@ -12,6 +12,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
+#include <pthread.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -52,8 +53,12 @@ struct live {
 	struct cgroup_reader *cg;     /* the memory cgroup: cgroup.c */
 	struct end_watch *end;        /* how it ends: end-watch.c */
 	struct runtime_facts runtime; /* exe-probe.c: at open, after exec */
-	struct rtfetch *rtfetch;      /* --runtime URL (owned), or NULL */
-	char hsperf_hint[64];         /* hsperf_read()'s directory found */
+	/* --runtime URL or R (owned), or NULL; rt_lock guards the pointer:
+	 * the UI thread replaces it (source_live_set_rtfetch()) while the
+	 * sampler's thread reads it. */
+	struct rtfetch *rtfetch;
+	pthread_mutex_t rt_lock;
+	char hsperf_hint[64]; /* hsperf_read()'s directory found */
 	/* The adaptive sampler (source.h): the tick where the kernel has it,
 	 * and what the budget has left for full reads. */
 	struct live_fast *fast;
@@ -601,14 +606,21 @@ static void
 live_runtime(struct live *l, struct snapshot *out)
 {
 	struct rt_figures *rt = &out->info.rt;
+	bool fetching;
 
 	rtfig_init(rt, RT_SRC_NONE, RT_ST_OK);
 	if (!(l->runtime.flags & RT_JVM) && live_maps_jvm(out))
 		l->runtime.flags |= RT_JVM;
-	if (l->rtfetch != NULL) {
+	/* Held only while a struct is copied and a fetch asked for: the
+	 * fetcher never holds its own lock across the network. */
+	pthread_mutex_lock(&l->rt_lock);
+	fetching = l->rtfetch != NULL;
+	if (fetching) {
 		rtfetch_latest(l->rtfetch, rt);
 		rtfetch_kick(l->rtfetch);
-	} else if (l->runtime.flags & RT_JVM)
+	}
+	pthread_mutex_unlock(&l->rt_lock);
+	if (!fetching && (l->runtime.flags & RT_JVM))
 		hsperf_read(
 		    l->dirfd, NULL, rt, l->hsperf_hint, sizeof l->hsperf_hint);
 }
@@ -744,6 +756,7 @@ live_free(struct live *l)
 	cgroup_reader_close(l->cg);
 	if (l->rtfetch != NULL)
 		rtfetch_stop(l->rtfetch);
+	pthread_mutex_destroy(&l->rt_lock);
 	free(l->buf);
 	free(l);
 }
@@ -815,6 +828,7 @@ source_live_open(int pid, char **cause, int *err)
 		return NULL;
 	}
 	l = xcalloc(1, sizeof *l);
+	pthread_mutex_init(&l->rt_lock, NULL);
 	l->pid = pid;
 	l->dirfd = fd;
 	l->taskfd = -1;
@@ -883,10 +897,15 @@ void
 source_live_set_rtfetch(struct source *src, struct rtfetch *rf)
 {
 	struct live *l = src->priv;
+	struct rtfetch *old;
 
-	if (l->rtfetch != NULL)
-		rtfetch_stop(l->rtfetch);
+	pthread_mutex_lock(&l->rt_lock);
+	old = l->rtfetch;
 	l->rtfetch = rf;
+	pthread_mutex_unlock(&l->rt_lock);
+	/* Out of the sampler's way: it no longer sees old. */
+	if (old != NULL)
+		rtfetch_stop(old);
 }
 
 int

@@ -62,8 +62,9 @@ source_close(struct source *src)
 struct source *source_live_open(int pid, char **cause, int *err);
 
 /* The Go endpoint to read the runtime's figures from each sample
- * (--runtime URL): the source takes rf and stops it when closed.  Call
- * before the first sample. */
+ * (--runtime URL, or R in the dashboard), or NULL for none: the source
+ * takes rf, stops the one it had, and stops rf when closed.  Safe from
+ * any thread while the sampler's runs: the next sample reads rf. */
 struct rtfetch;
 void source_live_set_rtfetch(struct source *src, struct rtfetch *rf);
 

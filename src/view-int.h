@@ -245,6 +245,8 @@ size_t view_keys_help(const struct view *v, const struct view_screen *s,
  * on Esc). */
 void view_prompt_open(struct view *v, const char *label,
     void (*done)(struct view *v, const char *text));
+/* The open prompt's line as typed so far: text (cut to fit), to edit. */
+void view_prompt_fill(struct view *v, const char *text);
 bool view_prompt_active(const struct view *v);
 void view_prompt_key(struct view *v, int ch);
 void view_prompt_draw(struct view *v, int y);

@@ -1,6 +1,6 @@
 /*
  * view-live.c - the overlay of a live target: its keys (pause, the
- * interval) and what the header says of it (ended, late, paused, exec).
+ * interval, the runtime URL) and what the header says of it (ended, late, paused, exec).
  */
 #include "config.h"
 
@@ -119,6 +119,39 @@ view_live_interval(struct view *v, int key)
 	return VIEW_DONE;
 }
 
+/* R's answer: the URL to read the runtime's figures from, none if
+ * empty; a refused one changes nothing and says why. */
+static void
+view_live_runtime_done(struct view *v, const char *text)
+{
+	char why[256];
+	bool had = pump_runtime_url(v->app->pump) != NULL;
+
+	text += strspn(text, " \t");
+	if (pump_set_runtime(v->app->pump, text, why, sizeof why) != 0)
+		view_put_status_set(&v->status, "runtime URL: %s", why);
+	else if (text[0] != '\0')
+		view_put_status_set(
+		    &v->status, "runtime figures from %s", text);
+	else
+		view_put_status_set(&v->status, "%s",
+		    had ? "runtime figures no longer read" :
+		          "no runtime URL: none read");
+}
+
+/* R: the Go endpoint of the runtime's figures (--runtime URL), the
+ * current one to edit. */
+static int
+view_live_runtime(struct view *v, int key)
+{
+	const char *url = pump_runtime_url(v->app->pump);
+
+	view_prompt_open(v, "Runtime URL:", view_live_runtime_done);
+	if (url != NULL)
+		view_prompt_fill(v, url);
+	return VIEW_DONE;
+}
+
 static const struct view_action act_pause = { "pause",
 	"pause / resume sampling (the screen stays live)", "Pause",
 	view_live_pause };
@@ -127,11 +160,16 @@ static const struct view_action act_slower = { "interval-up",
 static const struct view_action act_faster = { "interval-down",
 	"sample more often", "Interval", view_live_interval };
 
+static const struct view_action act_runtime = { "runtime-url",
+	"read the runtime's figures from a URL (--runtime; empty: stop)",
+	"Runtime", view_live_runtime };
+
 static const struct view_binding view_live_bindings[] = {
 	{ ' ', &act_pause, false },
 	{ '+', &act_slower, false },
 	{ '=', &act_slower, true },
 	{ '-', &act_faster, false },
+	{ 'R', &act_runtime, false },
 	{ 0, NULL, false },
 };
 

@@ -5,6 +5,7 @@
 #include "config.h"
 
 #include <curses.h>
+#include <stdio.h>
 #include <string.h>
 
 #include "view-int.h"
@@ -17,6 +18,15 @@ view_prompt_open(struct view *v, const char *label,
 	v->prompt.done = done;
 	v->prompt.len = 0;
 	v->prompt.input[0] = '\0';
+}
+
+void
+view_prompt_fill(struct view *v, const char *text)
+{
+	struct view_prompt *p = &v->prompt;
+
+	snprintf(p->input, sizeof p->input, "%s", text);
+	p->len = strlen(p->input);
 }
 
 bool
