@@ -1255,6 +1255,89 @@ test_live(void)
 	v.rebuild = true;
 }
 
+/* R: the runtime figures' URL, typed in the footer, applied to a live
+ * source (this process) while its sampler runs; a refused URL changes
+ * nothing and says why. */
+static void
+test_runtime_key(void)
+{
+	struct model *old = app.model;
+	struct pump *oldp = app.pump;
+	struct pump_config pc = { .pid = 4242 };
+	struct source *src;
+	char *cause = NULL;
+	int err = 0, i;
+	long n;
+	double t0;
+	const char *url = "http://127.0.0.1:1/debug/vars";
+
+	keys("R");
+	ok(view_prompt_active(&v) && strstr(row(LINES - 1), "Runtime URL:"),
+	    "R: a prompt for the runtime URL, empty without one");
+	keys("http://192.0.2.1:6060/debug/vars\n");
+	if (!ok(!view_prompt_active(&v) && pump_runtime_url(app.pump) == NULL &&
+	            strstr(row(LINES - 1),
+	                "runtime URL: 192.0.2.1 is not a loopback address"),
+	        "R, a host not on loopback: refused in the footer, nothing "
+	        "changed"))
+		dump();
+	src = source_live_open(getpid(), &cause, &err);
+	if (!ok(src != NULL, "a live source on this process")) {
+		diag("%s", cause ? cause : "?");
+		free(cause);
+		return;
+	}
+	app.model = model_new();
+	app.sampler = sampler_start(src, 0.05);
+	pc.model = app.model;
+	pc.sampler = app.sampler;
+	app.pump = pump_new(&pc);
+	keys("R");
+	keys(url);
+	keys("\n");
+	ok(pump_runtime_url(app.pump) != NULL &&
+	        strcmp(pump_runtime_url(app.pump), url) == 0 &&
+	        strstr(row(LINES - 1), "runtime figures from http://127"),
+	    "R, a loopback URL: read from the next sample, the footer says so");
+	ok(wait_sample(app.sampler, 5), "samples go on with the fetcher");
+	view_pump(&v);
+	ok(model_info(app.model)->rt.source != RT_SRC_NONE ||
+	        model_info(app.model)->rt.status == RT_ST_PENDING,
+	    "the sample carries the endpoint's reading (pending or an error)");
+	keys("R");
+	ok(strstr(row(LINES - 1), url) != NULL,
+	    "R again: the prompt holds the current URL");
+	for (i = 0; i < (int)strlen(url); i++)
+		view_key(&v, KEY_BACKSPACE);
+	keys("\n");
+	ok(pump_runtime_url(app.pump) == NULL &&
+	        strstr(row(LINES - 1), "runtime figures no longer read"),
+	    "R, emptied: the figures are no longer read");
+	/* Swaps while the sampler runs: each one under the source's lock. */
+	for (i = 0; i < 20; i++) {
+		keys("R");
+		keys(i % 2 ? "\n" : "127.0.0.1:1/x\n");
+	}
+	n = pump_samples(app.pump);
+	t0 = clock_mono();
+	while (pump_samples(app.pump) < n + 3 && clock_mono() - t0 < 5) {
+		wait_sample(app.sampler, 1);
+		view_pump(&v);
+	}
+	ok(pump_samples(app.pump) >= n + 3,
+	    "and the sampler samples on through the swaps");
+	ok(sampler_stop(app.sampler), "the sampler stops");
+	app.sampler = NULL;
+	source_close(src);
+	pump_free(app.pump);
+	app.pump = oldp;
+	model_free(app.model);
+	app.model = old;
+	v.rebuild = true;
+	view_pump(&v);
+	quiet();
+}
+
 /* 65,000 regions: moving the cursor must not sort again. */
 static void
 test_big(void)
@@ -1413,6 +1496,9 @@ test_replay(void)
 	view_pump(&v);
 	view_draw(&v);
 	ok(strstr(row(0), "sample 6/10") != NULL, "t +5: five seconds in");
+	keys("R");
+	ok(!view_prompt_active(&v) && find("Runtime URL", 0) < 0,
+	    "R in a replay: not bound (a recording holds its figures)");
 	pump_free(app.pump);
 	player_free(pl);
 	model_free(app.model);
@@ -1809,6 +1895,7 @@ main(void)
 	test_man_keys();
 	test_header_words();
 	test_live();
+	test_runtime_key();
 	test_exec();
 	test_restart();
 	test_end();
