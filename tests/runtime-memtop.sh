@@ -4,7 +4,8 @@
 # JSON and in the dashboard, and agrees with `jstat -gc` around each
 # sample), a JVM without PerfData (no runtime line, no error), a Go program
 # read with --runtime on its pprof heap page (HeapAlloc agrees with the
-# program's own runtime.ReadMemStats around each request), and an endpoint
+# program's own runtime.ReadMemStats around each request) or with R in the
+# dashboard (typed, refused off loopback, cleared), and an endpoint
 # that hangs (never a late sample, never a late key).  Each recording
 # replays into the very JSON printed live.
 . "$srcdir/tests/lib.sh"
@@ -124,6 +125,7 @@ fi
 if ! command -v go >/dev/null 2>&1; then
 	skip "Go --runtime: HeapAlloc agrees with ReadMemStats" "no Go toolchain (golang-go)"
 	skip "Go --runtime: a hung endpoint delays no sample and no key" "no Go toolchain"
+	skip "Go, R in the dashboard: typed, refused, read, cleared" "no Go toolchain"
 	finish
 fi
 build_gort || finish
@@ -181,6 +183,33 @@ check "Go: the recording replays into the JSON printed live, byte for byte (figu
 check "Go: replayed as text, the runtime line: its version, objects and what grows" \
 	grep -Eq '^runtime: go1\.[0-9.]+; Go heap: objects [0-9.]+[KMG], held free .*growing: objects \+' \
 	"$tmp/go-replay.txt" || grep '^runtime' "$tmp/go-replay.txt" | tail -2 | diag_file /dev/stdin
+
+# R: the URL typed in the dashboard, no --runtime on the command line.
+tmux_run rkey 120 30 "env LANG=C.UTF-8 TERM=screen $MEMTOP -p $gort_pid -d 0.5"
+wait_screen 10 'R Runtime' && sleep 1
+check "R: no runtime line before a URL is given" sh -c \
+	"! tmux -L '$tmux_sock' capture-pane -p -t rkey | grep -q '^Go '" || screen | diag_file /dev/stdin
+keys R
+check "R: a prompt for the runtime URL" wait_screen 3 '^Runtime URL: *$' || screen | diag_file /dev/stdin
+keys -l "http://192.0.2.1:6060/debug/vars"
+keys Enter
+check "R, a host not on loopback: refused in the footer" \
+	wait_screen 3 'runtime URL: 192.0.2.1 is not a loopback address' || screen | diag_file /dev/stdin
+keys R
+keys -l "$url"
+keys Enter
+check "R, the pprof URL: the header's Go heap line within a few samples" \
+	wait_screen 10 '^Go heap: objects [0-9.]+[KMG], held free' || screen | diag_file /dev/stdin
+keys R
+check "R again: the prompt holds the URL being read" \
+	wait_screen 3 "^Runtime URL: http://$addr/debug/pprof/heap" || screen | diag_file /dev/stdin
+tm send-keys -t rkey -N 80 BSpace
+keys Enter
+check "R, emptied: the runtime line goes" wait_for 5 sh -c \
+	"tmux -L '$tmux_sock' capture-pane -p -t rkey | grep -q 'runtime figures no longer read' &&
+	 ! tmux -L '$tmux_sock' capture-pane -p -t rkey | grep -q '^Go heap'" || screen | diag_file /dev/stdin
+keys q
+tm kill-session -t rkey 2>/dev/null
 
 # A hung endpoint: samples keep their time, keys their speed.
 python3 "$srcdir/tests/runtime/hostile.py" >"$tmp/hostile.addr" 2>&1 &
