@@ -158,46 +158,6 @@ table_key_fold(struct table_key *k, size_t n, enum key_kind kind, int sign)
 	}
 }
 
-static inline bool
-key_before(const struct table_key *a, const struct table_key *b)
-{
-	if (a->k.u != b->k.u)
-		return a->k.u < b->k.u;
-	if (a->r->start != b->r->start)
-		return a->r->start < b->r->start;
-	return a->r->id < b->r->id;
-}
-
-/* Bottom-up merge sort of folded keys (stable, n log n, no calls). */
-static void
-table_sort_folded(struct table_key *k, struct table_key *tmp, size_t n)
-{
-	struct table_key *from = k, *to = tmp, *swap;
-	size_t w, lo;
-
-	for (w = 1; w < n; w *= 2) {
-		for (lo = 0; lo < n; lo += 2 * w) {
-			size_t mid = lo + w < n ? lo + w : n;
-			size_t hi = lo + 2 * w < n ? lo + 2 * w : n;
-			size_t a = lo, b = mid, o = lo;
-
-			while (a < mid && b < hi)
-				to[o++] = key_before(&from[b], &from[a]) ?
-				    from[b++] :
-				    from[a++];
-			while (a < mid)
-				to[o++] = from[a++];
-			while (b < hi)
-				to[o++] = from[b++];
-		}
-		swap = from;
-		from = to;
-		to = swap;
-	}
-	if (from != k)
-		memcpy(k, from, n * sizeof *k);
-}
-
 /* Row r's key for col into *k (text into the arena). */
 static void
 table_key_read(struct table *t, const struct model *m, enum field_id col,
@@ -234,63 +194,92 @@ table_key_read(struct table *t, const struct model *m, enum field_id col,
 	}
 }
 
-static inline size_t
-id_hash(uint64_t id, size_t cap)
-{
-	return (size_t)(id * 0x9e3779b97f4a7c15ULL >> 20) & (cap - 1);
-}
-
-/* Where region id stood in the last order, SIZE_MAX if nowhere. */
-static size_t
-table_last_pos(const struct table *t, uint64_t id)
-{
-	size_t h;
-	uint32_t p;
-
-	if (t->hash_cap == 0)
-		return SIZE_MAX;
-	for (h = id_hash(id, t->hash_cap); (p = t->order_hash[h]) != 0;
-	     h = (h + 1) & (t->hash_cap - 1))
-		if (t->order_id[p - 1] == id)
-			return p - 1;
-	return SIZE_MAX;
-}
-
-/* Remember the order just built, by id. */
+/* Stable LSD radix sort of folded keys by k.u, a byte at a time, skipping
+ * the bytes every key shares (the high bytes of kB counts).  The rows come
+ * in (start, id) order, so the result is table_key_order()'s. */
 static void
-table_keep_order(struct table *t)
+table_sort_radix(struct table_key *k, struct table_key *tmp, size_t n)
 {
-	size_t i, cap = 64;
+	struct table_key *from = k, *to = tmp, *swap;
+	uint64_t all_or = 0, all_and = UINT64_MAX, differ;
+	size_t i, count[256];
+	int shift;
 
-	while (cap < t->nrows * 2)
-		cap *= 2;
-	if (t->nrows > t->order_cap) {
-		t->order_cap = t->nrows + t->nrows / 4;
-		t->order_id =
-		    xrealloc(t->order_id, t->order_cap * sizeof *t->order_id);
+	for (i = 0; i < n; i++) {
+		all_or |= k[i].k.u;
+		all_and &= k[i].k.u;
 	}
-	if (cap != t->hash_cap) {
-		free(t->order_hash);
-		t->order_hash = xcalloc(cap, sizeof *t->order_hash);
-		t->hash_cap = cap;
-	} else
-		memset(t->order_hash, 0, cap * sizeof *t->order_hash);
-	for (i = 0; i < t->nrows; i++) {
-		size_t h = id_hash(t->rows[i]->id, cap);
+	differ = all_or ^ all_and;
+	for (shift = 0; shift < 64; shift += 8) {
+		size_t sum = 0;
 
-		t->order_id[i] = t->rows[i]->id;
-		while (t->order_hash[h] != 0)
-			h = (h + 1) & (cap - 1);
-		t->order_hash[h] = (uint32_t)i + 1;
+		if ((differ >> shift & 0xff) == 0)
+			continue;
+		memset(count, 0, sizeof count);
+		for (i = 0; i < n; i++)
+			count[from[i].k.u >> shift & 0xff]++;
+		for (i = 0; i < 256; i++) {
+			size_t c = count[i];
+
+			count[i] = sum;
+			sum += c;
+		}
+		for (i = 0; i < n; i++)
+			to[count[from[i].k.u >> shift & 0xff]++] = from[i];
+		swap = from;
+		from = to;
+		to = swap;
 	}
-	t->norder = t->nrows;
+	if (from != k)
+		memcpy(k, from, n * sizeof *k);
+}
+
+/* Rows of the same start (a gone region and the one now there) by id, as
+ * table_key_order() breaks ties: the model lists them by start only. */
+static void
+table_ties_by_id(struct table_key *k, size_t n)
+{
+	size_t i, j;
+
+	for (i = 1; i < n; i++) {
+		struct table_key x = k[i];
+
+		if (x.r->start != k[i - 1].r->start)
+			continue;
+		for (j = i; j > 0 && k[j - 1].r->start == x.r->start &&
+		     k[j - 1].r->id > x.r->id;
+		     j--)
+			k[j] = k[j - 1];
+		k[j] = x;
+	}
+}
+
+/* Whether a row passes the filter, remembered by (class, path) for the
+ * build: the label and the path are all the filter reads. */
+static bool
+table_filter_memo(struct table *t, const struct model *m,
+    const struct tracked_region *r, const struct rx *filter)
+{
+	uint64_t key = ((uint64_t)r->path_id << 16 | (uint64_t)r->cls) + 1;
+	size_t h =
+	    (size_t)(key * 0x9e3779b97f4a7c15ULL >> 32) & (t->memo_cap - 1);
+	bool match;
+
+	for (; t->memo_key[h] != 0; h = (h + 1) & (t->memo_cap - 1))
+		if (t->memo_key[h] == key)
+			return t->memo_val[h];
+	match = table_row_matches(m, r, filter);
+	t->memo_key[h] = key;
+	t->memo_val[h] = match;
+	t->memo_used++;
+	return match;
 }
 
 void
 table_build(struct table *t, const struct model *m, enum field_id col,
     bool descending, const struct rx *filter, const struct region_group *group)
 {
-	size_t i, n = model_nregions(m), nk = 0, nnew = 0, desc = 0;
+	size_t i, n = model_nregions(m), nk = 0, desc = 0;
 	struct table_key_sort ks;
 	enum key_kind kind;
 
@@ -301,57 +290,61 @@ table_build(struct table *t, const struct model *m, enum field_id col,
 		t->cap = n + n / 4 + 16;
 		t->rows = xrealloc(t->rows, t->cap * sizeof *t->rows);
 	}
-	if (t->serial != model_serial(m))
-		t->norder = t->hash_cap = 0; /* another model: no last order */
-	if (t->keys_cap < n + t->norder + 1) {
-		t->keys_cap = n + t->norder + n / 4 + 16;
+	if (t->keys_cap < n + 1) {
+		t->keys_cap = n + n / 4 + 16;
 		t->keys = xrealloc(t->keys, t->keys_cap * sizeof *t->keys);
 		t->tmp = xrealloc(t->tmp, t->keys_cap * sizeof *t->tmp);
 	}
+	if (filter != NULL) {
+		/* Room for every row: never more than half full. */
+		size_t cap = 64;
+
+		while (cap < 2 * n)
+			cap *= 2;
+		if (cap > t->memo_cap) {
+			free(t->memo_key);
+			free(t->memo_val);
+			t->memo_key = xmalloc(cap * sizeof *t->memo_key);
+			t->memo_val = xmalloc(cap * sizeof *t->memo_val);
+			t->memo_cap = cap;
+		}
+		memset(t->memo_key, 0, t->memo_cap * sizeof *t->memo_key);
+		t->memo_used = 0;
+	}
 	t->serial = model_serial(m);
 	t->arena_len = 0;
-	/* The rows in the last build's order (by id), new ones after. */
-	for (i = 0; i < t->norder; i++)
-		t->tmp[i].r = NULL;
+	/* The rows in the model's order: by start (ties by id below). */
 	for (i = 0; i < n; i++) {
 		const struct tracked_region *r = model_region(m, i);
-		struct table_key k;
-		size_t at;
 
 		if (group != NULL && !model_group_has(m, group, r))
 			continue;
-		if (!table_row_matches(m, r, filter))
+		if (filter != NULL && !table_filter_memo(t, m, r, filter))
 			continue;
-		table_key_read(t, m, col, kind, r, &k);
-		at = table_last_pos(t, r->id);
-		if (at < t->norder && t->tmp[at].r == NULL)
-			t->tmp[at] = k;
-		else
-			t->keys[t->norder + nnew++] = k; /* after the old */
+		table_key_read(t, m, col, kind, r, &t->keys[nk++]);
 	}
-	for (i = 0; i < t->norder; i++)
-		if (t->tmp[i].r != NULL)
-			t->keys[nk++] = t->tmp[i];
-	memmove(t->keys + nk, t->keys + t->norder, nnew * sizeof *t->keys);
-	nk += nnew;
+	table_ties_by_id(t->keys, nk);
 	ks.kind = kind;
 	ks.sign = descending ? -1 : 1;
 	ks.arena = t->arena;
-	/* Unchanged rows in the same order: no sort. */
+	/* Rows already in order (ties are, by start and id): no sort. */
 	for (i = 1; i < nk; i++)
-		if (table_key_order(&t->keys[i - 1], &t->keys[i], &ks) > 0)
+		if (key_cmp(&t->keys[i - 1], &t->keys[i], kind, t->arena) *
+		        ks.sign >
+		    0) {
 			desc++;
+			break;
+		}
 	t->sorted_again = desc > 0;
 	if (desc > 0 && kind == KEY_TEXT)
 		qsort_r(t->keys, nk, sizeof *t->keys, table_key_cmp, &ks);
 	else if (desc > 0) {
 		table_key_fold(t->keys, nk, kind, ks.sign);
-		table_sort_folded(t->keys, t->tmp, nk);
+		table_sort_radix(t->keys, t->tmp, nk);
 	}
 	for (i = 0; i < nk; i++)
 		t->rows[i] = t->keys[i].r;
 	t->nrows = nk;
-	table_keep_order(t);
 }
 
 static int
@@ -391,7 +384,7 @@ table_free(struct table *t)
 	free(t->keys);
 	free(t->tmp);
 	free(t->arena);
-	free(t->order_id);
-	free(t->order_hash);
+	free(t->memo_key);
+	free(t->memo_val);
 	memset(t, 0, sizeof *t);
 }
