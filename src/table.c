@@ -107,33 +107,88 @@ key_cmp(const struct table_key *a, const struct table_key *b,
 	return 0;
 }
 
-struct table_key_sort {
-	enum key_kind kind;
-	int sign;
+/* The distinct text keys of a build, where they are in the arena. */
+struct text_ref {
+	uint32_t off, len;
+};
+
+struct text_sort {
+	const struct text_ref *d;
 	const char *arena;
 };
 
+/* qsort_r of indices into the distinct texts, as key_cmp() compares. */
 static int
-table_key_order(const struct table_key *a, const struct table_key *b,
-    const struct table_key_sort *k)
+text_index_cmp(const void *pa, const void *pb, void *arg)
 {
-	int c = key_cmp(a, b, k->kind, k->arena);
+	const struct text_sort *ts = arg;
+	const struct text_ref *a = &ts->d[*(const uint32_t *)pa];
+	const struct text_ref *b = &ts->d[*(const uint32_t *)pb];
+	int c = memcmp(ts->arena + a->off, ts->arena + b->off,
+	    a->len < b->len ? a->len : b->len);
 
-	if (c != 0)
-		return c * k->sign;
-	/* Ties by address, then id: equal rows keep their order. */
-	c = cmp_u64(a->r->start, b->r->start);
-	return c != 0 ? c : cmp_u64(a->r->id, b->r->id);
+	return c != 0 ? c : a->len < b->len ? -1 : a->len > b->len;
 }
 
-static int
-table_key_cmp(const void *pa, const void *pb, void *arg)
+/* Text keys as numbers, for the radix sort: each row's key becomes the
+ * rank of its text among the distinct ones (a table has few: permissions,
+ * classes, paths), which order as key_cmp() orders the texts. */
+static void
+table_text_rank(struct table *t, struct table_key *k, size_t n)
 {
-	return table_key_order(pa, pb, arg);
+	size_t cap = 64, i, nd = 0;
+	uint32_t *slot, *which, *pos;
+	struct text_ref *d;
+	struct text_sort ts;
+
+	while (cap < 2 * n)
+		cap *= 2;
+	slot = xcalloc(cap, sizeof *slot); /* a distinct text's index + 1 */
+	which = xmalloc((n + 1) * sizeof *which);
+	d = xmalloc((n + 1) * sizeof *d);
+	for (i = 0; i < n; i++) {
+		const char *p = t->arena + k[i].k.t.off;
+		uint32_t len = k[i].k.t.len;
+		size_t h;
+
+		if (!k[i].has)
+			continue;
+		for (h = hash_bytes(p, len) & (cap - 1); slot[h] != 0;
+		     h = (h + 1) & (cap - 1)) {
+			const struct text_ref *e = &d[slot[h] - 1];
+
+			if (e->len == len &&
+			    memcmp(t->arena + e->off, p, len) == 0)
+				break;
+		}
+		if (slot[h] == 0) {
+			d[nd].off = k[i].k.t.off;
+			d[nd].len = len;
+			slot[h] = (uint32_t)++nd;
+		}
+		which[i] = slot[h] - 1;
+	}
+	/* The distinct texts in order; slot is then the rank of each. */
+	pos = xmalloc((nd + 1) * sizeof *pos);
+	for (i = 0; i < nd; i++)
+		pos[i] = (uint32_t)i;
+	ts.d = d;
+	ts.arena = t->arena;
+	qsort_r(pos, nd, sizeof *pos, text_index_cmp, &ts);
+	for (i = 0; i < nd; i++)
+		slot[pos[i]] = (uint32_t)i;
+	for (i = 0; i < n; i++)
+		if (k[i].has)
+			k[i].k.u = slot[which[i]];
+	free(pos);
+	free(slot);
+	free(which);
+	free(d);
 }
 
 /* A number key as one unsigned order, the direction folded in: then rows
- * compare by (u, start, id) with no call, as table_key_order() would. */
+ * compare by (u, start, id) with no call, as field_compare() and the
+ * address would. */
 static void
 table_key_fold(struct table_key *k, size_t n, enum key_kind kind, int sign)
 {
@@ -196,7 +251,7 @@ table_key_read(struct table *t, const struct model *m, enum field_id col,
 
 /* Stable LSD radix sort of folded keys by k.u, a byte at a time, skipping
  * the bytes every key shares (the high bytes of kB counts).  The rows come
- * in (start, id) order, so the result is table_key_order()'s. */
+ * in (start, id) order, so ties stay by address, then id. */
 static void
 table_sort_radix(struct table_key *k, struct table_key *tmp, size_t n)
 {
@@ -235,7 +290,7 @@ table_sort_radix(struct table_key *k, struct table_key *tmp, size_t n)
 }
 
 /* Rows of the same start (a gone region and the one now there) by id, as
- * table_key_order() breaks ties: the model lists them by start only. */
+ * the sort breaks ties: the model lists them by start only. */
 static void
 table_ties_by_id(struct table_key *k, size_t n)
 {
@@ -280,7 +335,7 @@ table_build(struct table *t, const struct model *m, enum field_id col,
     bool descending, const struct rx *filter, const struct region_group *group)
 {
 	size_t i, n = model_nregions(m), nk = 0, desc = 0;
-	struct table_key_sort ks;
+	int sign = descending ? -1 : 1;
 	enum key_kind kind;
 
 	if (col >= FIELD_COUNT)
@@ -324,22 +379,21 @@ table_build(struct table *t, const struct model *m, enum field_id col,
 		table_key_read(t, m, col, kind, r, &t->keys[nk++]);
 	}
 	table_ties_by_id(t->keys, nk);
-	ks.kind = kind;
-	ks.sign = descending ? -1 : 1;
-	ks.arena = t->arena;
 	/* Rows already in order (ties are, by start and id): no sort. */
 	for (i = 1; i < nk; i++)
 		if (key_cmp(&t->keys[i - 1], &t->keys[i], kind, t->arena) *
-		        ks.sign >
+		        sign >
 		    0) {
 			desc++;
 			break;
 		}
 	t->sorted_again = desc > 0;
-	if (desc > 0 && kind == KEY_TEXT)
-		qsort_r(t->keys, nk, sizeof *t->keys, table_key_cmp, &ks);
-	else if (desc > 0) {
-		table_key_fold(t->keys, nk, kind, ks.sign);
+	if (desc > 0) {
+		if (kind == KEY_TEXT) {
+			table_text_rank(t, t->keys, nk);
+			kind = KEY_U64;
+		}
+		table_key_fold(t->keys, nk, kind, sign);
 		table_sort_radix(t->keys, t->tmp, nk);
 	}
 	for (i = 0; i < nk; i++)
