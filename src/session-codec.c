@@ -1029,8 +1029,8 @@ static const struct codec_fact sample_facts[] = {
 	    smp_rtwords_decode, smp_rtwords_clear },
 	{ 16, "a damaged restart record", restart_fact_encode,
 	    restart_fact_decode, restart_fact_clear },
-	{ 32, "a damaged partial-sample record", smp_partial_encode, smp_partial_decode,
-	    smp_partial_clear },
+	{ 32, "a damaged partial-sample record", smp_partial_encode,
+	    smp_partial_decode, smp_partial_clear },
 	{ 0, NULL, NULL, NULL, NULL },
 };
 
@@ -1875,6 +1875,54 @@ codec_decode_delta(const uint8_t *p, size_t len, struct strtab *t,
 	}
 	return codec_facts_decode(&r, sample_facts, out, true, why) == 0 ?
 	    0 :
+	    -EBADMSG;
+}
+
+int
+codec_decode_delta_kept(const uint8_t *p, size_t len, struct snapshot *cur,
+    struct snapshot *scratch, const char **why)
+{
+	struct rd r = { p, p + len, 0 };
+	uint64_t nops, k, kept = 0, i;
+
+	scratch->info = cur->info;
+	scratch->nthreads = 0;
+	scratch->torn = 0;
+	if (decode_sample_head(&r, scratch, &cur->info, why) != 0)
+		return -EBADMSG;
+	nops = rd_varint(&r);
+	if (r.err || nops > rd_left(&r))
+		return 0; /* codec_decode_delta() says why */
+	for (k = 0; k < nops; k++) {
+		uint64_t n;
+
+		if (rd_u8(&r) != OP_KEEP)
+			return 0;
+		n = rd_varint(&r);
+		if (r.err || n == 0 || n > cur->nregions - kept)
+			return 0;
+		kept += n;
+	}
+	if (kept != cur->nregions)
+		return 0;
+	/* The head as codec_decode_delta() gives it; the facts on cur, as
+	 * it decodes them on its copy of the sample before. */
+	cur->seq = scratch->seq;
+	cur->mono = scratch->mono;
+	cur->wall = scratch->wall;
+	cur->sample_ms = scratch->sample_ms;
+	cur->sample_cpu_ms = scratch->sample_cpu_ms;
+	cur->state = scratch->state;
+	cur->torn = scratch->torn;
+	cur->info = scratch->info;
+	cur->nthreads = 0;
+	for (i = 0; i < scratch->nthreads; i++)
+		if (snapshot_add_thread_sp(cur, scratch->thread_sp[i]) != 0) {
+			*why = "out of memory";
+			return -EBADMSG;
+		}
+	return codec_facts_decode(&r, sample_facts, cur, true, why) == 0 ?
+	    1 :
 	    -EBADMSG;
 }
 

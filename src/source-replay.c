@@ -76,8 +76,12 @@ struct replay {
 	size_t base; /* the baseline as the scan left it */
 
 	struct snapshot *cur, *tmp; /* the decoded sample cur_index */
+	struct snapshot *scratch;   /* a delta's head (kept regions) */
 	struct buf raw;             /* a checkpoint decompressed */
 	size_t cur_index;           /* SIZE_MAX: none */
+	/* Samples kept_from..cur_index have the same regions (their delta
+	 * frames kept every one). */
+	size_t kept_from;
 	struct strtab tab;
 	size_t pos; /* what source_next() yields next */
 };
@@ -445,10 +449,18 @@ replay_decode(struct replay *rp, size_t i, const char **why, size_t *bad)
 		else if (f->type == FRAME_CHECK)
 			rc = codec_decode_checkpoint(
 			    p, f->len, &rp->raw, &rp->tab, rp->tmp, why);
-		else if (rp->cur_index != SIZE_MAX && rp->cur_index == k - 1)
-			rc = codec_decode_delta(
-			    p, f->len, &rp->tab, rp->cur, rp->tmp, why);
-		else if (f->ck_len > 0)
+		else if (rp->cur_index != SIZE_MAX && rp->cur_index == k - 1) {
+			/* Regions all kept: in place, no copy of them. */
+			rc = codec_decode_delta_kept(
+			    p, f->len, rp->cur, rp->scratch, why);
+			if (rc == 1) {
+				rp->cur_index = k;
+				continue;
+			}
+			if (rc == 0)
+				rc = codec_decode_delta(
+				    p, f->len, &rp->tab, rp->cur, rp->tmp, why);
+		} else if (f->ck_len > 0)
 			rc = codec_decode_checkpoint(
 			    rp->seg[f->seg].mem + f->ck_off, f->ck_len,
 			    &rp->raw, &rp->tab, rp->tmp, why);
@@ -464,15 +476,15 @@ replay_decode(struct replay *rp, size_t i, const char **why, size_t *bad)
 		t = rp->cur;
 		rp->cur = rp->tmp;
 		rp->tmp = t;
-		rp->cur_index = k;
+		rp->cur_index = rp->kept_from = k;
 	}
 	return 0;
 }
 
-int
-replay_read(struct source *src, size_t i, struct snapshot *out, char **cause)
+/* Decode sample i into rp->cur; on failure *cause says where and why. */
+static int
+replay_read_decoded(struct replay *rp, size_t i, char **cause)
 {
-	struct replay *rp = src->priv;
 	const char *why = NULL;
 	size_t bad = i;
 	int rc;
@@ -487,7 +499,34 @@ replay_read(struct source *src, size_t i, struct snapshot *out, char **cause)
 		    why);
 		return rc;
 	}
+	return 0;
+}
+
+int
+replay_read(struct source *src, size_t i, struct snapshot *out, char **cause)
+{
+	struct replay *rp = src->priv;
+	int rc;
+
+	if ((rc = replay_read_decoded(rp, i, cause)) != 0)
+		return rc;
 	return snapshot_copy(out, rp->cur);
+}
+
+int
+replay_read_after(struct source *src, size_t i, size_t held,
+    struct snapshot *out, char **cause)
+{
+	struct replay *rp = src->priv;
+	int rc;
+
+	if (held == SIZE_MAX || held >= i || rp->cur_index != held)
+		return replay_read(src, i, out, cause);
+	if ((rc = replay_read_decoded(rp, i, cause)) != 0)
+		return rc;
+	if (rp->kept_from > held)
+		return snapshot_copy(out, rp->cur);
+	return snapshot_copy_head(out, rp->cur) == 0 ? 1 : -ENOMEM;
 }
 
 /* Whether a recorder holds the file (it locks it while it writes). */
@@ -573,6 +612,7 @@ replay_close(struct source *src)
 	free(rp->path);
 	snapshot_free(rp->cur);
 	snapshot_free(rp->tmp);
+	snapshot_free(rp->scratch);
 	strtab_free(&rp->tab);
 	buf_free(&rp->raw);
 	free(rp->samples);
@@ -595,7 +635,8 @@ replay_new(void)
 
 	rp->cur = snapshot_new();
 	rp->tmp = snapshot_new();
-	rp->cur_index = SIZE_MAX;
+	rp->scratch = snapshot_new();
+	rp->cur_index = rp->kept_from = SIZE_MAX;
 	rp->tail = SIZE_MAX;
 	rp->base = SIZE_MAX;
 	rp->skipped_at = SIZE_MAX;
