@@ -230,6 +230,20 @@ uint64_t model_serial(const struct model *m);
  */
 void model_ingest(struct model *m, const struct snapshot *s);
 
+/*
+ * Ingest the next snapshot when its regions are those of the last one
+ * ingested, every field the same (a replay's delta frame that kept them
+ * all, player_step.kept, and the same threads, command line and runtime):
+ * the sample's time, facts and totals now, the tracked regions' unchanged
+ * samples at model_settle(), in one step each.  Anything else is
+ * model_ingest().
+ */
+void model_ingest_kept(struct model *m, const struct snapshot *s);
+/* Bring the tracked regions up to the last sample (model_ingest_kept()).
+ * Before anything reads them; model_ingest() and the baseline calls do it
+ * themselves. */
+void model_settle(struct model *m);
+
 /* Number of samples ingested so far; the latest is model_samples() - 1. */
 uint64_t model_samples(const struct model *m);
 /* Wall/monotonic time of sample seq (must be within the history window). */

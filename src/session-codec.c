@@ -1883,7 +1883,9 @@ codec_decode_delta_kept(const uint8_t *p, size_t len, struct snapshot *cur,
     struct snapshot *scratch, const char **why)
 {
 	struct rd r = { p, p + len, 0 };
+	struct runtime_facts runtime;
 	uint64_t nops, k, kept = 0, i;
+	bool same;
 
 	scratch->info = cur->info;
 	scratch->nthreads = 0;
@@ -1905,6 +1907,16 @@ codec_decode_delta_kept(const uint8_t *p, size_t len, struct snapshot *cur,
 	}
 	if (kept != cur->nregions)
 		return 0;
+	/* Whether what classifies the regions stayed: the threads' stack
+	 * pointers, the command line (a JVM's options), the runtime. */
+	same = scratch->nthreads == cur->nthreads &&
+	    (cur->nthreads == 0 ||
+	        memcmp(scratch->thread_sp, cur->thread_sp,
+	            cur->nthreads * sizeof *cur->thread_sp) == 0) &&
+	    scratch->info.cmdline_len == cur->info.cmdline_len &&
+	    memcmp(scratch->info.cmdline, cur->info.cmdline,
+	        sizeof cur->info.cmdline) == 0;
+	runtime = cur->info.runtime;
 	/* The head as codec_decode_delta() gives it; the facts on cur, as
 	 * it decodes them on its copy of the sample before. */
 	cur->seq = scratch->seq;
@@ -1921,9 +1933,12 @@ codec_decode_delta_kept(const uint8_t *p, size_t len, struct snapshot *cur,
 			*why = "out of memory";
 			return -EBADMSG;
 		}
-	return codec_facts_decode(&r, sample_facts, cur, true, why) == 0 ?
+	if (codec_facts_decode(&r, sample_facts, cur, true, why) != 0)
+		return -EBADMSG;
+	return same &&
+	        memcmp(&runtime, &cur->info.runtime, sizeof runtime) == 0 ?
 	    1 :
-	    -EBADMSG;
+	    2;
 }
 
 int

@@ -203,7 +203,9 @@ int codec_decode_delta(const uint8_t *p, size_t len, struct strtab *t,
     const struct snapshot *prev, struct snapshot *out, const char **why);
 /* A delta frame that keeps every region of the sample before as it was (a
  * steady target's usual frame): decode it into cur, that sample, in place,
- * its regions untouched.  1 when done; 0 when the frame changes regions
+ * its regions untouched.  1 when done, 2 when done but the threads, the
+ * command line or the runtime moved (which classify the regions); 0 when
+ * the frame changes regions
  * (cur untouched: codec_decode_delta() it); -EBADMSG with *why when it is
  * damaged (cur then half decoded).  scratch takes the head first. */
 int codec_decode_delta_kept(const uint8_t *p, size_t len, struct snapshot *cur,

@@ -453,7 +453,10 @@ replay_decode(struct replay *rp, size_t i, const char **why, size_t *bad)
 			/* Regions all kept: in place, no copy of them. */
 			rc = codec_decode_delta_kept(
 			    p, f->len, rp->cur, rp->scratch, why);
-			if (rc == 1) {
+			if (rc == 1 || rc == 2) {
+				/* 2: the same regions, classified anew. */
+				if (rc == 2)
+					rp->kept_from = k;
 				rp->cur_index = k;
 				continue;
 			}
