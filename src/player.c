@@ -157,7 +157,7 @@ player_take_once(struct player *pl, struct snapshot *out,
 			return rc;
 		}
 		memset(step, 0, sizeof *step);
-		step->kept = rc == 1 && pl->held == i - 1;
+		step->kept = rc == 1;
 		pl->held = i;
 		pl->pos = step->index = i;
 		step->baseline = player_baseline_at(pl, i);
@@ -231,7 +231,7 @@ player_take(struct player *pl, struct snapshot *out, struct player_step *step,
 		return rc;
 	}
 	memset(step, 0, sizeof *step);
-	step->kept = rc == 1 && pl->held == i - 1;
+	step->kept = rc == 1;
 	pl->held = i;
 	step->index = i;
 	step->reset = pl->at == 0 && pl->jump;

@@ -33,8 +33,9 @@ struct player_step {
 	bool reset;   /* start the model again first (a jump) */
 	bool more;    /* more of the same jump follow */
 	enum player_baseline baseline; /* after ingesting it */
-	/* Its regions are those of the sample yielded before, index - 1,
-	 * every counter the same (only the time and the facts moved). */
+	/* Its regions are those of the sample yielded before, every counter
+	 * the same, and so are its threads, command line and runtime (only
+	 * the time and the other facts moved). */
 	bool kept;
 };
 

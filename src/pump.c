@@ -317,9 +317,9 @@ pump_step_replay_take(struct pump *p)
 			model_reset(p->cfg.model);
 			p->samples = 0;
 		}
-		/* Of a jump, the samples before its target: the regions
-		 * that did not change catch up at its end. */
-		what |= pump_ingest(p, st.kept && st.more);
+		/* The regions that did not change catch up at the end of
+		 * the step (a jump's samples, then its target). */
+		what |= pump_ingest(p, st.kept);
 		pump_baseline(p, st.baseline);
 	} while (st.more && !(what & PUMP_END));
 	return what;
