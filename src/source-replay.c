@@ -82,6 +82,9 @@ struct replay {
 	/* Samples kept_from..cur_index have the same regions (their delta
 	 * frames kept every one). */
 	size_t kept_from;
+	/* The first sample decoded, kept: every jump starts from it. */
+	struct snapshot *first;
+	bool first_ok;
 	struct strtab tab;
 	size_t pos; /* what source_next() yields next */
 };
@@ -480,6 +483,8 @@ replay_decode(struct replay *rp, size_t i, const char **why, size_t *bad)
 		rp->cur = rp->tmp;
 		rp->tmp = t;
 		rp->cur_index = rp->kept_from = k;
+		if (k == 0 && !rp->first_ok)
+			rp->first_ok = snapshot_copy(rp->first, rp->cur) == 0;
 	}
 	return 0;
 }
@@ -545,6 +550,8 @@ replay_read_after(struct source *src, size_t i, size_t held,
 	struct replay *rp = src->priv;
 	int rc;
 
+	if (i == 0 && rp->first_ok && i < rp->n)
+		return snapshot_copy(out, rp->first);
 	if ((rc = replay_read_decoded(rp, i, cause)) != 0)
 		return rc;
 	/* From a checkpoint or a key frame, or after changes that undid
@@ -640,6 +647,7 @@ replay_close(struct source *src)
 	snapshot_free(rp->cur);
 	snapshot_free(rp->tmp);
 	snapshot_free(rp->scratch);
+	snapshot_free(rp->first);
 	strtab_free(&rp->tab);
 	buf_free(&rp->raw);
 	free(rp->samples);
@@ -663,6 +671,7 @@ replay_new(void)
 	rp->cur = snapshot_new();
 	rp->tmp = snapshot_new();
 	rp->scratch = snapshot_new();
+	rp->first = snapshot_new();
 	rp->cur_index = rp->kept_from = SIZE_MAX;
 	rp->tail = SIZE_MAX;
 	rp->base = SIZE_MAX;
