@@ -103,6 +103,7 @@ struct model {
 	/* Samples taken by model_ingest_kept() that the tracked regions do
 	 * not show yet (model_settle()). */
 	uint64_t pending;
+	uint64_t version; /* model_version() */
 };
 
 static inline struct tracked_region *
@@ -216,6 +217,12 @@ model_reset(struct model *m)
 	model_release(m);
 	memset(m, 0, sizeof *m);
 	model_init(m);
+}
+
+uint64_t
+model_version(const struct model *m)
+{
+	return m->version;
 }
 
 uint64_t
@@ -969,6 +976,7 @@ model_ingest(struct model *m, const struct snapshot *s)
 	m->full_wall = s->stale != 0 ? s->full_wall : s->wall;
 	m->nsamples++;
 	m->groups_seq = 0;
+	m->version++;
 	group_track_sample(m, seq);
 }
 
@@ -1271,6 +1279,7 @@ model_mark_baseline(struct model *m)
 	memcpy(m->tot.base_kb, m->tot.kb, sizeof m->tot.kb);
 	m->baseline_seq = m->nsamples ? m->nsamples - 1 : 0;
 	m->groups_seq = 0;
+	m->version++;
 }
 
 void
@@ -1287,6 +1296,7 @@ model_reset_baseline(struct model *m)
 	memcpy(m->tot.base_kb, m->first_tot_kb, sizeof m->tot.kb);
 	m->baseline_seq = 0;
 	m->groups_seq = 0;
+	m->version++;
 }
 
 uint64_t
@@ -1659,6 +1669,7 @@ model_ingest_kept(struct model *m, const struct snapshot *s)
 	m->full_wall = s->stale != 0 ? s->full_wall : s->wall;
 	m->nsamples++;
 	m->groups_seq = 0;
+	m->version++;
 	m->pending++;
 	group_track_kept(m, seq);
 }
@@ -1674,6 +1685,7 @@ model_settle(struct model *m)
 	if (n == 0)
 		return;
 	m->pending = 0;
+	m->version++;
 	seq = m->nsamples - 1;
 	mono = m->mono[seq % MODEL_HISTORY];
 	wall = m->wall[seq % MODEL_HISTORY];

@@ -222,6 +222,10 @@ void model_reset(struct model *m);
 /* A number no other model of this process had: tracked region ids mean the
  * same region only between two states of the same model. */
 uint64_t model_serial(const struct model *m);
+/* A number that moves whenever what the regions show may have moved (a
+ * sample, a baseline, a settle): with model_serial(), what a table built
+ * from m may keep. */
+uint64_t model_version(const struct model *m);
 
 /*
  * Ingest the next snapshot.  Classifies its regions, matches them to tracked

@@ -330,25 +330,65 @@ table_filter_memo(struct table *t, const struct model *m,
 	return match;
 }
 
-void
-table_build(struct table *t, const struct model *m, enum field_id col,
-    bool descending, const struct rx *filter, const struct region_group *group)
+/* Every row of m sorted by col into t->all (ties by address). */
+static void
+table_sort_all(
+    struct table *t, const struct model *m, enum field_id col, bool descending)
 {
-	size_t i, n = model_nregions(m), nk = 0, desc = 0;
+	size_t i, n = model_nregions(m), nk = 0;
+	enum key_kind kind = key_kind(col);
 	int sign = descending ? -1 : 1;
-	enum key_kind kind;
+	bool desc = false;
 
-	if (col >= FIELD_COUNT)
-		col = FIELD_RSS;
-	kind = key_kind(col);
-	if (t->cap < n) {
-		t->cap = n + n / 4 + 16;
-		t->rows = xrealloc(t->rows, t->cap * sizeof *t->rows);
-	}
 	if (t->keys_cap < n + 1) {
 		t->keys_cap = n + n / 4 + 16;
 		t->keys = xrealloc(t->keys, t->keys_cap * sizeof *t->keys);
 		t->tmp = xrealloc(t->tmp, t->keys_cap * sizeof *t->tmp);
+	}
+	t->arena_len = 0;
+	/* The rows in the model's order: by start (ties by id below). */
+	for (i = 0; i < n; i++)
+		table_key_read(
+		    t, m, col, kind, model_region(m, i), &t->keys[nk++]);
+	table_ties_by_id(t->keys, nk);
+	/* Rows already in order (ties are, by start and id): no sort. */
+	for (i = 1; i < nk && !desc; i++)
+		desc = key_cmp(&t->keys[i - 1], &t->keys[i], kind, t->arena) *
+		        sign >
+		    0;
+	t->sorted_again = desc;
+	if (desc) {
+		if (kind == KEY_TEXT) {
+			table_text_rank(t, t->keys, nk);
+			kind = KEY_U64;
+		}
+		table_key_fold(t->keys, nk, kind, sign);
+		table_sort_radix(t->keys, t->tmp, nk);
+	}
+	if (t->all_cap < nk + 1) {
+		t->all_cap = t->keys_cap;
+		t->all = xrealloc(t->all, t->all_cap * sizeof *t->all);
+	}
+	memcpy(t->all, t->keys, nk * sizeof *t->keys);
+	t->nall = nk;
+	t->all_serial = model_serial(m);
+	t->all_version = model_version(m);
+	t->all_col = col;
+	t->all_desc = descending;
+	t->all_ok = true;
+}
+
+void
+table_build(struct table *t, const struct model *m, enum field_id col,
+    bool descending, const struct rx *filter, const struct region_group *group)
+{
+	size_t i, n = model_nregions(m), nk = 0;
+
+	if (col >= FIELD_COUNT)
+		col = FIELD_RSS;
+	if (t->cap < n) {
+		t->cap = n + n / 4 + 16;
+		t->rows = xrealloc(t->rows, t->cap * sizeof *t->rows);
 	}
 	if (filter != NULL) {
 		/* Room for every row: never more than half full. */
@@ -366,38 +406,24 @@ table_build(struct table *t, const struct model *m, enum field_id col,
 		memset(t->memo_key, 0, t->memo_cap * sizeof *t->memo_key);
 		t->memo_used = 0;
 	}
+	/* A new filter or group over the same sample and order: no key read,
+	 * no sort. */
+	if (!t->all_ok || t->all_serial != model_serial(m) ||
+	    t->all_version != model_version(m) || t->all_col != col ||
+	    t->all_desc != descending || t->nall != n)
+		table_sort_all(t, m, col, descending);
+	else
+		t->sorted_again = false;
 	t->serial = model_serial(m);
-	t->arena_len = 0;
-	/* The rows in the model's order: by start (ties by id below). */
-	for (i = 0; i < n; i++) {
-		const struct tracked_region *r = model_region(m, i);
+	for (i = 0; i < t->nall; i++) {
+		const struct tracked_region *r = t->all[i].r;
 
 		if (group != NULL && !model_group_has(m, group, r))
 			continue;
 		if (filter != NULL && !table_filter_memo(t, m, r, filter))
 			continue;
-		table_key_read(t, m, col, kind, r, &t->keys[nk++]);
+		t->rows[nk++] = r;
 	}
-	table_ties_by_id(t->keys, nk);
-	/* Rows already in order (ties are, by start and id): no sort. */
-	for (i = 1; i < nk; i++)
-		if (key_cmp(&t->keys[i - 1], &t->keys[i], kind, t->arena) *
-		        sign >
-		    0) {
-			desc++;
-			break;
-		}
-	t->sorted_again = desc > 0;
-	if (desc > 0) {
-		if (kind == KEY_TEXT) {
-			table_text_rank(t, t->keys, nk);
-			kind = KEY_U64;
-		}
-		table_key_fold(t->keys, nk, kind, sign);
-		table_sort_radix(t->keys, t->tmp, nk);
-	}
-	for (i = 0; i < nk; i++)
-		t->rows[i] = t->keys[i].r;
 	t->nrows = nk;
 }
 
@@ -440,5 +466,6 @@ table_free(struct table *t)
 	free(t->arena);
 	free(t->memo_key);
 	free(t->memo_val);
+	free(t->all);
 	memset(t, 0, sizeof *t);
 }

@@ -30,6 +30,14 @@ struct table {
 	uint64_t *memo_key;
 	bool *memo_val;
 	size_t memo_cap, memo_used;
+	/* Every row of the model sorted, before the filter and the group:
+	 * what a new filter starts from while the model and the order stay
+	 * (all_serial, all_version, all_col, all_desc). */
+	struct table_key *all;
+	size_t nall, all_cap;
+	uint64_t all_serial, all_version;
+	enum field_id all_col;
+	bool all_desc, all_ok;
 	uint64_t serial;   /* the model they were of */
 	bool sorted_again; /* the last build had to sort (for the tests) */
 };
