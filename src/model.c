@@ -214,8 +214,42 @@ model_free(struct model *m)
 void
 model_reset(struct model *m)
 {
-	model_release(m);
+	struct model keep = *m;
+	size_t i;
+	int s;
+
+	/* A replay's jump resets the model and fills it again at once: the
+	 * pool's chunks and the per-sample arrays stay, emptied (at 60k
+	 * regions 25 MB that would be given back and faulted in again); the
+	 * rest goes, as model_free() lets it. */
+	for (i = 0; i < m->pool_len; i++) {
+		struct tracked_region *t = pool_at(m, (uint32_t)i);
+
+		for (s = 0; s < SERIES_COUNT; s++)
+			series_log_free(&t->hist[s]);
+	}
+	for (i = 0; i < GROUP_COUNT; i++) {
+		free(m->track[i].g);
+		free(m->track[i].hash);
+	}
+	free(m->scratch);
+	free(m->paths);
+	free(m->refs);
+	free(m->hash);
+	free(m->groups);
 	memset(m, 0, sizeof *m);
+	m->chunks = keep.chunks;
+	m->nchunks = keep.nchunks;
+	m->free_slots = keep.free_slots;
+	m->free_cap = keep.free_cap;
+	m->ord = keep.ord;
+	m->live = keep.live;
+	m->tmp = keep.tmp;
+	m->order_cap = keep.order_cap;
+	m->cls = keep.cls;
+	m->why = keep.why;
+	m->path_ids = keep.path_ids;
+	m->cls_cap = keep.cls_cap;
 	model_init(m);
 }
 
