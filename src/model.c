@@ -100,6 +100,10 @@ struct model {
 	struct group_track track[GROUP_COUNT];
 	uint32_t *scratch; /* group_track index -> groups index */
 	size_t scratch_cap;
+	/* Samples taken by model_ingest_kept() that the tracked regions do
+	 * not show yet (model_settle()). */
+	uint64_t pending;
+	uint64_t version; /* model_version() */
 };
 
 static inline struct tracked_region *
@@ -210,9 +214,49 @@ model_free(struct model *m)
 void
 model_reset(struct model *m)
 {
-	model_release(m);
+	struct model keep = *m;
+	size_t i;
+	int s;
+
+	/* A replay's jump resets the model and fills it again at once: the
+	 * pool's chunks and the per-sample arrays stay, emptied (at 60k
+	 * regions 25 MB that would be given back and faulted in again); the
+	 * rest goes, as model_free() lets it. */
+	for (i = 0; i < m->pool_len; i++) {
+		struct tracked_region *t = pool_at(m, (uint32_t)i);
+
+		for (s = 0; s < SERIES_COUNT; s++)
+			series_log_free(&t->hist[s]);
+	}
+	for (i = 0; i < GROUP_COUNT; i++) {
+		free(m->track[i].g);
+		free(m->track[i].hash);
+	}
+	free(m->scratch);
+	free(m->paths);
+	free(m->refs);
+	free(m->hash);
+	free(m->groups);
 	memset(m, 0, sizeof *m);
+	m->chunks = keep.chunks;
+	m->nchunks = keep.nchunks;
+	m->free_slots = keep.free_slots;
+	m->free_cap = keep.free_cap;
+	m->ord = keep.ord;
+	m->live = keep.live;
+	m->tmp = keep.tmp;
+	m->order_cap = keep.order_cap;
+	m->cls = keep.cls;
+	m->why = keep.why;
+	m->path_ids = keep.path_ids;
+	m->cls_cap = keep.cls_cap;
 	model_init(m);
+}
+
+uint64_t
+model_version(const struct model *m)
+{
+	return m->version;
 }
 
 uint64_t
@@ -496,6 +540,48 @@ series_log_pop(struct series_log *l)
 	}
 	series_log_cut(l, 0, n);
 	l->tail = l->len == 0 ? 0 : (uint16_t)(l->tail - n);
+}
+
+/* Append n samples of the value the log ends with (as n pushes would). */
+static void
+series_log_repeat(struct series_log *l, uint32_t v, uint64_t n)
+{
+	while (n > 0) {
+		uint8_t *p = series_log_bytes(l);
+
+		if (l->len > 0 && p[l->tail] < LOG_RUN_MAX - 1) {
+			uint64_t room = LOG_RUN_MAX - 1 - p[l->tail];
+			uint64_t add = n < room ? n : room;
+
+			p[l->tail] = (uint8_t)(p[l->tail] + add);
+			n -= add;
+			continue;
+		}
+		series_log_push(l, v, v);
+		n--;
+	}
+}
+
+/* Forget the first n samples kept (as n pops would). */
+static void
+series_log_pop_n(struct series_log *l, uint64_t n)
+{
+	while (n > 0 && l->len > 0) {
+		uint8_t *p = series_log_bytes(l);
+
+		if (p[0] < LOG_RUN_MAX && p[0] > 0) {
+			uint64_t have = p[0];
+
+			if (n <= have) {
+				p[0] = (uint8_t)(p[0] - n);
+				return;
+			}
+			p[0] = 0;
+			n -= have;
+		}
+		series_log_pop(l);
+		n--;
+	}
 }
 
 /* The first sample a region's logs hold. */
@@ -822,6 +908,7 @@ model_ingest(struct model *m, const struct snapshot *s)
 	struct ord_entry *swap;
 	int f, sr;
 
+	model_settle(m);
 	ensure_capacity(m, s->nregions, m->norder);
 	classify_builtin_why(s, m->cls, m->why);
 	for (k = 0; k < m->norder; k++)
@@ -923,6 +1010,7 @@ model_ingest(struct model *m, const struct snapshot *s)
 	m->full_wall = s->stale != 0 ? s->full_wall : s->wall;
 	m->nsamples++;
 	m->groups_seq = 0;
+	m->version++;
 	group_track_sample(m, seq);
 }
 
@@ -1215,6 +1303,7 @@ model_mark_baseline(struct model *m)
 	size_t k;
 	int i;
 
+	model_settle(m);
 	for (k = 0; k < m->norder; k++) {
 		struct tracked_region *t = pool_at(m, m->ord[k].slot);
 
@@ -1224,6 +1313,7 @@ model_mark_baseline(struct model *m)
 	memcpy(m->tot.base_kb, m->tot.kb, sizeof m->tot.kb);
 	m->baseline_seq = m->nsamples ? m->nsamples - 1 : 0;
 	m->groups_seq = 0;
+	m->version++;
 }
 
 void
@@ -1231,6 +1321,7 @@ model_reset_baseline(struct model *m)
 {
 	size_t k;
 
+	model_settle(m);
 	for (k = 0; k < m->norder; k++) {
 		struct tracked_region *t = pool_at(m, m->ord[k].slot);
 
@@ -1239,6 +1330,7 @@ model_reset_baseline(struct model *m)
 	memcpy(m->tot.base_kb, m->first_tot_kb, sizeof m->tot.kb);
 	m->baseline_seq = 0;
 	m->groups_seq = 0;
+	m->version++;
 }
 
 uint64_t
@@ -1548,4 +1640,120 @@ model_groups_of(struct model *m, enum group_by by, region_pred keep,
 	m->groups_by = by;
 	*out = m->groups;
 	return m->ngroups;
+}
+
+/* Groups' histories at a sample whose regions are the last one's: each
+ * group that had members then has the same sums now (group_track_sample()
+ * would add the same members up again). */
+static void
+group_track_kept(struct model *m, uint64_t seq)
+{
+	size_t h = seq % MODEL_HISTORY, h0 = (seq - 1) % MODEL_HISTORY, g;
+	int by, s;
+
+	for (by = 0; by < GROUP_COUNT; by++) {
+		struct group_track *gt = &m->track[by];
+
+		if (!gt->on)
+			continue;
+		for (g = 0; g < gt->n; g++) {
+			struct group_hist *gh = &gt->g[g];
+			bool had = gh->last_seq == seq - 1;
+
+			for (s = 0; s < SERIES_COUNT; s++)
+				gh->hist[s].v[h] = had ? gh->hist[s].v[h0] : 0;
+			if (had)
+				gh->last_seq = seq;
+		}
+		if (seq % MODEL_HISTORY == MODEL_HISTORY - 1)
+			group_track_sweep(gt, seq);
+	}
+}
+
+void
+model_ingest_kept(struct model *m, const struct snapshot *s)
+{
+	uint64_t seq = m->nsamples;
+	struct model_totals *tot = &m->tot;
+	size_t h = seq % MODEL_HISTORY;
+	int sr;
+
+	if (seq == 0 || s->nregions != tot->nregions) {
+		model_ingest(m, s);
+		return;
+	}
+	m->mono[h] = s->mono;
+	m->wall[h] = s->wall;
+	/* The same regions: the same totals. */
+	memcpy(tot->prev_kb, tot->kb, sizeof tot->kb);
+	for (sr = 0; sr < SERIES_TOTAL_COUNT; sr++)
+		tot->hist[sr].v[h] = sat32(tot->kb[series_fields[sr]]);
+	totals_facts(tot, s, h);
+	totals_runtime(tot, &s->info.rt,
+	    s->info.rt.mono != m->info.rt.mono ||
+	        s->info.rt.source != m->info.rt.source,
+	    h);
+	m->info = s->info;
+	m->state = s->state;
+	if (s->state == TARGET_EXECED)
+		m->exec_wall = s->wall;
+	m->last_ms = s->sample_ms;
+	m->torn = s->torn;
+	m->stale = s->stale;
+	m->full_wall = s->stale != 0 ? s->full_wall : s->wall;
+	m->nsamples++;
+	m->groups_seq = 0;
+	m->version++;
+	m->pending++;
+	group_track_kept(m, seq);
+}
+
+void
+model_settle(struct model *m)
+{
+	uint64_t n = m->pending, seq, held, pops;
+	size_t k, o = 0;
+	double mono, wall;
+	int i;
+
+	if (n == 0)
+		return;
+	m->pending = 0;
+	m->version++;
+	seq = m->nsamples - 1;
+	mono = m->mono[seq % MODEL_HISTORY];
+	wall = m->wall[seq % MODEL_HISTORY];
+	for (k = 0; k < m->norder; k++) {
+		struct ord_entry *e = &m->ord[k];
+		struct tracked_region *t = pool_at(m, e->slot);
+
+		if (e->gone) {
+			/* As model_ingest() ages it out. */
+			if (seq - t->last_seq > MODEL_GONE_TTL) {
+				slot_free(m, e->slot);
+				continue;
+			}
+			m->ord[o++] = *e;
+			continue;
+		}
+		if (t->state == TR_NEW)
+			t->state = TR_LIVE;
+		for (i = 0; i < TRACKED_KEPT; i++)
+			t->prev_kb[i] = t->kb[kept_fields[i]];
+		/* n unchanged samples after last_seq, the window kept to
+		 * MODEL_HISTORY samples, as tracked_update() keeps it. */
+		held = t->last_seq + 1 - t->first_seq;
+		pops =
+		    (held + n > MODEL_HISTORY ? held + n - MODEL_HISTORY : 0) -
+		    (held > MODEL_HISTORY ? held - MODEL_HISTORY : 0);
+		for (i = 0; i < SERIES_COUNT; i++) {
+			series_log_repeat(
+			    &t->hist[i], t->kb[series_fields[i]], n);
+			series_log_pop_n(&t->hist[i], pops);
+		}
+		t->last_seq = seq;
+		tracked_track_low(t, mono, wall);
+		m->ord[o++] = *e;
+	}
+	m->norder = o;
 }

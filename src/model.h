@@ -222,6 +222,10 @@ void model_reset(struct model *m);
 /* A number no other model of this process had: tracked region ids mean the
  * same region only between two states of the same model. */
 uint64_t model_serial(const struct model *m);
+/* A number that moves whenever what the regions show may have moved (a
+ * sample, a baseline, a settle): with model_serial(), what a table built
+ * from m may keep. */
+uint64_t model_version(const struct model *m);
 
 /*
  * Ingest the next snapshot.  Classifies its regions, matches them to tracked
@@ -229,6 +233,20 @@ uint64_t model_serial(const struct model *m);
  * xmalloc(), which exits when there is none: nothing here fails.
  */
 void model_ingest(struct model *m, const struct snapshot *s);
+
+/*
+ * Ingest the next snapshot when its regions are those of the last one
+ * ingested, every field the same (a replay's delta frame that kept them
+ * all, player_step.kept, and the same threads, command line and runtime):
+ * the sample's time, facts and totals now, the tracked regions' unchanged
+ * samples at model_settle(), in one step each.  Anything else is
+ * model_ingest().
+ */
+void model_ingest_kept(struct model *m, const struct snapshot *s);
+/* Bring the tracked regions up to the last sample (model_ingest_kept()).
+ * Before anything reads them; model_ingest() and the baseline calls do it
+ * themselves. */
+void model_settle(struct model *m);
 
 /* Number of samples ingested so far; the latest is model_samples() - 1. */
 uint64_t model_samples(const struct model *m);

@@ -27,7 +27,8 @@ struct player {
 	/* A jump under way: the samples to ingest, the target last. */
 	size_t queue[MODEL_HISTORY + 2];
 	size_t nqueue, at;
-	bool jump; /* the queue starts the model again */
+	bool jump;   /* the queue starts the model again */
+	size_t held; /* the sample the caller's snapshot holds, SIZE_MAX none */
 };
 
 struct player *
@@ -39,6 +40,7 @@ player_new(struct source *replay, enum player_mode mode)
 	pl->mode = mode;
 	pl->pos = SIZE_MAX;
 	pl->base = SIZE_MAX;
+	pl->held = SIZE_MAX;
 	pl->speed = 1;
 	if (mode == PLAYER_TIMED) {
 		pl->playing = true;
@@ -145,14 +147,18 @@ player_take_once(struct player *pl, struct snapshot *out,
 		size_t i = pl->queue[pl->at++];
 
 		*cause = NULL;
-		if ((rc = replay_read(pl->src, i, out, cause)) != 0) {
+		if ((rc = replay_read_after(pl->src, i, pl->held, out, cause)) <
+		    0) {
 			pl->nqueue = pl->at = 0;
+			pl->held = SIZE_MAX;
 			if (*cause == NULL)
 				*cause =
 				    xasprintf("cannot read sample %zu", i + 1);
-			return rc < 0 ? rc : -EBADMSG;
+			return rc;
 		}
 		memset(step, 0, sizeof *step);
+		step->kept = rc == 1;
+		pl->held = i;
 		pl->pos = step->index = i;
 		step->baseline = player_baseline_at(pl, i);
 		if (pl->at == pl->nqueue) {
@@ -163,10 +169,12 @@ player_take_once(struct player *pl, struct snapshot *out,
 	}
 	rc = source_next(pl->src, out, cause);
 
-	if (rc != SOURCE_SAMPLE)
+	if (rc != SOURCE_SAMPLE) {
+		pl->held = SIZE_MAX;
 		return rc;
+	}
 	memset(step, 0, sizeof *step);
-	pl->pos = step->index = replay_position(pl->src) - 1;
+	pl->pos = pl->held = step->index = replay_position(pl->src) - 1;
 	step->baseline = player_baseline_at(pl, step->index);
 	return SOURCE_SAMPLE;
 }
@@ -215,13 +223,16 @@ player_take(struct player *pl, struct snapshot *out, struct player_step *step,
 	}
 	i = pl->queue[pl->at];
 	*cause = NULL;
-	if ((rc = replay_read(pl->src, i, out, cause)) != 0) {
+	if ((rc = replay_read_after(pl->src, i, pl->held, out, cause)) < 0) {
 		pl->nqueue = pl->at = 0; /* stay where it was */
+		pl->held = SIZE_MAX;
 		if (*cause == NULL)
 			*cause = xasprintf("cannot read sample %zu", i + 1);
-		return rc < 0 ? rc : -EBADMSG;
+		return rc;
 	}
 	memset(step, 0, sizeof *step);
+	step->kept = rc == 1;
+	pl->held = i;
 	step->index = i;
 	step->reset = pl->at == 0 && pl->jump;
 	if (step->reset)

@@ -33,6 +33,10 @@ struct player_step {
 	bool reset;   /* start the model again first (a jump) */
 	bool more;    /* more of the same jump follow */
 	enum player_baseline baseline; /* after ingesting it */
+	/* Its regions are those of the sample yielded before, every counter
+	 * the same, and so are its threads, command line and runtime (only
+	 * the time and the other facts moved). */
+	bool kept;
 };
 
 struct player;
@@ -60,7 +64,8 @@ void player_start_at(struct player *pl, size_t i);
 size_t player_find_time(struct player *pl, double t);
 
 /*
- * The next sample to ingest into *out: SOURCE_SAMPLE with *step saying
+ * The next sample to ingest into *out, which must be the same snapshot at
+ * every call (what it holds is not copied again): SOURCE_SAMPLE with *step saying
  * which and what to do with the model; SOURCE_AGAIN when none is due
  * (player_timeout() says when to ask again); SOURCE_END at the end of a
  * PLAYER_ONCE (out->state is then how the target ended); -errno with *cause

@@ -138,7 +138,7 @@ pump_record_failed(struct pump *p, int rc, char *cause)
 
 /* A sample is in p->snap: the model, the recording, the count. */
 static int
-pump_ingest(struct pump *p)
+pump_ingest(struct pump *p, bool kept)
 {
 	char *cause = NULL;
 	int rc, what = PUMP_SAMPLE;
@@ -149,7 +149,10 @@ pump_ingest(struct pump *p)
 	    p->snap->info.restart.count !=
 	        model_info(p->cfg.model)->restart.count)
 		model_reset(p->cfg.model);
-	model_ingest(p->cfg.model, p->snap);
+	if (kept)
+		model_ingest_kept(p->cfg.model, p->snap);
+	else
+		model_ingest(p->cfg.model, p->snap);
 	p->samples++;
 	if (p->cfg.rec != NULL && p->rec_error == NULL &&
 	    (rc = recorder_write(p->cfg.rec, p->snap, &cause)) != 0)
@@ -301,7 +304,7 @@ pump_step_live(struct pump *p)
 		old = p->snap;
 		p->snap = s;
 		p->snap->info.restart = p->restart;
-		what = pump_ingest(p);
+		what = pump_ingest(p, false);
 		sampler_give(sp, old);
 		return what;
 	}
@@ -336,7 +339,7 @@ pump_replay_verdict(struct pump *p)
 }
 
 static int
-pump_step_replay(struct pump *p)
+pump_step_replay_take(struct pump *p)
 {
 	struct player_step st;
 	char *cause = NULL;
@@ -365,9 +368,20 @@ pump_step_replay(struct pump *p)
 			model_reset(p->cfg.model);
 			p->samples = 0;
 		}
-		what |= pump_ingest(p);
+		/* The regions that did not change catch up at the end of
+		 * the step (a jump's samples, then its target). */
+		what |= pump_ingest(p, st.kept);
 		pump_baseline(p, st.baseline);
 	} while (st.more && !(what & PUMP_END));
+	return what;
+}
+
+static int
+pump_step_replay(struct pump *p)
+{
+	int what = pump_step_replay_take(p);
+
+	model_settle(p->cfg.model);
 	return what;
 }
 

@@ -67,6 +67,12 @@ void replay_refresh(struct source *src);
  * 0, -ERANGE, or -EBADMSG with *cause. */
 int replay_read(
     struct source *src, size_t i, struct snapshot *out, char **cause);
+/* replay_read() into an out that holds sample held (SIZE_MAX: none): when
+ * i has the same regions (its delta frames from held kept every one, or
+ * they compare equal) and the same threads, command line and runtime,
+ * only the rest is copied and 1 returned (out->regions are i's already). */
+int replay_read_after(struct source *src, size_t i, size_t held,
+    struct snapshot *out, char **cause);
 /* Make source_next() continue from sample i. */
 void replay_seek(struct source *src, size_t i);
 size_t replay_position(struct source *src);

@@ -1879,6 +1879,69 @@ codec_decode_delta(const uint8_t *p, size_t len, struct strtab *t,
 }
 
 int
+codec_decode_delta_kept(const uint8_t *p, size_t len, struct snapshot *cur,
+    struct snapshot *scratch, const char **why)
+{
+	struct rd r = { p, p + len, 0 };
+	struct runtime_facts runtime;
+	uint64_t nops, k, kept = 0, i;
+	bool same;
+
+	scratch->info = cur->info;
+	scratch->nthreads = 0;
+	scratch->torn = 0;
+	if (decode_sample_head(&r, scratch, &cur->info, why) != 0)
+		return -EBADMSG;
+	nops = rd_varint(&r);
+	if (r.err || nops > rd_left(&r))
+		return 0; /* codec_decode_delta() says why */
+	for (k = 0; k < nops; k++) {
+		uint64_t n;
+
+		if (rd_u8(&r) != OP_KEEP)
+			return 0;
+		n = rd_varint(&r);
+		if (r.err || n == 0 || n > cur->nregions - kept)
+			return 0;
+		kept += n;
+	}
+	if (kept != cur->nregions)
+		return 0;
+	/* Whether what classifies the regions stayed: the threads' stack
+	 * pointers, the command line (a JVM's options), the runtime. */
+	same = scratch->nthreads == cur->nthreads &&
+	    (cur->nthreads == 0 ||
+	        memcmp(scratch->thread_sp, cur->thread_sp,
+	            cur->nthreads * sizeof *cur->thread_sp) == 0) &&
+	    scratch->info.cmdline_len == cur->info.cmdline_len &&
+	    memcmp(scratch->info.cmdline, cur->info.cmdline,
+	        sizeof cur->info.cmdline) == 0;
+	runtime = cur->info.runtime;
+	/* The head as codec_decode_delta() gives it; the facts on cur, as
+	 * it decodes them on its copy of the sample before. */
+	cur->seq = scratch->seq;
+	cur->mono = scratch->mono;
+	cur->wall = scratch->wall;
+	cur->sample_ms = scratch->sample_ms;
+	cur->sample_cpu_ms = scratch->sample_cpu_ms;
+	cur->state = scratch->state;
+	cur->torn = scratch->torn;
+	cur->info = scratch->info;
+	cur->nthreads = 0;
+	for (i = 0; i < scratch->nthreads; i++)
+		if (snapshot_add_thread_sp(cur, scratch->thread_sp[i]) != 0) {
+			*why = "out of memory";
+			return -EBADMSG;
+		}
+	if (codec_facts_decode(&r, sample_facts, cur, true, why) != 0)
+		return -EBADMSG;
+	return same &&
+	        memcmp(&runtime, &cur->info.runtime, sizeof runtime) == 0 ?
+	    1 :
+	    2;
+}
+
+int
 codec_peek_time(const uint8_t *p, size_t len, uint64_t *seq, double *wall)
 {
 	struct rd r = { p, p + len, 0 };

@@ -201,6 +201,15 @@ int codec_decode_checkpoint(const uint8_t *p, size_t len, struct buf *raw,
     struct strtab *t, struct snapshot *out, const char **why);
 int codec_decode_delta(const uint8_t *p, size_t len, struct strtab *t,
     const struct snapshot *prev, struct snapshot *out, const char **why);
+/* A delta frame that keeps every region of the sample before as it was (a
+ * steady target's usual frame): decode it into cur, that sample, in place,
+ * its regions untouched.  1 when done, 2 when done but the threads, the
+ * command line or the runtime moved (which classify the regions); 0 when
+ * the frame changes regions
+ * (cur untouched: codec_decode_delta() it); -EBADMSG with *why when it is
+ * damaged (cur then half decoded).  scratch takes the head first. */
+int codec_decode_delta_kept(const uint8_t *p, size_t len, struct snapshot *cur,
+    struct snapshot *scratch, const char **why);
 
 /* The sample's seq and wall time from the start of a key or delta payload:
  * 0, -1 if cut short, -2 if the time is impossible (not finite, negative,

@@ -470,6 +470,32 @@ snapshot_copy(struct snapshot *dst, const struct snapshot *src)
 	return 0;
 }
 
+int
+snapshot_copy_head(struct snapshot *dst, const struct snapshot *src)
+{
+	struct snapshot keep = *dst;
+	uint64_t *sp = dst->thread_sp;
+	size_t tc = dst->threads_cap;
+
+	if (grow((void **)&sp, &tc, src->nthreads, sizeof *sp)) {
+		dst->thread_sp = sp;
+		dst->threads_cap = tc;
+		return -ENOMEM;
+	}
+	*dst = *src;
+	dst->regions = keep.regions;
+	dst->nregions = keep.nregions;
+	dst->regions_cap = keep.regions_cap;
+	dst->strings = keep.strings;
+	dst->strings_len = keep.strings_len;
+	dst->strings_cap = keep.strings_cap;
+	dst->thread_sp = sp;
+	dst->threads_cap = tc;
+	if (src->nthreads)
+		memcpy(sp, src->thread_sp, src->nthreads * sizeof *sp);
+	return 0;
+}
+
 uint64_t
 snapshot_sum(const struct snapshot *s, enum smaps_field f)
 {

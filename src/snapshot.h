@@ -216,6 +216,9 @@ void snapshot_free(struct snapshot *s);
 void snapshot_clear(struct snapshot *s);
 /* Deep copy (for tests and the replay reader's key frames). 0 or -ENOMEM. */
 int snapshot_copy(struct snapshot *dst, const struct snapshot *src);
+/* All of src but its regions and their paths: dst keeps its own (a replay
+ * whose sample has the regions of the one dst holds).  0 or -ENOMEM. */
+int snapshot_copy_head(struct snapshot *dst, const struct snapshot *src);
 
 /* Append a region; its path bytes are copied into the string arena.
  * Returns the new region (valid until the next add) or NULL on ENOMEM. */

@@ -76,8 +76,15 @@ struct replay {
 	size_t base; /* the baseline as the scan left it */
 
 	struct snapshot *cur, *tmp; /* the decoded sample cur_index */
+	struct snapshot *scratch;   /* a delta's head (kept regions) */
 	struct buf raw;             /* a checkpoint decompressed */
 	size_t cur_index;           /* SIZE_MAX: none */
+	/* Samples kept_from..cur_index have the same regions (their delta
+	 * frames kept every one). */
+	size_t kept_from;
+	/* The first sample decoded, kept: every jump starts from it. */
+	struct snapshot *first;
+	bool first_ok;
 	struct strtab tab;
 	size_t pos; /* what source_next() yields next */
 };
@@ -445,10 +452,21 @@ replay_decode(struct replay *rp, size_t i, const char **why, size_t *bad)
 		else if (f->type == FRAME_CHECK)
 			rc = codec_decode_checkpoint(
 			    p, f->len, &rp->raw, &rp->tab, rp->tmp, why);
-		else if (rp->cur_index != SIZE_MAX && rp->cur_index == k - 1)
-			rc = codec_decode_delta(
-			    p, f->len, &rp->tab, rp->cur, rp->tmp, why);
-		else if (f->ck_len > 0)
+		else if (rp->cur_index != SIZE_MAX && rp->cur_index == k - 1) {
+			/* Regions all kept: in place, no copy of them. */
+			rc = codec_decode_delta_kept(
+			    p, f->len, rp->cur, rp->scratch, why);
+			if (rc == 1 || rc == 2) {
+				/* 2: the same regions, classified anew. */
+				if (rc == 2)
+					rp->kept_from = k;
+				rp->cur_index = k;
+				continue;
+			}
+			if (rc == 0)
+				rc = codec_decode_delta(
+				    p, f->len, &rp->tab, rp->cur, rp->tmp, why);
+		} else if (f->ck_len > 0)
 			rc = codec_decode_checkpoint(
 			    rp->seg[f->seg].mem + f->ck_off, f->ck_len,
 			    &rp->raw, &rp->tab, rp->tmp, why);
@@ -464,15 +482,17 @@ replay_decode(struct replay *rp, size_t i, const char **why, size_t *bad)
 		t = rp->cur;
 		rp->cur = rp->tmp;
 		rp->tmp = t;
-		rp->cur_index = k;
+		rp->cur_index = rp->kept_from = k;
+		if (k == 0 && !rp->first_ok)
+			rp->first_ok = snapshot_copy(rp->first, rp->cur) == 0;
 	}
 	return 0;
 }
 
-int
-replay_read(struct source *src, size_t i, struct snapshot *out, char **cause)
+/* Decode sample i into rp->cur; on failure *cause says where and why. */
+static int
+replay_read_decoded(struct replay *rp, size_t i, char **cause)
 {
-	struct replay *rp = src->priv;
 	const char *why = NULL;
 	size_t bad = i;
 	int rc;
@@ -487,7 +507,60 @@ replay_read(struct source *src, size_t i, struct snapshot *out, char **cause)
 		    why);
 		return rc;
 	}
+	return 0;
+}
+
+int
+replay_read(struct source *src, size_t i, struct snapshot *out, char **cause)
+{
+	struct replay *rp = src->priv;
+	int rc;
+
+	if ((rc = replay_read_decoded(rp, i, cause)) != 0)
+		return rc;
 	return snapshot_copy(out, rp->cur);
+}
+
+/* Whether a and b have the same regions, paths, threads and what else
+ * classifies them (codec_decode_delta_kept()'s test, on whole samples). */
+static bool
+replay_same_regions(const struct snapshot *a, const struct snapshot *b)
+{
+	return a->nregions == b->nregions && a->strings_len == b->strings_len &&
+	    a->nthreads == b->nthreads &&
+	    a->info.cmdline_len == b->info.cmdline_len &&
+	    memcmp(a->info.cmdline, b->info.cmdline, sizeof a->info.cmdline) ==
+	    0 &&
+	    memcmp(&a->info.runtime, &b->info.runtime,
+	        sizeof a->info.runtime) == 0 &&
+	    (a->nthreads == 0 ||
+	        memcmp(a->thread_sp, b->thread_sp,
+	            a->nthreads * sizeof *a->thread_sp) == 0) &&
+	    (a->nregions == 0 ||
+	        memcmp(a->regions, b->regions,
+	            a->nregions * sizeof *a->regions) == 0) &&
+	    (a->strings_len == 0 ||
+	        memcmp(a->strings, b->strings, a->strings_len) == 0);
+}
+
+int
+replay_read_after(struct source *src, size_t i, size_t held,
+    struct snapshot *out, char **cause)
+{
+	struct replay *rp = src->priv;
+	int rc;
+
+	if (i == 0 && rp->first_ok && i < rp->n)
+		return snapshot_copy(out, rp->first);
+	if ((rc = replay_read_decoded(rp, i, cause)) != 0)
+		return rc;
+	/* From a checkpoint or a key frame, or after changes that undid
+	 * themselves: the regions may still be those out holds. */
+	if (held == SIZE_MAX || rp->cur_index != i ||
+	    (!(held < i && rp->kept_from <= held) &&
+	        !replay_same_regions(out, rp->cur)))
+		return snapshot_copy(out, rp->cur);
+	return snapshot_copy_head(out, rp->cur) == 0 ? 1 : -ENOMEM;
 }
 
 /* Whether a recorder holds the file (it locks it while it writes). */
@@ -573,6 +646,8 @@ replay_close(struct source *src)
 	free(rp->path);
 	snapshot_free(rp->cur);
 	snapshot_free(rp->tmp);
+	snapshot_free(rp->scratch);
+	snapshot_free(rp->first);
 	strtab_free(&rp->tab);
 	buf_free(&rp->raw);
 	free(rp->samples);
@@ -595,7 +670,9 @@ replay_new(void)
 
 	rp->cur = snapshot_new();
 	rp->tmp = snapshot_new();
-	rp->cur_index = SIZE_MAX;
+	rp->scratch = snapshot_new();
+	rp->first = snapshot_new();
+	rp->cur_index = rp->kept_from = SIZE_MAX;
 	rp->tail = SIZE_MAX;
 	rp->base = SIZE_MAX;
 	rp->skipped_at = SIZE_MAX;

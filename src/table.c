@@ -107,33 +107,88 @@ key_cmp(const struct table_key *a, const struct table_key *b,
 	return 0;
 }
 
-struct table_key_sort {
-	enum key_kind kind;
-	int sign;
+/* The distinct text keys of a build, where they are in the arena. */
+struct text_ref {
+	uint32_t off, len;
+};
+
+struct text_sort {
+	const struct text_ref *d;
 	const char *arena;
 };
 
+/* qsort_r of indices into the distinct texts, as key_cmp() compares. */
 static int
-table_key_order(const struct table_key *a, const struct table_key *b,
-    const struct table_key_sort *k)
+text_index_cmp(const void *pa, const void *pb, void *arg)
 {
-	int c = key_cmp(a, b, k->kind, k->arena);
+	const struct text_sort *ts = arg;
+	const struct text_ref *a = &ts->d[*(const uint32_t *)pa];
+	const struct text_ref *b = &ts->d[*(const uint32_t *)pb];
+	int c = memcmp(ts->arena + a->off, ts->arena + b->off,
+	    a->len < b->len ? a->len : b->len);
 
-	if (c != 0)
-		return c * k->sign;
-	/* Ties by address, then id: equal rows keep their order. */
-	c = cmp_u64(a->r->start, b->r->start);
-	return c != 0 ? c : cmp_u64(a->r->id, b->r->id);
+	return c != 0 ? c : a->len < b->len ? -1 : a->len > b->len;
 }
 
-static int
-table_key_cmp(const void *pa, const void *pb, void *arg)
+/* Text keys as numbers, for the radix sort: each row's key becomes the
+ * rank of its text among the distinct ones (a table has few: permissions,
+ * classes, paths), which order as key_cmp() orders the texts. */
+static void
+table_text_rank(struct table *t, struct table_key *k, size_t n)
 {
-	return table_key_order(pa, pb, arg);
+	size_t cap = 64, i, nd = 0;
+	uint32_t *slot, *which, *pos;
+	struct text_ref *d;
+	struct text_sort ts;
+
+	while (cap < 2 * n)
+		cap *= 2;
+	slot = xcalloc(cap, sizeof *slot); /* a distinct text's index + 1 */
+	which = xmalloc((n + 1) * sizeof *which);
+	d = xmalloc((n + 1) * sizeof *d);
+	for (i = 0; i < n; i++) {
+		const char *p = t->arena + k[i].k.t.off;
+		uint32_t len = k[i].k.t.len;
+		size_t h;
+
+		if (!k[i].has)
+			continue;
+		for (h = hash_bytes(p, len) & (cap - 1); slot[h] != 0;
+		     h = (h + 1) & (cap - 1)) {
+			const struct text_ref *e = &d[slot[h] - 1];
+
+			if (e->len == len &&
+			    memcmp(t->arena + e->off, p, len) == 0)
+				break;
+		}
+		if (slot[h] == 0) {
+			d[nd].off = k[i].k.t.off;
+			d[nd].len = len;
+			slot[h] = (uint32_t)++nd;
+		}
+		which[i] = slot[h] - 1;
+	}
+	/* The distinct texts in order; slot is then the rank of each. */
+	pos = xmalloc((nd + 1) * sizeof *pos);
+	for (i = 0; i < nd; i++)
+		pos[i] = (uint32_t)i;
+	ts.d = d;
+	ts.arena = t->arena;
+	qsort_r(pos, nd, sizeof *pos, text_index_cmp, &ts);
+	for (i = 0; i < nd; i++)
+		slot[pos[i]] = (uint32_t)i;
+	for (i = 0; i < n; i++)
+		if (k[i].has)
+			k[i].k.u = slot[which[i]];
+	free(pos);
+	free(slot);
+	free(which);
+	free(d);
 }
 
 /* A number key as one unsigned order, the direction folded in: then rows
- * compare by (u, start, id) with no call, as table_key_order() would. */
+ * compare by (u, start, id) with no call, as field_compare() and the
+ * address would. */
 static void
 table_key_fold(struct table_key *k, size_t n, enum key_kind kind, int sign)
 {
@@ -156,46 +211,6 @@ table_key_fold(struct table_key *k, size_t n, enum key_kind kind, int sign)
 			u = ~u;
 		k[i].k.u = u == UINT64_MAX ? UINT64_MAX - 1 : u;
 	}
-}
-
-static inline bool
-key_before(const struct table_key *a, const struct table_key *b)
-{
-	if (a->k.u != b->k.u)
-		return a->k.u < b->k.u;
-	if (a->r->start != b->r->start)
-		return a->r->start < b->r->start;
-	return a->r->id < b->r->id;
-}
-
-/* Bottom-up merge sort of folded keys (stable, n log n, no calls). */
-static void
-table_sort_folded(struct table_key *k, struct table_key *tmp, size_t n)
-{
-	struct table_key *from = k, *to = tmp, *swap;
-	size_t w, lo;
-
-	for (w = 1; w < n; w *= 2) {
-		for (lo = 0; lo < n; lo += 2 * w) {
-			size_t mid = lo + w < n ? lo + w : n;
-			size_t hi = lo + 2 * w < n ? lo + 2 * w : n;
-			size_t a = lo, b = mid, o = lo;
-
-			while (a < mid && b < hi)
-				to[o++] = key_before(&from[b], &from[a]) ?
-				    from[b++] :
-				    from[a++];
-			while (a < mid)
-				to[o++] = from[a++];
-			while (b < hi)
-				to[o++] = from[b++];
-		}
-		swap = from;
-		from = to;
-		to = swap;
-	}
-	if (from != k)
-		memcpy(k, from, n * sizeof *k);
 }
 
 /* Row r's key for col into *k (text into the arena). */
@@ -234,124 +249,182 @@ table_key_read(struct table *t, const struct model *m, enum field_id col,
 	}
 }
 
-static inline size_t
-id_hash(uint64_t id, size_t cap)
-{
-	return (size_t)(id * 0x9e3779b97f4a7c15ULL >> 20) & (cap - 1);
-}
-
-/* Where region id stood in the last order, SIZE_MAX if nowhere. */
-static size_t
-table_last_pos(const struct table *t, uint64_t id)
-{
-	size_t h;
-	uint32_t p;
-
-	if (t->hash_cap == 0)
-		return SIZE_MAX;
-	for (h = id_hash(id, t->hash_cap); (p = t->order_hash[h]) != 0;
-	     h = (h + 1) & (t->hash_cap - 1))
-		if (t->order_id[p - 1] == id)
-			return p - 1;
-	return SIZE_MAX;
-}
-
-/* Remember the order just built, by id. */
+/* Stable LSD radix sort of folded keys by k.u, a byte at a time, skipping
+ * the bytes every key shares (the high bytes of kB counts).  The rows come
+ * in (start, id) order, so ties stay by address, then id. */
 static void
-table_keep_order(struct table *t)
+table_sort_radix(struct table_key *k, struct table_key *tmp, size_t n)
 {
-	size_t i, cap = 64;
+	struct table_key *from = k, *to = tmp, *swap;
+	uint64_t all_or = 0, all_and = UINT64_MAX, differ;
+	size_t i, count[256];
+	int shift;
 
-	while (cap < t->nrows * 2)
-		cap *= 2;
-	if (t->nrows > t->order_cap) {
-		t->order_cap = t->nrows + t->nrows / 4;
-		t->order_id =
-		    xrealloc(t->order_id, t->order_cap * sizeof *t->order_id);
+	for (i = 0; i < n; i++) {
+		all_or |= k[i].k.u;
+		all_and &= k[i].k.u;
 	}
-	if (cap != t->hash_cap) {
-		free(t->order_hash);
-		t->order_hash = xcalloc(cap, sizeof *t->order_hash);
-		t->hash_cap = cap;
-	} else
-		memset(t->order_hash, 0, cap * sizeof *t->order_hash);
-	for (i = 0; i < t->nrows; i++) {
-		size_t h = id_hash(t->rows[i]->id, cap);
+	differ = all_or ^ all_and;
+	for (shift = 0; shift < 64; shift += 8) {
+		size_t sum = 0;
 
-		t->order_id[i] = t->rows[i]->id;
-		while (t->order_hash[h] != 0)
-			h = (h + 1) & (cap - 1);
-		t->order_hash[h] = (uint32_t)i + 1;
+		if ((differ >> shift & 0xff) == 0)
+			continue;
+		memset(count, 0, sizeof count);
+		for (i = 0; i < n; i++)
+			count[from[i].k.u >> shift & 0xff]++;
+		for (i = 0; i < 256; i++) {
+			size_t c = count[i];
+
+			count[i] = sum;
+			sum += c;
+		}
+		for (i = 0; i < n; i++)
+			to[count[from[i].k.u >> shift & 0xff]++] = from[i];
+		swap = from;
+		from = to;
+		to = swap;
 	}
-	t->norder = t->nrows;
+	if (from != k)
+		memcpy(k, from, n * sizeof *k);
+}
+
+/* Rows of the same start (a gone region and the one now there) by id, as
+ * the sort breaks ties: the model lists them by start only. */
+static void
+table_ties_by_id(struct table_key *k, size_t n)
+{
+	size_t i, j;
+
+	for (i = 1; i < n; i++) {
+		struct table_key x = k[i];
+
+		if (x.r->start != k[i - 1].r->start)
+			continue;
+		for (j = i; j > 0 && k[j - 1].r->start == x.r->start &&
+		     k[j - 1].r->id > x.r->id;
+		     j--)
+			k[j] = k[j - 1];
+		k[j] = x;
+	}
+}
+
+/* Whether a row passes the filter, remembered by (class, path) for the
+ * build: the label and the path are all the filter reads. */
+static bool
+table_filter_memo(struct table *t, const struct model *m,
+    const struct tracked_region *r, const struct rx *filter)
+{
+	uint64_t key = ((uint64_t)r->path_id << 16 | (uint64_t)r->cls) + 1;
+	size_t h =
+	    (size_t)(key * 0x9e3779b97f4a7c15ULL >> 32) & (t->memo_cap - 1);
+	bool match;
+
+	for (; t->memo_key[h] != 0; h = (h + 1) & (t->memo_cap - 1))
+		if (t->memo_key[h] == key)
+			return t->memo_val[h];
+	match = table_row_matches(m, r, filter);
+	t->memo_key[h] = key;
+	t->memo_val[h] = match;
+	t->memo_used++;
+	return match;
+}
+
+/* Every row of m sorted by col into t->all (ties by address). */
+static void
+table_sort_all(
+    struct table *t, const struct model *m, enum field_id col, bool descending)
+{
+	size_t i, n = model_nregions(m), nk = 0;
+	enum key_kind kind = key_kind(col);
+	int sign = descending ? -1 : 1;
+	bool desc = false;
+
+	if (t->keys_cap < n + 1) {
+		t->keys_cap = n + n / 4 + 16;
+		t->keys = xrealloc(t->keys, t->keys_cap * sizeof *t->keys);
+		t->tmp = xrealloc(t->tmp, t->keys_cap * sizeof *t->tmp);
+	}
+	t->arena_len = 0;
+	/* The rows in the model's order: by start (ties by id below). */
+	for (i = 0; i < n; i++)
+		table_key_read(
+		    t, m, col, kind, model_region(m, i), &t->keys[nk++]);
+	table_ties_by_id(t->keys, nk);
+	/* Rows already in order (ties are, by start and id): no sort. */
+	for (i = 1; i < nk && !desc; i++)
+		desc = key_cmp(&t->keys[i - 1], &t->keys[i], kind, t->arena) *
+		        sign >
+		    0;
+	t->sorted_again = desc;
+	if (desc) {
+		if (kind == KEY_TEXT) {
+			table_text_rank(t, t->keys, nk);
+			kind = KEY_U64;
+		}
+		table_key_fold(t->keys, nk, kind, sign);
+		table_sort_radix(t->keys, t->tmp, nk);
+	}
+	if (t->all_cap < nk + 1) {
+		t->all_cap = t->keys_cap;
+		t->all = xrealloc(t->all, t->all_cap * sizeof *t->all);
+	}
+	memcpy(t->all, t->keys, nk * sizeof *t->keys);
+	t->nall = nk;
+	t->all_serial = model_serial(m);
+	t->all_version = model_version(m);
+	t->all_col = col;
+	t->all_desc = descending;
+	t->all_ok = true;
 }
 
 void
 table_build(struct table *t, const struct model *m, enum field_id col,
     bool descending, const struct rx *filter, const struct region_group *group)
 {
-	size_t i, n = model_nregions(m), nk = 0, nnew = 0, desc = 0;
-	struct table_key_sort ks;
-	enum key_kind kind;
+	size_t i, n = model_nregions(m), nk = 0;
 
 	if (col >= FIELD_COUNT)
 		col = FIELD_RSS;
-	kind = key_kind(col);
 	if (t->cap < n) {
 		t->cap = n + n / 4 + 16;
 		t->rows = xrealloc(t->rows, t->cap * sizeof *t->rows);
 	}
-	if (t->serial != model_serial(m))
-		t->norder = t->hash_cap = 0; /* another model: no last order */
-	if (t->keys_cap < n + t->norder + 1) {
-		t->keys_cap = n + t->norder + n / 4 + 16;
-		t->keys = xrealloc(t->keys, t->keys_cap * sizeof *t->keys);
-		t->tmp = xrealloc(t->tmp, t->keys_cap * sizeof *t->tmp);
+	if (filter != NULL) {
+		/* Room for every row: never more than half full. */
+		size_t cap = 64;
+
+		while (cap < 2 * n)
+			cap *= 2;
+		if (cap > t->memo_cap) {
+			free(t->memo_key);
+			free(t->memo_val);
+			t->memo_key = xmalloc(cap * sizeof *t->memo_key);
+			t->memo_val = xmalloc(cap * sizeof *t->memo_val);
+			t->memo_cap = cap;
+		}
+		memset(t->memo_key, 0, t->memo_cap * sizeof *t->memo_key);
+		t->memo_used = 0;
 	}
+	/* A new filter or group over the same sample and order: no key read,
+	 * no sort. */
+	if (!t->all_ok || t->all_serial != model_serial(m) ||
+	    t->all_version != model_version(m) || t->all_col != col ||
+	    t->all_desc != descending || t->nall != n)
+		table_sort_all(t, m, col, descending);
+	else
+		t->sorted_again = false;
 	t->serial = model_serial(m);
-	t->arena_len = 0;
-	/* The rows in the last build's order (by id), new ones after. */
-	for (i = 0; i < t->norder; i++)
-		t->tmp[i].r = NULL;
-	for (i = 0; i < n; i++) {
-		const struct tracked_region *r = model_region(m, i);
-		struct table_key k;
-		size_t at;
+	for (i = 0; i < t->nall; i++) {
+		const struct tracked_region *r = t->all[i].r;
 
 		if (group != NULL && !model_group_has(m, group, r))
 			continue;
-		if (!table_row_matches(m, r, filter))
+		if (filter != NULL && !table_filter_memo(t, m, r, filter))
 			continue;
-		table_key_read(t, m, col, kind, r, &k);
-		at = table_last_pos(t, r->id);
-		if (at < t->norder && t->tmp[at].r == NULL)
-			t->tmp[at] = k;
-		else
-			t->keys[t->norder + nnew++] = k; /* after the old */
+		t->rows[nk++] = r;
 	}
-	for (i = 0; i < t->norder; i++)
-		if (t->tmp[i].r != NULL)
-			t->keys[nk++] = t->tmp[i];
-	memmove(t->keys + nk, t->keys + t->norder, nnew * sizeof *t->keys);
-	nk += nnew;
-	ks.kind = kind;
-	ks.sign = descending ? -1 : 1;
-	ks.arena = t->arena;
-	/* Unchanged rows in the same order: no sort. */
-	for (i = 1; i < nk; i++)
-		if (table_key_order(&t->keys[i - 1], &t->keys[i], &ks) > 0)
-			desc++;
-	t->sorted_again = desc > 0;
-	if (desc > 0 && kind == KEY_TEXT)
-		qsort_r(t->keys, nk, sizeof *t->keys, table_key_cmp, &ks);
-	else if (desc > 0) {
-		table_key_fold(t->keys, nk, kind, ks.sign);
-		table_sort_folded(t->keys, t->tmp, nk);
-	}
-	for (i = 0; i < nk; i++)
-		t->rows[i] = t->keys[i].r;
 	t->nrows = nk;
-	table_keep_order(t);
 }
 
 static int
@@ -391,7 +464,8 @@ table_free(struct table *t)
 	free(t->keys);
 	free(t->tmp);
 	free(t->arena);
-	free(t->order_id);
-	free(t->order_hash);
+	free(t->memo_key);
+	free(t->memo_val);
+	free(t->all);
 	memset(t, 0, sizeof *t);
 }

@@ -17,8 +17,8 @@ struct table_key;
 
 /* Rows of the region table: borrowed pointers into the model, valid until
  * the next model_ingest().  Zero it before the first table_build(); the
- * rest is the table's own (the sort keys, and the last order by region id,
- * so that rows that did not move are not sorted again). */
+ * rest is the table's own (the sort keys, their sort buffer, the text keys'
+ * arena and the filter's memo). */
 struct table {
 	const struct tracked_region **rows;
 	size_t nrows, cap;
@@ -26,9 +26,18 @@ struct table {
 	size_t keys_cap;
 	char *arena; /* text keys */
 	size_t arena_len, arena_cap;
-	uint64_t *order_id; /* ids in the last order, and a hash of them */
-	uint32_t *order_hash;
-	size_t norder, order_cap, hash_cap;
+	/* The filter's verdict by (path, class) during a build. */
+	uint64_t *memo_key;
+	bool *memo_val;
+	size_t memo_cap, memo_used;
+	/* Every row of the model sorted, before the filter and the group:
+	 * what a new filter starts from while the model and the order stay
+	 * (all_serial, all_version, all_col, all_desc). */
+	struct table_key *all;
+	size_t nall, all_cap;
+	uint64_t all_serial, all_version;
+	enum field_id all_col;
+	bool all_desc, all_ok;
 	uint64_t serial;   /* the model they were of */
 	bool sorted_again; /* the last build had to sort (for the tests) */
 };
@@ -38,8 +47,9 @@ struct table {
  * (NULL: all; gone ones included) and, when group is not NULL, that belong to
  * it; sort by field col, ties by address (so equal rows never swap).  Any
  * number of tables and models may be in use at once.  Each row's sort key is
- * read once (never in the comparator); the rows start in the last build's
- * order, and are sorted only if that order no longer holds.
+ * read once (never in the comparator), in the model's (address) order;
+ * number keys are radix-sorted (stable, so ties stay by address), and rows
+ * already in order are not sorted.  A filter runs once per (class, path).
  */
 void table_build(struct table *t, const struct model *m, enum field_id col,
     bool descending, const struct rx *filter, const struct region_group *group);

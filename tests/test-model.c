@@ -512,6 +512,89 @@ test_groups(void)
 	model_free(m);
 }
 
+/* The regions of sample k: one steady, one that changes now and then, one
+ * that comes and goes.  Returns whether they are those of sample k - 1. */
+static bool
+kept_sample(uint64_t k)
+{
+	bool with_c = k >= 50 && k < 120;
+	bool had_c = k >= 51 && k < 121;
+	uint64_t b = k < 200 ? k / 7 : 200 / 7 + (k >= 260);
+
+	begin();
+	add(0x1000, 0x3000, "rw-p", "", 8);
+	add(0x5000, 0x9000, "rw-p", "[heap]", 4 + 4 * b);
+	if (with_c)
+		add(0x20000, 0x21000, "r--p", "/lib/libc.so", 4);
+	return k > 0 && with_c == had_c &&
+	    (k < 200 ? k / 7 == (k - 1) / 7 : k != 260);
+}
+
+static bool
+same_model(struct model *a, struct model *b)
+{
+	size_t i;
+	int s;
+
+	if (model_samples(a) != model_samples(b) ||
+	    model_nregions(a) != model_nregions(b))
+		return false;
+	for (i = 0; i < model_nregions(a); i++) {
+		const struct tracked_region *x = model_region(a, i);
+		const struct tracked_region *y = model_region(b, i);
+		uint64_t ha[MODEL_HISTORY], hb[MODEL_HISTORY];
+
+		if (x->id != y->id || x->state != y->state ||
+		    x->last_seq != y->last_seq ||
+		    x->changed_seq != y->changed_seq ||
+		    x->low_kb != y->low_kb || x->low_mono != y->low_mono ||
+		    memcmp(x->kb, y->kb, sizeof x->kb) != 0 ||
+		    memcmp(x->prev_kb, y->prev_kb, sizeof x->prev_kb) != 0)
+			return false;
+		for (s = 0; s < SERIES_COUNT; s++) {
+			size_t na = model_region_history(
+			    a, x, (enum series)s, ha, MODEL_HISTORY);
+			size_t nb = model_region_history(
+			    b, y, (enum series)s, hb, MODEL_HISTORY);
+
+			if (na != nb || memcmp(ha, hb, na * sizeof *ha) != 0)
+				return false;
+		}
+	}
+	return memcmp(model_totals(a), model_totals(b),
+	           sizeof *model_totals(a)) == 0;
+}
+
+static void
+test_kept(void)
+{
+	struct model *full = model_new(), *kept = model_new();
+	uint64_t k, nkept = 0;
+	bool good = true;
+
+	for (k = 0; k < 400; k++) {
+		bool same = kept_sample(k);
+
+		model_ingest(full, snap);
+		if (same) {
+			model_ingest_kept(kept, snap);
+			nkept++;
+		} else
+			model_ingest(kept, snap);
+		/* A jump's end now and then; the rest wait for the next. */
+		if (k % 37 == 0 || k == 399) {
+			model_settle(kept);
+			good = good && same_model(full, kept);
+		}
+	}
+	ok(good && nkept > 300,
+	    "samples that keep every region, taken by model_ingest_kept() "
+	    "(%llu of 400) and settled, give the model model_ingest() gives",
+	    (unsigned long long)nkept);
+	model_free(full);
+	model_free(kept);
+}
+
 static void
 test_many(void)
 {
@@ -595,6 +678,7 @@ main(void)
 	test_groups();
 	test_facts_series();
 	test_many();
+	test_kept();
 	snapshot_free(snap);
 	return tap_done();
 }
