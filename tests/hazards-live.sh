@@ -62,10 +62,12 @@ check "a zombie: exit 3 and the word zombie" sh -c \
 	"test $code = 3 && grep -qi zombie '$tmp/zombie.err'" ||
 	diag_file "$tmp/zombie.err"
 
-# exec_samples NAME CODE [FORMAT]: python3 -c CODE, which runs exec 1.5 s
-# in; eight samples of it (JSON unless FORMAT) in $tmp/NAME.out.
+# exec_samples NAME CODE [FORMAT]: python3 -c CODE GO, which waits for the
+# file GO and then execs; eight samples of it (JSON unless FORMAT) in
+# $tmp/NAME.out.  GO is made once memtop has written its first sample and
+# had time for a second, however slowly it starts (a sanitizer build).
 exec_samples() {
-	python3 -c "$2" &
+	python3 -c "$2" "$tmp/$1.go" &
 	epid=$!
 	kill_later $epid
 	# The first sample must see python itself, not what runs before it
@@ -73,11 +75,19 @@ exec_samples() {
 	# says python3): that exec would count as one more.
 	wait_for 10 sh -c "readlink /proc/$epid/exe | grep -q '/python[^/]*\$'"
 	limit 30 "$MEMTOP" -b -n 8 -d 0.5 -p "$epid" --format "${3:-json}" \
-		>"$tmp/$1.out" 2>"$tmp/$1.err"
+		>"$tmp/$1.out" 2>"$tmp/$1.err" &
+	mpid=$!
+	wait_for 20 test -s "$tmp/$1.out"
+	sleep 0.7
+	: >"$tmp/$1.go"
+	wait $mpid
 }
+exec_when='import os, sys, time
+while not os.path.exists(sys.argv[1]): time.sleep(0.02)
+'
 
 # exec: the same process runs a new program; memtop follows and says so.
-exec_samples exec 'import os, time; time.sleep(1.5); os.execvp("sleep", ["sleep", "30"])'
+exec_samples exec "$exec_when"'os.execvp("sleep", ["sleep", "30"])'
 py "$tmp/exec.out" >"$tmp/exec.check" 2>&1 <<'EOF'
 import json, sys
 s = [json.loads(l) for l in open(sys.argv[1])]
@@ -93,20 +103,20 @@ check "exec: memtop follows the new program and marks the exec" \
 
 # exec of the same program (same exe, same comm): the new address space
 # tells it.
-exec_samples reexec 'import os, sys, time; time.sleep(1.5); os.execv(sys.executable, [sys.executable, "-c", "import time; time.sleep(30)"])'
+exec_samples reexec "$exec_when"'os.execv(sys.executable, [sys.executable, "-c", "import time; time.sleep(30)"])'
 py "$tmp/reexec.out" >"$tmp/reexec.check" 2>&1 <<'EOF'
 import json, sys
 s = [json.loads(l) for l in open(sys.argv[1])]
 assert len({o["comm"] for o in s}) == 1, [o["comm"] for o in s]
 states = [o["state"] for o in s]
 assert states.count("execed") == 1, states
-assert "sleep(30)" in s[-1]["cmdline"] and "sleep(1.5)" in s[0]["cmdline"]
+assert "sleep(30)" in s[-1]["cmdline"] and "exists" in s[0]["cmdline"]
 print("fine")
 EOF
 check "exec of the same program: marked once, then followed" \
 	grep -q fine "$tmp/reexec.check" || diag_file "$tmp/reexec.check"
 # CSV says it too, in its target column.
-exec_samples reexec-csv 'import os, sys, time; time.sleep(1.5); os.execv(sys.executable, [sys.executable, "-c", "import time; time.sleep(30)"])' csv
+exec_samples reexec-csv "$exec_when"'os.execv(sys.executable, [sys.executable, "-c", "import time; time.sleep(30)"])' csv
 py "$tmp/reexec-csv.out" >"$tmp/reexec-csv.check" 2>&1 <<'EOF'
 import csv, sys
 rows = list(csv.DictReader(open(sys.argv[1], newline="")))
