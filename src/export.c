@@ -465,6 +465,14 @@ export_run(const struct export_opts *o)
 	sigfd = export_signals();
 	if (o->pids != NULL)
 		export_open_pids(&x);
+	/* Listening before the first scan of -P: opening every match can
+	 * take a while on a loaded host, and a scrape meanwhile is answered
+	 * with what is known. */
+	if (o->listen != NULL) {
+		if ((x.http = export_http_start(&ss, sslen, &cause)) == NULL)
+			fatal(EXIT_FAILURE_GENERIC, "%s", cause);
+		export_say_listening(&ss, sslen, x.http);
+	}
 	if (x.rx != NULL) {
 		export_scan(&x);
 		if (x.n == 0 && o->listen == NULL)
@@ -472,11 +480,6 @@ export_run(const struct export_opts *o)
 			    "-P %s: no process matches (that memtop may "
 			    "read)",
 			    o->pattern);
-	}
-	if (o->listen != NULL) {
-		if ((x.http = export_http_start(&ss, sslen, &cause)) == NULL)
-			fatal(EXIT_FAILURE_GENERIC, "%s", cause);
-		export_say_listening(&ss, sslen, x.http);
 	}
 	x.scan_due = clock_mono() + o->interval;
 	x.dirty = true;
