@@ -899,6 +899,36 @@ totals_facts(struct model_totals *tot, const struct snapshot *s, size_t h)
 
 static void group_track_sample(struct model *m, uint64_t seq);
 
+/* The sample s's totals history and facts, once its regions are in: the
+ * model's sample count moves on.  (model_ingest(), model_ingest_kept().) */
+static void
+model_take_sample(struct model *m, const struct snapshot *s)
+{
+	struct model_totals *tot = &m->tot;
+	uint64_t seq = m->nsamples;
+	size_t h = seq % MODEL_HISTORY;
+	int sr;
+
+	for (sr = 0; sr < SERIES_TOTAL_COUNT; sr++)
+		tot->hist[sr].v[h] = sat32(tot->kb[series_fields[sr]]);
+	totals_facts(tot, s, h);
+	totals_runtime(tot, &s->info.rt,
+	    seq == 0 || s->info.rt.mono != m->info.rt.mono ||
+	        s->info.rt.source != m->info.rt.source,
+	    h);
+	m->info = s->info;
+	m->state = s->state;
+	if (s->state == TARGET_EXECED)
+		m->exec_wall = s->wall;
+	m->last_ms = s->sample_ms;
+	m->torn = s->torn;
+	m->stale = s->stale;
+	m->full_wall = s->stale != 0 ? s->full_wall : s->wall;
+	m->nsamples++;
+	m->groups_seq = 0;
+	m->version++;
+}
+
 void
 model_ingest(struct model *m, const struct snapshot *s)
 {
@@ -906,7 +936,7 @@ model_ingest(struct model *m, const struct snapshot *s)
 	size_t i, j = 0, n = 0, k, ngone = 0, a = 0, b = 0, o = 0;
 	struct model_totals *tot = &m->tot;
 	struct ord_entry *swap;
-	int f, sr;
+	int f;
 
 	model_settle(m);
 	ensure_capacity(m, s->nregions, m->norder);
@@ -986,31 +1016,12 @@ model_ingest(struct model *m, const struct snapshot *s)
 
 	/* Totals over the regions that are present: exactly this snapshot's. */
 	tot->nregions = s->nregions;
-	for (sr = 0; sr < SERIES_TOTAL_COUNT; sr++)
-		tot->hist[sr].v[seq % MODEL_HISTORY] =
-		    sat32(tot->kb[series_fields[sr]]);
-	totals_facts(tot, s, seq % MODEL_HISTORY);
-	totals_runtime(tot, &s->info.rt,
-	    seq == 0 || s->info.rt.mono != m->info.rt.mono ||
-	        s->info.rt.source != m->info.rt.source,
-	    seq % MODEL_HISTORY);
 	if (seq == 0) {
 		memcpy(tot->base_kb, tot->kb, sizeof tot->kb);
 		memcpy(m->first_tot_kb, tot->kb, sizeof tot->kb);
 		memcpy(tot->prev_kb, tot->kb, sizeof tot->kb);
 	}
-
-	m->info = s->info;
-	m->state = s->state;
-	if (s->state == TARGET_EXECED)
-		m->exec_wall = s->wall;
-	m->last_ms = s->sample_ms;
-	m->torn = s->torn;
-	m->stale = s->stale;
-	m->full_wall = s->stale != 0 ? s->full_wall : s->wall;
-	m->nsamples++;
-	m->groups_seq = 0;
-	m->version++;
+	model_take_sample(m, s);
 	group_track_sample(m, seq);
 }
 
@@ -1676,7 +1687,6 @@ model_ingest_kept(struct model *m, const struct snapshot *s)
 	uint64_t seq = m->nsamples;
 	struct model_totals *tot = &m->tot;
 	size_t h = seq % MODEL_HISTORY;
-	int sr;
 
 	if (seq == 0 || s->nregions != tot->nregions) {
 		model_ingest(m, s);
@@ -1686,24 +1696,7 @@ model_ingest_kept(struct model *m, const struct snapshot *s)
 	m->wall[h] = s->wall;
 	/* The same regions: the same totals. */
 	memcpy(tot->prev_kb, tot->kb, sizeof tot->kb);
-	for (sr = 0; sr < SERIES_TOTAL_COUNT; sr++)
-		tot->hist[sr].v[h] = sat32(tot->kb[series_fields[sr]]);
-	totals_facts(tot, s, h);
-	totals_runtime(tot, &s->info.rt,
-	    s->info.rt.mono != m->info.rt.mono ||
-	        s->info.rt.source != m->info.rt.source,
-	    h);
-	m->info = s->info;
-	m->state = s->state;
-	if (s->state == TARGET_EXECED)
-		m->exec_wall = s->wall;
-	m->last_ms = s->sample_ms;
-	m->torn = s->torn;
-	m->stale = s->stale;
-	m->full_wall = s->stale != 0 ? s->full_wall : s->wall;
-	m->nsamples++;
-	m->groups_seq = 0;
-	m->version++;
+	model_take_sample(m, s);
 	m->pending++;
 	group_track_kept(m, seq);
 }
