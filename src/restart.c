@@ -41,13 +41,6 @@ restart_format(
 	return buf;
 }
 
-/* A time a recording may hold (session-codec.c's rule). */
-static bool
-restart_time_ok(double t)
-{
-	return t >= 0 && t < 1e11;
-}
-
 void
 restart_fact_encode(struct buf *b, const void *obj)
 {
@@ -63,20 +56,10 @@ restart_fact_encode(struct buf *b, const void *obj)
 	buf_u8(b, r->old_state);
 	buf_f64(b, r->ended_wall);
 	buf_f64(b, r->switched_wall);
-	/* The verdict, field by field (verdict.h). */
+	/* How the old one ended, as the END frame says it. */
 	buf_u8(b, v->known);
-	buf_u8(b, v->reason);
-	buf_u8(b, v->scope);
-	buf_u8(b, v->likely);
-	buf_u8(b, v->core_dumped);
-	buf_zigzag(b, v->status);
-	buf_varint(b, (uint64_t)(v->signal > 0 ? v->signal : 0));
-	buf_varint(b, v->evidence);
-	buf_varint(b, v->cg_kills);
-	buf_varint(b, v->vm_kills);
-	buf_varint(b, v->limit_bytes);
-	buf_bytes(b, v->cgroup, strnlen(v->cgroup, sizeof v->cgroup));
-	buf_f64(b, v->wall);
+	if (v->known)
+		codec_verdict_encode(b, v);
 }
 
 int
@@ -84,8 +67,7 @@ restart_fact_decode(struct rd *r, void *obj)
 {
 	struct target_restart *x = &((struct snapshot *)obj)->info.restart;
 	struct end_verdict *v = &x->how;
-	uint64_t pid, sig, ev;
-	int64_t status;
+	uint64_t pid;
 
 	memset(x, 0, sizeof *x);
 	x->count = (uint32_t)rd_varint(r);
@@ -94,31 +76,15 @@ restart_fact_decode(struct rd *r, void *obj)
 	x->old_state = rd_u8(r);
 	x->ended_wall = rd_f64(r);
 	x->switched_wall = rd_f64(r);
-	v->known = rd_u8(r);
-	v->reason = rd_u8(r);
-	v->scope = rd_u8(r);
-	v->likely = rd_u8(r);
-	v->core_dumped = rd_u8(r);
-	status = rd_zigzag(r);
-	sig = rd_varint(r);
-	ev = rd_varint(r);
-	v->cg_kills = rd_varint(r);
-	v->vm_kills = rd_varint(r);
-	v->limit_bytes = rd_varint(r);
-	rd_str(r, v->cgroup, sizeof v->cgroup);
-	v->wall = rd_f64(r);
+	if (rd_u8(r) != 0 && codec_verdict_decode(r, v) != 0)
+		r->err = 1;
 	if (r->err || x->count == 0 || pid == 0 || pid > INT32_MAX ||
-	    x->old_state > TARGET_DENIED || v->reason > END_OOM_KILLED ||
-	    v->scope > END_SCOPE_SYSTEM || status < -1 || status > 255 ||
-	    sig > 128 || ev > UINT32_MAX || !restart_time_ok(x->ended_wall) ||
-	    !restart_time_ok(x->switched_wall) || !restart_time_ok(v->wall)) {
+	    x->old_state > TARGET_DENIED || !codec_time_ok(x->ended_wall) ||
+	    !codec_time_ok(x->switched_wall)) {
 		memset(x, 0, sizeof *x);
 		return -1;
 	}
 	x->old_pid = (int)pid;
-	v->status = (int)status;
-	v->signal = (int)sig;
-	v->evidence = (uint32_t)ev;
 	return 0;
 }
 

@@ -14,9 +14,7 @@
 #include "session-codec.h"
 #include "util.h"
 
-/* A unix time or a duration that a recording may hold: finite, not
- * negative, and before the year 5000 (NaN fails both tests). */
-static bool
+bool
 codec_time_ok(double t)
 {
 	return t >= 0 && t < 1e11;
@@ -1064,15 +1062,9 @@ end_samples_clear(void *obj)
 	e->last_seq = 0;
 }
 
-/* Tag 2: how the target ended (verdict.h), and the evidence. */
-static void
-end_verdict_encode(struct buf *b, const void *obj)
+void
+codec_verdict_encode(struct buf *b, const struct end_verdict *v)
 {
-	const struct end_verdict *v =
-	    &((const struct session_end *)obj)->verdict;
-
-	if (!v->known)
-		return;
 	buf_u8(b, v->reason);
 	buf_u8(b, v->scope);
 	buf_u8(b, (uint8_t)((v->likely ? 1 : 0) | (v->core_dumped ? 2 : 0)));
@@ -1086,10 +1078,9 @@ end_verdict_encode(struct buf *b, const void *obj)
 	buf_f64(b, v->wall);
 }
 
-static int
-end_verdict_decode(struct rd *r, void *obj)
+int
+codec_verdict_decode(struct rd *r, struct end_verdict *v)
 {
-	struct end_verdict *v = &((struct session_end *)obj)->verdict;
 	uint8_t reason = rd_u8(r), scope = rd_u8(r), flags = rd_u8(r);
 	int64_t status = rd_zigzag(r), sig = rd_zigzag(r);
 
@@ -1108,6 +1099,23 @@ end_verdict_decode(struct rd *r, void *obj)
 	v->wall = rd_f64(r);
 	v->known = 1;
 	return codec_time_ok(v->wall) ? 0 : -1;
+}
+
+/* Tag 2: how the target ended (verdict.h), and the evidence. */
+static void
+end_verdict_encode(struct buf *b, const void *obj)
+{
+	const struct end_verdict *v =
+	    &((const struct session_end *)obj)->verdict;
+
+	if (v->known)
+		codec_verdict_encode(b, v);
+}
+
+static int
+end_verdict_decode(struct rd *r, void *obj)
+{
+	return codec_verdict_decode(r, &((struct session_end *)obj)->verdict);
 }
 
 static void

@@ -118,6 +118,17 @@ struct codec_fact {
 };
 /* A table ends with an entry whose tag is 0. */
 
+/* A unix time or a duration that a recording may hold: finite, not
+ * negative, and before the year 5000 (NaN fails both tests). */
+bool codec_time_ok(double t);
+
+/* How a target ended (verdict.h), as the END frame's verdict record and a
+ * restart record (restart.c) hold it: reason, scope, flags, exit status,
+ * signal, evidence, the OOM counters' rise, the limit, its cgroup, when.
+ * Decoding sets known; -1 on an impossible time. */
+void codec_verdict_encode(struct buf *b, const struct end_verdict *v);
+int codec_verdict_decode(struct rd *r, struct end_verdict *v);
+
 /*
  * Append the records of obj's facts in tab.  With prev (a delta frame),
  * only the facts whose value differs from prev's, and an empty record for
