@@ -393,12 +393,7 @@ export_open_pids(struct export *x)
 		struct pick_proc p = { pids[i], 0, 0 };
 
 		if ((err = export_add(x, &p, &cause)) != 0)
-			fatal(err == -EACCES || err == -EPERM ?
-			        EXIT_PERMISSION :
-			        err == -ESRCH  ? EXIT_TARGET_GONE :
-			        err == -EINVAL ? EXIT_USAGE :
-			                         EXIT_FAILURE_GENERIC,
-			    "%s", cause);
+			fatal(exit_for_open_error(err), "%s", cause);
 	}
 	free(pids);
 }

@@ -194,34 +194,6 @@ fast_vma_region(const struct fast_vma *q, const char *name, size_t name_len,
 
 /* ---- the kept counters ---- */
 
-static size_t
-kept_varint(uint8_t *out, uint64_t v)
-{
-	size_t n = 0;
-
-	while (v >= 0x80) {
-		out[n++] = (uint8_t)(v | 0x80);
-		v >>= 7;
-	}
-	out[n++] = (uint8_t)v;
-	return n;
-}
-
-static uint64_t
-kept_get(const uint8_t **p)
-{
-	uint64_t v = 0;
-	int sh = 0;
-	uint8_t c;
-
-	do {
-		c = *(*p)++;
-		v |= (uint64_t)(c & 0x7f) << sh;
-		sh += 7;
-	} while ((c & 0x80) && sh < 64);
-	return v;
-}
-
 static uint32_t
 path_hash(const struct snapshot *s, const struct region *r)
 {
@@ -264,16 +236,16 @@ live_fast_keep_upto(struct live_fast *f, const struct snapshot *s, size_t n)
 		k->path_hash[i] = path_hash(s, r);
 		k->off[i] = (uint32_t)k->blen;
 		p = k->blob + k->blen;
-		p += kept_varint(p, r->present);
+		p += varint_put(p, r->present);
 		*p++ = r->has_vmflags;
-		p += kept_varint(p, r->vmflags);
+		p += varint_put(p, r->vmflags);
 		while (bits != 0) {
 			fi = __builtin_ctz(bits);
 			bits &= bits - 1;
 			if (r->kb[fi] < 0x80)
 				*p++ = (uint8_t)r->kb[fi];
 			else
-				p += kept_varint(p, r->kb[fi]);
+				p += varint_put(p, r->kb[fi]);
 		}
 		k->blen = (size_t)(p - k->blob);
 	}
@@ -331,12 +303,12 @@ kept_apply(struct live_fast *f, struct snapshot *s)
 			continue;
 		}
 		p = k->blob + k->off[j];
-		r->present = (uint32_t)kept_get(&p) | FAST_FRESH;
+		r->present = (uint32_t)varint_get(&p) | FAST_FRESH;
 		r->has_vmflags = *p++;
-		r->vmflags = kept_get(&p);
+		r->vmflags = varint_get(&p);
 		for (fi = 0; fi < SF_COUNT; fi++)
 			if (((r->present & ~FAST_FRESH) >> fi) & 1)
-				r->kb[fi] = region_kb_sat(kept_get(&p));
+				r->kb[fi] = region_kb_sat(varint_get(&p));
 			else if (!((FAST_FRESH >> fi) & 1))
 				r->kb[fi] = 0;
 		/* A region of the last full sample that grew keeps its

@@ -863,12 +863,7 @@ main(int argc, char **argv)
 	} else {
 		app.source = source_live_open(app.pid, &cause, &err);
 		if (app.source == NULL)
-			fatal(err == -EACCES || err == -EPERM ?
-			        EXIT_PERMISSION :
-			        err == -ESRCH  ? EXIT_TARGET_GONE :
-			        err == -EINVAL ? EXIT_USAGE :
-			                         EXIT_FAILURE_GENERIC,
-			    "%s", cause);
+			fatal(exit_for_open_error(err), "%s", cause);
 		dashboard_check(batch);
 		/* A memtop in its target's cgroup (a sidecar) must not be
 		 * the OOM killer's choice; whether it could be kept out of

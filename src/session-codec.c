@@ -66,20 +66,6 @@ buf_u32(struct buf *b, uint32_t v)
 	buf_u16(b, (uint16_t)(v >> 16));
 }
 
-/* v as a varint at out (room for 10 bytes); returns the bytes written. */
-static size_t
-varint_put(uint8_t *out, uint64_t v)
-{
-	size_t n = 0;
-
-	while (v >= 0x80) {
-		out[n++] = (uint8_t)(v | 0x80);
-		v >>= 7;
-	}
-	out[n++] = (uint8_t)v;
-	return n;
-}
-
 void
 buf_varint(struct buf *b, uint64_t v)
 {

@@ -127,6 +127,13 @@ void fatal_check(void);
 void fatal(int code, const char *fmt, ...)
     __attribute__((format(printf, 2, 3), noreturn));
 
+/* v as a varint (7 bits a byte, low first) at out, which has room for 10
+ * bytes; returns the bytes written. */
+size_t varint_put(uint8_t *out, uint64_t v);
+/* The varint at *p, which moves past it: for memtop's own buffers (a file's
+ * bytes are read with session-codec.h's bounds-checked reader). */
+uint64_t varint_get(const uint8_t **p);
+
 /* Exit codes, documented in memtop(1). */
 enum memtop_exit {
 	EXIT_OK = 0,
@@ -137,5 +144,9 @@ enum memtop_exit {
 	EXIT_BAD_SESSION = 5,     /* damaged or unreadable session file */
 	EXIT_TERMINAL = 6         /* no usable terminal for the dashboard */
 };
+
+/* The exit code for a target that could not be opened (source_live_open()'s
+ * -errno). */
+int exit_for_open_error(int err);
 
 #endif
