@@ -160,10 +160,13 @@ model_init(struct model *m)
 /* Free what *m holds, not m. */
 static void series_log_free(struct series_log *l);
 
+/* What the model's samples filled: the series logs, the groups, the
+ * paths.  The pool's chunks and the per-sample arrays are model_release()'s
+ * (model_reset() keeps them). */
 static void
-model_release(struct model *m)
+model_release_content(struct model *m)
 {
-	size_t i, k;
+	size_t i;
 	int s;
 
 	for (i = 0; i < m->pool_len; i++) {
@@ -172,14 +175,26 @@ model_release(struct model *m)
 		for (s = 0; s < SERIES_COUNT; s++)
 			series_log_free(&t->hist[s]);
 	}
+	for (i = 0; i < GROUP_COUNT; i++) {
+		free(m->track[i].g);
+		free(m->track[i].hash);
+	}
+	free(m->scratch);
+	free(m->paths);
+	free(m->refs);
+	free(m->hash);
+	free(m->groups);
+}
+
+static void
+model_release(struct model *m)
+{
+	size_t i;
+
+	model_release_content(m);
 	for (i = 0; i < m->nchunks; i++)
 		free(m->chunks[i]);
 	free(m->chunks);
-	for (k = 0; k < GROUP_COUNT; k++) {
-		free(m->track[k].g);
-		free(m->track[k].hash);
-	}
-	free(m->scratch);
 	free(m->free_slots);
 	free(m->ord);
 	free(m->live);
@@ -187,10 +202,6 @@ model_release(struct model *m)
 	free(m->cls);
 	free(m->why);
 	free(m->path_ids);
-	free(m->paths);
-	free(m->refs);
-	free(m->hash);
-	free(m->groups);
 }
 
 struct model *
@@ -215,28 +226,12 @@ void
 model_reset(struct model *m)
 {
 	struct model keep = *m;
-	size_t i;
-	int s;
 
 	/* A replay's jump resets the model and fills it again at once: the
 	 * pool's chunks and the per-sample arrays stay, emptied (at 60k
 	 * regions 25 MB that would be given back and faulted in again); the
 	 * rest goes, as model_free() lets it. */
-	for (i = 0; i < m->pool_len; i++) {
-		struct tracked_region *t = pool_at(m, (uint32_t)i);
-
-		for (s = 0; s < SERIES_COUNT; s++)
-			series_log_free(&t->hist[s]);
-	}
-	for (i = 0; i < GROUP_COUNT; i++) {
-		free(m->track[i].g);
-		free(m->track[i].hash);
-	}
-	free(m->scratch);
-	free(m->paths);
-	free(m->refs);
-	free(m->hash);
-	free(m->groups);
+	model_release_content(m);
 	memset(m, 0, sizeof *m);
 	m->chunks = keep.chunks;
 	m->nchunks = keep.nchunks;
