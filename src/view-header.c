@@ -57,7 +57,7 @@ view_header_facts(const struct model *m)
 
 /* How the target ended, when the header is to say it: a live target's once
  * it is gone, a recording's at its last sample; else NULL. */
-static const struct end_verdict *
+const struct end_verdict *
 view_header_verdict(struct view *v)
 {
 	static struct session_summary sum;

@@ -288,6 +288,9 @@ extern const struct view_keys view_keys_sorting;
 
 /* view-header.c */
 void view_header_draw(struct view *v);
+/* How the target ended, when the header says it (a live target gone, a
+ * recording at its last sample); else NULL. */
+const struct end_verdict *view_header_verdict(struct view *v);
 int view_header_rows(void);
 
 /* view-suspects.c: the ranking of the regions now (*out owned by the

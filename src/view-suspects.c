@@ -136,7 +136,10 @@ view_suspects_header(struct view *v, int y)
 		return;
 	}
 	suspect_line(v->app->model, top, line, sizeof line, v->utf8);
-	if (isfinite(top->oom_s) && strlen(line) + 30 < sizeof line) {
+	/* Once the target has ended, the header says how: no time to a
+	 * limit any more. */
+	if (isfinite(top->oom_s) && view_header_verdict(v) == NULL &&
+	    strlen(line) + 30 < sizeof line) {
 		char d[16];
 
 		snprintf(line + strlen(line), sizeof line - strlen(line),
