@@ -378,7 +378,7 @@ view_picker_header(struct view *v)
 	struct view_picker *pk = v->picker;
 	const struct proclist_tick *t = proclist_last_tick(pk->list);
 	size_t i, nokay = 0;
-	char buf[512];
+	char buf[512], marks[64];
 	int x;
 
 	for (i = 0; i < proclist_count(pk->list); i++)
@@ -386,11 +386,20 @@ view_picker_header(struct view *v)
 	attron(A_BOLD);
 	mvaddstr(0, 0, "memtop");
 	attroff(A_BOLD);
+	/* The marks' legend, for the marks there are. */
+	marks[0] = '\0';
+	if (nokay > t->nhidden)
+		snprintf(marks, sizeof marks, "%zu unreadable: !",
+		    nokay - t->nhidden);
+	if (t->nhidden > 0)
+		snprintf(marks + strlen(marks), sizeof marks - strlen(marks),
+		    "%s%zu hidden: ?", marks[0] ? ", " : "", t->nhidden);
 	snprintf(buf, sizeof buf,
-	    "  %zu processes%s  (%zu unreadable: !, %zu hidden: ?)  every "
-	    "%gs  tick %.1f ms, CPU %.1f ms, %zu PSS read",
-	    t->nprocs, pk->only ? " (as asked)" : "", nokay - t->nhidden,
-	    t->nhidden, pk->base->interval, t->wall_ms, t->cpu_ms, t->nrollup);
+	    "  %zu processes%s%s%s%s  every %gs  tick %.1f ms, CPU %.1f ms, "
+	    "%zu PSS read",
+	    t->nprocs, pk->only ? " (as asked)" : "", marks[0] ? "  (" : "",
+	    marks, marks[0] ? ")" : "", pk->base->interval, t->wall_ms,
+	    t->cpu_ms, t->nrollup);
 	x = 6 + view_put_plain(0, 6, buf, COLS - 6);
 	if (pk->tick_err != 0 && x < COLS)
 		view_put_plain(0, x, "  /proc cannot be listed", COLS - x);
@@ -430,6 +439,29 @@ view_picker_headings(struct view *v, unsigned shown)
 	attroff(v->colors ? COLOR_PAIR(PAIR_HEAD) : A_REVERSE);
 }
 
+/* The command line from x to the screen's edge.  One too long for it
+ * loses its program's directory first ("…/memtop --demo"): the program's
+ * name and its arguments tell processes apart, a build tree's path does
+ * not. */
+static void
+view_picker_command(struct view *v, const struct proc_entry *e, int y, int x)
+{
+	const char *cmd = e->cmdline_len ? e->cmdline : e->comm;
+	size_t len = e->cmdline_len ? e->cmdline_len : strlen(e->comm);
+	const char *end = memchr(cmd, ' ', len), *base = cmd, *p;
+
+	for (p = cmd; p < (end ? end : cmd + len); p++) {
+		if (*p == '/')
+			base = p;
+	}
+	if (len > (size_t)(COLS - x) && base > cmd && COLS - x > 8) {
+		x += view_put_cut_mark(y, x);
+		len -= (size_t)(base - cmd);
+		cmd = base;
+	}
+	view_put(v->utf8, y, x, cmd, len, COLS - x, false);
+}
+
 static void
 view_picker_row(struct view *v, const struct proc_entry *e, unsigned shown,
     bool at_cursor, int y)
@@ -450,11 +482,7 @@ view_picker_row(struct view *v, const struct proc_entry *e, unsigned shown,
 		if (!(shown & (1u << c)))
 			continue;
 		if (c == PK_CMD) {
-			const char *cmd = e->cmdline_len ? e->cmdline : e->comm;
-			size_t len =
-			    e->cmdline_len ? e->cmdline_len : strlen(e->comm);
-
-			view_put(v->utf8, y, x, cmd, len, COLS - x, false);
+			view_picker_command(v, e, y, x);
 			break;
 		}
 		view_picker_cell(v, e, c, buf, sizeof buf);

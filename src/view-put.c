@@ -107,6 +107,13 @@ wide_from(const char *s, bool escape, size_t *n)
 	return e;
 }
 
+int
+view_put_cut_mark(int y, int x)
+{
+	mvaddnwstr(y, x, MB_CUR_MAX > 1 ? L"\u2026" : L"<", 1);
+	return 1;
+}
+
 static int
 view_put_wide(int y, int x, const char *s, int cols, bool tail, bool escape)
 {
@@ -130,7 +137,7 @@ view_put_wide(int y, int x, const char *s, int cols, bool tail, bool escape)
 			if (c + cw > cols - 1)
 				break;
 		}
-		mvaddnwstr(y, x, MB_CUR_MAX > 1 ? L"\u2026" : L"<", 1);
+		view_put_cut_mark(y, x);
 		addnwstr(w + from, (int)(n - from));
 		used = c + 1;
 	} else if (k < n && escape && cols > 1) {
@@ -187,8 +194,7 @@ view_put_wrapped(bool utf8, int y, const char *s, size_t len, int maxlines)
 				break;
 			/* The last line ends with the file name. */
 			if (nl + 1 == maxlines && at + k < n) {
-				mvaddnwstr(y + nl, 0,
-				    MB_CUR_MAX > 1 ? L"\u2026" : L"<", 1);
+				view_put_cut_mark(y + nl, 0);
 				at = n - (k > 1 ? k - 1 : k);
 				addnwstr(w + at, (int)(n - at));
 			} else

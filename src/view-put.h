@@ -37,6 +37,9 @@ int view_put_wrapped(bool utf8, int y, const char *s, size_t len, int maxlines);
 int view_put_plain(int y, int x, const char *s, int cols);
 /* The same cut at its front (an escaped path keeps its file name). */
 int view_put_plain_tail(int y, int x, const char *s, int cols);
+/* The mark of text cut at its front ("…", or "<" without UTF-8) at y, x;
+ * returns its width, 1. */
+int view_put_cut_mark(int y, int x);
 /* A line of hints, items two spaces apart, reversed: those that fit, whole. */
 void view_put_hints(int y, const char *hints);
 
