@@ -473,7 +473,7 @@ fatal_set_hook(void (*hook)(void), int wake_fd)
 
 /* "memtop: MESSAGE\n" on stderr, the message escaped as in esc_text: it
  * may quote a path or an argument, and those can hold any byte. */
-static void
+static void __attribute__((format(printf, 1, 0)))
 error_vprint(const char *fmt, va_list ap)
 {
 	char *msg, *out;
@@ -503,7 +503,7 @@ error_print(const char *fmt, ...)
 }
 
 /* fatal() off the hook's thread: hand the message over and wait. */
-static void __attribute__((noreturn))
+static void __attribute__((noreturn, format(printf, 2, 0)))
 fatal_hand_over(int code, const char *fmt, va_list ap)
 {
 	struct timespec tick = { 0, 50 * 1000 * 1000 };
