@@ -18,7 +18,6 @@
 
 #include <arpa/inet.h>
 #include <curl/curl.h>
-#include <dlfcn.h>
 #include <errno.h>
 #include <netinet/in.h>
 #include <pthread.h>
@@ -29,6 +28,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "dynlib.h"
 #include "rtfetch.h"
 #include "rtgo.h"
 #include "util.h"
@@ -95,11 +95,8 @@ rtfetch_global_init(void)
 {
 	static const char *const names[] = { "libcurl.so.4",
 		"libcurl-gnutls.so.4" };
-	static const struct {
-		const char *name;
-		size_t off;
-	} syms[] = {
-#define RTFETCH_SYM(f, n) { n, offsetof(__typeof__(lc), f) }
+	static const struct dynlib_sym syms[] = {
+#define RTFETCH_SYM(f, n) DYNLIB_SYM(__typeof__(lc), f, n)
 		RTFETCH_SYM(global_init, "curl_global_init"),
 		RTFETCH_SYM(easy_init, "curl_easy_init"),
 		RTFETCH_SYM(easy_setopt, "curl_easy_setopt"),
@@ -114,25 +111,21 @@ rtfetch_global_init(void)
 		RTFETCH_SYM(free, "curl_free"),
 #undef RTFETCH_SYM
 	};
-	void *h = NULL, *fn;
-	size_t i;
+	const char *missing = NULL;
 
-	for (i = 0; h == NULL && i < sizeof names / sizeof names[0]; i++)
-		h = dlopen(names[i], RTLD_NOW | RTLD_LOCAL);
-	if (h == NULL) {
+	switch (dynlib_load(names, sizeof names / sizeof names[0], syms,
+	    sizeof syms / sizeof syms[0], &lc, &missing)) {
+	case DYNLIB_OK:
+		break;
+	case DYNLIB_ABSENT:
 		snprintf(rtfetch_curl_why, sizeof rtfetch_curl_why,
 		    "libcurl is not installed (libcurl.so.4: apt-get install "
 		    "libcurl4)");
 		return;
-	}
-	for (i = 0; i < sizeof syms / sizeof syms[0]; i++) {
-		if ((fn = dlsym(h, syms[i].name)) == NULL) {
-			snprintf(rtfetch_curl_why, sizeof rtfetch_curl_why,
-			    "libcurl without %s: older than 7.62",
-			    syms[i].name);
-			return;
-		}
-		memcpy((char *)&lc + syms[i].off, &fn, sizeof fn);
+	case DYNLIB_OLD:
+		snprintf(rtfetch_curl_why, sizeof rtfetch_curl_why,
+		    "libcurl without %s: older than 7.62", missing);
+		return;
 	}
 	if (lc.global_init(CURL_GLOBAL_DEFAULT) != CURLE_OK) {
 		snprintf(rtfetch_curl_why, sizeof rtfetch_curl_why,

@@ -63,6 +63,11 @@ check "memtop --listen 127.0.0.1:0 says the port it serves on" \
 	test -n "$port" || diag_file "$tmp/serve.err"
 wait_for 10 sh -c "curl -s 'http://127.0.0.1:$port/metrics' |
 	grep -q 'memtop_process_resident_bytes{pid=\"$hostile\"'"
+# The HTTP server's library is loaded by the memtop that listens, and
+# by no other (the demo is memtop too).
+check "libmicrohttpd is loaded when memtop listens, not at every start" \
+	sh -c "grep -q libmicrohttpd /proc/$serve/maps &&
+		! grep -q libmicrohttpd /proc/$leak/maps"
 
 if command -v prometheus >/dev/null; then
 	prom_port=$(python3 -c 'import socket
