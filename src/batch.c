@@ -346,10 +346,10 @@ ob_text(struct obuf *o, const char *s, size_t n, bool json)
 
 /* One value as CSV (json false) or JSON writes it, without its key. */
 static void
-batch_put_value(
-    struct obuf *o, enum field_id id, const struct field_value *v, bool json)
+batch_put_value(struct obuf *o, enum field_type type,
+    const struct field_value *v, bool json)
 {
-	switch (field_get(id)->type) {
+	switch (type) {
 	case FT_RANGE:
 	case FT_HEX:
 		ob_hex(o, v->u, json);
@@ -380,7 +380,7 @@ batch_put_value(
 /* The fields of flag (FIELD_CSV or FIELD_JSON) in the order they are
  * written, tail last, and the text before each value: once per print. */
 struct batch_cols {
-	enum field_id id[FIELD_COUNT];
+	const struct field *f[FIELD_COUNT];
 	char lead[FIELD_COUNT][48]; /* ", \"rss_kb\": " or "," */
 	size_t lead_len[FIELD_COUNT];
 	int n;
@@ -406,7 +406,7 @@ batch_cols(struct batch_cols *c, unsigned flag)
 			    c->n ? (c->json ? ", " : ",") : "",
 			    field_get(id)->key);
 			c->lead_len[c->n] = strlen(c->lead[c->n]);
-			c->id[c->n++] = (enum field_id)id;
+			c->f[c->n++] = field_get((enum field_id)id);
 		}
 	}
 }
@@ -420,17 +420,17 @@ batch_put_fields(struct obuf *o, const struct field_row *row,
 	int k;
 
 	for (k = from; k < to; k++) {
-		enum field_id id = c->id[k];
+		const struct field *f = c->f[k];
 
-		if (!field_read(id, row, &v))
+		if (!field_read_of(f, row, &v))
 			memset(&v, 0, sizeof v);
 		ob_raw(o, c->lead[k], c->lead_len[k]);
-		batch_put_value(o, id, &v, c->json);
-		if (field_get(id)->type == FT_RANGE) {
+		batch_put_value(o, f->type, &v, c->json);
+		if (f->type == FT_RANGE) {
 			/* The end, as a field of its own. */
 			end.u = v.u2;
 			ob_str(o, c->json ? ", \"end\": " : ",");
-			batch_put_value(o, id, &end, c->json);
+			batch_put_value(o, f->type, &end, c->json);
 		}
 	}
 }
@@ -443,7 +443,7 @@ batch_put_value_f(
 	char buf[256];
 	struct obuf o = { f, buf, 0, sizeof buf };
 
-	batch_put_value(&o, id, v, json);
+	batch_put_value(&o, field_get(id)->type, v, json);
 	ob_flush(&o);
 }
 

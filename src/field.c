@@ -549,11 +549,7 @@ field_column_names(char *buf, size_t size, const char *sep)
 bool
 field_read(enum field_id id, const struct field_row *row, struct field_value *v)
 {
-	const struct field *f = field_get(id);
-
-	v->s = "";
-	v->len = 0;
-	return f->get(f, row, v);
+	return field_read_of(field_get(id), row, v);
 }
 
 int

@@ -114,6 +114,15 @@ size_t field_column_names(char *buf, size_t size, const char *sep);
 /* Read a field; false when the row has none. */
 bool field_read(
     enum field_id id, const struct field_row *row, struct field_value *v);
+/* The same for a field already looked up (a loop over many rows). */
+static inline bool
+field_read_of(
+    const struct field *f, const struct field_row *row, struct field_value *v)
+{
+	v->s = "";
+	v->len = 0;
+	return f->get(f, row, v);
+}
 /* Compare two rows by a field (rows without it come after those with). */
 int field_compare(
     enum field_id id, const struct field_row *a, const struct field_row *b);
