@@ -159,7 +159,7 @@ keys "$MEMTOP -d 0.5 -p $slow,$sleeper" Enter
 check "the picker: a cgroup OOM projection on both of its processes' rows" \
 	wait_screen 20 "^ +$sleeper .* [0-9]+(m[0-9]+)?s +sleep 6003" || screen | diag_file /dev/stdin
 check "the same for the leaker" \
-	wait_screen 5 "^ +$slow .* [0-9]+(m[0-9]+)?s +/.*python3" || screen | diag_file /dev/stdin
+	wait_screen 5 "^ +$slow .* [0-9]+(m[0-9]+)?s +(/|…/).*python3" || screen | diag_file /dev/stdin
 keys q
 prompt_back 10 >/dev/null
 kill "$slow" "$sleeper"
