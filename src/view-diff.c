@@ -126,8 +126,8 @@ static void
 view_diff_tabs(struct view *v, const struct moment_diff *d, bool exact)
 {
 	const struct moment *a = v->diff->a;
-	char info[400], when[32], ago[16];
-	int x;
+	char info[400], when[32], ago[16], span[16];
+	int x, fit;
 
 	snprintf(info, sizeof info, " What changed  %s  %s  %s",
 	    v->diff->by == GROUP_NONE ? "[Regions]" : " Regions ",
@@ -142,17 +142,27 @@ view_diff_tabs(struct view *v, const struct moment_diff *d, bool exact)
 		strftime(when, sizeof when, "%H:%M:%S", &tm);
 	} else
 		snprintf(when, sizeof when, "?");
-	snprintf(info, sizeof info,
-	    "   since %s%s (%s)  %zu new  %zu gone  %zu grew  %zu shrank",
-	    exact                        ? "m at " :
-	        a != NULL && a->seq == 0 ? "the first sample at " :
-	                                   "the baseline at ",
-	    when,
+	/* The counts matter more than the spaces between them and the
+	 * words before the time: those go first when the line is long. */
+	snprintf(span, sizeof span, "%s",
 	    d != NULL && isfinite(d->span_s) ?
 	        fmt_duration(d->span_s, ago, sizeof ago) :
-	        "?",
-	    d ? d->nnew : 0, d ? d->ngone : 0, d ? d->ngrew : 0,
-	    d ? d->nshrank : 0);
+	        "?");
+	for (fit = 0; fit < 3; fit++) {
+		const char *sep = fit == 0 ? "  " : " ";
+
+		snprintf(info, sizeof info,
+		    "   since %s%s (%s)  %zu new%s%zu gone%s%zu grew%s%zu "
+		    "shrank",
+		    fit == 2                     ? "" :
+		        exact                    ? "m at " :
+		        a != NULL && a->seq == 0 ? "the first sample at " :
+		                                   "the baseline at ",
+		    when, span, d ? d->nnew : 0, sep, d ? d->ngone : 0, sep,
+		    d ? d->ngrew : 0, sep, d ? d->nshrank : 0);
+		if (x + (int)strlen(info) <= COLS)
+			break;
+	}
 	view_put_plain(HEADER_ROWS, x, info, COLS - x);
 }
 

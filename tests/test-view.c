@@ -687,6 +687,14 @@ test_diff(void)
 	    "the tab line counts them: %s", row(HEADER_ROWS));
 	ok(find("the process: RSS +", TABLE_TOP) > 0,
 	    "and the process's change");
+	screen_size(40, 100);
+	view_draw(&v);
+	ok(strstr(row(HEADER_ROWS), "0 shrank") &&
+	        strstr(row(HEADER_ROWS), "(10s)  1 new 1 gone"),
+	    "at 100 columns the tab line keeps its counts: %s",
+	    row(HEADER_ROWS));
+	screen_size(40, 120);
+	view_draw(&v);
 	keys("m");
 	ok(find("nothing changed since the baseline", TABLE_TOP) > 0,
 	    "m in the diff: nothing changed since now");
