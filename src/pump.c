@@ -245,8 +245,9 @@ pump_follow_poll(struct pump *p)
 {
 	struct pick_follow_event ev;
 	struct source *src;
-	char *cause = NULL, line[CG_PATH_MAX + 128];
+	char *cause = NULL, line[CG_PATH_MAX + 128], why[256];
 	double interval = sampler_interval(pump_sampler(p));
+	bool lost_runtime = false;
 	int err = 0;
 
 	if (pick_follow_poll(p->cfg.follow, &ev) != PICK_FOLLOW_SWITCHED)
@@ -261,12 +262,13 @@ pump_follow_poll(struct pump *p)
 		return PUMP_WARN;
 	}
 	if (p->runtime_url != NULL) {
-		char why[256];
 		struct rtfetch *rf = rtfetch_start(
 		    p->runtime_url, &p->cfg.runtime_opts, why, sizeof why);
 
 		if (rf != NULL)
 			source_live_set_rtfetch(src, rf);
+		else
+			lost_runtime = true;
 	}
 	if (p->own_sampler != NULL && !sampler_stop(p->own_sampler))
 		p->own_source = NULL;
@@ -278,9 +280,11 @@ pump_follow_poll(struct pump *p)
 	p->own_sampler = sampler_start(src, interval);
 	p->cfg.pid = ev.next.pid;
 	p->waiting = false;
+	restart_format(&p->restart, ev.next.pid, line, sizeof line);
 	pump_warn(p,
-	    xstrdup(
-	        restart_format(&p->restart, ev.next.pid, line, sizeof line)));
+	    lost_runtime ?
+	        xasprintf("%s; its runtime is not read: %s", line, why) :
+	        xstrdup(line));
 	return PUMP_WARN | PUMP_SWITCH;
 }
 
