@@ -715,10 +715,13 @@ static void
 tracked_init(struct model *m, struct tracked_region *t, const struct region *r,
     enum region_class c, uint32_t path_id, uint64_t seq, double wall)
 {
-	int s, k;
+	int k;
 
-	for (s = 0; s < SERIES_COUNT; s++)
-		series_log_free(&t->hist[s]);
+	/* slot_alloc()'s slots hold no series (slot_free() and model_reset()
+	 * free them): written before it is read, a new chunk's page is
+	 * faulted in once, where a read would map the zero page and the
+	 * write then copy it (a second fault, and a TLB flush on the CPUs
+	 * of memtop's other threads). */
 	memset(t, 0, sizeof *t);
 	t->id = m->next_id++;
 	t->path_id = path_id;

@@ -6,6 +6,7 @@
 #include "config.h"
 
 #include <errno.h>
+#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
 #include <zstd.h>
@@ -206,25 +207,56 @@ rd_str(struct rd *r, char *dst, size_t size)
 
 /* ---- CRC-32 (IEEE 802.3, as zlib computes it) ---- */
 
+/* CRC-32 (IEEE 802.3, as zlib's crc32()) eight bytes a step: table k
+ * gives the CRC of a byte followed by k zero bytes.  A byte a step was 3 %
+ * of a recording's first sample at 60,000 regions. */
+static uint32_t crc32_table[8][256];
+static pthread_once_t crc32_once = PTHREAD_ONCE_INIT;
+
+static void
+crc32_init(void)
+{
+	uint32_t c, n, k;
+
+	for (n = 0; n < 256; n++) {
+		for (c = n, k = 0; k < 8; k++)
+			c = c & 1 ? 0xedb88320u ^ (c >> 1) : c >> 1;
+		crc32_table[0][n] = c;
+	}
+	for (n = 0; n < 256; n++) {
+		for (k = 1; k < 8; k++) {
+			c = crc32_table[k - 1][n];
+			crc32_table[k][n] = (c >> 8) ^ crc32_table[0][c & 0xff];
+		}
+	}
+}
+
+static inline uint32_t
+crc32_le32(const uint8_t *p)
+{
+	return (uint32_t)p[0] | (uint32_t)p[1] << 8 | (uint32_t)p[2] << 16 |
+	    (uint32_t)p[3] << 24;
+}
+
 uint32_t
 crc32_update(uint32_t crc, const void *data, size_t len)
 {
-	static uint32_t table[256];
+	const uint32_t(*t)[256] = crc32_table;
 	const uint8_t *p = data;
-	size_t i;
+	uint32_t one, two;
 
-	if (table[1] == 0) {
-		uint32_t c, k, n;
-
-		for (n = 0; n < 256; n++) {
-			for (c = n, k = 0; k < 8; k++)
-				c = c & 1 ? 0xedb88320u ^ (c >> 1) : c >> 1;
-			table[n] = c;
-		}
-	}
+	pthread_once(&crc32_once, crc32_init);
 	crc = ~crc;
-	for (i = 0; i < len; i++)
-		crc = table[(crc ^ p[i]) & 0xff] ^ (crc >> 8);
+	for (; len >= 8; p += 8, len -= 8) {
+		one = crc32_le32(p) ^ crc;
+		two = crc32_le32(p + 4);
+		crc = t[7][one & 0xff] ^ t[6][(one >> 8) & 0xff] ^
+		    t[5][(one >> 16) & 0xff] ^ t[4][one >> 24] ^
+		    t[3][two & 0xff] ^ t[2][(two >> 8) & 0xff] ^
+		    t[1][(two >> 16) & 0xff] ^ t[0][two >> 24];
+	}
+	for (; len > 0; p++, len--)
+		crc = t[0][(crc ^ *p) & 0xff] ^ (crc >> 8);
 	return ~crc;
 }
 
