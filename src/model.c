@@ -1567,7 +1567,7 @@ model_groups_of(struct model *m, enum group_by by, region_pred keep,
 {
 	struct group_track *gt = &m->track[by < GROUP_COUNT ? by : 0];
 	size_t k, g, i;
-	int f;
+	int f, k2;
 
 	if (keep == NULL && m->groups_seq == m->nsamples &&
 	    m->groups_by == by) {
@@ -1629,19 +1629,30 @@ model_groups_of(struct model *m, enum group_by by, region_pred keep,
 		}
 		gr = &m->groups[m->scratch[i]];
 		gr->nregions++;
-		for (f = 0; f < SF_COUNT; f++) {
+		for (f = 0; f < SF_COUNT; f++)
 			gr->kb[f] += t->kb[f];
-			gr->base_kb[f] += tracked_base(t, (enum smaps_field)f);
-			gr->prev_kb[f] += tracked_prev(t, (enum smaps_field)f);
-			gr->first_kb[f] +=
-			    tracked_first(t, (enum smaps_field)f);
+		/* The kept counters' earlier values; the others' are the
+		 * current ones (tracked_base()), copied once a group below. */
+		for (k2 = 0; k2 < TRACKED_KEPT; k2++) {
+			f = kept_fields[k2];
+			gr->base_kb[f] += t->base_kb[k2];
+			gr->prev_kb[f] += t->prev_kb[k2];
+			gr->first_kb[f] += t->first_kb[k2];
 		}
 		if (keep != NULL)
 			group_add_history(m, gr->hist, t);
 	}
-	for (g = 0; g < m->ngroups; g++)
-		m->groups[g].rate_kb_s = history_rate(
-		    m, &m->groups[g].hist[SERIES_RSS], 0, UINT64_MAX);
+	for (g = 0; g < m->ngroups; g++) {
+		struct region_group *gr = &m->groups[g];
+
+		for (f = 0; f < SF_COUNT; f++) {
+			if (tracked_kept((enum smaps_field)f) < 0)
+				gr->base_kb[f] = gr->prev_kb[f] =
+				    gr->first_kb[f] = gr->kb[f];
+		}
+		gr->rate_kb_s =
+		    history_rate(m, &gr->hist[SERIES_RSS], 0, UINT64_MAX);
+	}
 	if (m->ngroups > 1)
 		qsort(m->groups, m->ngroups, sizeof *m->groups, group_cmp);
 	/* Only the whole process's groups are kept for the next call. */
