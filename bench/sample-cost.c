@@ -79,10 +79,11 @@ raw_read(int pid, struct cost *c)
 	cost_add(c, w0, c0);
 }
 
-/* One sample of src into m: -1 at the end. */
+/* One sample of src into m: -1 at the end.  With prev (the sample m
+ * took last), one with the same regions is taken as the pump takes it. */
 static int
 one_sample(struct source *src, struct model *m, struct snapshot *s,
-    struct cost *c, struct cost *ingest)
+    const struct snapshot *prev, struct cost *c, struct cost *ingest)
 {
 	double w0 = clock_mono(), c0 = clock_cpu(), w1, c1;
 	char *cause = NULL;
@@ -93,7 +94,11 @@ one_sample(struct source *src, struct model *m, struct snapshot *s,
 	}
 	w1 = clock_mono();
 	c1 = clock_cpu();
-	model_ingest(m, s);
+	if (prev != NULL && snapshot_same_regions(prev, s)) {
+		model_ingest_kept(m, s);
+		model_settle(m);
+	} else
+		model_ingest(m, s);
 	cost_add(c, w0, c0);
 	if (ingest != NULL)
 		cost_add(ingest, w1, c1);
@@ -116,6 +121,8 @@ main(int argc, char **argv)
 	struct source *fsrc, *asrc = NULL;
 	struct model *fm = model_new(), *am = model_new();
 	struct snapshot *s = snapshot_new();
+	/* The adaptive source's samples, two as the pump keeps them. */
+	struct snapshot *as[2] = { snapshot_new(), snapshot_new() };
 	char *cause = NULL;
 	long rounds = 9, i;
 	bool only_ticks = false;
@@ -150,8 +157,10 @@ main(int argc, char **argv)
 	for (i = 0; i < 2; i++) {
 		struct cost w = { { 0 }, { 0 }, 0 };
 
-		if (one_sample(fsrc, fm, s, &w, NULL) != 0 ||
-		    (asrc != NULL && one_sample(asrc, am, s, &w, NULL) != 0))
+		if (one_sample(fsrc, fm, s, NULL, &w, NULL) != 0 ||
+		    (asrc != NULL &&
+		        one_sample(
+		            asrc, am, as[i % 2], as[!(i % 2)], &w, NULL) != 0))
 			return 1;
 		raw_read(pid, &w);
 	}
@@ -161,14 +170,16 @@ main(int argc, char **argv)
 		if (only_ticks) /* for a profiler: ticks alone */
 			goto tick;
 		raw_read(pid, &raw);
-		if (one_sample(fsrc, fm, s, &full, &ingest) != 0)
+		if (one_sample(fsrc, fm, s, NULL, &full, &ingest) != 0)
 			return 1;
 		w0 = clock_mono();
 		c0 = clock_cpu();
 		batch_print(null, fm, &bo, 1);
 		cost_add(&json, w0, c0);
 	tick:
-		if (asrc != NULL && one_sample(asrc, am, s, &tick, NULL) != 0)
+		if (asrc != NULL &&
+		    one_sample(
+		        asrc, am, as[i % 2], as[!(i % 2)], &tick, NULL) != 0)
 			return 1;
 	}
 	printf("{\"regions\": %zu, ", model_nregions(fm));
@@ -182,6 +193,8 @@ main(int argc, char **argv)
 	source_close(fsrc);
 	source_close(asrc);
 	snapshot_free(s);
+	snapshot_free(as[0]);
+	snapshot_free(as[1]);
 	model_free(fm);
 	model_free(am);
 	fclose(null);

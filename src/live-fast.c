@@ -105,6 +105,10 @@ struct live_fast {
 	unsigned list_ticks;
 	bool listed;
 	uint64_t list_reused;
+	/* Its hash, and since which sample every list read had that hash
+	 * (hash_known: a tick read it, not a full sample). */
+	uint64_t list_hash, list_same_since;
+	bool hash_known;
 };
 
 /* The list is read at least every this many ticks: mprotect() splits a
@@ -553,18 +557,52 @@ live_fast_listed(struct live_fast *f, uint64_t seq, int64_t vmsize_kb)
 	f->list_vmsize = vmsize_kb;
 	f->list_ticks = 0;
 	f->listed = vmsize_kb >= 0;
+	f->hash_known = false;
 }
 
-/* Whether out still holds the last mapping list read (the sampler hands
- * the same buffers round), and status says the address space has not
- * changed size since: the list need not be read again. */
+/* A hash of a mapping list (ranges, offsets, files, permissions and
+ * paths): whether a list read is the one read before.  A word changed
+ * anywhere changes it (each step is a bijection of the hash). */
+static uint64_t
+fast_list_hash(const struct snapshot *s)
+{
+	const uint64_t prime = 0x100000001b3ull;
+	uint64_t h = 0xcbf29ce484222325ull, w;
+	size_t i;
+
+	for (i = 0; i < s->nregions; i++) {
+		const struct region *r = &s->regions[i];
+		uint32_t perms;
+
+		memcpy(&perms, r->perms, sizeof perms);
+		h = (h ^ r->start) * prime;
+		h = (h ^ r->end) * prime;
+		h = (h ^ r->offset) * prime;
+		h = (h ^ r->inode) * prime;
+		h = (h ^ ((uint64_t)r->path_off << 32 | r->path_len)) * prime;
+		h = (h ^ ((uint64_t)perms << 32 | r->deleted)) * prime;
+	}
+	for (i = 0; i + sizeof w <= s->strings_len; i += sizeof w) {
+		memcpy(&w, s->strings + i, sizeof w);
+		h = (h ^ w) * prime;
+	}
+	for (; i < s->strings_len; i++)
+		h = (h ^ (uint8_t)s->strings[i]) * prime;
+	return h;
+}
+
+/* Whether out still holds the last mapping list read, and status says the
+ * address space has not changed size since: the list need not be read
+ * again.  The sampler hands two buffers round, so out was filled two
+ * samples ago: it holds that list if every list read since it was filled
+ * had the same hash. */
 static bool
 fast_list_holds(
     const struct live_fast *f, const struct snapshot *out, int64_t vmsize)
 {
 	return f->listed && vmsize >= 0 && vmsize == f->list_vmsize &&
 	    f->list_ticks < FAST_LIST_EVERY && out->nregions > 0 &&
-	    out->seq >= f->list_seq && out->state == TARGET_ALIVE;
+	    out->seq >= f->list_same_since && out->state == TARGET_ALIVE;
 }
 
 int
@@ -572,7 +610,7 @@ live_fast_tick(struct live_fast *f, int dirfd, uint64_t seq,
     struct snapshot *out, char *buf, size_t cap)
 {
 	int64_t vmsize = fast_status_vmsize(dirfd, buf, cap);
-	uint64_t stray = 0;
+	uint64_t stray = 0, hash;
 	size_t i, fresh;
 	bool again = false;
 	int rc;
@@ -588,7 +626,12 @@ live_fast_tick(struct live_fast *f, int dirfd, uint64_t seq,
 		snapshot_clear(out);
 		if ((rc = fast_list(f, dirfd, out, buf, cap)) != 0)
 			return rc;
+		hash = fast_list_hash(out);
+		if (!f->hash_known || hash != f->list_hash)
+			f->list_same_since = seq;
 		live_fast_listed(f, seq, vmsize);
+		f->list_hash = hash;
+		f->hash_known = true;
 	}
 	if (out->nregions > f->skip_cap) {
 		f->skip_cap = out->nregions + out->nregions / 8;

@@ -308,7 +308,11 @@ pump_step_live(struct pump *p)
 		old = p->snap;
 		p->snap = s;
 		p->snap->info.restart = p->restart;
-		what = pump_ingest(p, false);
+		/* A sample with every region as the last one had it (an idle
+		 * target's usual tick) costs the model a pass, not a match
+		 * and a classification of every region. */
+		what = pump_ingest(p, snapshot_same_regions(old, s));
+		model_settle(p->cfg.model);
 		sampler_give(sp, old);
 		return what;
 	}

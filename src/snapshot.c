@@ -470,6 +470,26 @@ snapshot_copy(struct snapshot *dst, const struct snapshot *src)
 	return 0;
 }
 
+bool
+snapshot_same_regions(const struct snapshot *a, const struct snapshot *b)
+{
+	return a->nregions == b->nregions && a->strings_len == b->strings_len &&
+	    a->nthreads == b->nthreads &&
+	    a->info.cmdline_len == b->info.cmdline_len &&
+	    memcmp(a->info.cmdline, b->info.cmdline, sizeof a->info.cmdline) ==
+	    0 &&
+	    memcmp(&a->info.runtime, &b->info.runtime,
+	        sizeof a->info.runtime) == 0 &&
+	    (a->nthreads == 0 ||
+	        memcmp(a->thread_sp, b->thread_sp,
+	            a->nthreads * sizeof *a->thread_sp) == 0) &&
+	    (a->nregions == 0 ||
+	        memcmp(a->regions, b->regions,
+	            a->nregions * sizeof *a->regions) == 0) &&
+	    (a->strings_len == 0 ||
+	        memcmp(a->strings, b->strings, a->strings_len) == 0);
+}
+
 int
 snapshot_copy_head(struct snapshot *dst, const struct snapshot *src)
 {

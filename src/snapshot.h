@@ -11,6 +11,7 @@
 #ifndef MEMTOP_SNAPSHOT_H
 #define MEMTOP_SNAPSHOT_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -219,6 +220,10 @@ int snapshot_copy(struct snapshot *dst, const struct snapshot *src);
 /* All of src but its regions and their paths: dst keeps its own (a replay
  * whose sample has the regions of the one dst holds).  0 or -ENOMEM. */
 int snapshot_copy_head(struct snapshot *dst, const struct snapshot *src);
+/* Whether a and b have the same regions, every counter the same, the same
+ * paths, threads and what else classifies them (command line, runtime):
+ * the model takes b after a by model_ingest_kept(). */
+bool snapshot_same_regions(const struct snapshot *a, const struct snapshot *b);
 
 /* Append a region; its path bytes are copied into the string arena.
  * Returns the new region (valid until the next add) or NULL on ENOMEM. */

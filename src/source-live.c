@@ -936,6 +936,14 @@ source_live_set_budget(struct source *src, double fraction)
 	((struct live *)src->priv)->budget = fraction;
 }
 
+uint64_t
+source_live_lists_reused(const struct source *src)
+{
+	const struct live *l = src->priv;
+
+	return l->fast != NULL ? live_fast_reused(l->fast) : 0;
+}
+
 void
 source_live_full_now(struct source *src)
 {

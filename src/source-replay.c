@@ -521,28 +521,6 @@ replay_read(struct source *src, size_t i, struct snapshot *out, char **cause)
 	return snapshot_copy(out, rp->cur);
 }
 
-/* Whether a and b have the same regions, paths, threads and what else
- * classifies them (codec_decode_delta_kept()'s test, on whole samples). */
-static bool
-replay_same_regions(const struct snapshot *a, const struct snapshot *b)
-{
-	return a->nregions == b->nregions && a->strings_len == b->strings_len &&
-	    a->nthreads == b->nthreads &&
-	    a->info.cmdline_len == b->info.cmdline_len &&
-	    memcmp(a->info.cmdline, b->info.cmdline, sizeof a->info.cmdline) ==
-	    0 &&
-	    memcmp(&a->info.runtime, &b->info.runtime,
-	        sizeof a->info.runtime) == 0 &&
-	    (a->nthreads == 0 ||
-	        memcmp(a->thread_sp, b->thread_sp,
-	            a->nthreads * sizeof *a->thread_sp) == 0) &&
-	    (a->nregions == 0 ||
-	        memcmp(a->regions, b->regions,
-	            a->nregions * sizeof *a->regions) == 0) &&
-	    (a->strings_len == 0 ||
-	        memcmp(a->strings, b->strings, a->strings_len) == 0);
-}
-
 int
 replay_read_after(struct source *src, size_t i, size_t held,
     struct snapshot *out, char **cause)
@@ -558,7 +536,7 @@ replay_read_after(struct source *src, size_t i, size_t held,
 	 * themselves: the regions may still be those out holds. */
 	if (held == SIZE_MAX || rp->cur_index != i ||
 	    (!(held < i && rp->kept_from <= held) &&
-	        !replay_same_regions(out, rp->cur)))
+	        !snapshot_same_regions(out, rp->cur)))
 		return snapshot_copy(out, rp->cur);
 	return snapshot_copy_head(out, rp->cur) == 0 ? 1 : -ENOMEM;
 }

@@ -93,6 +93,9 @@ void source_live_set_budget(struct source *src, double fraction);
 /* Read smaps whole at the next sample (the detail screen opened): callable
  * from any thread. */
 void source_live_full_now(struct source *src);
+/* How many ticks reused the mapping list they held, not reading it again
+ * (the adaptive sampler; 0 without it). */
+uint64_t source_live_lists_reused(const struct source *src);
 /* Whether src is a live source. */
 bool source_is_live(const struct source *src);
 

@@ -142,7 +142,9 @@ int
 main(int argc, char **argv)
 {
 	struct snapshot *s1 = snapshot_new(), *s2 = snapshot_new(),
-	                *s3 = snapshot_new(), *r = snapshot_new();
+	                *s3 = snapshot_new(), *r = snapshot_new(),
+	                *s4 = snapshot_new(), *s5 = snapshot_new();
+	uint64_t before;
 	const char *noswap = test_swap();
 	char path[300], *cause = NULL, c;
 	struct source *src, *rep;
@@ -217,6 +219,22 @@ main(int argc, char **argv)
 		    sum_kb(s3, SF_SWAP));
 	}
 
+	/* Ticks as the pump takes them, into two buffers in turn: the
+	 * mapping list is read again only until both hold the same one. */
+	before = source_live_lists_reused(src);
+	for (i = 0, nbad = 0; i < 8; i++) {
+		struct snapshot *t = i % 2 ? s5 : s4;
+
+		if (take(src, t) != SOURCE_SAMPLE || t->stale == 0 ||
+		    t->nregions != s3->nregions ||
+		    sum_kb(t, SF_RSS) != sum_kb(s3, SF_RSS))
+			nbad++;
+	}
+	ok(nbad == 0 && source_live_lists_reused(src) - before >= 6,
+	    "ticks into two buffers in turn: the same regions, and 6 of 8 "
+	    "reuse the list (%" PRIu64 ")",
+	    source_live_lists_reused(src) - before);
+
 	/* What was read is what a replay shows. */
 	snprintf(path, sizeof path, "%s/memtop-fast.%d.mt",
 	    getenv("TMPDIR") ? getenv("TMPDIR") : "/tmp", (int)getpid());
@@ -268,6 +286,8 @@ fallback:
 	snapshot_free(s1);
 	snapshot_free(s2);
 	snapshot_free(s3);
+	snapshot_free(s4);
+	snapshot_free(s5);
 	snapshot_free(r);
 	return tap_done();
 }
