@@ -4,29 +4,33 @@
 #include "config.h"
 
 #include <dlfcn.h>
+#include <stdio.h>
 #include <string.h>
 
 #include "dynlib.h"
 
-enum dynlib_result
-dynlib_load(const char *const *sonames, size_t nsonames,
-    const struct dynlib_sym *syms, size_t nsyms, void *table,
-    const char **missing)
+bool
+dynlib_load(const struct dynlib *lib, void *table, char *why, size_t size)
 {
 	void *h = NULL, *fn;
 	size_t i;
 
-	for (i = 0; h == NULL && i < nsonames; i++)
-		h = dlopen(sonames[i], RTLD_NOW | RTLD_LOCAL);
-	if (h == NULL)
-		return DYNLIB_ABSENT;
-	for (i = 0; i < nsyms; i++) {
-		if ((fn = dlsym(h, syms[i].name)) == NULL) {
-			*missing = syms[i].name;
-			dlclose(h);
-			return DYNLIB_OLD;
-		}
-		memcpy((char *)table + syms[i].off, &fn, sizeof fn);
+	for (i = 0; h == NULL && i < lib->nsonames; i++)
+		h = dlopen(lib->sonames[i], RTLD_NOW | RTLD_LOCAL);
+	if (h == NULL) {
+		snprintf(why, size,
+		    "%s is not installed (%s: apt-get install %s)", lib->name,
+		    lib->sonames[0], lib->package);
+		return false;
 	}
-	return DYNLIB_OK;
+	for (i = 0; i < lib->nsyms; i++) {
+		if ((fn = dlsym(h, lib->syms[i].name)) == NULL) {
+			snprintf(why, size, "%s without %s: older than %s",
+			    lib->name, lib->syms[i].name, lib->since);
+			dlclose(h);
+			return false;
+		}
+		memcpy((char *)table + lib->syms[i].off, &fn, sizeof fn);
+	}
+	return true;
 }

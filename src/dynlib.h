@@ -7,6 +7,7 @@
 #ifndef MEMTOP_DYNLIB_H
 #define MEMTOP_DYNLIB_H
 
+#include <stdbool.h>
 #include <stddef.h>
 
 /* One entry point: its symbol and where its address goes in the table. */
@@ -20,16 +21,22 @@ struct dynlib_sym {
 		symbol, offsetof(table_type, field) \
 	}
 
-enum dynlib_result {
-	DYNLIB_OK,
-	DYNLIB_ABSENT, /* none of the names could be opened */
-	DYNLIB_OLD,    /* opened, but *missing is not in it */
+/* A library: its sonames to try in turn, and what to tell a user who lacks
+ * it ("libcurl", "libcurl4", "7.62"). */
+struct dynlib {
+	const char *name;
+	const char *const *sonames;
+	size_t nsonames;
+	const char *package; /* the Debian package that installs it */
+	const char *since;   /* the version that has every symbol */
+	const struct dynlib_sym *syms;
+	size_t nsyms;
 };
 
-/* Opens the first of sonames[0..nsonames) that loads and fills table with
- * syms' addresses.  The library stays loaded. */
-enum dynlib_result dynlib_load(const char *const *sonames, size_t nsonames,
-    const struct dynlib_sym *syms, size_t nsyms, void *table,
-    const char **missing);
+/* Opens the first of lib's sonames that loads and fills table with its
+ * symbols' addresses; the library stays loaded.  false, with why ("libcurl
+ * is not installed (libcurl.so.4: apt-get install libcurl4)", "libcurl
+ * without curl_url: older than 7.62"), when it cannot. */
+bool dynlib_load(const struct dynlib *lib, void *table, char *why, size_t size);
 
 #endif

@@ -83,22 +83,12 @@ mhd_load(void)
 		MHD_SYM(stop_daemon),
 #undef MHD_SYM
 	};
-	const char *missing = NULL;
+	static const struct dynlib lib = { "libmicrohttpd", sonames,
+		sizeof sonames / sizeof sonames[0], "libmicrohttpd12", "0.9.74",
+		syms, sizeof syms / sizeof syms[0] };
 
-	switch (dynlib_load(sonames, sizeof sonames / sizeof sonames[0], syms,
-	    sizeof syms / sizeof syms[0], &mhd, &missing)) {
-	case DYNLIB_OK:
-		break;
-	case DYNLIB_ABSENT:
-		snprintf(mhd_why, sizeof mhd_why,
-		    "libmicrohttpd is not installed (libmicrohttpd.so.12: "
-		    "apt-get install libmicrohttpd12)");
-		break;
-	case DYNLIB_OLD:
-		snprintf(mhd_why, sizeof mhd_why,
-		    "libmicrohttpd without %s: older than 0.9.74", missing);
-		break;
-	}
+	/* mhd_why stays "" when it loads. */
+	(void)dynlib_load(&lib, &mhd, mhd_why, sizeof mhd_why);
 }
 
 static const char export_http_home[] =

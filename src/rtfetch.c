@@ -111,22 +111,12 @@ rtfetch_global_init(void)
 		RTFETCH_SYM(free, "curl_free"),
 #undef RTFETCH_SYM
 	};
-	const char *missing = NULL;
+	static const struct dynlib lib = { "libcurl", names,
+		sizeof names / sizeof names[0], "libcurl4", "7.62", syms,
+		sizeof syms / sizeof syms[0] };
 
-	switch (dynlib_load(names, sizeof names / sizeof names[0], syms,
-	    sizeof syms / sizeof syms[0], &lc, &missing)) {
-	case DYNLIB_OK:
-		break;
-	case DYNLIB_ABSENT:
-		snprintf(rtfetch_curl_why, sizeof rtfetch_curl_why,
-		    "libcurl is not installed (libcurl.so.4: apt-get install "
-		    "libcurl4)");
+	if (!dynlib_load(&lib, &lc, rtfetch_curl_why, sizeof rtfetch_curl_why))
 		return;
-	case DYNLIB_OLD:
-		snprintf(rtfetch_curl_why, sizeof rtfetch_curl_why,
-		    "libcurl without %s: older than 7.62", missing);
-		return;
-	}
 	if (lc.global_init(CURL_GLOBAL_DEFAULT) != CURLE_OK) {
 		snprintf(rtfetch_curl_why, sizeof rtfetch_curl_why,
 		    "libcurl could not start");
