@@ -761,12 +761,10 @@ suspect_line(const struct model *m, const struct suspect *s, char *buf,
 		return 0;
 	path = model_path(m, s->path_id, &len);
 	if (s->by == GROUP_NONE && (len == 0 || path[0] == '[')) {
-		char hex[24];
-		int nd = snprintf(
-		    hex, sizeof hex, "%llx", (unsigned long long)s->start);
-
-		snprintf(name, sizeof name, "%s %.4s%s", s->label, hex,
-		    nd > 4 ? (utf8 ? "\xe2\x80\xa6" : "...") : "");
+		/* Its whole start: the table's Start column, where many
+		 * regions share the first digits. */
+		snprintf(name, sizeof name, "%s %llx", s->label,
+		    (unsigned long long)s->start);
 	} else if (len > 0 && path[0] != '[') {
 		suspect_basename(path, len, base, sizeof base, utf8);
 		snprintf(name, sizeof name, "%s %s",
