@@ -154,6 +154,11 @@ assert len(regions) == len(rows), "regions %d != pmap rows %d" % (len(regions), 
 print("fine")
 EOF
 	stop_quiet "$1"
+	# The demo is memtop: while memtop runs, the pages of its program file
+	# that the build just wrote and the kernel has not written back yet
+	# are mapped twice, Shared_Dirty rather than Private_Dirty.  Written
+	# back, they are clean for both.
+	sync "$MEMTOP" 2>/dev/null || sync
 	# Even a stopped process's pages may move while memtop reads (a page
 	# being migrated or collapsed is not counted for that moment): the
 	# figures must agree at one of five moments, each read between two
