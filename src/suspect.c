@@ -761,9 +761,9 @@ suspect_line(const struct model *m, const struct suspect *s, char *buf,
 		return 0;
 	path = model_path(m, s->path_id, &len);
 	if (s->by == GROUP_NONE && (len == 0 || path[0] == '[')) {
-		/* Its whole start: the table's Start column, where many
-		 * regions share the first digits. */
-		snprintf(name, sizeof name, "%s %llx", s->label,
+		/* Its whole start, as the table's Start column shows it
+		 * (many regions share the first digits). */
+		snprintf(name, sizeof name, "%s %012llx", s->label,
 		    (unsigned long long)s->start);
 	} else if (len > 0 && path[0] != '[') {
 		suspect_basename(path, len, base, sizeof base, utf8);
