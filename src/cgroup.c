@@ -637,6 +637,17 @@ cg_psi(struct cgroup_reader *r, struct cgroup_facts *f)
 		f->psi.scope = PSI_SYSTEM;
 }
 
+/* Whether the process has exited (a zombie, or gone): stat says. */
+static bool
+cg_target_exited(struct cgroup_reader *r)
+{
+	struct proc_stat st;
+	ssize_t n = cg_read(r, r->procfd, "stat");
+
+	return n <= 0 || parse_stat(r->buf, (size_t)n, &st) != 0 ||
+	    st.state == 'Z' || st.state == 'X';
+}
+
 int
 cgroup_read(struct cgroup_reader *r, struct cgroup_facts *f)
 {
@@ -655,9 +666,12 @@ cgroup_read(struct cgroup_reader *r, struct cgroup_facts *f)
 	}
 	found =
 	    parse_cgroup_paths(r->buf, (size_t)n, v1, sizeof v1, v2, sizeof v2);
-	/* Pinned once; again only when the process moved. */
-	if (found != r->seen || strcmp(r->seen_v1, v1) != 0 ||
-	    strcmp(r->seen_v2, v2) != 0) {
+	/* Pinned once; again only when the process moved.  A process that
+	 * has exited shows the root ("4:memory:/" for a zombie): it stays
+	 * where it was, whose counters tell how it died. */
+	if ((found != r->seen || strcmp(r->seen_v1, v1) != 0 ||
+	        strcmp(r->seen_v2, v2) != 0) &&
+	    (r->seen == 0 || !cg_target_exited(r))) {
 		cg_pin(r, v1, v2, found);
 		r->seen = found;
 		memcpy(r->seen_v1, v1, sizeof r->seen_v1);

@@ -561,6 +561,49 @@ test_exit(const char *dir)
 	close(c.go);
 }
 
+/* A live process moved to another cgroup is followed; one that has
+ * exited (a zombie's /proc/PID/cgroup names the root) stays where it was,
+ * where its OOM-kill counter is. */
+static void
+test_pin(const char *a, const char *b)
+{
+	const char *rel_a = a + strlen(mounts.v1_memory);
+	const char *rel_b = b + strlen(mounts.v1_memory);
+	struct cgroup_reader *r;
+	struct cgroup_facts f;
+	struct child c;
+	siginfo_t info;
+	char path[64], pid[32];
+	int procfd, status;
+
+	if (child_start(&c, a, WAIT_EXIT, 0, 0, NULL) != 0) {
+		ok(0, "a target starts");
+		return;
+	}
+	snprintf(path, sizeof path, "/proc/%d", (int)c.pid);
+	procfd = open(path, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	r = cgroup_reader_open(procfd);
+	cgroup_read(r, &f);
+	ok(strcmp(f.path, rel_a) == 0, "the target's cgroup: %s", f.path);
+	snprintf(pid, sizeof pid, "%d", (int)c.pid);
+	if (write_file(b, "cgroup.procs", pid) != 0)
+		diag("cannot move %s to %s", pid, b);
+	cgroup_read(r, &f);
+	ok(strcmp(f.path, rel_b) == 0, "moved while it runs: followed to %s",
+	    f.path);
+	/* Exited, not reaped: a zombie. */
+	if (write(c.go, "x", 1) != 1 ||
+	    waitid(P_PID, (id_t)c.pid, &info, WEXITED | WNOWAIT) != 0)
+		diag("the target did not exit");
+	cgroup_read(r, &f);
+	ok(strcmp(f.path, rel_b) == 0,
+	    "exited (its /proc/PID/cgroup says /): still %s", f.path);
+	cgroup_reader_close(r);
+	close(procfd);
+	close(c.go);
+	waitpid(c.pid, &status, 0);
+}
+
 struct reap_ctx {
 	struct child *c;
 	int status;
@@ -811,6 +854,11 @@ main(void)
 		cg_remove(made[1]);
 		if (cg_make_v1(2, "cache", dir2, sizeof dir2) == 0)
 			test_file_cache(dir2);
+		cg_remove(made[2]);
+		if (cg_make_v1(1, "pin-a", dir, sizeof dir) == 0 &&
+		    cg_make_v1(2, "pin-b", dir2, sizeof dir2) == 0)
+			test_pin(dir, dir2);
+		cg_remove(made[1]);
 		cg_remove(made[2]);
 	}
 	test_pidfd();
