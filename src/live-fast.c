@@ -105,10 +105,9 @@ struct live_fast {
 	unsigned list_ticks;
 	bool listed;
 	uint64_t list_reused;
-	/* Its hash, and since which sample every list read had that hash
-	 * (hash_known: a tick read it, not a full sample). */
+	/* Its hash (while listed: a tick read it, not a full sample), and
+	 * since which sample every list read had that hash. */
 	uint64_t list_hash, list_same_since;
-	bool hash_known;
 };
 
 /* The list is read at least every this many ticks: mprotect() splits a
@@ -557,7 +556,6 @@ live_fast_listed(struct live_fast *f, uint64_t seq, int64_t vmsize_kb)
 	f->list_vmsize = vmsize_kb;
 	f->list_ticks = 0;
 	f->listed = vmsize_kb >= 0;
-	f->hash_known = false;
 }
 
 /* A hash of a mapping list (ranges, offsets, files, permissions and
@@ -627,11 +625,10 @@ live_fast_tick(struct live_fast *f, int dirfd, uint64_t seq,
 		if ((rc = fast_list(f, dirfd, out, buf, cap)) != 0)
 			return rc;
 		hash = fast_list_hash(out);
-		if (!f->hash_known || hash != f->list_hash)
+		if (!f->listed || hash != f->list_hash)
 			f->list_same_since = seq;
-		live_fast_listed(f, seq, vmsize);
 		f->list_hash = hash;
-		f->hash_known = true;
+		live_fast_listed(f, seq, vmsize);
 	}
 	if (out->nregions > f->skip_cap) {
 		f->skip_cap = out->nregions + out->nregions / 8;
