@@ -103,6 +103,12 @@ struct model {
 	/* Samples taken by model_ingest_kept() that the tracked regions do
 	 * not show yet (model_settle()). */
 	uint64_t pending;
+	/* The sample taken last, for model_ingest_after() to know it again:
+	 * live[] holds its regions' entries in its order. */
+	bool took_known;
+	uint64_t took_seq;
+	double took_mono;
+	size_t carried;   /* model_carried() */
 	uint64_t version; /* model_version() */
 };
 
@@ -697,6 +703,44 @@ tracked_update(struct tracked_region *t, const struct region *r,
 	t->last_seq = seq;
 }
 
+/* Append a sample equal to the one before: the common case of
+ * series_log_push() and series_log_pop() in a few instructions. */
+static inline void
+series_log_again(struct series_log *l, uint32_t v, bool pop)
+{
+	uint8_t *p = series_log_bytes(l);
+
+	if (l->len > 0 && p[l->tail] < LOG_RUN_MAX - 1)
+		p[l->tail]++;
+	else {
+		series_log_push(l, v, v);
+		p = series_log_bytes(l);
+	}
+	if (!pop)
+		return;
+	if (p[0] > 0 && p[0] < LOG_RUN_MAX)
+		p[0]--;
+	else
+		series_log_pop(l);
+}
+
+/* tracked_update() of a region whose every field is as the sample before
+ * gave it (t took that one): its class may still have moved. */
+static void
+tracked_repeat(struct tracked_region *t, enum region_class c, uint64_t seq)
+{
+	bool pop = seq + 1 - t->first_seq > MODEL_HISTORY;
+	int s, k;
+
+	for (k = 0; k < TRACKED_KEPT; k++)
+		t->prev_kb[k] = t->kb[kept_fields[k]];
+	for (s = 0; s < SERIES_COUNT; s++)
+		series_log_again(&t->hist[s], t->kb[series_fields[s]], pop);
+	if (!(t->builtin == RC_THREAD_STACK && c == RC_ANON))
+		t->builtin = c;
+	t->last_seq = seq;
+}
+
 /* Move the region's low point (model.h) with this sample's RSS. */
 static void
 tracked_track_low(struct tracked_region *t, double mono, double wall)
@@ -764,26 +808,30 @@ ensure_capacity(struct model *m, size_t nnew, size_t nold)
 	}
 }
 
+/* Move j, the first old position (in ord) that may still overlap, up to
+ * new region r. */
+static void
+match_skip(const struct model *m, const struct region *r, size_t *j)
+{
+	while (
+	    *j < m->norder && (m->ord[*j].gone || m->ord[*j].end <= r->start))
+		(*j)++;
+}
+
 /*
  * The old tracked region (position in ord) that new region r continues: the
- * same path and start, else the first of the same path that overlaps.  *j is
- * the first old position that may still overlap (advanced here).  Reads only
- * the compact ord entries; flags splits and merges on the tracked regions.
+ * same path and start, else the first of the same path that overlaps, from
+ * j (match_skip()) on.  Reads only the compact ord entries; flags splits and
+ * merges on the tracked regions.
  */
 static long
-match_old(struct model *m, const struct region *r, uint32_t path_id, size_t *j)
+match_old(struct model *m, const struct region *r, uint32_t path_id, size_t j)
 {
 	const struct ord_entry *o;
 	long best = -1;
 	size_t k;
 
-	while (*j < m->norder) {
-		o = &m->ord[*j];
-		if (!o->gone && o->end > r->start)
-			break;
-		(*j)++;
-	}
-	for (k = *j; k < m->norder; k++) {
+	for (k = j; k < m->norder; k++) {
 		o = &m->ord[k];
 		if (o->start >= r->end)
 			break;
@@ -803,7 +851,7 @@ match_old(struct model *m, const struct region *r, uint32_t path_id, size_t *j)
 	}
 	if (best >= 0) {
 		/* Others of the same path inside r were merged into it. */
-		for (k = *j; k < m->norder; k++) {
+		for (k = j; k < m->norder; k++) {
 			o = &m->ord[k];
 			if (o->start >= r->end)
 				break;
@@ -927,14 +975,58 @@ model_take_sample(struct model *m, const struct snapshot *s)
 	m->version++;
 }
 
+/* Add region r's part to the totals: its counters, and its range for
+ * Size (smaps' Size saturates, a range does not). */
+static inline void
+totals_take(uint64_t *kb, const struct region *r)
+{
+	int f;
+
+	for (f = 0; f < SF_COUNT; f++)
+		kb[f] += r->kb[f];
+	kb[SF_SIZE] += (r->end - r->start) / 1024 - r->kb[SF_SIZE];
+}
+
+/* Whether r is as t last took it: every field (the path is the match's). */
+static inline bool
+tracked_same(const struct tracked_region *t, const struct region *r)
+{
+	return t->start == r->start && t->end == r->end &&
+	    t->offset == r->offset && t->inode == r->inode &&
+	    t->dev_major == r->dev_major && t->dev_minor == r->dev_minor &&
+	    t->present == r->present && t->vmflags == r->vmflags &&
+	    t->has_vmflags == r->has_vmflags && t->deleted == r->deleted &&
+	    memcmp(t->perms, r->perms, sizeof t->perms) == 0 &&
+	    memcmp(t->kb, r->kb, sizeof t->kb) == 0;
+}
+
+/* The id of r's path: that of the old region the match starts from when
+ * the bytes are the same (a steady process's usual case: no hashing), else
+ * path_intern()'s. */
+static uint32_t
+path_of(
+    struct model *m, const struct snapshot *s, const struct region *r, size_t j)
+{
+	const struct path_ref *ref;
+
+	if (j < m->norder) {
+		ref = &m->refs[m->ord[j].path_id];
+		if (ref->len == r->path_len &&
+		    (r->path_len == 0 ||
+		        memcmp(m->paths + ref->off, region_path(s, r),
+		            r->path_len) == 0))
+			return m->ord[j].path_id;
+	}
+	return path_intern(m, region_path(s, r), r->path_len);
+}
+
 void
 model_ingest(struct model *m, const struct snapshot *s)
 {
 	uint64_t seq = m->nsamples;
-	size_t i, j = 0, n = 0, k, ngone = 0, a = 0, b = 0, o = 0;
+	size_t i, j = 0, n = 0, k, ngone = 0, a = 0, b = 0, o = 0, carried = 0;
 	struct model_totals *tot = &m->tot;
 	struct ord_entry *swap;
-	int f;
 
 	model_settle(m);
 	ensure_capacity(m, s->nregions, m->norder);
@@ -949,25 +1041,30 @@ model_ingest(struct model *m, const struct snapshot *s)
 	memset(tot->kb, 0, sizeof tot->kb);
 
 	/* Pass 1: match every new region to the region it continues; the
-	 * totals on the way (Size from the ranges, in case smaps gave none). */
+	 * totals on the way.  One its tracked region took as it is now (most
+	 * of a steady process's) only repeats its counters. */
 	for (i = 0; i < s->nregions; i++) {
 		const struct region *r = &s->regions[i];
 		struct ord_entry *e = &m->live[n++];
 		struct tracked_region *t;
 		long old;
 
-		for (f = 0; f < SF_COUNT; f++)
-			tot->kb[f] += r->kb[f];
-		tot->kb[SF_SIZE] += (r->end - r->start) / 1024 - r->kb[SF_SIZE];
-		m->path_ids[i] = path_intern(m, region_path(s, r), r->path_len);
-		old = match_old(m, r, m->path_ids[i], &j);
+		totals_take(tot->kb, r);
+		match_skip(m, r, &j);
+		m->path_ids[i] = path_of(m, s, r, j);
+		old = match_old(m, r, m->path_ids[i], j);
 		if (old >= 0) {
 			t = pool_at(m, m->ord[old].slot);
 			m->ord[old].matched = 1;
 			if (t->state == TR_NEW)
 				t->state = TR_LIVE;
-			tracked_update(
-			    t, r, (enum region_class)m->cls[i], seq, false);
+			if (tracked_same(t, r)) {
+				tracked_repeat(
+				    t, (enum region_class)m->cls[i], seq);
+				carried++;
+			} else
+				tracked_update(t, r,
+				    (enum region_class)m->cls[i], seq, false);
 			e->slot = m->ord[old].slot;
 		} else {
 			e->slot = slot_alloc(m);
@@ -1021,6 +1118,14 @@ model_ingest(struct model *m, const struct snapshot *s)
 	}
 	model_take_sample(m, s);
 	group_track_sample(m, seq);
+	m->took_known = true;
+	m->carried = carried;
+}
+
+size_t
+model_carried(const struct model *m)
+{
+	return m->carried;
 }
 
 uint64_t
@@ -1708,6 +1813,8 @@ model_ingest_kept(struct model *m, const struct snapshot *s)
 	model_take_sample(m, s);
 	m->pending++;
 	group_track_kept(m, seq);
+	m->took_seq = s->seq;
+	m->took_mono = s->mono;
 }
 
 void

@@ -233,6 +233,10 @@ uint64_t model_version(const struct model *m);
  * xmalloc(), which exits when there is none: nothing here fails.
  */
 void model_ingest(struct model *m, const struct snapshot *s);
+/* How many regions the last model_ingest() found as their tracked regions
+ * had them, every field (a steady process's most): those only repeat
+ * their values. */
+size_t model_carried(const struct model *m);
 
 /*
  * Ingest the next snapshot when its regions are those of the last one

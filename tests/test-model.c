@@ -545,7 +545,9 @@ same_model(struct model *a, struct model *b)
 		uint64_t ha[MODEL_HISTORY], hb[MODEL_HISTORY];
 
 		if (x->id != y->id || x->state != y->state ||
-		    x->last_seq != y->last_seq ||
+		    x->cls != y->cls || x->events != y->events ||
+		    x->start != y->start || x->end != y->end ||
+		    x->path_id != y->path_id || x->last_seq != y->last_seq ||
 		    x->changed_seq != y->changed_seq ||
 		    x->low_kb != y->low_kb || x->low_mono != y->low_mono ||
 		    memcmp(x->kb, y->kb, sizeof x->kb) != 0 ||
@@ -593,6 +595,97 @@ test_kept(void)
 	    (unsigned long long)nkept);
 	model_free(full);
 	model_free(kept);
+}
+
+/* Region i's RSS at sample k: a quarter of them move every few samples,
+ * the rest stay. */
+static uint64_t
+carry_rss(uint64_t k, uint64_t i)
+{
+	return i % 4 == 0 ? 4 + k / (1 + i % 7) % 17 : 8 + i;
+}
+
+/* Sample k of 40 regions: most steady, a quarter whose counters move, one
+ * that grows and shrinks, one that comes and goes, one whose file changes
+ * (a path of the same length), one that moves.  Returns its RSS total. */
+static uint64_t
+carry_sample(uint64_t k)
+{
+	uint64_t i, total = 0;
+
+	begin();
+	for (i = 0; i < 40; i++) {
+		uint64_t start = 0x100000 + i * 0x10000, end = start + 0x4000;
+		const char *path = i % 3 == 0 ? "" : "/lib/libz.so";
+
+		if (i == 7 && k / 5 % 2 == 1)
+			continue;
+		if (i == 3)
+			end += k / 3 % 4 * 0x1000;
+		if (i == 11 && k / 9 % 2 == 1)
+			start += 0x1000;
+		if (i == 10)
+			path = k / 11 % 2 ? "/lib/liba.so" : "/lib/libb.so";
+		add(start, end, "rw-p", path, carry_rss(k, i));
+		total += carry_rss(k, i);
+	}
+	return total;
+}
+
+/* Whether the regions that stay where they are show what they were fed:
+ * the window's history, the previous value, the last change. */
+static bool
+carry_histories(const struct model *m, uint64_t k)
+{
+	uint64_t i, h[MODEL_HISTORY], j, n, changed;
+
+	for (i = 0; i < 40; i++) {
+		const struct tracked_region *t = at(m, 0x100000 + i * 0x10000);
+
+		if (i == 3 || i == 7 || i == 10 || i == 11)
+			continue;
+		n = model_region_history(m, t, SERIES_RSS, h, MODEL_HISTORY);
+		if (t == NULL ||
+		    n != (k + 1 < MODEL_HISTORY ? k + 1 : MODEL_HISTORY))
+			return false;
+		for (j = 0; j < n; j++)
+			if (h[j] != carry_rss(k + 1 - n + j, i))
+				return false;
+		for (changed = k; changed > 0; changed--)
+			if (carry_rss(changed - 1, i) != carry_rss(k, i))
+				break;
+		if (t->prev_kb[0] != carry_rss(k - 1, i) ||
+		    t->changed_seq != changed)
+			return false;
+	}
+	return true;
+}
+
+static void
+test_carry(void)
+{
+	struct model *m = model_new();
+	size_t carried = 0;
+	uint64_t k;
+	bool totals = true, hist = true;
+
+	for (k = 0; k < 300; k++) {
+		uint64_t total = carry_sample(k);
+
+		model_ingest(m, snap);
+		carried += model_carried(m);
+		totals = totals && model_totals(m)->kb[SF_RSS] == total;
+		if (k == 1 || k == 130 || k == 299)
+			hist = hist && carry_histories(m, k);
+	}
+	ok(hist,
+	    "regions that keep their values show the history they were "
+	    "fed, within the window and past it");
+	ok(totals, "the totals are every sample's sum");
+	ok(carried > 300 * 25,
+	    "regions as their tracked regions had them are carried on (%zu)",
+	    carried);
+	model_free(m);
 }
 
 static void
@@ -679,6 +772,7 @@ main(void)
 	test_facts_series();
 	test_many();
 	test_kept();
+	test_carry();
 	snapshot_free(snap);
 	return tap_done();
 }
