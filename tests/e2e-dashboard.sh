@@ -166,7 +166,12 @@ keys clear Enter
 keys "$MEMTOP -p $demo_pid -d 0.5" Enter
 wait_screen 10 "pid $demo_pid" >/dev/null
 kill "$demo_pid"
-check "when the target exits the header says so" wait_screen 5 "process $demo_pid exited"
+check "when the target exits the header says so" \
+	wait_screen 5 "^memtop +pid $demo_pid +exited "
+check "and how, once, on the verdict line" \
+	wait_screen 2 "^ended: (killed by SIGTERM|exit status [0-9]+), "
+line0_short() { ! screen | head -1 | grep -Eq 'SIGTERM|exit status'; }
+check "line 0 does not say it again" line0_short
 check "and the last regions stay on screen" wait_screen 2 "brk-heap"
 keys q
 check "q quits to the prompt" prompt_back 10
