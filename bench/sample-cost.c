@@ -6,7 +6,9 @@
  * and parsing all of smaps, and the model's ingest); the same printed as
  * JSON to /dev/null (what -b --format json adds); and, where the kernel
  * has the fast path, an adaptive tick (live-fast.c) with its ingest.
- * Prints one JSON object: the medians (wall and CPU ms) and the ratios.
+ * Prints one JSON object: the medians (wall and CPU ms) and the ratios,
+ * and how many regions the last full sample's ingest carried on unchanged
+ * (model_carried()).
  *
  * usage: sample-cost -p PID [-n ROUNDS] [-t]   (-t: ticks alone, to profile)
  */
@@ -182,7 +184,8 @@ main(int argc, char **argv)
 		        asrc, am, as[i % 2], as[!(i % 2)], &tick, NULL) != 0)
 			return 1;
 	}
-	printf("{\"regions\": %zu, ", model_nregions(fm));
+	printf("{\"regions\": %zu, \"carried\": %zu, ", model_nregions(fm),
+	    model_carried(fm));
 	put("raw", &raw, true);
 	put("full", &full, true);
 	put("ingest", &ingest, true);

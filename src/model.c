@@ -103,11 +103,6 @@ struct model {
 	/* Samples taken by model_ingest_kept() that the tracked regions do
 	 * not show yet (model_settle()). */
 	uint64_t pending;
-	/* The sample taken last, for model_ingest_after() to know it again:
-	 * live[] holds its regions' entries in its order. */
-	bool took_known;
-	uint64_t took_seq;
-	double took_mono;
 	size_t carried;   /* model_carried() */
 	uint64_t version; /* model_version() */
 };
@@ -808,8 +803,6 @@ ensure_capacity(struct model *m, size_t nnew, size_t nold)
 	}
 }
 
-/* Move j, the first old position (in ord) that may still overlap, up to
- * new region r. */
 /* How far ahead of the match pool_prefetch() asks for a tracked region. */
 #define MATCH_AHEAD 6
 
@@ -829,6 +822,8 @@ pool_prefetch(const struct model *m, size_t k)
 		__builtin_prefetch(t + at, 1);
 }
 
+/* Move j, the first old position (in ord) that may still overlap, up to
+ * new region r. */
 static void
 match_skip(const struct model *m, const struct region *r, size_t *j)
 {
@@ -1143,7 +1138,6 @@ model_ingest(struct model *m, const struct snapshot *s)
 	}
 	model_take_sample(m, s);
 	group_track_end(m, seq);
-	m->took_known = true;
 	m->carried = carried;
 }
 
@@ -1858,8 +1852,6 @@ model_ingest_kept(struct model *m, const struct snapshot *s)
 	model_take_sample(m, s);
 	m->pending++;
 	group_track_kept(m, seq);
-	m->took_seq = s->seq;
-	m->took_mono = s->mono;
 }
 
 void
