@@ -992,17 +992,22 @@ model_take_sample(struct model *m, const struct snapshot *s)
 	m->version++;
 }
 
-/* Add region r's part to the totals: its counters, and its range for
- * Size (smaps' Size saturates, a range does not). */
+/* A region's part of the totals, its counters kb and its range for Size
+ * (smaps' Size saturates, a range does not), added (sign 1) or taken away
+ * (sign -1: unsigned arithmetic wraps, and the sums come out exact). */
 static inline void
-totals_take(uint64_t *kb, const struct region *r)
+totals_part(uint64_t *tot, const uint32_t *kb, uint64_t start, uint64_t end,
+    uint64_t sign)
 {
 	int f;
 
 	for (f = 0; f < SF_COUNT; f++)
-		kb[f] += r->kb[f];
-	kb[SF_SIZE] += (r->end - r->start) / 1024 - r->kb[SF_SIZE];
+		tot[f] += sign * kb[f];
+	tot[SF_SIZE] += sign * ((end - start) / 1024 - kb[SF_SIZE]);
 }
+
+#define TOTALS_ADD  ((uint64_t)1)
+#define TOTALS_TAKE ((uint64_t)-1)
 
 /* Whether r is as t last took it: every field (the path is the match's). */
 static inline bool
@@ -1054,8 +1059,10 @@ model_ingest(struct model *m, const struct snapshot *s)
 	m->wall[seq % MODEL_HISTORY] = s->wall;
 	if (seq == 0)
 		m->first_wall = s->wall;
+	/* The totals move by what changed: a region that came or changed
+	 * adds its part and takes away its old one, a region that went takes
+	 * its part away; a region carried on has nothing to do. */
 	memcpy(tot->prev_kb, tot->kb, sizeof tot->kb);
-	memset(tot->kb, 0, sizeof tot->kb);
 	group_track_begin(m, seq);
 
 	/* Pass 1: match every new region to the region it continues; the
@@ -1067,7 +1074,6 @@ model_ingest(struct model *m, const struct snapshot *s)
 		struct tracked_region *t;
 		long old;
 
-		totals_take(tot->kb, r);
 		match_skip(m, r, &j);
 		pool_prefetch(m, j + MATCH_AHEAD);
 		m->path_ids[i] = path_of(m, s, r, j);
@@ -1081,11 +1087,18 @@ model_ingest(struct model *m, const struct snapshot *s)
 				tracked_repeat(
 				    t, (enum region_class)m->cls[i], seq);
 				carried++;
-			} else
+			} else {
+				totals_part(tot->kb, t->kb, t->start, t->end,
+				    TOTALS_TAKE);
+				totals_part(tot->kb, r->kb, r->start, r->end,
+				    TOTALS_ADD);
 				tracked_update(t, r,
 				    (enum region_class)m->cls[i], seq, false);
+			}
 			e->slot = m->ord[old].slot;
 		} else {
+			totals_part(
+			    tot->kb, r->kb, r->start, r->end, TOTALS_ADD);
 			e->slot = slot_alloc(m);
 			t = pool_at(m, e->slot);
 			tracked_init(m, t, r, (enum region_class)m->cls[i],
@@ -1109,6 +1122,9 @@ model_ingest(struct model *m, const struct snapshot *s)
 
 		if (e->matched)
 			continue;
+		if (!e->gone) /* present at the last sample */
+			totals_part(
+			    tot->kb, t->kb, t->start, t->end, TOTALS_TAKE);
 		t->state = TR_GONE;
 		if (seq - t->last_seq > MODEL_GONE_TTL) {
 			slot_free(m, e->slot);

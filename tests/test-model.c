@@ -607,11 +607,14 @@ carry_rss(uint64_t k, uint64_t i)
 
 /* Sample k of 40 regions: most steady, a quarter whose counters move, one
  * that grows and shrinks, one that comes and goes, one whose file changes
- * (a path of the same length), one that moves.  Returns its RSS total. */
+ * (a path of the same length), one that moves.  Returns its RSS total;
+ * *size its Size total (kB). */
 static uint64_t
-carry_sample(uint64_t k)
+carry_sample(uint64_t k, uint64_t *size)
 {
 	uint64_t i, total = 0;
+
+	*size = 0;
 
 	begin();
 	for (i = 0; i < 40; i++) {
@@ -628,6 +631,7 @@ carry_sample(uint64_t k)
 			path = k / 11 % 2 ? "/lib/liba.so" : "/lib/libb.so";
 		add(start, end, "rw-p", path, carry_rss(k, i));
 		total += carry_rss(k, i);
+		*size += (end - start) / 1024;
 	}
 	return total;
 }
@@ -670,18 +674,19 @@ test_carry(void)
 	bool totals = true, hist = true;
 
 	for (k = 0; k < 300; k++) {
-		uint64_t total = carry_sample(k);
+		uint64_t size, total = carry_sample(k, &size);
 
 		model_ingest(m, snap);
 		carried += model_carried(m);
-		totals = totals && model_totals(m)->kb[SF_RSS] == total;
+		totals = totals && model_totals(m)->kb[SF_RSS] == total &&
+		    model_totals(m)->kb[SF_SIZE] == size;
 		if (k == 1 || k == 130 || k == 299)
 			hist = hist && carry_histories(m, k);
 	}
 	ok(hist,
 	    "regions that keep their values show the history they were "
 	    "fed, within the window and past it");
-	ok(totals, "the totals are every sample's sum");
+	ok(totals, "the totals (RSS, Size) are every sample's sums");
 	ok(carried > 300 * 25,
 	    "regions as their tracked regions had them are carried on (%zu)",
 	    carried);
