@@ -73,6 +73,43 @@ EOF
 check "json: valid lines, schema, totals equal the sum of regions, null rates in the first" \
 	grep -q fine "$tmp/json.check" || diag_file "$tmp/json.check"
 
+# A process whose mappings come and go all the time: the totals, which
+# move by what changed, stay every sample's sums.
+python3 -c '
+import mmap, random, time
+maps = []
+while True:
+    if len(maps) < 50 or random.random() < 0.5:
+        m = mmap.mmap(-1, random.choice([1, 3, 8, 40]) * 4096)
+        m.write(b"x" * random.randint(1, len(m)))
+        maps.append(m)
+    else:
+        maps.pop(random.randrange(len(maps))).close()
+    time.sleep(0.005)
+' &
+churn_pid=$!
+sleep 0.5
+limit 30 "$MEMTOP" -b -n 20 -d 0.2 -p "$churn_pid" --format json >"$tmp/churn"
+kill "$churn_pid"
+wait "$churn_pid" 2>/dev/null
+py "$tmp/churn" >"$tmp/churn.check" 2>&1 <<'EOF'
+import json, sys
+came = went = 0
+for n, line in enumerate(open(sys.argv[1], encoding="utf-8")):
+    o = json.loads(line)
+    live = [r for r in o["regions"] if r["state"] != "gone"]
+    for k in ("rss_kb", "pss_kb", "swap_kb", "private_dirty_kb", "size_kb"):
+        s = sum(r[k] for r in live)
+        assert o["totals"][k] == s, "sample %d %s: totals %d != sum %d" % (n, k, o["totals"][k], s)
+    assert o["totals"]["regions"] == len(live), (o["totals"]["regions"], len(live))
+    came += n > 0 and sum(r["state"] == "new" for r in o["regions"])
+    went += sum(r["state"] == "gone" for r in o["regions"])
+assert n == 19 and came > 20 and went > 20, (n, came, went)
+print("fine", came, went)
+EOF
+check "json of a process whose mappings come and go: totals are the sums every sample" \
+	grep -q fine "$tmp/churn.check" || diag_file "$tmp/churn.check"
+
 # CSV: a header row and one row per region, each row one line.
 limit 20 "$MEMTOP" -b -n 2 -d 0.5 -p "$demo_pid" --format csv >"$tmp/csv"
 py "$tmp/csv" >"$tmp/csv.check" 2>&1 <<'EOF'
