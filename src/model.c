@@ -539,7 +539,7 @@ series_log_pop(struct series_log *l)
 }
 
 /* Append n samples of the value the log ends with (as n pushes would). */
-static void
+static inline void
 series_log_repeat(struct series_log *l, uint32_t v, uint64_t n)
 {
 	while (n > 0) {
@@ -559,7 +559,7 @@ series_log_repeat(struct series_log *l, uint32_t v, uint64_t n)
 }
 
 /* Forget the first n samples kept (as n pops would). */
-static void
+static inline void
 series_log_pop_n(struct series_log *l, uint64_t n)
 {
 	while (n > 0 && l->len > 0) {
@@ -649,6 +649,17 @@ model_classify(struct model *m, struct tracked_region *t,
 static const enum smaps_field kept_fields[TRACKED_KEPT] = { SF_RSS, SF_PSS,
 	SF_SWAP, SF_PRIVATE_DIRTY, SF_ANONYMOUS, SF_SIZE };
 
+/* The built-in class c, this sample's.  A thread stack whose thread was
+ * running (no SP this sample) or has gone to glibc's stack cache is still
+ * a stack: no flicker to anon.  The user's rules refine what this says
+ * (model_classify). */
+static inline void
+tracked_set_builtin(struct tracked_region *t, enum region_class c)
+{
+	if (!(t->builtin == RC_THREAD_STACK && c == RC_ANON))
+		t->builtin = c;
+}
+
 /* Record the region's counters for sample seq (fresh: its first). */
 static void
 tracked_update(struct tracked_region *t, const struct region *r,
@@ -687,52 +698,31 @@ tracked_update(struct tracked_region *t, const struct region *r,
 	t->dev_minor = r->dev_minor;
 	memcpy(t->perms, r->perms, sizeof t->perms);
 	t->deleted = r->deleted;
-	/* A thread stack whose thread was running (no SP this sample) or has
-	 * gone to glibc's stack cache is still a stack: no flicker to anon.
-	 * The user's rules refine what this says (model_classify). */
-	if (!(t->builtin == RC_THREAD_STACK && c == RC_ANON))
-		t->builtin = c;
+	tracked_set_builtin(t, c);
 	t->present = r->present;
 	t->vmflags = r->vmflags;
 	t->has_vmflags = r->has_vmflags;
 	t->last_seq = seq;
 }
 
-/* Append a sample equal to the one before: the common case of
- * series_log_push() and series_log_pop() in a few instructions. */
-static inline void
-series_log_again(struct series_log *l, uint32_t v, bool pop)
-{
-	uint8_t *p = series_log_bytes(l);
-
-	if (l->len > 0 && p[l->tail] < LOG_RUN_MAX - 1)
-		p[l->tail]++;
-	else {
-		series_log_push(l, v, v);
-		p = series_log_bytes(l);
-	}
-	if (!pop)
-		return;
-	if (p[0] > 0 && p[0] < LOG_RUN_MAX)
-		p[0]--;
-	else
-		series_log_pop(l);
-}
-
-/* tracked_update() of a region whose every field is as the sample before
- * gave it (t took that one): its class may still have moved. */
+/* n more samples of the values t holds, the last of them seq: what n
+ * tracked_update()s of a region as it was would do to its counters and
+ * series (a region the ingest carries on; model_settle()'s kept
+ * samples), the window kept to MODEL_HISTORY samples. */
 static void
-tracked_repeat(struct tracked_region *t, enum region_class c, uint64_t seq)
+tracked_repeat(struct tracked_region *t, uint64_t n, uint64_t seq)
 {
-	bool pop = seq + 1 - t->first_seq > MODEL_HISTORY;
+	uint64_t held = t->last_seq + 1 - t->first_seq, pops;
 	int s, k;
 
+	pops = (held + n > MODEL_HISTORY ? held + n - MODEL_HISTORY : 0) -
+	    (held > MODEL_HISTORY ? held - MODEL_HISTORY : 0);
 	for (k = 0; k < TRACKED_KEPT; k++)
 		t->prev_kb[k] = t->kb[kept_fields[k]];
-	for (s = 0; s < SERIES_COUNT; s++)
-		series_log_again(&t->hist[s], t->kb[series_fields[s]], pop);
-	if (!(t->builtin == RC_THREAD_STACK && c == RC_ANON))
-		t->builtin = c;
+	for (s = 0; s < SERIES_COUNT; s++) {
+		series_log_repeat(&t->hist[s], t->kb[series_fields[s]], n);
+		series_log_pop_n(&t->hist[s], pops);
+	}
 	t->last_seq = seq;
 }
 
@@ -1084,8 +1074,9 @@ model_ingest(struct model *m, const struct snapshot *s)
 			if (t->state == TR_NEW)
 				t->state = TR_LIVE;
 			if (tracked_same(t, r)) {
-				tracked_repeat(
-				    t, (enum region_class)m->cls[i], seq);
+				tracked_repeat(t, 1, seq);
+				tracked_set_builtin(
+				    t, (enum region_class)m->cls[i]);
 				carried++;
 			} else {
 				totals_part(tot->kb, t->kb, t->start, t->end,
@@ -1873,10 +1864,9 @@ model_ingest_kept(struct model *m, const struct snapshot *s)
 void
 model_settle(struct model *m)
 {
-	uint64_t n = m->pending, seq, held, pops;
+	uint64_t n = m->pending, seq;
 	size_t k, o = 0;
 	double mono, wall;
-	int i;
 
 	if (n == 0)
 		return;
@@ -1900,20 +1890,8 @@ model_settle(struct model *m)
 		}
 		if (t->state == TR_NEW)
 			t->state = TR_LIVE;
-		for (i = 0; i < TRACKED_KEPT; i++)
-			t->prev_kb[i] = t->kb[kept_fields[i]];
-		/* n unchanged samples after last_seq, the window kept to
-		 * MODEL_HISTORY samples, as tracked_update() keeps it. */
-		held = t->last_seq + 1 - t->first_seq;
-		pops =
-		    (held + n > MODEL_HISTORY ? held + n - MODEL_HISTORY : 0) -
-		    (held > MODEL_HISTORY ? held - MODEL_HISTORY : 0);
-		for (i = 0; i < SERIES_COUNT; i++) {
-			series_log_repeat(
-			    &t->hist[i], t->kb[series_fields[i]], n);
-			series_log_pop_n(&t->hist[i], pops);
-		}
-		t->last_seq = seq;
+		/* n unchanged samples after last_seq. */
+		tracked_repeat(t, n, seq);
 		tracked_track_low(t, mono, wall);
 		m->ord[o++] = *e;
 	}
