@@ -38,14 +38,10 @@ view_live_state(struct view *v, char *buf, size_t size)
 		    last, model_info(app->model)->pid, buf, size);
 	if (pump_ended(app->pump)) {
 		/* The header's verdict line says how it ended (exit status,
-		 * signal, OOM kill, evidence): here only that it did. */
-		if (view_header_verdict(v) != NULL) {
-			enum target_state st = pump_end_state(app->pump);
-
-			return st == TARGET_ZOMBIE || st == TARGET_REUSED ?
-			    "exited" :
-			    target_state_name(st);
-		}
+		 * signal, OOM kill, evidence): here only that it did.  There
+		 * is a verdict only for a target that exited (live_ended()). */
+		if (view_header_verdict(v) != NULL)
+			return "exited";
 		snprintf(buf, size, "%s",
 		    pump_end_cause(app->pump) ? pump_end_cause(app->pump) :
 		                                "sampling ended");
