@@ -97,8 +97,9 @@ export_add(struct export *x, const struct pick_proc *proc, char **cause)
 			    "%s", *cause);
 		}
 	}
-	t->sampler = sampler_start(src, x->o->interval);
 	t->model = model_new();
+	source_live_set_ahead(src, model_pool_ahead, model_ahead(t->model));
+	t->sampler = sampler_start(src, x->o->interval);
 	t->sr = suspect_ranking_new();
 	t->facts.running = true;
 	memset(&pc, 0, sizeof pc);

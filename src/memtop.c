@@ -893,11 +893,16 @@ main(int argc, char **argv)
 			    app.self_oom.after, app.self_oom.err);
 		if (budget >= 0)
 			source_live_set_budget(app.source, budget);
+		/* The model's pool grows as the first sample is read. */
+		app.model = model_new();
+		source_live_set_ahead(
+		    app.source, model_pool_ahead, model_ahead(app.model));
 		app.sampler = sampler_start(app.source, app.interval);
 		sampler_set_limit(app.sampler, app.max_samples);
 		pc.max_samples = app.max_samples;
 	}
-	app.model = model_new();
+	if (app.model == NULL)
+		app.model = model_new();
 	pc.model = app.model;
 	pc.sampler = app.sampler;
 	pc.player = app.player;

@@ -20,6 +20,7 @@
 
 #include <errno.h>
 #include <math.h>
+#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -58,10 +59,22 @@ struct group_track {
 	size_t hash_cap;
 };
 
+/* Chunks of the pool made ahead of an ingest on another thread
+ * (model_pool_ahead()).  All under the lock: what the last ingest left
+ * (the regions of its sample, slots free without a new chunk), and chunks
+ * made since, spare or taken by the pool. */
+struct pool_ahead {
+	pthread_mutex_t lock;
+	size_t live, room;
+	struct tracked_region **spare;
+	size_t nspare, spare_cap, taken;
+};
+
 struct model {
 	struct tracked_region *
 	    *chunks; /* the pool: slot s at chunks[s >> 10] */
 	size_t pool_len, nchunks;
+	struct pool_ahead *ahead; /* for the model's life */
 	uint32_t *free_slots;
 	size_t nfree, free_cap;
 	struct ord_entry *ord;        /* sorted by start, gone ones too */
@@ -158,6 +171,108 @@ model_init(struct model *m)
 	m->hash = xcalloc(m->hash_cap, sizeof *m->hash);
 }
 
+static struct pool_ahead *
+pool_ahead_new(void)
+{
+	struct pool_ahead *a = xcalloc(1, sizeof *a);
+
+	pthread_mutex_init(&a->lock, NULL);
+	return a;
+}
+
+static void
+pool_ahead_free(struct pool_ahead *a)
+{
+	size_t i;
+
+	for (i = 0; i < a->nspare; i++)
+		free(a->spare[i]);
+	free(a->spare);
+	pthread_mutex_destroy(&a->lock);
+	free(a);
+}
+
+/* What the pool holds after an ingest (or a reset): the regions of the
+ * sample, and the slots free without a new chunk. */
+static void
+pool_ahead_publish(struct model *m, size_t live)
+{
+	struct pool_ahead *a = m->ahead;
+
+	pthread_mutex_lock(&a->lock);
+	a->live = live;
+	a->room = m->nchunks * POOL_CHUNK - m->pool_len + m->nfree;
+	a->taken = 0;
+	pthread_mutex_unlock(&a->lock);
+}
+
+/* A new chunk of the pool; with touch, its pages faulted in now, each by
+ * a write (the zeroed memory of calloc() is only mapped). */
+static struct tracked_region *
+chunk_new(bool touch)
+{
+	struct tracked_region *c = xcalloc(POOL_CHUNK, sizeof *c);
+	size_t i, size = POOL_CHUNK * sizeof *c;
+
+	if (touch)
+		for (i = 0; i < size; i += 4096)
+			((volatile char *)c)[i] = 0;
+	return c;
+}
+
+/* A chunk made ahead, or NULL. */
+static struct tracked_region *
+pool_ahead_take(struct pool_ahead *a)
+{
+	struct tracked_region *c = NULL;
+
+	pthread_mutex_lock(&a->lock);
+	if (a->nspare > 0) {
+		c = a->spare[--a->nspare];
+		a->taken++;
+	}
+	pthread_mutex_unlock(&a->lock);
+	return c;
+}
+
+struct pool_ahead *
+model_ahead(struct model *m)
+{
+	return m->ahead;
+}
+
+size_t
+model_pool_spare(const struct model *m)
+{
+	size_t n;
+
+	pthread_mutex_lock(&m->ahead->lock);
+	n = m->ahead->nspare;
+	pthread_mutex_unlock(&m->ahead->lock);
+	return n;
+}
+
+void
+model_pool_ahead(void *arg, size_t n)
+{
+	struct pool_ahead *a = arg;
+	struct tracked_region *c;
+
+	pthread_mutex_lock(&a->lock);
+	while (n > a->live + a->room + (a->nspare + a->taken) * POOL_CHUNK) {
+		pthread_mutex_unlock(&a->lock);
+		c = chunk_new(true);
+		pthread_mutex_lock(&a->lock);
+		if (a->nspare == a->spare_cap) {
+			a->spare_cap = a->spare_cap ? a->spare_cap * 2 : 16;
+			a->spare =
+			    xrealloc(a->spare, a->spare_cap * sizeof *a->spare);
+		}
+		a->spare[a->nspare++] = c;
+	}
+	pthread_mutex_unlock(&a->lock);
+}
+
 /* Free what *m holds, not m. */
 static void series_log_free(struct series_log *l);
 
@@ -196,6 +311,7 @@ model_release(struct model *m)
 	for (i = 0; i < m->nchunks; i++)
 		free(m->chunks[i]);
 	free(m->chunks);
+	pool_ahead_free(m->ahead);
 	free(m->free_slots);
 	free(m->ord);
 	free(m->live);
@@ -211,6 +327,7 @@ model_new(void)
 	struct model *m = xcalloc(1, sizeof *m);
 
 	model_init(m);
+	m->ahead = pool_ahead_new();
 	return m;
 }
 
@@ -236,6 +353,7 @@ model_reset(struct model *m)
 	memset(m, 0, sizeof *m);
 	m->chunks = keep.chunks;
 	m->nchunks = keep.nchunks;
+	m->ahead = keep.ahead;
 	m->free_slots = keep.free_slots;
 	m->free_cap = keep.free_cap;
 	m->ord = keep.ord;
@@ -247,6 +365,8 @@ model_reset(struct model *m)
 	m->path_ids = keep.path_ids;
 	m->cls_cap = keep.cls_cap;
 	model_init(m);
+	/* Every slot free again: the pool's chunks are room. */
+	pool_ahead_publish(m, 0);
 }
 
 uint64_t
@@ -338,17 +458,20 @@ model_class_label(const struct model *m, const struct tracked_region *r,
 }
 
 /* A free slot: one let go, else the next of the pool (a new chunk when
- * the last is full; slots never move). */
+ * the last is full, made ahead if one was; slots never move). */
 static uint32_t
 slot_alloc(struct model *m)
 {
+	struct tracked_region *c;
+
 	if (m->nfree > 0)
 		return m->free_slots[--m->nfree];
 	if (m->pool_len == m->nchunks * POOL_CHUNK) {
+		if ((c = pool_ahead_take(m->ahead)) == NULL)
+			c = chunk_new(false);
 		m->chunks =
 		    xrealloc(m->chunks, (m->nchunks + 1) * sizeof *m->chunks);
-		m->chunks[m->nchunks++] =
-		    xcalloc(POOL_CHUNK, sizeof(struct tracked_region));
+		m->chunks[m->nchunks++] = c;
 	}
 	return (uint32_t)m->pool_len++;
 }
@@ -1146,6 +1269,7 @@ model_ingest(struct model *m, const struct snapshot *s)
 	model_take_sample(m, s);
 	group_track_end(m, seq);
 	m->carried = carried;
+	pool_ahead_publish(m, s->nregions);
 }
 
 size_t

@@ -277,6 +277,7 @@ pump_follow_poll(struct pump *p)
 	p->restart.count++;
 	p->restart.switched_wall = clock_wall(); /* before its first sample */
 	p->own_source = src;
+	source_live_set_ahead(src, model_pool_ahead, model_ahead(p->cfg.model));
 	p->own_sampler = sampler_start(src, interval);
 	p->cfg.pid = ev.next.pid;
 	p->waiting = false;

@@ -348,7 +348,10 @@ sampler_stop(struct sampler *sp)
 	pthread_mutex_unlock(&sp->lock);
 	if (stuck) {
 		/* Its read may never return (D state, a FUSE server that does
-		 * not answer): leave it, and its memory, to exit. */
+		 * not answer): leave it, and its memory, to exit; what its
+		 * parser would call belongs to the caller, who frees it. */
+		if (source_is_live(sp->src))
+			source_live_set_ahead(sp->src, NULL, NULL);
 		pthread_detach(sp->thread);
 		return false;
 	}

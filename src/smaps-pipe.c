@@ -45,6 +45,11 @@ struct smaps_pipe {
 	struct smaps_cursor cur;
 	struct live_fast *fast;
 	int err;
+	/* smaps_pipe_set_ahead()'s, under their own lock, held while the
+	 * parser calls it: once set to NULL, it is not called again. */
+	pthread_mutex_t ahead_lock;
+	void (*ahead)(void *, size_t);
+	void *ahead_arg;
 };
 
 static void *
@@ -69,6 +74,10 @@ smaps_pipe_thread(void *arg)
 		if (p->err == 0 && p->fast != NULL && p->out->nregions > 1)
 			live_fast_keep_upto(
 			    p->fast, p->out, p->out->nregions - 1);
+		pthread_mutex_lock(&p->ahead_lock);
+		if (p->err == 0 && p->ahead != NULL)
+			p->ahead(p->ahead_arg, p->out->nregions);
+		pthread_mutex_unlock(&p->ahead_lock);
 		pthread_mutex_lock(&p->lock);
 		p->parsed++;
 		pthread_cond_broadcast(&p->cond);
@@ -86,8 +95,19 @@ smaps_pipe_new(void)
 	for (k = 0; k < PIPE_PIECES; k++)
 		p->piece[k] = xmalloc(PIPE_PIECE);
 	pthread_mutex_init(&p->lock, NULL);
+	pthread_mutex_init(&p->ahead_lock, NULL);
 	pthread_cond_init(&p->cond, NULL);
 	return p;
+}
+
+void
+smaps_pipe_set_ahead(
+    struct smaps_pipe *p, void (*fn)(void *arg, size_t n), void *arg)
+{
+	pthread_mutex_lock(&p->ahead_lock);
+	p->ahead = fn;
+	p->ahead_arg = arg;
+	pthread_mutex_unlock(&p->ahead_lock);
 }
 
 /* Start the parser on first use, with every signal blocked (they are the
@@ -124,6 +144,7 @@ smaps_pipe_free(struct smaps_pipe *p)
 	for (k = 0; k < PIPE_PIECES; k++)
 		free(p->piece[k]);
 	pthread_mutex_destroy(&p->lock);
+	pthread_mutex_destroy(&p->ahead_lock);
 	pthread_cond_destroy(&p->cond);
 	free(p);
 }

@@ -18,6 +18,12 @@ struct smaps_pipe;
 struct smaps_pipe *smaps_pipe_new(void);
 void smaps_pipe_free(struct smaps_pipe *p);
 
+/* After each piece, fn(arg, n) on the parser's thread with the n regions
+ * parsed so far in this read (model_pool_ahead()); fn NULL for none, and
+ * once this returns the old fn is not running and will not be called. */
+void smaps_pipe_set_ahead(
+    struct smaps_pipe *p, void (*fn)(void *arg, size_t n), void *arg);
+
 /*
  * Read fd to its end and parse it into out (cleared first), a piece of
  * whole lines at a time on the pipe's thread; with fast, each piece's

@@ -908,6 +908,16 @@ source_live_set_rtfetch(struct source *src, struct rtfetch *rf)
 		rtfetch_stop(old);
 }
 
+void
+source_live_set_ahead(
+    struct source *src, void (*fn)(void *arg, size_t n), void *arg)
+{
+	struct live *l = src->priv;
+
+	if (l->pipe != NULL)
+		smaps_pipe_set_ahead(l->pipe, fn, arg);
+}
+
 int
 source_live_dirfd(const struct source *src)
 {

@@ -68,6 +68,14 @@ struct source *source_live_open(int pid, char **cause, int *err);
 struct rtfetch;
 void source_live_set_rtfetch(struct source *src, struct rtfetch *rf);
 
+/* fn(arg, n) on the smaps parser's thread as it goes, with the n regions
+ * of the sample read so far (model_pool_ahead(): the model's pool grows
+ * beside the read).  Set before sampling starts; arg outlives the source,
+ * or the hook is set to NULL first (sampler_stop() does, for a source it
+ * leaves to a stuck thread). */
+void source_live_set_ahead(
+    struct source *src, void (*fn)(void *arg, size_t n), void *arg);
+
 /* What to say when /proc's hidepid (mode, proc_hidepid()) kept
  * /proc/PID from being opened (open_errno): hidepid=1 hides a process's
  * files, not the process; 2 hides the process.  Malloc'd. */

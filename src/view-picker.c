@@ -594,8 +594,10 @@ view_picker_open(struct view *v, int key)
 		return VIEW_DONE;
 	}
 	oom_self_protect(e->pid, &t->self_oom);
-	t->sampler = sampler_start(t->source, t->interval);
 	t->model = model_new();
+	source_live_set_ahead(
+	    t->source, model_pool_ahead, model_ahead(t->model));
+	t->sampler = sampler_start(t->source, t->interval);
 	memset(&pc, 0, sizeof pc);
 	pc.model = t->model;
 	pc.sampler = t->sampler;

@@ -4,6 +4,7 @@
 #include "config.h"
 
 #include <math.h>
+#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -760,6 +761,90 @@ test_facts_series(void)
 	model_free(m);
 }
 
+/* A sample of n regions, the last few of them new each time. */
+static void
+ahead_sample(uint64_t n, uint64_t k)
+{
+	uint64_t i;
+
+	begin();
+	for (i = 0; i < n; i++)
+		add(0x10000000 + i * 0x2000, 0x10000000 + i * 0x2000 + 0x1000,
+		    "rw-p", (i % 5) ? "" : "/lib/libahead.so", 4 + (i + k) % 3);
+}
+
+struct ahead_job {
+	struct pool_ahead *ahead; /* taken once, as the parser's hook is */
+	bool stop;
+	unsigned calls;
+};
+
+/* The smaps parser's part: the pool made ahead as a read goes. */
+static void *
+ahead_thread(void *arg)
+{
+	struct ahead_job *j = arg;
+	size_t n = 0;
+
+	while (!__atomic_load_n(&j->stop, __ATOMIC_RELAXED)) {
+		model_pool_ahead(j->ahead, n);
+		n = (n + 700) % 9000;
+		j->calls++;
+	}
+	return NULL;
+}
+
+static void
+test_ahead(void)
+{
+	struct model *plain = model_new(), *m = model_new();
+	struct ahead_job job = { .ahead = model_ahead(m) };
+	pthread_t th;
+	bool good = true;
+	uint64_t k;
+
+	model_pool_ahead(model_ahead(m), 5000);
+	ok(model_pool_spare(m) == 5,
+	    "5,000 regions to come: 5 chunks of 1,024 made ahead (%zu)",
+	    model_pool_spare(m));
+	ahead_sample(5000, 0);
+	model_ingest(plain, snap);
+	model_ingest(m, snap);
+	ok(model_pool_spare(m) == 0 && same_model(plain, m),
+	    "the ingest takes them, and its model is the one without");
+	model_pool_ahead(model_ahead(m), 5000);
+	model_pool_ahead(model_ahead(m), 5120);
+	ok(model_pool_spare(m) == 0,
+	    "none made while the pool has room for the regions read");
+	model_pool_ahead(model_ahead(m), 5121);
+	ok(model_pool_spare(m) == 1, "one when they outgrow it");
+
+	/* Made ahead on another thread while samples grow, shrink and the
+	 * model starts anew. */
+	if (pthread_create(&th, NULL, ahead_thread, &job) != 0) {
+		ok(false, "a thread for the parser's part");
+		return;
+	}
+	for (k = 1; k < 60; k++) {
+		ahead_sample(2000 + (k * 997) % 7000, k);
+		if (k % 20 == 0) {
+			model_reset(plain);
+			model_reset(m);
+		}
+		model_ingest(plain, snap);
+		model_ingest(m, snap);
+		good = good && same_model(plain, m);
+	}
+	__atomic_store_n(&job.stop, true, __ATOMIC_RELAXED);
+	pthread_join(th, NULL);
+	ok(good && job.calls > 0,
+	    "chunks made ahead on another thread during 59 ingests and two "
+	    "resets: every sample's model is the one without (%u calls)",
+	    job.calls);
+	model_free(plain);
+	model_free(m);
+}
+
 int
 main(void)
 {
@@ -778,6 +863,7 @@ main(void)
 	test_many();
 	test_kept();
 	test_carry();
+	test_ahead();
 	snapshot_free(snap);
 	return tap_done();
 }
