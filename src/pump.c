@@ -11,6 +11,7 @@
 #include "pump.h"
 #include "util.h"
 #include "verdict.h"
+#include "worker.h"
 
 struct pump {
 	struct pump_config cfg;
@@ -23,6 +24,11 @@ struct pump {
 	enum target_state end_state;
 	struct end_verdict end_verdict; /* a live target's: how it went */
 	char *rec_error;                /* the recording stopped: why */
+	/* A sample is recorded on the worker's thread while the model takes
+	 * it (neither changes the sample): its outcome. */
+	struct worker *rec_worker;
+	int rec_rc;
+	char *rec_cause;
 	char *warning;
 	/* --follow: the successor's source and sampler (the first target's
 	 * are main's); the restart its samples carry; waiting: the target
@@ -57,6 +63,7 @@ pump_free(struct pump *p)
 	if (p->own_sampler != NULL && !sampler_stop(p->own_sampler))
 		p->own_source = NULL; /* still in the stuck thread's hands */
 	source_close(p->own_source);
+	worker_free(p->rec_worker);
 	snapshot_free(p->snap);
 	free(p->end_cause);
 	free(p->rec_error);
@@ -136,13 +143,27 @@ pump_record_failed(struct pump *p, int rc, char *cause)
 	return PUMP_END;
 }
 
+static void
+pump_record(void *arg)
+{
+	struct pump *p = arg;
+
+	p->rec_cause = NULL;
+	p->rec_rc = recorder_write(p->cfg.rec, p->snap, &p->rec_cause);
+}
+
 /* A sample is in p->snap: the model, the recording, the count. */
 static int
 pump_ingest(struct pump *p, bool kept)
 {
-	char *cause = NULL;
-	int rc, what = PUMP_SAMPLE;
+	bool recording = p->cfg.rec != NULL && p->rec_error == NULL;
+	int what = PUMP_SAMPLE;
 
+	if (recording) {
+		if (p->rec_worker == NULL)
+			p->rec_worker = worker_new();
+		worker_run(p->rec_worker, pump_record, p);
+	}
 	/* The first sample of a restarted process (live or replayed): the
 	 * model starts anew, its regions are not the old process's. */
 	if (model_samples(p->cfg.model) > 0 &&
@@ -154,9 +175,11 @@ pump_ingest(struct pump *p, bool kept)
 	else
 		model_ingest(p->cfg.model, p->snap);
 	p->samples++;
-	if (p->cfg.rec != NULL && p->rec_error == NULL &&
-	    (rc = recorder_write(p->cfg.rec, p->snap, &cause)) != 0)
-		what |= pump_record_failed(p, rc, cause);
+	if (recording) {
+		worker_wait(p->rec_worker);
+		if (p->rec_rc != 0)
+			what |= pump_record_failed(p, p->rec_rc, p->rec_cause);
+	}
 	if (p->cfg.max_samples > 0 && p->samples >= p->cfg.max_samples)
 		what |= PUMP_LIMIT;
 	return what;

@@ -17,6 +17,7 @@
 #include "table.h"
 #include "tap.h"
 #include "util.h"
+#include "worker.h"
 
 static char *
 json_of(const char *s, size_t len)
@@ -382,6 +383,50 @@ test_fit(void)
 	is_str(line, "cg 12M/>", "an item that may be cut at its end");
 }
 
+struct job {
+	unsigned n;
+	pthread_t who;
+	bool slow;
+};
+
+static void
+job_run(void *arg)
+{
+	struct job *j = arg;
+
+	if (j->slow) {
+		struct timespec ts = { 0, 50 * 1000 * 1000 };
+
+		nanosleep(&ts, NULL);
+	}
+	j->who = pthread_self();
+	j->n++;
+}
+
+static void
+test_worker(void)
+{
+	struct worker *w = worker_new();
+	struct job j = { 0 };
+	bool there = true;
+	unsigned i;
+
+	for (i = 0; i < 1000; i++) {
+		worker_run(w, job_run, &j);
+		worker_wait(w);
+		there = there && !pthread_equal(j.who, pthread_self());
+		if (j.n != i + 1)
+			break;
+	}
+	ok(i == 1000 && there,
+	    "1,000 jobs run on the worker's thread, each done once waited for");
+	j.slow = true;
+	worker_run(w, job_run, &j);
+	worker_run(w, job_run, &j);
+	worker_free(w);
+	ok(j.n == 1002, "a job waits for the one before; the end for the last");
+}
+
 int
 main(void)
 {
@@ -394,6 +439,7 @@ main(void)
 	test_rates();
 	test_fit();
 	test_hidepid();
+	test_worker();
 	/* Without a UTF-8 locale, what is not known is an ASCII dash. */
 	if (setlocale(LC_ALL, "C.UTF-8") != NULL) {
 		char buf[16];
