@@ -45,6 +45,8 @@ struct smaps_pipe {
 	struct smaps_cursor cur;
 	struct live_fast *fast;
 	int err;
+	void (*side)(void *); /* under the lock: run first, NULL once done */
+	void *side_arg;
 	/* smaps_pipe_set_ahead()'s, under their own lock, held while the
 	 * parser calls it: once set to NULL, it is not called again. */
 	pthread_mutex_t ahead_lock;
@@ -60,10 +62,19 @@ smaps_pipe_thread(void *arg)
 
 	pthread_mutex_lock(&p->lock);
 	for (;;) {
-		while (!p->quit && (!p->busy || p->parsed == p->filled))
+		while (!p->quit &&
+		    (!p->busy || (p->side == NULL && p->parsed == p->filled)))
 			pthread_cond_wait(&p->cond, &p->lock);
 		if (p->quit)
 			break;
+		if (p->side != NULL) {
+			pthread_mutex_unlock(&p->lock);
+			p->side(p->side_arg);
+			pthread_mutex_lock(&p->lock);
+			p->side = NULL;
+			pthread_cond_broadcast(&p->cond);
+			continue;
+		}
 		k = p->parsed % PIPE_PIECES;
 		pthread_mutex_unlock(&p->lock);
 		if (p->err == 0 &&
@@ -160,19 +171,20 @@ smaps_pipe_hand(struct smaps_pipe *p, unsigned k, size_t len)
 	pthread_mutex_unlock(&p->lock);
 }
 
-/* Wait until at most n pieces are handed over and not parsed. */
+/* Wait until at most n pieces are handed over and not parsed, and with n
+ * 0 until the side job is done too. */
 static void
 smaps_pipe_wait(struct smaps_pipe *p, unsigned n)
 {
 	pthread_mutex_lock(&p->lock);
-	while (p->filled - p->parsed > n)
+	while (p->filled - p->parsed > n || (n == 0 && p->side != NULL))
 		pthread_cond_wait(&p->cond, &p->lock);
 	pthread_mutex_unlock(&p->lock);
 }
 
 ssize_t
-smaps_pipe_read(
-    struct smaps_pipe *p, int fd, struct snapshot *out, struct live_fast *fast)
+smaps_pipe_read(struct smaps_pipe *p, int fd, struct snapshot *out,
+    struct live_fast *fast, void (*side)(void *), void *side_arg)
 {
 	size_t carry = 0, total = 0;
 	const char *tail = NULL;
@@ -188,7 +200,10 @@ smaps_pipe_read(
 	p->fast = fast;
 	p->err = 0;
 	p->filled = p->parsed = 0;
+	p->side = side;
+	p->side_arg = side_arg;
 	p->busy = true;
+	pthread_cond_broadcast(&p->cond);
 	pthread_mutex_unlock(&p->lock);
 	for (;;) {
 		size_t have, whole;

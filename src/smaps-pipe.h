@@ -28,11 +28,14 @@ void smaps_pipe_set_ahead(
  * Read fd to its end and parse it into out (cleared first), a piece of
  * whole lines at a time on the pipe's thread; with fast, each piece's
  * regions also go to live_fast_keep_upto() there (the caller ends it).
+ * side(side_arg), unless NULL, runs first on the pipe's thread, while the
+ * kernel makes the text: the sample's work that needs neither (reading
+ * its other files); it is done when this returns, whatever it returns.
  * Returns the bytes read, or -errno: that of read(), -ENOMEM when the
  * parser could not grow out, -E2BIG for a line longer than a piece (the
  * caller then reads it its own way).
  */
-ssize_t smaps_pipe_read(
-    struct smaps_pipe *p, int fd, struct snapshot *out, struct live_fast *fast);
+ssize_t smaps_pipe_read(struct smaps_pipe *p, int fd, struct snapshot *out,
+    struct live_fast *fast, void (*side)(void *), void *side_arg);
 
 #endif

@@ -425,9 +425,22 @@ denied_cause(int pid, const char *file)
  * read (> 0), 0 for an empty file, or -errno; -ENOMEM when the parser could
  * not grow the snapshot.
  */
+/* A sample's threads and facts (live_threads(), live_facts()), read on the
+ * smaps pipe's thread while the kernel makes the text: its other files do
+ * not wait for the read. */
+struct facts_job {
+	struct live *l;
+	int mm;
+	const struct proc_stat *st;
+	struct snapshot *out;
+	bool done;
+};
+
+static void live_facts_job(void *arg);
+
 static ssize_t
-live_read_smaps(
-    struct live *l, int dirfd, const char *name, struct snapshot *out)
+live_read_smaps(struct live *l, int dirfd, const char *name,
+    struct snapshot *out, struct facts_job *facts)
 {
 	struct smaps_cursor cur = SMAPS_CURSOR_INIT;
 	size_t have = 0, total = 0;
@@ -442,12 +455,14 @@ live_read_smaps(
 		fd = openat(dirfd, name, O_RDONLY | O_CLOEXEC | O_NOCTTY);
 		if (fd < 0)
 			return -errno;
-		n = smaps_pipe_read(l->pipe, fd, out, l->fast);
+		n = smaps_pipe_read(
+		    l->pipe, fd, out, l->fast, live_facts_job, facts);
 		close(fd);
 		if (n != -E2BIG && n != -EAGAIN)
 			return n;
 		if (l->fast != NULL)
 			live_fast_keep_begin(l->fast);
+		facts->done = false; /* the threads go with the regions */
 	}
 
 	if (l->cap < LIVE_CHUNK) {
@@ -509,9 +524,9 @@ live_read_smaps(
 
 static int
 live_regions(struct live *l, int *mm, struct proc_stat *st,
-    struct snapshot *out, char **cause)
+    struct snapshot *out, struct facts_job *facts, char **cause)
 {
-	ssize_t n = live_read_smaps(l, *mm, "smaps", out);
+	ssize_t n = live_read_smaps(l, *mm, "smaps", out, facts);
 
 	if (n == -EACCES || n == -EPERM) {
 		*cause = denied_cause(l->pid, "smaps");
@@ -532,7 +547,8 @@ live_regions(struct live *l, int *mm, struct proc_stat *st,
 	}
 	out->state = TARGET_ALIVE;
 	live_undelete(l, out);
-	live_threads(l, out);
+	if (!facts->done)
+		live_threads(l, out);
 	return 0;
 }
 
@@ -577,6 +593,16 @@ live_facts(struct live *l, int mm, const struct proc_stat *st,
 	}
 	live_meminfo(l, info);
 	live_cgroup(l, info);
+}
+
+static void
+live_facts_job(void *arg)
+{
+	struct facts_job *j = arg;
+
+	live_threads(j->l, j->out);
+	live_facts(j->l, j->mm, j->st, &j->out->info);
+	j->done = true;
 }
 
 /* Whether a region maps HotSpot's libjvm.so. */
@@ -686,6 +712,7 @@ live_next(struct source *src, struct snapshot *out, char **cause)
 	struct live *l = src->priv;
 	double t0 = clock_mono(), c0 = clock_cpu();
 	struct proc_stat st;
+	struct facts_job facts = { l, -1, &st, out, false };
 	enum target_state now;
 	int mm, rc;
 
@@ -693,10 +720,11 @@ live_next(struct source *src, struct snapshot *out, char **cause)
 	live_budget(l, t0, c0);
 	if ((out->state = live_state(l, &st, &mm)) != TARGET_ALIVE)
 		return live_ended(l, out);
+	facts.mm = mm;
 	if (live_full_due(l) ||
 	    (rc = live_fast_tick(l->fast, mm, l->seq, out, l->buf, l->cap)) <
 	        0) {
-		if ((rc = live_regions(l, &mm, &st, out, cause)) != 0)
+		if ((rc = live_regions(l, &mm, &st, out, &facts, cause)) != 0)
 			return rc == SOURCE_END ? live_ended(l, out) : rc;
 		if (l->fast != NULL) {
 			out->wall = clock_wall();
@@ -720,7 +748,8 @@ live_next(struct source *src, struct snapshot *out, char **cause)
 	out->seq = l->seq++;
 	out->mono = t0;
 	out->wall = clock_wall();
-	live_facts(l, mm, &st, &out->info);
+	if (!facts.done)
+		live_facts(l, mm, &st, &out->info);
 	if (live_execed(l, mm, &st) && out->seq > 0) {
 		out->state = TARGET_EXECED;
 		exe_probe_dir(mm, &l->runtime);
