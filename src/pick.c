@@ -14,10 +14,9 @@
 #include <time.h>
 #include <unistd.h>
 
-#include <libproc2/pids.h>
-
 #include "pick.h"
 #include "proc-parse.h"
+#include "proc2.h"
 #include "util.h"
 
 #define PF_KTHREAD    0x00200000
@@ -245,20 +244,23 @@ pick_by_name(const struct rx *rx, uint64_t min_start, struct pick_proc **out)
 	struct pick_proc *all = NULL, *res = NULL;
 	unsigned *want = NULL;
 	size_t nall = 0, nwant = 0, nres = 0, i, done;
+	const struct proc2 *p2 = proc2_get(NULL, 0);
 	struct pids_fetch *f;
 	int rc, j;
 
 	*out = NULL;
-	rc = procps_pids_new(&scan, scan_items, 5);
+	if (p2 == NULL)
+		return -ELIBACC;
+	rc = p2->pids_new(&scan, scan_items, 5);
 	if (rc < 0)
 		return rc;
-	rc = procps_pids_new(&cmd, cmd_items, 4);
+	rc = p2->pids_new(&cmd, cmd_items, 4);
 	if (rc < 0) {
-		procps_pids_unref(&scan);
+		p2->pids_unref(&scan);
 		return rc;
 	}
 	/* Phase 1: who runs, from stat alone. */
-	f = procps_pids_reap(scan, PIDS_FETCH_TASKS_ONLY);
+	f = p2->pids_reap(scan, PIDS_FETCH_TASKS_ONLY);
 	if (f == NULL) {
 		rc = errno != 0 ? -errno : -EIO;
 		goto out;
@@ -289,8 +291,7 @@ pick_by_name(const struct rx *rx, uint64_t min_start, struct pick_proc **out)
 		size_t k =
 		    nwant - done < SELECT_MAX ? nwant - done : SELECT_MAX;
 
-		f = procps_pids_select(
-		    cmd, want + done, (int)k, PIDS_SELECT_PID);
+		f = p2->pids_select(cmd, want + done, (int)k, PIDS_SELECT_PID);
 		if (f == NULL)
 			continue;
 		for (j = 0; j < f->counts->total; j++) {
@@ -319,8 +320,8 @@ out:
 	free(res);
 	free(all);
 	free(want);
-	procps_pids_unref(&cmd);
-	procps_pids_unref(&scan);
+	p2->pids_unref(&cmd);
+	p2->pids_unref(&scan);
 	return rc;
 }
 

@@ -7,6 +7,7 @@
 
 #include <errno.h>
 #include <stdbool.h>
+#include <stddef.h>
 #include <string.h>
 
 #include "proc-parse.h"
@@ -435,6 +436,45 @@ parse_status(const char *buf, size_t len, struct snapshot_info *info)
 		}
 		p = nl != NULL ? nl + 1 : end;
 	}
+}
+
+int
+parse_meminfo(const char *buf, size_t len, struct snapshot_info *info)
+{
+	static const struct {
+		const char *name; /* with its colon */
+		size_t off;
+	} fields[] = {
+		{ "MemTotal:", offsetof(struct snapshot_info, mem_total_kb) },
+		{ "MemAvailable:",
+		    offsetof(struct snapshot_info, mem_available_kb) },
+		{ "SwapTotal:", offsetof(struct snapshot_info, swap_total_kb) },
+		{ "SwapFree:", offsetof(struct snapshot_info, swap_free_kb) },
+	};
+	const char *p = buf, *end = buf + len;
+	int found = 0;
+	size_t i;
+
+	while (p < end && found < (int)(sizeof fields / sizeof fields[0])) {
+		const char *nl = memchr(p, '\n', (size_t)(end - p));
+		const char *le = nl != NULL ? nl : end;
+		uint64_t v;
+
+		for (i = 0; i < sizeof fields / sizeof fields[0]; i++) {
+			size_t n = strlen(fields[i].name);
+
+			if ((size_t)(le - p) > n &&
+			    memcmp(p, fields[i].name, n) == 0 &&
+			    line_value(p + n, le, &v)) {
+				memcpy(
+				    (char *)info + fields[i].off, &v, sizeof v);
+				found++;
+				break;
+			}
+		}
+		p = nl != NULL ? nl + 1 : end;
+	}
+	return found;
 }
 
 int

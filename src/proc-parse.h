@@ -42,6 +42,9 @@ int parse_smaps_lines(
 
 /* /proc/PID/status: fills info->status / has_status / comm (Name:). */
 void parse_status(const char *buf, size_t len, struct snapshot_info *info);
+/* /proc/meminfo's MemTotal, MemAvailable, SwapTotal and SwapFree (kB) into
+ * info; how many of them it found. */
+int parse_meminfo(const char *buf, size_t len, struct snapshot_info *info);
 
 /* /proc/PID/status: the signals pending for the thread (SigPnd:) and the
  * whole process (ShdPnd:), or'd, as a mask with bit (sig - 1) for signal

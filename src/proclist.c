@@ -17,10 +17,9 @@
 #include <time.h>
 #include <unistd.h>
 
-#include <libproc2/pids.h>
-
 #include "model.h"
 #include "proc-parse.h"
+#include "proc2.h"
 #include "proclist.h"
 #include "util.h"
 
@@ -55,7 +54,8 @@ struct proc_track {
 };
 
 struct proclist {
-	struct pids_info *info;     /* libproc2, with ident_items */
+	const struct proc2 *p2;     /* libproc2 */
+	struct pids_info *info;     /* with ident_items */
 	struct proc_track **tracks; /* sorted by pid */
 	size_t ntracks, tracks_cap;
 	const struct proc_entry **entries; /* non-kthread tracks, pid order */
@@ -447,9 +447,16 @@ proclist_new(char **err)
 {
 	struct proclist *l = xcalloc(1, sizeof *l);
 	struct rlimit rl;
+	char why[160];
 	int rc;
 
-	rc = procps_pids_new(&l->info, ident_items, I_COUNT);
+	if ((l->p2 = proc2_get(why, sizeof why)) == NULL) {
+		if (err != NULL)
+			*err = xstrdup(why);
+		free(l);
+		return NULL;
+	}
+	rc = l->p2->pids_new(&l->info, ident_items, I_COUNT);
 	if (rc < 0) {
 		if (err != NULL)
 			*err = xasprintf("libproc2: %s", strerror(-rc));
@@ -501,7 +508,7 @@ proclist_free(struct proclist *l)
 	free(l->buf);
 	snapshot_free(l->scratch);
 	free(l->info_scratch);
-	procps_pids_unref(&l->info);
+	l->p2->pids_unref(&l->info);
 	free(l);
 }
 
@@ -571,7 +578,7 @@ proclist_identify(struct proclist *l, struct proc_track **tracks, size_t n)
 		k = n - done < SELECT_MAX ? n - done : SELECT_MAX;
 		for (i = 0; i < k; i++)
 			pids[i] = (unsigned)tracks[done + i]->e.pid;
-		f = procps_pids_select(l->info, pids, (int)k, PIDS_SELECT_PID);
+		f = l->p2->pids_select(l->info, pids, (int)k, PIDS_SELECT_PID);
 		if (f == NULL)
 			continue;
 		for (j = 0; j < f->counts->total; j++) {

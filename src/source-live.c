@@ -20,8 +20,6 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include <libproc2/meminfo.h>
-
 #include "cgroup.h"
 #include "end-watch.h"
 #include "exe-probe.h"
@@ -49,7 +47,6 @@ struct live {
 	bool seen; /* the two above are set */
 	char *buf; /* reused for every file read */
 	size_t cap;
-	struct meminfo_info *meminfo; /* libproc2's, opened on first use */
 	struct cgroup_reader *cg;     /* the memory cgroup: cgroup.c */
 	struct end_watch *end;        /* how it ends: end-watch.c */
 	struct runtime_facts runtime; /* exe-probe.c: at open, after exec */
@@ -215,27 +212,14 @@ live_cgroup(struct live *l, struct snapshot_info *info)
 	info->has_cgroup = 1;
 }
 
-/* The system's MemTotal, MemAvailable, SwapTotal and SwapFree, through
- * libproc2. */
+/* The system's MemTotal, MemAvailable, SwapTotal and SwapFree. */
 static void
 live_meminfo(struct live *l, struct snapshot_info *info)
 {
-	static enum meminfo_item items[] = { MEMINFO_MEM_TOTAL,
-		MEMINFO_MEM_AVAILABLE, MEMINFO_SWAP_TOTAL, MEMINFO_SWAP_FREE };
-	struct meminfo_stack *st;
+	ssize_t n = live_read(l, AT_FDCWD, "/proc/meminfo");
 
-	if (l->meminfo == NULL && procps_meminfo_new(&l->meminfo) < 0) {
-		l->meminfo = NULL;
-		return;
-	}
-	/* select reads /proc/meminfo afresh (get would cache it for 1 s). */
-	st = procps_meminfo_select(l->meminfo, items, 4);
-	if (st == NULL)
-		return;
-	info->mem_total_kb = MEMINFO_VAL(0, ul_int, st, l->meminfo);
-	info->mem_available_kb = MEMINFO_VAL(1, ul_int, st, l->meminfo);
-	info->swap_total_kb = MEMINFO_VAL(2, ul_int, st, l->meminfo);
-	info->swap_free_kb = MEMINFO_VAL(3, ul_int, st, l->meminfo);
+	if (n > 0)
+		parse_meminfo(l->buf, (size_t)n, info);
 }
 
 /* A stack pointer for every thread whose syscall file we can read. */
@@ -779,8 +763,6 @@ live_free(struct live *l)
 	close(l->dirfd);
 	if (l->taskfd >= 0)
 		close(l->taskfd);
-	if (l->meminfo != NULL)
-		procps_meminfo_unref(&l->meminfo);
 	end_watch_close(l->end);
 	cgroup_reader_close(l->cg);
 	if (l->rtfetch != NULL)

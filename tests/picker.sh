@@ -27,6 +27,22 @@ if [ "$(id -u)" = 0 ] && command -v setpriv >/dev/null; then
 fi
 wait_for 10 grep -q ready "$tmp/py.out"
 
+# libproc2 (and with it libsystemd, libgcrypt, ...) is loaded by the
+# process list, not at every start.
+"$MEMTOP" -b -d 0.5 --format json >/dev/null 2>&1 &
+lister=$!
+kill_later "$lister"
+"$MEMTOP" -b -d 0.5 -p "$demo_pid" --format json >"$tmp/watch.json" 2>&1 &
+watcher=$!
+kill_later "$watcher"
+wait_for 10 grep -q libproc2 "/proc/$lister/maps"
+wait_for 10 test -s "$tmp/watch.json"
+check "libproc2 is loaded by the process list, not by memtop -p" sh -c \
+	"grep -q libproc2 /proc/$lister/maps &&
+	 ! grep -Eq 'libproc2|libsystemd' /proc/$watcher/maps"
+kill "$lister" "$watcher"
+wait "$lister" "$watcher" 2>/dev/null
+
 # JSON: every field, the demo's against /proc.
 limit 60 "$MEMTOP" -b -n 2 -d 0.5 --format json >"$tmp/list.json"
 check "memtop -b with no -p: two ticks of the list, exit 0" test $? = 0

@@ -309,6 +309,29 @@ test_small_parsers(void)
 	    "status Threads");
 	free(buf);
 
+	{
+		const char meminfo[] = "MemTotal:       24683584 kB\n"
+		                       "MemFree:        23000000 kB\n"
+		                       "MemAvailable:   24138968 kB\n"
+		                       "SwapCached:            7 kB\n"
+		                       "SwapTotal:       1048572 kB\n"
+		                       "SwapFree:         999999 kB\n"
+		                       "HugePages_Total:       0\n";
+
+		memset(&info, 0, sizeof info);
+		ok(parse_meminfo(meminfo, sizeof meminfo - 1, &info) == 4 &&
+		        info.mem_total_kb == 24683584 &&
+		        info.mem_available_kb == 24138968 &&
+		        info.swap_total_kb == 1048572 &&
+		        info.swap_free_kb == 999999,
+		    "meminfo: MemTotal, MemAvailable, SwapTotal, SwapFree "
+		    "(not MemFree, SwapCached)");
+		memset(&info, 0, sizeof info);
+		ok(parse_meminfo("MemTotal: x kB\nSwapFree:\n", 24, &info) ==
+		            0 &&
+		        info.mem_total_kb == 0,
+		    "meminfo without numbers: nothing taken");
+	}
 	ok(parse_stat(stat, sizeof stat - 1, &st) == 0, "stat parses");
 	is_str(st.comm, "a) (b c)", "comm with parens and spaces");
 	ok(st.state == 'S' && st.ppid == 1 && st.start_time == 98765 &&
