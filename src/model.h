@@ -239,7 +239,7 @@ void model_ingest(struct model *m, const struct snapshot *s);
  * the sample it reads, and the chunks of tracked regions that those would
  * need beyond the last sample's are made and faulted in there, beside the
  * kernel's read, rather than in the ingest (a first sample at 60,000
- * mappings: 7,000 page faults).  Safe against whatever the model's thread
+ * mappings: 6,000 page faults).  Safe against whatever the model's thread
  * does meanwhile; model_ahead(m) lives as long as m.
  */
 struct pool_ahead *model_ahead(struct model *m);

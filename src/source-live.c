@@ -396,22 +396,13 @@ denied_cause(int pid, const char *file)
 	    pid, file, yama, scope);
 }
 
-/*
- * The regions, from /proc/PID/smaps (in mm, the directory live_state gave),
- * into out.  0; 1 when the target went while we read; -errno with *cause.
- */
 /* Bytes of smaps read at a time: the text is parsed piece by piece, never
  * held whole (45 MB at 60,000 mappings). */
 #define LIVE_CHUNK (256 * 1024)
 
-/*
- * Read and parse dirfd/name (smaps) into out, a piece at a time.  The bytes
- * read (> 0), 0 for an empty file, or -errno; -ENOMEM when the parser could
- * not grow the snapshot.
- */
 /* A sample's threads and facts (live_threads(), live_facts()), read on the
  * smaps pipe's thread while the kernel makes the text: its other files do
- * not wait for the read. */
+ * not wait for the read.  done once they are in out. */
 struct facts_job {
 	struct live *l;
 	int mm;
@@ -422,6 +413,11 @@ struct facts_job {
 
 static void live_facts_job(void *arg);
 
+/*
+ * Read and parse dirfd/name (smaps) into out, a piece at a time, with the
+ * facts job on the pipe's thread.  The bytes read (> 0), 0 for an empty
+ * file, or -errno; -ENOMEM when the parser could not grow the snapshot.
+ */
 static ssize_t
 live_read_smaps(struct live *l, int dirfd, const char *name,
     struct snapshot *out, struct facts_job *facts)
@@ -506,6 +502,11 @@ live_read_smaps(struct live *l, int dirfd, const char *name,
 	return (ssize_t)total;
 }
 
+/*
+ * The regions, from /proc/PID/smaps (in mm, the directory live_state gave),
+ * into out, and its threads (facts, if not done beside the read).  0;
+ * SOURCE_END when the target went while we read; -errno with *cause.
+ */
 static int
 live_regions(struct live *l, int *mm, struct proc_stat *st,
     struct snapshot *out, struct facts_job *facts, char **cause)
