@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "choose.h"
+#include "proc2.h"
 #include "util.h"
 
 /* Whether arg looks like a name rather than numbers and commas. */
@@ -86,8 +87,11 @@ choose_by_name(const char *pattern, bool one_only, struct choice *c, char **err)
 	esc_text(pattern, strlen(pattern), esc, sizeof esc, true);
 	n = pick_by_name(c->rx, 0, &found);
 	if (n < 0) {
-		*err = xasprintf(
-		    "-P: the processes cannot be listed: %s", strerror(-n));
+		char lib[160];
+
+		if (proc2_get(lib, sizeof lib) != NULL)
+			snprintf(lib, sizeof lib, "%s", strerror(-n));
+		*err = xasprintf("-P: the processes cannot be listed: %s", lib);
 		return EXIT_FAILURE_GENERIC;
 	}
 	if (n == 0) {

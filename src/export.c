@@ -22,6 +22,7 @@
 #include "export.h"
 #include "oom.h"
 #include "pick.h"
+#include "proc2.h"
 #include "pump.h"
 #include "rx.h"
 #include "util.h"
@@ -442,7 +443,7 @@ export_run(const struct export_opts *o)
 	struct export_target **polled = NULL;
 	struct sockaddr_storage ss;
 	socklen_t sslen = 0;
-	char *cause = NULL;
+	char *cause = NULL, why[160];
 	int sigfd, code = EXIT_OK;
 	bool stop = false;
 	size_t i, np;
@@ -458,6 +459,10 @@ export_run(const struct export_opts *o)
 	if (o->pattern != NULL && o->rec_path != NULL)
 		fatal(EXIT_USAGE,
 		    "-w records one process: give one -p PID, not -P");
+	/* -P lists processes through libproc2 every interval: loaded now, so
+	 * that a memtop that cannot says so at once. */
+	if (o->pattern != NULL && proc2_get(why, sizeof why) == NULL)
+		fatal(EXIT_FAILURE_GENERIC, "-P: %s", why);
 	sigfd = export_signals();
 	if (o->pids != NULL)
 		export_open_pids(&x);

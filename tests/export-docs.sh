@@ -123,6 +123,6 @@ for f in memtop-sidecar.yaml memtop-daemonset.yaml memtop.service; do
 	code=$?
 	check "memtop starts with the arguments of $f, and stops on SIGTERM" sh -c \
 		"test $code = 0 && grep -q 'serving http://127.0.0.1:' '$tmp/run.err'" ||
-		{ diag_file "$tmp/args"; diag_file "$tmp/run.err"; }
+		{ diag "exit code $code"; diag_file "$tmp/args"; diag_file "$tmp/run.err"; }
 done
 finish

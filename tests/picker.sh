@@ -43,6 +43,29 @@ check "libproc2 is loaded by the process list, not by memtop -p" sh -c \
 kill "$lister" "$watcher"
 wait "$lister" "$watcher" 2>/dev/null
 
+# Without libproc2 (an empty file bound over it in a mount namespace of
+# its own): what needs it says so in a line, exit 1; -p does not need it.
+lib=$(ldconfig -p 2>/dev/null | awk '/libproc2\.so\.0 / { print $NF; exit }')
+if [ "$(id -u)" = 0 ] && [ -n "$lib" ] && command -v unshare >/dev/null &&
+    unshare -m true 2>/dev/null; then
+	: >"$tmp/empty.so"
+	unshare -m sh -c "mount --bind '$tmp/empty.so' \"\$(readlink -f '$lib')\" &&
+		{ '$MEMTOP' -b -n 1 >/dev/null 2>'$tmp/nolib.list'; echo list \$?;
+		  '$MEMTOP' -b -n 1 -P picker-test >/dev/null 2>'$tmp/nolib.P'; echo P \$?;
+		  timeout -k 2 10 '$MEMTOP' --listen 127.0.0.1:0 -P x 2>'$tmp/nolib.listen'; echo listen \$?;
+		  '$MEMTOP' -b -n 1 -p $demo_pid >/dev/null 2>'$tmp/nolib.p'; echo p \$?; }" \
+		>"$tmp/nolib.codes" 2>&1
+	check "without libproc2: the process list, -P and --listen -P say so in a line, exit 1; -p works" sh -c \
+		"grep -qx 'list 1' '$tmp/nolib.codes' && grep -qx 'P 1' '$tmp/nolib.codes' &&
+		 grep -qx 'listen 1' '$tmp/nolib.codes' && grep -qx 'p 0' '$tmp/nolib.codes' &&
+		 for f in list P listen; do
+			test \$(wc -l <'$tmp/nolib.'\$f) = 1 &&
+			grep -q 'libproc2 is not installed' '$tmp/nolib.'\$f || exit 1
+		 done" || { diag_file "$tmp/nolib.codes"; diag_file "$tmp/nolib.list"; diag_file "$tmp/nolib.P"; }
+else
+	skip "without libproc2: what needs it says so" "needs root and unshare -m (a mount namespace) to hide the library"
+fi
+
 # JSON: every field, the demo's against /proc.
 limit 60 "$MEMTOP" -b -n 2 -d 0.5 --format json >"$tmp/list.json"
 check "memtop -b with no -p: two ticks of the list, exit 0" test $? = 0
