@@ -602,7 +602,7 @@ rtfetch_start(
 	rtfig_init(&rf->latest, RT_SRC_NONE, RT_ST_PENDING);
 	rtfig_fail(&rf->latest, RT_ST_PENDING, "waiting for the first reading");
 	if (!rtfetch_curl_ok ||
-	    pthread_create(&rf->thread, NULL, rtfetch_thread, rf) != 0) {
+	    thread_start(&rf->thread, rtfetch_thread, rf) != 0) {
 		if (!rtfetch_curl_ok)
 			snprintf(why, size, "%s", rtfetch_curl_why);
 		else

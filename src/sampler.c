@@ -8,7 +8,6 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <pthread.h>
-#include <signal.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
@@ -154,7 +153,6 @@ sampler_start(struct source *src, double interval)
 {
 	struct sampler *sp = xcalloc(1, sizeof *sp);
 	pthread_condattr_t ca;
-	sigset_t all, old;
 
 	sp->src = src;
 	sp->interval = interval;
@@ -167,11 +165,8 @@ sampler_start(struct source *src, double interval)
 	pthread_condattr_destroy(&ca);
 	/* Signals go to the interface's thread, never to one stuck in a
 	 * read that nothing interrupts. */
-	sigfillset(&all);
-	pthread_sigmask(SIG_SETMASK, &all, &old);
-	if (pthread_create(&sp->thread, NULL, sampler_thread, sp) != 0)
+	if (thread_start(&sp->thread, sampler_thread, sp) != 0)
 		fatal(EXIT_FAILURE_GENERIC, "cannot start the sampling thread");
-	pthread_sigmask(SIG_SETMASK, &old, NULL);
 	return sp;
 }
 

@@ -12,7 +12,6 @@
 
 #include <errno.h>
 #include <pthread.h>
-#include <signal.h>
 #include <stdbool.h>
 #include <stdlib.h>
 #include <string.h>
@@ -121,20 +120,13 @@ smaps_pipe_set_ahead(
 	pthread_mutex_unlock(&p->ahead_lock);
 }
 
-/* Start the parser on first use, with every signal blocked (they are the
- * interface thread's). */
+/* Start the parser on first use. */
 static bool
 smaps_pipe_start(struct smaps_pipe *p)
 {
-	sigset_t all, old;
-
-	if (p->started)
-		return true;
-	sigfillset(&all);
-	pthread_sigmask(SIG_SETMASK, &all, &old);
-	p->started =
-	    pthread_create(&p->thread, NULL, smaps_pipe_thread, p) == 0;
-	pthread_sigmask(SIG_SETMASK, &old, NULL);
+	if (!p->started)
+		p->started =
+		    thread_start(&p->thread, smaps_pipe_thread, p) == 0;
 	return p->started;
 }
 

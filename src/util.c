@@ -439,6 +439,19 @@ xstrdup(const char *s)
 	return memcpy(xmalloc(n), s, n);
 }
 
+int
+thread_start(pthread_t *thread, void *(*fn)(void *), void *arg)
+{
+	sigset_t all, old;
+	int rc;
+
+	sigfillset(&all);
+	pthread_sigmask(SIG_SETMASK, &all, &old);
+	rc = pthread_create(thread, NULL, fn, arg);
+	pthread_sigmask(SIG_SETMASK, &old, NULL);
+	return rc;
+}
+
 char *
 xasprintf(const char *fmt, ...)
 {

@@ -5,6 +5,7 @@
 #ifndef MEMTOP_UTIL_H
 #define MEMTOP_UTIL_H
 
+#include <pthread.h>
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -61,6 +62,11 @@ char *fmt_duration(double seconds, char *buf, size_t size);
  * buf stays NUL-ended and *at moves to its new end. */
 void str_catf(char *buf, size_t size, size_t *at, const char *fmt, ...)
     __attribute__((format(printf, 4, 5)));
+
+/* pthread_create() with every signal blocked in the new thread: signals
+ * belong to the interface's (or the sample loop's) thread, never to a
+ * helper that may be stuck in a read or a transfer.  0 or an errno. */
+int thread_start(pthread_t *thread, void *(*fn)(void *), void *arg);
 
 double clock_mono(void);
 double clock_wall(void);

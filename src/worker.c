@@ -4,7 +4,6 @@
 #include "config.h"
 
 #include <pthread.h>
-#include <signal.h>
 #include <stdbool.h>
 #include <stdlib.h>
 
@@ -52,19 +51,12 @@ worker_new(void)
 	return w;
 }
 
-/* Start the thread on first use, with every signal blocked (they are the
- * interface thread's). */
+/* Start the thread on first use. */
 static bool
 worker_start(struct worker *w)
 {
-	sigset_t all, old;
-
-	if (w->started)
-		return true;
-	sigfillset(&all);
-	pthread_sigmask(SIG_SETMASK, &all, &old);
-	w->started = pthread_create(&w->thread, NULL, worker_thread, w) == 0;
-	pthread_sigmask(SIG_SETMASK, &old, NULL);
+	if (!w->started)
+		w->started = thread_start(&w->thread, worker_thread, w) == 0;
 	return w->started;
 }
 
