@@ -99,8 +99,7 @@ export_add(struct export *x, const struct pick_proc *proc, char **cause)
 		}
 	}
 	t->model = model_new();
-	source_live_set_ahead(src, model_pool_ahead, model_ahead(t->model));
-	t->sampler = sampler_start(src, x->o->interval);
+	t->sampler = pump_sampler_start(src, x->o->interval, t->model);
 	t->sr = suspect_ranking_new();
 	t->facts.running = true;
 	memset(&pc, 0, sizeof pc);

@@ -808,6 +808,7 @@ main(int argc, char **argv)
 	/* The target first: a process that is not there, or may not be
 	 * read, matters more than the terminal it would be shown on. */
 	memset(&pc, 0, sizeof pc);
+	app.model = model_new();
 	if (replay_path != NULL) {
 		struct session_summary sum;
 
@@ -820,6 +821,7 @@ main(int argc, char **argv)
 		if (info) {
 			code = print_info(app.player, replay_path);
 			player_free(app.player);
+			model_free(app.model);
 			if (fflush(stdout) != 0 || ferror(stdout))
 				fatal(EXIT_FAILURE_GENERIC,
 				    "writing output: %s", strerror(errno));
@@ -893,16 +895,11 @@ main(int argc, char **argv)
 			    app.self_oom.after, app.self_oom.err);
 		if (budget >= 0)
 			source_live_set_budget(app.source, budget);
-		/* The model's pool grows as the first sample is read. */
-		app.model = model_new();
-		source_live_set_ahead(
-		    app.source, model_pool_ahead, model_ahead(app.model));
-		app.sampler = sampler_start(app.source, app.interval);
+		app.sampler =
+		    pump_sampler_start(app.source, app.interval, app.model);
 		sampler_set_limit(app.sampler, app.max_samples);
 		pc.max_samples = app.max_samples;
 	}
-	if (app.model == NULL)
-		app.model = model_new();
 	pc.model = app.model;
 	pc.sampler = app.sampler;
 	pc.player = app.player;

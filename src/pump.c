@@ -40,6 +40,13 @@ struct pump {
 	char *runtime_url; /* pump_runtime_url() */
 };
 
+struct sampler *
+pump_sampler_start(struct source *src, double interval, struct model *m)
+{
+	source_live_set_ahead(src, model_pool_ahead, model_ahead(m));
+	return sampler_start(src, interval);
+}
+
 struct pump *
 pump_new(const struct pump_config *cfg)
 {
@@ -300,8 +307,7 @@ pump_follow_poll(struct pump *p)
 	p->restart.count++;
 	p->restart.switched_wall = clock_wall(); /* before its first sample */
 	p->own_source = src;
-	source_live_set_ahead(src, model_pool_ahead, model_ahead(p->cfg.model));
-	p->own_sampler = sampler_start(src, interval);
+	p->own_sampler = pump_sampler_start(src, interval, p->cfg.model);
 	p->cfg.pid = ev.next.pid;
 	p->waiting = false;
 	restart_format(&p->restart, ev.next.pid, line, sizeof line);

@@ -55,6 +55,11 @@ struct pump_config {
 
 struct pump;
 
+/* Start sampling the live source src into m (sampler_start()): its smaps
+ * reads grow m's pool as they go (model_pool_ahead()).  m outlives src. */
+struct sampler *pump_sampler_start(
+    struct source *src, double interval, struct model *m);
+
 struct pump *pump_new(const struct pump_config *cfg);
 void pump_free(struct pump *p);
 

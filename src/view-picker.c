@@ -595,9 +595,7 @@ view_picker_open(struct view *v, int key)
 	}
 	oom_self_protect(e->pid, &t->self_oom);
 	t->model = model_new();
-	source_live_set_ahead(
-	    t->source, model_pool_ahead, model_ahead(t->model));
-	t->sampler = sampler_start(t->source, t->interval);
+	t->sampler = pump_sampler_start(t->source, t->interval, t->model);
 	memset(&pc, 0, sizeof pc);
 	pc.model = t->model;
 	pc.sampler = t->sampler;
