@@ -246,25 +246,52 @@ ob_str(struct obuf *o, const char *s)
 	ob_raw(o, s, strlen(s));
 }
 
-/* Decimal digits of v, as %PRIu64. */
+/* Two decimal digits a step: "00" to "99". */
+static const char ob_pairs[] = "00010203040506070809"
+                               "10111213141516171819"
+                               "20212223242526272829"
+                               "30313233343536373839"
+                               "40414243444546474849"
+                               "50515253545556575859"
+                               "60616263646566676869"
+                               "70717273747576777879"
+                               "80818283848586878889"
+                               "90919293949596979899";
+
+/* Decimal digits of v, as %PRIu64: written where they go, two a step. */
 static void
 ob_u64(struct obuf *o, uint64_t v)
 {
-	char b[24];
-	size_t i = sizeof b;
+	char *p = ob_room(o, 20), *e;
+	uint64_t t = v;
+	size_t n = 1;
 
-	do {
-		b[--i] = (char)('0' + v % 10);
-		v /= 10;
-	} while (v != 0);
-	ob_raw(o, b + i, sizeof b - i);
+	while (t >= 10) {
+		t /= 10;
+		n++;
+	}
+	e = p + n;
+	while (v >= 100) {
+		const char *d = ob_pairs + v % 100 * 2;
+
+		v /= 100;
+		*--e = d[1];
+		*--e = d[0];
+	}
+	if (v >= 10) {
+		e[-1] = ob_pairs[v * 2 + 1];
+		e[-2] = ob_pairs[v * 2];
+	} else
+		e[-1] = (char)('0' + v);
+	o->len += n;
 }
 
 static void
 ob_i64(struct obuf *o, int64_t v)
 {
 	if (v < 0) {
-		ob_raw(o, "-", 1);
+		*ob_room(o, 1) = '-';
+		o->len++;
 		ob_u64(o, (uint64_t)0 - (uint64_t)v);
 	} else
 		ob_u64(o, (uint64_t)v);
@@ -275,18 +302,19 @@ static void
 ob_hex(struct obuf *o, uint64_t v, bool quote)
 {
 	static const char digits[] = "0123456789abcdef";
-	char b[20];
-	size_t i = sizeof b;
+	size_t n = v != 0 ? (size_t)(67 - __builtin_clzll(v)) / 4 : 1;
+	size_t w = quote ? n + 2 : n;
+	char *p = ob_room(o, 18), *e = p + w;
 
-	if (quote)
-		b[--i] = '"';
+	if (quote) {
+		p[0] = '"';
+		*--e = '"';
+	}
 	do {
-		b[--i] = digits[v & 15];
+		*--e = digits[v & 15];
 		v >>= 4;
 	} while (v != 0);
-	if (quote)
-		b[--i] = '"';
-	ob_raw(o, b + i, sizeof b - i);
+	o->len += w;
 }
 
 /* A rate as %.3f: the common 0 by hand, others by snprintf. */
@@ -309,16 +337,20 @@ ob_rate(struct obuf *o, double d)
 static bool
 ob_plain(const char *s, size_t n)
 {
+	/* Bit c of the 128: whether byte c may go as it is. */
+	static const uint64_t plain[2] = {
+		~(uint64_t)0 & ~((uint64_t)0xffffffff) & ~((uint64_t)1 << '"') &
+		    ~((uint64_t)1 << ','),
+		~((uint64_t)1 << ('\\' - 64)) & ~((uint64_t)1 << 63),
+	};
+	const unsigned char *u = (const unsigned char *)s;
 	size_t i;
 
 	if (n > 0 && s[0] == ' ')
 		return false;
-	for (i = 0; i < n; i++) {
-		unsigned char c = (unsigned char)s[i];
-
-		if (c < 0x20 || c > 0x7e || c == '"' || c == '\\' || c == ',')
+	for (i = 0; i < n; i++)
+		if (u[i] >= 128 || !(plain[u[i] >> 6] >> (u[i] & 63) & 1))
 			return false;
-	}
 	return true;
 }
 
@@ -393,7 +425,7 @@ batch_cols(struct batch_cols *c, unsigned flag)
 {
 	int pass, id;
 
-	c->n = 0;
+	memset(c, 0, sizeof *c);
 	c->json = flag == FIELD_JSON;
 	for (pass = 0; pass < 2; pass++) {
 		if (pass == 1)
@@ -424,7 +456,10 @@ batch_put_fields(struct obuf *o, const struct field_row *row,
 
 		if (!field_read_of(f, row, &v))
 			memset(&v, 0, sizeof v);
-		ob_raw(o, c->lead[k], c->lead_len[k]);
+		/* The whole array, a fixed copy; the length it has on. */
+		memcpy(ob_room(o, sizeof c->lead[k]), c->lead[k],
+		    sizeof c->lead[k]);
+		o->len += c->lead_len[k];
 		batch_put_value(o, f->type, &v, c->json);
 		if (f->type == FT_RANGE) {
 			/* The end, as a field of its own. */

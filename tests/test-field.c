@@ -6,6 +6,7 @@
 #include "config.h"
 
 #include <ctype.h>
+#include <inttypes.h>
 #include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -220,6 +221,85 @@ test_two_models(void)
 	model_free(b.m);
 }
 
+/* The rows' numbers as the printf formats write them: every digit count
+ * from 1 to 20 (decimal) and 1 to 16 (hex), both signs of a change. */
+static void
+test_numbers(void)
+{
+	static const uint64_t kb[] = { 0, 9, 10, 99, 100, 12345, 999999,
+		1000000, 4294967295u };
+	struct batch_opts bo = { BATCH_JSON, FIELD_ADDR, false, NULL, NULL };
+	struct snapshot *s = snapshot_new();
+	struct model *m = model_new();
+	struct table t = { 0 };
+	char *out = NULL, *row, want[96];
+	size_t n = 0, i, bad = 0, nk = sizeof kb / sizeof kb[0];
+	int k;
+	FILE *f;
+
+	for (k = 0; k < 2; k++) {
+		snapshot_clear(s);
+		s->mono = k;
+		s->wall = 1700000000 + k;
+		for (i = 0; i < 20; i++) {
+			struct region r;
+
+			memset(&r, 0, sizeof r);
+			/* Addresses of 1 and 4 to 16 hex digits, offsets of
+			 * 1 to 16. */
+			r.start = i == 0 ? 0 :
+			    i <= 13      ? (uint64_t)1 << (4 * i + 8) :
+			                   ((uint64_t)1 << 60) + ((i - 13) << 40);
+			r.end = r.start + 4096;
+			r.offset = i < 16 ? ((uint64_t)1 << (4 * i)) - 1 :
+			    i == 16       ? UINT64_MAX :
+			                    i;
+			memcpy(r.perms, "rw-p", 4);
+			r.kb[SF_SIZE] = 4;
+			r.kb[SF_RSS] = kb[(i + (size_t)k) % nk];
+			r.present = (1u << SF_SIZE) | (1u << SF_RSS);
+			snapshot_add_region(s, &r, "", 0);
+		}
+		model_ingest(m, s);
+	}
+	f = open_memstream(&out, &n);
+	bo.table = &t;
+	batch_print(f, m, &bo, 0);
+	fclose(f);
+	row = strstr(out, "\"regions\": [");
+	for (i = 0; i < t.nrows && row != NULL; i++) {
+		const struct tracked_region *r = t.rows[i];
+		int64_t d = (int64_t)r->kb[SF_RSS] - (int64_t)r->prev_kb[0];
+		char *end;
+
+		row = strstr(row + 1, "{\"start\": ");
+		if (row == NULL || (end = strchr(row, '}')) == NULL)
+			break;
+		*end = '\0';
+		snprintf(want, sizeof want,
+		    "{\"start\": \"%" PRIx64 "\", \"end\": \"%" PRIx64
+		    "\", \"perms\": \"rw-p\", \"offset\": \"%" PRIx64 "\"",
+		    r->start, r->end, r->offset);
+		bad += strncmp(row, want, strlen(want)) != 0;
+		snprintf(want, sizeof want, "\"rss_kb\": %" PRIu32 ",",
+		    r->kb[SF_RSS]);
+		bad += strstr(row, want) == NULL;
+		snprintf(
+		    want, sizeof want, "\"delta_rss_kb\": %" PRId64 ",", d);
+		bad += strstr(row, want) == NULL;
+		if (bad > 0)
+			diag("row %zu: %s", i, row);
+		*end = '}';
+		row = end;
+	}
+	ok(i == 20 && bad == 0,
+	    "JSON rows' addresses, offsets, sizes and changes are printf's");
+	table_free(&t);
+	free(out);
+	model_free(m);
+	snapshot_free(s);
+}
+
 /* doc/memtop.1's path in the source tree. */
 static const char *
 man_path(void)
@@ -404,6 +484,7 @@ main(void)
 	test_values();
 	test_widths();
 	test_two_models();
+	test_numbers();
 	test_man();
 	return tap_done();
 }
