@@ -1362,6 +1362,12 @@ model_region(const struct model *m, size_t i)
 	return i < m->norder ? pool_at(m, m->ord[i].slot) : NULL;
 }
 
+uint64_t
+model_region_start(const struct model *m, size_t i)
+{
+	return i < m->norder ? m->ord[i].start : 0;
+}
+
 const struct tracked_region *
 model_region_by_id(const struct model *m, uint64_t id)
 {

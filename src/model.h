@@ -289,6 +289,9 @@ uint32_t model_torn(const struct model *m);
 /* Tracked regions, sorted by start address; gone ones included. */
 size_t model_nregions(const struct model *m);
 const struct tracked_region *model_region(const struct model *m, size_t i);
+/* model_region(m, i)->start, from the model's list: a pass over every
+ * region's start reads 24 bytes a region, not the region. */
+uint64_t model_region_start(const struct model *m, size_t i);
 /* Find by id; NULL once dropped. */
 const struct tracked_region *model_region_by_id(
     const struct model *m, uint64_t id);

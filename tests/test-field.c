@@ -300,6 +300,44 @@ test_numbers(void)
 	snapshot_free(s);
 }
 
+/* A gone region and the one now at its start: by address, then by id
+ * (the model lists the one present first). */
+static void
+test_same_start(void)
+{
+	struct snapshot *s = snapshot_new();
+	struct model *m = model_new();
+	struct table t = { 0 };
+	size_t i;
+	bool starts = true;
+	int k;
+
+	for (k = 0; k < 2; k++) {
+		snapshot_clear(s);
+		s->mono = k;
+		s->wall = 1700000000 + k;
+		add(s, 0x10000, 0x11000, "r--p", k ? "/lib/b.so" : "/lib/a.so",
+		    4);
+		add(s, 0x20000, 0x21000, "rw-p", "", 4);
+		model_ingest(m, s);
+	}
+	for (i = 0; i < model_nregions(m); i++)
+		starts &= model_region_start(m, i) == model_region(m, i)->start;
+	ok(model_nregions(m) == 3 && starts,
+	    "the model's list has each region's start");
+	table_build(&t, m, FIELD_ADDR, false, NULL, NULL);
+	ok(t.nrows == 3 && t.rows[0]->start == t.rows[1]->start &&
+	        t.rows[0]->id < t.rows[1]->id && t.rows[0]->state == TR_GONE,
+	    "by address, the gone region and the new one at its start by id");
+	table_build(&t, m, FIELD_RSS, true, NULL, NULL);
+	ok(t.nrows == 3 && t.rows[0]->start == 0x10000 &&
+	        t.rows[0]->id < t.rows[1]->id && t.rows[1]->start == 0x10000,
+	    "and so in a tie of another key");
+	table_free(&t);
+	model_free(m);
+	snapshot_free(s);
+}
+
 /* doc/memtop.1's path in the source tree. */
 static const char *
 man_path(void)
@@ -485,6 +523,7 @@ main(void)
 	test_widths();
 	test_two_models();
 	test_numbers();
+	test_same_start();
 	test_man();
 	return tap_done();
 }
