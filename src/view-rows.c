@@ -43,6 +43,38 @@ view_rows_new(const struct view *v, const struct tracked_region *r)
 	    r->first_seq + NEW_SAMPLES >= n;
 }
 
+/* The row of the cursor's key among the n rows; n if it is not there. */
+static size_t
+view_rows_find(const struct view *v, size_t n)
+{
+	size_t i;
+
+	if (v->cursor_key == 0)
+		return n;
+	if (!view_rows_grouped(v) && v->cursor_row != NULL &&
+	    v->cursor_row_key == v->cursor_key &&
+	    v->cursor_row_version == model_version(v->app->model)) {
+		for (i = 0; i < n && v->table.rows[i] != v->cursor_row; i++)
+			continue;
+		return i;
+	}
+	for (i = 0; i < n && view_rows_key(v, i) != v->cursor_key; i++)
+		continue;
+	return i;
+}
+
+/* The cursor's key (and region) from the row it is on. */
+static void
+view_rows_place(struct view *v)
+{
+	bool region = !view_rows_grouped(v) && v->cursor < view_rows_count(v);
+
+	v->cursor_key = view_rows_key(v, v->cursor);
+	v->cursor_row = region ? v->table.rows[v->cursor] : NULL;
+	v->cursor_row_key = v->cursor_key;
+	v->cursor_row_version = model_version(v->app->model);
+}
+
 void
 view_rows_rebuild(struct view *v)
 {
@@ -82,15 +114,11 @@ view_rows_rebuild(struct view *v)
 	    16 :
 	    12;
 	n = view_rows_count(v);
-	for (i = 0; i < n && v->cursor_key != 0; i++) {
-		if (view_rows_key(v, i) == v->cursor_key) {
-			v->cursor = i;
-			break;
-		}
-	}
+	if ((i = view_rows_find(v, n)) < n)
+		v->cursor = i;
 	if (v->cursor >= n)
 		v->cursor = n ? n - 1 : 0;
-	v->cursor_key = view_rows_key(v, v->cursor);
+	view_rows_place(v);
 	v->rebuild = false;
 }
 
@@ -98,7 +126,7 @@ void
 view_rows_follow(struct view *v)
 {
 	if (!v->rebuild)
-		v->cursor_key = view_rows_key(v, v->cursor);
+		view_rows_place(v);
 }
 
 void
@@ -160,7 +188,7 @@ view_rows_search_next(struct view *v, int dir, bool include_current)
 	}
 	if (view_rows_seek(view_rows_count(v), &v->cursor, dir, include_current,
 	        view_rows_search_match, v)) {
-		v->cursor_key = view_rows_key(v, v->cursor);
+		view_rows_place(v);
 		v->cursor_chosen = true;
 		view_put_status_clear(
 		    &v->status); /* an old "no match" is over */

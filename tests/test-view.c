@@ -427,6 +427,11 @@ test_table(void)
 	y = cursor_line();
 	ok(y > 0 && strstr(row(y), "libc.so.6"),
 	    "after new samples the cursor is still on libc");
+	keys("I");
+	y = cursor_line();
+	ok(y > 0 && y != y2 && strstr(row(y), "libc.so.6"),
+	    "sorted the other way, the cursor is still on libc");
+	keys("I");
 	y = find("7f3000000000-", TABLE_TOP);
 	ok(y > 0 && row(y)[0] == '+',
 	    "two samples later the new region is still marked +");
