@@ -1395,27 +1395,37 @@ encode_region(struct buf *b, struct strtab *t, const struct snapshot *s,
 	const char *path = region_path(s, r);
 	uint32_t id;
 	bool is_new;
+	uint8_t *p;
 	int f;
 
-	buf_varint(b, r->start - prev_end);
-	buf_varint(b, r->end - r->start);
-	buf_varint(b, r->offset);
-	buf_varint(b, r->inode);
-	buf_varint(b, r->dev_major);
-	buf_varint(b, r->dev_minor);
-	buf_raw(b, r->perms, 4);
-	buf_u8(b, (uint8_t)((r->deleted ? 1 : 0) | (r->has_vmflags ? 2 : 0)));
+	/* Room for the numbers before the path, each a varint's most, then
+	 * for those after it: written in place, not a call a number. */
+	buf_need(b, 10 * 8 + 5);
+	p = b->p + b->len;
+	p += varint_put(p, r->start - prev_end);
+	p += varint_put(p, r->end - r->start);
+	p += varint_put(p, r->offset);
+	p += varint_put(p, r->inode);
+	p += varint_put(p, r->dev_major);
+	p += varint_put(p, r->dev_minor);
+	memcpy(p, r->perms, 4);
+	p += 4;
+	*p++ = (uint8_t)((r->deleted ? 1 : 0) | (r->has_vmflags ? 2 : 0));
 	id = strtab_find(t, path, r->path_len, &is_new);
-	buf_varint(b, id);
+	p += varint_put(p, id);
+	b->len = (size_t)(p - b->p);
 	if (is_new)
 		buf_bytes(b, path, r->path_len);
-	buf_varint(b, r->present);
+	buf_need(b, 10 * (2 + SF_COUNT));
+	p = b->p + b->len;
+	p += varint_put(p, r->present);
 	if (r->has_vmflags)
-		buf_varint(b, r->vmflags);
+		p += varint_put(p, r->vmflags);
 	for (f = 0; f < SF_COUNT; f++) {
 		if (r->present & (1ULL << f))
-			buf_varint(b, r->kb[f]);
+			p += varint_put(p, r->kb[f]);
 	}
+	b->len = (size_t)(p - b->p);
 }
 
 void

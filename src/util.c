@@ -677,34 +677,6 @@ str_catf(char *buf, size_t size, size_t *at, const char *fmt, ...)
 		*at += (size_t)n < size - *at ? (size_t)n : size - *at - 1;
 }
 
-size_t
-varint_put(uint8_t *out, uint64_t v)
-{
-	size_t n = 0;
-
-	while (v >= 0x80) {
-		out[n++] = (uint8_t)(v | 0x80);
-		v >>= 7;
-	}
-	out[n++] = (uint8_t)v;
-	return n;
-}
-
-uint64_t
-varint_get(const uint8_t **p)
-{
-	uint64_t v = 0;
-	int sh = 0;
-	uint8_t c;
-
-	do {
-		c = *(*p)++;
-		v |= (uint64_t)(c & 0x7f) << sh;
-		sh += 7;
-	} while ((c & 0x80) && sh < 64);
-	return v;
-}
-
 int
 exit_for_open_error(int err)
 {

@@ -134,11 +134,37 @@ void fatal(int code, const char *fmt, ...)
     __attribute__((format(printf, 2, 3), noreturn));
 
 /* v as a varint (7 bits a byte, low first) at out, which has room for 10
- * bytes; returns the bytes written. */
-size_t varint_put(uint8_t *out, uint64_t v);
+ * bytes; returns the bytes written.  Inline: a recorded region is some
+ * thirty of them. */
+static inline size_t
+varint_put(uint8_t *out, uint64_t v)
+{
+	size_t n = 0;
+
+	while (v >= 0x80) {
+		out[n++] = (uint8_t)(v | 0x80);
+		v >>= 7;
+	}
+	out[n++] = (uint8_t)v;
+	return n;
+}
+
 /* The varint at *p, which moves past it: for memtop's own buffers (a file's
  * bytes are read with session-codec.h's bounds-checked reader). */
-uint64_t varint_get(const uint8_t **p);
+static inline uint64_t
+varint_get(const uint8_t **p)
+{
+	uint64_t v = 0;
+	int sh = 0;
+	uint8_t c;
+
+	do {
+		c = *(*p)++;
+		v |= (uint64_t)(c & 0x7f) << sh;
+		sh += 7;
+	} while ((c & 0x80) && sh < 64);
+	return v;
+}
 
 /* Exit codes, documented in memtop(1). */
 enum memtop_exit {
