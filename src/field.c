@@ -254,7 +254,7 @@ static const struct field fields[FIELD_COUNT] = {
 	    .alias = "address start",
 	    .type = FT_RANGE,
 	    .width = 25,
-	    .flags = COL | CSV | JSON,
+	    .flags = COL | CSV | JSON | FIELD_START,
 	    .get = get_range,
 	    .cmp = cmp_u64 },
 	[FIELD_PERMS] = { .name = "perms",

@@ -57,6 +57,8 @@ enum field_type {
 #define FIELD_TOTAL  0x08 /* a key of the totals in --format json */
 #define FIELD_HEADER 0x10 /* a total in the header, with trend and rate */
 #define FIELD_TAIL   0x20 /* text of any length: shown and written last */
+/* A region's value is its start: a sort takes it from the model's list. */
+#define FIELD_START 0x40
 
 /*
  * One row of any output: a tracked region (r), a group of regions (g), or

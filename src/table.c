@@ -332,7 +332,7 @@ table_sort_all(
 	size_t i, n = model_nregions(m), nk = 0, run = 0;
 	enum key_kind kind = key_kind(col);
 	int sign = descending ? -1 : 1;
-	bool desc = false;
+	bool desc = false, by_start = field_get(col)->flags & FIELD_START;
 	uint64_t start, prev = 0;
 
 	if (t->keys_cap < n + 1) {
@@ -347,8 +347,13 @@ table_sort_all(
 	 * miss a row, half of a sort's time). */
 	for (i = 0; i < n; i++) {
 		start = model_region_start(m, i);
-		table_key_read(
-		    t, m, col, kind, model_region(m, i), &t->keys[nk]);
+		if (by_start) { /* the key is the start: the region unread */
+			t->keys[nk].r = model_region(m, i);
+			t->keys[nk].k.u = start;
+			t->keys[nk].has = true;
+		} else
+			table_key_read(
+			    t, m, col, kind, model_region(m, i), &t->keys[nk]);
 		if (i == 0 || start != prev)
 			run = nk;
 		else

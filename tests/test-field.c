@@ -329,6 +329,11 @@ test_same_start(void)
 	ok(t.nrows == 3 && t.rows[0]->start == t.rows[1]->start &&
 	        t.rows[0]->id < t.rows[1]->id && t.rows[0]->state == TR_GONE,
 	    "by address, the gone region and the new one at its start by id");
+	table_build(&t, m, FIELD_ADDR, true, NULL, NULL);
+	ok(t.nrows == 3 && t.rows[0]->start == 0x20000 &&
+	        t.rows[1]->start == 0x10000 && t.rows[2]->start == 0x10000 &&
+	        t.rows[1]->id < t.rows[2]->id,
+	    "by address, highest first: the two of one start still by id");
 	table_build(&t, m, FIELD_RSS, true, NULL, NULL);
 	ok(t.nrows == 3 && t.rows[0]->start == 0x10000 &&
 	        t.rows[0]->id < t.rows[1]->id && t.rows[1]->start == 0x10000,
