@@ -456,7 +456,8 @@ batch_put_fields(struct obuf *o, const struct field_row *row,
 
 		if (!field_read_of(f, row, &v))
 			memset(&v, 0, sizeof v);
-		/* The whole array, a fixed copy; the length it has on. */
+		/* The whole array in one fixed-size move, then on by the
+		 * lead's length. */
 		memcpy(ob_room(o, sizeof c->lead[k]), c->lead[k],
 		    sizeof c->lead[k]);
 		o->len += c->lead_len[k];
