@@ -186,9 +186,29 @@ table_text_rank(struct table *t, struct table_key *k, size_t n)
 	free(d);
 }
 
+/* The rows with a key first, those without it after (they sort last),
+ * each in the order they came; tmp has room for n.  Returns how many have
+ * one. */
+static size_t
+table_keyed_first(struct table_key *k, struct table_key *tmp, size_t n)
+{
+	size_t i, nh = 0, no = 0;
+
+	for (i = 0; i < n; i++) {
+		if (k[i].has)
+			k[nh++] = k[i];
+		else
+			tmp[no++] = k[i];
+	}
+	memcpy(k + nh, tmp, no * sizeof *k);
+	return nh;
+}
+
 /* A number key as one unsigned order, the direction folded in: then rows
  * compare by (u, start, id) with no call, as field_compare() and the
- * address would. */
+ * address would.  Every value keeps its own place (rows without a key are
+ * set apart before: a value reserved for them made the two smallest keys
+ * one, 0 and 1 alike in a sort biggest first). */
 static void
 table_key_fold(struct table_key *k, size_t n, enum key_kind kind, int sign)
 {
@@ -197,19 +217,13 @@ table_key_fold(struct table_key *k, size_t n, enum key_kind kind, int sign)
 	for (i = 0; i < n; i++) {
 		uint64_t u;
 
-		if (!k[i].has) {
-			k[i].k.u = UINT64_MAX; /* rows without it come last */
-			continue;
-		}
 		if (kind == KEY_U64)
 			u = k[i].k.u;
 		else if (kind == KEY_I64)
 			u = (uint64_t)k[i].k.i ^ ((uint64_t)1 << 63);
 		else /* a rate in tenths, whole: as an int64 */
 			u = (uint64_t)(int64_t)k[i].k.d ^ ((uint64_t)1 << 63);
-		if (sign < 0)
-			u = ~u;
-		k[i].k.u = u == UINT64_MAX ? UINT64_MAX - 1 : u;
+		k[i].k.u = sign < 0 ? ~u : u;
 	}
 }
 
@@ -329,7 +343,7 @@ static void
 table_sort_all(
     struct table *t, const struct model *m, enum field_id col, bool descending)
 {
-	size_t i, n = model_nregions(m), nk = 0, run = 0;
+	size_t i, n = model_nregions(m), nk = 0, nh, run = 0;
 	enum key_kind kind = key_kind(col);
 	int sign = descending ? -1 : 1;
 	bool desc = false, by_start = field_get(col)->flags & FIELD_START;
@@ -372,8 +386,9 @@ table_sort_all(
 			table_text_rank(t, t->keys, nk);
 			kind = KEY_U64;
 		}
-		table_key_fold(t->keys, nk, kind, sign);
-		table_sort_radix(t->keys, t->tmp, nk);
+		nh = table_keyed_first(t->keys, t->tmp, nk);
+		table_key_fold(t->keys, nh, kind, sign);
+		table_sort_radix(t->keys, t->tmp, nh);
 	}
 	if (t->all_cap < nk + 1) {
 		t->all_cap = t->keys_cap;

@@ -343,6 +343,52 @@ test_same_start(void)
 	snapshot_free(s);
 }
 
+/* Text columns sort as their texts compare (field_compare()), equal texts
+ * by address: labels of two paths alike ("[anon:x]" and "[anon:x" are
+ * both "anon:x") included; and either way the two smallest values of a
+ * column stay apart (RSS 0 and 1 kB; the first two texts in order). */
+static void
+test_text_sorts(void)
+{
+	static const char *const paths[] = { "", "/lib/b.so", "/lib/a.so",
+		"[anon:x]", "[anon:x", "[heap]", "[anon:a]", "/usr/bin/t" };
+	static const char *const perms[] = { "rw-p", "r--p", "r-xp", "---p" };
+	static const enum field_id cols[] = { FIELD_PERMS, FIELD_CLASS,
+		FIELD_PATH, FIELD_RSS };
+	struct snapshot *s = snapshot_new();
+	struct model *m = model_new();
+	struct table t = { 0 };
+	size_t i, bad = 0, c;
+	int d;
+
+	s->mono = 0;
+	s->wall = 1700000000;
+	for (i = 0; i < 400; i++)
+		add(s, 0x10000 + i * 0x2000, 0x11000 + i * 0x2000,
+		    perms[i * 7 % 4], paths[i * 5 % 8], i % 9);
+	model_ingest(m, s);
+	for (c = 0; c < 4; c++) {
+		for (d = 0; d < 2; d++) {
+			table_build(&t, m, cols[c], d, NULL, NULL);
+			for (i = 1; i < t.nrows; i++) {
+				struct field_row a = { m, t.rows[i - 1], NULL,
+					12 };
+				struct field_row b = { m, t.rows[i], NULL, 12 };
+				int k = field_compare(cols[c], &a, &b);
+
+				bad += t.nrows != 400 || (d ? -k : k) > 0 ||
+				    (k == 0 && a.r->start > b.r->start);
+			}
+		}
+	}
+	ok(bad == 0,
+	    "by permissions, class, path and RSS, either way: as the "
+	    "values compare, equal ones by address");
+	table_free(&t);
+	model_free(m);
+	snapshot_free(s);
+}
+
 /* doc/memtop.1's path in the source tree. */
 static const char *
 man_path(void)
@@ -529,6 +575,7 @@ main(void)
 	test_two_models();
 	test_numbers();
 	test_same_start();
+	test_text_sorts();
 	test_man();
 	return tap_done();
 }
