@@ -36,6 +36,17 @@ get_perms(
 	return true;
 }
 
+/* The four letters as one number. */
+static bool
+id_perms(const struct field *f, const struct field_row *row, uint64_t *id)
+{
+	uint32_t u;
+
+	memcpy(&u, row->r->perms, sizeof u);
+	*id = u;
+	return true;
+}
+
 static bool
 get_offset(
     const struct field *f, const struct field_row *row, struct field_value *v)
@@ -94,6 +105,26 @@ get_path(
 	if (row->r == NULL)
 		return false;
 	v->s = model_path(row->m, row->r->path_id, &v->len);
+	return true;
+}
+
+/* The path's number in the model: each path is kept once. */
+static bool
+id_path(const struct field *f, const struct field_row *row, uint64_t *id)
+{
+	*id = row->r->path_id;
+	return true;
+}
+
+/* A label is its class's name, and for a named anonymous region its name
+ * (the path) too. */
+static bool
+id_class(const struct field *f, const struct field_row *row, uint64_t *id)
+{
+	const struct tracked_region *r = row->r;
+
+	*id = (uint64_t)r->cls |
+	    (r->cls == RC_ANON_NAMED ? (uint64_t)r->path_id << 32 : 0);
 	return true;
 }
 
@@ -271,6 +302,7 @@ static const struct field fields[FIELD_COUNT] = {
 	    .width = 4,
 	    .flags = COL | CSV | JSON,
 	    .get = get_perms,
+	    .text_id = id_perms,
 	    .cmp = cmp_text },
 	[FIELD_OFFSET] = { .name = "offset",
 	    .title = "Offset",
@@ -294,6 +326,7 @@ static const struct field fields[FIELD_COUNT] = {
 	    .width = 13,
 	    .flags = COL | CSV | JSON,
 	    .get = get_class,
+	    .text_id = id_class,
 	    .cmp = cmp_text },
 	[FIELD_STATE] = { .name = "state",
 	    .title = "State",
@@ -319,6 +352,7 @@ static const struct field fields[FIELD_COUNT] = {
 	    .width = 0,
 	    .flags = COL | CSV | JSON | FIELD_TAIL,
 	    .get = get_path,
+	    .text_id = id_path,
 	    .cmp = cmp_text },
 	[FIELD_SIZE] = { .name = "size",
 	    .title = "Size",

@@ -102,6 +102,11 @@ struct field {
 	    struct field_value *v);
 	/* Compare two values read by get: <0, 0 or >0. */
 	int (*cmp)(const struct field_value *a, const struct field_value *b);
+	/* A text field's value of a region as a number (NULL: none): rows of
+	 * equal ids have equal texts, so a sort reads the text once an id.
+	 * False when the row has none, as get. */
+	bool (*text_id)(
+	    const struct field *f, const struct field_row *row, uint64_t *id);
 };
 
 const struct field *field_get(enum field_id id);

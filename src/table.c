@@ -130,62 +130,6 @@ text_index_cmp(const void *pa, const void *pb, void *arg)
 	return c != 0 ? c : a->len < b->len ? -1 : a->len > b->len;
 }
 
-/* Text keys as numbers, for the radix sort: each row's key becomes the
- * rank of its text among the distinct ones (a table has few: permissions,
- * classes, paths), which order as key_cmp() orders the texts. */
-static void
-table_text_rank(struct table *t, struct table_key *k, size_t n)
-{
-	size_t cap = 64, i, nd = 0;
-	uint32_t *slot, *which, *pos;
-	struct text_ref *d;
-	struct text_sort ts;
-
-	while (cap < 2 * n)
-		cap *= 2;
-	slot = xcalloc(cap, sizeof *slot); /* a distinct text's index + 1 */
-	which = xmalloc((n + 1) * sizeof *which);
-	d = xmalloc((n + 1) * sizeof *d);
-	for (i = 0; i < n; i++) {
-		const char *p = t->arena + k[i].k.t.off;
-		uint32_t len = k[i].k.t.len;
-		size_t h;
-
-		if (!k[i].has)
-			continue;
-		for (h = hash_bytes(p, len) & (cap - 1); slot[h] != 0;
-		     h = (h + 1) & (cap - 1)) {
-			const struct text_ref *e = &d[slot[h] - 1];
-
-			if (e->len == len &&
-			    memcmp(t->arena + e->off, p, len) == 0)
-				break;
-		}
-		if (slot[h] == 0) {
-			d[nd].off = k[i].k.t.off;
-			d[nd].len = len;
-			slot[h] = (uint32_t)++nd;
-		}
-		which[i] = slot[h] - 1;
-	}
-	/* The distinct texts in order; slot is then the rank of each. */
-	pos = xmalloc((nd + 1) * sizeof *pos);
-	for (i = 0; i < nd; i++)
-		pos[i] = (uint32_t)i;
-	ts.d = d;
-	ts.arena = t->arena;
-	qsort_r(pos, nd, sizeof *pos, text_index_cmp, &ts);
-	for (i = 0; i < nd; i++)
-		slot[pos[i]] = (uint32_t)i;
-	for (i = 0; i < n; i++)
-		if (k[i].has)
-			k[i].k.u = slot[which[i]];
-	free(pos);
-	free(slot);
-	free(which);
-	free(d);
-}
-
 /* The rows with a key first, those without it after (they sort last),
  * each in the order they came; tmp has room for n.  Returns how many have
  * one. */
@@ -261,6 +205,86 @@ table_key_read(struct table *t, const struct model *m, enum field_id col,
 		t->arena_len += v.len;
 		break;
 	}
+}
+
+/* Text keys as numbers, for the radix sort: each row's key becomes the
+ * rank of its text among the distinct ones (a table has few: permissions,
+ * classes, paths), which order as key_cmp() orders the texts, equal texts
+ * one rank.  The texts are in the arena, or by_id the keys are the
+ * field's text ids (rows of one id have one text) and an id's text is
+ * read from its first row. */
+static void
+table_text_rank(struct table *t, const struct model *m, enum field_id col,
+    bool by_id, struct table_key *k, size_t n)
+{
+	size_t cap = 64, i, nd = 0;
+	uint32_t *slot, *which, *pos;
+	uint64_t *ids = NULL;
+	struct text_ref *d;
+	struct text_sort ts;
+
+	while (cap < 2 * n)
+		cap *= 2;
+	slot = xcalloc(cap, sizeof *slot); /* a distinct key's index + 1 */
+	which = xmalloc((n + 1) * sizeof *which);
+	d = xmalloc((n + 1) * sizeof *d);
+	if (by_id)
+		ids = xmalloc((n + 1) * sizeof *ids);
+	for (i = 0; i < n; i++) {
+		/* An id, or a text: the key is one of the two. */
+		uint64_t id = by_id ? k[i].k.u : 0;
+		uint32_t len = by_id ? 0 : k[i].k.t.len;
+		const char *p = by_id ? NULL : t->arena + k[i].k.t.off;
+		size_t h;
+
+		if (!k[i].has)
+			continue;
+		h = by_id ? (size_t)(id * 0x9e3779b97f4a7c15ULL >> 32) :
+		            hash_bytes(p, len);
+		for (h &= cap - 1; slot[h] != 0; h = (h + 1) & (cap - 1)) {
+			const struct text_ref *e = &d[slot[h] - 1];
+
+			if (by_id ? ids[slot[h] - 1] == id :
+			            e->len == len &&
+			            memcmp(t->arena + e->off, p, len) == 0)
+				break;
+		}
+		if (slot[h] == 0 && by_id) {
+			struct table_key text;
+
+			table_key_read(t, m, col, KEY_TEXT, k[i].r, &text);
+			d[nd].off = text.has ? text.k.t.off : 0;
+			d[nd].len = text.has ? text.k.t.len : 0;
+			ids[nd] = id;
+			slot[h] = (uint32_t)++nd;
+		} else if (slot[h] == 0) {
+			d[nd].off = k[i].k.t.off;
+			d[nd].len = len;
+			slot[h] = (uint32_t)++nd;
+		}
+		which[i] = slot[h] - 1;
+	}
+	/* The distinct texts in order; slot is then the rank of each, equal
+	 * texts (of two ids) the first's. */
+	pos = xmalloc((nd + 1) * sizeof *pos);
+	for (i = 0; i < nd; i++)
+		pos[i] = (uint32_t)i;
+	ts.d = d;
+	ts.arena = t->arena;
+	qsort_r(pos, nd, sizeof *pos, text_index_cmp, &ts);
+	for (i = 0; i < nd; i++)
+		slot[pos[i]] =
+		    i > 0 && text_index_cmp(&pos[i - 1], &pos[i], &ts) == 0 ?
+		    slot[pos[i - 1]] :
+		    (uint32_t)i;
+	for (i = 0; i < n; i++)
+		if (k[i].has)
+			k[i].k.u = slot[which[i]];
+	free(pos);
+	free(slot);
+	free(which);
+	free(ids);
+	free(d);
 }
 
 /* Stable LSD radix sort of folded keys by k.u, a byte at a time, skipping
@@ -346,7 +370,9 @@ table_sort_all(
 	size_t i, n = model_nregions(m), nk = 0, nh, run = 0;
 	enum key_kind kind = key_kind(col);
 	int sign = descending ? -1 : 1;
-	bool desc = false, by_start = field_get(col)->flags & FIELD_START;
+	const struct field *f = field_get(col);
+	bool desc = false, by_start = f->flags & FIELD_START;
+	bool by_id = kind == KEY_TEXT && f->text_id != NULL;
 	uint64_t start, prev = 0;
 
 	if (t->keys_cap < n + 1) {
@@ -365,6 +391,12 @@ table_sort_all(
 			t->keys[nk].r = model_region(m, i);
 			t->keys[nk].k.u = start;
 			t->keys[nk].has = true;
+		} else if (by_id) {
+			struct field_row row = { m, model_region(m, i), NULL,
+				0 };
+
+			t->keys[nk].r = row.r;
+			t->keys[nk].has = f->text_id(f, &row, &t->keys[nk].k.u);
 		} else
 			table_key_read(
 			    t, m, col, kind, model_region(m, i), &t->keys[nk]);
@@ -375,6 +407,10 @@ table_sort_all(
 		prev = start;
 		nk++;
 	}
+	if (by_id) { /* the ids as their texts' ranks: number keys */
+		table_text_rank(t, m, col, true, t->keys, nk);
+		kind = KEY_U64;
+	}
 	/* Rows already in order (ties are, by start and id): no sort. */
 	for (i = 1; i < nk && !desc; i++)
 		desc = key_cmp(&t->keys[i - 1], &t->keys[i], kind, t->arena) *
@@ -383,7 +419,7 @@ table_sort_all(
 	t->sorted_again = desc;
 	if (desc) {
 		if (kind == KEY_TEXT) {
-			table_text_rank(t, t->keys, nk);
+			table_text_rank(t, m, col, false, t->keys, nk);
 			kind = KEY_U64;
 		}
 		nh = table_keyed_first(t->keys, t->tmp, nk);
