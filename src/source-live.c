@@ -67,6 +67,11 @@ struct live {
 	bool due;                /* the list had mappings a tick cannot tell */
 	int want_full;           /* source_live_full_now(): atomic */
 	struct smaps_pipe *pipe; /* smaps read and parsed at once */
+	/* Threads whose stack pointer could not be read beside the smaps
+	 * read (on a CPU, or waiting for one: memtop's two threads then hold
+	 * both of a small machine's), read again after it. */
+	int *running;
+	size_t nrunning, running_cap;
 };
 
 #define LIVE_BUDGET_DEFAULT 0.02
@@ -224,11 +229,13 @@ live_meminfo(struct live *l, struct snapshot_info *info)
 
 /* A stack pointer for every thread whose syscall file we can read. */
 static void
-live_threads(struct live *l, struct snapshot *out)
+live_threads(struct live *l, struct snapshot *out, bool beside)
 {
 	struct dirent *de;
 	DIR *d;
 	int fd;
+
+	l->nrunning = 0;
 
 	fd = openat(l->dirfd, "task", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 	if (fd < 0)
@@ -249,8 +256,42 @@ live_threads(struct live *l, struct snapshot *out)
 		n = live_read(l, dirfd(d), name);
 		if (n > 0 && parse_syscall_sp(l->buf, (size_t)n, &sp) == 0)
 			snapshot_add_thread_sp(out, sp);
+		else if (beside && n > 0) {
+			if (l->nrunning == l->running_cap) {
+				l->running_cap = l->running_cap * 2 + 16;
+				l->running = xrealloc(l->running,
+				    l->running_cap * sizeof *l->running);
+			}
+			l->running[l->nrunning++] = atoi(de->d_name);
+		}
 	}
 	closedir(d);
+}
+
+/* The threads live_threads() found running beside the smaps read, again
+ * now that it is done: a thread that has slept since gives its SP (a
+ * stack never seen with one would be taken for anonymous memory). */
+static void
+live_threads_again(struct live *l, struct snapshot *out)
+{
+	char name[64];
+	uint64_t sp;
+	ssize_t n;
+	size_t i;
+	int fd;
+
+	if (l->nrunning == 0)
+		return;
+	fd = openat(l->dirfd, "task", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	for (i = 0; fd >= 0 && i < l->nrunning; i++) {
+		snprintf(name, sizeof name, "%d/syscall", l->running[i]);
+		n = live_read(l, fd, name);
+		if (n > 0 && parse_syscall_sp(l->buf, (size_t)n, &sp) == 0)
+			snapshot_add_thread_sp(out, sp);
+	}
+	if (fd >= 0)
+		close(fd);
+	l->nrunning = 0;
 }
 
 /*
@@ -533,7 +574,9 @@ live_regions(struct live *l, int *mm, struct proc_stat *st,
 	out->state = TARGET_ALIVE;
 	live_undelete(l, out);
 	if (!facts->done)
-		live_threads(l, out);
+		live_threads(l, out, false);
+	else
+		live_threads_again(l, out);
 	return 0;
 }
 
@@ -585,7 +628,7 @@ live_facts_job(void *arg)
 {
 	struct facts_job *j = arg;
 
-	live_threads(j->l, j->out);
+	live_threads(j->l, j->out, true);
 	live_facts(j->l, j->mm, j->st, &j->out->info);
 	j->done = true;
 }
@@ -728,7 +771,7 @@ live_next(struct source *src, struct snapshot *out, char **cause)
 			l->due = true;
 		out->state = TARGET_ALIVE;
 		live_undelete(l, out);
-		live_threads(l, out);
+		live_threads(l, out, false);
 	}
 	out->seq = l->seq++;
 	out->mono = t0;
@@ -769,6 +812,7 @@ live_free(struct live *l)
 	if (l->rtfetch != NULL)
 		rtfetch_stop(l->rtfetch);
 	pthread_mutex_destroy(&l->rt_lock);
+	free(l->running);
 	free(l->buf);
 	free(l);
 }
