@@ -114,6 +114,11 @@ for f in memtop-sidecar.yaml memtop-daemonset.yaml memtop.service; do
 	IFS=' 	
 '
 	set +f
+	# Emptied here, not by the redirection in the child: else the last
+	# file's "serving" line can still be there when wait_for looks, and
+	# the SIGTERM lands before memtop has started (exit 143, and the
+	# forked shell's EXIT trap removes $tmp).
+	: >"$tmp/run.err"
 	"$MEMTOP" "$@" 2>"$tmp/run.err" &
 	p=$!
 	kill_later "$p"
