@@ -227,16 +227,34 @@ live_meminfo(struct live *l, struct snapshot_info *info)
 		parse_meminfo(l->buf, (size_t)n, info);
 }
 
-/* A stack pointer for every thread whose syscall file we can read. */
+/* Thread name's stack pointer (dirfd/name/syscall) into out: false when
+ * it has none now (running, or waiting for a CPU) or is gone. */
+static bool
+live_thread_sp(
+    struct live *l, int dirfd, const char *name, struct snapshot *out)
+{
+	char path[300];
+	uint64_t sp;
+	ssize_t n;
+
+	snprintf(path, sizeof path, "%s/syscall", name);
+	n = live_read(l, dirfd, path);
+	if (n <= 0 || parse_syscall_sp(l->buf, (size_t)n, &sp) != 0)
+		return false;
+	snapshot_add_thread_sp(out, sp);
+	return true;
+}
+
+/* A stack pointer for every thread whose syscall file we can read; the
+ * threads without one now kept for live_threads_again(). */
 static void
-live_threads(struct live *l, struct snapshot *out, bool beside)
+live_threads(struct live *l, struct snapshot *out)
 {
 	struct dirent *de;
 	DIR *d;
 	int fd;
 
 	l->nrunning = 0;
-
 	fd = openat(l->dirfd, "task", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 	if (fd < 0)
 		return;
@@ -246,24 +264,15 @@ live_threads(struct live *l, struct snapshot *out, bool beside)
 		return;
 	}
 	while ((de = readdir(d)) != NULL) {
-		char name[300];
-		uint64_t sp;
-		ssize_t n;
-
-		if (de->d_name[0] < '0' || de->d_name[0] > '9')
+		if (de->d_name[0] < '0' || de->d_name[0] > '9' ||
+		    live_thread_sp(l, dirfd(d), de->d_name, out))
 			continue;
-		snprintf(name, sizeof name, "%s/syscall", de->d_name);
-		n = live_read(l, dirfd(d), name);
-		if (n > 0 && parse_syscall_sp(l->buf, (size_t)n, &sp) == 0)
-			snapshot_add_thread_sp(out, sp);
-		else if (beside && n > 0) {
-			if (l->nrunning == l->running_cap) {
-				l->running_cap = l->running_cap * 2 + 16;
-				l->running = xrealloc(l->running,
-				    l->running_cap * sizeof *l->running);
-			}
-			l->running[l->nrunning++] = atoi(de->d_name);
+		if (l->nrunning == l->running_cap) {
+			l->running_cap = l->running_cap * 2 + 16;
+			l->running = xrealloc(
+			    l->running, l->running_cap * sizeof *l->running);
 		}
+		l->running[l->nrunning++] = atoi(de->d_name);
 	}
 	closedir(d);
 }
@@ -274,9 +283,7 @@ live_threads(struct live *l, struct snapshot *out, bool beside)
 static void
 live_threads_again(struct live *l, struct snapshot *out)
 {
-	char name[64];
-	uint64_t sp;
-	ssize_t n;
+	char name[32];
 	size_t i;
 	int fd;
 
@@ -284,10 +291,8 @@ live_threads_again(struct live *l, struct snapshot *out)
 		return;
 	fd = openat(l->dirfd, "task", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 	for (i = 0; fd >= 0 && i < l->nrunning; i++) {
-		snprintf(name, sizeof name, "%d/syscall", l->running[i]);
-		n = live_read(l, fd, name);
-		if (n > 0 && parse_syscall_sp(l->buf, (size_t)n, &sp) == 0)
-			snapshot_add_thread_sp(out, sp);
+		snprintf(name, sizeof name, "%d", l->running[i]);
+		live_thread_sp(l, fd, name, out);
 	}
 	if (fd >= 0)
 		close(fd);
@@ -574,7 +579,7 @@ live_regions(struct live *l, int *mm, struct proc_stat *st,
 	out->state = TARGET_ALIVE;
 	live_undelete(l, out);
 	if (!facts->done)
-		live_threads(l, out, false);
+		live_threads(l, out);
 	else
 		live_threads_again(l, out);
 	return 0;
@@ -628,7 +633,7 @@ live_facts_job(void *arg)
 {
 	struct facts_job *j = arg;
 
-	live_threads(j->l, j->out, true);
+	live_threads(j->l, j->out);
 	live_facts(j->l, j->mm, j->st, &j->out->info);
 	j->done = true;
 }
@@ -771,7 +776,7 @@ live_next(struct source *src, struct snapshot *out, char **cause)
 			l->due = true;
 		out->state = TARGET_ALIVE;
 		live_undelete(l, out);
-		live_threads(l, out, false);
+		live_threads(l, out);
 	}
 	out->seq = l->seq++;
 	out->mono = t0;
