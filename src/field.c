@@ -116,15 +116,10 @@ id_path(const struct field *f, const struct field_row *row, uint64_t *id)
 	return true;
 }
 
-/* A label is its class's name, and for a named anonymous region its name
- * (the path) too. */
 static bool
 id_class(const struct field *f, const struct field_row *row, uint64_t *id)
 {
-	const struct tracked_region *r = row->r;
-
-	*id = (uint64_t)r->cls |
-	    (r->cls == RC_ANON_NAMED ? (uint64_t)r->path_id << 32 : 0);
+	*id = tracked_label_key(row->r);
 	return true;
 }
 

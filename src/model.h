@@ -113,6 +113,14 @@ struct tracked_region {
 	struct series_log hist[SERIES_COUNT];
 };
 
+/* All a region's class label (model_class_label()) and path depend on, as
+ * one number: regions of equal keys have equal labels and paths. */
+static inline uint64_t
+tracked_label_key(const struct tracked_region *r)
+{
+	return (uint64_t)r->path_id << 32 | (uint64_t)r->cls;
+}
+
 /* Index into prev_kb/base_kb/first_kb of a counter, -1 if not kept. */
 static inline int
 tracked_kept(enum smaps_field f)

@@ -347,7 +347,7 @@ static bool
 table_filter_memo(struct table *t, const struct model *m,
     const struct tracked_region *r, const struct rx *filter)
 {
-	uint64_t key = ((uint64_t)r->path_id << 16 | (uint64_t)r->cls) + 1;
+	uint64_t key = tracked_label_key(r) + 1;
 	size_t h =
 	    (size_t)(key * 0x9e3779b97f4a7c15ULL >> 32) & (t->memo_cap - 1);
 	bool match;
