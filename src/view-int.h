@@ -132,12 +132,13 @@ struct view {
 	char filter_text[VIEW_PATTERN], search_text[VIEW_PATTERN];
 	size_t cursor, top;  /* row under the cursor, first shown */
 	uint64_t cursor_key; /* region id or group key under it */
-	/* The region under the cursor when it was last placed, and the key,
-	 * model serial and version it was placed at: while they hold, a
-	 * rebuild finds it by its address in the rows, not by reading every
-	 * row's id (a cache miss a row at 60,000). */
+	/* The region under the cursor when it was last placed, and the model
+	 * serial and version it was placed at: while they hold (and its id
+	 * is still cursor_key), a rebuild finds it by its address in the
+	 * rows, not by reading every row's id (a cache miss a row at
+	 * 60,000). */
 	const struct tracked_region *cursor_row;
-	uint64_t cursor_row_key, cursor_row_serial, cursor_row_version;
+	uint64_t cursor_row_serial, cursor_row_version;
 	size_t group_cursor; /* cursor to restore out of a group */
 	struct table table;
 	const struct region_group *groups; /* gbuf, as shown */

@@ -52,9 +52,9 @@ view_rows_find(const struct view *v, size_t n)
 	if (v->cursor_key == 0)
 		return n;
 	if (!view_rows_grouped(v) && v->cursor_row != NULL &&
-	    v->cursor_row_key == v->cursor_key &&
 	    v->cursor_row_serial == model_serial(v->app->model) &&
-	    v->cursor_row_version == model_version(v->app->model)) {
+	    v->cursor_row_version == model_version(v->app->model) &&
+	    v->cursor_row->id == v->cursor_key) {
 		for (i = 0; i < n && v->table.rows[i] != v->cursor_row; i++)
 			continue;
 		return i;
@@ -72,7 +72,6 @@ view_rows_place(struct view *v)
 
 	v->cursor_key = view_rows_key(v, v->cursor);
 	v->cursor_row = region ? v->table.rows[v->cursor] : NULL;
-	v->cursor_row_key = v->cursor_key;
 	v->cursor_row_serial = model_serial(v->app->model);
 	v->cursor_row_version = model_version(v->app->model);
 }
