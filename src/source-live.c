@@ -36,9 +36,11 @@
 
 struct live {
 	int pid;
-	int dirfd;  /* /proc/PID, pinned */
-	int taskfd; /* /proc/PID/task/TID of a live thread
-					 * when the main one has exited, or -1 */
+	int dirfd; /* /proc/PID, pinned */
+	/* /proc/PID/task/TID of a live thread when the main one has exited,
+	 * or -1; and how often the task read from changed. */
+	int taskfd;
+	unsigned moves;
 	uint64_t start_time;
 	uint64_t seq;
 	/* Of the last sample, to see an exec. */
@@ -174,10 +176,12 @@ live_mm_dir(struct live *l, const struct proc_stat *leader)
 		    dirfd(d), de->d_name, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 		if (fd < 0)
 			continue;
-		if (live_stat(l, fd, &st) == 0 && live_running(&st))
+		if (live_stat(l, fd, &st) == 0 && live_running(&st)) {
 			l->taskfd = fd;
-		else
+			l->moves++;
+		} else {
 			close(fd);
+		}
 	}
 	closedir(d);
 	return l->taskfd;
@@ -734,25 +738,31 @@ live_full_due(struct live *l)
 	return l->bucket >= l->full_cpu;
 }
 
+/* live_read_sample()'s word that the task it read from began to exit. */
+#define LIVE_AGAIN 2
+
 /*
  * One sample: how the target is (live_state), its regions, the facts, and
  * how it is after them.  Returns SOURCE_SAMPLE; SOURCE_END at the end, with
- * out->state saying how the target went; -errno with *cause.
+ * out->state saying how the target went; LIVE_AGAIN, if may_retry, when the
+ * task read from began to exit and another runs on; -errno with *cause.
  */
 static int
-live_next(struct source *src, struct snapshot *out, char **cause)
+live_read_sample(
+    struct live *l, struct snapshot *out, char **cause, bool may_retry)
 {
-	struct live *l = src->priv;
 	double t0 = clock_mono(), c0 = clock_cpu();
 	struct proc_stat st;
 	struct facts_job facts = { l, -1, &st, out, false };
 	enum target_state now;
+	unsigned moves;
 	int mm, rc;
 
 	memset(&out->end, 0, sizeof out->end);
 	live_budget(l, t0, c0);
 	if ((out->state = live_state(l, &st, &mm)) != TARGET_ALIVE)
 		return live_ended(l, out);
+	moves = l->moves;
 	facts.mm = mm;
 	if (live_full_due(l) ||
 	    (rc = live_fast_tick(l->fast, mm, l->seq, out, l->buf, l->cap)) <
@@ -778,7 +788,7 @@ live_next(struct source *src, struct snapshot *out, char **cause)
 		live_undelete(l, out);
 		live_threads(l, out);
 	}
-	out->seq = l->seq++;
+	out->seq = l->seq;
 	out->mono = t0;
 	out->wall = clock_wall();
 	if (!facts.done)
@@ -796,12 +806,31 @@ live_next(struct source *src, struct snapshot *out, char **cause)
 		out->state = now;
 		return live_ended(l, out);
 	}
+	/* So did the task read from when another thread runs on (the main
+	 * thread's pthread_exit; a kill the others have yet to act on): its
+	 * files may have gone empty part way through the read. */
+	if (l->moves != moves && may_retry)
+		return LIVE_AGAIN;
+	l->seq++;
 	/* A whole sample of a live target: its OOM counters are the
 	 * "before" of a death to come. */
 	end_watch_sample(l->end, &out->info);
 	out->sample_ms = (clock_mono() - t0) * 1000;
 	out->sample_cpu_ms = (clock_cpu() - c0) * 1000;
 	return 0;
+}
+
+static int
+live_next(struct source *src, struct snapshot *out, char **cause)
+{
+	struct live *l = src->priv;
+	int tries = 0, rc;
+
+	/* Read again from the thread that runs on, a few times at most:
+	 * what then shows is the process as that thread sees it. */
+	while ((rc = live_read_sample(l, out, cause, tries < 2)) == LIVE_AGAIN)
+		tries++;
+	return rc;
 }
 
 static void

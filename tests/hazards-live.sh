@@ -29,9 +29,11 @@ check "SIGKILLed target: says it exited" grep -q 'exited' "$tmp/kill.err"
 check "SIGKILLed target: every printed sample is whole JSON" \
 	python3 -c "import json,sys; [json.loads(l) for l in open(sys.argv[1])]" \
 	"$tmp/kill.out"
-# A read that met the exit shows a torn or empty address space: it must not
-# be printed as a sample (every mapping gone, no command line).
-check "SIGKILLed target: no sample of its dying address space" \
+# whole_samples FILE: every sample in FILE (JSON lines) shows the demo's
+# address space whole: its 20,000 mappings, none gone, a command line.  A
+# read that met the exit shows a torn or empty address space: it must not
+# be printed as a sample.
+whole_samples() {
 	python3 -c "
 import json, sys
 s = [json.loads(l) for l in open(sys.argv[1])]
@@ -41,7 +43,10 @@ bad = [(o['totals']['regions'], o['cmdline'][:20],
        if not (o['totals']['regions'] > 20000 and o['cmdline'] and
                not any(r['state'] == 'gone' for r in o['regions']))]
 assert s and not bad, (len(s), bad[:3])
-" "$tmp/kill.out" 2>"$tmp/kill.check" || diag_file "$tmp/kill.check"
+" "$1" 2>"$1.check" || { diag_file "$1.check"; return 1; }
+}
+check "SIGKILLed target: no sample of its dying address space" \
+	whole_samples "$tmp/kill.out"
 
 # A zombie: exited, not reaped.
 python3 -c '
@@ -301,6 +306,39 @@ if [ -n "$frozen" ]; then
 else
 	skip "a frozen target is sampled without a hang" \
 		"no cgroup freezer to write to"
+fi
+
+# Killed while one of its threads is frozen (the v1 freezer holds the kill
+# until the thaw): the main thread exits, the frozen one keeps the address
+# space.  A sample read across the main thread's exit is read again from
+# the thread that runs on.
+fz3=/sys/fs/cgroup/freezer/memtop-kill-$$
+if [ "$root" = yes ] && mkdir "$fz3" 2>/dev/null; then
+	start_demo --demo-rate 0 --demo-maps 20000 || ok 1 "demo starts"
+	ls "/proc/$demo_pid/task" | grep -vx "$demo_pid" | head -n 1 >"$fz3/tasks"
+	echo FROZEN >"$fz3/freezer.state"
+	(
+		wait_for 30 test -s "$tmp/fkill.out"
+		sleep 0.3
+		kill -9 "$demo_pid"
+	) &
+	limit 60 "$MEMTOP" -b -n 20 -d 0.1 -p "$demo_pid" --format json \
+		>"$tmp/fkill.out" 2>"$tmp/fkill.err"
+	code=$?
+	state=$(awk '$1 == "State:" { print $2 }' "/proc/$demo_pid/status")
+	echo THAWED >"$fz3/freezer.state"
+	wait_for 10 rmdir "$fz3" 2>/dev/null
+	check "killed, a thread frozen: the main thread exited while sampled" \
+		test "$state" = Z
+	check "  ... sampled on from the frozen thread, exit 0" test "$code" = 0 ||
+		diag_file "$tmp/fkill.err"
+	check "  ... no sample of the main thread's exit" \
+		whole_samples "$tmp/fkill.out"
+else
+	for n in 1 2 3; do
+		skip "a kill while a thread is frozen ($n)" \
+			"needs root and the v1 freezer"
+	done
 fi
 
 # Churning mappings: /proc reads of a process that maps and unmaps all the
