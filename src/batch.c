@@ -297,11 +297,28 @@ ob_i64(struct obuf *o, int64_t v)
 		ob_u64(o, (uint64_t)v);
 }
 
-/* Hex digits of v, as %PRIx64; quoted for JSON. */
+/* Two hex digits a step: "00" to "ff". */
+static const char ob_hex_pairs[] = "000102030405060708090a0b0c0d0e0f"
+                                   "101112131415161718191a1b1c1d1e1f"
+                                   "202122232425262728292a2b2c2d2e2f"
+                                   "303132333435363738393a3b3c3d3e3f"
+                                   "404142434445464748494a4b4c4d4e4f"
+                                   "505152535455565758595a5b5c5d5e5f"
+                                   "606162636465666768696a6b6c6d6e6f"
+                                   "707172737475767778797a7b7c7d7e7f"
+                                   "808182838485868788898a8b8c8d8e8f"
+                                   "909192939495969798999a9b9c9d9e9f"
+                                   "a0a1a2a3a4a5a6a7a8a9aaabacadaeaf"
+                                   "b0b1b2b3b4b5b6b7b8b9babbbcbdbebf"
+                                   "c0c1c2c3c4c5c6c7c8c9cacbcccdcecf"
+                                   "d0d1d2d3d4d5d6d7d8d9dadbdcdddedf"
+                                   "e0e1e2e3e4e5e6e7e8e9eaebecedeeef"
+                                   "f0f1f2f3f4f5f6f7f8f9fafbfcfdfeff";
+
+/* Hex digits of v, as %PRIx64, two a step; quoted for JSON. */
 static void
 ob_hex(struct obuf *o, uint64_t v, bool quote)
 {
-	static const char digits[] = "0123456789abcdef";
 	size_t n = v != 0 ? (size_t)(67 - __builtin_clzll(v)) / 4 : 1;
 	size_t w = quote ? n + 2 : n;
 	char *p = ob_room(o, 18), *e = p + w;
@@ -310,10 +327,12 @@ ob_hex(struct obuf *o, uint64_t v, bool quote)
 		p[0] = '"';
 		*--e = '"';
 	}
-	do {
-		*--e = digits[v & 15];
-		v >>= 4;
-	} while (v != 0);
+	for (; n >= 2; n -= 2, v >>= 8) {
+		e -= 2;
+		memcpy(e, ob_hex_pairs + (v & 255) * 2, 2);
+	}
+	if (n == 1)
+		e[-1] = ob_hex_pairs[(v & 15) * 2 + 1];
 	o->len += w;
 }
 
@@ -376,8 +395,9 @@ ob_text(struct obuf *o, const char *s, size_t n, bool json)
 		csv_put_field(o->f, s, n);
 }
 
-/* One value as CSV (json false) or JSON writes it, without its key. */
-static void
+/* One value as CSV (json false) or JSON writes it, without its key.
+ * Inline: a call a value was a tenth of a JSON row's instructions. */
+static inline __attribute__((always_inline)) void
 batch_put_value(struct obuf *o, enum field_type type,
     const struct field_value *v, bool json)
 {
@@ -448,7 +468,7 @@ static void
 batch_put_fields(struct obuf *o, const struct field_row *row,
     const struct batch_cols *c, int from, int to)
 {
-	struct field_value v, end;
+	struct field_value v;
 	int k;
 
 	for (k = from; k < to; k++) {
@@ -464,9 +484,8 @@ batch_put_fields(struct obuf *o, const struct field_row *row,
 		batch_put_value(o, f->type, &v, c->json);
 		if (f->type == FT_RANGE) {
 			/* The end, as a field of its own. */
-			end.u = v.u2;
 			ob_str(o, c->json ? ", \"end\": " : ",");
-			batch_put_value(o, f->type, &end, c->json);
+			ob_hex(o, v.u2, c->json);
 		}
 	}
 }
