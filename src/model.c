@@ -44,12 +44,24 @@ struct ord_entry {
 #define POOL_CHUNK_BITS 10 /* 1,024 regions a chunk */
 #define POOL_CHUNK      ((size_t)1 << POOL_CHUNK_BITS)
 
+/* What a group's members add up to in one sample. */
+struct group_sums {
+	size_t nregions;
+	const struct tracked_region *rep; /* a member, for the label */
+	uint64_t kb[SF_COUNT];
+	uint64_t base_kb[TRACKED_KEPT], prev_kb[TRACKED_KEPT],
+	    first_kb[TRACKED_KEPT];
+};
+
 /* A grouping's groups as the ingests go: their histories, summed as each
- * sample comes, from the first model_groups() call of that grouping on. */
+ * sample comes, from the first model_groups() call of that grouping on;
+ * and the sums of the members of sample sums_seq - 1 (0: none yet), which
+ * model_groups() takes without a walk over every region. */
 struct group_hist {
 	uint64_t key;
 	uint64_t last_seq; /* last sample a member was present in */
 	struct history hist[SERIES_COUNT];
+	struct group_sums sums;
 };
 struct group_track {
 	bool on;
@@ -57,6 +69,7 @@ struct group_track {
 	size_t n, cap;
 	uint32_t *hash; /* open addressing: index + 1, 0 empty */
 	size_t hash_cap;
+	uint64_t sums_seq;
 };
 
 /* Chunks of the pool made ahead of an ingest on another thread
@@ -107,6 +120,7 @@ struct model {
 	uint64_t first_tot_kb[SF_COUNT];
 
 	struct region_group *groups; /* cache of model_groups() */
+	struct group_sums *sums;     /* of groups, as they are made */
 	size_t ngroups, groups_cap;
 	enum group_by groups_by;
 	uint64_t groups_seq; /* nsamples when computed, 0 never */
@@ -296,6 +310,7 @@ model_release_content(struct model *m)
 		free(m->track[i].hash);
 	}
 	free(m->scratch);
+	free(m->sums);
 	free(m->paths);
 	free(m->refs);
 	free(m->hash);
@@ -1070,7 +1085,15 @@ totals_facts(struct model_totals *tot, const struct snapshot *s, size_t h)
 	    TOTALS_ABSENT;
 }
 
+/* What moves the groups' sums outside an ingest. */
+enum group_sums_move {
+	SUMS_KEPT,          /* a sample the same as the last */
+	SUMS_BASELINE,      /* model_mark_baseline() */
+	SUMS_FIRST_BASELINE /* model_reset_baseline() */
+};
+
 static void group_track_begin(struct model *m, uint64_t seq);
+static void group_track_sums_move(struct model *m, enum group_sums_move how);
 static void group_track_add(
     struct model *m, const struct tracked_region *t, uint64_t seq);
 static void group_track_end(struct model *m, uint64_t seq);
@@ -1581,6 +1604,7 @@ model_mark_baseline(struct model *m)
 			t->base_kb[i] = t->kb[kept_fields[i]];
 	}
 	memcpy(m->tot.base_kb, m->tot.kb, sizeof m->tot.kb);
+	group_track_sums_move(m, SUMS_BASELINE);
 	m->baseline_seq = m->nsamples ? m->nsamples - 1 : 0;
 	m->groups_seq = 0;
 	m->version++;
@@ -1598,6 +1622,7 @@ model_reset_baseline(struct model *m)
 		memcpy(t->base_kb, t->first_kb, sizeof t->base_kb);
 	}
 	memcpy(m->tot.base_kb, m->first_tot_kb, sizeof m->tot.kb);
+	group_track_sums_move(m, SUMS_FIRST_BASELINE);
 	m->baseline_seq = 0;
 	m->groups_seq = 0;
 	m->version++;
@@ -1705,8 +1730,55 @@ group_track_sweep(struct group_track *gt, uint64_t seq)
 	}
 }
 
+/* Add member t to a group's sums. */
+static void
+group_sums_add(struct group_sums *g, const struct tracked_region *t)
+{
+	int f, k;
+
+	if (g->nregions++ == 0)
+		g->rep = t;
+	for (f = 0; f < SF_COUNT; f++)
+		g->kb[f] += t->kb[f];
+	for (k = 0; k < TRACKED_KEPT; k++) {
+		g->base_kb[k] += t->base_kb[k];
+		g->prev_kb[k] += t->prev_kb[k];
+		g->first_kb[k] += t->first_kb[k];
+	}
+}
+
+/* Each followed grouping's sums of the last sample, where they are kept
+ * (sums_seq), as what moves them outside an ingest moves them. */
+static void
+group_track_sums_move(struct model *m, enum group_sums_move how)
+{
+	size_t g;
+	int by, k;
+
+	for (by = 0; by < GROUP_COUNT; by++) {
+		struct group_track *gt = &m->track[by];
+
+		if (!gt->on || gt->sums_seq != m->nsamples)
+			continue;
+		for (g = 0; g < gt->n; g++) {
+			struct group_sums *gs = &gt->g[g].sums;
+
+			for (k = 0; k < TRACKED_KEPT; k++) {
+				uint64_t v = how == SUMS_FIRST_BASELINE ?
+				    gs->first_kb[k] :
+				    gs->kb[kept_fields[k]];
+
+				if (how == SUMS_KEPT)
+					gs->prev_kb[k] = v;
+				else
+					gs->base_kb[k] = v;
+			}
+		}
+	}
+}
+
 /* Sample seq begins: each grouping followed has its groups' slot of seq
- * at nothing, for group_track_add() to sum the members in. */
+ * and their sums at nothing, for group_track_add() to sum the members in. */
 static void
 group_track_begin(struct model *m, uint64_t seq)
 {
@@ -1718,9 +1790,12 @@ group_track_begin(struct model *m, uint64_t seq)
 
 		if (!gt->on)
 			continue;
-		for (g = 0; g < gt->n; g++)
+		for (g = 0; g < gt->n; g++) {
 			for (s = 0; s < SERIES_COUNT; s++)
 				gt->g[g].hist[s].v[h] = 0;
+			memset(&gt->g[g].sums, 0, sizeof gt->g[g].sums);
+		}
+		gt->sums_seq = seq + 1;
 	}
 }
 
@@ -1753,6 +1828,7 @@ group_track_add(struct model *m, const struct tracked_region *t, uint64_t seq)
 			gh->hist[s].v[h] =
 			    v < gh->hist[s].v[h] ? UINT32_MAX : v;
 		}
+		group_sums_add(&gh->sums, t);
 	}
 }
 
@@ -1842,26 +1918,42 @@ model_groups(struct model *m, enum group_by by, const struct region_group **out)
 	return model_groups_of(m, by, NULL, NULL, out);
 }
 
-size_t
-model_groups_of(struct model *m, enum group_by by, region_pred keep,
-    const void *ctx, const struct region_group **out)
+/* A new group of the list, of member t, whose sums come later. */
+static struct region_group *
+group_new(struct model *m, enum group_by by, uint64_t key,
+    const struct tracked_region *t, const struct history *hist)
 {
-	struct group_track *gt = &m->track[by < GROUP_COUNT ? by : 0];
-	size_t k, g, i;
-	int f, k2;
+	struct region_group *gr;
 
-	if (keep == NULL && m->groups_seq == m->nsamples &&
-	    m->groups_by == by) {
-		*out = m->groups;
-		return m->ngroups;
+	if (m->ngroups == m->groups_cap) {
+		m->groups_cap = m->groups_cap ? m->groups_cap * 2 : 64;
+		m->groups =
+		    xrealloc(m->groups, m->groups_cap * sizeof *m->groups);
+		m->sums = xrealloc(m->sums, m->groups_cap * sizeof *m->sums);
 	}
-	m->ngroups = 0;
-	if (m->nsamples == 0) {
-		*out = m->groups;
-		return 0;
-	}
-	if (keep == NULL && !gt->on)
-		group_track_start(m, by);
+	memset(&m->sums[m->ngroups], 0, sizeof m->sums[m->ngroups]);
+	gr = &m->groups[m->ngroups++];
+	memset(gr, 0, sizeof *gr);
+	gr->by = by;
+	gr->key = key;
+	gr->cls = t->cls;
+	gr->path_id = by == GROUP_FILE ? t->path_id : 0;
+	if (gr->path_id == 0)
+		model_class_label(m, t, gr->label, sizeof gr->label);
+	if (hist != NULL)
+		memcpy(gr->hist, hist, sizeof gr->hist);
+	return gr;
+}
+
+/* The list's groups from the members that keep() keeps (NULL: all), their
+ * sums, and, for a filter's groups, their histories: a walk over every
+ * region.  The histories of the whole process's come from gt. */
+static void
+groups_walk(struct model *m, struct group_track *gt, enum group_by by,
+    region_pred keep, const void *ctx)
+{
+	size_t k, g, i;
+
 	/* The tracked groups and the list's: scratch maps one to the other
 	 * (a filter's groups are made here, their history summed now). */
 	if (m->scratch_cap < gt->n + m->norder + 1) {
@@ -1874,7 +1966,6 @@ model_groups_of(struct model *m, enum group_by by, region_pred keep,
 	for (k = 0; k < m->norder; k++) {
 		const struct tracked_region *t = pool_at(m, m->ord[k].slot);
 		uint64_t key = group_key(by, t);
-		struct region_group *gr;
 		bool made;
 
 		if (t->state == TR_GONE || (keep != NULL && !keep(m, t, ctx)))
@@ -1888,48 +1979,66 @@ model_groups_of(struct model *m, enum group_by by, region_pred keep,
 		if (made)
 			m->scratch[i] = UINT32_MAX;
 		if (m->scratch[i] == UINT32_MAX) {
-			if (m->ngroups == m->groups_cap) {
-				m->groups_cap =
-				    m->groups_cap ? m->groups_cap * 2 : 64;
-				m->groups = xrealloc(m->groups,
-				    m->groups_cap * sizeof *m->groups);
-			}
 			m->scratch[i] = (uint32_t)m->ngroups;
-			gr = &m->groups[m->ngroups++];
-			memset(gr, 0, sizeof *gr);
-			gr->by = by;
-			gr->key = key;
-			gr->cls = t->cls;
-			gr->path_id = by == GROUP_FILE ? t->path_id : 0;
-			if (gr->path_id == 0)
-				model_class_label(
-				    m, t, gr->label, sizeof gr->label);
-			if (keep == NULL)
-				memcpy(
-				    gr->hist, gt->g[i].hist, sizeof gr->hist);
+			group_new(
+			    m, by, key, t, keep == NULL ? gt->g[i].hist : NULL);
 		}
-		gr = &m->groups[m->scratch[i]];
-		gr->nregions++;
-		for (f = 0; f < SF_COUNT; f++)
-			gr->kb[f] += t->kb[f];
-		/* The kept counters' earlier values; the others' are the
-		 * current ones (tracked_base()), copied once a group below. */
-		for (k2 = 0; k2 < TRACKED_KEPT; k2++) {
-			f = kept_fields[k2];
-			gr->base_kb[f] += t->base_kb[k2];
-			gr->prev_kb[f] += t->prev_kb[k2];
-			gr->first_kb[f] += t->first_kb[k2];
-		}
+		group_sums_add(&m->sums[m->scratch[i]], t);
 		if (keep != NULL)
-			group_add_history(m, gr->hist, t);
+			group_add_history(m, m->groups[m->scratch[i]].hist, t);
+	}
+}
+
+size_t
+model_groups_of(struct model *m, enum group_by by, region_pred keep,
+    const void *ctx, const struct region_group **out)
+{
+	struct group_track *gt = &m->track[by < GROUP_COUNT ? by : 0];
+	size_t g;
+	int f, k;
+
+	if (keep == NULL && m->groups_seq == m->nsamples &&
+	    m->groups_by == by) {
+		*out = m->groups;
+		return m->ngroups;
+	}
+	m->ngroups = 0;
+	if (m->nsamples == 0) {
+		*out = m->groups;
+		return 0;
+	}
+	if (keep == NULL && gt->on && gt->sums_seq == m->nsamples) {
+		/* The ingest summed the members as it had them. */
+		for (g = 0; g < gt->n; g++) {
+			const struct group_hist *gh = &gt->g[g];
+
+			if (gh->sums.nregions == 0)
+				continue;
+			group_new(m, by, gh->key, gh->sums.rep, gh->hist);
+			m->sums[m->ngroups - 1] = gh->sums;
+		}
+	} else {
+		if (keep == NULL && !gt->on)
+			group_track_start(m, by);
+		groups_walk(m, gt, by, keep, ctx);
 	}
 	for (g = 0; g < m->ngroups; g++) {
 		struct region_group *gr = &m->groups[g];
+		const struct group_sums *gs = &m->sums[g];
 
+		gr->nregions = gs->nregions;
+		memcpy(gr->kb, gs->kb, sizeof gr->kb);
+		/* The kept counters' earlier values; the others' are the
+		 * current ones (tracked_base()). */
 		for (f = 0; f < SF_COUNT; f++) {
-			if (tracked_kept((enum smaps_field)f) < 0)
+			if ((k = tracked_kept((enum smaps_field)f)) < 0) {
 				gr->base_kb[f] = gr->prev_kb[f] =
 				    gr->first_kb[f] = gr->kb[f];
+				continue;
+			}
+			gr->base_kb[f] = gs->base_kb[k];
+			gr->prev_kb[f] = gs->prev_kb[k];
+			gr->first_kb[f] = gs->first_kb[k];
 		}
 		gr->rate_kb_s =
 		    history_rate(m, &gr->hist[SERIES_RSS], 0, UINT64_MAX);
@@ -1945,7 +2054,7 @@ model_groups_of(struct model *m, enum group_by by, region_pred keep,
 
 /* Groups' histories at a sample whose regions are the last one's: each
  * group that had members then has the same sums now (group_track_add()
- * would add the same members up again). */
+ * would add the same members up again), their earlier values the last. */
 static void
 group_track_kept(struct model *m, uint64_t seq)
 {
@@ -1957,6 +2066,8 @@ group_track_kept(struct model *m, uint64_t seq)
 
 		if (!gt->on)
 			continue;
+		if (gt->sums_seq == seq)
+			gt->sums_seq = seq + 1;
 		for (g = 0; g < gt->n; g++) {
 			struct group_hist *gh = &gt->g[g];
 			bool had = gh->last_seq == seq - 1;
@@ -1969,6 +2080,7 @@ group_track_kept(struct model *m, uint64_t seq)
 		if (seq % MODEL_HISTORY == MODEL_HISTORY - 1)
 			group_track_sweep(gt, seq);
 	}
+	group_track_sums_move(m, SUMS_KEPT);
 }
 
 void

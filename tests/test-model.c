@@ -694,6 +694,79 @@ test_carry(void)
 	model_free(m);
 }
 
+static bool
+keep_all(const struct model *m, const struct tracked_region *r, const void *c)
+{
+	(void)m;
+	(void)r;
+	(void)c;
+	return true;
+}
+
+/* Whether the groups by as model_groups() hands them out (summed by the
+ * ingests once the grouping is followed) are those of a walk over every
+ * region: members, counters, earlier values, label, order. */
+static bool
+groups_as_walked(struct model *m, enum group_by by)
+{
+	static struct region_group a[64];
+	const struct region_group *g;
+	size_t n = model_groups(m, by, &g), i;
+
+	if (n > 64)
+		return false;
+	memcpy(a, g, n * sizeof *g);
+	if (model_groups_of(m, by, keep_all, NULL, &g) != n)
+		return false;
+	for (i = 0; i < n; i++)
+		if (a[i].key != g[i].key || a[i].nregions != g[i].nregions ||
+		    a[i].cls != g[i].cls || a[i].path_id != g[i].path_id ||
+		    strcmp(a[i].label, g[i].label) != 0 ||
+		    memcmp(a[i].kb, g[i].kb, sizeof a[i].kb) != 0 ||
+		    memcmp(a[i].base_kb, g[i].base_kb, sizeof a[i].kb) != 0 ||
+		    memcmp(a[i].prev_kb, g[i].prev_kb, sizeof a[i].kb) != 0 ||
+		    memcmp(a[i].first_kb, g[i].first_kb, sizeof a[i].kb) != 0)
+			return false;
+	return true;
+}
+
+static void
+test_group_sums(void)
+{
+	struct model *m = model_new();
+	uint64_t k, size, kept = 0;
+	bool good = true;
+	int by;
+
+	for (k = 0; k < 300; k++) {
+		/* Now and then a sample the same as the last. */
+		bool same = k % 10 == 4 || k % 10 == 5;
+		uint64_t j = same ? k - k % 10 + 3 : k;
+		static const char *const names[] = { "", "[anon:x]",
+			"[anon:y]" };
+
+		carry_sample(j, &size);
+		/* One whose class changes where it is. */
+		add(0x8000000, 0x8001000, "rw-p", names[j / 13 % 3], 4 + j % 3);
+		if (same) {
+			model_ingest_kept(m, snap);
+			model_settle(m); /* for the walk: what the view sees */
+			kept++;
+		} else
+			model_ingest(m, snap);
+		if (k == 100)
+			model_mark_baseline(m);
+		if (k == 200)
+			model_reset_baseline(m);
+		for (by = 0; by < GROUP_COUNT; by++)
+			good = good && groups_as_walked(m, (enum group_by)by);
+	}
+	ok(good && kept == 60,
+	    "groups summed as the ingest goes are a walk's over every "
+	    "region: samples that come, change, are kept; baselines");
+	model_free(m);
+}
+
 static void
 test_many(void)
 {
@@ -862,6 +935,7 @@ main(void)
 	test_facts_series();
 	test_many();
 	test_kept();
+	test_group_sums();
 	test_carry();
 	test_ahead();
 	snapshot_free(snap);
