@@ -44,24 +44,27 @@ struct ord_entry {
 #define POOL_CHUNK_BITS 10 /* 1,024 regions a chunk */
 #define POOL_CHUNK      ((size_t)1 << POOL_CHUNK_BITS)
 
-/* What a group's members add up to in one sample. */
+/* What a group's members add up to in one sample (sums that a member's
+ * leaving takes away from wrap, and come out exact). */
 struct group_sums {
-	size_t nregions;
-	const struct tracked_region *rep; /* a member, for the label */
+	uint64_t nregions;
 	uint64_t kb[SF_COUNT];
 	uint64_t base_kb[TRACKED_KEPT], prev_kb[TRACKED_KEPT],
 	    first_kb[TRACKED_KEPT];
 };
 
-/* A grouping's groups as the ingests go: their histories, summed as each
- * sample comes, from the first model_groups() call of that grouping on;
- * and the sums of the members of sample sums_seq - 1 (0: none yet), which
- * model_groups() takes without a walk over every region. */
+/* A grouping's groups as the ingests go, from the first model_groups()
+ * call of that grouping on: the sums of the members of sample sums_seq - 1
+ * (0: none yet), which the ingest moves by the regions that came, went or
+ * changed, and model_groups() takes without a walk over every region; and
+ * the histories of those sums. */
 struct group_hist {
 	uint64_t key;
 	uint64_t last_seq; /* last sample a member was present in */
 	struct history hist[SERIES_COUNT];
 	struct group_sums sums;
+	enum region_class cls; /* of a member: the one that came first */
+	uint32_t path_id;      /* of a member */
 };
 struct group_track {
 	bool on;
@@ -71,6 +74,9 @@ struct group_track {
 	size_t hash_cap;
 	uint64_t sums_seq;
 };
+/* The ingest's way with the groups' sums: none followed; moved by what
+ * moves; or made again from every region. */
+enum group_mode { GROUPS_OFF, GROUPS_MOVE, GROUPS_ANEW };
 
 /* Chunks of the pool made ahead of an ingest on another thread
  * (model_pool_ahead()).  All under the lock: what the last ingest left
@@ -1092,10 +1098,14 @@ enum group_sums_move {
 	SUMS_FIRST_BASELINE /* model_reset_baseline() */
 };
 
-static void group_track_begin(struct model *m, uint64_t seq);
+static enum group_mode group_track_begin(struct model *m, uint64_t seq);
 static void group_track_sums_move(struct model *m, enum group_sums_move how);
-static void group_track_add(
-    struct model *m, const struct tracked_region *t, uint64_t seq);
+static void group_keys(const struct tracked_region *t, uint64_t *keys);
+static bool group_keys_moved(
+    const struct tracked_region *t, const uint64_t *keys);
+static bool tracked_prev_is_now(const struct tracked_region *t);
+static void group_track_put(struct model *m, const struct tracked_region *t,
+    uint64_t sign, const uint64_t *keys);
 static void group_track_end(struct model *m, uint64_t seq);
 
 /* The sample s's totals history and facts, once its regions are in: the
@@ -1185,6 +1195,7 @@ model_ingest(struct model *m, const struct snapshot *s)
 	size_t i, j = 0, n = 0, k, ngone = 0, a = 0, b = 0, o = 0, carried = 0;
 	struct model_totals *tot = &m->tot;
 	struct ord_entry *swap;
+	enum group_mode groups;
 
 	model_settle(m);
 	ensure_capacity(m, s->nregions, m->norder);
@@ -1199,15 +1210,18 @@ model_ingest(struct model *m, const struct snapshot *s)
 	 * adds its part and takes away its old one, a region that went takes
 	 * its part away; a region carried on has nothing to do. */
 	memcpy(tot->prev_kb, tot->kb, sizeof tot->kb);
-	group_track_begin(m, seq);
+	groups = group_track_begin(m, seq);
 
 	/* Pass 1: match every new region to the region it continues; the
-	 * totals on the way.  One its tracked region took as it is now (most
-	 * of a steady process's) only repeats its counters. */
+	 * totals and the groups' sums on the way.  One its tracked region
+	 * took as it is now (most of a steady process's) only repeats its
+	 * counters, and, carried on again, leaves its group's sums. */
 	for (i = 0; i < s->nregions; i++) {
 		const struct region *r = &s->regions[i];
 		struct ord_entry *e = &m->live[n++];
 		struct tracked_region *t;
+		uint64_t keys[GROUP_COUNT];
+		bool same, stays = false; /* its part of the groups' sums */
 		long old;
 
 		match_skip(m, r, &j);
@@ -1219,7 +1233,15 @@ model_ingest(struct model *m, const struct snapshot *s)
 			m->ord[old].matched = 1;
 			if (t->state == TR_NEW)
 				t->state = TR_LIVE;
-			if (tracked_same(t, r)) {
+			same = tracked_same(t, r);
+			if (groups == GROUPS_MOVE) {
+				group_keys(t, keys);
+				stays = same && tracked_prev_is_now(t);
+				if (!stays)
+					group_track_put(
+					    m, t, (uint64_t)-1, keys);
+			}
+			if (same) {
 				tracked_repeat(t, 1, seq);
 				tracked_set_builtin(
 				    t, (enum region_class)m->cls[i]);
@@ -1243,7 +1265,13 @@ model_ingest(struct model *m, const struct snapshot *s)
 		}
 		model_classify(m, t, s, i);
 		tracked_track_low(t, s->mono, s->wall);
-		group_track_add(m, t, seq);
+		if (groups != GROUPS_OFF && !stays)
+			group_track_put(m, t, 1, NULL);
+		else if (stays && group_keys_moved(t, keys)) {
+			/* The same values, in a group of another class. */
+			group_track_put(m, t, (uint64_t)-1, keys);
+			group_track_put(m, t, 1, NULL);
+		}
 		e->start = r->start;
 		e->end = r->end;
 		e->path_id = m->path_ids[i];
@@ -1259,9 +1287,12 @@ model_ingest(struct model *m, const struct snapshot *s)
 
 		if (e->matched)
 			continue;
-		if (!e->gone) /* present at the last sample */
+		if (!e->gone) { /* present at the last sample */
 			totals_part(
 			    tot->kb, t->kb, t->start, t->end, TOTALS_TAKE);
+			if (groups == GROUPS_MOVE)
+				group_track_put(m, t, (uint64_t)-1, NULL);
+		}
 		t->state = TR_GONE;
 		if (seq - t->last_seq > MODEL_GONE_TTL) {
 			slot_free(m, e->slot);
@@ -1730,20 +1761,20 @@ group_track_sweep(struct group_track *gt, uint64_t seq)
 	}
 }
 
-/* Add member t to a group's sums. */
+/* Add member t to a group's sums (sign 1), or take it away (sign -1). */
 static void
-group_sums_add(struct group_sums *g, const struct tracked_region *t)
+group_sums_add(
+    struct group_sums *g, const struct tracked_region *t, uint64_t sign)
 {
 	int f, k;
 
-	if (g->nregions++ == 0)
-		g->rep = t;
+	g->nregions += sign;
 	for (f = 0; f < SF_COUNT; f++)
-		g->kb[f] += t->kb[f];
+		g->kb[f] += sign * t->kb[f];
 	for (k = 0; k < TRACKED_KEPT; k++) {
-		g->base_kb[k] += t->base_kb[k];
-		g->prev_kb[k] += t->prev_kb[k];
-		g->first_kb[k] += t->first_kb[k];
+		g->base_kb[k] += sign * t->base_kb[k];
+		g->prev_kb[k] += sign * t->prev_kb[k];
+		g->first_kb[k] += sign * t->first_kb[k];
 	}
 }
 
@@ -1777,10 +1808,100 @@ group_track_sums_move(struct model *m, enum group_sums_move how)
 	}
 }
 
-/* Sample seq begins: each grouping followed has its groups' slot of seq
- * and their sums at nothing, for group_track_add() to sum the members in. */
-static void
+/* Sample seq begins.  Where every grouping followed has the last sample's
+ * sums, the ingest moves them by the regions that come, go or change;
+ * otherwise they are made again from every region. */
+static enum group_mode
 group_track_begin(struct model *m, uint64_t seq)
+{
+	enum group_mode mode = GROUPS_OFF;
+	size_t g;
+	int by;
+
+	for (by = 0; by < GROUP_COUNT; by++) {
+		struct group_track *gt = &m->track[by];
+
+		if (!gt->on)
+			continue;
+		if (mode == GROUPS_OFF)
+			mode = GROUPS_MOVE;
+		if (seq == 0 || gt->sums_seq != seq)
+			mode = GROUPS_ANEW;
+	}
+	for (by = 0; mode == GROUPS_ANEW && by < GROUP_COUNT; by++)
+		for (g = 0; g < m->track[by].n; g++)
+			memset(&m->track[by].g[g].sums, 0,
+			    sizeof m->track[by].g[g].sums);
+	return mode;
+}
+
+/* t's group in each grouping (GROUP_COUNT keys). */
+static void
+group_keys(const struct tracked_region *t, uint64_t *keys)
+{
+	int by;
+
+	for (by = 0; by < GROUP_COUNT; by++)
+		keys[by] = group_key((enum group_by)by, t);
+}
+
+/* Whether t is in another group than keys say in some grouping. */
+static bool
+group_keys_moved(const struct tracked_region *t, const uint64_t *keys)
+{
+	int by;
+
+	for (by = 0; by < GROUP_COUNT; by++)
+		if (group_key((enum group_by)by, t) != keys[by])
+			return true;
+	return false;
+}
+
+/* Whether t's earlier values are its values now (a region carried on a
+ * second time): carried on again, its part of the sums stays. */
+static bool
+tracked_prev_is_now(const struct tracked_region *t)
+{
+	int k;
+
+	for (k = 0; k < TRACKED_KEPT; k++)
+		if (t->prev_kb[k] != t->kb[kept_fields[k]])
+			return false;
+	return true;
+}
+
+/* Add t's values to the sums of its group in each grouping followed (sign
+ * 1), or take them away (sign -1) from the groups of keys (NULL: t's). */
+static void
+group_track_put(struct model *m, const struct tracked_region *t, uint64_t sign,
+    const uint64_t *keys)
+{
+	int by;
+
+	for (by = 0; by < GROUP_COUNT; by++) {
+		struct group_track *gt = &m->track[by];
+		struct group_hist *gh;
+		size_t g;
+		bool made;
+
+		if (!gt->on)
+			continue;
+		g = group_track_find(gt,
+		    keys != NULL ? keys[by] : group_key((enum group_by)by, t),
+		    &made);
+		gh = &gt->g[g]; /* after the call: it may move g */
+		if (gh->sums.nregions == 0) {
+			gh->cls = t->cls;
+			gh->path_id = t->path_id;
+		}
+		group_sums_add(&gh->sums, t, sign);
+	}
+}
+
+/* Sample seq is in: each group's sums are its history's slot of seq; once
+ * a window, groups long without members go. */
+static void
+group_track_end(struct model *m, uint64_t seq)
 {
 	size_t h = seq % MODEL_HISTORY, g;
 	int by, s;
@@ -1791,58 +1912,18 @@ group_track_begin(struct model *m, uint64_t seq)
 		if (!gt->on)
 			continue;
 		for (g = 0; g < gt->n; g++) {
+			struct group_hist *gh = &gt->g[g];
+
 			for (s = 0; s < SERIES_COUNT; s++)
-				gt->g[g].hist[s].v[h] = 0;
-			memset(&gt->g[g].sums, 0, sizeof gt->g[g].sums);
+				gh->hist[s].v[h] =
+				    sat32(gh->sums.kb[series_fields[s]]);
+			if (gh->sums.nregions != 0)
+				gh->last_seq = seq;
 		}
 		gt->sums_seq = seq + 1;
+		if (seq % MODEL_HISTORY == MODEL_HISTORY - 1)
+			group_track_sweep(gt, seq);
 	}
-}
-
-/* t is present in sample seq: add its values to its group's slot in each
- * grouping followed.  Called as the ingest leaves t, while t is in the
- * cache (a pass of its own over 60,000 regions met each cold again). */
-static void
-group_track_add(struct model *m, const struct tracked_region *t, uint64_t seq)
-{
-	size_t h = seq % MODEL_HISTORY, g;
-	int by, s;
-
-	for (by = 0; by < GROUP_COUNT; by++) {
-		struct group_track *gt = &m->track[by];
-		struct group_hist *gh;
-		bool made;
-
-		if (!gt->on)
-			continue;
-		g = group_track_find(
-		    gt, group_key((enum group_by)by, t), &made);
-		gh = &gt->g[g]; /* after the call: it may move g */
-		if (made)       /* no history before */
-			for (s = 0; s < SERIES_COUNT; s++)
-				gh->hist[s].v[h] = 0;
-		gh->last_seq = seq;
-		for (s = 0; s < SERIES_COUNT; s++) {
-			uint32_t v = gh->hist[s].v[h] + t->kb[series_fields[s]];
-
-			gh->hist[s].v[h] =
-			    v < gh->hist[s].v[h] ? UINT32_MAX : v;
-		}
-		group_sums_add(&gh->sums, t);
-	}
-}
-
-/* Sample seq is in: once a window, groups long without members go. */
-static void
-group_track_end(struct model *m, uint64_t seq)
-{
-	int by;
-
-	if (seq % MODEL_HISTORY != MODEL_HISTORY - 1)
-		return;
-	for (by = 0; by < GROUP_COUNT; by++)
-		if (m->track[by].on)
-			group_track_sweep(&m->track[by], seq);
 }
 
 /* dst[from, to) += src[from, to), saturating (a loop that vectorises). */
@@ -1921,9 +2002,11 @@ model_groups(struct model *m, enum group_by by, const struct region_group **out)
 /* A new group of the list, of member t, whose sums come later. */
 static struct region_group *
 group_new(struct model *m, enum group_by by, uint64_t key,
-    const struct tracked_region *t, const struct history *hist)
+    enum region_class cls, uint32_t path_id, const struct history *hist)
 {
 	struct region_group *gr;
+	const char *path;
+	size_t len;
 
 	if (m->ngroups == m->groups_cap) {
 		m->groups_cap = m->groups_cap ? m->groups_cap * 2 : 64;
@@ -1936,10 +2019,12 @@ group_new(struct model *m, enum group_by by, uint64_t key,
 	memset(gr, 0, sizeof *gr);
 	gr->by = by;
 	gr->key = key;
-	gr->cls = t->cls;
-	gr->path_id = by == GROUP_FILE ? t->path_id : 0;
-	if (gr->path_id == 0)
-		model_class_label(m, t, gr->label, sizeof gr->label);
+	gr->cls = cls;
+	gr->path_id = by == GROUP_FILE ? path_id : 0;
+	if (gr->path_id == 0) {
+		path = model_path(m, path_id, &len);
+		region_class_label(cls, path, len, gr->label, sizeof gr->label);
+	}
 	if (hist != NULL)
 		memcpy(gr->hist, hist, sizeof gr->hist);
 	return gr;
@@ -1980,10 +2065,10 @@ groups_walk(struct model *m, struct group_track *gt, enum group_by by,
 			m->scratch[i] = UINT32_MAX;
 		if (m->scratch[i] == UINT32_MAX) {
 			m->scratch[i] = (uint32_t)m->ngroups;
-			group_new(
-			    m, by, key, t, keep == NULL ? gt->g[i].hist : NULL);
+			group_new(m, by, key, t->cls, t->path_id,
+			    keep == NULL ? gt->g[i].hist : NULL);
 		}
-		group_sums_add(&m->sums[m->scratch[i]], t);
+		group_sums_add(&m->sums[m->scratch[i]], t, 1);
 		if (keep != NULL)
 			group_add_history(m, m->groups[m->scratch[i]].hist, t);
 	}
@@ -2014,7 +2099,8 @@ model_groups_of(struct model *m, enum group_by by, region_pred keep,
 
 			if (gh->sums.nregions == 0)
 				continue;
-			group_new(m, by, gh->key, gh->sums.rep, gh->hist);
+			group_new(
+			    m, by, gh->key, gh->cls, gh->path_id, gh->hist);
 			m->sums[m->ngroups - 1] = gh->sums;
 		}
 	} else {

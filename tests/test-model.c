@@ -704,14 +704,16 @@ keep_all(const struct model *m, const struct tracked_region *r, const void *c)
 }
 
 /* Whether the groups by as model_groups() hands them out (summed by the
- * ingests once the grouping is followed) are those of a walk over every
- * region: members, counters, earlier values, label, order. */
+ * ingests once the grouping is followed, moved by what changed) are those
+ * of a walk over every region: members, counters, earlier values, this
+ * sample's RSS in the history, label, class (of a class), order. */
 static bool
 groups_as_walked(struct model *m, enum group_by by)
 {
 	static struct region_group a[64];
 	const struct region_group *g;
 	size_t n = model_groups(m, by, &g), i;
+	size_t h = (model_samples(m) - 1) % MODEL_HISTORY;
 
 	if (n > 64)
 		return false;
@@ -720,7 +722,9 @@ groups_as_walked(struct model *m, enum group_by by)
 		return false;
 	for (i = 0; i < n; i++)
 		if (a[i].key != g[i].key || a[i].nregions != g[i].nregions ||
-		    a[i].cls != g[i].cls || a[i].path_id != g[i].path_id ||
+		    (by == GROUP_CLASS && a[i].cls != g[i].cls) ||
+		    a[i].path_id != g[i].path_id ||
+		    a[i].hist[SERIES_RSS].v[h] != g[i].hist[SERIES_RSS].v[h] ||
 		    strcmp(a[i].label, g[i].label) != 0 ||
 		    memcmp(a[i].kb, g[i].kb, sizeof a[i].kb) != 0 ||
 		    memcmp(a[i].base_kb, g[i].base_kb, sizeof a[i].kb) != 0 ||
@@ -736,6 +740,7 @@ test_group_sums(void)
 	struct model *m = model_new();
 	uint64_t k, size, kept = 0;
 	bool good = true;
+	size_t i;
 	int by;
 
 	for (k = 0; k < 300; k++) {
@@ -746,8 +751,21 @@ test_group_sums(void)
 			"[anon:y]" };
 
 		carry_sample(j, &size);
-		/* One whose class changes where it is. */
+		/* One whose path changes where it is; one that becomes a
+		 * thread's stack, its values the same. */
 		add(0x8000000, 0x8001000, "rw-p", names[j / 13 % 3], 4 + j % 3);
+		add(0x9000000, 0x9010000, "rw-p", "", 8);
+		if (j >= 57)
+			snapshot_add_thread_sp(snap, 0x900f000);
+		/* Then many groups at once: the groupings' tables grow. */
+		for (i = 0; j >= 150 && i < 40; i++) {
+			char path[32];
+
+			snprintf(path, sizeof path,
+			    i % 2 ? "/lib/f%02zu.so" : "[anon:n%02zu]", i);
+			add(0xa000000 + i * 0x10000, 0xa001000 + i * 0x10000,
+			    "rw-p", path, 4);
+		}
 		if (same) {
 			model_ingest_kept(m, snap);
 			model_settle(m); /* for the walk: what the view sees */
