@@ -1100,12 +1100,9 @@ enum group_sums_move {
 
 static enum group_mode group_track_begin(struct model *m, uint64_t seq);
 static void group_track_sums_move(struct model *m, enum group_sums_move how);
-static void group_keys(const struct tracked_region *t, uint64_t *keys);
-static bool group_keys_moved(
-    const struct tracked_region *t, const uint64_t *keys);
 static bool tracked_prev_is_now(const struct tracked_region *t);
 static void group_track_put(struct model *m, const struct tracked_region *t,
-    uint64_t sign, const uint64_t *keys);
+    uint64_t sign, enum region_class cls);
 static void group_track_end(struct model *m, uint64_t seq);
 
 /* The sample s's totals history and facts, once its regions are in: the
@@ -1220,7 +1217,7 @@ model_ingest(struct model *m, const struct snapshot *s)
 		const struct region *r = &s->regions[i];
 		struct ord_entry *e = &m->live[n++];
 		struct tracked_region *t;
-		uint64_t keys[GROUP_COUNT];
+		enum region_class was = RC_ANON; /* its class until now */
 		bool same, stays = false; /* its part of the groups' sums */
 		long old;
 
@@ -1234,12 +1231,12 @@ model_ingest(struct model *m, const struct snapshot *s)
 			if (t->state == TR_NEW)
 				t->state = TR_LIVE;
 			same = tracked_same(t, r);
+			was = t->cls;
 			if (groups == GROUPS_MOVE) {
-				group_keys(t, keys);
 				stays = same && tracked_prev_is_now(t);
 				if (!stays)
 					group_track_put(
-					    m, t, (uint64_t)-1, keys);
+					    m, t, (uint64_t)-1, was);
 			}
 			if (same) {
 				tracked_repeat(t, 1, seq);
@@ -1266,11 +1263,11 @@ model_ingest(struct model *m, const struct snapshot *s)
 		model_classify(m, t, s, i);
 		tracked_track_low(t, s->mono, s->wall);
 		if (groups != GROUPS_OFF && !stays)
-			group_track_put(m, t, 1, NULL);
-		else if (stays && group_keys_moved(t, keys)) {
+			group_track_put(m, t, 1, t->cls);
+		else if (stays && t->cls != was) {
 			/* The same values, in a group of another class. */
-			group_track_put(m, t, (uint64_t)-1, keys);
-			group_track_put(m, t, 1, NULL);
+			group_track_put(m, t, (uint64_t)-1, was);
+			group_track_put(m, t, 1, t->cls);
 		}
 		e->start = r->start;
 		e->end = r->end;
@@ -1291,7 +1288,7 @@ model_ingest(struct model *m, const struct snapshot *s)
 			totals_part(
 			    tot->kb, t->kb, t->start, t->end, TOTALS_TAKE);
 			if (groups == GROUPS_MOVE)
-				group_track_put(m, t, (uint64_t)-1, NULL);
+				group_track_put(m, t, (uint64_t)-1, t->cls);
 		}
 		t->state = TR_GONE;
 		if (seq - t->last_seq > MODEL_GONE_TTL) {
@@ -1665,14 +1662,21 @@ model_baseline_seq(const struct model *m)
 	return m->baseline_seq;
 }
 
+/* The group of a region of class cls and path path_id. */
+static uint64_t
+group_key_of(enum group_by by, enum region_class cls, uint32_t path_id)
+{
+	if (by == GROUP_FILE && path_id != 0)
+		return path_id;
+	if (cls == RC_ANON_NAMED)
+		return ((uint64_t)cls << 32) | path_id;
+	return ((uint64_t)(cls + 1) << 40);
+}
+
 static uint64_t
 group_key(enum group_by by, const struct tracked_region *r)
 {
-	if (by == GROUP_FILE && r->path_id != 0)
-		return r->path_id;
-	if (r->cls == RC_ANON_NAMED)
-		return ((uint64_t)r->cls << 32) | r->path_id;
-	return ((uint64_t)(r->cls + 1) << 40);
+	return group_key_of(by, r->cls, r->path_id);
 }
 
 bool
@@ -1835,28 +1839,6 @@ group_track_begin(struct model *m, uint64_t seq)
 	return mode;
 }
 
-/* t's group in each grouping (GROUP_COUNT keys). */
-static void
-group_keys(const struct tracked_region *t, uint64_t *keys)
-{
-	int by;
-
-	for (by = 0; by < GROUP_COUNT; by++)
-		keys[by] = group_key((enum group_by)by, t);
-}
-
-/* Whether t is in another group than keys say in some grouping. */
-static bool
-group_keys_moved(const struct tracked_region *t, const uint64_t *keys)
-{
-	int by;
-
-	for (by = 0; by < GROUP_COUNT; by++)
-		if (group_key((enum group_by)by, t) != keys[by])
-			return true;
-	return false;
-}
-
 /* Whether t's earlier values are its values now (a region carried on a
  * second time): carried on again, its part of the sums stays. */
 static bool
@@ -1871,10 +1853,11 @@ tracked_prev_is_now(const struct tracked_region *t)
 }
 
 /* Add t's values to the sums of its group in each grouping followed (sign
- * 1), or take them away (sign -1) from the groups of keys (NULL: t's). */
+ * 1), or take them away (sign -1), t taken as of class cls (its path is
+ * its own: a region that continues another has the same). */
 static void
 group_track_put(struct model *m, const struct tracked_region *t, uint64_t sign,
-    const uint64_t *keys)
+    enum region_class cls)
 {
 	int by;
 
@@ -1887,11 +1870,10 @@ group_track_put(struct model *m, const struct tracked_region *t, uint64_t sign,
 		if (!gt->on)
 			continue;
 		g = group_track_find(gt,
-		    keys != NULL ? keys[by] : group_key((enum group_by)by, t),
-		    &made);
+		    group_key_of((enum group_by)by, cls, t->path_id), &made);
 		gh = &gt->g[g]; /* after the call: it may move g */
 		if (gh->sums.nregions == 0) {
-			gh->cls = t->cls;
+			gh->cls = cls;
 			gh->path_id = t->path_id;
 		}
 		group_sums_add(&gh->sums, t, sign);
@@ -1999,7 +1981,8 @@ model_groups(struct model *m, enum group_by by, const struct region_group **out)
 	return model_groups_of(m, by, NULL, NULL, out);
 }
 
-/* A new group of the list, of member t, whose sums come later. */
+/* A new group of the list, of members of class cls and path path_id (a
+ * file group's class: one member's), whose sums come later. */
 static struct region_group *
 group_new(struct model *m, enum group_by by, uint64_t key,
     enum region_class cls, uint32_t path_id, const struct history *hist)
@@ -2139,8 +2122,8 @@ model_groups_of(struct model *m, enum group_by by, region_pred keep,
 }
 
 /* Groups' histories at a sample whose regions are the last one's: each
- * group that had members then has the same sums now (group_track_add()
- * would add the same members up again), their earlier values the last. */
+ * group that had members then has the same sums now, their earlier values
+ * the last. */
 static void
 group_track_kept(struct model *m, uint64_t seq)
 {
