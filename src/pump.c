@@ -59,6 +59,9 @@ pump_new(const struct pump_config *cfg)
 	p->snap = snapshot_new();
 	if (cfg->rec != NULL && cfg->sampler != NULL)
 		recorder_borrow_samples(cfg->rec);
+	/* The recording's thread is ready before the first sample comes. */
+	if (cfg->rec != NULL)
+		p->rec_worker = worker_new();
 	return p;
 }
 
@@ -166,11 +169,8 @@ pump_ingest(struct pump *p, bool kept)
 	bool recording = p->cfg.rec != NULL && p->rec_error == NULL;
 	int what = PUMP_SAMPLE;
 
-	if (recording) {
-		if (p->rec_worker == NULL)
-			p->rec_worker = worker_new();
+	if (recording)
 		worker_run(p->rec_worker, pump_record, p);
-	}
 	/* The first sample of a restarted process (live or replayed): the
 	 * model starts anew, its regions are not the old process's. */
 	if (model_samples(p->cfg.model) > 0 &&

@@ -1393,10 +1393,10 @@ encode_region(struct buf *b, struct strtab *t, const struct snapshot *s,
     const struct region *r, uint64_t prev_end)
 {
 	const char *path = region_path(s, r);
+	uint64_t left;
 	uint32_t id;
 	bool is_new;
 	uint8_t *p;
-	int f;
 
 	/* Room for the numbers before the path, each a varint's most, then
 	 * for those after it: written in place, not a call a number. */
@@ -1421,10 +1421,10 @@ encode_region(struct buf *b, struct strtab *t, const struct snapshot *s,
 	p += varint_put(p, r->present);
 	if (r->has_vmflags)
 		p += varint_put(p, r->vmflags);
-	for (f = 0; f < SF_COUNT; f++) {
-		if (r->present & (1ULL << f))
-			p += varint_put(p, r->kb[f]);
-	}
+	/* The present fields in order, lowest bit first. */
+	for (left = r->present & ((1ULL << SF_COUNT) - 1); left != 0;
+	     left &= left - 1)
+		p += varint_put(p, r->kb[__builtin_ctzll(left)]);
 	b->len = (size_t)(p - b->p);
 }
 

@@ -41,6 +41,15 @@ worker_thread(void *arg)
 	return NULL;
 }
 
+/* Start the thread, if it has not: whether it runs. */
+static bool
+worker_start(struct worker *w)
+{
+	if (!w->started)
+		w->started = thread_start(&w->thread, worker_thread, w) == 0;
+	return w->started;
+}
+
 struct worker *
 worker_new(void)
 {
@@ -48,16 +57,8 @@ worker_new(void)
 
 	pthread_mutex_init(&w->lock, NULL);
 	pthread_cond_init(&w->cond, NULL);
+	worker_start(w);
 	return w;
-}
-
-/* Start the thread on first use. */
-static bool
-worker_start(struct worker *w)
-{
-	if (!w->started)
-		w->started = thread_start(&w->thread, worker_thread, w) == 0;
-	return w->started;
 }
 
 void

@@ -8,7 +8,8 @@
 
 struct worker;
 
-/* A worker; its thread starts with its first job. */
+/* A worker, its thread started (or, if it could not be, at its first
+ * job; the job runs in the caller when it cannot be either). */
 struct worker *worker_new(void);
 /* Waits for a job still running, then ends the thread. */
 void worker_free(struct worker *w);
