@@ -551,7 +551,12 @@ main(int argc, char **argv)
 	app.sort = FIELD_RSS;
 	app.sort_desc = true;
 	app.list_sort = -1;
+	/* The user's locale for characters and their widths, but numbers
+	 * as the C locale writes and reads them: JSON, CSV, OpenMetrics and
+	 * the runtimes' endpoints have a decimal point, and -d 0.5 is half
+	 * a second where the locale's decimal sign is a comma. */
 	setlocale(LC_ALL, "");
+	setlocale(LC_NUMERIC, "C");
 
 	opterr = 0;
 	while ((c = getopt_long(argc, argv, "p:P:o:bn:d:s:f:w:r:hV", longopts,

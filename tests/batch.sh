@@ -154,6 +154,72 @@ check "-f keeps only matching regions" sh -c \
 	"test \$(tail -n +2 '$tmp/filtered' | wc -l) -ge 1 &&
 	 ! tail -n +2 '$tmp/filtered' | awk -F, '{print \$8}' | grep -v '^shm\$'"
 
+# A locale whose decimal sign is a comma (de_DE) changes no number memtop
+# reads or writes: -d 0.5, JSON, CSV and the OpenMetrics exposition keep a
+# decimal point.  Made here (localedef, LOCPATH) if the system lacks it.
+comma_locale() {
+	for l in de_DE.UTF-8 de_DE.utf8; do
+		[ "$(LC_ALL=$l locale -k decimal_point 2>/dev/null)" = \
+			'decimal_point=","' ] && echo "$l" && return 0
+	done
+	mkdir -p "$tmp/locale"
+	localedef -i de_DE -f UTF-8 "$tmp/locale/de_DE.UTF-8" \
+		>/dev/null 2>&1 || true
+	[ "$(LOCPATH=$tmp/locale LC_ALL=de_DE.UTF-8 locale -k decimal_point \
+		2>/dev/null)" = 'decimal_point=","' ] && echo de_DE.UTF-8
+}
+loc=$(comma_locale)
+if [ -z "$loc" ]; then
+	for what in "-d 0.5 and JSON" "CSV" "text" "OpenMetrics"; do
+		skip "a decimal-comma locale: $what" \
+			"no de_DE locale (the locales package is not installed)"
+	done
+else
+	[ -d "$tmp/locale/$loc" ] && export LOCPATH="$tmp/locale"
+	LC_ALL=$loc limit 30 "$MEMTOP" -b -n 2 -d 0.5 -p "$demo_pid" \
+		--format json >"$tmp/de.json" 2>"$tmp/de.err"
+	check "under $loc, -d 0.5 is half a second, and JSON is JSON" \
+		python3 -c '
+import json, sys
+lines = open(sys.argv[1]).read().splitlines()
+assert len(lines) == 2, lines
+a, b = (json.loads(l) for l in lines)
+assert isinstance(a["time"], float) and 0.3 < b["time"] - a["time"] < 1.5
+' "$tmp/de.json" || diag_file "$tmp/de.err"
+	LC_ALL=$loc limit 30 "$MEMTOP" -b -n 2 -d 0.5 -p "$demo_pid" \
+		--format csv >"$tmp/de.csv" 2>"$tmp/de.err"
+	check "  ... and every CSV row has the header's columns" python3 -c '
+import csv, sys
+rows = list(csv.reader(open(sys.argv[1])))
+assert len(rows) > 2 and all(len(r) == len(rows[0]) for r in rows), rows[1]
+float(rows[1][0])
+' "$tmp/de.csv" || diag_file "$tmp/de.csv" 3
+	LC_ALL=$loc limit 10 "$MEMTOP" -b -n 1 -p "$demo_pid" >"$tmp/de.txt"
+	check "  ... and the text header's sample time has a point" \
+		grep -Eq "sample [0-9]+\.[0-9] ms" "$tmp/de.txt"
+	LC_ALL=$loc "$MEMTOP" --listen 127.0.0.1:0 -p "$demo_pid" -d 0.5 \
+		2>"$tmp/de-serve.err" &
+	de_serve=$!
+	kill_later $de_serve
+	wait_for 10 grep -q "serving http://127.0.0.1:[0-9]" "$tmp/de-serve.err"
+	de_port=$(sed -n 's|.*serving http://127.0.0.1:\([0-9]*\)/.*|\1|p' \
+		"$tmp/de-serve.err")
+	wait_for 10 sh -c "curl -s -m 5 'http://127.0.0.1:$de_port/metrics' |
+		grep -q '_timestamp_seconds{'"
+	curl -s -m 5 "http://127.0.0.1:$de_port/metrics" >"$tmp/de.prom"
+	check "  ... and every value OpenMetrics is given reads as a number" \
+		python3 -c '
+import sys
+vals = [l.rsplit(" ", 1)[1] for l in open(sys.argv[1])
+        if l.strip() and not l.startswith("#")]
+assert vals and any("." in v for v in vals), "no fractional value"
+for v in vals:
+    float(v)
+' "$tmp/de.prom" || diag_file "$tmp/de.prom" 5
+	kill "$de_serve" 2>/dev/null
+	unset LOCPATH
+fi
+
 # Against the kernel and pmap: a stopped (quiet) process, read at one
 # moment: totals equal smaps_rollup, and pmap -X has the same mappings.
 against_kernel() {
