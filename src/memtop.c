@@ -551,12 +551,13 @@ main(int argc, char **argv)
 	app.sort = FIELD_RSS;
 	app.sort_desc = true;
 	app.list_sort = -1;
-	/* The user's locale for characters and their widths, but numbers
-	 * as the C locale writes and reads them: JSON, CSV, OpenMetrics and
-	 * the runtimes' endpoints have a decimal point, and -d 0.5 is half
-	 * a second where the locale's decimal sign is a comma. */
-	setlocale(LC_ALL, "");
-	setlocale(LC_NUMERIC, "C");
+	/* The user's locale for characters and their widths alone (as
+	 * htop and tmux): numbers stay as the C locale writes and reads
+	 * them, for JSON, CSV, OpenMetrics and the runtimes' endpoints have
+	 * a decimal point, and -d 0.5 is half a second where the locale's
+	 * decimal sign is a comma; and the other categories' files are not
+	 * loaded at every start. */
+	setlocale(LC_CTYPE, "");
 
 	opterr = 0;
 	while ((c = getopt_long(argc, argv, "p:P:o:bn:d:s:f:w:r:hV", longopts,
