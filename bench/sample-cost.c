@@ -11,6 +11,8 @@
  * (model_carried()).
  *
  * usage: sample-cost -p PID [-n ROUNDS] [-t]   (-t: ticks alone, to profile)
+ *        sample-cost -p PID -r   one raw read alone: its wall ms (bench/run
+ *                                times whole processes beside it)
  */
 #include "config.h"
 
@@ -127,13 +129,15 @@ main(int argc, char **argv)
 	struct snapshot *as[2] = { snapshot_new(), snapshot_new() };
 	char *cause = NULL;
 	long rounds = 9, i;
-	bool only_ticks = false;
+	bool only_ticks = false, only_raw = false;
 	int pid = 0, c, err;
 	FILE *null = fopen("/dev/null", "w");
 
-	while ((c = getopt(argc, argv, "p:n:t")) != -1) {
+	while ((c = getopt(argc, argv, "p:n:tr")) != -1) {
 		if (c == 't')
 			only_ticks = true;
+		else if (c == 'r')
+			only_raw = true;
 		else if (c == 'p')
 			pid = atoi(optarg);
 		else if (c == 'n')
@@ -142,8 +146,14 @@ main(int argc, char **argv)
 			return 2;
 	}
 	if (pid <= 0 || rounds < 1 || rounds > MAXR || null == NULL) {
-		fprintf(stderr, "usage: sample-cost -p PID [-n ROUNDS]\n");
+		fprintf(stderr, "usage: sample-cost -p PID [-n ROUNDS] [-t]\n"
+		                "       sample-cost -p PID -r\n");
 		return 2;
+	}
+	if (only_raw) {
+		raw_read(pid, &raw);
+		printf("%.3f\n", raw.wall[0]);
+		goto out;
 	}
 	if ((fsrc = source_live_open(pid, &cause, &err)) == NULL) {
 		fprintf(stderr, "sample-cost: %s\n", cause);
@@ -195,6 +205,7 @@ main(int argc, char **argv)
 	printf("}\n");
 	source_close(fsrc);
 	source_close(asrc);
+out:
 	snapshot_free(s);
 	snapshot_free(as[0]);
 	snapshot_free(as[1]);
