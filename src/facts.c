@@ -172,10 +172,11 @@ facts_oom_sentence(const struct facts *fx, char *buf, size_t size)
 		    oom_basis_text(p->basis), used, p->span_s, p->r2);
 	else if (p->status == OOM_TOO_SHORT)
 		str_catf(buf, size, &at,
-		    "no OOM projection yet: %zu samples over %.0fs, it "
+		    "no OOM projection yet: %zu sample%s over %.0fs, it "
 		    "needs %d over %.0fs; limit %s (%s), %s %s",
-		    p->samples, p->span_s, OOM_MIN_SAMPLES, OOM_MIN_SPAN_S, lim,
-		    whose, oom_basis_text(p->basis), used);
+		    p->samples, p->samples == 1 ? "" : "s", p->span_s,
+		    OOM_MIN_SAMPLES, OOM_MIN_SPAN_S, lim, whose,
+		    oom_basis_text(p->basis), used);
 	else
 		str_catf(buf, size, &at,
 		    "no OOM projection: %s (%s); limit %s (%s), %s %s",

@@ -28,6 +28,9 @@ check "the first sample's rate reads as not known (a dash), not as 0" \
 	grep -Eq '^RSS [0-9.]+[KMG] \((-|–)\)  PSS ' "$tmp/text"
 check "no rate is written in kB/s: one unit per second, as on screen" \
 	sh -c "! grep -q 'kB/s' '$tmp/text'"
+check "one sample is '1 sample', not '1 samples'" \
+	grep -q "no OOM projection yet: 1 sample over" "$tmp/text" ||
+	diag_file "$tmp/text" 6
 
 # JSON Lines: three samples, valid whatever the paths hold, totals = sums.
 limit 30 "$MEMTOP" -b -n 3 -d 0.5 -p "$demo_pid" --format json >"$tmp/json"
