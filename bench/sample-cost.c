@@ -146,8 +146,9 @@ main(int argc, char **argv)
 			return 2;
 	}
 	if (pid <= 0 || rounds < 1 || rounds > MAXR || null == NULL) {
-		fprintf(stderr, "usage: sample-cost -p PID [-n ROUNDS] [-t]\n"
-		                "       sample-cost -p PID -r\n");
+		fprintf(stderr,
+		    "usage: sample-cost -p PID [-n ROUNDS] [-t]\n"
+		    "       sample-cost -p PID -r\n");
 		return 2;
 	}
 	if (only_raw) {
