@@ -396,6 +396,23 @@ live_state(struct live *l, struct proc_stat *st, int *mm)
 	return TARGET_ALIVE;
 }
 
+/* Whether memtop's process holds CAP_SYS_PTRACE in its effective set. */
+static bool
+has_cap_sys_ptrace(void)
+{
+	unsigned long long eff = 0;
+	char line[256];
+	bool found = false;
+	FILE *f = fopen("/proc/self/status", "re");
+
+	if (f == NULL)
+		return false;
+	while (!found && fgets(line, sizeof line, f) != NULL)
+		found = sscanf(line, "CapEff: %llx", &eff) == 1;
+	fclose(f);
+	return found && (eff >> 19 & 1); /* CAP_SYS_PTRACE */
+}
+
 /* What a denied read needs, in a user's words: the kernel shows smaps only
  * to a reader with ptrace access; Yama, where the kernel has it, narrows
  * that for a same-user reader. */
@@ -423,6 +440,18 @@ denied_cause(int pid, const char *file)
 			scope[strcspn(scope, "\n")] = '\0';
 		fclose(f);
 	}
+	/* Root refused: not a matter of users; say what can refuse root. */
+	if (geteuid() == 0)
+		return xasprintf(
+		    "permission denied reading /proc/%d/%s even as root: %s",
+		    pid, file,
+		    has_cap_sys_ptrace() ?
+		        "a security module (AppArmor, SELinux, Landlock) or "
+		        "the sandbox memtop runs in keeps it from this "
+		        "process" :
+		        "memtop has no CAP_SYS_PTRACE (a container's root: "
+		        "add the capability SYS_PTRACE), or a security module "
+		        "keeps it from this process");
 	/* Neither another user nor Yama in the way: the process itself. */
 	if (same_user && geteuid() != 0 &&
 	    (f == NULL || strcmp(scope, "0") == 0))

@@ -234,6 +234,31 @@ time.sleep(30)' &
 	limit 10 "$MEMTOP" -b -n 1 -p "$demo_pid" >/dev/null 2>&1
 	check "root with CAP_SYS_PTRACE reads the same process" test $? = 0
 
+	# Root refused (a sandbox's PID 1, behind a security module): the
+	# message says root was refused, not "run as root"; and whether
+	# memtop held CAP_SYS_PTRACE.
+	if head -c 1 /proc/1/smaps >/dev/null 2>&1; then
+		skip "root refused: the message says so" \
+			"root may read PID 1's smaps here"
+		skip "root without CAP_SYS_PTRACE refused: the message names it" \
+			"root may read PID 1's smaps here"
+	else
+		limit 10 "$MEMTOP" -b -n 1 -p 1 >/dev/null 2>"$tmp/root.err"
+		code=$?
+		check "root refused (PID 1 here): exit 4, 'even as root', one line" \
+			sh -c "test $code = 4 && test \$(wc -l <'$tmp/root.err') = 1 &&
+				grep -q 'even as root: a security module' '$tmp/root.err' &&
+				! grep -q 'run as root' '$tmp/root.err'" ||
+			diag_file "$tmp/root.err"
+		capsh --drop=cap_sys_ptrace -- -c \
+			"'$MEMTOP' -b -n 1 -p 1" >/dev/null 2>"$tmp/root2.err"
+		code=$?
+		check "root without CAP_SYS_PTRACE refused: the message names it" \
+			sh -c "test $code = 4 &&
+				grep -q 'even as root: memtop has no CAP_SYS_PTRACE' \
+				'$tmp/root2.err'" || diag_file "$tmp/root2.err"
+	fi
+
 	# hidepid=1 hides other users' files, hidepid=2 their processes too:
 	# either way memtop says so and exits 4; a PID that is not there is
 	# still "no process" (exit 3).
