@@ -439,17 +439,19 @@ test_exec(void)
 	    "before exec: running");
 	if (write(pipefd[1], "x", 1) != 1)
 		diag("write: %s", strerror(errno));
-	for (i = 0; i < 200; i++) { /* until the new image is in place */
-		char comm[32] = "";
+	/* Until the new image sleeps: its comm changes part way through the
+	 * exec, before its command line and code are in place. */
+	for (i = 0; i < 200; i++) {
+		char stat[128] = "";
 		int fd;
 
-		snprintf(comm, sizeof comm, "/proc/%d/comm", (int)child);
-		if ((fd = open(comm, O_RDONLY)) >= 0) {
-			ssize_t n = read(fd, comm, sizeof comm - 1);
+		snprintf(stat, sizeof stat, "/proc/%d/stat", (int)child);
+		if ((fd = open(stat, O_RDONLY)) >= 0) {
+			ssize_t n = read(fd, stat, sizeof stat - 1);
 
 			close(fd);
-			comm[n > 0 ? n : 0] = '\0';
-			if (strcmp(comm, "sleep\n") == 0)
+			stat[n > 0 ? n : 0] = '\0';
+			if (strstr(stat, " (sleep) S ") != NULL)
 				break;
 		}
 		usleep(10 * 1000);
