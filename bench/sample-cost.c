@@ -6,9 +6,9 @@
  * and parsing all of smaps, and the model's ingest); the same printed as
  * JSON to /dev/null (what -b --format json adds); and, where the kernel
  * has the fast path, an adaptive tick (live-fast.c) with its ingest.
- * Prints one JSON object: the medians (wall and CPU ms) and the ratios,
- * and how many regions the last full sample's ingest carried on unchanged
- * (model_carried()).
+ * Prints one JSON object: the medians (wall and CPU ms), the medians of
+ * each round's ratio to its raw read ("_paired"), and how many regions the
+ * last full sample's ingest carried on unchanged (model_carried()).
  *
  * usage: sample-cost -p PID [-n ROUNDS] [-t]   (-t: ticks alone, to profile)
  *        sample-cost -p PID -r   one raw read alone: its wall ms (bench/run
@@ -117,6 +117,22 @@ put(const char *name, const struct cost *c, bool comma)
 	    comma ? ", " : "");
 }
 
+/* The median over rounds of (a + b) / raw in each round: the costs of one
+ * round were measured side by side, so a slow spell of the machine moves
+ * both alike and the ratio less than the medians. */
+static void
+put_paired(const char *name, const struct cost *a, const struct cost *b,
+    const struct cost *raw, bool comma)
+{
+	double r[MAXR];
+	size_t i, n = a->n < raw->n ? a->n : raw->n;
+
+	for (i = 0; i < n; i++)
+		r[i] =
+		    (a->wall[i] + (b != NULL ? b->wall[i] : 0)) / raw->wall[i];
+	printf("\"%s_paired\": %.3f%s", name, median(r, n), comma ? ", " : "");
+}
+
 int
 main(int argc, char **argv)
 {
@@ -200,9 +216,13 @@ main(int argc, char **argv)
 	put("raw", &raw, true);
 	put("full", &full, true);
 	put("ingest", &ingest, true);
-	put("json", &json, asrc != NULL);
-	if (asrc != NULL)
-		put("tick", &tick, false);
+	put("json", &json, true);
+	put_paired("full", &full, NULL, &raw, true);
+	put_paired("json", &full, &json, &raw, asrc != NULL);
+	if (asrc != NULL) {
+		put("tick", &tick, true);
+		put_paired("tick", &tick, NULL, &raw, false);
+	}
 	printf("}\n");
 	source_close(fsrc);
 	source_close(asrc);
