@@ -685,24 +685,30 @@ series_log_pop(struct series_log *l)
 	l->tail = l->len == 0 ? 0 : (uint16_t)(l->tail - n);
 }
 
-/* Append n samples of the value the log ends with (as n pushes would). */
+/* Append n samples of the value the log ends with (as n pushes would):
+ * the last run grows, then whole runs of LOG_RUN_MAX and the rest. */
 static inline void
-series_log_repeat(struct series_log *l, uint32_t v, uint64_t n)
+series_log_repeat(struct series_log *l, uint64_t n)
 {
-	while (n > 0) {
-		uint8_t *p = series_log_bytes(l);
+	uint8_t *p = series_log_bytes(l);
+	size_t len = l->len, k;
 
-		if (l->len > 0 && p[l->tail] < LOG_RUN_MAX - 1) {
-			uint64_t room = LOG_RUN_MAX - 1 - p[l->tail];
-			uint64_t add = n < room ? n : room;
+	if (len > 0 && p[l->tail] < LOG_RUN_MAX - 1) {
+		uint64_t room = LOG_RUN_MAX - 1 - p[l->tail];
+		uint64_t add = n < room ? n : room;
 
-			p[l->tail] = (uint8_t)(p[l->tail] + add);
-			n -= add;
-			continue;
-		}
-		series_log_push(l, v, v);
-		n--;
+		p[l->tail] = (uint8_t)(p[l->tail] + add);
+		n -= add;
 	}
+	if (n == 0)
+		return;
+	k = (size_t)((n - 1) / LOG_RUN_MAX + 1);
+	if (k > UINT16_MAX || (p = series_log_grow(l, len + k)) == NULL)
+		return; /* cannot be: a window holds ~1.5 kB at most */
+	l->tail = (uint16_t)(len + k - 1);
+	for (; len < l->tail; len++) /* a few: a loop, not a memset() call */
+		p[len] = LOG_RUN_MAX - 1;
+	p[len] = (uint8_t)((n - 1) % LOG_RUN_MAX);
 }
 
 /* Forget the first n samples kept (as n pops would). */
@@ -867,7 +873,7 @@ tracked_repeat(struct tracked_region *t, uint64_t n, uint64_t seq)
 	for (k = 0; k < TRACKED_KEPT; k++)
 		t->prev_kb[k] = t->kb[kept_fields[k]];
 	for (s = 0; s < SERIES_COUNT; s++) {
-		series_log_repeat(&t->hist[s], t->kb[series_fields[s]], n);
+		series_log_repeat(&t->hist[s], n);
 		series_log_pop_n(&t->hist[s], pops);
 	}
 	t->last_seq = seq;

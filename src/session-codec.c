@@ -141,7 +141,7 @@ rd_u32(struct rd *r)
 }
 
 uint64_t
-rd_varint(struct rd *r)
+rd_varint_long(struct rd *r)
 {
 	uint64_t v = 0;
 	int shift;
@@ -1706,6 +1706,38 @@ decode_sample_head(struct rd *r, struct snapshot *out,
 }
 
 /* One full region; *prev_end is the end of the one before it. */
+/*
+ * The counters whose bits are set, as varints, into kb: where the bytes
+ * left hold the longest encoding of them all, a one-byte value (a steady
+ * region's most) is taken without a check of the reader a counter.
+ */
+static void
+rd_counters(struct rd *r, uint32_t bits, uint32_t *kb)
+{
+	const uint8_t *p = r->p;
+
+	if (r->err != 0 || rd_left(r) < 10 * SF_COUNT) {
+		for (; bits != 0; bits &= bits - 1)
+			kb[__builtin_ctz(bits)] = region_kb_sat(rd_varint(r));
+		return;
+	}
+	for (; bits != 0; bits &= bits - 1) {
+		struct rd q = { p, r->end, 0 };
+
+		if (*p < 0x80) {
+			kb[__builtin_ctz(bits)] = *p++;
+			continue;
+		}
+		kb[__builtin_ctz(bits)] = region_kb_sat(rd_varint_long(&q));
+		p = q.p;
+		if (q.err) {
+			r->err = 1;
+			return;
+		}
+	}
+	r->p = p;
+}
+
 static int
 decode_region(struct rd *r, struct strtab *t, struct snapshot *out,
     uint64_t *prev_end, const char **why)
@@ -1756,10 +1788,7 @@ decode_region(struct rd *r, struct strtab *t, struct snapshot *out,
 	reg.present = rd_varint(r) & ((1ULL << SF_COUNT) - 1);
 	if (reg.has_vmflags)
 		reg.vmflags = rd_varint(r);
-	for (f = 0; f < SF_COUNT; f++) {
-		if (reg.present & (1ULL << f))
-			reg.kb[f] = region_kb_sat(rd_varint(r));
-	}
+	rd_counters(r, reg.present, reg.kb);
 	if (r->err) {
 		*why = "a region's counters are cut short";
 		return -1;

@@ -57,7 +57,17 @@ struct rd {
 uint8_t rd_u8(struct rd *r);
 uint16_t rd_u16(struct rd *r);
 uint32_t rd_u32(struct rd *r);
-uint64_t rd_varint(struct rd *r);
+uint64_t rd_varint_long(struct rd *r);
+
+/* A varint; most values (a steady region's counters) are one byte. */
+static inline uint64_t
+rd_varint(struct rd *r)
+{
+	if (r->err == 0 && r->p < r->end && *r->p < 0x80)
+		return *r->p++;
+	return rd_varint_long(r);
+}
+
 int64_t rd_zigzag(struct rd *r);
 double rd_f64(struct rd *r);
 /* A length-prefixed byte string pointing into the input. */
