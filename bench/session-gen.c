@@ -48,6 +48,7 @@ generate(int pid, const char *path, long n)
 	struct recorder *rec;
 	struct stat st;
 	char *cause = NULL;
+	double wall, mono;
 	int err;
 	long k;
 
@@ -63,14 +64,17 @@ generate(int pid, const char *path, long n)
 		fprintf(stderr, "session-gen: %s\n", cause);
 		return 1;
 	}
+	wall = full->wall;
+	mono = full->mono;
 	for (k = 0; k < n; k++) {
 		struct snapshot *s = k % 64 == 0 ? full : tick;
 
+		/* Sample k at k seconds (full's own times move with it). */
 		s->seq = (uint64_t)k;
-		s->wall = full->wall + (double)k;
-		s->mono = full->mono + (double)k;
+		s->wall = wall + (double)k;
+		s->mono = mono + (double)k;
 		if (s->stale != 0)
-			s->full_wall = full->wall + (double)(k / 64 * 64);
+			s->full_wall = wall + (double)(k / 64 * 64);
 		if (recorder_write(rec, s, &cause) != 0) {
 			fprintf(stderr, "session-gen: %s\n", cause);
 			return 1;
