@@ -703,7 +703,7 @@ series_log_repeat(struct series_log *l, uint64_t n)
 	if (n == 0)
 		return;
 	k = (size_t)((n - 1) / LOG_RUN_MAX + 1);
-	if (k > UINT16_MAX || (p = series_log_grow(l, len + k)) == NULL)
+	if ((p = series_log_grow(l, len + k)) == NULL)
 		return; /* cannot be: a window holds ~1.5 kB at most */
 	l->tail = (uint16_t)(len + k - 1);
 	for (; len < l->tail; len++) /* a few: a loop, not a memset() call */

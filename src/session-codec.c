@@ -1705,39 +1705,37 @@ decode_sample_head(struct rd *r, struct snapshot *out,
 	return rc != 0 ? -1 : 0;
 }
 
-/* One full region; *prev_end is the end of the one before it. */
-/*
- * The counters whose bits are set, as varints, into kb: where the bytes
- * left hold the longest encoding of them all, a one-byte value (a steady
- * region's most) is taken without a check of the reader a counter.
- */
+/* The counters whose bits are set in bits, as varints, into kb: a one-byte
+ * value (a steady region's most) read inline, the reader's state written
+ * back once. */
 static void
 rd_counters(struct rd *r, uint32_t bits, uint32_t *kb)
 {
 	const uint8_t *p = r->p;
 
-	if (r->err != 0 || rd_left(r) < 10 * SF_COUNT) {
-		for (; bits != 0; bits &= bits - 1)
-			kb[__builtin_ctz(bits)] = region_kb_sat(rd_varint(r));
+	if (r->err != 0)
 		return;
-	}
 	for (; bits != 0; bits &= bits - 1) {
-		struct rd q = { p, r->end, 0 };
+		uint64_t v;
 
-		if (*p < 0x80) {
-			kb[__builtin_ctz(bits)] = *p++;
-			continue;
+		if (p < r->end && *p < 0x80)
+			v = *p++;
+		else {
+			struct rd q = { p, r->end, 0 };
+
+			v = rd_varint_long(&q);
+			p = q.p;
+			if (q.err) {
+				r->err = 1;
+				return;
+			}
 		}
-		kb[__builtin_ctz(bits)] = region_kb_sat(rd_varint_long(&q));
-		p = q.p;
-		if (q.err) {
-			r->err = 1;
-			return;
-		}
+		kb[__builtin_ctz(bits)] = region_kb_sat(v);
 	}
 	r->p = p;
 }
 
+/* One full region; *prev_end is the end of the one before it. */
 static int
 decode_region(struct rd *r, struct strtab *t, struct snapshot *out,
     uint64_t *prev_end, const char **why)
