@@ -337,7 +337,10 @@ live_execed(struct live *l, int mm, const struct proc_stat *leader)
  * The kernel marks a deleted file's mapping by a " (deleted)" after its
  * name, which the parser takes off; but a live file may be named so.  Where
  * the name with the suffix still reaches the region's inode through the
- * target's root, it is that file: give it its whole name back.
+ * target's root, it is that file: give it its whole name back.  A name is
+ * looked up once for a run of regions that have it (shared anonymous
+ * memory is "/dev/zero (deleted)" for each of its mappings: 20,000 path
+ * lookups took a tick at 20,000 mappings from 40 to 134 ms).
  */
 static void
 live_undelete(struct live *l, struct snapshot *s)
@@ -345,7 +348,8 @@ live_undelete(struct live *l, struct snapshot *s)
 	static const char suffix[] = " (deleted)";
 	char name[PATH_MAX];
 	struct stat sb;
-	size_t i;
+	size_t i, looked = 0; /* the length of the name in name, if any */
+	bool found = false;
 
 	for (i = 0; i < s->nregions; i++) {
 		const struct region *r = &s->regions[i];
@@ -354,11 +358,15 @@ live_undelete(struct live *l, struct snapshot *s)
 		if (!r->deleted || len == 0 || region_path(s, r)[0] != '/' ||
 		    4 + len + sizeof suffix > sizeof name)
 			continue;
-		memcpy(name, "root", 4);
-		memcpy(name + 4, region_path(s, r), len);
-		memcpy(name + 4 + len, suffix, sizeof suffix);
-		if (fstatat(l->dirfd, name, &sb, 0) != 0 ||
-		    sb.st_ino != r->inode)
+		if (looked != len ||
+		    memcmp(name + 4, region_path(s, r), len) != 0) {
+			memcpy(name, "root", 4);
+			memcpy(name + 4, region_path(s, r), len);
+			memcpy(name + 4 + len, suffix, sizeof suffix);
+			found = fstatat(l->dirfd, name, &sb, 0) == 0;
+			looked = len;
+		}
+		if (!found || sb.st_ino != r->inode)
 			continue;
 		if (snapshot_set_path(
 		        s, i, name + 4, len + sizeof suffix - 1) == 0)
