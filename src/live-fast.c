@@ -282,38 +282,72 @@ live_fast_keep(struct live_fast *f, const struct snapshot *s)
 	live_fast_keep_end(f, s);
 }
 
-/* Give the regions of a tick their counters from the kept ones (the same
- * start and path); skip[i] for hugetlb.  Returns the number of regions the
- * last full sample did not have. */
+/* Add kept region j's counters to r's (its non-fresh ones zeroed before
+ * the first part), and its present bits; its flags too if same (r is j
+ * as it was). */
+static inline void
+kept_add(const struct kept *k, size_t j, struct region *r, bool same)
+{
+	const uint8_t *p = k->blob + k->off[j];
+	uint32_t present = (uint32_t)varint_get(&p);
+	uint8_t has_vmflags = *p++;
+	uint64_t vmflags = varint_get(&p), bits;
+
+	if (same) {
+		r->has_vmflags = has_vmflags;
+		r->vmflags = vmflags;
+	}
+	r->present |= present;
+	for (bits = present & ~FAST_FRESH; bits != 0; bits &= bits - 1) {
+		int fi = __builtin_ctzll(bits);
+
+		r->kb[fi] = region_kb_sat((uint64_t)r->kb[fi] + varint_get(&p));
+	}
+}
+
+/*
+ * Give the regions of a tick their counters from the kept ones: those of
+ * the region of the same start and path, or, for one that grew at its
+ * start or took others in (a mapping merged into it: the counters would
+ * read 0 until the next full read, and the totals drop by them at every
+ * tick), the sum of those of the same path that start inside it.  skip[i]
+ * for hugetlb.  Returns the number of regions the last full sample did not
+ * have as they are.
+ */
 static size_t
 kept_apply(struct live_fast *f, struct snapshot *s)
 {
 	struct kept *k = &f->kept;
-	size_t i, j = 0, fresh = 0;
-	int fi;
+	size_t i, j = 0, m, fresh = 0;
 
 	for (i = 0; i < s->nregions; i++) {
 		struct region *r = &s->regions[i];
-		const uint8_t *p;
+		/* The fresh ones but Size (set after) as they are: hugetlb's
+		 * RSS and swap stay, as the scan does not see them. */
+		uint32_t rss = r->kb[SF_RSS], swap = r->kb[SF_SWAP], h = 0;
+		bool same = false;
 
 		f->skip[i] = 0;
 		while (j < k->n && k->start[j] < r->start)
 			j++;
-		if (j == k->n || k->start[j] != r->start ||
-		    k->path_hash[j] != path_hash(s, r)) {
-			r->present = FAST_FRESH;
+		r->present = FAST_FRESH;
+		memset(r->kb, 0, sizeof r->kb);
+		r->kb[SF_RSS] = rss;
+		r->kb[SF_SWAP] = swap;
+		if (j < k->n && k->start[j] < r->end) {
+			h = path_hash(s, r);
+			same = k->start[j] == r->start && k->path_hash[j] == h;
+		}
+		for (m = j; m < k->n && k->start[m] < r->end; m++) {
+			if (k->path_hash[m] == h)
+				kept_add(k, m, r, same);
+			if (same)
+				break;
+		}
+		if (!same) {
 			fresh++;
 			continue;
 		}
-		p = k->blob + k->off[j];
-		r->present = (uint32_t)varint_get(&p) | FAST_FRESH;
-		r->has_vmflags = *p++;
-		r->vmflags = varint_get(&p);
-		for (fi = 0; fi < SF_COUNT; fi++)
-			if (((r->present & ~FAST_FRESH) >> fi) & 1)
-				r->kb[fi] = region_kb_sat(varint_get(&p));
-			else if (!((FAST_FRESH >> fi) & 1))
-				r->kb[fi] = 0;
 		/* A region of the last full sample that grew keeps its
 		 * counters; only the new end is news. */
 		if (f->vmflag_ht >= 0 && r->has_vmflags &&

@@ -67,6 +67,7 @@ struct live {
 	double full_cpu;            /* what a full read costs, CPU seconds */
 	double last_mono, last_cpu; /* at the last sample's start */
 	bool due;                /* the list had mappings a tick cannot tell */
+	double due_mono;         /* since when (clock_mono()) */
 	int want_full;           /* source_live_full_now(): atomic */
 	struct smaps_pipe *pipe; /* smaps read and parsed at once */
 	/* Threads whose stack pointer could not be read beside the smaps
@@ -77,6 +78,10 @@ struct live {
 };
 
 #define LIVE_BUDGET_DEFAULT 0.02
+/* The longest a full read that is due waits for the budget: where the
+ * ticks alone spend it (a target whose mapping list moves each tick), it
+ * would wait for ever, and PSS and the rest stay as they were. */
+#define LIVE_DUE_WAIT 10.0
 
 /* Read a whole file at dirfd/name into l->buf; its length or -errno. */
 static ssize_t
@@ -758,19 +763,19 @@ live_budget(struct live *l, double mono, double cpu)
 	l->last_cpu = cpu;
 }
 
-/* Whether this sample reads smaps whole: always without the tick, at the
- * first sample, when asked, when the last tick saw what it cannot tell
- * (as soon as the budget is not in debt), and when the budget has a full
- * read's worth. */
+/* Whether this sample (at mono) reads smaps whole: always without the
+ * tick, at the first sample, when asked, when a tick saw what it cannot
+ * tell (as soon as the budget is not in debt, or LIVE_DUE_WAIT after),
+ * and when the budget has a full read's worth. */
 static bool
-live_full_due(struct live *l)
+live_full_due(struct live *l, double mono)
 {
 	if (l->fast == NULL || l->mode != LIVE_ADAPTIVE || l->seq == 0 ||
 	    l->cap < 65536)
 		return true;
 	if (__atomic_exchange_n(&l->want_full, 0, __ATOMIC_ACQ_REL))
 		return true;
-	if (l->due && l->bucket >= 0)
+	if (l->due && (l->bucket >= 0 || mono - l->due_mono >= LIVE_DUE_WAIT))
 		return true;
 	return l->bucket >= l->full_cpu;
 }
@@ -801,7 +806,7 @@ live_read_sample(
 		return live_ended(l, out);
 	moves = l->moves;
 	facts.mm = mm;
-	if (live_full_due(l) ||
+	if (live_full_due(l, t0) ||
 	    (rc = live_fast_tick(l->fast, mm, l->seq, out, l->buf, l->cap)) <
 	        0) {
 		if ((rc = live_regions(l, &mm, &st, out, &facts, cause)) != 0)
@@ -819,8 +824,10 @@ live_read_sample(
 		}
 	} else {
 		/* A tick: mappings it could not tell make a full read due. */
-		if (rc == 1)
+		if (rc == 1 && !l->due) {
 			l->due = true;
+			l->due_mono = t0;
+		}
 		out->state = TARGET_ALIVE;
 		live_undelete(l, out);
 		live_threads(l, out);

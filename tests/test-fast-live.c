@@ -84,8 +84,11 @@ test_swap_done(void)
 }
 
 /* The child: maps, touches, pages out, says so on fd, and waits. */
+/* The child's memory (see main()); on a byte from in, a page mapped just
+ * below g, which the kernel merges into it (a region grown at its start),
+ * and g's address written to fd. */
 static void
-child(int fd, const char *self)
+child(int fd, int in, const char *self)
 {
 	size_t mb = 1024 * 1024, i;
 	char *a = mmap(NULL, 8 * mb, PROT_READ | PROT_WRITE,
@@ -93,7 +96,10 @@ child(int fd, const char *self)
 	char *b = mmap(NULL, 4 * mb, PROT_READ | PROT_WRITE,
 	    MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
 	int ffd = open(self, O_RDONLY);
+	char *g = mmap(NULL, 2 * mb, PROT_READ | PROT_WRITE,
+	    MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
 	volatile char sum = 0;
+	char go;
 	char *c = ffd >= 0 ? mmap(NULL, 65536, PROT_READ, MAP_PRIVATE, ffd, 0) :
 	                     MAP_FAILED;
 
@@ -114,8 +120,23 @@ child(int fd, const char *self)
 			p[0] = 1;
 	}
 	madvise(a, 4 * mb, MADV_PAGEOUT);
+	/* g: 2 MB touched but for its first two pages, unmapped: room to
+	 * grow at its start with nothing below to merge with. */
+	if (g == MAP_FAILED)
+		_exit(1);
+	memset(g, 3, 2 * mb);
+	munmap(g, 2 * 4096);
 	if (write(fd, "x", 1) != 1)
 		_exit(1);
+	if (read(in, &go, 1) == 1) {
+		char *d = mmap(g + 4096, 4096, PROT_READ | PROT_WRITE,
+		    MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED_NOREPLACE, -1, 0);
+
+		if (d == g + 4096)
+			d[0] = 1;
+		if (write(fd, &g, sizeof g) != sizeof g)
+			_exit(1);
+	}
 	for (;;)
 		pause();
 }
@@ -138,6 +159,58 @@ sum_kb(const struct snapshot *s, enum smaps_field f)
 	return snapshot_sum(s, f);
 }
 
+/* The PSS of the region of s that starts at start, or -1. */
+static long
+pss_at(const struct snapshot *s, uint64_t start)
+{
+	size_t i;
+
+	for (i = 0; i < s->nregions; i++)
+		if (s->regions[i].start == start)
+			return s->regions[i].kb[SF_PSS];
+	return -1;
+}
+
+/*
+ * The child's region g grows at its start (a page mapped below it merges
+ * into it): a tick keeps the PSS the last full read gave it (not 0: the
+ * totals would drop by it at every tick), and reads smaps whole within
+ * 10 s though the budget has nothing for it (the ticks of a target whose
+ * mapping list moves each time spend it all).  full: the last full
+ * sample.
+ */
+static void
+test_grown(struct source *src, pid_t pid, int from, int to,
+    const struct snapshot *full, struct snapshot *t)
+{
+	char *g = NULL;
+	long pss0, pss = -1;
+	double t0;
+	int status, n;
+
+	kill(pid, SIGCONT);
+	if (write(to, "g", 1) != 1 || read(from, &g, sizeof g) != sizeof g)
+		diag("the child did not map its page");
+	kill(pid, SIGSTOP);
+	waitpid(pid, &status, WUNTRACED);
+	pss0 = pss_at(full, (uint64_t)(uintptr_t)g + 2 * 4096);
+	if (take(src, t) == SOURCE_SAMPLE && t->stale != 0)
+		pss = pss_at(t, (uint64_t)(uintptr_t)g + 4096);
+	ok(pss0 > 1024 && pss == pss0,
+	    "a tick: the region grown at its start keeps its PSS (%ld kB, "
+	    "%ld kB before)",
+	    pss, pss0);
+	t0 = clock_mono();
+	for (n = 0; take(src, t) == SOURCE_SAMPLE && t->stale != 0 &&
+	     clock_mono() - t0 < 15;
+	     n++)
+		usleep(500 * 1000);
+	ok(t->stale == 0 && clock_mono() - t0 >= 9 && clock_mono() - t0 < 12,
+	    "without a budget for it, the full read it made due comes in "
+	    "10 s (%.1f s, %d ticks)",
+	    clock_mono() - t0, n);
+}
+
 int
 main(int argc, char **argv)
 {
@@ -150,17 +223,19 @@ main(int argc, char **argv)
 	struct source *src, *rep;
 	struct recorder *rec;
 	size_t i, bad = 0, nbad = 0;
-	int p[2], status, err;
+	int p[2], q[2], status, err;
 	pid_t pid;
 
-	if (pipe(p) != 0)
+	if (pipe(p) != 0 || pipe(q) != 0)
 		return 1;
 	pid = fork();
 	if (pid == 0) {
 		close(p[0]);
-		child(p[1], argv[0]);
+		close(q[1]);
+		child(p[1], q[0], argv[0]);
 	}
 	close(p[1]);
+	close(q[0]);
 	if (read(p[0], &c, 1) != 1) {
 		ok(0, "the child maps its memory");
 		return tap_done();
@@ -265,6 +340,7 @@ main(int argc, char **argv)
 	    "the replay has the same counters and marks (%zu differ)", bad);
 	source_close(rep);
 	unlink(path);
+	test_grown(src, pid, p[0], q[1], s3, s4);
 	source_close(src);
 
 fallback:
